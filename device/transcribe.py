@@ -1,0 +1,180 @@
+"""Transcribing speech with faster-whisper: options, loading, and the guards against invented text.
+
+Whisper invents text in silence and noise and loops on its own output. The guards here:
+Silero VAD removes non-speech before decoding; no conditioning on previous text (no loops);
+compression-ratio, log-probability and no-speech thresholds make the decoder give up on
+gibberish; and a final filter drops segments that are likely non-speech or that repeat
+themselves.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from device.audio import SAMPLE_RATE, AudioArray, duration_s
+from fredag.errors import ModelInvalid
+from fredag.protocol import ModelInfo
+from models.registry import ResolvedModel
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    threshold: float = 0.5
+    min_speech_duration_ms: int = 250
+    min_silence_duration_ms: int = 500
+    speech_pad_ms: int = 300
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    language: str = "sv"
+    beam_size: int = 5
+    vad: VadOptions = field(default_factory=VadOptions)
+    condition_on_previous_text: bool = False
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    # Post-filter: a segment this likely to be non-speech and this unsure is dropped.
+    drop_no_speech_prob: float = 0.6
+    drop_avg_logprob: float = -1.0
+    # A segment whose text compresses better than this is a loop ("ja ja ja ja ...").
+    drop_compression_ratio: float = 2.4
+
+
+@dataclass(frozen=True)
+class TranscribedSegment:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+
+
+@dataclass(frozen=True)
+class TranscriptionResult:
+    language: str
+    duration_s: float
+    model: ModelInfo
+    segments: tuple[TranscribedSegment, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments).strip()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "duration_s": round(self.duration_s, 3),
+            "model": self.model.model_dump(),
+            "segments": [
+                {
+                    "start": round(s.start, 2),
+                    "end": round(s.end, 2),
+                    "text": s.text,
+                    "avg_logprob": round(s.avg_logprob, 4),
+                    "no_speech_prob": round(s.no_speech_prob, 4),
+                }
+                for s in self.segments
+            ],
+            "text": self.text,
+        }
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode()
+    return len(data) / max(1, len(zlib.compress(data)))
+
+
+def keep_segment(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
+    if not seg.text:
+        return False
+    if seg.no_speech_prob > options.drop_no_speech_prob and seg.avg_logprob < options.drop_avg_logprob:
+        return False
+    return not (len(seg.text) > 20 and compression_ratio(seg.text) > options.drop_compression_ratio)
+
+
+class Transcriber:
+    """A loaded Whisper model; create once, call `transcribe` many times (thread-safe in CT2)."""
+
+    def __init__(
+        self, model: ResolvedModel, *, compute_type: str = "int8", cpu_threads: int = 0
+    ) -> None:
+        from faster_whisper import WhisperModel
+
+        self.model = model
+        try:
+            self._whisper = WhisperModel(
+                str(model.path),
+                device="cpu",
+                compute_type=compute_type,
+                cpu_threads=cpu_threads,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelInvalid(f"cannot load the model at {model.path}: {exc}") from exc
+
+    def segments(
+        self, audio: AudioArray, options: TranscribeOptions, *, offset_s: float = 0.0
+    ) -> Iterator[TranscribedSegment]:
+        """Yield kept segments as they are decoded, times shifted by `offset_s`."""
+        vad = options.vad
+        raw, _info = self._whisper.transcribe(
+            audio,
+            language=options.language,
+            beam_size=options.beam_size,
+            vad_filter=True,
+            vad_parameters={
+                "threshold": vad.threshold,
+                "min_speech_duration_ms": vad.min_speech_duration_ms,
+                "min_silence_duration_ms": vad.min_silence_duration_ms,
+                "speech_pad_ms": vad.speech_pad_ms,
+            },
+            condition_on_previous_text=options.condition_on_previous_text,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            log_prob_threshold=options.log_prob_threshold,
+            no_speech_threshold=options.no_speech_threshold,
+            temperature=list(options.temperature),
+        )
+        for s in raw:
+            seg = TranscribedSegment(
+                start=offset_s + float(s.start),
+                end=offset_s + float(s.end),
+                text=s.text.strip(),
+                avg_logprob=float(s.avg_logprob),
+                no_speech_prob=float(s.no_speech_prob),
+            )
+            if keep_segment(seg, options):
+                yield seg
+
+    def transcribe(
+        self,
+        audio: AudioArray,
+        options: TranscribeOptions,
+        progress: Callable[[float], None] | None = None,
+    ) -> TranscriptionResult:
+        """Transcribe a whole buffer; `progress` is called with seconds of audio done."""
+        kept = []
+        for seg in self.segments(audio, options):
+            kept.append(seg)
+            if progress is not None:
+                progress(seg.end)
+        return TranscriptionResult(
+            language=options.language,
+            duration_s=duration_s(audio),
+            model=self.model.info,
+            segments=tuple(kept),
+        )
+
+
+__all__ = [
+    "SAMPLE_RATE",
+    "TranscribeOptions",
+    "TranscribedSegment",
+    "Transcriber",
+    "TranscriptionResult",
+    "VadOptions",
+]

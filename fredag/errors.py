@@ -1,0 +1,101 @@
+"""Every error Fredag raises on purpose, in one hierarchy.
+
+The CLI turns any `FredagError` into one plain line on stderr and its `exit_code`; anything
+else is a bug and is reported as one. Third-party errors are mapped at the boundary where they
+happen, with ``raise ... from exc``, so callers never have to know which library failed.
+
+    FredagError
+    ├── UsageError                  bad arguments or settings given by the user
+    ├── ModelError
+    │   ├── ModelNotFound           no such model name or directory
+    │   ├── ModelPackageMissing     a PyPI model package (or a part of it) is not installed
+    │   ├── ModelCorrupt            a file fails its pinned or recorded sha256
+    │   └── ModelInvalid            a directory that is not a usable CTranslate2 Whisper model
+    ├── AudioError
+    │   ├── AudioNotFound           the audio path does not exist
+    │   ├── AudioUnreadable         not an audio file, or a format that cannot be decoded
+    │   ├── AudioEmpty              a file with no samples in it
+    │   └── NoSpeech                audio that holds no speech (silence, noise)
+    ├── CatalogueError              a factor catalogue that fails validation
+    ├── GuardError                  tool-authored text that proposes an intervention or assessment
+    ├── CaptureError                microphone, PortAudio or input device problems
+    ├── StoreError                  the device's encrypted store cannot be read or written
+    ├── SignatureError              a signature or key that does not verify
+    └── SyncError                   talking to the server failed
+"""
+
+from __future__ import annotations
+
+
+class FredagError(Exception):
+    """Base of every error Fredag raises on purpose; the message is for the user."""
+
+    exit_code: int = 1
+
+
+class UsageError(FredagError):
+    exit_code = 2
+
+
+class ModelError(FredagError):
+    exit_code = 3
+
+
+class ModelNotFound(ModelError):
+    pass
+
+
+class ModelPackageMissing(ModelError):
+    pass
+
+
+class ModelCorrupt(ModelError):
+    pass
+
+
+class ModelInvalid(ModelError):
+    pass
+
+
+class AudioError(FredagError):
+    exit_code = 4
+
+
+class AudioNotFound(AudioError):
+    pass
+
+
+class AudioUnreadable(AudioError):
+    pass
+
+
+class AudioEmpty(AudioError):
+    pass
+
+
+class NoSpeech(AudioError):
+    exit_code = 5
+
+
+class CatalogueError(FredagError):
+    exit_code = 6
+
+
+class GuardError(FredagError):
+    exit_code = 7
+
+
+class CaptureError(FredagError):
+    exit_code = 8
+
+
+class StoreError(FredagError):
+    exit_code = 9
+
+
+class SignatureError(FredagError):
+    exit_code = 10
+
+
+class SyncError(FredagError):
+    exit_code = 11

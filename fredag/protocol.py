@@ -1,0 +1,190 @@
+"""The draft journal entry and its signed envelope: the one schema device and server share.
+
+Format (also in docs/protocol.md):
+
+* A `Draft` is serialized canonically (`canonical_json`): UTF-8 JSON, keys sorted, no
+  insignificant whitespace, non-ASCII kept as is. Those exact bytes are what is signed.
+* A `SignedEnvelope` carries the bytes base64url-encoded with an Ed25519 signature over them and
+  the signer's key id (sha256 of the raw 32-byte public key, hex). The server verifies the bytes
+  it received, then parses them; the bytes are stored unchanged for ever.
+
+Non-negotiables enforced here: `assessment` and `planning` are always empty in a draft, every
+factor's evidence carries quote, position, time, catalogue version and transcribing model, and
+consent must have been confirmed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fredag.errors import SignatureError
+
+DRAFT_SCHEMA = "fredag.draft/1"
+ENVELOPE_FORMAT = "fredag.envelope/1"
+MAX_ENVELOPE_BYTES = 4 * 1024 * 1024
+
+CaseType = Literal["barn", "vuxen"]
+FactorKind = Literal["risk", "protective"]
+Text = Annotated[str, Field(max_length=20_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelInfo(_Strict):
+    """Which speech model transcribed the meeting."""
+
+    name: ShortText
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class CatalogueRef(_Strict):
+    version: ShortText
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Segment(_Strict):
+    start: Annotated[float, Field(ge=0)]
+    end: Annotated[float, Field(ge=0)]
+    text: Text
+
+
+class Transcript(_Strict):
+    language: Annotated[str, Field(min_length=2, max_length=8)]
+    duration_s: Annotated[float, Field(ge=0)]
+    model: ModelInfo
+    segments: Annotated[list[Segment], Field(max_length=20_000)]
+
+
+class Evidence(_Strict):
+    """Words in the transcript that show a factor: where they are and when they were said."""
+
+    quote: Annotated[str, Field(min_length=1, max_length=2_000)]
+    segment: Annotated[int, Field(ge=0)]
+    char_start: Annotated[int, Field(ge=0)]
+    char_end: Annotated[int, Field(ge=0)]
+    start: Annotated[float, Field(ge=0)]
+    end: Annotated[float, Field(ge=0)]
+    confidence: Annotated[float, Field(ge=0, le=1)]
+    catalogue_version: ShortText
+    model: ShortText
+
+
+class FactorFinding(_Strict):
+    factor: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+    kind: FactorKind
+    name_sv: ShortText
+    evidence: Annotated[list[Evidence], Field(min_length=1, max_length=1_000)]
+
+
+class Meeting(_Strict):
+    case_ref: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w./:-]+$")]
+    case_type: CaseType
+    contact_type: ShortText
+    present: Annotated[list[ShortText], Field(max_length=50)]
+    caseworker: ShortText
+    consent_confirmed: Literal[True]
+    started_at: datetime
+    ended_at: datetime
+
+
+class Draft(_Strict):
+    """A draft journal entry as the device produces it. Never journal text until approved."""
+
+    schema_: Literal["fredag.draft/1"] = Field(DRAFT_SCHEMA, alias="schema")
+    draft_id: UUID
+    device_key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    created_at: datetime
+    meeting: Meeting
+    transcript: Transcript
+    catalogue: CatalogueRef
+    factors: Annotated[list[FactorFinding], Field(max_length=500)]
+    denied: Annotated[list[FactorFinding], Field(max_length=500)]
+    assessment: None = None
+    planning: None = None
+    rendered: Annotated[str, Field(max_length=500_000)]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SignedEnvelope(_Strict):
+    format: Literal["fredag.envelope/1"] = ENVELOPE_FORMAT
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    alg: Literal["Ed25519"] = "Ed25519"
+    payload: Annotated[str, Field(min_length=1, max_length=MAX_ENVELOPE_BYTES)]
+    signature: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The canonical byte form that is signed: sorted keys, compact, UTF-8."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def draft_bytes(draft: Draft) -> bytes:
+    return canonical_json(draft.model_dump(mode="json", by_alias=True))
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as exc:
+        raise SignatureError("the envelope is not valid base64url") from exc
+
+
+def sign_payload(payload: bytes, private_key: Ed25519PrivateKey) -> SignedEnvelope:
+    return SignedEnvelope(
+        key_id=key_id(private_key.public_key()),
+        payload=_b64(payload),
+        signature=_b64(private_key.sign(payload)),
+    )
+
+
+def sign_draft(draft: Draft, private_key: Ed25519PrivateKey) -> SignedEnvelope:
+    if draft.device_key_id != key_id(private_key.public_key()):
+        raise SignatureError("the draft names another device key than the one signing it")
+    return sign_payload(draft_bytes(draft), private_key)
+
+
+def verify_payload(envelope: SignedEnvelope, public_key: Ed25519PublicKey) -> bytes:
+    """The signed bytes, once the signature and key id check out; else SignatureError."""
+    if envelope.key_id != key_id(public_key):
+        raise SignatureError("the envelope was signed by another key")
+    payload = _unb64(envelope.payload)
+    try:
+        public_key.verify(_unb64(envelope.signature), payload)
+    except InvalidSignature as exc:
+        raise SignatureError("the signature does not match the payload") from exc
+    return payload
+
+
+def verify_draft(envelope: SignedEnvelope, public_key: Ed25519PublicKey) -> Draft:
+    """Verify, then parse and validate; a signed payload that is not a valid draft is refused."""
+    payload = verify_payload(envelope, public_key)
+    try:
+        draft = Draft.model_validate_json(payload)
+    except ValidationError as exc:
+        raise SignatureError(f"the signed payload is not a valid draft: {exc.errors()[0]['msg']}") from exc
+    if draft.device_key_id != envelope.key_id:
+        raise SignatureError("the draft names another device than the one that signed it")
+    return draft

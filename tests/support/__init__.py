@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: synthesized speech, running the CLI, WER."""
