@@ -50,12 +50,18 @@ def run() -> dict[str, Any]:
         assembly = []
         for _ in range(RUNS):
             t0 = time.perf_counter()
-            subprocess.run([str(FREDAG), "models", "install", "--force"], env=env, check=True,
-                           capture_output=True)
+            subprocess.run(
+                [str(FREDAG), "models", "install", "--force"],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             assembly.append(time.perf_counter() - t0)
         walls, rss, result = [], [], {}
         for _ in range(RUNS):
-            wall, peak, stdout = run_measured([str(FREDAG), "transcribe", str(SAMPLE), "--json"], env)
+            wall, peak, stdout = run_measured(
+                [str(FREDAG), "transcribe", str(SAMPLE), "--json"], env
+            )
             walls.append(wall)
             rss.append(peak)
             result = json.loads(stdout)
@@ -77,13 +83,13 @@ def run() -> dict[str, Any]:
 def markdown(r: dict[str, Any]) -> str:
     return f"""## Transcription (`fredag transcribe`)
 
-{r['audio']} ({r['audio_s']} s, two espeak-ng voices, Opus), {r['model']}, {r['runs']} runs of the
+{r["audio"]} ({r["audio_s"]} s, two espeak-ng voices, Opus), {r["model"]}, {r["runs"]} runs of the
 real CLI (process start and model load included), peak RSS from `wait4` of each child.
 
 | measure | median | target |
 | --- | --- | --- |
-| real-time factor (wall / audio) | {r['rtf_median']} (best {r['rtf_min']}) | ≤ 0.15 |
-| peak RSS | {r['peak_rss_mb_median']} MB | ≤ 500 MB |
-| WER against the script | {r['wer']} | (espeak voice; ≈0.3 expected) |
-| assembling whisper-base from its packages | {r['assembly_s_median']} s | ≤ 5 s |
+| real-time factor (wall / audio) | {r["rtf_median"]} (best {r["rtf_min"]}) | ≤ 0.15 |
+| peak RSS | {r["peak_rss_mb_median"]} MB | ≤ 500 MB |
+| WER against the script | {r["wer"]} | (espeak voice; ≈0.3 expected) |
+| assembling whisper-base from its packages | {r["assembly_s_median"]} s | ≤ 5 s |
 """

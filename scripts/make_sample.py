@@ -26,9 +26,7 @@ def main() -> None:
             turns.append((int(speaker), text.strip()))
     wav = conversation(turns, SAMPLES / "mote-exempel.wav", gap_s=1.0)
     out = SAMPLES / "mote-exempel.ogg"
-    subprocess.run(
-        ["sox", str(wav), "-C", "5", str(out)], check=True
-    )
+    subprocess.run(["sox", str(wav), "-C", "5", str(out)], check=True)
     wav.unlink()
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB)")
 

@@ -61,7 +61,9 @@ class TestTranscribeSwedish:
     def test_explicit_model_path_is_used(self, spoken: Path, whisper_base) -> None:  # type: ignore[no-untyped-def]
         """A CTranslate2 directory given by path transcribes like the named model."""
         out = json.loads(
-            run_fredag("transcribe", str(spoken), "--json", "--model", str(whisper_base.path)).stdout
+            run_fredag(
+                "transcribe", str(spoken), "--json", "--model", str(whisper_base.path)
+            ).stdout
         )
         assert out["model"]["sha256"] == whisper_base.sha256
         assert wer(SCRIPT, out["text"]) <= 0.40
@@ -96,7 +98,9 @@ class TestNoInventedText:
         assert "no speech" in proc.stderr
 
     def test_guards_drop_segments_in_silence_between_speech(
-        self, transcriber, tmp_path: Path  # type: ignore[no-untyped-def]
+        self,
+        transcriber,
+        tmp_path: Path,  # type: ignore[no-untyped-def]
     ) -> None:
         """Speech, then 20 s of silence, then speech: no segment falls inside the silence."""
         from device.transcribe import TranscribeOptions

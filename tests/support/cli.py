@@ -15,6 +15,11 @@ def run_fredag(
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [str(FREDAG), *args], input=input, capture_output=True, text=True, timeout=timeout,
-        env=full_env, check=False,
+        [str(FREDAG), *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        check=False,
     )

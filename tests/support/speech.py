@@ -70,7 +70,9 @@ def conversation(turns: list[tuple[int, str]], out: Path, gap_s: float = 0.8) ->
     """Speak alternating turns (speaker 0 or 1) with pauses between them into one WAV."""
     pieces = []
     for i, (speaker, text) in enumerate(turns):
-        part = speak(text, out.with_name(f"{out.stem}.turn{i}.wav"), VOICE if speaker == 0 else VOICE_2)
+        part = speak(
+            text, out.with_name(f"{out.stem}.turn{i}.wav"), VOICE if speaker == 0 else VOICE_2
+        )
         pieces.append(read_wav(part)[0])
         pieces.append(silence(gap_s))
         part.unlink()
