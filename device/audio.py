@@ -31,7 +31,8 @@ def decode_file(path: Path) -> AudioArray:
         raise AudioUnreadable(f"not an audio file Fredag can decode: {path}") from exc
     if audio.size == 0:
         raise AudioEmpty(f"the file holds no audio samples: {path}")
-    return audio.astype(np.float32, copy=False)
+    result: AudioArray = np.asarray(audio, dtype=np.float32)
+    return result
 
 
 def duration_s(audio: AudioArray) -> float:

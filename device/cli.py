@@ -1,22 +1,33 @@
-"""The handheld's commands: `fredag transcribe` (and, as they land, record, draft, sessions,
-device, sync, status). Each command imports its heavy parts when it runs."""
+"""The handheld's commands: `fredag transcribe`, `draft`, `record`, `sessions`, `devices` and
+`device init` (sync and status land with the sync client). Each command imports its heavy
+parts when it runs."""
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from fredag.errors import NoSpeech
 from fredag.settings import get_settings
 
+if TYPE_CHECKING:
+    from device.session import SessionMeta
+
 PROGRESS_MIN_AUDIO_S = 60.0
+AUDIO_ARG = typer.Argument(..., help="wav, mp3, m4a, ogg or flac file.")
+RECORDING_ARG = typer.Argument(..., help="The recording of the meeting.")
 
 
 def transcribe(
-    audio: Path = typer.Argument(..., help="wav, mp3, m4a, ogg or flac file."),
+    audio: Path = AUDIO_ARG,
     model: str | None = typer.Option(
         None, "--model", help="Model name or CTranslate2 directory (default: FREDAG_MODEL)."
     ),
@@ -55,5 +66,137 @@ def transcribe(
             typer.echo(f"[{seg.start:7.2f} → {seg.end:7.2f}] {seg.text}")
 
 
+CASE_OPT = typer.Option(..., "--case", help="The case reference, as the municipality uses it.")
+CASE_TYPE_OPT = typer.Option(..., "--case-type", help="barn or vuxen.")
+CONTACT_OPT = typer.Option("besök", "--contact-type", help="besök, hembesök, telefon, …")
+PRESENT_OPT = typer.Option(
+    None, "--present", help="Someone present (repeat the option; e.g. 'klienten', 'mamma')."
+)
+CASEWORKER_OPT = typer.Option(
+    None, "--caseworker", help="The caseworker's name (default: FREDAG_CASEWORKER or login)."
+)
+
+
+def _caseworker(name: str | None) -> str:
+    return name or os.environ.get("FREDAG_CASEWORKER") or getpass.getuser()
+
+
+def _meta(
+    case: str,
+    case_type: str,
+    contact_type: str,
+    present: list[str] | None,
+    caseworker: str | None,
+    consent: bool,
+    keep_audio: bool = False,
+) -> SessionMeta:
+    from device.session import SessionMeta
+
+    return SessionMeta(
+        case_ref=case,
+        case_type=case_type,  # type: ignore[arg-type]  # checked by SessionMeta
+        contact_type=contact_type,
+        present=tuple(present or ()),
+        caseworker=_caseworker(caseworker),
+        consent_confirmed=consent,
+        keep_audio=keep_audio,
+    )
+
+
+def draft(
+    audio: Path = RECORDING_ARG,
+    case: str = CASE_OPT,
+    case_type: str = CASE_TYPE_OPT,
+    contact_type: str = CONTACT_OPT,
+    present: list[str] | None = PRESENT_OPT,
+    caseworker: str | None = CASEWORKER_OPT,
+    consent: bool = typer.Option(
+        True, "--consent/--no-consent", help="The client agreed to the recording (default yes)."
+    ),
+    model: str | None = typer.Option(None, "--model", help="Model name or directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+) -> None:
+    """Make a signed draft journal entry from a recording (stored for sync)."""
+    from device.audio import decode_file, duration_s
+    from device.identity import load_or_init_identity
+    from device.pipeline import finish, sign_segments
+    from device.session import SessionLog
+    from device.store import Store
+    from device.tagging import load_tagger
+    from device.transcribe import TranscribeOptions, Transcriber
+    from fredag.protocol import Segment
+    from models.registry import resolve
+
+    meta = _meta(case, case_type, contact_type, present, caseworker, consent)
+    settings = get_settings(model=model)
+    samples = decode_file(audio)
+    # The recording's file time is when it ended; the meeting began its duration earlier.
+    ended_at = datetime.fromtimestamp(audio.stat().st_mtime, UTC)
+    meta = replace(meta, started_at=ended_at - timedelta(seconds=duration_s(samples)))
+    resolved = resolve(settings.model, settings.models_dir)
+    transcriber = Transcriber(
+        resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
+    )
+    options = TranscribeOptions(language=settings.language, beam_size=settings.beam_size)
+    result = transcriber.transcribe(samples, options)
+    if not result.segments:
+        raise NoSpeech(f"no speech found in {audio} ({duration_s(samples):.1f} s of audio)")
+    segments = [
+        Segment(start=round(s.start, 2), end=round(s.end, 2), text=s.text) for s in result.segments
+    ]
+    identity, created = load_or_init_identity(settings.home)
+    if created:
+        typer.echo(f"fredag: created this device's identity {identity.key_id[:16]}…", err=True)
+    store = Store(settings.home)
+    log = SessionLog.create(store, meta)
+    log.model(result.model, result.language)
+    for seg in segments:
+        log.segment(seg)
+    signed = sign_segments(
+        meta=meta,
+        ended_at=ended_at,
+        segments=segments,
+        duration_s=result.duration_s,
+        language=result.language,
+        model=result.model,
+        tagger=load_tagger(),
+        identity=identity,
+    )
+    finish(log, signed, result.duration_s)
+    if as_json:
+        from device.draft import draft_view
+
+        typer.echo(json.dumps(draft_view(signed.draft), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(signed.draft.rendered, nl=False)
+
+
+device_app = typer.Typer(help="This device's identity.", no_args_is_help=True)
+
+
+@device_app.command("init")
+def device_init(
+    force: bool = typer.Option(False, "--force", help="Replace an existing identity."),
+) -> None:
+    """Create this device's Ed25519 identity (the key the server enrolls)."""
+    from device.identity import init_identity
+
+    identity = init_identity(get_settings().home, force=force)
+    typer.echo(f"key id: {identity.key_id}")
+    typer.echo(identity.public_pem(), nl=False)
+
+
+@device_app.command("show")
+def device_show() -> None:
+    """Show this device's key id and public key."""
+    from device.identity import load_identity
+
+    identity = load_identity(get_settings().home)
+    typer.echo(f"key id: {identity.key_id}")
+    typer.echo(identity.public_pem(), nl=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("transcribe")(transcribe)
+    app.command("draft")(draft)
+    app.add_typer(device_app, name="device")

@@ -6,6 +6,7 @@ happen, with ``raise ... from exc``, so callers never have to know which library
 
     FredagError
     ├── UsageError                  bad arguments or settings given by the user
+    │   └── ConsentRequired         recording without the client's confirmed consent
     ├── ModelError
     │   ├── ModelNotFound           no such model name or directory
     │   ├── ModelPackageMissing     a PyPI model package (or a part of it) is not installed
@@ -35,6 +36,10 @@ class FredagError(Exception):
 
 class UsageError(FredagError):
     exit_code = 2
+
+
+class ConsentRequired(UsageError):
+    pass
 
 
 class ModelError(FredagError):

@@ -19,7 +19,7 @@ import base64
 import hashlib
 import json
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
 from cryptography.exceptions import InvalidSignature
@@ -29,8 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fredag.errors import SignatureError
 
-DRAFT_SCHEMA = "fredag.draft/1"
-ENVELOPE_FORMAT = "fredag.envelope/1"
+DRAFT_SCHEMA: Final = "fredag.draft/1"
+ENVELOPE_FORMAT: Final = "fredag.envelope/1"
 MAX_ENVELOPE_BYTES = 4 * 1024 * 1024
 
 CaseType = Literal["barn", "vuxen"]

@@ -1,0 +1,57 @@
+"""From committed segments to a signed draft, stored in the session's journal.
+
+Used by `fredag record` when a meeting ends, by `fredag sessions finish` for an interrupted
+one, and by `fredag draft` on a recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from device.draft import build_draft
+from device.guard import Checker
+from device.identity import DeviceIdentity
+from device.session import SessionLog, SessionMeta
+from device.tagging import SegmentTagger
+from fredag.protocol import Draft, ModelInfo, Segment, SignedEnvelope
+
+
+@dataclass(frozen=True)
+class SignedDraft:
+    draft: Draft
+    envelope: SignedEnvelope
+
+
+def sign_segments(
+    *,
+    meta: SessionMeta,
+    ended_at: datetime,
+    segments: Sequence[Segment],
+    duration_s: float,
+    language: str,
+    model: ModelInfo,
+    tagger: SegmentTagger,
+    identity: DeviceIdentity,
+    checker: Checker | None = None,
+) -> SignedDraft:
+    tagging = tagger.tag_segments(segments, meta.case_type)
+    draft = build_draft(
+        meta=meta,
+        ended_at=ended_at,
+        segments=segments,
+        duration_s=duration_s,
+        language=language,
+        model=model,
+        tagging=tagging,
+        device_key_id=identity.key_id,
+        checker=checker,
+    )
+    return SignedDraft(draft, identity.sign(draft))
+
+
+def finish(log: SessionLog, signed: SignedDraft, audio_s: float) -> None:
+    """Store the signed envelope in the session and mark the session finished."""
+    log.draft(signed.envelope.model_dump(mode="json"))
+    log.state("finished", audio_s)

@@ -1,0 +1,225 @@
+"""A meeting session: its metadata, its journal in the encrypted store, and its state.
+
+A session's journal (see `device.store`) holds, in order:
+
+* ``{"type": "meta", ...}``: the `SessionMeta`, written before any audio is captured;
+* ``{"type": "segment", "start", "end", "text", "seq"}``: each committed segment, the moment
+  it is committed (committed text never changes, so it is never rewritten);
+* ``{"type": "state", "state": "recording|paused|resumed|stopped|finished", "at", "audio_s"}``;
+* ``{"type": "draft", "envelope": {...}}``: the signed draft once the session is finished.
+
+A session whose last state is not ``stopped`` or ``finished`` was interrupted (a crash, a kill,
+a power loss); `fredag sessions` lists it and it can be resumed or finished.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from device.store import Journal, Store
+from fredag.errors import ConsentRequired, StoreError, UsageError
+from fredag.protocol import CaseType, Meeting, ModelInfo, Segment
+
+CONTACT_TYPES = ("besök", "hembesök", "telefon", "videosamtal", "nätverksmöte", "skolbesök")
+CASE_REF = re.compile(r"^[\w./:-]{1,64}$")
+SessionState = Literal["recording", "paused", "resumed", "stopped", "finished"]
+OPEN_STATES = ("recording", "paused", "resumed")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SessionMeta:
+    """What a caseworker states before a meeting is recorded."""
+
+    case_ref: str
+    case_type: CaseType
+    contact_type: str
+    present: tuple[str, ...]
+    caseworker: str
+    consent_confirmed: bool
+    started_at: datetime = field(default_factory=now)
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    keep_audio: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.consent_confirmed:
+            raise ConsentRequired(
+                "no recording without consent: confirm that the client was told about the "
+                "recording and agreed (--consent)"
+            )
+        if not CASE_REF.match(self.case_ref):
+            raise UsageError(
+                f"not a valid case reference: {self.case_ref!r} "
+                "(letters, digits and . / : - _, at most 64)"
+            )
+        if self.case_type not in ("barn", "vuxen"):
+            raise UsageError(f"case type must be barn or vuxen, not {self.case_type!r}")
+        if not self.contact_type.strip():
+            raise UsageError("a contact type is needed (e.g. besök, hembesök, telefon)")
+        if not self.caseworker.strip():
+            raise UsageError("the caseworker's name is needed (--caseworker)")
+
+    def to_record(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["present"] = list(self.present)
+        data["started_at"] = self.started_at.isoformat()
+        return {"type": "meta", **data}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> SessionMeta:
+        try:
+            return cls(
+                case_ref=record["case_ref"],
+                case_type=record["case_type"],
+                contact_type=record["contact_type"],
+                present=tuple(record["present"]),
+                caseworker=record["caseworker"],
+                consent_confirmed=record["consent_confirmed"],
+                started_at=datetime.fromisoformat(record["started_at"]),
+                session_id=record["session_id"],
+                keep_audio=bool(record.get("keep_audio", False)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"a session's metadata record is damaged ({exc})") from exc
+
+    def meeting(self, ended_at: datetime) -> Meeting:
+        return Meeting(
+            case_ref=self.case_ref,
+            case_type=self.case_type,
+            contact_type=self.contact_type,
+            present=list(self.present),
+            caseworker=self.caseworker,
+            consent_confirmed=True,
+            started_at=self.started_at,
+            ended_at=ended_at,
+        )
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session as replayed from its journal."""
+
+    meta: SessionMeta
+    segments: tuple[Segment, ...]
+    state: SessionState
+    audio_s: float
+    last_at: datetime
+    envelope: dict[str, Any] | None
+    torn_tail: bool
+    model: ModelInfo | None = None
+    language: str = "sv"
+
+    @property
+    def interrupted(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def finished(self) -> bool:
+        return self.state == "finished"
+
+
+class SessionLog:
+    """Writes one session's records to its journal as the meeting goes on."""
+
+    def __init__(self, store: Store, session_id: str) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.journal: Journal = store.session_journal(session_id)
+        self._seq = 0
+
+    @classmethod
+    def create(cls, store: Store, meta: SessionMeta) -> SessionLog:
+        log = cls(store, meta.session_id)
+        if log.journal.path.exists():
+            raise StoreError(f"session {meta.session_id} exists already")
+        log.journal.append(meta.to_record())
+        log.state("recording", 0.0)
+        return log
+
+    @classmethod
+    def reopen(cls, store: Store, session_id: str) -> tuple[SessionLog, SessionRecord]:
+        record = load_session(store, session_id)
+        log = cls(store, session_id)
+        log._seq = len(record.segments)
+        return log, record
+
+    def segment(self, segment: Segment) -> None:
+        self.journal.append(
+            {
+                "type": "segment",
+                "seq": self._seq,
+                "start": segment.start,
+                "end": segment.end,
+                "text": segment.text,
+            }
+        )
+        self._seq += 1
+
+    def state(self, state: SessionState, audio_s: float) -> None:
+        self.journal.append(
+            {"type": "state", "state": state, "at": now().isoformat(), "audio_s": audio_s}
+        )
+
+    def model(self, model: ModelInfo, language: str) -> None:
+        self.journal.append({"type": "model", **model.model_dump(), "language": language})
+
+    def draft(self, envelope: dict[str, Any]) -> None:
+        self.journal.append({"type": "draft", "envelope": envelope})
+
+
+def load_session(store: Store, session_id: str) -> SessionRecord:
+    journal = store.session_journal(session_id)
+    if not journal.path.exists():
+        raise UsageError(f"no session {session_id!r} on this device (see `fredag sessions`)")
+    result = journal.read_all()
+    records = result.records
+    if not records or records[0].get("type") != "meta":
+        raise StoreError(f"session {session_id} has no metadata; it cannot be used")
+    meta = SessionMeta.from_record(records[0])
+    segments: list[Segment] = []
+    state: SessionState = "recording"
+    audio_s = 0.0
+    last_at = meta.started_at
+    envelope: dict[str, Any] | None = None
+    model: ModelInfo | None = None
+    language = "sv"
+    for rec in records[1:]:
+        kind = rec.get("type")
+        if kind == "segment":
+            segments.append(Segment(start=rec["start"], end=rec["end"], text=rec["text"]))
+            audio_s = max(audio_s, float(rec["end"]))
+        elif kind == "state":
+            state = rec["state"]
+            audio_s = max(audio_s, float(rec.get("audio_s", 0.0)))
+            last_at = datetime.fromisoformat(rec["at"])
+        elif kind == "draft":
+            envelope = rec["envelope"]
+        elif kind == "model":
+            model = ModelInfo(name=rec["name"], sha256=rec["sha256"])
+            language = rec.get("language", language)
+    return SessionRecord(
+        meta, tuple(segments), state, audio_s, last_at, envelope, result.torn_tail, model, language
+    )
+
+
+def list_sessions(store: Store) -> list[SessionRecord]:
+    """Every session on the device, oldest first; damaged ones raise `StoreError`."""
+    found = [load_session(store, sid) for sid in store.session_ids()]
+    return sorted(found, key=lambda r: r.meta.started_at)
+
+
+def find_session(store: Store, prefix: str) -> str:
+    """The id of the one session whose id starts with `prefix`."""
+    ids = [sid for sid in store.session_ids() if sid.startswith(prefix)]
+    if not ids:
+        raise UsageError(f"no session {prefix!r} on this device (see `fredag sessions`)")
+    if len(ids) > 1:
+        raise UsageError(f"{prefix!r} names several sessions; give more of the id")
+    return ids[0]

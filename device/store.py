@@ -1,0 +1,353 @@
+"""The device's encrypted local store: append-only journals and atomic blobs, AES-256-GCM.
+
+Layout under ``$FREDAG_HOME/device/``::
+
+    store.key          32 random bytes, mode 0600 (when no passphrase is used)
+    store.salt         16 random bytes, scrypt salt (when FREDAG_PASSPHRASE is set)
+    store.check        a small encrypted record that proves the key is the right one
+    sessions/<id>/journal.fj   one meeting's append-only journal
+    journals/<name>.fj         other journals (e.g. the sync outbox)
+    blobs/<name>.fb            whole encrypted files, replaced atomically
+
+A journal file starts with a 24-byte header (magic ``FRJ1`` + 4 reserved bytes + a 16-byte
+random file id). Each record is ``u32 length | 12-byte nonce | ciphertext+tag``; the additional
+authenticated data binds the record to its file id and its sequence number, so records cannot
+be swapped, reordered or moved between journals without detection. Every append is fsynced.
+
+After a power loss the last record may be torn (short, or its bytes never reached the disk):
+`Journal.read` drops a broken *last* record, and `Journal.append` cuts it off before writing.
+A broken record anywhere else is tampering or corruption and raises `StoreError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from fredag.errors import StoreError
+
+MAGIC = b"FRJ1"
+HEADER_LEN = 24
+NONCE_LEN = 12
+LEN_PREFIX = struct.Struct(">I")
+MAX_RECORD = 64 * 1024 * 1024
+BLOB_MAGIC = b"FRB1"
+PASSPHRASE_ENV = "FREDAG_PASSPHRASE"  # noqa: S105 (the variable's name, not a secret)
+# scrypt cost: about 0.1 s and 16 MB on a small CPU.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+_CHECK_PLAINTEXT = b"fredag-store-key-check/1"
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Create `path` with mode 0600 (never readable by others, even for an instant)."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    tmp.replace(path)
+    _fsync_dir(path.parent)
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class Cipher:
+    """AES-256-GCM with a fresh random nonce per message."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise StoreError("the store key must be 32 bytes")
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, aad: bytes) -> bytes:
+        nonce = secrets.token_bytes(NONCE_LEN)
+        return nonce + self._aead.encrypt(nonce, plaintext, aad)
+
+    def open(self, sealed: bytes, aad: bytes) -> bytes:
+        if len(sealed) < NONCE_LEN + 16:
+            raise InvalidTag
+        return self._aead.decrypt(sealed[:NONCE_LEN], sealed[NONCE_LEN:], aad)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    records: list[dict[str, Any]]
+    torn_tail: bool  # a broken last record was dropped (power loss during a write)
+    good_length: int  # bytes of the file that hold whole, authentic records
+
+
+class Journal:
+    """One append-only file of encrypted JSON records; each append is durable when it returns."""
+
+    def __init__(self, path: Path, cipher: Cipher) -> None:
+        self.path = path
+        self._cipher = cipher
+        self._file_id: bytes | None = None
+        self._count: int | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+    def _header(self, data: bytes) -> bytes:
+        if len(data) < HEADER_LEN or data[:4] != MAGIC:
+            raise StoreError(f"{self.path} is not a Fredag journal (bad header)")
+        return data[8:HEADER_LEN]
+
+    def _aad(self, file_id: bytes, seq: int) -> bytes:
+        return MAGIC + file_id + seq.to_bytes(8, "big")
+
+    def read_all(self) -> ReadResult:
+        """Every authentic record, in order; a torn last record is reported, not raised."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return ReadResult([], False, 0)
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from exc
+        if len(data) < HEADER_LEN and MAGIC.startswith(data[:4]):
+            return ReadResult([], bool(data), 0)  # torn while creating the file
+        file_id = self._header(data)
+        records: list[dict[str, Any]] = []
+        pos = HEADER_LEN
+        while pos < len(data):
+            broken = self._record_at(data, pos, file_id, len(records))
+            if isinstance(broken, str):
+                if self._is_tail(data, pos):
+                    return ReadResult(records, True, pos)
+                raise StoreError(
+                    f"{self.path}: record {len(records) + 1} {broken}; "
+                    "the journal was tampered with or damaged"
+                )
+            record, pos = broken
+            records.append(record)
+        return ReadResult(records, False, pos)
+
+    def _record_at(
+        self, data: bytes, pos: int, file_id: bytes, seq: int
+    ) -> tuple[dict[str, Any], int] | str:
+        if pos + LEN_PREFIX.size > len(data):
+            return "is cut short"
+        (length,) = LEN_PREFIX.unpack_from(data, pos)
+        start = pos + LEN_PREFIX.size
+        if length > MAX_RECORD or start + length > len(data):
+            return "is cut short"
+        try:
+            plain = self._cipher.open(data[start : start + length], self._aad(file_id, seq))
+            record = json.loads(plain)
+        except InvalidTag:
+            return "fails authentication (wrong key, or changed bytes)"
+        except ValueError:
+            return "is not valid JSON"
+        if not isinstance(record, dict):
+            return "is not a JSON object"
+        return record, start + length
+
+    def _is_tail(self, data: bytes, pos: int) -> bool:
+        """Whether the broken record at `pos` is a torn last write rather than tampering.
+
+        A torn write is cut short, or (on file systems that grow the file before its data
+        blocks reach the disk) reads back as zeros. A whole last record with other bytes
+        that fails authentication was changed, and is reported as such.
+        """
+        if pos + LEN_PREFIX.size > len(data) or not any(data[pos:]):
+            return True
+        (length,) = LEN_PREFIX.unpack_from(data, pos)
+        end = pos + LEN_PREFIX.size + length
+        if end > len(data):
+            return True
+        return end == len(data) and not any(data[pos + LEN_PREFIX.size : end])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.read_all().records)
+
+    # -- writing ---------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        if self._file_id is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        result = self.read_all()
+        if not self.path.exists() or result.good_length < HEADER_LEN:
+            file_id = secrets.token_bytes(16)
+            write_private(self.path, MAGIC + b"\0" * 4 + file_id)
+        else:
+            with self.path.open("rb") as fh:
+                file_id = self._header(fh.read(HEADER_LEN))
+            if result.torn_tail:
+                self._truncate(result.good_length)
+        self._file_id = file_id
+        self._count = len(result.records)
+
+    def _truncate(self, length: int) -> None:
+        try:
+            with self.path.open("r+b") as fh:
+                fh.truncate(length)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise StoreError(f"cannot repair {self.path}: {exc.strerror}") from exc
+
+    def append(self, record: dict[str, Any]) -> int:
+        """Encrypt and append one record, fsync it, and return its sequence number."""
+        self._prepare()
+        assert self._file_id is not None and self._count is not None
+        seq = self._count
+        sealed = self._cipher.seal(_canonical(record), self._aad(self._file_id, seq))
+        try:
+            with self.path.open("ab") as fh:
+                fh.write(LEN_PREFIX.pack(len(sealed)) + sealed)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            # A partial write is cut off on the next open; nothing committed before is lost.
+            self._file_id = None
+            raise StoreError(f"cannot write to the device store ({exc.strerror})") from exc
+        self._count = seq + 1
+        return seq
+
+
+def _derive_key(passphrase: str, salt: bytes) -> bytes:
+    kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return kdf.derive(passphrase.encode())
+
+
+class Store:
+    """The encrypted store of one device (one FREDAG_HOME)."""
+
+    def __init__(self, home: Path, *, passphrase: str | None = None) -> None:
+        self.root = home / "device"
+        if passphrase is None:
+            passphrase = os.environ.get(PASSPHRASE_ENV) or None
+        self._passphrase = passphrase
+        self._cipher: Cipher | None = None
+
+    @property
+    def key_file(self) -> Path:
+        return self.root / "store.key"
+
+    @property
+    def uses_passphrase(self) -> bool:
+        return self._passphrase is not None
+
+    def _ensure_root(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the device store at {self.root}: {exc.strerror}"
+            ) from exc
+
+    def cipher(self) -> Cipher:
+        """The store's cipher; creates the key (or salt) on first use."""
+        if self._cipher is None:
+            self._ensure_root()
+            key = self._load_key()
+            cipher = Cipher(key)
+            self._check(cipher)
+            self._cipher = cipher
+        return self._cipher
+
+    def _load_key(self) -> bytes:
+        if self._passphrase is not None:
+            salt_file = self.root / "store.salt"
+            if not salt_file.exists():
+                write_private(salt_file, secrets.token_bytes(16))
+            return _derive_key(self._passphrase, salt_file.read_bytes())
+        if not self.key_file.exists():
+            write_private(self.key_file, secrets.token_bytes(32))
+        mode = self.key_file.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise StoreError(
+                f"the store key {self.key_file} is readable by others (mode {mode:o}); "
+                "run `chmod 600` on it"
+            )
+        key = self.key_file.read_bytes()
+        if len(key) != 32:
+            raise StoreError(f"the store key {self.key_file} is damaged (not 32 bytes)")
+        return key
+
+    def _check(self, cipher: Cipher) -> None:
+        check = self.root / "store.check"
+        if not check.exists():
+            write_private(check, cipher.seal(_CHECK_PLAINTEXT, b"check"))
+            return
+        try:
+            cipher.open(check.read_bytes(), b"check")
+        except InvalidTag:
+            how = "passphrase (FREDAG_PASSPHRASE)" if self.uses_passphrase else "key file"
+            raise StoreError(f"the device store cannot be opened: wrong {how}") from None
+
+    # -- journals and blobs ----------------------------------------------------------------
+    def journal(self, name: str) -> Journal:
+        """A named journal outside the sessions (e.g. ``outbox``)."""
+        _check_name(name)
+        return Journal(self.root / "journals" / f"{name}.fj", self.cipher())
+
+    def session_dir(self, session_id: str) -> Path:
+        _check_name(session_id)
+        return self.root / "sessions" / session_id
+
+    def session_journal(self, session_id: str, name: str = "journal") -> Journal:
+        return Journal(self.session_dir(session_id) / f"{name}.fj", self.cipher())
+
+    def session_ids(self) -> list[str]:
+        base = self.root / "sessions"
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if (p / "journal.fj").is_file())
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        """Write a whole encrypted file atomically (temp file, fsync, rename)."""
+        _check_name(name)
+        base = self.root / "blobs"
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        sealed = BLOB_MAGIC + self.cipher().seal(data, BLOB_MAGIC + name.encode())
+        try:
+            write_private(base / f"{name}.fb", sealed)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the device store ({exc.strerror})") from exc
+
+    def get_blob(self, name: str) -> bytes | None:
+        _check_name(name)
+        path = self.root / "blobs" / f"{name}.fb"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            if data[:4] != BLOB_MAGIC:
+                raise InvalidTag
+            return self.cipher().open(data[4:], BLOB_MAGIC + name.encode())
+        except InvalidTag:
+            raise StoreError(f"{path} was tampered with or damaged") from None
+
+    def delete_blob(self, name: str) -> None:
+        _check_name(name)
+        (self.root / "blobs" / f"{name}.fb").unlink(missing_ok=True)
+
+
+def _check_name(name: str) -> None:
+    if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
+        raise StoreError(f"not a valid store name: {name!r}")

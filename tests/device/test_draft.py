@@ -1,0 +1,164 @@
+"""The draft journal entry: schema, evidence, the guard, consent, and the signature."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pytest
+
+from device.draft import build_draft, draft_view
+from device.guard import check_tool_text
+from device.identity import DeviceIdentity
+from device.pipeline import sign_segments
+from device.tagging import NullTagger
+from fredag.errors import ConsentRequired, GuardError, SignatureError, UsageError
+from fredag.protocol import ModelInfo, Segment, SignedEnvelope, verify_draft
+from tests.device.conftest import KeywordTagger, make_meta
+
+MODEL = ModelInfo(name="whisper-base", sha256=hashlib.sha256(b"m").hexdigest())
+SEGMENTS = [
+    Segment(start=1.0, end=4.5, text="Pappa dricker mycket på helgerna."),
+    Segment(start=6.0, end=9.0, text="Det har inte förekommit något våld hemma."),
+    Segment(start=12.0, end=15.0, text="Farmor hjälper till varje vecka."),
+]
+TAGGER = KeywordTagger(
+    {
+        "dricker": ("parental_substance_abuse", "risk", "Förälders missbruk"),
+        "våld": ("child_exposed_ipv", "risk", "Barn som upplever våld"),
+        "farmor": ("supportive_network", "protective", "Stödjande nätverk"),
+    }
+)
+ENDED = datetime(2026, 11, 20, 13, 45, tzinfo=UTC)
+
+
+def signed(identity: DeviceIdentity, tagger: object = TAGGER):  # type: ignore[no-untyped-def]
+    return sign_segments(
+        meta=make_meta(),
+        ended_at=ENDED,
+        segments=SEGMENTS,
+        duration_s=16.0,
+        language="sv",
+        model=MODEL,
+        tagger=tagger,  # type: ignore[arg-type]
+        identity=identity,
+    )
+
+
+class TestDraftSchema:
+    def test_assessment_and_planning_are_empty(self, identity: DeviceIdentity) -> None:
+        """Bedömning and Planering exist, are None in the data and empty in the text."""
+        draft = signed(identity).draft
+        assert draft.assessment is None and draft.planning is None
+        text = draft.rendered
+        assert "\nBedömning\n(tomt – fylls i av handläggaren)\n" in text
+        assert "\nPlanering\n(tomt – fylls i av handläggaren)\n" in text
+
+    def test_factors_carry_full_evidence(self, identity: DeviceIdentity) -> None:
+        """Each factor has evidence with quote, segment span, times, catalogue and model."""
+        draft = signed(identity).draft
+        by_slug = {f.factor: f for f in draft.factors}
+        assert set(by_slug) == {"parental_substance_abuse", "supportive_network"}
+        ev = by_slug["parental_substance_abuse"].evidence[0]
+        assert SEGMENTS[ev.segment].text[ev.char_start : ev.char_end] == ev.quote == "dricker"
+        assert (ev.start, ev.end) == (1.0, 4.5)
+        assert ev.catalogue_version == "test-1" and ev.model == "whisper-base"
+        assert by_slug["supportive_network"].kind == "protective"
+
+    def test_denied_factors_are_listed_apart(self, identity: DeviceIdentity) -> None:
+        """A denied factor is in `denied`, never in `factors`, and shown under its own heading."""
+        draft = signed(identity).draft
+        assert [f.factor for f in draft.denied] == ["child_exposed_ipv"]
+        assert "child_exposed_ipv" not in {f.factor for f in draft.factors}
+        denied_part = draft.rendered.split("Efterfrågat och förnekat:")[1].split("Bedömning")[0]
+        assert "Barn som upplever våld" in denied_part
+
+    def test_rendered_header_follows_sosfs(self, identity: DeviceIdentity) -> None:
+        """The rendering states date, time, caseworker, case, contact type and who was present."""
+        text = signed(identity).draft.rendered
+        for expected in (
+            "Datum: 2026-11-20, kl. 14:00–14:45",
+            "Handläggare: Anna Svensson",
+            "Ärende: BoU-2026-0042 (barn och unga)",
+            "Kontakttyp: hembesök",
+            "Närvarande: mamma, Elias 12 år",
+            "Vad som framkom",
+            "[00:01] Pappa dricker mycket på helgerna.",
+            "faktorkatalog test-1",
+        ):
+            assert expected in text
+
+    def test_json_view_has_top_level_catalogue_version(self, identity: DeviceIdentity) -> None:
+        """The --json view adds catalogue_version next to the nested catalogue."""
+        view = draft_view(signed(identity).draft)
+        assert view["catalogue_version"] == view["catalogue"]["version"] == "test-1"
+        assert view["assessment"] is None and view["planning"] is None
+        assert view["schema"] == "fredag.draft/1"
+
+    def test_without_catalogue_the_draft_says_so(self, identity: DeviceIdentity) -> None:
+        """With no tagger installed the draft is still made, with no factors and no catalogue."""
+        draft = signed(identity, NullTagger()).draft
+        assert draft.factors == [] and draft.catalogue.version == "ingen-katalog"
+
+
+class TestGuard:
+    def test_intervention_in_tool_text_is_refused(self, identity: DeviceIdentity) -> None:
+        """A factor name that proposes an intervention makes the whole draft be refused."""
+        bad = KeywordTagger({"dricker": ("parental_x", "risk", "Barnet bör placeras")})
+        with pytest.raises(GuardError, match="bör placeras"):
+            signed(identity, bad)
+
+    def test_assessment_in_tool_text_is_refused(self) -> None:
+        """Tool text that states an assessment is refused."""
+        with pytest.raises(GuardError):
+            check_tool_text(["Bedömning: risken är hög"])
+        with pytest.raises(GuardError):
+            check_tool_text(["Insats: familjebehandling rekommenderas"])
+
+    def test_quoted_speech_is_not_tool_text(self, identity: DeviceIdentity) -> None:
+        """What a person said, even proposing an intervention, is quoted and not refused."""
+        said = [Segment(start=0.0, end=3.0, text="Jag tycker att han bör placeras, rekommenderas.")]
+        draft = build_draft(
+            meta=make_meta(),
+            ended_at=ENDED,
+            segments=said,
+            duration_s=3.0,
+            language="sv",
+            model=MODEL,
+            tagging=NullTagger().tag_segments(said, "barn"),
+            device_key_id=identity.key_id,
+        )
+        assert "bör placeras" in draft.rendered
+
+    def test_neutral_text_passes(self) -> None:
+        """The neutral headings the draft uses pass the guard."""
+        check_tool_text(["Vad som framkom", "Bedömning", "(tomt – fylls i av handläggaren)"])
+
+
+class TestConsent:
+    def test_no_consent_no_session(self) -> None:
+        """Session metadata without confirmed consent is refused with a clear message."""
+        with pytest.raises(ConsentRequired, match="consent"):
+            make_meta(consent_confirmed=False)
+
+    def test_bad_case_type_and_ref(self) -> None:
+        """An unknown case type or an unsafe case reference is a usage error."""
+        with pytest.raises(UsageError):
+            make_meta(case_type="familj")
+        with pytest.raises(UsageError):
+            make_meta(case_ref="a b; drop")
+
+
+class TestSignature:
+    def test_signature_verifies(self, identity: DeviceIdentity) -> None:
+        """The envelope verifies with the device's public key and yields the same draft."""
+        result = signed(identity)
+        again = SignedEnvelope.model_validate_json(result.envelope.model_dump_json())
+        assert verify_draft(again, identity.public_key) == result.draft
+
+    def test_changed_payload_fails(self, identity: DeviceIdentity) -> None:
+        """An envelope whose payload was swapped for another draft fails verification."""
+        one, two = signed(identity).envelope, signed(identity).envelope
+        forged = one.model_copy(update={"payload": two.payload})
+        with pytest.raises(SignatureError):
+            verify_draft(forged, identity.public_key)

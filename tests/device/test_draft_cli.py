@@ -1,0 +1,109 @@
+"""`fredag draft AUDIO --json`: the contract other tools rely on, on real espeak speech."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from device.identity import load_identity
+from device.session import list_sessions
+from device.store import Store
+from fredag.protocol import SignedEnvelope, verify_draft
+from tests.support.cli import run_fredag
+from tests.support.speech import speak
+
+SCRIPT = (
+    "Mamma berättar att pojken har svårt att sova. "
+    "Farmor hjälper familjen varje vecka och barnen tycker om att vara hos henne."
+)
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    base = tmp_path_factory.mktemp("draft-cli")
+    audio = speak(SCRIPT, base / "meeting.wav")
+    home = base / "home"
+    proc = run_fredag(
+        "draft",
+        str(audio),
+        "--case",
+        "BoU-7",
+        "--case-type",
+        "barn",
+        "--present",
+        "mamma",
+        "--caseworker",
+        "Anna",
+        "--json",
+        env={"FREDAG_HOME": str(home)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return home, json.loads(proc.stdout)
+
+
+@pytest.mark.slow
+class TestDraftJsonContract:
+    def test_required_fields(self, drafted: tuple[Path, dict[str, Any]]) -> None:
+        """The JSON has segments, factors, denied, empty assessment/planning, version, rendered."""
+        out = drafted[1]
+        segs = out["transcript"]["segments"]
+        assert segs and all({"start", "end", "text"} <= set(s) for s in segs)
+        assert all(s["end"] >= s["start"] for s in segs)
+        assert isinstance(out["factors"], list) and isinstance(out["denied"], list)
+        for finding in out["factors"] + out["denied"]:
+            assert {"factor", "kind"} <= set(finding)
+            assert all({"quote", "start", "end"} <= set(e) for e in finding["evidence"])
+        assert out["assessment"] is None and out["planning"] is None
+        assert out["catalogue_version"] == out["catalogue"]["version"]
+        assert "Vad som framkom" in out["rendered"] and "Bedömning" in out["rendered"]
+
+    def test_transcript_is_the_speech(self, drafted: tuple[Path, dict[str, Any]]) -> None:
+        """The transcript holds words of the spoken script and the meeting facts given."""
+        out = drafted[1]
+        text = " ".join(s["text"] for s in out["transcript"]["segments"]).lower()
+        assert "farmor" in text or "familjen" in text, text
+        assert out["meeting"]["case_ref"] == "BoU-7"
+        assert out["meeting"]["present"] == ["mamma"]
+
+    def test_signed_draft_is_stored(self, drafted: tuple[Path, dict[str, Any]]) -> None:
+        """The draft is stored, signed, in a finished session that verifies with the device key."""
+        home, out = drafted
+        sessions = list_sessions(Store(home))
+        assert len(sessions) == 1 and sessions[0].finished
+        assert sessions[0].envelope is not None
+        envelope = SignedEnvelope.model_validate(sessions[0].envelope)
+        draft = verify_draft(envelope, load_identity(home).public_key)
+        assert str(draft.draft_id) == out["draft_id"]
+
+
+class TestDraftCliErrors:
+    def test_no_consent_is_refused(self, tmp_path: Path) -> None:
+        """--no-consent refuses to make a draft, in one line and without a traceback."""
+        proc = run_fredag(
+            "draft",
+            str(tmp_path / "x.wav"),
+            "--case",
+            "A1",
+            "--case-type",
+            "barn",
+            "--no-consent",
+            env={"FREDAG_HOME": str(tmp_path)},
+        )
+        assert proc.returncode == 2
+        assert "consent" in proc.stderr and "Traceback" not in proc.stderr
+
+    def test_missing_audio(self, tmp_path: Path) -> None:
+        """A missing recording is a one-line audio error."""
+        proc = run_fredag(
+            "draft",
+            str(tmp_path / "x.wav"),
+            "--case",
+            "A1",
+            "--case-type",
+            "vuxen",
+            env={"FREDAG_HOME": str(tmp_path)},
+        )
+        assert proc.returncode == 4 and "Traceback" not in proc.stderr
