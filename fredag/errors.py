@@ -11,7 +11,8 @@ happen, with ``raise ... from exc``, so callers never have to know which library
     │   ├── ModelNotFound           no such model name or directory
     │   ├── ModelPackageMissing     a PyPI model package (or a part of it) is not installed
     │   ├── ModelCorrupt            a file fails its pinned or recorded sha256
-    │   └── ModelInvalid            a directory that is not a usable CTranslate2 Whisper model
+    │   ├── ModelInvalid            a directory that is not a usable CTranslate2 Whisper model
+    │   └── ModelExists             installing under a name that is taken, without --force
     ├── AudioError
     │   ├── AudioNotFound           the audio path does not exist
     │   ├── AudioUnreadable         not an audio file, or a format that cannot be decoded
@@ -22,7 +23,8 @@ happen, with ``raise ... from exc``, so callers never have to know which library
     ├── CaptureError                microphone, PortAudio or input device problems
     ├── StoreError                  the device's encrypted store cannot be read or written
     ├── SignatureError              a signature or key that does not verify
-    └── SyncError                   talking to the server failed
+    ├── SyncError                   talking to the server failed
+    └── ExtraMissing                an optional part (an extra such as [convert]) is not installed
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ class ModelCorrupt(ModelError):
 
 
 class ModelInvalid(ModelError):
+    pass
+
+
+class ModelExists(ModelError):
     pass
 
 
@@ -104,3 +110,7 @@ class SignatureError(FredagError):
 
 class SyncError(FredagError):
     exit_code = 11
+
+
+class ExtraMissing(FredagError):
+    exit_code = 12

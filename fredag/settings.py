@@ -29,6 +29,11 @@ def fredag_home() -> Path:
     return Path(platformdirs.user_data_dir("fredag", appauthor=False))
 
 
+def settings_file() -> Path:
+    """The device's settings file, `$FREDAG_HOME/config.toml` (`fredag models use` writes it)."""
+    return fredag_home() / "config.toml"
+
+
 class DeviceSettings(BaseSettings):
     """What the handheld runs with. Environment variables are `FREDAG_<NAME>`."""
 
@@ -50,7 +55,7 @@ class DeviceSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=fredag_home() / "config.toml")
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=settings_file())
         return (init_settings, env_settings, toml)
 
     @property

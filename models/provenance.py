@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,9 @@ class Provenance(BaseModel):
     license: str
     quantization: str
     files: dict[str, str] = Field(description="file name -> sha256")
+    source_files: dict[str, str] = Field(
+        default_factory=dict, description="file name -> sha256 of what a model was made from"
+    )
     size_bytes: int
     installed_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
@@ -68,3 +72,30 @@ def verify_directory(directory: Path, expected: dict[str, str], name: str) -> No
                 f"model {name!r}: {file_name} does not match its recorded sha256; "
                 f"reinstall it with `fredag models install {name} --force`"
             )
+
+
+_LICENSE_LINE = re.compile(r"^license:\s*['\"]?([^'\"#\n]+?)['\"]?\s*$", re.M)
+LICENSE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
+
+
+def find_license(*directories: Path) -> str | None:
+    """The license a model card (README.md front matter) or a LICENSE file declares, if any.
+
+    Hugging Face model cards start with YAML front matter holding `license: apache-2.0`; the
+    published CTranslate2 files of a model often sit in a sub-directory of that repository, so
+    callers pass the directory and its parent.
+    """
+    for directory in directories:
+        readme = directory / "README.md"
+        if readme.is_file():
+            text = readme.read_text(errors="replace")
+            if text.startswith("---"):
+                front = text.split("---", 2)[1] if text.count("---") >= 2 else ""
+                match = _LICENSE_LINE.search(front)
+                if match:
+                    return match.group(1).strip()
+        for name in LICENSE_FILES:
+            if (directory / name).is_file():
+                first = (directory / name).read_text(errors="replace").strip().splitlines()
+                return f"see {name}" + (f" ({first[0].strip()[:60]})" if first else "")
+    return None

@@ -63,7 +63,11 @@ def list_installed(models_dir: Path) -> list[Provenance]:
         return []
     found = []
     for child in sorted(models_dir.iterdir()):
-        if child.is_dir() and not child.name.startswith(".") and (child / PROVENANCE_FILE).is_file():
+        if (
+            child.is_dir()
+            and not child.name.startswith(".")
+            and (child / PROVENANCE_FILE).is_file()
+        ):
             found.append(Provenance.load(child))
     return found
 
