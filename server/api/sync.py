@@ -1,0 +1,113 @@
+"""What devices call: enroll, upload signed drafts, download the signed catalogue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from fredag.protocol import SignedEnvelope
+from server import catalogue, devices, keys
+from server.deps import ClientIP, SessionDep, SettingsDep
+from server.errors import ApiError, error_body
+from server.ingest import ingest
+from server.schemas import (
+    CataloguePublic,
+    EnrollRequest,
+    EnrollResponse,
+    ServerKeyPublic,
+    UploadResult,
+)
+
+router = APIRouter(tags=["sync"])
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    example = error_body(400, "code", "what is wrong, in words")
+    return {
+        code: {"description": "refused", "content": {"application/json": {"example": example}}}
+        for code in codes
+    }
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body; the size limit is enforced by the app's BodySizeLimit middleware."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+
+
+def _server_key(db: SessionDep) -> ServerKeyPublic:
+    row, _private = keys.current_key(db)
+    return ServerKeyPublic(key_id=row.key_id, public_key=keys.public_key_b64(row))
+
+
+@router.post(
+    "/devices/enroll",
+    status_code=201,
+    response_model=EnrollResponse,
+    responses=_errors(403, 409, 422),
+)
+def enroll(
+    body: EnrollRequest, db: SessionDep, settings: SettingsDep, ip: ClientIP
+) -> EnrollResponse:
+    """Register a device's Ed25519 public key with a one-time enrollment code."""
+    device = devices.enroll(db, settings, body.code, body.public_key, body.name, ip)
+    server_key = _server_key(db)
+    db.commit()
+    return EnrollResponse(
+        device_id=device.id,
+        key_id=device.key_id,
+        caseworker=device.owner.username,
+        server_key=server_key,
+    )
+
+
+@router.post(
+    "/drafts",
+    status_code=201,
+    response_model=UploadResult,
+    responses={
+        200: {"description": "already stored (duplicate)", "model": UploadResult},
+        **_errors(400, 403, 409, 413, 422),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SignedEnvelope.model_json_schema()}},
+        }
+    },
+)
+def upload_draft(body: RawBody, db: SessionDep, ip: ClientIP, response: Response) -> UploadResult:
+    """Upload one signed draft. 201 when stored, 200 with duplicate=true when already stored."""
+    result = ingest(db, body, ip)
+    if result.duplicate:
+        response.status_code = 200
+    return UploadResult(
+        draft_id=result.draft.id,
+        duplicate=result.duplicate,
+        received_at=result.draft.received_at,
+        payload_sha256=result.draft.payload_sha256,
+    )
+
+
+@router.get("/catalogue", response_model=CataloguePublic, responses=_errors(404))
+def get_catalogue(db: SessionDep) -> CataloguePublic:
+    """The current factor catalogue with its version, signed by the server's key."""
+    row = catalogue.current(db)
+    if row is None:
+        raise ApiError(404, "no_catalogue", "no catalogue has been published yet")
+    return CataloguePublic(
+        version=row.version,
+        sha256=row.sha256,
+        published_at=row.published_at,
+        envelope=catalogue.signed(db, row),
+        server_key=_server_key(db),
+    )
+
+
+@router.get("/server-key", response_model=ServerKeyPublic)
+def server_key(db: SessionDep) -> ServerKeyPublic:
+    """The server's Ed25519 public key (devices also get it when they enroll)."""
+    return _server_key(db)
