@@ -1,0 +1,353 @@
+"""The cue language of the catalogue and the matcher that finds cues in a sentence.
+
+A cue says which words, found together in one sentence, show a factor::
+
+    match: "mamma|pappa|förälder* + dricka|full|berusad|alkohol*"
+    unless: "min pappa|min mamma"      # optional: words that cancel the cue in that sentence
+    window: 8                          # optional: max distance in words, first to last match
+
+* ``+`` separates groups; every group must be found (in any order) within ``window`` words.
+* ``|`` separates alternatives; an alternative of several words is a phrase (words in a row).
+* a plain word matches every inflection: both sides are lemmatized and stemmed
+  (see `risk_factors.text.normalize`), so ``dricka`` matches "drack", "druckit", "dricker".
+* ``alkohol*`` matches words that begin so (compounds: "alkoholproblem");
+  ``*missbruk`` words that end so ("alkoholmissbruket"); ``*våld*`` words that contain it;
+  ``=full`` only that exact word.
+* ``re:<regex>`` is a regular expression on the lower-cased sentence instead.
+
+Words the caller would treat as negation ("inte", "ingen") may be part of a cue ("ingen
+vill vara med"); words a cue uses are never read as negating that cue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import product
+
+from rapidfuzz import fuzz, process
+
+from risk_factors.text import Sentence, normalize
+
+_WORD_SYNTAX = re.compile(r"^(=?)(\*?)([\wåäöéü-]+)(\*?)$", re.IGNORECASE)
+
+# Words never matched fuzzily: short function words an ASR slip would turn into cue words.
+_NO_FUZZ = frozenset(
+    [
+        "och",
+        "att",
+        "det",
+        "som",
+        "en",
+        "ett",
+        "han",
+        "hon",
+        "den",
+        "de",
+        "dom",
+        "jag",
+        "du",
+        "vi",
+        "ni",
+        "man",
+        "har",
+        "hade",
+        "var",
+        "är",
+        "inte",
+        "med",
+        "för",
+        "på",
+        "till",
+        "av",
+        "om",
+        "så",
+        "men",
+        "när",
+        "där",
+        "här",
+        "sig",
+        "sin",
+        "sitt",
+        "sina",
+        "mig",
+        "dig",
+        "oss",
+        "er",
+        "hans",
+        "hennes",
+        "deras",
+    ]
+)
+FUZZY_CUTOFF = 86.0
+FUZZY_MIN_LEN = 5
+
+
+class CueSyntaxError(ValueError):
+    """A cue that cannot be compiled; the message says what is wrong with it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    mode: str  # norm | prefix | suffix | contains | exact
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCue:
+    """One compiled cue of one factor."""
+
+    factor: str
+    source: str
+    groups: tuple[tuple[tuple[int, ...], ...], ...]
+    unless: tuple[tuple[int, ...], ...]
+    window: int
+    weight: float
+    case_type: str | None
+    regex: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """Where one cue matched: the token indices it used and how many were fuzzy matches."""
+
+    cue: CompiledCue
+    tokens: tuple[int, ...]
+    fuzzy: int
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class Lexicon:
+    """Every term used by the compiled cues, and a cached lookup of which terms a word matches."""
+
+    terms: list[Term] = field(default_factory=list)
+    _ids: dict[Term, int] = field(default_factory=dict)
+    _cache: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+    _fuzzy_choices: list[str] = field(default_factory=list)
+    _fuzzy_ids: list[list[int]] = field(default_factory=list)
+    _norm: dict[str, list[int]] = field(default_factory=dict)
+    _exact: dict[str, list[int]] = field(default_factory=dict)
+    _affixes: list[tuple[int, Term]] = field(default_factory=list)
+    _built: bool = False
+
+    def add(self, term: Term) -> int:
+        if term not in self._ids:
+            self._ids[term] = len(self.terms)
+            self.terms.append(term)
+            self._cache.clear()
+            self._built = False
+        return self._ids[term]
+
+    def _build_index(self) -> None:
+        self._norm, self._exact, self._affixes = {}, {}, []
+        for tid, term in enumerate(self.terms):
+            if term.mode == "norm":
+                self._norm.setdefault(term.value, []).append(tid)
+            elif term.mode == "exact":
+                self._exact.setdefault(term.value, []).append(tid)
+            else:
+                self._affixes.append((tid, term))
+        by_value: dict[str, list[int]] = {}
+        for tid, term in enumerate(self.terms):
+            if term.mode in ("norm", "prefix") and len(term.value) >= FUZZY_MIN_LEN - 1:
+                by_value.setdefault(term.value, []).append(tid)
+        self._fuzzy_choices = list(by_value)
+        self._fuzzy_ids = list(by_value.values())
+        self._built = True
+
+    def lookup(self, lower: str, norm: str) -> tuple[frozenset[int], frozenset[int]]:
+        """(exactly matched term ids, fuzzily matched term ids) for one word."""
+        hit = self._cache.get(lower)
+        if hit is not None:
+            return hit
+        if not self._built:
+            self._build_index()
+        exact: set[int] = set(self._norm.get(norm, ())) | set(self._exact.get(lower, ()))
+        for tid, term in self._affixes:
+            if (
+                (term.mode == "prefix" and lower.startswith(term.value))
+                or (
+                    term.mode == "suffix"
+                    and (lower.endswith(term.value) or norm.endswith(term.value))
+                )
+                or (term.mode == "contains" and term.value in lower)
+            ):
+                exact.add(tid)
+        fuzzy: set[int] = set()
+        if not exact and len(lower) >= FUZZY_MIN_LEN and lower not in _NO_FUZZ:
+            fuzzy = self._fuzzy(lower, norm)
+        result = (frozenset(exact), frozenset(fuzzy))
+        self._cache[lower] = result
+        return result
+
+    def _fuzzy(self, lower: str, norm: str) -> set[int]:
+        out: set[int] = set()
+        for _choice, _score, idx in process.extract(
+            norm, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+        ):
+            out.update(self._fuzzy_ids[idx])
+        return out
+
+
+def _parse_term(word: str) -> Term:
+    m = _WORD_SYNTAX.match(word)
+    if not m:
+        raise CueSyntaxError(f"{word!r} is not a word, word*, *word, *word* or =word")
+    exact, lead, body, trail = m.groups()
+    body = body.lower()
+    if exact and (lead or trail):
+        raise CueSyntaxError(f"{word!r}: '=' cannot be combined with '*'")
+    if exact:
+        return Term("exact", body)
+    if lead and trail:
+        return Term("contains", body)
+    if trail:
+        return Term("prefix", body)
+    if lead:
+        return Term("suffix", normalize(body))
+    return Term("norm", normalize(body))
+
+
+def _parse_group(text: str, lexicon: Lexicon) -> tuple[tuple[int, ...], ...]:
+    alternatives = []
+    for alt in text.split("|"):
+        words = alt.split()
+        if not words:
+            raise CueSyntaxError(f"empty alternative in {text.strip()!r}")
+        alternatives.append(tuple(lexicon.add(_parse_term(w)) for w in words))
+    return tuple(alternatives)
+
+
+def compile_cue(
+    factor: str,
+    match: str,
+    lexicon: Lexicon,
+    *,
+    unless: str | None = None,
+    window: int = 8,
+    weight: float = 0.9,
+    case_type: str | None = None,
+) -> CompiledCue:
+    """Compile one cue; raises CueSyntaxError with the reason when it cannot compile."""
+    if match.startswith("re:"):
+        try:
+            regex = re.compile(match[3:].strip())
+        except re.error as exc:
+            raise CueSyntaxError(f"invalid regular expression: {exc}") from exc
+        if regex.pattern == "" or regex.search(""):
+            raise CueSyntaxError("the regular expression matches empty text")
+        groups: tuple[tuple[tuple[int, ...], ...], ...] = ()
+    else:
+        regex = None
+        if not match.strip():
+            raise CueSyntaxError("empty cue")
+        groups = tuple(_parse_group(g, lexicon) for g in match.split("+"))
+    unless_alts = _parse_group(unless, lexicon) if unless else ()
+    return CompiledCue(factor, match, groups, unless_alts, window, weight, case_type, regex)
+
+
+class Matcher:
+    """Finds every compiled cue in a sentence."""
+
+    def __init__(self, cues: Iterable[CompiledCue], lexicon: Lexicon) -> None:
+        self.cues = tuple(cues)
+        self.lexicon = lexicon
+        self._by_term: dict[int, list[int]] = {}
+        self._regex_cues = [i for i, c in enumerate(self.cues) if c.regex is not None]
+        for index, cue in enumerate(self.cues):
+            for alt in cue.groups[0] if cue.groups else ():
+                self._by_term.setdefault(alt[0], []).append(index)
+
+    def matches(self, text: str, sentence: Sentence) -> list[CueMatch]:
+        """Every way each cue matches `sentence` (at most a few per cue), best first per cue."""
+        positions: dict[int, list[tuple[int, bool]]] = {}
+        for i, token in enumerate(sentence.tokens):
+            exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
+            for tid in exact:
+                positions.setdefault(tid, []).append((i, False))
+            for tid in fuzzy:
+                positions.setdefault(tid, []).append((i, True))
+        candidates: set[int] = set()
+        for tid in positions:
+            candidates.update(self._by_term.get(tid, ()))
+        out: list[CueMatch] = []
+        for index in sorted(candidates):
+            out.extend(self._match_cue(self.cues[index], sentence, positions))
+        lowered: str | None = None
+        for index in self._regex_cues:
+            cue = self.cues[index]
+            assert cue.regex is not None
+            if lowered is None:
+                lowered = text[sentence.start : sentence.end].lower()
+            for m in cue.regex.finditer(lowered):
+                start, end = sentence.start + m.start(), sentence.start + m.end()
+                used = tuple(
+                    i for i, t in enumerate(sentence.tokens) if t.start < end and t.end > start
+                )
+                if used and not _unless(cue, positions, len(sentence.tokens)):
+                    out.append(CueMatch(cue, used, 0, start, end))
+        return out
+
+    def _match_cue(
+        self,
+        cue: CompiledCue,
+        sentence: Sentence,
+        positions: dict[int, list[tuple[int, bool]]],
+    ) -> list[CueMatch]:
+        n = len(sentence.tokens)
+        per_group: list[list[tuple[tuple[int, ...], int]]] = []
+        for group in cue.groups:
+            found = [occ for alt in group for occ in _phrase_occurrences(alt, positions, n)]
+            if not found:
+                return []
+            per_group.append(found)
+        if _unless(cue, positions, n):
+            return []
+        results: list[CueMatch] = []
+        for combo in product(*per_group):
+            used = sorted({i for idxs, _f in combo for i in idxs})
+            if len(used) < sum(len(idxs) for idxs, _f in combo):
+                continue  # two groups on the same word
+            if used[-1] - used[0] > cue.window:
+                continue
+            fuzzy = sum(f for _idxs, f in combo)
+            toks = sentence.tokens
+            results.append(
+                CueMatch(cue, tuple(used), fuzzy, toks[used[0]].start, toks[used[-1]].end)
+            )
+            if len(results) >= 8:
+                break
+        results.sort(key=lambda m: (m.fuzzy, m.tokens[-1] - m.tokens[0]))
+        return results
+
+
+def _phrase_occurrences(
+    alt: tuple[int, ...], positions: dict[int, list[tuple[int, bool]]], n: int
+) -> list[tuple[tuple[int, ...], int]]:
+    first = positions.get(alt[0])
+    if not first:
+        return []
+    out: list[tuple[tuple[int, ...], int]] = []
+    for start, fz in first:
+        idxs = [start]
+        fuzzy = int(fz)
+        for tid in alt[1:]:
+            nxt = next((p for p in positions.get(tid, ()) if p[0] == idxs[-1] + 1), None)
+            if nxt is None:
+                break
+            idxs.append(nxt[0])
+            fuzzy += int(nxt[1])
+        else:
+            out.append((tuple(idxs), fuzzy))
+    return out
+
+
+def _unless(cue: CompiledCue, positions: dict[int, list[tuple[int, bool]]], n: int) -> bool:
+    return any(
+        occ_fuzzy == 0
+        for alt in cue.unless
+        for _idxs, occ_fuzzy in _phrase_occurrences(alt, positions, n)
+    )

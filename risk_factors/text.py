@@ -1,0 +1,104 @@
+"""Swedish text handling for the tagger: tokens with character spans, sentences, normal forms.
+
+Normal form of a word = the Snowball Swedish stem of its simplemma lemma, so "drack",
+"druckit" and "dricker" all become "drick" and "våldet" becomes "våld". Both libraries are real
+linguistic resources from PyPI; nothing here is a hand-written suffix rule. Results are cached
+per distinct word, which is what keeps tagging fast on long transcripts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+import snowballstemmer
+
+_WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+# A sentence ends at . ! ? (kept with the sentence) or a line break.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)]*(?=\s|$)|\n+")
+_STEMMER = snowballstemmer.stemmer("swedish")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: its lower-case surface form, normal form and span in the input text."""
+
+    lower: str
+    norm: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence's span in the input text, its tokens and where its clauses begin."""
+
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+    clause_of: tuple[int, ...]
+    """For each token, the index of the clause it belongs to (commas, "men", "utan" split)."""
+    is_question_mark: bool
+
+
+_CLAUSE_WORDS = frozenset({"men", "utan", "fast", "medan", "fastän", "annars"})
+_CLAUSE_PUNCT = re.compile(r"[,;:–—]|\s-\s")
+
+
+@lru_cache(maxsize=200_000)
+def normalize(word: str) -> str:
+    """The normal form of one lower-case word (Snowball stem of the simplemma lemma)."""
+    lemma = simplemma.lemmatize(word, lang="sv").lower()
+    if not lemma.isalpha() and "-" not in lemma:
+        lemma = word
+    stem: str = _STEMMER.stemWord(lemma)
+    return stem or word
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of `text[start:end]` with spans relative to the whole `text`."""
+    stop = len(text) if end is None else end
+    return [
+        Token(m.group(0).lower(), normalize(m.group(0).lower()), m.start(), m.end())
+        for m in _WORD.finditer(text, start, stop)
+    ]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of `text` with their tokens; clause indices mark the scope of negation."""
+    sentences: list[Sentence] = []
+    pos = 0
+    bounds: list[tuple[int, int, bool]] = []
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((pos, m.end(), "?" in m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        bounds.append((pos, len(text), False))
+    for s_start, s_end, question in bounds:
+        tokens = tokenize(text, s_start, s_end)
+        if not tokens:
+            continue
+        sentences.append(
+            Sentence(
+                tokens[0].start,
+                s_end,
+                tuple(tokens),
+                _clauses(text, tokens),
+                question,
+            )
+        )
+    return sentences
+
+
+def _clauses(text: str, tokens: list[Token]) -> tuple[int, ...]:
+    clause = 0
+    out: list[int] = []
+    prev_end = tokens[0].start
+    for token in tokens:
+        if _CLAUSE_PUNCT.search(text, prev_end, token.start) or token.lower in _CLAUSE_WORDS:
+            clause += 1
+        out.append(clause)
+        prev_end = token.end
+    return tuple(out)
