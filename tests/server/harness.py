@@ -34,7 +34,9 @@ class Api(httpx.Client):
     csrf: str | None = None
 
     def login(self, username: str, password: str) -> httpx.Response:
-        response = self.post("/api/v1/auth/login", json={"username": username, "password": password})
+        response = self.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
         if response.status_code == 200:
             self.csrf = response.json()["csrf_token"]
             self.headers["X-CSRF-Token"] = self.csrf
@@ -79,8 +81,16 @@ class ServerProcess:
         assert migrated.returncode == 0, migrated.stderr
         if create_admin:
             made = run_fredag(
-                "server", "create-user", ADMIN, "--role", "admin", "--password-stdin",
-                "--database-url", database_url, input=ADMIN_PASSWORD + "\n", env=env,
+                "server",
+                "create-user",
+                ADMIN,
+                "--role",
+                "admin",
+                "--password-stdin",
+                "--database-url",
+                database_url,
+                input=ADMIN_PASSWORD + "\n",
+                env=env,
             )
             assert made.returncode == 0, made.stderr
         port = free_port()
@@ -89,11 +99,25 @@ class ServerProcess:
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [
-                    str(FREDAG), "server", "serve", "--host", "127.0.0.1", "--port", str(port),
-                    "--database-url", database_url, "--workers", str(workers),
-                    "--log-level", "warning", *extra_args,
+                    str(FREDAG),
+                    "server",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--database-url",
+                    database_url,
+                    "--workers",
+                    str(workers),
+                    "--log-level",
+                    "warning",
+                    *extra_args,
                 ],
-                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         server = cls(database_url, home, port, process, secret, scheme, log)
         server.wait_ready()
@@ -173,4 +197,6 @@ def enroll_device(server: ServerProcess, admin: Api, caseworker: str) -> Enrolle
     )
     assert enrolled.status_code == 201, enrolled.text
     body = enrolled.json()
-    return EnrolledDevice(key, body["device_id"], body["key_id"], caseworker, api, body["server_key"])
+    return EnrolledDevice(
+        key, body["device_id"], body["key_id"], caseworker, api, body["server_key"]
+    )

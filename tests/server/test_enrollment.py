@@ -30,10 +30,11 @@ class TestEnrollment:
     def test_enroll_with_hex_key_binds_device_to_caseworker(
         self, server: ServerProcess, admin: Api, caseworker: tuple[str, Api]
     ) -> None:
-        """A device enrolled with a valid code belongs to the code's caseworker and learns the server key."""
+        """A device enrolled with a code belongs to its caseworker and learns the server key."""
         key, raw = _raw_key()
         response = server.client().post(
-            ENROLL, json={"code": _code(admin, caseworker[0]), "public_key": raw.hex(), "name": "Platta 1"}
+            ENROLL,
+            json={"code": _code(admin, caseworker[0]), "public_key": raw.hex(), "name": "Platta 1"},
         )
         assert response.status_code == 201, response.text
         body = response.json()
@@ -59,7 +60,9 @@ class TestEnrollment:
         """A second device using an already spent code is refused."""
         code = _code(admin, caseworker[0])
         first = server.client().post(ENROLL, json={"code": code, "public_key": _raw_key()[1].hex()})
-        second = server.client().post(ENROLL, json={"code": code, "public_key": _raw_key()[1].hex()})
+        second = server.client().post(
+            ENROLL, json={"code": code, "public_key": _raw_key()[1].hex()}
+        )
         assert first.status_code == 201
         assert second.status_code == 403
         assert second.json()["code"] == "bad_enrollment_code"
@@ -70,7 +73,9 @@ class TestEnrollment:
         """A code used after its validity ran out enrolls nothing."""
         code = _code(admin, caseworker[0], valid_minutes=0.001)
         time.sleep(0.2)
-        response = server.client().post(ENROLL, json={"code": code, "public_key": _raw_key()[1].hex()})
+        response = server.client().post(
+            ENROLL, json={"code": code, "public_key": _raw_key()[1].hex()}
+        )
         assert response.status_code == 403
         assert "expired" in response.json()["detail"]
 

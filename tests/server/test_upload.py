@@ -1,4 +1,4 @@
-"""Uploading signed drafts: stored once, verified, and every bad upload refused with nothing stored."""
+"""Uploading signed drafts: verified, stored once, and every bad upload refused storing nothing."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ UPLOAD = "/api/v1/drafts"
 def stored_payload(engine: sa.Engine, draft_id: uuid.UUID) -> bytes | None:
     with engine.connect() as conn:
         key = draft_id.hex if engine.dialect.name == "sqlite" else draft_id
-        row = conn.execute(sa.text("SELECT payload FROM drafts WHERE id = :id"), {"id": key}).first()
+        row = conn.execute(
+            sa.text("SELECT payload FROM drafts WHERE id = :id"), {"id": key}
+        ).first()
     return None if row is None else bytes(row[0])
 
 
@@ -54,7 +56,7 @@ class TestUpload:
     def test_same_draft_twice_is_stored_once(
         self, device: EnrolledDevice, db_engine: sa.Engine
     ) -> None:
-        """The second upload of the same draft answers 200 with duplicate=true and stores nothing new."""
+        """The same draft again answers 200 with duplicate=true and stores nothing new."""
         envelope = signed(device.key)
         first = device.upload(envelope)
         before = count_drafts(db_engine)
@@ -170,7 +172,9 @@ class TestRefusals:
     ) -> None:
         """Bodies that are not a signed envelope get a 4xx JSON error and store nothing."""
         before = count_drafts(db_engine)
-        response = device.api.post(UPLOAD, content=body, headers={"content-type": "application/json"})
+        response = device.api.post(
+            UPLOAD, content=body, headers={"content-type": "application/json"}
+        )
         assert 400 <= response.status_code < 500
         assert response.json()["detail"]
         assert count_drafts(db_engine) == before
@@ -199,7 +203,9 @@ class TestRefusals:
         assert response.status_code == 413
         assert count_drafts(db_engine) == before
 
-    def test_server_stays_up_after_refusals(self, server: ServerProcess, device: EnrolledDevice) -> None:
+    def test_server_stays_up_after_refusals(
+        self, server: ServerProcess, device: EnrolledDevice
+    ) -> None:
         """After a run of bad uploads a good one is still stored."""
         for make, _status, _code in REFUSALS.values():
             device.upload(make(device))
