@@ -12,7 +12,7 @@ from typing import Literal
 
 from risk_factors.text import Sentence
 
-Status = Literal["present", "negated", "resolved"]
+Status = Literal["present", "negated", "resolved", "uncertain"]
 
 NEGATORS = frozenset({"inte", "ej", "icke", "aldrig", "ingen", "inget", "inga", "varken"})
 # A negator followed by these does not negate ("inte bara", "inte minst").
@@ -24,6 +24,17 @@ _RESOLVED_WORDS = frozenset(
 )
 _RESOLVED_AFTER_NEGATOR = frozenset({"längre", "mer", "numera"})
 AFTER_REACH = 2
+# "... men nu ..." after a cue: what came before is over ("skolkade förut men nu går han").
+_NOW_WORDS = frozenset({"nu", "numera", "idag"})
+# Words that make what follows uncertain rather than stated: "jag vet inte om han har vapen".
+_UNCERTAIN = (
+    ("vet", "inte", "om"),
+    ("vet", "inte", "ifall"),
+    ("osäker", "på", "om"),
+    ("undrar", "om"),
+    ("tveksam", "om"),
+    ("inte", "säker", "på", "om"),
+)
 
 QUESTION_WORDS = frozenset(
     {"hur", "vad", "varför", "vem", "vilka", "vilken", "vilket", "när", "var"}
@@ -130,6 +141,10 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
     tokens = sentence.tokens
     clauses = {sentence.clause_of[i] for i in used}
     last = used[-1]
+    if _uncertain(sentence, used[0]):
+        return "uncertain"
+    if not past_counts and _contrasted_with_now(sentence, last):
+        return "resolved"
     negated = False
     for i, token in enumerate(tokens):
         if i in used or sentence.clause_of[i] not in clauses:
@@ -147,3 +162,20 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
                 return "resolved"
             negated = True
     return "negated" if negated else "present"
+
+
+def _uncertain(sentence: Sentence, first: int) -> bool:
+    words = [t.lower for t in sentence.tokens[:first]]
+    return any(
+        words[i : i + len(pattern)] == list(pattern)
+        for pattern in _UNCERTAIN
+        for i in range(len(words) - len(pattern) + 1)
+    )
+
+
+def _contrasted_with_now(sentence: Sentence, last: int) -> bool:
+    tokens = sentence.tokens
+    return any(
+        tokens[i].lower == "men" and tokens[i + 1].lower in _NOW_WORDS
+        for i in range(last + 1, len(tokens) - 1)
+    )

@@ -7,7 +7,8 @@ A cue says which words, found together in one sentence, show a factor::
     window: 8                          # optional: max distance in words, first to last match
 
 * ``+`` separates groups; every group must be found (in any order) within ``window`` words.
-* ``|`` separates alternatives; an alternative of several words is a phrase (words in a row).
+* ``|`` separates alternatives; an alternative of several words is a phrase: its words in
+  that order, at most one other word between two of them.
 * a plain word matches every inflection: both sides are lemmatized and stemmed
   (see `risk_factors.text.normalize`), so ``dricka`` matches "drack", "druckit", "dricker".
 * ``alkohol*`` matches words that begin so (compounds: "alkoholproblem");
@@ -82,6 +83,8 @@ _NO_FUZZ = frozenset(
 )
 FUZZY_CUTOFF = 86.0
 FUZZY_MIN_LEN = 5
+PHRASE_GAP = 1
+"""Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
 
 
 class CueSyntaxError(ValueError):
@@ -311,7 +314,8 @@ class Matcher:
             used = sorted({i for idxs, _f in combo for i in idxs})
             if len(used) < sum(len(idxs) for idxs, _f in combo):
                 continue  # two groups on the same word
-            if used[-1] - used[0] > cue.window:
+            extra = sum(idxs[-1] - idxs[0] for idxs, _f in combo)
+            if used[-1] - used[0] - extra > cue.window:
                 continue
             fuzzy = sum(f for _idxs, f in combo)
             toks = sentence.tokens
@@ -335,7 +339,9 @@ def _phrase_occurrences(
         idxs = [start]
         fuzzy = int(fz)
         for tid in alt[1:]:
-            nxt = next((p for p in positions.get(tid, ()) if p[0] == idxs[-1] + 1), None)
+            nxt = next(
+                (p for p in positions.get(tid, ()) if 0 < p[0] - idxs[-1] <= 1 + PHRASE_GAP), None
+            )
             if nxt is None:
                 break
             idxs.append(nxt[0])

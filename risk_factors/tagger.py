@@ -170,7 +170,7 @@ class Tagger:
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
                     best[factor.slug] = (conf, match)
-            elif match.fuzzy == 0 and factor.slug not in worst:
+            elif state != "uncertain" and match.fuzzy == 0 and factor.slug not in worst:
                 worst[factor.slug] = (state, match)
         tags = [self._make(Tag, m, conf, text) for slug, (conf, m) in best.items()]
         denied = [
