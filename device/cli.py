@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from fredag.errors import NoSpeech
+from fredag.errors import NoSpeech, UsageError
 from fredag.settings import get_settings
 
 if TYPE_CHECKING:
@@ -171,6 +171,125 @@ def draft(
         typer.echo(signed.draft.rendered, nl=False)
 
 
+INPUT_OPT = typer.Option(
+    None, "--input", help="Play this recording into the loop at real-time pace instead of a mic."
+)
+SPEED_OPT = typer.Option(1.0, "--speed", help="Pace factor for --input (2 = twice as fast).")
+DEVICE_OPT = typer.Option(None, "--device", help="Input device name (or part) or index.")
+
+
+def record(
+    case: str | None = typer.Option(
+        None, "--case", help="The case reference, as the municipality uses it."
+    ),
+    case_type: str | None = typer.Option(None, "--case-type", help="barn or vuxen."),
+    input_file: Path | None = INPUT_OPT,
+    device: str | None = DEVICE_OPT,
+    contact_type: str = CONTACT_OPT,
+    present: list[str] | None = PRESENT_OPT,
+    caseworker: str | None = CASEWORKER_OPT,
+    consent: bool = typer.Option(
+        False, "--consent", help="The client was told about the recording and agreed."
+    ),
+    keep_audio: bool = typer.Option(
+        False, "--keep-audio", help="Keep the raw audio (encrypted) after transcription."
+    ),
+    speed: float = SPEED_OPT,
+    stop_after: float | None = typer.Option(
+        None, "--stop-after", help="Stop after this many seconds of audio."
+    ),
+    resume: str | None = typer.Option(
+        None, "--resume", help="Continue an interrupted session (id or its start)."
+    ),
+    plain: bool = typer.Option(False, "--plain", help="Plain line output, no live panel."),
+    model: str | None = typer.Option(None, "--model", help="Model name or directory."),
+) -> None:
+    """Record a meeting live: transcribe, note factors, and sign a draft when it ends."""
+    from device.recording import RecordRequest, run_recording
+
+    meta = None
+    if resume is None:
+        if case is None or case_type is None:
+            raise UsageError("--case and --case-type are needed (or --resume SESSION)")
+        if not consent and sys.stdin.isatty():
+            consent = typer.confirm(
+                "Har klienten informerats om inspelningen och samtyckt till den?", default=False
+            )
+        meta = _meta(case, case_type, contact_type, present, caseworker, consent, keep_audio)
+    run_recording(
+        RecordRequest(
+            meta=meta,
+            resume=resume,
+            input_file=input_file,
+            device=device,
+            speed=speed,
+            stop_after_s=stop_after,
+            plain=plain or None,
+            model=model,
+        )
+    )
+
+
+sessions_app = typer.Typer(
+    help="Meetings stored on this device, including interrupted ones.",
+    invoke_without_command=True,
+)
+
+
+@sessions_app.callback()
+def sessions_list(ctx: typer.Context) -> None:
+    """List the sessions on this device (interrupted ones can be resumed or finished)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from device.recording import describe_sessions
+
+    for line in describe_sessions():
+        typer.echo(line)
+
+
+@sessions_app.command("finish")
+def sessions_finish(
+    session: str = typer.Argument(..., help="The session id (or its first characters)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+) -> None:
+    """Finish an interrupted session: make and sign its draft from what was committed."""
+    from device.draft import draft_view
+    from device.recording import finish_session
+
+    signed = finish_session(session)
+    if as_json:
+        typer.echo(json.dumps(draft_view(signed.draft), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(signed.draft.rendered, nl=False)
+
+
+@sessions_app.command("show")
+def sessions_show(
+    session: str = typer.Argument(..., help="The session id (or its first characters)."),
+) -> None:
+    """Show a session's committed transcript."""
+    from device.recording import show_session
+
+    for line in show_session(session):
+        typer.echo(line)
+
+
+def devices() -> None:
+    """List the audio input devices (use the index or name with --device)."""
+    from device.capture import list_inputs
+
+    inputs = list_inputs()
+    if not inputs:
+        typer.echo("no audio input devices found")
+        return
+    for dev in inputs:
+        mark = "*" if dev.is_default else " "
+        typer.echo(
+            f"{mark}{dev.index:3d}  {dev.name}  ({dev.channels} ch, "
+            f"{dev.default_samplerate:.0f} Hz, {dev.hostapi})"
+        )
+
+
 device_app = typer.Typer(help="This device's identity.", no_args_is_help=True)
 
 
@@ -199,4 +318,7 @@ def device_show() -> None:
 def register(app: typer.Typer) -> None:
     app.command("transcribe")(transcribe)
     app.command("draft")(draft)
+    app.command("record")(record)
+    app.command("devices")(devices)
+    app.add_typer(sessions_app, name="sessions")
     app.add_typer(device_app, name="device")

@@ -1,0 +1,214 @@
+"""What the caseworker sees during a meeting: a Rich live view, or plain lines without a terminal.
+
+`RichView` shows committed text, the tentative preview, factors as they are tagged (with their
+quotes), the elapsed time and the keys (p paus, r fortsätt, s stopp). `PlainView` prints one
+line per committed segment and per factor, flushed at once, for pipes, logs, tests and
+`make run`. Both are driven by the recorder from its threads; they only read what they get.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import IO, Protocol
+
+from device.draft import clock
+from device.tagging import FoundTag
+from fredag.protocol import Segment
+
+STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar"}
+KEYS_HELP = "p paus · r fortsätt · s stopp"
+
+
+class View(Protocol):
+    def start(self, title: str) -> None: ...
+
+    def committed(self, segments: tuple[Segment, ...]) -> None: ...
+
+    def tentative(self, text: str) -> None: ...
+
+    def factors(self, tags: tuple[FoundTag, ...]) -> None: ...
+
+    def state(self, state: str, elapsed_s: float) -> None: ...
+
+    def message(self, text: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class PlainView:
+    """Line output: safe for pipes and logs; tentative text is not printed."""
+
+    def __init__(self, out: IO[str] | None = None) -> None:
+        self.out = out or sys.stdout
+        self._lock = threading.Lock()
+
+    def _line(self, text: str) -> None:
+        with self._lock:
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    def start(self, title: str) -> None:
+        self._line(title)
+
+    def committed(self, segments: tuple[Segment, ...]) -> None:
+        for seg in segments:
+            self._line(f"[{clock(seg.start)}] {seg.text}")
+
+    def tentative(self, text: str) -> None:
+        return
+
+    def factors(self, tags: tuple[FoundTag, ...]) -> None:
+        for tag in tags:
+            kind = "risk" if tag.kind == "risk" else "skydd"
+            self._line(f'  + {kind}: {tag.name_sv} – "{tag.quote}" [{clock(tag.start)}]')
+
+    def state(self, state: str, elapsed_s: float) -> None:
+        self._line(f"-- {STATE_SV.get(state, state)} ({clock(elapsed_s)})")
+
+    def message(self, text: str) -> None:
+        self._line(text)
+
+    def stop(self) -> None:
+        return
+
+
+class RichView:
+    """A full-screen-ish live panel for a terminal."""
+
+    def __init__(self, max_lines: int = 14) -> None:
+        from rich.console import Console
+
+        self.console = Console()
+        self._lines: deque[str] = deque(maxlen=max_lines)
+        self._factors: deque[str] = deque(maxlen=8)
+        self._tentative = ""
+        self._state = "recording"
+        self._title = ""
+        self._started = time.monotonic()
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+        self._live: object | None = None
+        self._lock = threading.Lock()
+
+    def _elapsed(self) -> float:
+        now = self._paused_at or time.monotonic()
+        return now - self._started - self._paused_total
+
+    def _render(self) -> object:
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
+        with self._lock:
+            body = Text()
+            for line in self._lines:
+                body.append(line + "\n")
+            if self._tentative:
+                body.append(self._tentative, style="dim italic")
+            factors = Text("\n".join(self._factors) or "inga ännu", style="cyan")
+            head = f"{self._title}   {clock(self._elapsed())}   {STATE_SV.get(self._state, '')}"
+        return Group(
+            Panel(body, title=head, subtitle=KEYS_HELP),
+            Panel(factors, title="Faktorer som nämnts"),
+        )
+
+    def start(self, title: str) -> None:
+        from rich.live import Live
+
+        self._title = title
+        self._started = time.monotonic()
+
+        class _Renderable:
+            def __init__(self, view: RichView) -> None:
+                self.view = view
+
+            def __rich__(self) -> object:
+                return self.view._render()
+
+        live = Live(
+            _Renderable(self),  # type: ignore[arg-type]  # a RichCast, resolved at each refresh
+            console=self.console,
+            refresh_per_second=4,
+        )
+        live.start()
+        self._live = live
+
+    def committed(self, segments: tuple[Segment, ...]) -> None:
+        with self._lock:
+            for seg in segments:
+                self._lines.append(f"[{clock(seg.start)}] {seg.text}")
+
+    def tentative(self, text: str) -> None:
+        with self._lock:
+            self._tentative = text
+
+    def factors(self, tags: tuple[FoundTag, ...]) -> None:
+        with self._lock:
+            for tag in tags:
+                kind = "risk" if tag.kind == "risk" else "skydd"
+                self._factors.append(f'{kind}: {tag.name_sv} – "{tag.quote}" [{clock(tag.start)}]')
+
+    def state(self, state: str, elapsed_s: float) -> None:
+        with self._lock:
+            if state == "paused" and self._paused_at is None:
+                self._paused_at = time.monotonic()
+            elif state != "paused" and self._paused_at is not None:
+                self._paused_total += time.monotonic() - self._paused_at
+                self._paused_at = None
+            self._state = state
+
+    def message(self, text: str) -> None:
+        self.console.print(text)
+
+    def stop(self) -> None:
+        live = self._live
+        if live is not None:
+            live.stop()  # type: ignore[attr-defined]
+            self._live = None
+
+
+def make_view(plain: bool | None = None) -> View:
+    """A Rich view on a terminal, plain lines otherwise (or when asked)."""
+    if plain is None:
+        plain = not (sys.stdout.isatty() and sys.stdin.isatty())
+    return PlainView() if plain else RichView()
+
+
+@contextlib.contextmanager
+def key_reader(on_key: Callable[[str], None]) -> Iterator[None]:
+    """Single key presses from a terminal, delivered to `on_key` from a thread; a no-op
+    without a terminal."""
+    if not sys.stdin.isatty():
+        yield
+        return
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                key = os.read(fd, 1).decode(errors="ignore").lower()
+                if key:
+                    on_key(key)
+
+    tty.setcbreak(fd)
+    thread = threading.Thread(target=loop, name="fredag-keys", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=1.0)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
