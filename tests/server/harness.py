@@ -66,6 +66,8 @@ class ServerProcess:
         workers: int = 1,
         extra_args: tuple[str, ...] = (),
         create_admin: bool = True,
+        migrate: bool = True,
+        env_overrides: dict[str, str] | None = None,
     ) -> ServerProcess:
         """Migrate, create the admin (CLI), serve, and wait until /api/v1/health answers."""
         home.mkdir(parents=True, exist_ok=True)
@@ -77,8 +79,10 @@ class ServerProcess:
             "FREDAG_SECRET_KEY": secret,
         }
         env.pop("FREDAG_DATABASE_URL", None)
-        migrated = run_fredag("server", "migrate", "--database-url", database_url, env=env)
-        assert migrated.returncode == 0, migrated.stderr
+        env.update(env_overrides or {})
+        if migrate:
+            migrated = run_fredag("server", "migrate", "--database-url", database_url, env=env)
+            assert migrated.returncode == 0, migrated.stderr
         if create_admin:
             made = run_fredag(
                 "server",
