@@ -1,0 +1,110 @@
+"""Swedish error pages for the HTML side; the JSON API under /api keeps its own JSON errors.
+
+The server core installs JSON handlers first; `install(app)` wraps each of them so requests
+outside /api get an HTML page (or, for HTMX, a short message fragment) instead. No page ever
+shows a stack trace: unexpected errors are logged and answered with a plain 500 page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from fredag.errors import FredagError
+from server.config import API_V1
+from server.errors import ApiError
+from server.web.frame import SECURITY_HEADERS, LoginRequired, WebError, is_htmx, lang_of, render
+from server.web.i18n import STRINGS, text
+
+log = logging.getLogger("fredag.server.web")
+Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+
+
+def _status_of(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, WebError):
+        return exc.status, exc.key
+    if isinstance(exc, ApiError):
+        return exc.status, "error_csrf" if exc.code == "csrf" else f"error_{exc.status}"
+    if isinstance(exc, StarletteHTTPException):
+        return exc.status_code, f"error_{exc.status_code}"
+    if isinstance(exc, RequestValidationError):
+        return 422, "error_422"
+    if isinstance(exc, FredagError):
+        return 400, "error_400"
+    return 500, "error_500"
+
+
+def error_page(request: Request, exc: Exception) -> Response:
+    status, key = _status_of(exc)
+    if status == 401:
+        return _to_login(request)
+    if status >= 500:
+        log.error(
+            "unexpected error on %s %s",
+            request.method,
+            request.url.path,
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+    if key not in STRINGS:
+        key = "error_500" if status >= 500 else "error_400"
+    if is_htmx(request):
+        message = text(lang_of(request), key)
+        return Response(
+            message,
+            status_code=status,
+            media_type="text/plain; charset=utf-8",
+            headers=SECURITY_HEADERS,
+        )
+    return render(request, "error.html", {"status": status, "message_key": key}, status=status)
+
+
+def _to_login(request: Request) -> Response:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    url = "/logga-in?next=" + quote(target, safe="")
+    if is_htmx(request):
+        return Response(status_code=401, headers={"HX-Redirect": url, **SECURITY_HEADERS})
+    return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_V1 + "/") or request.url.path == API_V1
+
+
+def _wrap(previous: Handler | None) -> Handler:
+    async def handler(request: Request, exc: Exception) -> Response:
+        if _is_api(request) and previous is not None:
+            result = previous(request, exc)
+            return await result if isinstance(result, Awaitable) else result
+        return error_page(request, exc)
+
+    return handler
+
+
+def install(app: FastAPI) -> None:
+    """Route HTML-side errors to Swedish pages; keep the API's JSON errors for /api."""
+    for exc_class in (
+        ApiError,
+        StarletteHTTPException,
+        RequestValidationError,
+        FredagError,
+        Exception,
+    ):
+        previous = app.exception_handlers.get(exc_class)
+        app.add_exception_handler(exc_class, _wrap(previous))
+
+    async def login_required(request: Request, _exc: Exception) -> Response:
+        return _to_login(request)
+
+    async def web_error(request: Request, exc: Exception) -> Response:
+        return error_page(request, exc)
+
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(WebError, web_error)

@@ -1,0 +1,234 @@
+"""The caseworker's changes to a draft, each audit-logged; none possible after approval.
+
+Every function takes a draft the caller already checked is the user's own
+(`server.drafts.own_draft`), records what changed (history is kept: new rows, never updates of
+old ones) and adds an audit row. The caller commits. The database enforces the same rules
+with triggers (migration web_0001), so a bypass of this module cannot change approved text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fredag.protocol import Draft as DraftDoc
+from fredag.protocol import Evidence
+from server import audit
+from server.models import Draft, DraftVersion, User, utcnow
+from server.web.entry import compose
+from server.web.frame import WebError
+from server.web.highlight import locate
+from server.web.models import Addendum, ApprovedEntry, DraftAssessment, TagDecision
+from server.web.view import (
+    CatalogueInfo,
+    catalogue_by_version,
+    current_catalogue,
+    decisions_of,
+    draft_doc,
+    factor_groups,
+    latest_assessment,
+    latest_text,
+)
+
+MAX_TEXT = 200_000
+
+
+def _require_open(row: Draft) -> None:
+    if row.status == "approved":
+        raise WebError(409, "immutable")
+    if row.status != "draft":
+        raise WebError(409, "not_a_draft")
+
+
+def _audit(session: Session, user: User, ip: str, row: Draft, action: str, **detail: Any) -> None:
+    audit.record(
+        session,
+        action,
+        user=user,
+        ip=ip,
+        object_type="draft",
+        object_id=row.id,
+        case_ref=row.case_ref,
+        **detail,
+    )
+
+
+def decide_tag(
+    session: Session, user: User, ip: str, row: Draft, factor: str, group: str, accept: bool
+) -> None:
+    """Accept or reject the tag `factor` shown in `group` (risk / protective / denied)."""
+    _require_open(row)
+    doc = draft_doc(row)
+    groups = factor_groups(doc, decisions_of(session, row.id), None)
+    known = {(v.group, v.slug) for v in groups.all()}
+    if (group, factor) not in known:
+        raise WebError(404)
+    decision = "accepted" if accept else "rejected"
+    session.add(
+        TagDecision(
+            draft_id=row.id,
+            factor=factor,
+            kind=group,
+            decision=decision,
+            catalogue_version=doc.catalogue.version,
+            author_id=user.id,
+        )
+    )
+    _audit(session, user, ip, row, "draft.edit", what="tag", factor=factor, decision=decision)
+
+
+def add_factor(
+    session: Session,
+    user: User,
+    ip: str,
+    row: Draft,
+    factor: str,
+    segment: int,
+    quote: str,
+    char_start: int | None,
+) -> None:
+    """Tag `factor` (from the current catalogue) with a quote the caseworker chose."""
+    _require_open(row)
+    doc = draft_doc(row)
+    catalogue = current_catalogue(session) or catalogue_by_version(session, doc.catalogue.version)
+    info = catalogue.factors.get(factor) if catalogue else None
+    if catalogue is None or info is None:
+        raise WebError(422, "unknown_factor")
+    quote = quote.strip()
+    if not quote or not 0 <= segment < len(doc.transcript.segments):
+        raise WebError(422, "quote_not_found")
+    seg = doc.transcript.segments[segment]
+    start = char_start if char_start is not None else -1
+    where = locate(seg.text, quote, start, start + len(quote))
+    if where is None:
+        raise WebError(422, "quote_not_found")
+    evidence = Evidence(
+        quote=seg.text[where[0] : where[1]],
+        segment=segment,
+        char_start=where[0],
+        char_end=where[1],
+        start=seg.start,
+        end=seg.end,
+        confidence=1.0,
+        catalogue_version=catalogue.version,
+        model=doc.transcript.model.name,
+    )
+    session.add(
+        TagDecision(
+            draft_id=row.id,
+            factor=factor,
+            kind=info.kind,
+            decision="added",
+            evidence=evidence.model_dump_json(),
+            catalogue_version=catalogue.version,
+            author_id=user.id,
+        )
+    )
+    _audit(session, user, ip, row, "draft.edit", what="tag", factor=factor, decision="added")
+
+
+def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note: str = "") -> int:
+    """A new text version (the previous ones stay); returns its number."""
+    _require_open(row)
+    body = body.replace("\r\n", "\n")
+    if not body.strip():
+        raise WebError(422, "text_empty")
+    if len(body) > MAX_TEXT:
+        raise WebError(413)
+    number, current = latest_text(session, row, draft_doc(row))
+    if body == current:
+        return number
+    session.add(
+        DraftVersion(draft_id=row.id, number=number + 1, body=body, author_id=user.id, note=note)
+    )
+    _audit(session, user, ip, row, "draft.edit", what="text", version=number + 1, note=note)
+    return number + 1
+
+
+def save_assessment(
+    session: Session, user: User, ip: str, row: Draft, assessment: str, planning: str
+) -> None:
+    """Store Bedömning and Planering as a new version (written by the caseworker only)."""
+    _require_open(row)
+    if len(assessment) > MAX_TEXT or len(planning) > MAX_TEXT:
+        raise WebError(413)
+    number = session.scalar(
+        select(func.max(DraftAssessment.number)).where(DraftAssessment.draft_id == row.id)
+    )
+    session.add(
+        DraftAssessment(
+            draft_id=row.id,
+            number=(number or 0) + 1,
+            assessment=assessment.replace("\r\n", "\n"),
+            planning=planning.replace("\r\n", "\n"),
+            author_id=user.id,
+        )
+    )
+    _audit(session, user, ip, row, "draft.edit", what="assessment", version=(number or 0) + 1)
+
+
+def entry_text(
+    session: Session, row: Draft, catalogue: CatalogueInfo | None = None, lang: str = "sv"
+) -> str:
+    """The journal text approval would store now."""
+    doc: DraftDoc = draft_doc(row)
+    catalogue = catalogue or catalogue_by_version(session, doc.catalogue.version)
+    groups = factor_groups(doc, decisions_of(session, row.id), catalogue, lang)
+    _number, text = latest_text(session, row, doc)
+    written = latest_assessment(session, row.id)
+    return compose(
+        text,
+        groups,
+        doc.catalogue.version,
+        written.assessment if written else "",
+        written.planning if written else "",
+    )
+
+
+def approve(session: Session, user: User, ip: str, row: Draft) -> ApprovedEntry:
+    """Freeze the entry: store its text, who and when; from now on only addenda."""
+    _require_open(row)
+    text = entry_text(session, row)
+    now = utcnow()
+    entry = ApprovedEntry(
+        draft_id=row.id,
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        approved_by_id=user.id,
+        approved_at=now,
+    )
+    session.add(entry)
+    row.status = "approved"
+    row.approved_at = now
+    row.approved_by_id = user.id
+    _audit(session, user, ip, row, "draft.approve", sha256=entry.sha256)
+    return entry
+
+
+def discard(session: Session, user: User, ip: str, row: Draft, reason: str) -> None:
+    _require_open(row)
+    reason = reason.strip()
+    if not reason:
+        raise WebError(422, "discard_needs_reason")
+    row.status = "discarded"
+    row.discarded_reason = reason[:5000]
+    _audit(session, user, ip, row, "draft.discard", reason=reason[:5000])
+
+
+def add_addendum(session: Session, user: User, ip: str, row: Draft, body: str) -> None:
+    if row.status != "approved":
+        raise WebError(409, "not_a_draft")
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise WebError(422, "addendum_needs_text")
+    if len(body) > MAX_TEXT:
+        raise WebError(413)
+    session.add(Addendum(draft_id=row.id, body=body, author_id=user.id))
+    _audit(session, user, ip, row, "draft.edit", what="addendum")
+
+
+def record_export(session: Session, user: User, ip: str, row: Draft, fmt: str) -> None:
+    _audit(session, user, ip, row, "draft.export", format=fmt)

@@ -1,0 +1,402 @@
+"""The caseworker's pages: the inbox, the draft page and every change a draft can get.
+
+Every page view and change goes through `server.drafts.own_draft` (404 for anyone else's
+draft, audit-logged as a read) and `server.web.review` (audit-logged changes). Plain forms
+post and redirect back; accept/reject also work through HTMX (the page region is swapped).
+"""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from server import audit
+from server.deps import ClientIP, SessionDep
+from server.drafts import own_draft
+from server.models import Draft, User
+from server.web import review
+from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
+from server.web.frame import (
+    SECURITY_HEADERS,
+    CsrfForm,
+    PageCaseworker,
+    PageSession,
+    WebError,
+    is_htmx,
+    lang_of,
+    render,
+)
+from server.web.highlight import clock, transcript_html
+from server.web.models import Addendum, ApprovedEntry
+from server.web.view import (
+    catalogue_by_version,
+    current_catalogue,
+    decisions_of,
+    draft_doc,
+    factor_groups,
+    latest_assessment,
+    latest_text,
+    text_versions,
+)
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: uuid.UUID
+    case_ref: str
+    case_type: str
+    created_at: datetime
+    received_at: datetime
+    status: str
+
+
+@router.get("/inkorg")
+def inbox(
+    request: Request,
+    page: PageCaseworker,
+    db: SessionDep,
+    ip: ClientIP,
+    sida: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    arende: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """The caller's drafts, newest first, grouped by case, 50 a page."""
+    user = page.user
+    case_ref = arende.strip() or None
+    query = select(
+        Draft.id, Draft.case_ref, Draft.case_type, Draft.created_at, Draft.received_at, Draft.status
+    ).where(Draft.owner_id == user.id)
+    if case_ref is not None:
+        query = query.where(Draft.case_ref == case_ref)
+    query = (
+        query.order_by(Draft.received_at.desc(), Draft.id)
+        .limit(PAGE_SIZE + 1)
+        .offset((sida - 1) * PAGE_SIZE)
+    )
+    rows = [InboxRow(*r) for r in db.execute(query)]
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    groups: dict[str, list[InboxRow]] = {}
+    for row in rows:
+        groups.setdefault(row.case_ref, []).append(row)
+    audit.record(
+        db,
+        "draft.list",
+        user=user,
+        ip=ip,
+        object_type="draft",
+        case_ref=case_ref,
+        count=len(rows),
+        page=sida,
+    )
+    db.commit()
+    return render(
+        request,
+        "inbox.html",
+        {
+            "groups": groups,
+            "page_no": sida,
+            "has_next": has_next,
+            "case_filter": case_ref or "",
+        },
+        page=page,
+    )
+
+
+def _draft_or_404(db: Session, user: User, draft_id: str, ip: str) -> Draft:
+    return own_draft(db, user, draft_id, ip)
+
+
+def _names(db: Session, *ids: int | None) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = db.execute(select(User.id, User.full_name, User.username).where(User.id.in_(wanted)))
+    return {r.id: (r.full_name or r.username) for r in rows}
+
+
+def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
+    lang = lang_of(request)
+    doc = draft_doc(row)
+    catalogue = catalogue_by_version(db, doc.catalogue.version)
+    current = current_catalogue(db)
+    decisions = decisions_of(db, row.id)
+    groups = factor_groups(doc, decisions, catalogue or current, lang)
+    number, text = latest_text(db, row, doc)
+    written = latest_assessment(db, row.id)
+    approved = db.get(ApprovedEntry, row.id) if row.status == "approved" else None
+    addenda = (
+        list(db.scalars(select(Addendum).where(Addendum.draft_id == row.id).order_by(Addendum.id)))
+        if approved
+        else []
+    )
+    names = _names(db, row.approved_by_id, *(a.author_id for a in addenda))
+    preview = "" if approved else review.entry_text(db, row, catalogue or current, lang)
+    return {
+        "row": row,
+        "doc": doc,
+        "meeting": doc.meeting,
+        "catalogue_known": catalogue is not None,
+        "groups": groups,
+        "transcript": transcript_html(doc.transcript.segments, groups.all()),
+        "text_number": number,
+        "text": text,
+        "assessment": written.assessment if written else "",
+        "planning": written.planning if written else "",
+        "preview": preview,
+        "approved": approved,
+        "approved_by": names.get(row.approved_by_id or -1, ""),
+        "addenda": [(a, names.get(a.author_id, "")) for a in addenda],
+        "choices": current.sorted_factors() if current else [],
+        "choices_version": current.version if current else "",
+        "segments": [(i, clock(s.start)) for i, s in enumerate(doc.transcript.segments)],
+        "clock": clock,
+    }
+
+
+@router.get("/utkast/{draft_id}")
+def draft_page(
+    draft_id: str, request: Request, page: PageCaseworker, db: SessionDep, ip: ClientIP
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    ctx = draft_context(request, db, row)
+    db.commit()
+    return render(request, "draft.html", ctx, page=page)
+
+
+def _back(request: Request, page: PageSession, db: Session, row: Draft, ok: str) -> Response:
+    """After a change: HTMX gets the fresh page (it swaps a region), a form gets a redirect."""
+    db.commit()
+    if is_htmx(request):
+        return render(request, "draft.html", draft_context(request, db, row), page=page)
+    return RedirectResponse(f"/utkast/{row.id}?ok={ok}#{ok}", status_code=303)
+
+
+@router.post("/utkast/{draft_id}/tagg")
+def decide(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    factor: Annotated[str, Form(max_length=64)],
+    group: Annotated[str, Form(pattern="^(risk|protective|denied)$")],
+    decision: Annotated[str, Form(pattern="^(accept|reject)$")],
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    review.decide_tag(db, page.user, ip, row, factor, group, decision == "accept")
+    return _back(request, page, db, row, "faktorer")
+
+
+@router.post("/utkast/{draft_id}/lagg-till")
+def add(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    factor: Annotated[str, Form(max_length=64)],
+    segment: Annotated[int, Form(ge=0, le=100_000)],
+    quote: Annotated[str, Form(max_length=2000)],
+    char_start: Annotated[int | None, Form(ge=0)] = None,
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    review.add_factor(db, page.user, ip, row, factor, segment, quote, char_start)
+    return _back(request, page, db, row, "faktorer")
+
+
+@router.post("/utkast/{draft_id}/text")
+def save_text(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    body: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
+    restore: Annotated[int | None, Form(ge=0)] = None,
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    note = ""
+    if restore is not None:
+        versions = text_versions(db, row, draft_doc(row))
+        chosen = next((v for v in versions if v.number == restore), None)
+        if chosen is None:
+            raise WebError(404)
+        body, note = chosen.body, f"återställd från version {restore}"
+    review.save_text(db, page.user, ip, row, body, note)
+    return _back(request, page, db, row, "text")
+
+
+@router.post("/utkast/{draft_id}/bedomning")
+def save_assessment(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    assessment: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
+    planning: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    review.save_assessment(db, page.user, ip, row, assessment, planning)
+    return _back(request, page, db, row, "bedomning")
+
+
+@router.post("/utkast/{draft_id}/godkann")
+def approve(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    if confirm != "ja":
+        raise WebError(422, "approve_needs_confirm")
+    review.approve(db, page.user, ip, row)
+    return _back(request, page, db, row, "godkand")
+
+
+@router.post("/utkast/{draft_id}/kassera")
+def discard(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    reason: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    review.discard(db, page.user, ip, row, reason)
+    return _back(request, page, db, row, "status")
+
+
+@router.post("/utkast/{draft_id}/tillagg")
+def addendum(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    body: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    review.add_addendum(db, page.user, ip, row, body)
+    return _back(request, page, db, row, "tillagg")
+
+
+def _diff_html(a: str, b: str) -> Markup:
+    lines = list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=2))
+    out = []
+    for line in lines[2:]:
+        cls = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
+        out.append(Markup('<span class="d-{}">{}</span>').format(cls, escape(line)))
+    return Markup("\n").join(out)
+
+
+@router.get("/utkast/{draft_id}/versioner")
+def versions(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    db: SessionDep,
+    ip: ClientIP,
+    fran: Annotated[int, Query(ge=0)] = 0,
+    till: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    all_versions = text_versions(db, row, draft_doc(row))
+    by_number = {v.number: v for v in all_versions}
+    newest = all_versions[-1].number
+    till = newest if till is None else till
+    if fran not in by_number or till not in by_number:
+        raise WebError(404)
+    names = _names(db, *(int(v.author) for v in all_versions if v.author))
+    db.commit()
+    return render(
+        request,
+        "versions.html",
+        {
+            "row": row,
+            "versions": all_versions,
+            "names": {str(k): v for k, v in names.items()},
+            "fran": fran,
+            "till": till,
+            "diff": _diff_html(by_number[fran].body, by_number[till].body),
+            "shown": by_number[till],
+        },
+        page=page,
+    )
+
+
+def _export_entry(db: Session, row: Draft) -> ExportEntry:
+    entry = db.get(ApprovedEntry, row.id)
+    if row.status != "approved" or entry is None:
+        raise WebError(409, "not_a_draft")
+    addenda = list(
+        db.scalars(select(Addendum).where(Addendum.draft_id == row.id).order_by(Addendum.id))
+    )
+    names = _names(db, entry.approved_by_id, *(a.author_id for a in addenda))
+    return ExportEntry(
+        text=entry.text,
+        case_ref=row.case_ref,
+        approved_at=entry.approved_at,
+        approved_by=names.get(entry.approved_by_id, ""),
+        addenda=[AddendumOut(a.created_at, names.get(a.author_id, ""), a.body) for a in addenda],
+    )
+
+
+def _filename(row: Draft, ext: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in row.case_ref)
+    return f"journal-{safe}-{row.created_at:%Y%m%d}-{str(row.id)[:8]}.{ext}"
+
+
+@router.get("/utkast/{draft_id}/export.txt")
+def export_text(draft_id: str, page: PageCaseworker, db: SessionDep, ip: ClientIP) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    entry = _export_entry(db, row)
+    review.record_export(db, page.user, ip, row, "text")
+    db.commit()
+    return Response(
+        as_text(entry).encode("utf-8"),
+        media_type="text/plain; charset=utf-8",
+        headers={
+            **SECURITY_HEADERS,
+            "Content-Disposition": f'attachment; filename="{_filename(row, "txt")}"',
+        },
+    )
+
+
+@router.get("/utkast/{draft_id}/export.pdf")
+def export_pdf(draft_id: str, page: PageCaseworker, db: SessionDep, ip: ClientIP) -> Response:
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    entry = _export_entry(db, row)
+    review.record_export(db, page.user, ip, row, "pdf")
+    db.commit()
+    return Response(
+        as_pdf(entry),
+        media_type="application/pdf",
+        headers={
+            **SECURITY_HEADERS,
+            "Content-Disposition": f'attachment; filename="{_filename(row, "pdf")}"',
+        },
+    )

@@ -1,0 +1,97 @@
+// Fredag web view: highlight a factor's quotes, pick a quote for a new factor, show errors.
+// No inline scripts anywhere (the Content-Security-Policy forbids them); HTMX is vendored.
+(function () {
+  "use strict";
+
+  function marksFor(key) {
+    return Array.prototype.filter.call(
+      document.querySelectorAll("#transcript-body mark.ev"),
+      function (m) { return (m.getAttribute("data-f") || "").split(" ").indexOf(key) >= 0; }
+    );
+  }
+
+  function choose(key, anchor) {
+    document.querySelectorAll("#transcript-body mark.active").forEach(function (m) {
+      m.classList.remove("active");
+    });
+    document.querySelectorAll(".factor-btn").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-key") === key ? "true" : "false");
+    });
+    document.querySelectorAll(".factor").forEach(function (li) {
+      li.classList.toggle("chosen", li.getAttribute("data-key") === key);
+    });
+    var marks = marksFor(key);
+    marks.forEach(function (m) { m.classList.add("active"); });
+    var target = anchor ? document.getElementById(anchor) : marks[0];
+    if (target) {
+      target.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+    var flash = document.getElementById("flash");
+    if (flash) { flash.textContent = ""; }
+  }
+
+  document.addEventListener("click", function (event) {
+    var btn = event.target.closest ? event.target.closest(".factor-btn") : null;
+    if (btn) {
+      choose(btn.getAttribute("data-key"), null);
+      return;
+    }
+    var link = event.target.closest ? event.target.closest(".ev-link") : null;
+    if (link) {
+      event.preventDefault();
+      choose(link.getAttribute("data-key"), link.getAttribute("href").slice(1));
+    }
+  });
+
+  function offsetWithin(container, node, offset) {
+    var range = document.createRange();
+    range.selectNodeContents(container);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+
+  function pickQuote() {
+    var sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) { return; }
+    var range = sel.getRangeAt(0);
+    var startEl = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+    var endEl = range.endContainer.nodeType === 1 ? range.endContainer : range.endContainer.parentElement;
+    var seg = startEl && startEl.closest ? startEl.closest(".seg-text") : null;
+    if (!seg || !endEl || endEl.closest(".seg-text") !== seg) { return; }
+    var start = offsetWithin(seg, range.startContainer, range.startOffset);
+    var end = offsetWithin(seg, range.endContainer, range.endOffset);
+    var raw = seg.textContent.slice(start, end);
+    var lead = raw.length - raw.replace(/^\s+/, "").length;
+    var quote = raw.trim();
+    if (!quote) { return; }
+    var quoteInput = document.getElementById("add-quote");
+    if (!quoteInput) { return; }
+    quoteInput.value = quote;
+    document.getElementById("add-segment").value = seg.getAttribute("data-seg");
+    document.getElementById("add-char-start").value = String(start + lead);
+    var flash = document.getElementById("flash");
+    if (flash) { flash.textContent = (document.documentElement.lang === "en" ? "Quote chosen: " : "Valt citat: ") + "”" + quote + "”"; }
+  }
+
+  document.addEventListener("mouseup", function (event) {
+    if (event.target.closest && event.target.closest("#transcript-body")) { pickQuote(); }
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.shiftKey && event.target.closest && event.target.closest("#transcript-body")) { pickQuote(); }
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "add-quote") {
+      var start = document.getElementById("add-char-start");
+      if (start) { start.value = ""; }
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var flash = document.getElementById("flash");
+    var xhr = event.detail && event.detail.xhr;
+    if (flash && xhr) {
+      flash.textContent = xhr.responseText || String(xhr.status);
+      flash.classList.add("bad");
+    }
+  });
+})();

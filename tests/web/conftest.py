@@ -1,0 +1,143 @@
+"""Web view fixtures: one real `fredag server serve` (SQLite) and Debian's chromium.
+
+People and devices are made through the real API (admin, enrollment codes, device enroll);
+drafts reach the server through the real sync API, signed by the enrolled device's key.
+The browser is Debian's /usr/bin/chromium driven by Playwright: never a browser download.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fredag.protocol import Draft, sign_draft
+from tests.server.harness import (
+    PASSWORD,
+    Api,
+    EnrolledDevice,
+    ServerProcess,
+    enroll_device,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@dataclass
+class Person:
+    username: str
+    full_name: str
+    device: EnrolledDevice
+
+
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real server on 127.0.0.1 with an SQLite database (migrated by the CLI)."""
+    home = tmp_path_factory.mktemp("web-server")
+    process = ServerProcess.start(f"sqlite:///{home / 'fredag.db'}", home)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_api(web_server: ServerProcess) -> Iterator[Api]:
+    api = web_server.admin()
+    yield api
+    api.close()
+
+
+def make_person(server: ServerProcess, admin: Api, username: str, full_name: str) -> Person:
+    made = admin.post(
+        "/api/v1/admin/users",
+        json={
+            "username": username,
+            "full_name": full_name,
+            "password": PASSWORD,
+            "role": "caseworker",
+        },
+    )
+    assert made.status_code == 201, made.text
+    return Person(username, full_name, enroll_device(server, admin, username))
+
+
+@pytest.fixture(scope="session")
+def anna(web_server: ServerProcess, admin_api: Api) -> Person:
+    """Caseworker Anna Lind with one enrolled device."""
+    return make_person(web_server, admin_api, "anna", "Anna Lind")
+
+
+@pytest.fixture(scope="session")
+def bo(web_server: ServerProcess, admin_api: Api) -> Person:
+    """Caseworker Bo Ek with one enrolled device."""
+    return make_person(web_server, admin_api, "bo", "Bo Ek")
+
+
+def current_catalogue(server: ServerProcess) -> dict[str, Any]:
+    """The catalogue a device downloads now: the signed payload's catalogue and version."""
+    with server.client() as api:
+        response = api.get("/api/v1/catalogue")
+    assert response.status_code == 200, response.text
+    payload = response.json()["envelope"]["payload"]
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    catalogue: dict[str, Any] = data["catalogue"]
+    return catalogue
+
+
+def upload(person: Person, draft: Draft) -> str:
+    """Sign `draft` with the person's device key and upload it through the sync API."""
+    response = person.device.upload(sign_draft(draft, person.device.key))
+    assert response.status_code == 201, response.text
+    return str(draft.draft_id)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, through Playwright's sync API."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def context(browser: Any, web_server: ServerProcess) -> Iterator[Any]:
+    """A fresh browser profile (no cookies) pointed at the server."""
+    ctx = browser.new_context(
+        base_url=web_server.base_url,
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 900},
+        locale="sv-SE",
+    )
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
+
+
+def login(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form."""
+    page.goto("/logga-in")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: "/logga-in" not in url)

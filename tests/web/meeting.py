@@ -1,0 +1,109 @@
+"""Signed drafts of a realistic Swedish meeting, tagged by the real tagger with a catalogue.
+
+`meeting_draft(key, catalogue, segments=...)` builds what a device uploads: the transcript,
+the factors and denials the real `risk_factors` tagger finds with that catalogue, and the text
+rendered by the device's own draft builder.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from device.draft import render
+from fredag.protocol import (
+    CatalogueRef,
+    Draft,
+    Evidence,
+    FactorFinding,
+    Meeting,
+    ModelInfo,
+    Segment,
+    key_id,
+)
+from risk_factors.catalogue import catalogue_sha256, validate_catalogue
+from risk_factors.tagger import Tag, Tagger
+
+MODEL = ModelInfo(name="kb-whisper-small-sv", sha256="b" * 64)
+
+SEGMENTS = (
+    "Vi träffas hemma hos familjen i dag och Elias är med en stund.",
+    "Mamma berättar att pappa dricker mycket på helgerna och att det blir bråk hemma.",
+    "Elias går i skolan varje dag och tycker om sin lärare.",
+    "Han har en bra kompis som han spelar fotboll med två gånger i veckan.",
+    "Mamma säger att hon inte har några skulder och att ekonomin går ihop.",
+    "Vi bestämmer att vi ses igen om två veckor.",
+)
+
+
+def _finding(slug: str, tags: Sequence[Tag], version: str) -> FactorFinding:
+    return FactorFinding(
+        factor=slug,
+        kind=tags[0].kind,  # type: ignore[arg-type]
+        name_sv=tags[0].name_sv,
+        evidence=[
+            Evidence(
+                quote=t.quote,
+                segment=t.segment or 0,
+                char_start=t.char_start or 0,
+                char_end=t.char_end or len(t.quote),
+                start=t.start_s or 0.0,
+                end=t.end_s or 0.0,
+                confidence=t.confidence,
+                catalogue_version=version,
+                model=MODEL.name,
+            )
+            for t in tags
+        ],
+    )
+
+
+def meeting_draft(
+    key: Ed25519PrivateKey,
+    catalogue_body: dict[str, Any],
+    *,
+    segments: Sequence[str] = SEGMENTS,
+    case_ref: str = "BoU-2026-0042",
+    minutes_ago: int = 60,
+) -> Draft:
+    """A draft of one meeting, tagged with `catalogue_body` by the real tagger."""
+    catalogue = validate_catalogue(catalogue_body)
+    segs = [
+        Segment(start=float(i * 6), end=float(i * 6 + 5), text=text)
+        for i, text in enumerate(segments)
+    ]
+    result = Tagger.from_catalogue(catalogue).tag_segments(segs, "barn")
+    factors = [_finding(s, t, catalogue.version) for s, t in result.by_factor().items()]
+    denied = [_finding(s, list(t), catalogue.version) for s, t in result.denied_by_factor().items()]
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago)
+    meeting = Meeting(
+        case_ref=case_ref,
+        case_type="barn",
+        contact_type="Hembesök",
+        present=["Mamma", "Elias 12 år", "Handläggare"],
+        caseworker="Anna Lind",
+        consent_confirmed=True,
+        started_at=started,
+        ended_at=started + timedelta(minutes=45),
+    )
+    from fredag.protocol import Transcript
+
+    transcript = Transcript(
+        language="sv", duration_s=float(len(segs) * 6), model=MODEL, segments=segs
+    )
+    ref = CatalogueRef(version=catalogue.version, sha256=catalogue_sha256(catalogue))
+    return Draft(
+        draft_id=uuid.uuid4(),
+        device_key_id=key_id(key.public_key()),
+        created_at=started + timedelta(minutes=46),
+        meeting=meeting,
+        transcript=transcript,
+        catalogue=ref,
+        factors=factors,
+        denied=denied,
+        rendered=render(meeting, transcript, ref, factors, denied),
+    )
