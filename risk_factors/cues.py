@@ -84,6 +84,7 @@ _NO_FUZZ = frozenset(
 FUZZY_CUTOFF = 86.0
 FUZZY_MIN_LEN = 5
 PHRASE_GAP = 1
+MAX_COMBINATIONS = 64
 """Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
 
 
@@ -322,7 +323,7 @@ class Matcher:
             results.append(
                 CueMatch(cue, tuple(used), fuzzy, toks[used[0]].start, toks[used[-1]].end)
             )
-            if len(results) >= 8:
+            if len(results) >= MAX_COMBINATIONS:
                 break
         results.sort(key=lambda m: (m.fuzzy, m.tokens[-1] - m.tokens[0]))
         return results

@@ -202,7 +202,12 @@ class Tagger:
         """Tag transcript segments (objects or dicts with start, end, text) as one text.
 
         Segments are joined with single spaces so a sentence split across segments is still
-        read whole; each tag is then mapped back to the segment where its quote begins.
+        read whole; each tag is then mapped back to the segment where its quote begins:
+        `segment` is that segment's index, `char_start`/`char_end` the span within its text
+        (so `quote == segments[segment].text[char_start:char_end]` unless the quote runs on
+        into the next segment, when `char_end` is the end of the first segment's text and
+        `quote` holds all the words), `start_s` the first segment's start and `end_s` the
+        last covered segment's end.
         """
         items = [_segment_fields(s) for s in segments]
         offsets: list[int] = []
@@ -238,7 +243,6 @@ def _place(tag: _T, items: list[tuple[float, float, str]], offsets: list[int]) -
     return type(tag)(
         **{
             **asdict(tag),
-            "quote": seg_text[char_start:char_end],
             "segment": first,
             "char_start": char_start,
             "char_end": char_end,
