@@ -141,3 +141,15 @@ class TestCorruptInstalledModel:
         assert done.returncode == 3
         assert "tokenizer.json does not match its recorded sha256" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+class TestMelBins:
+    def test_a_preprocessor_that_disagrees_with_the_model(
+        self, converted: Installed, tmp_path: Path, models_dir: Path
+    ) -> None:
+        """A preprocessor_config.json with 128 mel bins for an 80-bin model is refused."""
+        src = _published_copy(converted, tmp_path / "ct2")
+        (src / "preprocessor_config.json").write_text('{"feature_size": 128}')
+        with pytest.raises(ModelInvalid, match=r"expects 80 mel bins but .* gives 128"):
+            add_directory(src, models_dir, "mels")
+        assert not (models_dir / "mels").exists()

@@ -248,3 +248,25 @@ class TestNetworkGuard:
         with no_network(attempts), pytest.raises(AssertionError, match="network use"):
             socket.create_connection(("huggingface.co", 443), timeout=1)
         assert len(attempts) == 1
+
+
+class TestFeatureConfig:
+    def test_reads_preprocessor_or_processor_config(self, tmp_path: Path) -> None:
+        """preprocessor_config.json wins; transformers 5's processor_config.json is a fallback."""
+        from models.convert import feature_config
+
+        assert feature_config(tmp_path, 128) == {"feature_size": 128}
+        (tmp_path / "processor_config.json").write_text(
+            json.dumps({"feature_extractor": {"feature_size": 80, "hop_length": 160}})
+        )
+        assert feature_config(tmp_path, 80) == {"feature_size": 80, "hop_length": 160}
+        (tmp_path / "preprocessor_config.json").write_text(json.dumps({"feature_size": 128}))
+        assert feature_config(tmp_path, 128)["feature_size"] == 128
+
+    def test_refuses_a_mel_count_the_model_does_not_have(self, tmp_path: Path) -> None:
+        """A checkpoint whose preprocessor and model disagree on mel bins is refused."""
+        from models.convert import feature_config
+
+        (tmp_path / "preprocessor_config.json").write_text(json.dumps({"feature_size": 80}))
+        with pytest.raises(ModelInvalid, match="80 mel bins but the model has 128"):
+            feature_config(tmp_path, 128)

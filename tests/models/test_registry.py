@@ -143,6 +143,15 @@ class TestModelSetting:
         monkeypatch.setenv("FREDAG_MODEL", "whisper-base")
         assert get_settings().model == "whisper-base"
 
+    def test_use_refuses_an_unknown_model(self, home: Path) -> None:
+        """`fredag models use` with an unknown name fails and writes no settings file."""
+        from tests.support.cli import run_fredag
+
+        done = run_fredag("models", "use", "kb-whisper-huge")
+        assert done.returncode == 3
+        assert "no model named 'kb-whisper-huge'" in done.stderr
+        assert not (home / "config.toml").exists()
+
 
 class TestProvenanceSources:
     def test_license_from_model_card_front_matter(self, tmp_path: Path) -> None:
