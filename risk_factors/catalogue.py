@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 MAX_ERRORS_SHOWN = 12
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_catalogue_path() -> Path:
@@ -69,7 +70,7 @@ def _load(path: Path) -> Catalogue:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"cannot read catalogue {path}: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{path}: not valid YAML/JSON: {exc}") from exc
     return validate_catalogue(data, where=str(path))
