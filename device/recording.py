@@ -73,9 +73,9 @@ def run_recording(req: RecordRequest) -> SignedDraft:
     settings = get_settings(model=req.model)
     store = Store(settings.home)
     store.cipher()  # a wrong key or passphrase fails now, before anything is recorded
+    source = _source(req)  # device problems fail here, before a session exists
     view = make_view(req.plain)
     identity = _identity(settings, view)
-    source = _source(req)  # device problems fail here, before a session exists
     resolved = resolve(settings.model, settings.models_dir)
     transcriber = Transcriber(
         resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads

@@ -76,3 +76,26 @@ class KeywordTagger:
                 (denied if "inte" in low.split() else tags).append(tag)
         digest = hashlib.sha256(b"test-catalogue").hexdigest()
         return Tagging(tuple(tags), tuple(denied), "test-1", digest)
+
+
+@pytest.fixture
+def device_env(tmp_path: Path, whisper_base: object) -> dict[str, str]:
+    """Environment for a `fredag` subprocess: its own FREDAG_HOME, the already assembled model."""
+    model_dir = whisper_base.path  # type: ignore[attr-defined]
+    return {"FREDAG_HOME": str(tmp_path / "home"), "FREDAG_MODEL": str(model_dir)}
+
+
+@pytest.fixture(scope="session")
+def meeting_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short two-speaker Swedish meeting (about 25 s) synthesized once per run."""
+    from tests.support.speech import conversation
+
+    return conversation(MEETING_TURNS, tmp_path_factory.mktemp("meeting") / "meeting.wav")
+
+
+MEETING_TURNS = [
+    (0, "Hej och välkommen. Berätta hur det går i skolan."),
+    (1, "Han har svårt att sova och är trött på morgonen."),
+    (0, "Hur ser det ut hemma just nu?"),
+    (1, "Farmor hjälper familjen varje vecka och barnen tycker om henne."),
+]

@@ -22,7 +22,9 @@ SCRIPT = (
 
 
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def drafted(
+    tmp_path_factory: pytest.TempPathFactory, whisper_base: Any
+) -> tuple[Path, dict[str, Any]]:
     base = tmp_path_factory.mktemp("draft-cli")
     audio = speak(SCRIPT, base / "meeting.wav")
     home = base / "home"
@@ -38,7 +40,7 @@ def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
         "--caseworker",
         "Anna",
         "--json",
-        env={"FREDAG_HOME": str(home)},
+        env={"FREDAG_HOME": str(home), "FREDAG_MODEL": str(whisper_base.path)},
     )
     assert proc.returncode == 0, proc.stderr
     return home, json.loads(proc.stdout)

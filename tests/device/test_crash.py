@@ -1,0 +1,121 @@
+"""Crash safety: kill -9 mid-meeting loses nothing committed; the session resumes and finishes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from device.session import list_sessions
+from device.store import Store
+from tests.support.cli import FREDAG, run_fredag
+
+LINE = re.compile(r"^\[(\d\d):(\d\d)\] (.+)$")
+
+
+def committed_lines(text: str) -> list[str]:
+    return [m.group(3) for line in text.splitlines() if (m := LINE.match(line))]
+
+
+@pytest.mark.slow
+class TestKillDuringMeeting:
+    def test_sigkill_loses_no_committed_segment(
+        self, meeting_wav: Path, device_env: dict[str, str], tmp_path: Path
+    ) -> None:
+        """After SIGKILL every segment shown as committed is in the store, and it can finish."""
+        env = {**os.environ, **device_env}
+        proc = subprocess.Popen(
+            [
+                str(FREDAG),
+                "record",
+                "--case",
+                "BoU-9",
+                "--case-type",
+                "barn",
+                "--consent",
+                "--input",
+                str(meeting_wav),
+                "--speed",
+                "1.5",
+                "--plain",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert proc.stdout is not None
+        shown: list[str] = []
+        try:
+            for line in proc.stdout:
+                if LINE.match(line.rstrip("\n")):
+                    shown.append(line)
+                if len(shown) >= 2:
+                    break
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            rest, err = proc.communicate(timeout=60)
+        assert proc.returncode == -signal.SIGKILL, err
+        printed = committed_lines("".join(shown) + rest)
+        assert len(printed) >= 2
+
+        home = Path(device_env["FREDAG_HOME"])
+        [session] = list_sessions(Store(home))
+        assert session.interrupted and not session.finished
+        stored = [s.text for s in session.segments]
+        assert stored[: len(printed)] == printed
+
+        listing = run_fredag("sessions", env=device_env)
+        assert listing.returncode == 0, listing.stderr
+        assert "AVBRUTEN" in listing.stdout and session.meta.session_id[:8] in listing.stdout
+
+        done = run_fredag(
+            "sessions", "finish", session.meta.session_id[:8], "--json", env=device_env
+        )
+        assert done.returncode == 0, done.stderr
+        draft = json.loads(done.stdout)
+        assert [s["text"] for s in draft["transcript"]["segments"]] == stored
+        assert draft["meeting"]["case_ref"] == "BoU-9"
+        [after] = list_sessions(Store(home))
+        assert after.finished and after.envelope is not None
+
+    def test_interrupted_session_resumes(
+        self, meeting_wav: Path, device_env: dict[str, str]
+    ) -> None:
+        """An interrupted session continues with `record --resume`, after the old segments."""
+        from datetime import UTC, datetime
+
+        from device.session import SessionLog
+        from fredag.protocol import ModelInfo, Segment
+        from tests.device.conftest import make_meta
+
+        home = Path(device_env["FREDAG_HOME"])
+        store = Store(home)
+        meta = make_meta(started_at=datetime.now(UTC))
+        log = SessionLog.create(store, meta)
+        log.model(ModelInfo(name="whisper-base", sha256="0" * 64), "sv")
+        log.segment(Segment(start=0.0, end=2.0, text="Första delen."))
+        log.state("recording", 3.0)  # then the process died
+
+        proc = run_fredag(
+            "record",
+            "--resume",
+            meta.session_id[:6],
+            "--input",
+            str(meeting_wav),
+            "--speed",
+            "8",
+            "--plain",
+            env=device_env,
+        )
+        assert proc.returncode == 0, proc.stderr
+        [session] = list_sessions(Store(home))
+        assert session.finished
+        assert session.segments[0].text == "Första delen."
+        assert len(session.segments) > 1
+        assert all(s.start >= 3.0 for s in session.segments[1:])
