@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from fredag.protocol import CaseType, FactorKind, Segment
 
@@ -54,8 +54,9 @@ class NullTagger:
         return Tagging((), (), NO_CATALOGUE_VERSION, hashlib.sha256(b"").hexdigest())
 
 
-def load_tagger() -> SegmentTagger:
-    """The risk_factors tagger with its current catalogue (a `NullTagger` until one exists)."""
+def load_tagger(catalogue: dict[str, Any] | None = None) -> SegmentTagger:
+    """The risk_factors tagger on `catalogue` (plain data, e.g. the one the sync client
+    verified), else on the packaged catalogue; a `NullTagger` if risk_factors is missing."""
     from device import tagger_adapter
 
-    return tagger_adapter.load()
+    return tagger_adapter.load(catalogue)

@@ -162,3 +162,20 @@ class TestSignature:
         forged = one.model_copy(update={"payload": two.payload})
         with pytest.raises(SignatureError):
             verify_draft(forged, identity.public_key)
+
+
+class TestWithTheRealTagger:
+    def test_real_tagger_evidence_points_into_segments(self, identity: DeviceIdentity) -> None:
+        """With risk_factors' tagger, each quote sits at its span in its segment, with times."""
+        from device.tagging import load_tagger
+
+        draft = signed(identity, load_tagger()).draft
+        assert draft.catalogue.version != "ingen-katalog"
+        found = {f.factor for f in draft.factors}
+        assert "supportive_network" in found or "parental_substance_abuse" in found, found
+        for finding in draft.factors + draft.denied:
+            for ev in finding.evidence:
+                seg = SEGMENTS[ev.segment]
+                assert seg.text[ev.char_start : ev.char_end] in ev.quote
+                assert (ev.start, ev.end) == (seg.start, seg.end)
+                assert ev.catalogue_version == draft.catalogue.version
