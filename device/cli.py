@@ -228,6 +228,9 @@ def record(
             model=model,
         )
     )
+    from device.sync.cli import auto_sync  # upload the new draft now when a server answers
+
+    auto_sync()
 
 
 sessions_app = typer.Typer(
@@ -316,9 +319,12 @@ def device_show() -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from device.sync import cli as sync_cli  # `sync`, `status`, `device enroll`
+
     app.command("transcribe")(transcribe)
     app.command("draft")(draft)
     app.command("record")(record)
     app.command("devices")(devices)
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(device_app, name="device")
+    sync_cli.register(app, device_app)

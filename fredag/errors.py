@@ -24,6 +24,11 @@ happen, with ``raise ... from exc``, so callers never have to know which library
     ├── StoreError                  the device's encrypted store cannot be read or written
     ├── SignatureError              a signature or key that does not verify
     ├── SyncError                   talking to the server failed
+    │   ├── ServerUnreachable       no connection, a timeout or a dropped connection (retried)
+    │   ├── ServerFailed            the server answered with a 5xx (retried)
+    │   ├── Refused                 the server refused a request (4xx) and said why
+    │   ├── NotEnrolled             this device is not enrolled with a server yet
+    │   └── CatalogueRejected       a downloaded catalogue failed verification; the old one stays
     └── ExtraMissing                an optional part (an extra such as [convert]) is not installed
 """
 
@@ -110,6 +115,31 @@ class SignatureError(FredagError):
 
 class SyncError(FredagError):
     exit_code = 11
+
+
+class ServerUnreachable(SyncError):
+    pass
+
+
+class ServerFailed(SyncError):
+    pass
+
+
+class Refused(SyncError):
+    """A 4xx from the server: retrying the same request will not help."""
+
+    def __init__(self, message: str, *, status: int = 400, code: str = "refused") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class NotEnrolled(SyncError):
+    pass
+
+
+class CatalogueRejected(SyncError):
+    pass
 
 
 class ExtraMissing(FredagError):

@@ -1,0 +1,208 @@
+"""The persistent outbox: which signed drafts wait for the server, and what became of them.
+
+A finished session's journal holds its signed envelope (`device.session`); the outbox is one
+more journal in the encrypted store (``journals/outbox.fj``) that records, append-only:
+
+* ``queued``     a draft (by draft_id, in session S) waits for upload;
+* ``attempt``    an upload attempt failed (error in words; ``permanent`` for a refusal);
+* ``confirmed``  the server holds it (its received_at; whether it was a duplicate);
+* ``deleted``    the device removed its local copy after confirmation and retention;
+* ``run``        a sync run ended (how many uploaded, the error that ended it, if any).
+
+`Outbox.reconcile` queues every finished session not yet in the outbox, so a draft signed
+while the sync was not running (or just before a crash) is never forgotten. Only the sync
+(under its lock) writes the outbox, so two processes never append to it at once.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from device.session import load_session
+from device.store import Journal, Store
+from fredag.errors import StoreError, UsageError
+
+JOURNAL = "outbox"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Entry:
+    draft_id: str
+    session_id: str
+    case_ref: str
+    queued_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    refused: bool = False
+    confirmed_at: datetime | None = None
+    received_at: datetime | None = None
+    duplicate: bool = False
+    deleted_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.confirmed_at is None
+
+
+@dataclass
+class OutboxState:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    last_run_at: datetime | None = None
+    last_run_error: str | None = None
+    last_success_at: datetime | None = None
+    catalogue_error: str | None = None
+
+    def pending(self) -> list[Entry]:
+        return sorted((e for e in self.entries.values() if e.pending), key=lambda e: e.queued_at)
+
+    def confirmed(self) -> list[Entry]:
+        done = [e for e in self.entries.values() if not e.pending]
+        return sorted(done, key=lambda e: e.confirmed_at or e.queued_at)
+
+
+def _at(record: dict[str, Any], key: str = "at") -> datetime:
+    return datetime.fromisoformat(str(record[key]))
+
+
+def _apply(state: OutboxState, rec: dict[str, Any]) -> None:
+    kind = rec.get("type")
+    if kind == "run":
+        state.last_run_at = _at(rec)
+        state.last_run_error = rec.get("error")
+        state.catalogue_error = rec.get("catalogue_error")
+        if rec.get("error") is None:
+            state.last_success_at = state.last_run_at
+        return
+    draft_id = str(rec.get("draft_id"))
+    if kind == "queued":
+        state.entries.setdefault(
+            draft_id,
+            Entry(draft_id, str(rec["session_id"]), str(rec.get("case_ref", "")), _at(rec)),
+        )
+        return
+    entry = state.entries.get(draft_id)
+    if entry is None:
+        return
+    if kind == "attempt":
+        state.entries[draft_id] = replace(
+            entry,
+            attempts=entry.attempts + 1,
+            last_error=str(rec.get("error")),
+            refused=bool(rec.get("permanent")),
+        )
+    elif kind == "confirmed":
+        state.entries[draft_id] = replace(
+            entry,
+            confirmed_at=_at(rec),
+            received_at=_at(rec, "received_at"),
+            duplicate=bool(rec.get("duplicate")),
+            last_error=None,
+            refused=False,
+        )
+    elif kind == "deleted":
+        state.entries[draft_id] = replace(entry, deleted_at=_at(rec))
+
+
+class Outbox:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.journal: Journal = store.journal(JOURNAL)
+
+    def state(self) -> OutboxState:
+        state = OutboxState()
+        for rec in self.journal.read_all().records:
+            try:
+                _apply(state, rec)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StoreError(f"the outbox has a damaged record ({exc})") from exc
+        return state
+
+    def _append(self, kind: str, **fields: Any) -> None:
+        self.journal.append({"type": kind, "at": now().isoformat(), **fields})
+
+    def reconcile(self) -> OutboxState:
+        """Queue every signed draft in a finished session that the outbox does not know yet."""
+        state = self.state()
+        known = set(state.entries)
+        for session_id in self.store.session_ids():
+            try:
+                session = load_session(self.store, session_id)
+            except (StoreError, UsageError):
+                continue  # a damaged session is `fredag sessions`' to report, not a sync's
+            if session.envelope is None or not session.finished:
+                continue
+            draft_id = draft_id_of(session)
+            if draft_id is None or draft_id in known:
+                continue
+            self._append(
+                "queued",
+                draft_id=draft_id,
+                session_id=session.meta.session_id,
+                case_ref=session.meta.case_ref,
+            )
+            known.add(draft_id)
+        return self.state()
+
+    def envelope(self, entry: Entry) -> dict[str, Any]:
+        """The signed envelope of a queued draft, from its session's journal."""
+        record = load_session(self.store, entry.session_id)
+        if record.envelope is None:
+            raise StoreError(f"session {entry.session_id[:8]} has lost its signed draft")
+        return record.envelope
+
+    def failed(self, entry: Entry, error: str, *, permanent: bool) -> None:
+        self._append("attempt", draft_id=entry.draft_id, error=error, permanent=permanent)
+
+    def confirmed(self, entry: Entry, received_at: datetime, duplicate: bool) -> None:
+        self._append(
+            "confirmed",
+            draft_id=entry.draft_id,
+            received_at=received_at.isoformat(),
+            duplicate=duplicate,
+        )
+
+    def run_ended(self, uploaded: int, error: str | None, catalogue_error: str | None) -> None:
+        self._append("run", uploaded=uploaded, error=error, catalogue_error=catalogue_error)
+
+    def purge(self, retention: timedelta, at: datetime | None = None) -> int:
+        """Delete the local copies of confirmed drafts older than `retention`; how many."""
+        at = at or now()
+        removed = 0
+        for entry in self.state().confirmed():
+            if entry.deleted_at is not None or entry.confirmed_at is None:
+                continue
+            if at - entry.confirmed_at < retention:
+                continue
+            path = self.store.session_dir(entry.session_id)
+            try:
+                shutil.rmtree(path, ignore_errors=False)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"cannot delete the local copy {path}: {exc.strerror}") from exc
+            self._append("deleted", draft_id=entry.draft_id)
+            removed += 1
+        return removed
+
+
+def draft_id_of(session: Any) -> str | None:
+    """The draft_id inside a session's signed envelope (read without trusting it further)."""
+    import base64
+    import json
+
+    envelope = session.envelope
+    if not isinstance(envelope, dict):
+        return None
+    payload = str(envelope.get("payload", ""))
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return str(data["draft_id"])
+    except (ValueError, KeyError, TypeError):
+        return None

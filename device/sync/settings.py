@@ -1,0 +1,34 @@
+"""Sync settings from the environment (`FREDAG_SYNC_*`); CLI flags override them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from fredag.errors import UsageError
+
+
+class SyncSettings(BaseSettings):
+    """How the device syncs. `retention_hours`: how long a confirmed draft stays on the device
+    (0 = deleted as soon as the server confirms it, so a lost handheld holds as little as
+    possible)."""
+
+    model_config = SettingsConfigDict(env_prefix="FREDAG_SYNC_", extra="ignore", frozen=True)
+
+    retention_hours: float = Field(0.0, ge=0)
+    attempts: int = Field(6, ge=1, le=100)
+    backoff_initial_s: float = Field(0.5, ge=0)
+    backoff_max_s: float = Field(30.0, ge=0)
+    timeout_s: float = Field(30.0, gt=0)
+    auto: bool = True
+
+
+def sync_settings(**overrides: Any) -> SyncSettings:
+    try:
+        return SyncSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"sync settings: FREDAG_SYNC_{where.upper()}: {first['msg']}") from exc
