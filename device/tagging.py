@@ -59,4 +59,9 @@ def load_tagger(catalogue: dict[str, Any] | None = None) -> SegmentTagger:
     verified), else on the packaged catalogue; a `NullTagger` if risk_factors is missing."""
     from device import tagger_adapter
 
+    if catalogue is None:  # the catalogue last synced from the server, verified again
+        from device.sync.catalogue import for_next_session
+        from fredag.settings import get_settings
+
+        catalogue = for_next_session(get_settings().home)
     return tagger_adapter.load(catalogue)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -124,3 +125,21 @@ def synced_catalogue(store: Store, server_key: Ed25519PublicKey) -> dict[str, An
     except CatalogueRejected as exc:
         raise StoreError(f"the stored catalogue fails verification: {exc}") from exc
     return body
+
+
+def for_next_session(home: Path) -> dict[str, Any] | None:
+    """The synced catalogue for a new session, or None (use the packaged one) when this device
+    never synced one. A stored copy that fails verification is not used, and said so."""
+    import sys
+
+    from device.sync import enrollment
+
+    store = Store(home)
+    try:
+        enrolled = enrollment.load_optional(store)
+        if enrolled is None:
+            return None
+        return synced_catalogue(store, enrolled.server_key())
+    except (StoreError, SignatureError) as exc:
+        print(f"fredag: not using the synced catalogue ({exc})", file=sys.stderr)
+        return None
