@@ -110,6 +110,8 @@ class CompiledCue:
     weight: float
     case_type: str | None
     regex: re.Pattern[str] | None = None
+    firsts: tuple[frozenset[int], ...] = ()
+    """For each group, the term ids its alternatives start with (a quick presence check)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +252,8 @@ def compile_cue(
             raise CueSyntaxError("empty cue")
         groups = tuple(_parse_group(g, lexicon) for g in match.split("+"))
     unless_alts = _parse_group(unless, lexicon) if unless else ()
-    return CompiledCue(factor, match, groups, unless_alts, window, weight, case_type, regex)
+    firsts = tuple(frozenset(alt[0] for alt in group) for group in groups)
+    return CompiledCue(factor, match, groups, unless_alts, window, weight, case_type, regex, firsts)
 
 
 class Matcher:
@@ -303,8 +306,15 @@ class Matcher:
     ) -> list[CueMatch]:
         n = len(sentence.tokens)
         per_group: list[list[tuple[tuple[int, ...], int]]] = []
-        for group in cue.groups:
-            found = [occ for alt in group for occ in _phrase_occurrences(alt, positions, n)]
+        for group, firsts in zip(cue.groups, cue.firsts, strict=True):
+            if firsts.isdisjoint(positions):
+                return []
+            found = [
+                occ
+                for alt in group
+                if alt[0] in positions
+                for occ in _phrase_occurrences(alt, positions, n)
+            ]
             if not found:
                 return []
             per_group.append(found)
@@ -356,5 +366,6 @@ def _unless(cue: CompiledCue, positions: dict[int, list[tuple[int, bool]]], n: i
     return any(
         occ_fuzzy == 0
         for alt in cue.unless
+        if alt[0] in positions
         for _idxs, occ_fuzzy in _phrase_occurrences(alt, positions, n)
     )
