@@ -1,0 +1,132 @@
+"""Administration in a real browser: people and devices, catalogue changes, the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from fredag.protocol import sign_draft
+from tests.server.harness import ADMIN, ADMIN_PASSWORD, Api, ServerProcess
+from tests.web.conftest import (
+    SCREENSHOTS,
+    Person,
+    current_catalogue,
+    login,
+    make_person,
+    upload,
+)
+from tests.web.meeting import meeting_draft
+
+pytestmark = pytest.mark.browser
+
+NEW_NAME = "Trivs och lyckas i skolan"
+
+
+def _shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+class TestPeopleAndDevices:
+    def test_create_user_issue_code_and_revoke_device(
+        self, page: Any, web_server: ServerProcess, admin_api: Api
+    ) -> None:
+        """An admin creates a caseworker, issues an enrollment code and revokes a device."""
+        carl = make_person(web_server, admin_api, "carl", "Carl Berg")
+        login(page, ADMIN, ADMIN_PASSWORD)
+        expect(page.get_by_role("heading", name="Användare och enheter")).to_be_visible()
+
+        page.get_by_label("Användarnamn").fill("dina")
+        page.get_by_label("Namn", exact=True).fill("Dina Holm")
+        page.get_by_label("Lösenord").fill("dina-password-1")
+        page.get_by_role("button", name="Skapa", exact=True).click()
+        expect(page.get_by_role("status").filter(has_text="Användaren skapades")).to_be_visible()
+        expect(page.get_by_role("cell", name="Dina Holm")).to_be_visible()
+
+        page.get_by_label("Handläggare", exact=True).select_option("dina")
+        page.get_by_role("button", name="Skapa kod").click()
+        expect(page.locator("#issued-code")).to_contain_text("Engångskod")
+        expect(page.locator("#issued-code")).to_contain_text("(dina)")
+
+        page.get_by_role("button", name=f"Spärra #{carl.device.device_id} (carl)").click()
+        expect(page.get_by_role("status").filter(has_text="Enheten är spärrad")).to_be_visible()
+        _shot(page, "admin-people.png")
+        refused = carl.device.upload(
+            sign_draft(
+                meeting_draft(carl.device.key, current_catalogue(web_server)), carl.device.key
+            )
+        )
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "device_revoked"
+
+
+class TestCatalogue:
+    def test_refuses_intervention_language(self, page: Any) -> None:
+        """A factor description that prescribes an intervention is refused and not saved."""
+        login(page, ADMIN, ADMIN_PASSWORD)
+        page.goto("/admin/katalog/faktor/truancy")
+        page.get_by_label("Beskrivning").fill("Barnet bör placeras på ett behandlingshem.")
+        page.get_by_role("button", name="Spara").click()
+        expect(page.locator("#problems")).to_contain_text("never prescribes")
+        page.goto("/admin/katalog")
+        expect(page.locator("#catalogue-diff")).to_have_count(0)
+
+    def test_published_change_reaches_new_drafts(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """An admin renames a factor, sees the diff, publishes, and the next draft uses it."""
+        before = current_catalogue(web_server)["version"]
+        login(page, ADMIN, ADMIN_PASSWORD)
+        page.goto("/admin/katalog")
+        page.get_by_role("link", name="Redigera: Trivsel, närvaro och framgång i skolan").click()
+        page.get_by_label("Namn (svenska)").fill(NEW_NAME)
+        page.get_by_role("button", name="Spara").click()
+        diff = page.locator("#catalogue-diff")
+        expect(diff.locator(".d-add")).to_contain_text(NEW_NAME)
+        expect(diff.locator(".d-del")).to_contain_text("Trivsel, närvaro och framgång i skolan")
+        page.get_by_label("Versionsnamn").fill("2026.12-1")
+        _shot(page, "admin-catalogue.png")
+        page.get_by_role("button", name="Publicera ny version").click()
+        expect(page.locator("#published-version")).to_contain_text("2026.12-1")
+
+        catalogue = current_catalogue(web_server)
+        assert catalogue["version"] == "2026.12-1" != before
+        draft_id = upload(anna, meeting_draft(anna.device.key, catalogue, case_ref="BoU-2026-0077"))
+        page.context.clear_cookies()
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        expect(page.locator("#catalogue-version")).to_have_text("2026.12-1")
+        expect(page.locator('li.factor[data-key="protective-school_success"]')).to_contain_text(
+            NEW_NAME
+        )
+
+
+class TestAuditLog:
+    def test_filters_by_user_case_and_date(
+        self, page: Any, web_server: ServerProcess, bo: Person
+    ) -> None:
+        """The audit view shows a caseworker's draft reads filtered by user, case and date."""
+        draft_id = upload(
+            bo, meeting_draft(bo.device.key, current_catalogue(web_server), case_ref="VUX-9")
+        )
+        login(page, bo.username)
+        page.goto(f"/utkast/{draft_id}")
+        page.context.clear_cookies()
+        login(page, ADMIN, ADMIN_PASSWORD)
+        page.goto("/admin/logg")
+        page.get_by_label("Användare").fill("bo")
+        page.get_by_label("Ärende").fill("VUX-9")
+        today = page.evaluate("new Date().toLocaleDateString('sv-SE')")
+        page.get_by_label("Från datum").fill(today)
+        page.get_by_label("Till och med datum").fill(today)
+        page.get_by_role("button", name="Filtrera").click()
+        rows = page.locator("#audit-table tbody tr")
+        expect(rows.filter(has_text="draft.read")).to_have_count(1)
+        expect(rows.filter(has_text="login.success")).to_have_count(0)
+        _shot(page, "admin-audit.png")
+        page.get_by_label("Från datum").fill("2020-01-01")
+        page.get_by_label("Till och med datum").fill("2020-01-02")
+        page.get_by_role("button", name="Filtrera").click()
+        expect(page.get_by_text("Inga händelser.")).to_be_visible()

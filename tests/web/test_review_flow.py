@@ -1,0 +1,147 @@
+"""The caseworker's whole path in a real browser: from an uploaded draft to exported text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.server.harness import ServerProcess
+from tests.web.conftest import SCREENSHOTS, Person, current_catalogue, login, upload
+from tests.web.meeting import meeting_draft
+
+pytestmark = pytest.mark.browser
+
+ASSESSMENT = "Elias har stöd i skolan och i en kamrat; oron gäller pappans drickande."
+PLANNING = "Nytt hembesök om två veckor tillsammans med mamma."
+
+
+def _select_in_transcript(page: Any, words: str) -> None:
+    """Select `words` in the transcript with the mouse-up the page listens for."""
+    page.evaluate(
+        """(words) => {
+            for (const el of document.querySelectorAll('.seg-text')) {
+                const text = el.textContent; const at = text.indexOf(words);
+                if (at < 0) continue;
+                const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                let node, seen = 0, range = document.createRange(), started = false;
+                while ((node = walker.nextNode())) {
+                    const len = node.textContent.length;
+                    if (!started && at < seen + len) {
+                        range.setStart(node, at - seen); started = true;
+                    }
+                    if (started && at + words.length <= seen + len) {
+                        range.setEnd(node, at + words.length - seen); break;
+                    }
+                    seen += len;
+                }
+                const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+                el.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                return;
+            }
+            throw new Error('words not in transcript: ' + words);
+        }""",
+        words,
+    )
+
+
+def _shot(page: Any, name: str, full_page: bool = True) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+
+
+class TestReviewAndApprove:
+    def test_review_edit_approve_and_export(
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+    ) -> None:
+        """A caseworker highlights, rejects and adds tags, edits, assesses, approves and exports."""
+        draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
+        login(page, anna.username)
+
+        expect(page.get_by_role("heading", name="Inkorg")).to_be_visible()
+        _shot(page, "inbox.png")
+        page.locator(f'a[href="/utkast/{draft_id}"]').click()
+        expect(page.locator("#model")).to_contain_text("kb-whisper-small-sv")
+        expect(page.locator("#catalogue-version")).to_have_text(
+            current_catalogue(web_server)["version"]
+        )
+
+        # Choosing a factor lights up its quote in the transcript and scrolls to it.
+        page.get_by_role("button", name="Förälders missbruk eller beroende", exact=True).click()
+        mark = page.locator('mark.ev[data-f~="risk-parental_substance_abuse"]').first
+        expect(mark).to_have_class("ev active")
+        expect(mark).to_have_text("pappa dricker")
+        expect(mark).to_be_in_viewport()
+        expect(page.locator("mark.ev.active")).to_have_count(1)
+        _shot(page, "draft.png")
+
+        # Reject one tag (through HTMX, with the CSRF header from <body>).
+        conflict = page.locator('li.factor[data-key="risk-family_conflict"]')
+        conflict.get_by_role("button", name="Avvisa").click()
+        expect(page.locator('li.factor[data-key="risk-family_conflict"] .fstatus')).to_have_text(
+            "avvisad"
+        )
+
+        # Add a factor by selecting its quote in the transcript.
+        _select_in_transcript(page, "ekonomin går ihop")
+        expect(page.locator("#add-quote")).to_have_value("ekonomin går ihop")
+        page.locator("#add-factor-slug").select_option("stable_economy")
+        page.get_by_role("button", name="Lägg till faktor").click()
+        added = page.locator('li.factor[data-key="protective-stable_economy"]')
+        expect(added.locator(".fstatus")).to_have_text("tillagd av handläggaren")
+        expect(page.locator('mark.ev[data-f~="protective-stable_economy"]')).to_have_text(
+            "ekonomin går ihop"
+        )
+
+        # Edit the text: a new version, the original kept, the difference shown.
+        body = page.locator("#text-body")
+        body.fill(body.input_value().replace("ses igen om två veckor", "ses igen den 6 december"))
+        page.get_by_role("button", name="Spara ny version").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        page.get_by_role("link", name="Versioner och skillnader").click()
+        expect(page.locator("#diff .d-del")).to_contain_text("ses igen om två veckor")
+        expect(page.locator("#diff .d-add")).to_contain_text("ses igen den 6 december")
+        _shot(page, "versions.png")
+        page.get_by_role("link", name="← Utkast").click()
+
+        # Bedömning and Planering, written by hand.
+        page.get_by_label("Bedömning", exact=True).fill(ASSESSMENT)
+        page.get_by_label("Planering", exact=True).fill(PLANNING)
+        page.get_by_role("button", name="Spara bedömning och planering").click()
+        preview = page.locator("#preview-text")
+        expect(preview).to_contain_text(ASSESSMENT)
+        expect(preview).to_contain_text("Stabil ekonomi (stable_economy)")
+        expect(preview).not_to_contain_text("family_conflict")
+
+        # Approve: who and when are recorded; the editing forms are gone.
+        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
+        page.get_by_role("button", name="Godkänn journalanteckning").click()
+        expect(page.locator("#status")).to_have_text("Godkänd")
+        expect(page.locator("#godkand")).to_contain_text("Godkänd av Anna Lind")
+        expect(page.locator("#text-body")).to_have_count(0)
+        approved = page.locator("#approved-text")
+        expect(approved).to_contain_text("JOURNALANTECKNING\n")
+        expect(approved).to_contain_text("ses igen den 6 december")
+        expect(approved).to_contain_text(PLANNING)
+        _shot(page, "approved.png")
+
+        with page.expect_download() as text_download:
+            page.locator("#export-txt").click()
+        text_path = tmp_path / "entry.txt"
+        text_download.value.save_as(text_path)
+        raw = text_path.read_bytes()
+        text = raw.decode("utf-8")
+        assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+        assert ASSESSMENT in text and PLANNING in text
+        assert "Godkänd av Anna Lind" in text
+        assert "Konflikter i familjen" not in text
+
+        with page.expect_download() as pdf_download:
+            page.locator("#export-pdf").click()
+        pdf_path = tmp_path / "entry.pdf"
+        pdf_download.value.save_as(pdf_path)
+        pdf = pdf_path.read_bytes()
+        assert pdf.startswith(b"%PDF-")
+        assert b"DejaVu" in pdf and b"/ToUnicode" in pdf
