@@ -3,10 +3,12 @@ with the network switched off; and a models directory of their own (not the shar
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +92,20 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh FREDAG_HOME for one test (CLI subprocesses and settings read it)."""
     monkeypatch.setenv("FREDAG_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def fredag(*args: str) -> Ran:
+    """Run the `fredag` command line in this process (shares the already imported torch)."""
+    from fredag.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return Ran(code, out.getvalue(), err.getvalue())

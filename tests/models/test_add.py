@@ -14,6 +14,7 @@ from models.add import add_directory
 from models.provenance import PROVENANCE_FILE, Provenance
 from models.register import Installed
 from models.validate import check_loads
+from tests.models.conftest import fredag
 from tests.support.cli import run_fredag
 
 
@@ -104,13 +105,13 @@ class TestAdd:
         """`fredag models add` installs the directory and `models use` makes it the default."""
         monkeypatch.delenv("FREDAG_MODEL", raising=False)
         src = _published_copy(converted, tmp_path / "ct2")
-        done = run_fredag("models", "add", str(src), "--name", "kb-tiny")
+        done = fredag("models", "add", str(src), "--name", "kb-tiny")
         assert done.returncode == 0, done.stderr
         assert "installed in" in done.stdout
-        used = run_fredag("models", "use", "kb-tiny")
+        used = fredag("models", "use", "kb-tiny")
         assert used.returncode == 0, used.stderr
         assert 'model = "kb-tiny"' in (home / "config.toml").read_text()
-        listed = json.loads(run_fredag("models", "list", "--json").stdout)
+        listed = json.loads(fredag("models", "list", "--json").stdout)
         assert [r["name"] for r in listed if r["default"]] == ["kb-tiny"]
 
 
@@ -135,7 +136,7 @@ class TestCorruptInstalledModel:
     ) -> None:
         """`fredag models verify` prints one line naming the damaged file and exits 3."""
         src = _published_copy(converted, tmp_path / "ct2")
-        assert run_fredag("models", "add", str(src), "--name", "bad").returncode == 0
+        assert fredag("models", "add", str(src), "--name", "bad").returncode == 0
         (home / "models" / "bad" / "tokenizer.json").write_text("{}")
         done = run_fredag("models", "verify", "bad")
         assert done.returncode == 3

@@ -15,9 +15,12 @@ from models import registry
 from models.ct2file import stored_weight_type
 from models.provenance import Provenance, sha256_file
 from models.register import Installed
+from models.registry import ResolvedModel
 from models.speech import swedish_clip
-from tests.models.conftest import TINY, no_network
-from tests.support.cli import run_fredag
+from models.validate import check_loads
+from tests.models.conftest import TINY, fredag, no_network
+from tests.models.ct2_to_hf import whisper_base_as_transformers
+from tests.support.speech import wer
 
 
 def _copy_checkpoint(src: Path, dest: Path, *, without: tuple[str, ...] = ()) -> Path:
@@ -184,16 +187,20 @@ class TestConvertRefuses:
             convert_checkpoint(tiny_checkpoint, models_dir, TINY)
         assert sha256_file(converted.path / "provenance.json") == before
 
-    def test_force_replaces_atomically(self, tiny_checkpoint: Path, models_dir: Path) -> None:
+    def test_force_replaces_atomically(
+        self, converted: Installed, tiny_checkpoint: Path, models_dir: Path
+    ) -> None:
         """--force replaces an installed model with the new conversion and leaves no temp dirs."""
+        from models.add import add_directory
         from models.convert import convert_checkpoint
 
-        first = convert_checkpoint(tiny_checkpoint, models_dir, "tiny-f32", quantization="float32")
+        first = add_directory(converted.path, models_dir, "tiny-f32")
         second = convert_checkpoint(
-            tiny_checkpoint, models_dir, "tiny-f32", quantization="int8_float32", force=True
+            tiny_checkpoint, models_dir, "tiny-f32", quantization="float32", force=True
         )
-        assert first.provenance.quantization == "float32"
-        assert Provenance.load(models_dir / "tiny-f32").quantization == "int8_float32"
+        assert first.provenance.quantization == "int8"
+        assert Provenance.load(models_dir / "tiny-f32").quantization == "float32"
+        assert stored_weight_type(models_dir / "tiny-f32" / "model.bin") == "float32"
         assert second.provenance.model_sha256 != first.provenance.model_sha256
         assert _leftovers(models_dir) == []
 
@@ -220,18 +227,17 @@ class TestConvertRefuses:
 class TestConvertCommand:
     def test_cli_converts_lists_and_verifies(self, tiny_checkpoint: Path, home: Path) -> None:
         """`fredag models convert` installs the model offline; list shows it and verify passes."""
-        env = {"HF_HUB_OFFLINE": "1"}
-        done = run_fredag("models", "convert", str(tiny_checkpoint), "--name", "cli-tiny", env=env)
+        done = fredag("models", "convert", str(tiny_checkpoint), "--name", "cli-tiny")
         assert done.returncode == 0, done.stderr
         assert "loads and decodes" in done.stdout
         assert "license apache-2.0" in done.stdout
-        listed = json.loads(run_fredag("models", "list", "--json").stdout)
+        listed = json.loads(fredag("models", "list", "--json").stdout)
         row = next(r for r in listed if r["name"] == "cli-tiny")
         assert row["installed"] and row["license"] == "apache-2.0" and row["quantization"] == "int8"
         assert "tokenizer.json" in row["files"]
-        verified = run_fredag("models", "verify", "cli-tiny")
+        verified = fredag("models", "verify", "cli-tiny")
         assert verified.returncode == 0 and "cli-tiny: ok" in verified.stdout
-        again = run_fredag("models", "convert", str(tiny_checkpoint), "--name", "cli-tiny")
+        again = fredag("models", "convert", str(tiny_checkpoint), "--name", "cli-tiny")
         assert again.returncode == 3
         assert again.stderr.strip().splitlines() == [
             f"fredag: a model named 'cli-tiny' is already installed in {home / 'models'}; "
@@ -270,3 +276,26 @@ class TestFeatureConfig:
         (tmp_path / "preprocessor_config.json").write_text(json.dumps({"feature_size": 80}))
         with pytest.raises(ModelInvalid, match="80 mel bins but the model has 128"):
             feature_config(tmp_path, 128)
+
+
+@pytest.mark.slow
+class TestRealWeights:
+    def test_converted_whisper_base_hears_swedish_like_the_packaged_one(
+        self, whisper_base: ResolvedModel, tmp_path: Path, models_dir: Path
+    ) -> None:
+        """whisper-base rebuilt as a transformers checkpoint converts to a model that hears
+        the Swedish sentence as well as the packaged CTranslate2 whisper-base does."""
+        from models.convert import convert_checkpoint
+
+        src = whisper_base_as_transformers(whisper_base.path / "model.bin", tmp_path / "hf")
+        clip = swedish_clip()
+        attempts: list[str] = []
+        with no_network(attempts):
+            installed = convert_checkpoint(src, models_dir, "base-converted", quantization="int8")
+        converted = check_loads(installed.path, clip=clip)
+        packaged = check_loads(whisper_base.path, clip=clip)
+        assert attempts == []
+        assert installed.provenance.license == "mit"
+        assert clip.reference is not None
+        assert wer(clip.reference, converted.heard) <= 0.5
+        assert wer(clip.reference, converted.heard) <= wer(clip.reference, packaged.heard) + 0.2

@@ -145,9 +145,9 @@ class TestModelSetting:
 
     def test_use_refuses_an_unknown_model(self, home: Path) -> None:
         """`fredag models use` with an unknown name fails and writes no settings file."""
-        from tests.support.cli import run_fredag
+        from tests.models.conftest import fredag
 
-        done = run_fredag("models", "use", "kb-whisper-huge")
+        done = fredag("models", "use", "kb-whisper-huge")
         assert done.returncode == 3
         assert "no model named 'kb-whisper-huge'" in done.stderr
         assert not (home / "config.toml").exists()
