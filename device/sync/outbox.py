@@ -131,11 +131,13 @@ class Outbox:
         """Queue every signed draft in a finished session that the outbox does not know yet."""
         state = self.state()
         known = set(state.entries)
+        sessions = []
         for session_id in self.store.session_ids():
             try:
-                session = load_session(self.store, session_id)
+                sessions.append(load_session(self.store, session_id))
             except (StoreError, UsageError):
                 continue  # a damaged session is `fredag sessions`' to report, not a sync's
+        for session in sorted(sessions, key=lambda s: s.meta.started_at):
             if session.envelope is None or not session.finished:
                 continue
             draft_id = draft_id_of(session)
