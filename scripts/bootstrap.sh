@@ -60,6 +60,7 @@ if [ "$have" = "$want" ] || { [ "$profile" = run ] && [ "${have%% *}" = "${want%
 fi
 if [ "$covered" = 0 ]; then
   echo "Installing Python packages into .venv ($extras)"
-  .venv/bin/pip install -q -e ".[${extras}]"
+  # pip's own warnings about this machine's optional find-links folders are noise here.
+  .venv/bin/pip install -q -e ".[${extras}]" 2> >(grep -v "^WARNING: Location" >&2)
   echo "$want" > "$stamp"
 fi
