@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +36,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot(page: Any, name: str, tmp: Path | None = None) -> Path:
+    """Save a full-page screenshot: into docs/screenshots when FREDAG_WEB_SCREENSHOTS=1
+    (how the README's pictures are refreshed), else beside the test's temporary files."""
+    folder = DOCS_SCREENSHOTS if os.environ.get("FREDAG_WEB_SCREENSHOTS") == "1" else tmp
+    folder = folder or Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 @dataclass

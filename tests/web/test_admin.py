@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,11 +11,11 @@ from playwright.sync_api import expect
 from fredag.protocol import sign_draft
 from tests.server.harness import ADMIN, ADMIN_PASSWORD, Api, ServerProcess
 from tests.web.conftest import (
-    SCREENSHOTS,
     Person,
     current_catalogue,
     login,
     make_person,
+    screenshot,
     upload,
 )
 from tests.web.meeting import meeting_draft
@@ -24,14 +25,9 @@ pytestmark = pytest.mark.browser
 NEW_NAME = "Trivs och lyckas i skolan"
 
 
-def _shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-
-
 class TestPeopleAndDevices:
     def test_create_user_issue_code_and_revoke_device(
-        self, page: Any, web_server: ServerProcess, admin_api: Api
+        self, page: Any, web_server: ServerProcess, admin_api: Api, tmp_path: Path
     ) -> None:
         """An admin creates a caseworker, issues an enrollment code and revokes a device."""
         carl = make_person(web_server, admin_api, "carl", "Carl Berg")
@@ -52,7 +48,7 @@ class TestPeopleAndDevices:
 
         page.get_by_role("button", name=f"Spärra #{carl.device.device_id} (carl)").click()
         expect(page.get_by_role("status").filter(has_text="Enheten är spärrad")).to_be_visible()
-        _shot(page, "admin-people.png")
+        screenshot(page, "admin-people.png", tmp_path)
         refused = carl.device.upload(
             sign_draft(
                 meeting_draft(carl.device.key, current_catalogue(web_server)), carl.device.key
@@ -74,7 +70,7 @@ class TestCatalogue:
         expect(page.locator("#catalogue-diff")).to_have_count(0)
 
     def test_published_change_reaches_new_drafts(
-        self, page: Any, web_server: ServerProcess, anna: Person
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """An admin renames a factor, sees the diff, publishes, and the next draft uses it."""
         before = current_catalogue(web_server)["version"]
@@ -87,7 +83,7 @@ class TestCatalogue:
         expect(diff.locator(".d-add")).to_contain_text(NEW_NAME)
         expect(diff.locator(".d-del")).to_contain_text("Trivsel, närvaro och framgång i skolan")
         page.get_by_label("Versionsnamn").fill("2026.12-1")
-        _shot(page, "admin-catalogue.png")
+        screenshot(page, "admin-catalogue.png", tmp_path)
         page.get_by_role("button", name="Publicera ny version").click()
         expect(page.locator("#published-version")).to_contain_text("2026.12-1")
 
@@ -105,7 +101,7 @@ class TestCatalogue:
 
 class TestAuditLog:
     def test_filters_by_user_case_and_date(
-        self, page: Any, web_server: ServerProcess, bo: Person
+        self, page: Any, web_server: ServerProcess, bo: Person, tmp_path: Path
     ) -> None:
         """The audit view shows a caseworker's draft reads filtered by user, case and date."""
         draft_id = upload(
@@ -125,7 +121,7 @@ class TestAuditLog:
         rows = page.locator("#audit-table tbody tr")
         expect(rows.filter(has_text="draft.read")).to_have_count(1)
         expect(rows.filter(has_text="login.success")).to_have_count(0)
-        _shot(page, "admin-audit.png")
+        screenshot(page, "admin-audit.png", tmp_path)
         page.get_by_label("Från datum").fill("2020-01-01")
         page.get_by_label("Till och med datum").fill("2020-01-02")
         page.get_by_role("button", name="Filtrera").click()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.server.harness import ServerProcess
-from tests.web.conftest import SCREENSHOTS, Person, current_catalogue, login, upload
+from tests.web.conftest import Person, current_catalogue, login, screenshot, upload
 from tests.web.meeting import meeting_draft
 
 pytestmark = pytest.mark.browser
@@ -47,11 +47,6 @@ def _select_in_transcript(page: Any, words: str) -> None:
     )
 
 
-def _shot(page: Any, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
-
-
 class TestReviewAndApprove:
     def test_review_edit_approve_and_export(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
@@ -61,7 +56,7 @@ class TestReviewAndApprove:
         login(page, anna.username)
 
         expect(page.get_by_role("heading", name="Inkorg")).to_be_visible()
-        _shot(page, "inbox.png")
+        screenshot(page, "inbox.png", tmp_path)
         page.locator(f'a[href="/utkast/{draft_id}"]').click()
         expect(page.locator("#model")).to_contain_text("kb-whisper-small-sv")
         expect(page.locator("#catalogue-version")).to_have_text(
@@ -75,7 +70,7 @@ class TestReviewAndApprove:
         expect(mark).to_have_text("pappa dricker")
         expect(mark).to_be_in_viewport()
         expect(page.locator("mark.ev.active")).to_have_count(1)
-        _shot(page, "draft.png")
+        screenshot(page, "draft.png", tmp_path)
 
         # Reject one tag (through HTMX, with the CSRF header from <body>).
         conflict = page.locator('li.factor[data-key="risk-family_conflict"]')
@@ -103,7 +98,7 @@ class TestReviewAndApprove:
         page.get_by_role("link", name="Versioner och skillnader").click()
         expect(page.locator("#diff .d-del")).to_contain_text("ses igen om två veckor")
         expect(page.locator("#diff .d-add")).to_contain_text("ses igen den 6 december")
-        _shot(page, "versions.png")
+        screenshot(page, "versions.png", tmp_path)
         page.get_by_role("link", name="← Utkast").click()
 
         # Bedömning and Planering, written by hand.
@@ -125,7 +120,7 @@ class TestReviewAndApprove:
         expect(approved).to_contain_text("JOURNALANTECKNING\n")
         expect(approved).to_contain_text("ses igen den 6 december")
         expect(approved).to_contain_text(PLANNING)
-        _shot(page, "approved.png")
+        screenshot(page, "approved.png", tmp_path)
 
         with page.expect_download() as text_download:
             page.locator("#export-txt").click()

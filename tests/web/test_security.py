@@ -1,0 +1,224 @@
+"""What must never happen: other people's drafts, forged forms, script from a transcript,
+changes to approved text, stack traces; and the page works by keyboard and at phone width."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.server.harness import ADMIN, ADMIN_PASSWORD, ServerProcess
+from tests.web.conftest import Person, current_catalogue, login, screenshot, upload
+from tests.web.meeting import SEGMENTS, meeting_draft
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = (
+    'Han sa <script>window.__pwned = 1</script> och <img src=x onerror="window.__pwned = 2">'
+    " och pappa dricker mycket."
+)
+
+
+def _draft(server: ServerProcess, person: Person, **kwargs: Any) -> str:
+    return upload(person, meeting_draft(person.device.key, current_catalogue(server), **kwargs))
+
+
+def _csrf(page: Any) -> str:
+    token = page.locator("body").get_attribute("data-csrf")
+    assert token
+    return str(token)
+
+
+def _approve(page: Any, draft_id: str) -> None:
+    page.goto(f"/utkast/{draft_id}")
+    page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
+    page.get_by_role("button", name="Godkänn journalanteckning").click()
+    expect(page.locator("#status")).to_have_text("Godkänd")
+
+
+class TestAccess:
+    def test_other_caseworkers_draft_is_404(
+        self, page: Any, web_server: ServerProcess, anna: Person, bo: Person
+    ) -> None:
+        """A caseworker opening or posting to another caseworker's draft URL gets a 404 page."""
+        draft_id = _draft(web_server, anna)
+        login(page, bo.username)
+        token = _csrf(page)
+        response = page.goto(f"/utkast/{draft_id}")
+        assert response is not None and response.status == 404
+        expect(page.get_by_role("heading", name="Något gick fel (404)")).to_be_visible()
+        expect(page.locator("main")).not_to_contain_text("pappa dricker")
+        posted = page.request.post(
+            f"/utkast/{draft_id}/bedomning",
+            form={"assessment": "x", "planning": "y", "csrf_token": token},
+        )
+        assert posted.status == 404
+        assert page.request.get(f"/utkast/{draft_id}/versioner").status == 404
+
+    def test_admin_cannot_read_case_content(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """An administrator is refused the caseworker pages with a Swedish 403 page."""
+        draft_id = _draft(web_server, anna)
+        login(page, ADMIN, ADMIN_PASSWORD)
+        response = page.goto(f"/utkast/{draft_id}")
+        assert response is not None and response.status == 403
+        expect(page.locator("main")).to_contain_text("Du har inte behörighet")
+
+    def test_unknown_page_is_a_swedish_404_without_trace(self, page: Any) -> None:
+        """An unknown address answers with a Swedish error page, never a traceback."""
+        response = page.goto("/finns-inte")
+        assert response is not None and response.status == 404
+        expect(page.locator("main")).to_contain_text("Sidan eller utkastet finns inte.")
+        assert "Traceback" not in page.content()
+        response = page.goto(f"/utkast/{uuid.uuid4()}")
+        assert response is not None
+        assert response.url.endswith("/logga-in?next=%2Futkast%2F" + response.url.split("%2F")[-1])
+
+
+class TestCsrf:
+    def test_form_without_token_is_refused(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """A form posted without its CSRF token, or with a wrong one, is refused unchanged."""
+        draft_id = _draft(web_server, anna)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        refused = page.request.post(f"/utkast/{draft_id}/text", form={"body": "Förfalskad text"})
+        assert refused.status == 403
+        assert "säkerhetstoken" in refused.text()
+        wrong = page.request.post(
+            f"/utkast/{draft_id}/text",
+            form={"body": "Förfalskad text"},
+            headers={"X-CSRF-Token": "not-the-token"},
+        )
+        assert wrong.status == 403
+        page.reload()
+        expect(page.locator("#text-h")).to_contain_text("Version 0")
+        expect(page.locator("#text-body")).not_to_contain_text("Förfalskad")
+
+    def test_htmx_request_carries_token_from_body(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """HTMX sends the token from hx-headers on <body>; without it the same request fails."""
+        draft_id = _draft(web_server, anna)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        headers = page.locator("body").get_attribute("hx-headers")
+        assert headers is not None and _csrf(page) in headers
+        with page.expect_request(lambda r: r.url.endswith("/tagg")) as sent:
+            page.locator('li.factor[data-key="risk-parental_substance_abuse"]').get_by_role(
+                "button", name="Godta"
+            ).click()
+        assert sent.value.headers.get("x-csrf-token") == _csrf(page)
+        assert sent.value.headers.get("hx-request") == "true"
+        expect(
+            page.locator('li.factor[data-key="risk-parental_substance_abuse"] .fstatus')
+        ).to_have_text("godtagen")
+        bare = page.request.post(
+            f"/utkast/{draft_id}/tagg",
+            form={"factor": "family_conflict", "group": "risk", "decision": "reject"},
+            headers={"HX-Request": "true"},
+        )
+        assert bare.status == 403
+
+    def test_login_form_needs_its_token(self, page: Any, anna: Person) -> None:
+        """The login form is refused without the token from its own page."""
+        response = page.request.post(
+            "/logga-in", form={"username": anna.username, "password": "x" * 12}
+        )
+        assert response.status == 403
+
+
+class TestEscaping:
+    def test_script_in_transcript_renders_as_text(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """Markup in a transcript is shown as text and never runs, in every place it appears."""
+        segments = (*SEGMENTS[:2], HOSTILE)
+        draft_id = _draft(web_server, anna, segments=segments)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        transcript = page.locator("#transcript-body")
+        expect(transcript).to_contain_text("<script>window.__pwned = 1</script>")
+        expect(transcript).to_contain_text('<img src=x onerror="window.__pwned = 2">')
+        assert transcript.locator("script, img").count() == 0
+        expect(page.locator("#text-body")).to_contain_text("<script>")
+        expect(page.locator("#preview-text")).to_contain_text("<script>")
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        page.get_by_label("Bedömning", exact=True).fill(
+            "<b>fet</b><script>window.__pwned=3</script>"
+        )
+        page.get_by_role("button", name="Spara bedömning och planering").click()
+        expect(page.locator("#preview-text")).to_contain_text("<b>fet</b>")
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+class TestApprovedIsImmutable:
+    def test_approved_entry_cannot_be_edited(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """After approval edits are refused by the app and by the database; addenda are dated."""
+        draft_id = _draft(web_server, anna)
+        login(page, anna.username)
+        _approve(page, draft_id)
+        approved_text = page.locator("#approved-text").inner_text()
+        for path, form in (
+            ("text", {"body": "Ändrad i efterhand"}),
+            ("bedomning", {"assessment": "Ändrad", "planning": ""}),
+            ("tagg", {"factor": "family_conflict", "group": "risk", "decision": "reject"}),
+            ("godkann", {"confirm": "ja"}),
+            ("kassera", {"reason": "ångrar mig"}),
+        ):
+            refused = page.request.post(
+                f"/utkast/{draft_id}/{path}", form={**form, "csrf_token": _csrf(page)}
+            )
+            assert refused.status == 409, path
+            assert "kan inte ändras" in refused.text()
+
+        engine = sa.create_engine(web_server.database_url)
+        try:
+            with pytest.raises(sa.exc.DBAPIError), engine.begin() as conn:
+                conn.execute(
+                    sa.text("UPDATE approved_entries SET text = 'x' WHERE draft_id = :d"),
+                    {"d": uuid.UUID(draft_id).hex},
+                )
+            with pytest.raises(sa.exc.DBAPIError), engine.begin() as conn:
+                conn.execute(
+                    sa.text("UPDATE drafts SET status = 'draft' WHERE id = :d"),
+                    {"d": uuid.UUID(draft_id).hex},
+                )
+        finally:
+            engine.dispose()
+
+        page.get_by_label("Skriv ett daterat tillägg").fill("Mamma ringde och bekräftade tiden.")
+        page.get_by_role("button", name="Spara tillägg").click()
+        expect(page.locator(".addendum")).to_contain_text("Mamma ringde")
+        expect(page.locator("#approved-text")).to_have_text(approved_text)
+
+
+class TestUsability:
+    def test_keyboard_and_phone_width(
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+    ) -> None:
+        """A factor can be chosen with the keyboard, and the draft page fits a phone's width."""
+        draft_id = _draft(web_server, anna)
+        login(page, anna.username)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"/utkast/{draft_id}")
+        button = page.get_by_role("button", name="Positiva kamratrelationer", exact=True)
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(button).to_have_attribute("aria-pressed", "true")
+        expect(page.locator('mark.ev[data-f~="protective-positive_peers"]')).to_have_class(
+            "ev active"
+        )
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        for landmark in ("banner", "main", "contentinfo", "navigation"):
+            assert page.get_by_role(landmark).count() >= 1, landmark
+        screenshot(page, "draft-phone.png", tmp_path)
