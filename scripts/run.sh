@@ -1,6 +1,118 @@
 #!/usr/bin/env bash
-# `make run`: the main job on the embedded defaults. Grows with the product: today it
-# transcribes the bundled Swedish sample meeting on this machine, offline.
+# `make run`: the main job, end to end, on the embedded defaults (docs/sync.md).
+#
+#  1. starts the server on SQLite on 127.0.0.1 (data in ./.fredag, kept between runs);
+#  2. creates a demo caseworker and administrator (once);
+#  3. enrolls a demo device with a one-time code (once);
+#  4. plays the bundled Swedish sample meeting through the live loop (`fredag record
+#     --input`), at real-time pace or SPEED times faster (`make run SPEED=4`);
+#  5. signs the draft and syncs it to the server;
+#  6. prints the URL and the demo logins, and keeps the server up until Ctrl-C.
+#
+# Settings: SPEED (default 1), PORT (default 8000, or a free one), FREDAG_DEMO_DIR (./.fredag).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec .venv/bin/fredag transcribe fredag/samples/mote-exempel.ogg
+
+FREDAG="$PWD/.venv/bin/fredag"
+PY="$PWD/.venv/bin/python"
+DEMO="${FREDAG_DEMO_DIR:-$PWD/.fredag}"
+SPEED="${SPEED:-1}"
+PORT="${PORT:-8000}"
+SAMPLE="fredag/samples/mote-exempel.ogg"
+CASEWORKER=handlaggare
+CASEWORKER_PASSWORD=demo-handlaggare-1
+ADMIN=admin
+ADMIN_PASSWORD=demo-admin-losen-1
+
+mkdir -p "$DEMO/server" "$DEMO/device"
+chmod 700 "$DEMO"
+DB="sqlite:///$DEMO/server/fredag.db"
+LOG="$DEMO/server.log"
+
+# A stable secret for the demo server, so browser logins survive a restart of `make run`.
+if [ ! -s "$DEMO/secret_key" ]; then
+  (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))' > "$DEMO/secret_key")
+fi
+export FREDAG_SECRET_KEY="$(cat "$DEMO/secret_key")"
+unset FREDAG_DATABASE_URL
+
+port_free() { "$PY" -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
+if ! port_free "$PORT"; then
+  PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+fi
+URL="http://127.0.0.1:$PORT"
+
+server_pid=""
+stop() {
+  trap - INT TERM EXIT
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    echo
+    echo "Stoppar servern …"
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  echo "Klart. Data finns kvar i $DEMO (ta bort katalogen för att börja om)."
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Server: databas och demoanvändare ($DEMO/server)"
+FREDAG_HOME="$DEMO/server" "$FREDAG" server migrate --database-url "$DB"
+make_user() { # name role password
+  local out
+  if out="$(printf '%s\n' "$3" | FREDAG_HOME="$DEMO/server" "$FREDAG" server create-user "$1" \
+      --role "$2" --full-name "Demo $1" --password-stdin --database-url "$DB" 2>&1)"; then
+    echo "$out"
+  elif [[ "$out" == *exists* ]]; then
+    echo "$2 $1 finns redan"
+  else
+    echo "$out" >&2; return 1
+  fi
+}
+make_user "$ADMIN" admin "$ADMIN_PASSWORD"
+make_user "$CASEWORKER" caseworker "$CASEWORKER_PASSWORD"
+
+step "Server: startar på $URL (logg: $LOG)"
+FREDAG_HOME="$DEMO/server" "$FREDAG" server serve --host 127.0.0.1 --port "$PORT" \
+  --database-url "$DB" --log-level warning >"$LOG" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+  if "$PY" -c 'import httpx,sys; sys.exit(httpx.get(sys.argv[1], timeout=1).status_code != 200)' \
+      "$URL/api/v1/health" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "fredag: the server did not start:" >&2; cat "$LOG" >&2; exit 1
+  fi
+  sleep 0.2
+done
+
+export FREDAG_HOME="$DEMO/device"
+step "Enhet: identitet och registrering ($FREDAG_HOME)"
+"$PY" scripts/demo_enroll.py "$URL" "$ADMIN" "$ADMIN_PASSWORD" "$CASEWORKER"
+"$FREDAG" sync --no-catalogue >/dev/null 2>&1 || true  # anything left from an earlier run
+"$FREDAG" sync | sed 's/^/  /' || true  # the newest factor catalogue, before the meeting
+
+step "Möte: spelar upp $SAMPLE (86 s) genom den levande loopen, takt ${SPEED}x"
+"$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
+  --case "DEMO-$(date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
+  --present klienten --present mamma --caseworker "Demo Handläggare" --consent
+
+kill -0 "$server_pid" 2>/dev/null || exit 130  # Ctrl-C during the meeting stopped everything
+step "Synk: det signerade utkastet (skickades redan när mötet slutade, om servern svarade)"
+"$FREDAG" sync
+"$FREDAG" status
+
+cat <<MSG
+
+==> Klart. Granska utkastet i webbläsaren:
+
+    $URL/
+    Handläggare:    $CASEWORKER / $CASEWORKER_PASSWORD   (inkorgen: $URL/inkorg)
+    Administratör:  $ADMIN / $ADMIN_PASSWORD
+
+Servern kör tills du trycker Ctrl-C.
+MSG
+wait "$server_pid"
