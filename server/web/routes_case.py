@@ -24,6 +24,7 @@ from server.deps import ClientIP, SessionDep
 from server.drafts import own_draft
 from server.models import Draft, User
 from server.web import review
+from server.web.entry import compose
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
 from server.web.frame import (
     SECURITY_HEADERS,
@@ -43,6 +44,7 @@ from server.web.view import (
     decisions_of,
     draft_doc,
     factor_groups,
+    factor_options,
     latest_assessment,
     latest_text,
     text_versions,
@@ -142,7 +144,15 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         else []
     )
     names = _names(db, row.approved_by_id, *(a.author_id for a in addenda))
-    preview = "" if approved else review.entry_text(db, row, catalogue or current, lang)
+    preview = ""
+    if approved is None:
+        preview = compose(
+            text,
+            groups,
+            doc.catalogue.version,
+            written.assessment if written else "",
+            written.planning if written else "",
+        )
     return {
         "row": row,
         "doc": doc,
@@ -158,7 +168,7 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "approved": approved,
         "approved_by": names.get(row.approved_by_id or -1, ""),
         "addenda": [(a, names.get(a.author_id, "")) for a in addenda],
-        "choices": current.sorted_factors() if current else [],
+        "choices": factor_options(current, lang) if current and row.status == "draft" else "",
         "choices_version": current.version if current else "",
         "segments": [(i, clock(s.start)) for i, s in enumerate(doc.transcript.segments)],
         "clock": clock,

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -61,6 +62,28 @@ class CatalogueInfo:
 
     def sorted_factors(self) -> list[FactorInfo]:
         return sorted(self.factors.values(), key=lambda f: (f.kind != "risk", f.name_sv))
+
+
+_OPTIONS: OrderedDict[str, Markup] = OrderedDict()
+_KIND_SV = {"risk": "risk", "protective": "skydd"}
+_KIND_EN = {"risk": "risk", "protective": "protective"}
+
+
+def factor_options(catalogue: CatalogueInfo, lang: str) -> Markup:
+    """The <option>s of the catalogue's factors for the add-factor form (cached per version)."""
+    key = f"{lang}:{catalogue.version}"
+    cached = _OPTIONS.get(key)
+    if cached is not None:
+        return cached
+    kinds = _KIND_EN if lang == "en" else _KIND_SV
+    html = Markup("").join(
+        Markup('<option value="{}">{} ({})</option>').format(
+            f.slug, f.name_en if lang == "en" else f.name_sv, kinds.get(f.kind, f.kind)
+        )
+        for f in catalogue.sorted_factors()
+    )
+    _remember(_OPTIONS, key, html)
+    return html
 
 
 def parse_catalogue(version: str, body: dict[str, Any]) -> CatalogueInfo:
