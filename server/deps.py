@@ -25,7 +25,8 @@ from server.models import User, UserSession
 CSRF_HEADER = "X-CSRF-Token"
 
 
-def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> ServerSettings:
+    """The app's settings (async: trivial dependencies stay off the thread pool)."""
     settings: ServerSettings = request.app.state.settings
     return settings
 
@@ -46,8 +47,13 @@ def get_db(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-def client_ip(request: Request) -> str:
+def request_ip(request: Request) -> str:
+    """The peer address of a request (for audit rows)."""
     return request.client.host if request.client else ""
+
+
+async def client_ip(request: Request) -> str:
+    return request_ip(request)
 
 
 ClientIP = Annotated[str, Depends(client_ip)]

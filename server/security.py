@@ -13,9 +13,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -25,10 +28,34 @@ from server import audit
 from server.config import ServerSettings
 from server.models import LoginAttempt, User, UserSession, utcnow
 
-_hasher = PasswordHasher()
-# Verifying against this keeps the time of a login for an unknown user like a known one.
-_DUMMY_HASH = _hasher.hash("fredag-not-a-password")
 MIN_PASSWORD_CHARS = 10
+
+
+class PasswordHashSettings(BaseSettings):
+    """argon2id cost (`FREDAG_ARGON2_*`); the defaults are RFC 9106's low-memory profile.
+
+    Existing hashes keep verifying when these change; they are re-hashed at the next login.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FREDAG_ARGON2_", extra="ignore")
+
+    time_cost: int = Field(3, ge=1, le=20)
+    memory_kib: int = Field(65536, ge=1024, le=4 * 1024 * 1024)
+    parallelism: int = Field(4, ge=1, le=64)
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    cost = PasswordHashSettings()
+    return PasswordHasher(
+        time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism
+    )
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login for an unknown user as slow as for a known one."""
+    return _hasher().hash("fredag-not-a-password")
 
 
 class LoginThrottled(FredagError):
@@ -40,12 +67,12 @@ class LoginFailed(FredagError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -64,8 +91,8 @@ def failures_since_success(session: Session, settings: ServerSettings, username:
             LoginAttempt.username == username, LoginAttempt.success.is_(True)
         )
     )
-    if last_ok is not None and last_ok.replace(tzinfo=since.tzinfo) > since:
-        since = last_ok.replace(tzinfo=since.tzinfo)
+    if last_ok is not None and last_ok > since:
+        since = last_ok
     count = session.scalar(
         select(func.count()).where(
             LoginAttempt.username == username,
@@ -92,7 +119,7 @@ def authenticate(
             f"{settings.login_window_minutes:g} minutes or ask an administrator"
         )
     user = session.scalars(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active:
         session.add(LoginAttempt(username=username, ip=ip, success=False))
         audit.record(
@@ -104,7 +131,7 @@ def authenticate(
             object_id=user.id if user else "",
         )
         raise LoginFailed("wrong user name or password")
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.add(LoginAttempt(username=username, ip=ip, success=True))
     audit.record(session, "login.success", user=user, ip=ip, object_type="user", object_id=user.id)

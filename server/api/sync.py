@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from fredag.protocol import SignedEnvelope
 from server import catalogue, devices, keys
 from server.deps import ClientIP, SessionDep, SettingsDep
 from server.errors import ApiError, error_body
-from server.ingest import ingest
+from server.ingest import Ingested, ingest
 from server.schemas import (
     CataloguePublic,
     EnrollRequest,
@@ -28,14 +30,6 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         code: {"description": "refused", "content": {"application/json": {"example": example}}}
         for code in codes
     }
-
-
-async def raw_body(request: Request) -> bytes:
-    """The request body; the size limit is enforced by the app's BodySizeLimit middleware."""
-    return await request.body()
-
-
-RawBody = Annotated[bytes, Depends(raw_body)]
 
 
 def _server_key(db: SessionDep) -> ServerKeyPublic:
@@ -79,17 +73,25 @@ def enroll(
         }
     },
 )
-def upload_draft(body: RawBody, db: SessionDep, ip: ClientIP, response: Response) -> UploadResult:
+async def upload_draft(request: Request, ip: ClientIP, response: Response) -> UploadResult:
     """Upload one signed draft. 201 when stored, 200 with duplicate=true when already stored."""
-    result = ingest(db, body, ip)
+    # The size limit is enforced while reading by the app's BodySizeLimit middleware.
+    body = await request.body()
+    result = await run_in_threadpool(_ingest, request.app.state.sessionmaker, body, ip)
     if result.duplicate:
         response.status_code = 200
     return UploadResult(
-        draft_id=result.draft.id,
+        draft_id=result.draft_id,
         duplicate=result.duplicate,
-        received_at=result.draft.received_at,
-        payload_sha256=result.draft.payload_sha256,
+        received_at=result.received_at,
+        payload_sha256=result.payload_sha256,
     )
+
+
+def _ingest(factory: sessionmaker[Session], body: bytes, ip: str) -> Ingested:
+    """One session for the whole upload, in one thread-pool hop."""
+    with factory() as session:
+        return ingest(session, body, ip)
 
 
 @router.get("/catalogue", response_model=CataloguePublic, responses=_errors(404))

@@ -6,14 +6,39 @@ independent without restarting it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.server.harness import Api, EnrolledDevice, ServerProcess, enroll_device, new_caseworker
+from tests.server.harness import (
+    FAST_ARGON2,
+    Api,
+    EnrolledDevice,
+    ServerProcess,
+    enroll_device,
+    new_caseworker,
+)
 from tests.support.postgres import PostgresCluster, postgres_cluster  # noqa: F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_argon2() -> Iterator[None]:
+    """Cheap argon2 parameters in this process and the servers it starts."""
+    old = {k: os.environ.get(k) for k in FAST_ARGON2}
+    os.environ.update(FAST_ARGON2)
+    from server.security import _hasher
+
+    _hasher.cache_clear()
+    yield
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

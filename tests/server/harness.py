@@ -20,12 +20,40 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.support.cli import FREDAG, run_fredag
+from tests.support.cli import FREDAG
 from tests.support.postgres import free_port
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "admin-password-1"
 PASSWORD = "caseworker-password-1"
+
+
+# Cheap argon2 for tests (production keeps the RFC 9106 defaults; see docs/server.md).
+FAST_ARGON2 = {
+    "FREDAG_ARGON2_TIME_COST": "1",
+    "FREDAG_ARGON2_MEMORY_KIB": "1024",
+    "FREDAG_ARGON2_PARALLELISM": "1",
+}
+
+
+def upgrade(database_url: str) -> None:
+    from server.migrate import upgrade as migrate
+
+    migrate(database_url)
+
+
+def add_user(database_url: str, name: str, password: str, role: str) -> None:
+    """Create a user straight in the database, as `fredag server create-user` does."""
+    from server.api.admin import create_user
+    from server.db import make_engine, make_sessionmaker, session_scope
+    from server.schemas import UserCreate
+
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            create_user(session, None, UserCreate(username=name, password=password, role=role), "")
+    finally:
+        engine.dispose()
 
 
 class Api(httpx.Client):
@@ -69,7 +97,7 @@ class ServerProcess:
         migrate: bool = True,
         env_overrides: dict[str, str] | None = None,
     ) -> ServerProcess:
-        """Migrate, create the admin (CLI), serve, and wait until /api/v1/health answers."""
+        """Migrate, create the admin, serve (CLI), and wait until /api/v1/health answers."""
         home.mkdir(parents=True, exist_ok=True)
         secret = secrets.token_urlsafe(32)
         env = {
@@ -77,26 +105,15 @@ class ServerProcess:
             "FREDAG_HOME": str(home),
             "FREDAG_ENV": "production",
             "FREDAG_SECRET_KEY": secret,
+            **FAST_ARGON2,
         }
         env.pop("FREDAG_DATABASE_URL", None)
         env.update(env_overrides or {})
+        # In-process (the CLI itself is tested in test_cli.py): saves two interpreter starts.
         if migrate:
-            migrated = run_fredag("server", "migrate", "--database-url", database_url, env=env)
-            assert migrated.returncode == 0, migrated.stderr
+            upgrade(database_url)
         if create_admin:
-            made = run_fredag(
-                "server",
-                "create-user",
-                ADMIN,
-                "--role",
-                "admin",
-                "--password-stdin",
-                "--database-url",
-                database_url,
-                input=ADMIN_PASSWORD + "\n",
-                env=env,
-            )
-            assert made.returncode == 0, made.stderr
+            add_user(database_url, ADMIN, ADMIN_PASSWORD, "admin")
         port = free_port()
         log = home / f"server-{port}.log"
         scheme = "https" if "--certfile" in extra_args else "http"

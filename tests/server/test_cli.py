@@ -101,7 +101,9 @@ class TestUsers:
         """The second create-user with the same name exits 2 saying the user exists."""
         url = f"sqlite:///{tmp_path / 'u.db'}"
         env = _env(tmp_path)
-        assert run_fredag("server", "migrate", "--database-url", url, env=env).returncode == 0
+        migrated = run_fredag("server", "migrate", "--database-url", url, env=env)
+        assert migrated.returncode == 0
+        assert "schema revision" in migrated.stdout
         args = (
             "server",
             "create-user",
