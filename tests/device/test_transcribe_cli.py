@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,18 +28,24 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return speak(SCRIPT, tmp_path_factory.mktemp("speech") / "script.wav")
 
 
+@pytest.fixture(scope="module")
+def transcribed(spoken: Path) -> dict[str, Any]:
+    """One real `fredag transcribe --json` run of the script, shared by the checks on it."""
+    proc = run_fredag("transcribe", str(spoken), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out: dict[str, Any] = json.loads(proc.stdout)
+    return out
+
+
 @pytest.mark.slow
 class TestTranscribeSwedish:
-    def test_wer_on_known_script_within_target(self, spoken: Path) -> None:
+    def test_wer_on_known_script_within_target(self, transcribed: dict[str, Any]) -> None:
         """The real model hears the synthesized Swedish script with a WER of at most 0.40."""
-        proc = run_fredag("transcribe", str(spoken), "--json")
-        assert proc.returncode == 0, proc.stderr
-        out = json.loads(proc.stdout)
-        assert wer(SCRIPT, out["text"]) <= 0.40, out["text"]
+        assert wer(SCRIPT, transcribed["text"]) <= 0.40, transcribed["text"]
 
-    def test_json_contract(self, spoken: Path) -> None:
+    def test_json_contract(self, spoken: Path, transcribed: dict[str, Any]) -> None:
         """--json carries language, duration, model, ordered segments with scores, and text."""
-        out = json.loads(run_fredag("transcribe", str(spoken), "--json").stdout)
+        out = transcribed
         assert out["language"] == "sv"
         assert out["duration_s"] == pytest.approx(read_wav(spoken)[0].size / SAMPLE_RATE, abs=0.05)
         assert out["model"]["name"] == "whisper-base"
@@ -178,8 +185,10 @@ class TestDecoding:
 
 @pytest.mark.slow
 class TestFormatsTranscribe:
-    def test_mp3_transcribes_like_wav(self, spoken: Path, tmp_path: Path) -> None:
-        """An mp3 of the script transcribes within the same WER target as the WAV."""
+    def test_mp3_transcribes_like_wav(self, spoken: Path, tmp_path: Path, transcriber) -> None:  # type: ignore[no-untyped-def]
+        """An mp3 of the script decodes and transcribes within the same WER target as the WAV."""
+        from device.transcribe import TranscribeOptions
+
         mp3 = encode(read_wav(spoken)[0], tmp_path / "script.mp3")
-        out = json.loads(run_fredag("transcribe", str(mp3), "--json").stdout)
-        assert wer(SCRIPT, out["text"]) <= 0.40
+        result = transcriber.transcribe(decode_file(mp3), TranscribeOptions())
+        assert wer(SCRIPT, result.text) <= 0.40, result.text
