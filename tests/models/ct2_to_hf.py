@@ -117,7 +117,7 @@ def whisper_base_as_transformers(model_bin: Path, out: Path) -> Path:
         decoder_start_token_id=50258,
         suppress_tokens=ct2_config["suppress_ids"],
         begin_suppress_tokens=ct2_config["suppress_ids_begin"],
-        torch_dtype="float16",
+        dtype="float16",
     )
     with torch.device("meta"):  # no random initialisation: every weight is assigned below
         model = WhisperForConditionalGeneration(config)

@@ -123,6 +123,19 @@ class TestResolve:
             stored_weight_type(cut)
 
 
+class TestUnfinished:
+    def test_list_names_leftover_staging_directories(self, home: Path) -> None:
+        """`fredag models list` points at a staging directory an interrupted install left."""
+        from tests.models.conftest import fredag
+
+        (home / "models" / ".kb-whisper-base-x1y2").mkdir(parents=True)
+        done = fredag("models", "list")
+        assert done.returncode == 0
+        assert "unfinished installations" in done.stdout
+        assert ".kb-whisper-base-x1y2" in done.stdout
+        assert registry.list_installed(home / "models") == []
+
+
 class TestModelSetting:
     def test_inserts_replaces_and_keeps_other_settings(self) -> None:
         """Only the top-level model line changes; other keys and tables are kept."""
