@@ -17,9 +17,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from fredag.errors import FredagError
+from server import security
 from server.config import API_V1
 from server.errors import ApiError
-from server.web.frame import SECURITY_HEADERS, LoginRequired, WebError, is_htmx, lang_of, render
+from server.web.frame import (
+    SECURITY_HEADERS,
+    LoginRequired,
+    PageSession,
+    WebError,
+    is_htmx,
+    lang_of,
+    render,
+)
 from server.web.i18n import STRINGS, text
 
 log = logging.getLogger("fredag.server.web")
@@ -61,7 +70,30 @@ def error_page(request: Request, exc: Exception) -> Response:
             media_type="text/plain; charset=utf-8",
             headers=SECURITY_HEADERS,
         )
-    return render(request, "error.html", {"status": status, "message_key": key}, status=status)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message_key": key},
+        page=_page_of(request) if status < 500 else None,
+        status=status,
+    )
+
+
+def _page_of(request: Request) -> PageSession | None:
+    """The logged-in user for the error page's header (menu, log out), if there is one."""
+    try:
+        settings = request.app.state.settings
+        with request.app.state.sessionmaker() as db:
+            row = security.session_for_token(
+                db, settings, request.cookies.get(settings.cookie_name)
+            )
+            if row is None:
+                return None
+            db.expunge(row.user)
+            return PageSession(user=row.user, csrf_token=row.csrf_token)
+    except Exception:  # an error page must never fail because of this
+        log.warning("no user for the error page", exc_info=True)
+        return None
 
 
 def _to_login(request: Request) -> Response:

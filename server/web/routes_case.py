@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
@@ -64,31 +64,75 @@ class InboxRow:
     status: str
 
 
+def _cursor(row: InboxRow) -> str:
+    return f"{row.received_at.isoformat()}~{row.id.hex}"
+
+
+def _parse_cursor(value: str) -> tuple[datetime, uuid.UUID] | None:
+    if not value:
+        return None
+    stamp, _, key = value.partition("~")
+    try:
+        at = datetime.fromisoformat(stamp)
+        return (at if at.tzinfo else at.replace(tzinfo=UTC)), uuid.UUID(key)
+    except ValueError as exc:
+        raise WebError(400) from exc
+
+
+def _inbox_rows(
+    db: Session,
+    user: User,
+    case_ref: str | None,
+    older: tuple[datetime, uuid.UUID] | None,
+    newer: tuple[datetime, uuid.UUID] | None,
+) -> tuple[list[InboxRow], bool]:
+    """One page (keyset pagination: as fast deep in the inbox as at its top) and whether
+    there is more in the direction travelled."""
+    query = select(
+        Draft.id, Draft.case_ref, Draft.case_type, Draft.created_at, Draft.received_at, Draft.status
+    ).where(Draft.owner_id == user.id)
+    if case_ref is not None:
+        query = query.where(Draft.case_ref == case_ref)
+    if older is not None:
+        at, key = older
+        query = query.where(
+            Draft.received_at <= at, or_(Draft.received_at < at, Draft.id < key)
+        ).order_by(Draft.received_at.desc(), Draft.id.desc())
+    elif newer is not None:
+        at, key = newer
+        query = query.where(
+            Draft.received_at >= at, or_(Draft.received_at > at, Draft.id > key)
+        ).order_by(Draft.received_at.asc(), Draft.id.asc())
+    else:
+        query = query.order_by(Draft.received_at.desc(), Draft.id.desc())
+    rows = [InboxRow(*r) for r in db.execute(query.limit(PAGE_SIZE + 1))]
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if newer is not None:
+        rows.reverse()
+    return rows, more
+
+
 @router.get("/inkorg")
 def inbox(
     request: Request,
     page: PageCaseworker,
     db: SessionDep,
     ip: ClientIP,
-    sida: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sida: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     arende: Annotated[str, Query(max_length=64)] = "",
+    efter: Annotated[str, Query(max_length=100)] = "",
+    fore: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """The caller's drafts, newest first, grouped by case, 50 a page."""
     user = page.user
     case_ref = arende.strip() or None
-    query = select(
-        Draft.id, Draft.case_ref, Draft.case_type, Draft.created_at, Draft.received_at, Draft.status
-    ).where(Draft.owner_id == user.id)
-    if case_ref is not None:
-        query = query.where(Draft.case_ref == case_ref)
-    query = (
-        query.order_by(Draft.received_at.desc(), Draft.id)
-        .limit(PAGE_SIZE + 1)
-        .offset((sida - 1) * PAGE_SIZE)
-    )
-    rows = [InboxRow(*r) for r in db.execute(query)]
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    older, newer = _parse_cursor(efter), _parse_cursor(fore)
+    rows, more = _inbox_rows(db, user, case_ref, older, newer)
+    if newer is not None and not more:
+        sida = 1  # back at the top
+    has_next = more if newer is None else True
+    has_prev = sida > 1 and bool(rows)
     groups: dict[str, list[InboxRow]] = {}
     for row in rows:
         groups.setdefault(row.case_ref, []).append(row)
@@ -109,7 +153,10 @@ def inbox(
         {
             "groups": groups,
             "page_no": sida,
-            "has_next": has_next,
+            "has_next": has_next and bool(rows),
+            "has_prev": has_prev,
+            "next_cursor": _cursor(rows[-1]) if rows else "",
+            "prev_cursor": _cursor(rows[0]) if rows else "",
             "case_filter": case_ref or "",
         },
         page=page,

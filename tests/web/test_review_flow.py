@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.server.harness import ServerProcess
-from tests.web.conftest import Person, current_catalogue, login, screenshot, upload
+from tests.server.harness import Api, ServerProcess
+from tests.web.conftest import (
+    Person,
+    current_catalogue,
+    login,
+    make_person,
+    screenshot,
+    upload,
+)
 from tests.web.meeting import meeting_draft
 
 pytestmark = pytest.mark.browser
@@ -140,3 +148,36 @@ class TestReviewAndApprove:
         pdf = pdf_path.read_bytes()
         assert pdf.startswith(b"%PDF-")
         assert b"DejaVu" in pdf and b"/ToUnicode" in pdf
+
+
+class TestInbox:
+    def test_pages_newest_first_by_case(
+        self, page: Any, web_server: ServerProcess, admin_api: Api
+    ) -> None:
+        """The inbox shows 50 drafts a page, newest first, and pages forward and back."""
+        erik = make_person(web_server, admin_api, "erik", "Erik Sund")
+        base = meeting_draft(erik.device.key, current_catalogue(web_server), case_ref="A-1")
+        ids = []
+        for n in range(53):
+            draft = base.model_copy(
+                update={
+                    "draft_id": uuid.uuid4(),
+                    "meeting": base.meeting.model_copy(update={"case_ref": f"A-{n % 3}"}),
+                }
+            )
+            ids.append(upload(erik, draft))
+        login(page, erik.username)
+        rows = page.locator("main tbody tr")
+        expect(rows).to_have_count(50)
+        expect(page.locator(f'a[href="/utkast/{ids[-1]}"]')).to_be_visible()
+        expect(page.locator("section.case h2")).to_have_count(3)
+        page.get_by_role("link", name="Äldre →").click()
+        expect(rows).to_have_count(3)
+        expect(page.locator(f'a[href="/utkast/{ids[0]}"]')).to_be_visible()
+        expect(page.get_by_text("Sida 2")).to_be_visible()
+        page.get_by_role("link", name="← Nyare").click()
+        expect(rows).to_have_count(50)
+        expect(page.get_by_text("Sida 1")).to_be_visible()
+        page.get_by_label("Visa ärende").fill("A-1")
+        page.get_by_role("button", name="Visa", exact=True).click()
+        expect(rows).to_have_count(18)
