@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
@@ -39,7 +38,6 @@ class ServerSettings(BaseSettings):
     env: Literal["development", "production"] = "production"
     database_url: str = Field(default_factory=default_database_url)
     secret_key: SecretStr = SecretStr("")
-    data_dir: Path = Field(default_factory=lambda: fredag_home() / "server")
 
     # Sessions and login throttling (all kept in the database, so any worker can answer).
     session_hours: float = 10.0
