@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -151,6 +151,11 @@ def publish_catalogue(
     return CatalogueVersionPublic.model_validate(row)
 
 
+def _utc(moment: datetime) -> datetime:
+    """Times without a zone are taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 @router.get("/audit", response_model=list[AuditEventPublic])
 def list_audit(
     _admin: CurrentAdmin,
@@ -174,8 +179,8 @@ def list_audit(
         if value is not None:
             query = query.where(column == value)
     if since is not None:
-        query = query.where(AuditEvent.at >= since)
+        query = query.where(AuditEvent.at >= _utc(since))
     if until is not None:
-        query = query.where(AuditEvent.at < until)
+        query = query.where(AuditEvent.at < _utc(until))
     rows = db.scalars(query.order_by(AuditEvent.id.desc()).limit(limit))
     return [AuditEventPublic.model_validate(r) for r in rows]

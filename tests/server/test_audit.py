@@ -142,3 +142,12 @@ class TestAuditImmutable:
             conn.rollback()
             conn.execute(sa.text("UPDATE drafts SET status = 'draft' WHERE id = :id"), {"id": key})
             conn.rollback()
+
+
+class TestAuditQuery:
+    def test_time_filters_accept_dates_with_and_without_zone(self, admin: Api) -> None:
+        """Filtering by since/until works with or without a time zone and excludes the future."""
+        admin.get("/api/v1/auth/me")
+        assert audit(admin, since="2000-01-01T00:00:00")
+        assert audit(admin, since="2000-01-01T00:00:00+01:00", until="2100-01-01T00:00:00Z")
+        assert audit(admin, since="2100-01-01T00:00:00") == []
