@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -87,6 +88,17 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(FredagError)
     async def _fredag_error(_request: Request, exc: FredagError) -> JSONResponse:
         return error_response(400, "refused", str(exc))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity error: %s", exc.orig)
+        return error_response(409, "conflict", "this conflicts with data already stored")
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character PostgreSQL cannot store, or a number out of range.
+        log.warning("data error: %s", exc.orig)
+        return error_response(422, "invalid_value", "a value in the request cannot be stored")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

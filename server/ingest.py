@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -112,6 +112,11 @@ def _existing(
     )
 
 
+def _aware(moment: datetime) -> datetime:
+    """A draft time without a zone is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _rows(
     envelope: SignedEnvelope, device: _Device, draft: DraftDoc, payload: bytes, sha: str, ip: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -122,7 +127,7 @@ def _rows(
         "owner_id": device.owner_id,
         "case_ref": draft.meeting.case_ref,
         "case_type": draft.meeting.case_type,
-        "created_at": draft.created_at,
+        "created_at": _aware(draft.created_at),
         "received_at": now,
         "payload": payload,
         "payload_sha256": sha,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +27,8 @@ from server.schemas import (
 )
 
 router = APIRouter(prefix="/admin", tags=["admin"])
+# Database ids are 32-bit: a larger number in a path is a 422, never a database error.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def create_user(db: SessionDep, admin: User | None, body: UserCreate, ip: str) -> User:
@@ -75,7 +77,7 @@ def post_user(
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def patch_user(
-    user_id: int,
+    user_id: RowId,
     body: UserUpdate,
     admin: CurrentAdmin,
     _csrf: CsrfChecked,
@@ -121,7 +123,7 @@ def list_devices(_admin: CurrentAdmin, db: SessionDep) -> list[DevicePublic]:
 
 @router.post("/devices/{device_id}/revoke", response_model=DevicePublic)
 def revoke_device(
-    device_id: int, admin: CurrentAdmin, _csrf: CsrfChecked, db: SessionDep, ip: ClientIP
+    device_id: RowId, admin: CurrentAdmin, _csrf: CsrfChecked, db: SessionDep, ip: ClientIP
 ) -> DevicePublic:
     """Revoke a device: its uploads are refused from now on."""
     device = devices.revoke(db, admin, device_id, ip)

@@ -22,7 +22,7 @@ def list_drafts(
     ip: ClientIP,
     case_ref: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> list[DraftSummary]:
     """The caller's drafts, newest first; optionally one case only."""
     rows = drafts.list_own(db, user, ip, case_ref=case_ref, limit=limit, offset=offset)

@@ -65,3 +65,16 @@ class TestLogin:
             hashes = conn.execute(sa.text("SELECT password_hash FROM users")).scalars().all()
         assert hashes
         assert all(h.startswith("$argon2id$") for h in hashes)
+
+
+class TestHostileInput:
+    def test_nul_character_in_user_name_is_a_client_error(self, server: ServerProcess) -> None:
+        """A login with a NUL character in the name gets a 4xx, never a server error."""
+        response = server.client().login("ad\x00min", "whatever-password")
+        assert 400 <= response.status_code < 500
+        assert response.json()["detail"]
+
+    def test_huge_ids_are_a_client_error(self, admin: Api) -> None:
+        """Ids beyond the database's range are refused as invalid, never a server error."""
+        assert admin.post(f"/api/v1/admin/devices/{2**70}/revoke").status_code == 422
+        assert admin.patch(f"/api/v1/admin/users/{2**70}", json={}).status_code == 422

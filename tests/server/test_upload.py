@@ -211,3 +211,34 @@ class TestRefusals:
             device.upload(make(device))
         assert device.upload(signed(device.key)).status_code == 201
         assert server.process.poll() is None
+
+
+class TestOddButValid:
+    def test_draft_time_without_zone_is_taken_as_utc(
+        self, device: EnrolledDevice, db_engine: sa.Engine
+    ) -> None:
+        """A signed draft whose created_at has no time zone is stored, not a server error."""
+        from datetime import datetime
+
+        draft = make_draft(device.key, created_at=datetime(2026, 11, 20, 9, 31))
+        response = device.upload(signed(device.key, draft))
+        assert response.status_code == 201, response.text
+        assert stored_payload(db_engine, draft.draft_id) == draft_bytes(draft)
+
+    def test_same_draft_sent_at_once_on_many_connections_is_stored_once(
+        self, server: ServerProcess, device: EnrolledDevice, db_engine: sa.Engine
+    ) -> None:
+        """Eight simultaneous uploads of one draft store it once: one 201, the rest duplicates."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        body = envelope_json(signed(device.key))
+        before = count_drafts(db_engine)
+
+        def send(_: int) -> int:
+            with httpx.Client(base_url=server.base_url) as client:
+                return client.post(UPLOAD, json=body).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            statuses = sorted(pool.map(send, range(8)))
+        assert statuses == [200] * 7 + [201]
+        assert count_drafts(db_engine) == before + 1
