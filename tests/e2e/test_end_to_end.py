@@ -1,0 +1,98 @@
+"""Device process → uvicorn server → the caseworker's draft, evidence and signature intact."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from device.identity import load_identity
+from fredag.protocol import canonical_json
+from tests.e2e.support import enrolled_device, exactly_once
+from tests.server.harness import Api, ServerProcess
+
+
+class TestEndToEnd:
+    def test_synced_draft_reaches_its_caseworker_intact(
+        self, server: ServerProcess, admin: Api, db: sa.Engine, tmp_path: Path
+    ) -> None:
+        """`fredag sync` delivers a draft the caseworker reads with every evidence unchanged."""
+        device, _name, caseworker = enrolled_device(server, admin, tmp_path / "dev")
+        from tests.sync.support import queue_draft
+
+        draft = queue_draft(device.home, case_ref="BU-2026-0042")
+        done = device.fredag("sync")
+        assert done.returncode == 0, done.stderr
+        assert "1 nya" in done.stdout
+        got = caseworker.get(f"/api/v1/drafts/{draft.draft_id}")
+        assert got.status_code == 200, got.text
+        body = got.json()
+        sent = draft.model_dump(mode="json", by_alias=True)
+        assert body["draft"] == sent  # every field, every evidence, byte for byte below
+        assert body["draft"]["factors"][0]["evidence"] == sent["factors"][0]["evidence"]
+        assert body["draft"]["assessment"] is None and body["draft"]["planning"] is None
+        # The server keeps the signed bytes and the signature; they verify with the device key.
+        with db.connect() as conn:
+            payload, signature = conn.execute(
+                sa.text("SELECT payload, signature FROM drafts WHERE key_id = :k"),
+                {"k": device.key_id},
+            ).one()
+        assert bytes(payload) == canonical_json(sent)
+        public: Ed25519PublicKey = load_identity(device.home).public_key
+        public.verify(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)), payload)
+        assert exactly_once(db, device.key_id, [str(draft.draft_id)])
+
+    def test_status_tells_what_was_sent(
+        self, server: ServerProcess, admin: Api, tmp_path: Path
+    ) -> None:
+        """After a sync, `fredag status` lists the sent draft and nothing queued."""
+        device, _name, _cw = enrolled_device(server, admin, tmp_path / "dev")
+        ids = device.queue(2)
+        assert device.fredag("sync").returncode == 0
+        status = device.fredag("status")
+        assert status.returncode == 0
+        assert "I kö: 0 utkast" in status.stdout and "Skickade: 2 utkast" in status.stdout
+        assert all(i in status.stdout for i in ids)
+        assert device.sessions() == 0  # confirmed drafts are deleted from the device
+
+    def test_catalogue_is_pulled_and_pinned(
+        self, server: ServerProcess, admin: Api, tmp_path: Path
+    ) -> None:
+        """The server's published catalogue is verified and used for the next session."""
+        from device.sync.catalogue import for_next_session
+
+        device, _name, _cw = enrolled_device(server, admin, tmp_path / "dev")
+        done = device.fredag("sync")
+        assert done.returncode == 0 and "Ny faktorkatalog" in done.stdout
+        published = server.client().get("/api/v1/catalogue").json()
+        body = for_next_session(device.home)
+        assert body is not None and body["version"] == published["version"]
+
+
+@pytest.mark.slow
+class TestRealModel:
+    def test_recorded_meeting_is_synced_when_it_ends(
+        self, server: ServerProcess, admin: Api, tmp_path: Path, whisper_base: Any
+    ) -> None:
+        """`fredag record` on a spoken clip transcribes, signs and syncs it without a `sync`."""
+        from tests.support.cli import run_fredag
+        from tests.support.speech import speak
+
+        device, _name, caseworker = enrolled_device(server, admin, tmp_path / "dev")
+        clip = speak("Pappa dricker varje dag och det blir bråk hemma.", tmp_path / "m.wav")
+        done = run_fredag(
+            "record", "--input", str(clip), "--speed", "8", "--case", "BU-2026-7",
+            "--case-type", "barn", "--consent", "--plain", "--caseworker", "Anna",
+            env={**device.env, "FREDAG_MODEL": str(whisper_base.path)}, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "1 nya" in done.stderr, done.stderr
+        listed = caseworker.get("/api/v1/drafts").json()
+        assert [d["case_ref"] for d in listed] == ["BU-2026-7"]
+        full = caseworker.get(f"/api/v1/drafts/{listed[0]['id']}").json()["draft"]
+        assert full["transcript"]["segments"] and full["transcript"]["model"]["name"]
+        assert device.sessions() == 0
