@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import islice, product
 
 from rapidfuzz import fuzz, process
 
@@ -85,6 +85,7 @@ FUZZY_CUTOFF = 86.0
 FUZZY_MIN_LEN = 5
 PHRASE_GAP = 1
 MAX_COMBINATIONS = 64
+MAX_TRIED = 4096
 """Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
 
 
@@ -321,7 +322,7 @@ class Matcher:
         if _unless(cue, positions, n):
             return []
         results: list[CueMatch] = []
-        for combo in product(*per_group):
+        for combo in islice(product(*per_group), MAX_TRIED):
             used = sorted({i for idxs, _f in combo for i in idxs})
             if len(used) < sum(len(idxs) for idxs, _f in combo):
                 continue  # two groups on the same word

@@ -19,6 +19,8 @@ _WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 # A sentence ends at . ! ? (kept with the sentence) or a line break.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)]*(?=\s|$)|\n+")
 _STEMMER = snowballstemmer.stemmer("swedish")
+MAX_SENTENCE_TOKENS = 60
+SOFT_SENTENCE_TOKENS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +80,43 @@ def split_sentences(text: str) -> list[Sentence]:
         bounds.append((pos, len(text), False))
     for s_start, s_end, question in bounds:
         tokens = tokenize(text, s_start, s_end)
-        if not tokens:
-            continue
-        sentences.append(
-            Sentence(
-                tokens[0].start,
-                s_end,
-                tuple(tokens),
-                _clauses(text, tokens),
-                question,
+        chunks = _chunks(text, tokens)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            sentences.append(
+                Sentence(
+                    chunk[0].start,
+                    s_end if last else chunk[-1].end,
+                    tuple(chunk),
+                    _clauses(text, chunk),
+                    question and last,
+                )
             )
-        )
     return sentences
+
+
+def _chunks(text: str, tokens: list[Token]) -> list[list[Token]]:
+    """Split a run-on "sentence" (ASR text without full stops) into pieces of at most
+    MAX_SENTENCE_TOKENS words, preferring to cut where a clause ends."""
+    if len(tokens) <= MAX_SENTENCE_TOKENS:
+        return [tokens] if tokens else []
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        at_boundary = bool(current) and (
+            token.lower in _CLAUSE_WORDS
+            or token.lower == "och"
+            or _CLAUSE_PUNCT.search(text, current[-1].end, token.start) is not None
+        )
+        if len(current) >= MAX_SENTENCE_TOKENS or (
+            len(current) >= SOFT_SENTENCE_TOKENS and at_boundary
+        ):
+            out.append(current)
+            current = []
+        current.append(token)
+    if current:
+        out.append(current)
+    return out
 
 
 def _clauses(text: str, tokens: list[Token]) -> tuple[int, ...]:

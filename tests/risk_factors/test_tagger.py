@@ -167,6 +167,24 @@ class TestCaseType:
             tagger.tag_text("Pappa dricker.", "familj")
 
 
+class TestLongText:
+    def test_run_on_transcript_without_full_stops(self, tagger: Tagger) -> None:
+        """ASR text with no sentence ends is cut into pieces and still tagged throughout."""
+        piece = "pappa dricker varje kväll och hon skolkar från skolan och vi pratade om vädret"
+        text = " ".join([piece] * 300)
+        result = tagger.tag_text(text, "barn")
+        assert {"parental_substance_abuse", "truancy"} <= result.factors()
+        truancy = [t.start for t in result.tags if t.factor == "truancy"]
+        assert len(truancy) >= 100 and max(truancy) > 0.95 * len(text)
+        assert all(text[t.start : t.end] == t.quote for t in result.tags)
+
+    def test_mother_hitting_the_child_is_maltreatment(self, tagger: Tagger) -> None:
+        """A parent as the one who hits is maltreatment; a parent as the one hit is not."""
+        assert "child_maltreatment" in _factors(tagger, "Mamma slår honom när hon blir arg.")
+        found = _factors(tagger, "Pappa slår mamma på nätterna.")
+        assert "child_maltreatment" not in found and "child_exposed_ipv" in found
+
+
 class TestAsr:
     def test_small_misspelling_is_matched_with_lower_confidence(self, tagger: Tagger) -> None:
         """A Whisper slip ("Ricker" for "dricker") is still found, with lower confidence."""
