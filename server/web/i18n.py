@@ -262,6 +262,36 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+AUDIT_ACTIONS: Final[dict[str, tuple[str, str]]] = {
+    "login.success": ("inloggning", "login"),
+    "login.failure": ("misslyckad inloggning", "failed login"),
+    "login.throttled": ("inloggning spärrad", "login throttled"),
+    "logout": ("utloggning", "logout"),
+    "user.create": ("skapade användare", "created user"),
+    "user.update": ("ändrade användare", "changed user"),
+    "enrollment.issue": ("skapade registreringskod", "issued enrollment code"),
+    "device.enroll": ("enhet registrerad", "device enrolled"),
+    "device.revoke": ("spärrade enhet", "revoked device"),
+    "draft.upload": ("utkast mottaget", "draft received"),
+    "draft.list": ("läste inkorgen", "read the inbox"),
+    "draft.read": ("läste utkast", "read a draft"),
+    "draft.edit": ("ändrade utkast", "edited a draft"),
+    "draft.approve": ("godkände", "approved"),
+    "draft.discard": ("kasserade", "discarded"),
+    "draft.export": ("exporterade", "exported"),
+    "catalogue.edit": ("ändrade katalogens arbetskopia", "edited the catalogue"),
+    "catalogue.publish": ("publicerade katalog", "published the catalogue"),
+    "audit.read": ("läste granskningsloggen", "read the audit log"),
+}
+
+
+def action_label(lang: str, action: str) -> str:
+    pair = AUDIT_ACTIONS.get(action)
+    if pair is None:
+        return action
+    return pair[1] if lang == "en" else pair[0]
+
+
 def text(lang: str, key: str, **values: object) -> str:
     """The string `key` in `lang` (Swedish when unknown), with `{name}` values filled in."""
     pair = STRINGS.get(key)

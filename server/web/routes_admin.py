@@ -25,6 +25,7 @@ from server.models import AuditEvent, Device, User
 from server.schemas import UserCreate
 from server.web import catalogue_edit
 from server.web.frame import LOCAL_TZ, CsrfForm, PageAdmin, PageSession, WebError, render
+from server.web.i18n import action_label
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AUDIT_PAGE = 100
@@ -363,6 +364,7 @@ def audit_log(
             "f": {"anvandare": anvandare, "arende": arende, "fran": fran, "till": till},
             "page_no": sida,
             "has_next": has_next,
+            "action_label": action_label,
         },
         page=page,
     )
