@@ -222,3 +222,15 @@ class TestUsability:
         for landmark in ("banner", "main", "contentinfo", "navigation"):
             assert page.get_by_role(landmark).count() >= 1, landmark
         screenshot(page, "draft-phone.png", tmp_path)
+
+    def test_english_interface(self, page: Any, web_server: ServerProcess, anna: Person) -> None:
+        """Choosing English switches the interface strings and Swedish switches them back."""
+        draft_id = _draft(web_server, anna)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        page.get_by_role("link", name="In English").click()
+        expect(page.get_by_role("heading", name="Factors", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Approve journal entry")).to_be_visible()
+        assert page.url.endswith(f"/utkast/{draft_id}")
+        page.get_by_role("link", name="På svenska").click()
+        expect(page.get_by_role("heading", name="Faktorer", exact=True)).to_be_visible()
