@@ -46,6 +46,13 @@ class TestFindings:
         result = tagger.tag_text("Vi ses igen om två veckor, då tar vi en fika.", "barn")
         assert result.tags == () and result.denied == ()
 
+    def test_meeting_small_talk_gives_no_tags(self, tagger: Tagger) -> None:
+        """Everyday meeting talk (data/neutral.txt, with near-miss words) is never tagged."""
+        lines = (DATA / "neutral.txt").read_text(encoding="utf-8").splitlines()
+        for line in lines:
+            for case_type in ("barn", "vuxen"):
+                assert tagger.tag_text(line, case_type).tags == (), (line, case_type)
+
     def test_every_positive_catalogue_example_is_found(self, tagger: Tagger) -> None:
         """Each factor's positive examples are tagged with that factor."""
         for f in tagger.catalogue.factors:
