@@ -54,6 +54,8 @@ def parse_envelope(body: bytes) -> SignedEnvelope:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(400, "malformed", "the body is not JSON") from exc
+    except RecursionError as exc:  # e.g. [[[[…]]]] nested deeper than the parser goes
+        raise ApiError(400, "malformed", "the body is nested too deeply") from exc
     if not isinstance(data, dict):
         raise ApiError(400, "malformed", "the body must be a signed envelope (a JSON object)")
     if not data.get("signature"):
