@@ -45,7 +45,9 @@ class Sentence:
     is_question_mark: bool
 
 
-_CLAUSE_WORDS = frozenset({"men", "utan", "fast", "medan", "fastän", "annars"})
+_CLAUSE_WORDS = frozenset(
+    {"men", "utan", "fast", "medan", "fastän", "annars", "eftersom", "därför", "så"}
+)
 _CLAUSE_PUNCT = re.compile(r"[,;:–—]|\s-\s")
 
 
