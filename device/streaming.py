@@ -135,6 +135,7 @@ class StreamingTranscriber:
         self._finals: deque[_Utterance] = deque()
         self._cond = threading.Condition()
         self._closing = False
+        self._running = False
         self._busy: deque[tuple[float, float]] = deque()
         self._last_preview = 0.0
         self.tentative = ""
@@ -233,23 +234,44 @@ class StreamingTranscriber:
             raise self.errors[0]
 
     # -- worker thread -----------------------------------------------------------------------
+    def wait_idle(self, timeout: float = 120.0) -> None:
+        """Block until nothing is queued, running or due (tests: an infinitely fast CPU)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while (
+                self._finals
+                or self._running
+                or (self._cur is not None and self._split_due(self._cur))
+            ):
+                if self.errors or time.monotonic() > deadline:
+                    break
+                self._cond.wait(0.05)
+        self._raise_worker_error()
+
     def _work(self) -> None:
         try:
             while True:
                 job = self._next_job()
                 if job is None:
                     return
-                job()
+                try:
+                    job()
+                finally:
+                    with self._cond:
+                        self._running = False
+                        self._cond.notify_all()
         except BaseException as exc:
             self.errors.append(exc)
 
     def _next_job(self) -> Callable[[], None] | None:
         with self._cond:
             while True:
+                self._running = True
                 if self._finals:
                     batch = self._take_finals()
                     return lambda: self._transcribe_finals(batch)
                 if self._closing:
+                    self._running = False
                     return None
                 cur = self._cur
                 if cur is not None and self._split_due(cur):
@@ -260,6 +282,7 @@ class StreamingTranscriber:
                     self._last_preview = time.monotonic()
                     uid, start, audio = cur.uid, cur.start_sample, cur.audio().copy()
                     return lambda: self._preview(uid, start, audio)
+                self._running = False
                 self._cond.wait(0.1)
 
     def _take_finals(self) -> list[_Utterance]:
