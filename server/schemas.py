@@ -22,6 +22,21 @@ class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+# ---- errors
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every refusal: a message for people and a stable code for programs."""
+
+    detail: str
+    code: str
+    status: int
+    errors: list[FieldError] | None = Field(None, description="Per-field problems (422).")
+
+
 # ---- people
 class LoginRequest(_In):
     username: Annotated[str, Field(min_length=1, max_length=200)]

@@ -89,6 +89,8 @@ def patch_user(
     if user is None:
         raise ApiError(404, "not_found", "no such user")
     changes = body.model_dump(exclude_none=True)
+    if user.id == admin.id and changes.get("is_active") is False:
+        raise ApiError(409, "self_deactivation", "you cannot deactivate your own account")
     for field, value in changes.items():
         setattr(user, field, value)
     audit.record(

@@ -30,7 +30,7 @@ def list_drafts(
     return [DraftSummary.model_validate(r) for r in rows]
 
 
-@router.get("/{draft_id}", response_model=DraftPublic, responses={404: {"description": "none"}})
+@router.get("/{draft_id}", response_model=DraftPublic)
 def read_draft(
     draft_id: uuid.UUID, user: CurrentCaseworker, db: SessionDep, ip: ClientIP
 ) -> DraftPublic:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -11,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from fredag.protocol import SignedEnvelope
 from server import catalogue, devices, keys
 from server.deps import ClientIP, SessionDep, SettingsDep
-from server.errors import ApiError, error_body
+from server.errors import ApiError
 from server.ingest import Ingested, ingest
 from server.schemas import (
     CataloguePublic,
@@ -24,14 +22,6 @@ from server.schemas import (
 router = APIRouter(tags=["sync"])
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    example = error_body(400, "code", "what is wrong, in words")
-    return {
-        code: {"description": "refused", "content": {"application/json": {"example": example}}}
-        for code in codes
-    }
-
-
 def _server_key(db: SessionDep) -> ServerKeyPublic:
     row, _private = keys.current_key(db)
     return ServerKeyPublic(key_id=row.key_id, public_key=keys.public_key_b64(row))
@@ -41,7 +31,6 @@ def _server_key(db: SessionDep) -> ServerKeyPublic:
     "/devices/enroll",
     status_code=201,
     response_model=EnrollResponse,
-    responses=_errors(403, 409, 422),
 )
 def enroll(
     body: EnrollRequest, db: SessionDep, settings: SettingsDep, ip: ClientIP
@@ -62,10 +51,7 @@ def enroll(
     "/drafts",
     status_code=201,
     response_model=UploadResult,
-    responses={
-        200: {"description": "already stored (duplicate)", "model": UploadResult},
-        **_errors(400, 403, 409, 413, 422),
-    },
+    responses={200: {"description": "already stored (duplicate)", "model": UploadResult}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -94,7 +80,7 @@ def _ingest(factory: sessionmaker[Session], body: bytes, ip: str) -> Ingested:
         return ingest(session, body, ip)
 
 
-@router.get("/catalogue", response_model=CataloguePublic, responses=_errors(404))
+@router.get("/catalogue", response_model=CataloguePublic)
 def get_catalogue(db: SessionDep) -> CataloguePublic:
     """The current factor catalogue with its version, signed by the server's key."""
     row = catalogue.current(db)

@@ -115,3 +115,24 @@ class TestRoles:
         body = {"username": name, "password": "a-long-password", "role": "caseworker"}
         assert admin.post("/api/v1/admin/users", json=body).status_code == 201
         assert admin.post("/api/v1/admin/users", json=body).status_code == 409
+
+
+class TestUserAdministration:
+    def test_deactivated_user_is_logged_out_and_cannot_log_in(
+        self, server: ServerProcess, admin: Api
+    ) -> None:
+        """Deactivating a caseworker ends their session and refuses their next login."""
+        from tests.server.harness import PASSWORD
+
+        name, api = new_caseworker(server, admin)
+        user_id = api.get("/api/v1/auth/me").json()["id"]
+        response = admin.patch(f"/api/v1/admin/users/{user_id}", json={"is_active": False})
+        assert response.status_code == 200
+        assert api.get("/api/v1/auth/me").status_code == 401
+        assert server.client().login(name, PASSWORD).status_code == 401
+
+    def test_admin_cannot_deactivate_themselves(self, admin: Api) -> None:
+        """An administrator cannot lock themselves out."""
+        me = admin.get("/api/v1/auth/me").json()["id"]
+        response = admin.patch(f"/api/v1/admin/users/{me}", json={"is_active": False})
+        assert response.status_code == 409
