@@ -4,10 +4,9 @@ The ORM refuses any update or delete of an `AuditEvent` (mapper events below); t
 refuses them too (triggers from the first migration), so even raw SQL cannot rewrite history.
 
 Actions (dotted, stable; the audit view filters on them): login.success, login.failure,
-login.throttled, user.update,
-logout, user.create, enrollment.issue, device.enroll, device.revoke, draft.upload,
-draft.list, draft.read, draft.edit, draft.approve, draft.discard, draft.export,
-catalogue.publish.
+login.throttled, logout, user.create, user.update, enrollment.issue, device.enroll,
+device.revoke, draft.upload, draft.list, draft.read, catalogue.publish; the web view adds
+draft.edit, draft.approve, draft.discard, draft.export and its own.
 """
 
 from __future__ import annotations
