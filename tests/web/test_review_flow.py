@@ -57,7 +57,12 @@ def _select_in_transcript(page: Any, words: str) -> None:
 
 class TestReviewAndApprove:
     def test_review_edit_approve_and_export(
-        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+        self,
+        page: Any,
+        web_server: ServerProcess,
+        anna: Person,
+        admin_api: Api,
+        tmp_path: Path,
     ) -> None:
         """A caseworker highlights, rejects and adds tags, edits, assesses, approves and exports."""
         draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
@@ -149,6 +154,14 @@ class TestReviewAndApprove:
         assert pdf.startswith(b"%PDF-")
         assert b"DejaVu" in pdf and b"/ToUnicode" in pdf
 
+        events = admin_api.get("/api/v1/admin/audit", params={"object_id": draft_id}).json()
+        actions = [e["action"] for e in events]
+        for action in ("draft.upload", "draft.read", "draft.edit", "draft.approve"):
+            assert action in actions, action
+        assert actions.count("draft.export") == 2
+        edits = [e for e in events if e["action"] == "draft.edit"]
+        assert all(e["actor"] == anna.username for e in edits)
+
 
 class TestInbox:
     def test_pages_newest_first_by_case(
@@ -181,3 +194,33 @@ class TestInbox:
         page.get_by_label("Visa ärende").fill("A-1")
         page.get_by_role("button", name="Visa", exact=True).click()
         expect(rows).to_have_count(18)
+
+
+class TestDiscardAndRestore:
+    def test_restore_original_then_discard_with_reason(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """The original text comes back as a new version; a discard needs and keeps a reason."""
+        draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        original = page.locator("#text-body").input_value()
+        page.locator("#text-body").fill("Helt omskriven text.")
+        page.get_by_role("button", name="Spara ny version").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        page.get_by_role("link", name="Versioner och skillnader").click()
+        page.get_by_role("button", name="Återställ originalet").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 2")
+        assert page.locator("#text-body").input_value() == original.replace("\r\n", "\n")
+        page.goto(f"/utkast/{draft_id}/versioner?fran=1&till=2")
+        expect(page.locator(".versions")).to_contain_text("återställd från version 0")
+
+        page.goto(f"/utkast/{draft_id}")
+        page.get_by_label("Skäl").fill("Fel ärende valdes på enheten.")
+        page.get_by_role("button", name="Kassera", exact=True).click()
+        expect(page.locator("#status")).to_have_text("Kasserad")
+        expect(page.locator("main")).to_contain_text("Fel ärende valdes på enheten.")
+        expect(page.locator("#text-body")).to_have_count(0)
+        page.goto("/inkorg")
+        row = page.locator(f'tr:has(a[href="/utkast/{draft_id}"])')
+        expect(row.locator(".badge")).to_have_text("Kasserad")
