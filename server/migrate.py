@@ -12,11 +12,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from fredag.errors import UsageError
-from server.db import make_engine, make_sessionmaker, normalize_url, session_scope
+from server.db import (
+    db_error_message,
+    make_engine,
+    make_sessionmaker,
+    normalize_url,
+    session_scope,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -56,7 +63,10 @@ def upgrade(url: str) -> str:
             seed_catalogue(session)
         return head_revision()
     except DBAPIError as exc:
-        raise UsageError(f"cannot migrate the database: {exc.orig}") from exc
+        raise UsageError(f"cannot migrate the database: {db_error_message(exc)}") from exc
+    except CommandError as exc:
+        # e.g. a database migrated by a newer Fredag than this one.
+        raise UsageError(f"cannot migrate the database: {exc}") from exc
     finally:
         engine.dispose()
 
@@ -66,7 +76,7 @@ def require_current(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
-        raise UsageError(f"cannot reach the database: {exc.__class__.__name__}") from exc
+        raise UsageError(f"cannot reach the database: {db_error_message(exc)}") from exc
     if current != head_revision():
         raise UsageError(
             f"the database schema is at {current or 'nothing'}, not {head_revision()}: "

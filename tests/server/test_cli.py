@@ -215,3 +215,19 @@ class TestPostgresDeployment:
             api.close()
         finally:
             server.stop()
+
+
+class TestDatabaseErrors:
+    def test_unreachable_database_is_one_plain_line(self, tmp_path: Path) -> None:
+        """Migrating a PostgreSQL that does not answer exits 2 with one line, no traceback."""
+        result = run_fredag(
+            "server",
+            "migrate",
+            "--database-url",
+            "postgresql://fredag@127.0.0.1:1/fredag",
+            env=_env(tmp_path),
+            timeout=60,
+        )
+        assert result.returncode == 2
+        assert "cannot migrate the database" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
