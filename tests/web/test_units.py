@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fredag.protocol import Evidence, Segment
 from server.web.entry import compose
@@ -114,3 +115,30 @@ class TestExport:
         """The PDF export embeds DejaVu Sans with a Unicode map so å, ä and ö print."""
         pdf = as_pdf(self.ENTRY)
         assert pdf.startswith(b"%PDF-") and b"DejaVu" in pdf and b"/ToUnicode" in pdf
+
+
+class TestErrorPages:
+    def test_unexpected_error_is_a_swedish_page_without_trace(self, tmp_path: Path) -> None:
+        """An unexpected exception outside /api answers with a Swedish 500 page, no traceback."""
+        from fastapi.testclient import TestClient
+
+        from server.app import create_app
+        from server.config import load_settings
+        from server.migrate import upgrade
+
+        url = f"sqlite:///{tmp_path / 'fredag.db'}"
+        upgrade(url)
+        app = create_app(load_settings(database_url=url, env="development"))
+
+        @app.get("/trasig")
+        def broken() -> None:
+            raise RuntimeError("secret internal detail")
+
+        with TestClient(app, raise_server_exceptions=False) as client:
+            page = client.get("/trasig")
+            api = client.get("/api/v1/drafts")
+        assert page.status_code == 500
+        assert "Ett oväntat fel uppstod" in page.text
+        assert "secret internal detail" not in page.text and "Traceback" not in page.text
+        assert page.headers["content-type"].startswith("text/html")
+        assert api.status_code == 401 and api.json()["code"] == "not_authenticated"
