@@ -92,7 +92,10 @@ def compression_ratio(text: str) -> float:
 def keep_segment(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
     if not seg.text:
         return False
-    if seg.no_speech_prob > options.drop_no_speech_prob and seg.avg_logprob < options.drop_avg_logprob:
+    if (
+        seg.no_speech_prob > options.drop_no_speech_prob
+        and seg.avg_logprob < options.drop_avg_logprob
+    ):
         return False
     return not (len(seg.text) > 20 and compression_ratio(seg.text) > options.drop_compression_ratio)
 

@@ -184,7 +184,9 @@ def verify_draft(envelope: SignedEnvelope, public_key: Ed25519PublicKey) -> Draf
     try:
         draft = Draft.model_validate_json(payload)
     except ValidationError as exc:
-        raise SignatureError(f"the signed payload is not a valid draft: {exc.errors()[0]['msg']}") from exc
+        raise SignatureError(
+            f"the signed payload is not a valid draft: {exc.errors()[0]['msg']}"
+        ) from exc
     if draft.device_key_id != envelope.key_id:
         raise SignatureError("the draft names another device than the one that signed it")
     return draft
