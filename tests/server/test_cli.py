@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import os
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.server.harness import ADMIN, ADMIN_PASSWORD, ServerProcess
+from tests.server.factory import signed
+from tests.server.harness import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    ServerProcess,
+    enroll_device,
+    new_caseworker,
+)
 from tests.support.cli import run_fredag
 from tests.support.postgres import PostgresCluster
 
@@ -201,10 +209,10 @@ class TestPostgresDeployment:
         assert result.returncode == 2
         assert "fredag server migrate" in result.stderr
 
-    def test_several_workers_share_sessions(
+    def test_several_workers_share_sessions_and_store_once(
         self, tmp_path: Path, postgres_cluster: PostgresCluster
     ) -> None:
-        """With --workers 3, a session made by one worker is honoured by every other."""
+        """With 3 workers any worker honours a session, and a draft sent at once is stored once."""
         server = ServerProcess.start(postgres_cluster.create_database(), tmp_path, workers=3)
         try:
             api = server.admin()
@@ -212,6 +220,17 @@ class TestPostgresDeployment:
                 # A fresh connection each time lands on any worker.
                 with httpx.Client(base_url=server.base_url, cookies=api.cookies) as one:
                     assert one.get("/api/v1/auth/me").status_code == 200
+            name, _ = new_caseworker(server, api)
+            device = enroll_device(server, api, name)
+            body = signed(device.key).model_dump(mode="json")
+
+            def send(_: int) -> int:
+                with httpx.Client(base_url=server.base_url) as client:
+                    return client.post("/api/v1/drafts", json=body).status_code
+
+            with ThreadPoolExecutor(12) as pool:
+                statuses = sorted(pool.map(send, range(12)))
+            assert statuses == [200] * 11 + [201]
             api.close()
         finally:
             server.stop()
