@@ -137,6 +137,7 @@ class StreamingTranscriber:
         self._closing = False
         self._running = False
         self._busy: deque[tuple[float, float]] = deque()
+        self._durations: deque[float] = deque(maxlen=10_000)
         self._last_preview = 0.0
         self.tentative = ""
         self.errors: list[BaseException] = []
@@ -300,6 +301,15 @@ class StreamingTranscriber:
             and cur.n - cur.last_split_n >= self.opts.split_every_s * SAMPLE_RATE
         )
 
+    def call_seconds(self) -> list[float]:
+        """Wall seconds of the most recent transcribe calls (for benchmarks)."""
+        return list(self._durations)
+
+    def _record_busy(self, began: float) -> None:
+        now = time.monotonic()
+        self._busy.append((began, now))
+        self._durations.append(now - began)
+
     def load(self) -> float:
         """Share of the recent wall time the worker spent transcribing."""
         now = time.monotonic()
@@ -327,7 +337,7 @@ class StreamingTranscriber:
             offset = self.offset_s + start_sample / SAMPLE_RATE
             return [_to_segment(s) for s in self.t.segments(audio, options, offset_s=offset)]
         finally:
-            self._busy.append((began, time.monotonic()))
+            self._record_busy(began)
 
     def _commit(self, segments: list[Segment], covered_until_sample: int) -> None:
         covered = self.offset_s + covered_until_sample / SAMPLE_RATE
@@ -365,7 +375,7 @@ class StreamingTranscriber:
         try:
             raw = list(self.t.segments(np.concatenate(pieces), self.opts.transcribe))
         finally:
-            self._busy.append((began, time.monotonic()))
+            self._record_busy(began)
         out = []
         for s in raw:
             start = back(s.start)

@@ -1,0 +1,276 @@
+"""The live loop on a 5-minute synthesized Swedish meeting played at real time.
+
+Measures committed-text latency (speech end → committed), final WER against `fredag
+transcribe` on the same audio, CPU time / audio time, peak RSS and RSS growth. The loop runs
+in a child process (`python -m bench.streaming --child WAV OUT`) so its memory and CPU are
+its own: the file source at real-time pace, the streaming transcriber, and every commit
+written to the encrypted session journal as in `fredag record`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FREDAG = Path(sys.executable).with_name("fredag")
+NAME = "streaming"
+TARGET_S = float(os.environ.get("BENCH_STREAMING_S", "300"))
+TURN_GAP_S = 0.8
+
+TURNS = [
+    (0, "Hej och välkommen hit. Jag heter Anna och jag är socialsekreterare här i kommunen."),
+    (1, "Tack. Jag är lite nervös, men det känns bra att vi kan prata i dag."),
+    (0, "Vi har fått en anmälan från skolan och jag vill höra hur ni själva ser på situationen."),
+    (1, "Ja, jag förstår det. Min son har haft det svårt i skolan sedan i höstas."),
+    (0, "Kan du berätta lite mer om vad som har hänt i skolan?"),
+    (1, "Han har varit borta många dagar och han säger att han inte orkar gå dit."),
+    (0, "Hur sover han på nätterna?"),
+    (1, "Dåligt. Han sitter uppe sent med mobilen och är mycket trött på morgonen."),
+    (0, "Hur ser det ut hemma just nu, vilka bor i lägenheten?"),
+    (1, "Det är jag och två barn. Pappan flyttade ut för ett år sedan."),
+    (0, "Har barnen kontakt med sin pappa?"),
+    (1, "De träffar honom varannan helg, men det har varit bråk om pengar."),
+    (0, "Hur har du själv mått den senaste tiden?"),
+    (1, "Jag har varit sjukskriven en period för att jag var väldigt stressad."),
+    (0, "Finns det någon i er omgivning som kan hjälpa till?"),
+    (1, "Min mamma bor nära och hon hämtar barnen på fredagar. De tycker mycket om henne."),
+    (0, "Det låter bra. Har din son några fritidsaktiviteter?"),
+    (1, "Han spelade fotboll förut, men han slutade i våras när det blev för mycket."),
+    (0, "Har han kompisar som han träffar?"),
+    (1, "Han har en bästa vän i klassen som han spelar datorspel med på kvällarna."),
+    (0, "Har det förekommit något våld i familjen?"),
+    (1, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
+    (0, "Hur är det med alkohol eller droger i familjen?"),
+    (1, "Jag dricker inte alls. Pappan drack mycket förut, men han säger att han har slutat."),
+    (0, "Hur fungerar ekonomin för er just nu?"),
+    (1, "Det är tajt. Jag har svårt att betala hyran vissa månader."),
+    (0, "Har ni haft kontakt med skolans elevhälsa?"),
+    (1, "Ja, vi har träffat kuratorn två gånger och det kändes ganska bra."),
+    (0, "Vad tänker din son själv om skolan?"),
+    (1, "Han säger att lärarna inte förstår honom och att det är för stökigt i klassrummet."),
+    (0, "Hur är stämningen hemma på vardagarna?"),
+    (1, "Det är mest lugnt, men det blir bråk när jag försöker få honom att stänga av datorn."),
+    (0, "Tack för att du berättar. Finns det något mer som du vill att jag ska veta?"),
+    (1, "Bara att jag vill att det ska bli bättre för honom. Jag vill att han ska må bra."),
+    (0, "Vi ska sammanfatta det vi har pratat om och sedan bestämmer vi en ny tid att träffas."),
+    (1, "Det låter bra. Tack så mycket för att du lyssnade."),
+]
+
+
+def build_meeting(out: Path) -> tuple[Path, str, list[float]]:
+    """A meeting of at least TARGET_S seconds: the wav, its script, and each turn's speech end."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.speech import VOICE, VOICE_2, read_wav, silence, speak, write_wav
+
+    pieces: list[np.ndarray] = []
+    ends: list[float] = []
+    script: list[str] = []
+    total = 0.0
+    rounds = 0
+    while total < TARGET_S:
+        for i, (speaker, text) in enumerate(TURNS):
+            part_path = out.with_name(f"turn{rounds}-{i}.wav")
+            speak(text, part_path, VOICE if speaker == 0 else VOICE_2)
+            audio = read_wav(part_path)[0]
+            part_path.unlink()
+            loud = np.flatnonzero(np.abs(audio) > 0.01)
+            end_in_part = (loud[-1] + 1) / 16000 if loud.size else audio.size / 16000
+            ends.append(round(total + end_in_part, 3))
+            pieces += [audio, silence(TURN_GAP_S)]
+            total += audio.size / 16000 + TURN_GAP_S
+            script.append(text)
+            if total >= TARGET_S:
+                break
+        rounds += 1
+    write_wav(out, np.concatenate(pieces))
+    return out, " ".join(script), ends
+
+
+def child(wav: Path, out: Path) -> None:
+    """Run the live loop on `wav` at real-time pace and write measurements to `out`."""
+    import resource
+    import threading
+
+    import psutil
+
+    sys.path.insert(0, str(ROOT))
+    from device.capture import FileSource
+    from device.session import SessionLog, SessionMeta
+    from device.store import Store
+    from device.streaming import Commit, StreamingOptions, StreamingTranscriber
+    from device.transcribe import Transcriber
+    from fredag.settings import get_settings
+    from models.registry import resolve
+
+    settings = get_settings()
+    model = resolve(settings.model, settings.models_dir)
+    transcriber = Transcriber(model, compute_type=settings.compute_type)
+    meta = SessionMeta("BENCH-1", "barn", "besök", ("mamma",), "Bench", consent_confirmed=True)
+    log = SessionLog.create(Store(settings.home), meta)
+    commits: list[dict[str, Any]] = []
+    tentative = {"n": 0}
+
+    def on_commit(commit: Commit) -> None:
+        for seg in commit.segments:
+            log.segment(seg)
+        commits.append(
+            {
+                "wall": commit.wall,
+                "covered": commit.covered_until,
+                "texts": [s.text for s in commit.segments],
+            }
+        )
+
+    def on_tentative(text: str) -> None:
+        if text:
+            tentative["n"] += 1
+
+    proc = psutil.Process()
+    source = FileSource(wav)
+    engine = StreamingTranscriber(
+        transcriber, on_commit, StreamingOptions(), on_tentative=on_tentative
+    )
+    rss: list[tuple[float, float]] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            rss.append((time.monotonic(), proc.memory_info().rss / 2**20))
+            stop.wait(1.0)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    sampler.start()
+    source.start()
+    while True:
+        try:
+            chunk = source.read(0.5)
+        except EOFError:
+            break
+        if chunk is not None:
+            engine.feed(chunk)
+    engine.close()
+    usage1 = resource.getrusage(resource.RUSAGE_SELF)
+    stop.set()
+    sampler.join()
+    cpu = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
+    assert source.started_wall is not None
+    out.write_text(
+        json.dumps(
+            {
+                "started_wall": source.started_wall,
+                "audio_s": engine.audio_s,
+                "cpu_s": cpu,
+                "commits": commits,
+                "rss": rss,
+                "peak_rss_mb": usage1.ru_maxrss / 1024,
+                "calls": engine.calls,
+                "call_s": engine.call_seconds(),
+                "previews_shown": tentative["n"],
+            }
+        )
+    )
+
+
+def latencies(result: dict[str, Any], ends: list[float]) -> list[float]:
+    """Per turn: seconds from its speech end until a commit covered it."""
+    start = result["started_wall"]
+    out = []
+    for end in ends:
+        covering = [c for c in result["commits"] if c["covered"] >= end - 0.3]
+        if covering:
+            out.append(covering[0]["wall"] - (start + end))
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run() -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from tests.support.speech import wer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        wav, script, ends = build_meeting(base / "meeting.wav")
+        home = os.environ.get("FREDAG_HOME") or str(base / "home")
+        env = {**os.environ, "FREDAG_HOME": home}
+        out = base / "child.json"
+        subprocess.run(
+            [sys.executable, "-m", "bench.streaming", "--child", str(wav), str(out)],
+            env=env,
+            check=True,
+            cwd=ROOT,
+        )
+        result = json.loads(out.read_text())
+        batch = subprocess.run(
+            [str(FREDAG), "transcribe", str(wav), "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    batch_text = json.loads(batch.stdout)["text"]
+    stream_text = " ".join(t for c in result["commits"] for t in c["texts"])
+    lat = latencies(result, ends)
+    rss = result["rss"]
+    settled = [mb for t, mb in rss if t - rss[0][0] >= 30] or [rss[-1][1]]
+    audio_s = result["audio_s"]
+    return {
+        "audio_s": round(audio_s, 1),
+        "turns": len(ends),
+        "turns_committed": len(lat),
+        "latency_p50_s": round(statistics.median(lat), 2),
+        "latency_p95_s": round(pct(lat, 0.95), 2),
+        "latency_max_s": round(max(lat), 2),
+        "wer_stream": round(wer(script, stream_text), 3),
+        "wer_batch": round(wer(script, batch_text), 3),
+        "wer_stream_vs_batch": round(wer(batch_text, stream_text), 3),
+        "cpu_per_audio": round(result["cpu_s"] / audio_s, 3),
+        "peak_rss_mb": round(result["peak_rss_mb"]),
+        "rss_growth_mb": round(max(settled) - settled[0], 1),
+        "calls": result["calls"],
+        "call_s_p50": round(statistics.median(result["call_s"]), 2),
+        "call_s_p95": round(pct(result["call_s"], 0.95), 2),
+        "previews_shown": result["previews_shown"],
+    }
+
+
+def markdown(r: dict[str, Any]) -> str:
+    delta = round(r["wer_stream"] - r["wer_batch"], 3)
+    return f"""## Live loop (`fredag record`, streaming)
+
+A {r["audio_s"]} s synthesized two-voice Swedish meeting ({r["turns"]} turns) played at real
+time through the file source; whisper-base int8, beam 5, 2 cores; every commit written to the
+encrypted journal. Latency is from each turn's speech end to the commit that covers it.
+Transcribe calls: {r["calls"]} (wall per call p50 {r["call_s_p50"]} s, p95 {r["call_s_p95"]} s);
+previews shown: {r["previews_shown"]}.
+
+| measure | result | target |
+| --- | --- | --- |
+| committed-text latency p50 | {r["latency_p50_s"]} s | ≤ 2.0 s |
+| committed-text latency p95 | {r["latency_p95_s"]} s (max {r["latency_max_s"]} s) | ≤ 3.5 s |
+| WER streaming / batch (vs script) | {r["wer_stream"]} / {r["wer_batch"]} (Δ {delta}) | Δ ≤ 0.02 |
+| CPU time / audio time | {r["cpu_per_audio"]} | ≤ 0.5 |
+| peak RSS | {r["peak_rss_mb"]} MB | ≤ 700 MB |
+| RSS growth after the first 30 s | {r["rss_growth_mb"]} MB | ≤ 50 MB |
+"""
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        print(json.dumps(run(), indent=2))
