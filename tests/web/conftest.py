@@ -39,14 +39,15 @@ CHROMIUM_ARGS = [
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def screenshot(page: Any, name: str, tmp: Path | None = None) -> Path:
+def screenshot(page: Any, name: str, tmp: Path | None = None, *, full_page: bool = True) -> Path:
     """Save a full-page screenshot: into docs/screenshots when FREDAG_WEB_SCREENSHOTS=1
     (how the README's pictures are refreshed), else beside the test's temporary files."""
     folder = DOCS_SCREENSHOTS if os.environ.get("FREDAG_WEB_SCREENSHOTS") == "1" else tmp
     folder = folder or Path(tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    page.screenshot(path=str(path), full_page=True)
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

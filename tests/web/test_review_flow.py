@@ -83,7 +83,7 @@ class TestReviewAndApprove:
         expect(mark).to_have_text("pappa dricker")
         expect(mark).to_be_in_viewport()
         expect(page.locator("mark.ev.active")).to_have_count(1)
-        screenshot(page, "draft.png", tmp_path)
+        screenshot(page, "draft.png", tmp_path, full_page=False)
 
         # Reject one tag (through HTMX, with the CSRF header from <body>).
         conflict = page.locator('li.factor[data-key="risk-family_conflict"]')

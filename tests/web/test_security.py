@@ -221,7 +221,7 @@ class TestUsability:
         assert overflow <= 0
         for landmark in ("banner", "main", "contentinfo", "navigation"):
             assert page.get_by_role(landmark).count() >= 1, landmark
-        screenshot(page, "draft-phone.png", tmp_path)
+        screenshot(page, "draft-phone.png", tmp_path, full_page=False)
 
     def test_english_interface(self, page: Any, web_server: ServerProcess, anna: Person) -> None:
         """Choosing English switches the interface strings and Swedish switches them back."""
