@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from server.db import make_engine
 from server.models import Base
+from server.web import models as _web_models  # noqa: F401  (review tables, same Base)
 
 config = context.config
 target_metadata = Base.metadata
