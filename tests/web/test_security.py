@@ -234,3 +234,16 @@ class TestUsability:
         assert page.url.endswith(f"/utkast/{draft_id}")
         page.get_by_role("link", name="På svenska").click()
         expect(page.get_by_role("heading", name="Faktorer", exact=True)).to_be_visible()
+
+    def test_keyboard_focus_survives_a_tag_decision(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """Rejecting a tag by keyboard keeps focus on the button and announces the new state."""
+        draft_id = _draft(web_server, anna)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        reject = page.get_by_role("button", name="Avvisa: Positiva kamratrelationer")
+        reject.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#flash")).to_have_text("Positiva kamratrelationer: avvisad")
+        expect(page.get_by_role("button", name="Avvisa: Positiva kamratrelationer")).to_be_focused()

@@ -86,6 +86,29 @@
     }
   });
 
+  // Keep keyboard focus on the same decision button when HTMX swaps the review region,
+  // and announce the factor's new state in the live region.
+  var lastFocus = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    var el = document.activeElement;
+    var li = el && el.closest ? el.closest("li.factor") : null;
+    lastFocus = li ? { key: li.getAttribute("data-key"), accept: el.classList.contains("accept") } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!lastFocus) { return; }
+    var li = document.querySelector('li.factor[data-key="' + lastFocus.key + '"]');
+    var button = li ? li.querySelector(lastFocus.accept ? "button.accept" : "button.reject") : null;
+    if (button) { button.focus(); }
+    var flash = document.getElementById("flash");
+    var state = li ? li.querySelector(".fstatus") : null;
+    var name = li ? li.querySelector(".factor-btn") : null;
+    if (flash && state && name) {
+      flash.classList.remove("bad");
+      flash.textContent = name.textContent + ": " + state.textContent;
+    }
+    lastFocus = null;
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     var flash = document.getElementById("flash");
     var xhr = event.detail && event.detail.xhr;
