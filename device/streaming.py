@@ -32,6 +32,7 @@ import numpy as np
 from device.audio import SAMPLE_RATE, AudioArray
 from device.transcribe import TranscribedSegment, TranscribeOptions, Transcriber
 from device.vad import Endpointer, SileroStream, SpeechEvent, VadSettings
+from fredag.errors import FredagError, ModelError
 from fredag.protocol import Segment
 
 JOIN_GAP_S = 0.4
@@ -231,8 +232,12 @@ class StreamingTranscriber:
             return sum(u.n for u in self._finals) / SAMPLE_RATE
 
     def _raise_worker_error(self) -> None:
-        if self.errors:
-            raise self.errors[0]
+        if not self.errors:
+            return
+        exc = self.errors[0]
+        if isinstance(exc, FredagError):
+            raise exc
+        raise ModelError(f"transcription failed: {exc}") from exc
 
     # -- worker thread -----------------------------------------------------------------------
     def wait_idle(self, timeout: float = 120.0) -> None:
