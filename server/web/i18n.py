@@ -259,6 +259,20 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "audit_none": ("Inga händelser.", "No events."),
     "filter": ("Filtrera", "Filter"),
     "bad_date": ("Datum skrivs ÅÅÅÅ-MM-DD.", "Dates are written YYYY-MM-DD."),
+    "user_bad_username": (
+        "Användarnamnet får bara innehålla bokstäverna a–z, siffror och . _ @ - (högst 64 tecken).",
+        "The user name may only hold a–z, digits and . _ @ - (at most 64 characters).",
+    ),
+    "user_bad_password": (
+        "Lösenordet måste ha minst 10 tecken.",
+        "The password needs at least 10 characters.",
+    ),
+    "user_bad_role": ("Välj en roll.", "Choose a role."),
+    "user_exists": ("Det finns redan en användare med det namnet.", "That user name is taken."),
+    "no_caseworker": (
+        "Ingen aktiv handläggare med det namnet.",
+        "No active caseworker by that name.",
+    ),
 }
 
 

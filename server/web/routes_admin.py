@@ -24,8 +24,16 @@ from server.errors import ApiError
 from server.models import AuditEvent, Device, User
 from server.schemas import UserCreate
 from server.web import catalogue_edit
-from server.web.frame import LOCAL_TZ, CsrfForm, PageAdmin, PageSession, WebError, render
-from server.web.i18n import action_label
+from server.web.frame import (
+    LOCAL_TZ,
+    CsrfForm,
+    PageAdmin,
+    PageSession,
+    WebError,
+    lang_of,
+    render,
+)
+from server.web.i18n import action_label, text
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AUDIT_PAGE = 100
@@ -76,15 +84,19 @@ def post_user(
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     form = {"username": username, "full_name": full_name, "role": role}
+    lang = lang_of(request)
     try:
         body = UserCreate(username=username, full_name=full_name, role=role, password=password)
         create_user(db, page.user, body, ip)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return _people(request, page, db, error=f"{where}: {first['msg']}", form=form, status=422)
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
+        key = {"password": "user_bad_password", "role": "user_bad_role"}.get(
+            field, "user_bad_username"
+        )
+        return _people(request, page, db, error=text(lang, key), form=form, status=422)
     except ApiError as exc:
-        return _people(request, page, db, error=exc.message, form=form, status=exc.status)
+        message = text(lang, "user_exists") if exc.code == "user_exists" else exc.message
+        return _people(request, page, db, error=message, form=form, status=exc.status)
     db.commit()
     return RedirectResponse("/admin?ok=user", status_code=303)
 
@@ -102,7 +114,8 @@ def post_code(
     try:
         code, owner, expires = devices.issue_code(db, settings, page.user, caseworker, ip)
     except ApiError as exc:
-        return _people(request, page, db, error=exc.message, status=exc.status)
+        message = text(lang_of(request), "no_caseworker") if exc.status == 404 else exc.message
+        return _people(request, page, db, error=message, status=exc.status)
     db.commit()
     return _people(
         request, page, db, code={"code": code, "owner": owner.username, "expires": expires}

@@ -57,6 +57,22 @@ class TestPeopleAndDevices:
         assert refused.status_code == 403
         assert refused.json()["code"] == "device_revoked"
 
+    def test_bad_user_input_gets_swedish_messages(self, page: Any) -> None:
+        """A short password or a taken user name is refused with a Swedish explanation."""
+        login(page, ADMIN, ADMIN_PASSWORD)
+        page.get_by_label("Användarnamn").fill("kort")
+        page.get_by_label("Lösenord").fill("kort")
+        page.get_by_label("Lösenord").evaluate("el => el.removeAttribute('minlength')")
+        page.get_by_role("button", name="Skapa", exact=True).click()
+        expect(page.get_by_role("alert")).to_have_text("Lösenordet måste ha minst 10 tecken.")
+        expect(page.get_by_label("Användarnamn")).to_have_value("kort")
+        page.get_by_label("Användarnamn").fill(ADMIN)
+        page.get_by_label("Lösenord").fill("long-enough-password")
+        page.get_by_role("button", name="Skapa", exact=True).click()
+        expect(page.get_by_role("alert")).to_have_text(
+            "Det finns redan en användare med det namnet."
+        )
+
 
 class TestCatalogue:
     def test_refuses_intervention_language(self, page: Any) -> None:
