@@ -256,3 +256,14 @@ class AuditEvent(Base):
     case_ref: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     ip: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+def load_all_models() -> None:
+    """Import every module that adds tables to `Base.metadata` (the web view's, if installed)."""
+    import importlib
+
+    try:
+        importlib.import_module("server.web.models")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("server.web", "server.web.models"):
+            raise

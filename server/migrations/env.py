@@ -6,10 +6,11 @@ from alembic import context
 from sqlalchemy import Connection
 
 from server.db import make_engine
-from server.models import Base
+from server.models import Base, load_all_models
 from server.web import models as _web_models  # noqa: F401  (review tables, same Base)
 
 config = context.config
+load_all_models()
 target_metadata = Base.metadata
 
 
