@@ -16,6 +16,7 @@ import contextlib
 import queue
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -266,27 +267,50 @@ class MicrophoneSource(_ThreadedSource):
 
 
 class FileSource(_ThreadedSource):
-    """Plays a recording into the loop at real-time pace (times `speed`), for demos and tests."""
+    """Plays a recording into the loop at real-time pace (times `speed`), for demos and tests.
+
+    The file is decoded piece by piece while it plays, so memory stays flat for long files."""
 
     def __init__(self, path: Path, *, speed: float = 1.0, stop_after_s: float | None = None):
         super().__init__()
         if speed <= 0:
             raise CaptureError("the speed factor must be above 0")
-        from device.audio import decode_file
+        from device.audio import probe_file
 
-        self.audio = decode_file(path)
-        if stop_after_s is not None:
-            self.audio = self.audio[: int(stop_after_s * SAMPLE_RATE)]
+        probe_file(path)
+        self.path = path
         self.speed = speed
+        self.stop_after_s = stop_after_s
         self.description = f"fil {path.name}" + (f" ({speed:g}× takt)" if speed != 1 else "")
         self.started_wall: float | None = None
 
-    def _produce(self) -> None:
+    def _chunks(self) -> Iterator[AudioArray]:
+        """The file in CHUNK_S pieces, cut at `stop_after_s`."""
+        from device.audio import stream_file
+
         step = int(SAMPLE_RATE * CHUNK_S)
+        limit = None if self.stop_after_s is None else int(self.stop_after_s * SAMPLE_RATE)
+        sent = 0
+        rest = np.zeros(0, dtype=np.float32)
+        for block in stream_file(self.path):
+            rest = np.concatenate([rest, block]) if rest.size else block
+            while rest.size >= step:
+                piece, rest = rest[:step], rest[step:]
+                if limit is not None:
+                    piece = piece[: max(0, limit - sent)]
+                if piece.size:
+                    sent += piece.size
+                    yield piece
+                if limit is not None and sent >= limit:
+                    return
+        if rest.size and (limit is None or sent < limit):
+            yield rest[: None if limit is None else limit - sent]
+
+    def _produce(self) -> None:
         start = time.monotonic()
         self.started_wall = start
         paused_total = 0.0
-        for i, pos in enumerate(range(0, self.audio.size, step)):
+        for i, chunk in enumerate(self._chunks()):
             while True:
                 if self._stop.is_set():
                     return
@@ -299,5 +323,5 @@ class FileSource(_ThreadedSource):
                 if wait <= 0:
                     break
                 time.sleep(min(wait, 0.05))
-            if not self._put(self.audio[pos : pos + step]):
+            if not self._put(chunk):
                 return

@@ -314,6 +314,8 @@ class StreamingTranscriber:
         now = time.monotonic()
         self._busy.append((began, now))
         self._durations.append(now - began)
+        while self._busy and self._busy[0][1] < now - self.opts.load_window_s:
+            self._busy.popleft()
 
     def load(self) -> float:
         """Share of the recent wall time the worker spent transcribing."""

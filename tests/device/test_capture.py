@@ -205,9 +205,8 @@ class TestDeviceVanishes:
 
 
 class TestFileSource:
-    def test_plays_at_pace_and_ends(self, meeting_wav: Path) -> None:
-        """The file source delivers every sample once, in order, then signals the end."""
-        source = FileSource(meeting_wav, speed=50.0)
+    @staticmethod
+    def play(source: FileSource) -> np.ndarray:
         source.start()
         chunks = []
         while True:
@@ -218,12 +217,26 @@ class TestFileSource:
             if chunk is not None:
                 chunks.append(chunk)
         source.close()
+        return np.concatenate(chunks)
+
+    def test_plays_at_pace_and_ends(self, meeting_wav: Path) -> None:
+        """The file source delivers every sample once, in order, then signals the end."""
         audio, _ = read_wav(meeting_wav)
-        assert np.allclose(np.concatenate(chunks), audio, atol=1e-3)
+        assert np.allclose(self.play(FileSource(meeting_wav, speed=50.0)), audio, atol=1e-3)
 
     def test_stop_after_cuts(self, meeting_wav: Path) -> None:
         """--stop-after limits how much of the file is played."""
-        assert FileSource(meeting_wav, stop_after_s=2.0).audio.size == 32000
+        played = self.play(FileSource(meeting_wav, speed=50.0, stop_after_s=2.05))
+        assert played.size == 32800
+
+    def test_unreadable_file_fails_before_playing(self, tmp_path: Path) -> None:
+        """A file that is not audio is refused when the source is made."""
+        from fredag.errors import AudioError
+
+        bad = tmp_path / "notes.wav"
+        bad.write_text("not audio")
+        with pytest.raises(AudioError):
+            FileSource(bad)
 
     def test_bad_speed(self, meeting_wav: Path) -> None:
         """A zero speed factor is refused clearly."""
