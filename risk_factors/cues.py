@@ -81,8 +81,8 @@ _NO_FUZZ = frozenset(
         "deras",
     ]
 )
-FUZZY_CUTOFF = 86.0
-FUZZY_MIN_LEN = 5
+FUZZY_CUTOFF = 83.0
+FUZZY_MIN_LEN = 4
 PHRASE_GAP = 1
 MAX_COMBINATIONS = 64
 MAX_TRIED = 4096
@@ -97,6 +97,8 @@ class CueSyntaxError(ValueError):
 class Term:
     mode: str  # norm | prefix | suffix | contains | exact
     value: str
+    surface: str = field(default="", compare=False, hash=False)
+    """The word as written in the cue (compared with heard words when matching fuzzily)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,8 @@ class Lexicon:
         for tid, term in enumerate(self.terms):
             if term.mode in ("norm", "prefix") and len(term.value) >= FUZZY_MIN_LEN - 1:
                 by_value.setdefault(term.value, []).append(tid)
+            if term.surface and len(term.surface) >= FUZZY_MIN_LEN:
+                by_value.setdefault(term.surface, []).append(tid)
         self._fuzzy_choices = list(by_value)
         self._fuzzy_ids = list(by_value.values())
         self._built = True
@@ -192,10 +196,11 @@ class Lexicon:
 
     def _fuzzy(self, lower: str, norm: str) -> set[int]:
         out: set[int] = set()
-        for _choice, _score, idx in process.extract(
-            norm, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
-        ):
-            out.update(self._fuzzy_ids[idx])
+        for query in {norm, lower}:
+            for _choice, _score, idx in process.extract(
+                query, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+            ):
+                out.update(self._fuzzy_ids[idx])
         return out
 
 
@@ -215,7 +220,7 @@ def _parse_term(word: str) -> Term:
         return Term("prefix", body)
     if lead:
         return Term("suffix", normalize(body))
-    return Term("norm", normalize(body))
+    return Term("norm", normalize(body), body)
 
 
 def _parse_group(text: str, lexicon: Lexicon) -> tuple[tuple[int, ...], ...]:
@@ -330,6 +335,8 @@ class Matcher:
             if used[-1] - used[0] - extra > cue.window:
                 continue
             fuzzy = sum(f for _idxs, f in combo)
+            if fuzzy and fuzzy >= len(used):
+                continue  # a heard-alike word alone is too weak: one word must be exact
             toks = sentence.tokens
             results.append(
                 CueMatch(cue, tuple(used), fuzzy, toks[used[0]].start, toks[used[-1]].end)

@@ -200,6 +200,11 @@ class TestAsr:
         assert [t.factor for t in heard] == ["parental_substance_abuse"]
         assert heard[0].confidence < clean[0].confidence
 
+    def test_a_heard_alike_word_alone_is_not_enough(self, tagger: Tagger) -> None:
+        """A cue matched only by a fuzzy word (no exact word beside it) gives no tag."""
+        assert tagger.tag_text("Hon heter Anna.", "barn").tags == ()
+        assert tagger.tag_text("Skålkar.", "barn").tags == ()
+
     def test_fuzzy_match_never_makes_a_denial(self, tagger: Tagger) -> None:
         """A denial needs the real words: a fuzzy match is not enough to report one."""
         result = tagger.tag_text("Hans mamma Ricker inte.", "barn")
