@@ -14,7 +14,7 @@ confidence and the catalogue version: what `fredag.protocol.Evidence` needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -174,7 +174,7 @@ class Tagger:
                 worst[factor.slug] = (state, match)
         tags = [self._make(Tag, m, conf, text) for slug, (conf, m) in best.items()]
         denied = [
-            self._make(Denial, m, 1.0, text, reason=state)
+            self._make(Denial, m, m.cue.weight, text, reason=state)
             for slug, (state, m) in worst.items()
             if slug not in best
         ]
@@ -262,7 +262,3 @@ def _segment_at(offsets: list[int], pos: int) -> int:
             hi = mid - 1
     return lo
 
-
-def tag_many(tagger: Tagger, items: Iterable[tuple[str, str]]) -> list[TagResult]:
-    """Tag several (text, case_type) pairs with one tagger."""
-    return [tagger.tag_text(text, case_type) for text, case_type in items]
