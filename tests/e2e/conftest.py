@@ -23,12 +23,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process.stop()
 
 
-@pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A server of the test's own, which the test may kill and restart."""
-    process = _start(tmp_path / "server")
+@pytest.fixture(scope="module")
+def _killable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = _start(tmp_path_factory.mktemp("e2e-killable"))
     yield process
     process.stop()
+
+
+@pytest.fixture
+def own_server(_killable_server: ServerProcess) -> ServerProcess:
+    """A server the test may kill and restart (running again if an earlier test left it dead)."""
+    from tests.e2e.support import restart_server
+
+    if _killable_server.process.poll() is not None:
+        restart_server(_killable_server)
+    return _killable_server
 
 
 def _engine(server: ServerProcess) -> Iterator[sa.Engine]:
@@ -45,10 +54,10 @@ def db(server: ServerProcess) -> Iterator[sa.Engine]:
     yield from _engine(server)
 
 
-@pytest.fixture
-def own_db(own_server: ServerProcess) -> Iterator[sa.Engine]:
-    """The test server's database."""
-    yield from _engine(own_server)
+@pytest.fixture(scope="module")
+def own_db(_killable_server: ServerProcess) -> Iterator[sa.Engine]:
+    """The killable server's database."""
+    yield from _engine(_killable_server)
 
 
 @pytest.fixture(scope="module")

@@ -54,15 +54,29 @@ class Device:
         return len(Store(self.home).session_ids())
 
 
-def enrolled_device(server: ServerProcess, admin: Api, home: Path) -> tuple[Device, str, Api]:
-    """A new caseworker and a device enrolled for them with the real `fredag device enroll`."""
+def enrolled_device(
+    server: ServerProcess, admin: Api, home: Path, *, via_cli: bool = False
+) -> tuple[Device, str, Api]:
+    """A new caseworker and a device enrolled for them (with `fredag device enroll` if
+    `via_cli`, else the same code in-process, which is quicker)."""
+    from device.sync.enroll import enroll
+
     name, caseworker = new_caseworker(server, admin)
     code = admin.post("/api/v1/admin/enrollment-codes", json={"caseworker": name})
     assert code.status_code == 201, code.text
     device = Device(home)
-    done = device.fredag("device", "enroll", server.base_url, code.json()["code"])
-    assert done.returncode == 0, done.stderr
+    if via_cli:
+        done = device.fredag("device", "enroll", server.base_url, code.json()["code"])
+        assert done.returncode == 0, done.stderr
+    else:
+        enroll(home, server.base_url, code.json()["code"], name="test")
     return device, name, caseworker
+
+
+def status_text(device: Device) -> str:
+    from device.sync.status import status_lines
+
+    return "\n".join(status_lines(Store(device.home)))
 
 
 def stored_ids(engine: sa.Engine, key_id: str) -> Counter[str]:

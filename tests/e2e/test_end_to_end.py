@@ -21,7 +21,7 @@ class TestEndToEnd:
         self, server: ServerProcess, admin: Api, db: sa.Engine, tmp_path: Path
     ) -> None:
         """`fredag sync` delivers a draft the caseworker reads with every evidence unchanged."""
-        device, _name, caseworker = enrolled_device(server, admin, tmp_path / "dev")
+        device, _name, caseworker = enrolled_device(server, admin, tmp_path / "dev", via_cli=True)
         from tests.sync.support import queue_draft
 
         draft = queue_draft(device.home, case_ref="BU-2026-0042")

@@ -25,12 +25,13 @@ from tests.e2e.support import (
     exactly_once,
     kill_server,
     restart_server,
+    status_text,
     stored_ids,
 )
 from tests.server.harness import Api, ServerProcess
 
 FAST = SyncSettings(attempts=2, backoff_initial_s=0.1, backoff_max_s=0.5)
-MANY = 25
+MANY = 20
 
 
 def wait_for_stored(db: sa.Engine, key_id: str, at_least: int, proc: subprocess.Popen[str]) -> None:
@@ -47,7 +48,7 @@ def recover_and_check(device: Device, db: sa.Engine, ids: list[str]) -> None:
     assert done.returncode == 0, done.stderr
     assert exactly_once(db, device.key_id, ids)
     assert device.sessions() == 0
-    assert "I kö: 0 utkast" in device.fredag("status").stdout
+    assert "I kö: 0 utkast" in status_text(device)
 
 
 class TestServerFaults:
