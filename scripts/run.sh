@@ -92,8 +92,8 @@ done
 export FREDAG_HOME="$DEMO/device"
 step "Enhet: identitet och registrering ($FREDAG_HOME)"
 "$PY" scripts/demo_enroll.py "$URL" "$ADMIN" "$ADMIN_PASSWORD" "$CASEWORKER"
-"$FREDAG" sync --no-catalogue >/dev/null 2>&1 || true  # anything left from an earlier run
-"$FREDAG" sync | sed 's/^/  /' || true  # the newest factor catalogue, before the meeting
+# Anything left from an earlier run, and the newest factor catalogue before the meeting.
+"$FREDAG" sync 2>&1 | sed 's/^/  /' || true
 
 step "Möte: spelar upp $SAMPLE (86 s) genom den levande loopen, takt ${SPEED}x"
 "$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
