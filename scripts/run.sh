@@ -9,7 +9,8 @@
 #  5. signs the draft and syncs it to the server;
 #  6. prints the URL and the demo logins, and keeps the server up until Ctrl-C.
 #
-# Settings: SPEED (default 1), PORT (default 8000, or a free one), FREDAG_DEMO_DIR (./.fredag).
+# Settings: SPEED (default 1), PORT (default 8000, or a free one), FREDAG_DEMO_DIR (./.fredag),
+# FREDAG_DEMO_INPUT (another recording instead of the bundled sample; the tests use a short one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,7 @@ PY="$PWD/.venv/bin/python"
 DEMO="${FREDAG_DEMO_DIR:-$PWD/.fredag}"
 SPEED="${SPEED:-1}"
 PORT="${PORT:-8000}"
-SAMPLE="fredag/samples/mote-exempel.ogg"
+SAMPLE="${FREDAG_DEMO_INPUT:-fredag/samples/mote-exempel.ogg}"
 CASEWORKER=handlaggare
 CASEWORKER_PASSWORD=demo-handlaggare-1
 ADMIN=admin
@@ -95,7 +96,7 @@ step "Enhet: identitet och registrering ($FREDAG_HOME)"
 # Anything left from an earlier run, and the newest factor catalogue before the meeting.
 "$FREDAG" sync 2>&1 | sed 's/^/  /' || true
 
-step "Möte: spelar upp $SAMPLE (86 s) genom den levande loopen, takt ${SPEED}x"
+step "Möte: spelar upp $SAMPLE genom den levande loopen, takt ${SPEED}x"
 "$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
   --case "DEMO-$(date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
   --present klienten --present mamma --caseworker "Demo Handläggare" --consent

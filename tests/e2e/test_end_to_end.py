@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -71,28 +69,3 @@ class TestEndToEnd:
         published = server.client().get("/api/v1/catalogue").json()
         body = for_next_session(device.home)
         assert body is not None and body["version"] == published["version"]
-
-
-@pytest.mark.slow
-class TestRealModel:
-    def test_recorded_meeting_is_synced_when_it_ends(
-        self, server: ServerProcess, admin: Api, tmp_path: Path, whisper_base: Any
-    ) -> None:
-        """`fredag record` on a spoken clip transcribes, signs and syncs it without a `sync`."""
-        from tests.support.cli import run_fredag
-        from tests.support.speech import speak
-
-        device, _name, caseworker = enrolled_device(server, admin, tmp_path / "dev")
-        clip = speak("Pappa dricker varje dag och det blir bråk hemma.", tmp_path / "m.wav")
-        done = run_fredag(
-            "record", "--input", str(clip), "--speed", "8", "--case", "BU-2026-7",
-            "--case-type", "barn", "--consent", "--plain", "--caseworker", "Anna",
-            env={**device.env, "FREDAG_MODEL": str(whisper_base.path)}, timeout=300,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        assert "1 nya" in done.stderr, done.stderr
-        listed = caseworker.get("/api/v1/drafts").json()
-        assert [d["case_ref"] for d in listed] == ["BU-2026-7"]
-        full = caseworker.get(f"/api/v1/drafts/{listed[0]['id']}").json()["draft"]
-        assert full["transcript"]["segments"] and full["transcript"]["model"]["name"]
-        assert device.sessions() == 0
