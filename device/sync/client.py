@@ -24,7 +24,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from device.store import Store
 from device.sync import catalogue, enrollment
-from device.sync.outbox import Entry, Outbox
+from device.sync.outbox import COMPACT_AFTER, Entry, Outbox, compact
 from device.sync.settings import SyncSettings
 from device.sync.transport import ServerApi, UploadReceipt
 from fredag.errors import (
@@ -200,4 +200,6 @@ def run_sync(
             run.report.error,
             run.report.catalogue_error,
         )
+        if run.outbox.record_count() > COMPACT_AFTER:
+            compact(run.outbox)
         return run.report

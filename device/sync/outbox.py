@@ -16,6 +16,7 @@ while the sync was not running (or just before a crash) is never forgotten. Only
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,8 @@ from device.store import Journal, Store
 from fredag.errors import StoreError, UsageError
 
 JOURNAL = "outbox"
+COMPACT_AFTER = 2_000  # records; then the journal is rewritten with what still matters
+KEEP_SENT = 200  # confirmed drafts kept in the history `fredag status` shows
 
 
 def now() -> datetime:
@@ -93,7 +96,7 @@ def _apply(state: OutboxState, rec: dict[str, Any]) -> None:
     if kind == "attempt":
         state.entries[draft_id] = replace(
             entry,
-            attempts=entry.attempts + 1,
+            attempts=entry.attempts + int(rec.get("count", 1)),
             last_error=str(rec.get("error")),
             refused=bool(rec.get("permanent")),
         )
@@ -114,6 +117,9 @@ class Outbox:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.journal: Journal = store.journal(JOURNAL)
+
+    def record_count(self) -> int:
+        return len(self.journal.read_all().records)
 
     def state(self) -> OutboxState:
         state = OutboxState()
@@ -192,6 +198,82 @@ class Outbox:
             self._append("deleted", draft_id=entry.draft_id)
             removed += 1
         return removed
+
+
+def _entry_records(entry: Entry) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = [
+        {
+            "type": "queued",
+            "at": entry.queued_at.isoformat(),
+            "draft_id": entry.draft_id,
+            "session_id": entry.session_id,
+            "case_ref": entry.case_ref,
+        }
+    ]
+    if entry.attempts and entry.pending:
+        records.append(
+            {
+                "type": "attempt",
+                "at": entry.queued_at.isoformat(),
+                "draft_id": entry.draft_id,
+                "error": entry.last_error,
+                "permanent": entry.refused,
+                "count": entry.attempts,
+            }
+        )
+    if entry.confirmed_at is not None and entry.received_at is not None:
+        records.append(
+            {
+                "type": "confirmed",
+                "at": entry.confirmed_at.isoformat(),
+                "draft_id": entry.draft_id,
+                "received_at": entry.received_at.isoformat(),
+                "duplicate": entry.duplicate,
+            }
+        )
+    if entry.deleted_at is not None:
+        records.append(
+            {"type": "deleted", "at": entry.deleted_at.isoformat(), "draft_id": entry.draft_id}
+        )
+    return records
+
+
+def compact(outbox: Outbox, *, keep_sent: int = KEEP_SENT) -> int:
+    """Rewrite the outbox with every pending draft, the newest `keep_sent` sent ones and the
+    last run; the old file is replaced atomically (a crash leaves it as it was). Returns the
+    number of records written. Only call under the sync lock."""
+    state = outbox.state()
+    sent = state.confirmed()
+    keep = [*state.pending(), *sent[max(0, len(sent) - keep_sent) :]]
+    records = [
+        r for entry in sorted(keep, key=lambda e: e.queued_at) for r in _entry_records(entry)
+    ]
+    if state.last_run_at is not None:
+        records.append(
+            {
+                "type": "run",
+                "at": state.last_run_at.isoformat(),
+                "error": state.last_run_error,
+                "catalogue_error": state.catalogue_error,
+            }
+        )
+    path = outbox.journal.path
+    tmp = path.with_name(path.name + ".compact")
+    tmp.unlink(missing_ok=True)
+    fresh = Journal(tmp, outbox.store.cipher())
+    for record in records:
+        fresh.append(record)
+    try:
+        tmp.replace(path)
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise StoreError(f"cannot replace the outbox: {exc.strerror}") from exc
+    outbox.journal = outbox.store.journal(JOURNAL)
+    return len(records)
 
 
 def draft_id_of(session: Any) -> str | None:

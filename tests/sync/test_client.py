@@ -178,3 +178,29 @@ class TestDiskFull:
         report = sync(home, fake, settings, sleeps)
         assert str(draft.draft_id) in report.uploaded + report.duplicates
         assert list(fake.drafts) == [str(draft.draft_id)]
+
+
+class TestCompaction:
+    def test_compaction_keeps_what_matters(
+        self, home: Path, fake: FakeServer, settings: SyncSettings, sleeps: list[float]
+    ) -> None:
+        """Rewriting the outbox keeps pending drafts with their errors and the newest sent ones."""
+        from device.sync.outbox import compact
+
+        sent = [queue_draft(home, case_ref=f"S-{i}") for i in range(4)]
+        sync(home, fake, settings, sleeps)
+        waiting = queue_draft(home, case_ref="W")
+        fake.faults.extend(["refused"] * settings.attempts)
+        sync(home, fake, settings, sleeps)
+        outbox = Outbox(Store(home))
+        before, before_count = outbox.state(), outbox.record_count()
+        written = compact(outbox, keep_sent=2)
+        after = Outbox(Store(home)).state()
+        assert written == outbox.record_count() < before_count
+        assert [e.draft_id for e in after.pending()] == [str(waiting.draft_id)]
+        assert after.pending()[0].attempts == before.pending()[0].attempts
+        assert after.pending()[0].last_error == before.pending()[0].last_error
+        assert [e.draft_id for e in after.confirmed()] == [str(d.draft_id) for d in sent[-2:]]
+        assert after.last_run_error == before.last_run_error
+        report = sync(home, fake, settings, sleeps)  # and the compacted outbox still works
+        assert report.uploaded == [str(waiting.draft_id)]
