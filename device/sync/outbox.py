@@ -239,12 +239,14 @@ def _entry_records(entry: Entry) -> list[dict[str, Any]]:
 
 
 def compact(outbox: Outbox, *, keep_sent: int = KEEP_SENT) -> int:
-    """Rewrite the outbox with every pending draft, the newest `keep_sent` sent ones and the
-    last run; the old file is replaced atomically (a crash leaves it as it was). Returns the
-    number of records written. Only call under the sync lock."""
+    """Rewrite the outbox with every pending draft, every sent one still on the device, the
+    newest `keep_sent` sent ones and the last run. The old file is replaced atomically (a crash
+    leaves it as it was). Returns the number of records written. Call under the sync lock."""
     state = outbox.state()
     sent = state.confirmed()
-    keep = [*state.pending(), *sent[max(0, len(sent) - keep_sent) :]]
+    newest = sent[max(0, len(sent) - keep_sent) :]
+    still_local = [e for e in sent if e.deleted_at is None and e not in newest]  # retention
+    keep = [*state.pending(), *still_local, *newest]
     records = [
         r for entry in sorted(keep, key=lambda e: e.queued_at) for r in _entry_records(entry)
     ]
