@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice, product
 
+import simplemma
 from rapidfuzz import fuzz, process
 
 from risk_factors.text import Sentence, normalize
@@ -140,6 +141,8 @@ class Lexicon:
     _norm: dict[str, list[int]] = field(default_factory=dict)
     _exact: dict[str, list[int]] = field(default_factory=dict)
     _affixes: list[tuple[int, Term]] = field(default_factory=list)
+    _prefix: dict[str, list[int]] = field(default_factory=dict)
+    _suffix: dict[str, list[int]] = field(default_factory=dict)
     _built: bool = False
 
     def add(self, term: Term) -> int:
@@ -151,12 +154,17 @@ class Lexicon:
         return self._ids[term]
 
     def _build_index(self) -> None:
-        self._norm, self._exact, self._affixes = {}, {}, []
+        self._norm, self._exact, self._prefix, self._suffix = {}, {}, {}, {}
+        self._affixes = []
+        by_mode = {
+            "norm": self._norm,
+            "exact": self._exact,
+            "prefix": self._prefix,
+            "suffix": self._suffix,
+        }
         for tid, term in enumerate(self.terms):
-            if term.mode == "norm":
-                self._norm.setdefault(term.value, []).append(tid)
-            elif term.mode == "exact":
-                self._exact.setdefault(term.value, []).append(tid)
+            if term.mode in by_mode:
+                by_mode[term.mode].setdefault(term.value, []).append(tid)
             else:
                 self._affixes.append((tid, term))
         by_value: dict[str, list[int]] = {}
@@ -177,18 +185,21 @@ class Lexicon:
         if not self._built:
             self._build_index()
         exact: set[int] = set(self._norm.get(norm, ())) | set(self._exact.get(lower, ()))
+        for k in range(1, len(lower) + 1):
+            exact.update(self._prefix.get(lower[:k], ()))
+            exact.update(self._suffix.get(lower[-k:], ()))
+        for k in range(1, len(norm) + 1):
+            exact.update(self._suffix.get(norm[-k:], ()))
         for tid, term in self._affixes:
-            if (
-                (term.mode == "prefix" and lower.startswith(term.value))
-                or (
-                    term.mode == "suffix"
-                    and (lower.endswith(term.value) or norm.endswith(term.value))
-                )
-                or (term.mode == "contains" and term.value in lower)
-            ):
+            if term.value in lower:  # "contains"
                 exact.add(tid)
         fuzzy: set[int] = set()
-        if not exact and len(lower) >= FUZZY_MIN_LEN and lower not in _NO_FUZZ:
+        if (
+            not exact
+            and len(lower) >= FUZZY_MIN_LEN
+            and lower not in _NO_FUZZ
+            and not simplemma.is_known(lower, lang="sv")
+        ):
             fuzzy = self._fuzzy(lower, norm)
         result = (frozenset(exact), frozenset(fuzzy))
         self._cache[lower] = result

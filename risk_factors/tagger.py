@@ -261,4 +261,3 @@ def _segment_at(offsets: list[int], pos: int) -> int:
         else:
             hi = mid - 1
     return lo
-
