@@ -332,6 +332,7 @@ class StreamingTranscriber:
             o.previews
             and self.on_tentative is not None
             and cur.n >= o.preview_min_s * SAMPLE_RATE
+            and not self._end.pausing  # an endpoint may be coming: keep the worker free
             and time.monotonic() - self._last_preview >= o.preview_interval_s
             and self.load() < o.preview_max_load
         )

@@ -84,6 +84,11 @@ class Endpointer:
     def in_speech(self) -> bool:
         return self._triggered
 
+    @property
+    def pausing(self) -> bool:
+        """In an utterance, but the last frames were silence: it may be about to end."""
+        return self._triggered and self._silence_start is not None
+
     def push(self, probs: npt.NDArray[np.float32]) -> list[SpeechEvent]:
         events: list[SpeechEvent] = []
         for p in probs:
