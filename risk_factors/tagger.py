@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
 from fredag.errors import UsageError
@@ -135,8 +136,8 @@ class Tagger:
 
     @classmethod
     def default(cls) -> Tagger:
-        """A tagger on the packaged catalogue."""
-        return cls(load_catalogue())
+        """The tagger on the packaged catalogue, built once per process and then shared."""
+        return _default_tagger()
 
     def _applies(self, cue: CompiledCue, case_type: str) -> bool:
         applies_to = self.factors[cue.factor].applies_to
@@ -223,6 +224,11 @@ class Tagger:
             result.catalogue_version,
             result.catalogue_sha256,
         )
+
+
+@lru_cache(maxsize=1)
+def _default_tagger() -> Tagger:
+    return Tagger(load_catalogue())
 
 
 def _segment_fields(seg: SegmentLike | Mapping[str, Any]) -> tuple[float, float, str]:

@@ -164,6 +164,10 @@ class TestCaseType:
         found = _factors(tagger, "Han dricker sig full varje helg, han är fjorton.", "barn")
         assert found == {"early_substance_use"}
 
+    def test_speaker_i_in_a_child_case_is_not_the_child(self, tagger: Tagger) -> None:
+        """In a barn case "jag" is often the parent, so "jag dricker" is not the child's use."""
+        assert "early_substance_use" not in _factors(tagger, "Jag dricker varje helg.", "barn")
+
     def test_child_only_factor_is_not_tagged_in_adult_case(self, tagger: Tagger) -> None:
         """Factors that apply only to children are not tagged in a vuxen case."""
         assert "truancy" not in _factors(tagger, "Hon skolkar från skolan.", "vuxen")
