@@ -18,14 +18,13 @@ from device.session import (
     SessionMeta,
     SessionRecord,
     find_session,
-    list_sessions,
     load_session,
 )
 from device.store import Store
 from device.streaming import StreamingOptions
 from device.tagging import load_tagger
 from device.transcribe import TranscribeOptions, Transcriber
-from fredag.errors import CaptureError, UsageError
+from fredag.errors import CaptureError, StoreError, UsageError
 from fredag.settings import DeviceSettings, get_settings
 from models.registry import resolve
 
@@ -170,11 +169,16 @@ STATE_LABEL = {
 
 def describe_sessions() -> list[str]:
     store = Store(get_settings().home)
-    sessions = list_sessions(store)
-    if not sessions:
-        return ["inga sessioner på enheten"]
+    sessions: list[SessionRecord] = []
     lines = []
-    for rec in sessions:
+    for session_id in store.session_ids():
+        try:
+            sessions.append(load_session(store, session_id))
+        except StoreError as exc:
+            lines.append(f"{session_id[:8]}  SKADAD: {exc}")
+    if not sessions and not lines:
+        return ["inga sessioner på enheten"]
+    for rec in sorted(sessions, key=lambda r: r.meta.started_at):
         meta = rec.meta
         started = meta.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         torn = " (sista skrivningen avbröts, återställd)" if rec.torn_tail else ""

@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import struct
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,7 @@ class Journal:
         self._cipher = cipher
         self._file_id: bytes | None = None
         self._count: int | None = None
+        self._lock = threading.Lock()  # appends come from the loop and the transcriber
 
     # -- reading ---------------------------------------------------------------------------
     def _header(self, data: bytes) -> bytes:
@@ -211,6 +213,10 @@ class Journal:
 
     def append(self, record: dict[str, Any]) -> int:
         """Encrypt and append one record, fsync it, and return its sequence number."""
+        with self._lock:
+            return self._append(record)
+
+    def _append(self, record: dict[str, Any]) -> int:
         self._prepare()
         assert self._file_id is not None and self._count is not None
         seq = self._count

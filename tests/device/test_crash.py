@@ -119,3 +119,27 @@ class TestKillDuringMeeting:
         assert session.segments[0].text == "Första delen."
         assert len(session.segments) > 1
         assert all(s.start >= 3.0 for s in session.segments[1:])
+
+
+class TestSessionsListing:
+    def test_damaged_session_is_reported_not_fatal(self, tmp_path: Path) -> None:
+        """A tampered session is listed as damaged; the other sessions are still listed."""
+        from device.session import SessionLog
+        from device.store import HEADER_LEN
+        from fredag.protocol import Segment
+        from tests.device.conftest import make_meta
+
+        home = tmp_path / "home"
+        store = Store(home)
+        good = make_meta(session_id="a" * 32)
+        SessionLog.create(store, good)
+        bad = make_meta(session_id="b" * 32)
+        log = SessionLog.create(store, bad)
+        log.segment(Segment(start=0.0, end=1.0, text="Hej."))
+        data = bytearray(log.journal.path.read_bytes())
+        data[HEADER_LEN + 40] ^= 1
+        log.journal.path.write_bytes(bytes(data))
+        proc = run_fredag("sessions", env={"FREDAG_HOME": str(home)})
+        assert proc.returncode == 0, proc.stderr
+        assert "bbbbbbbb  SKADAD" in proc.stdout
+        assert "aaaaaaaa" in proc.stdout and "AVBRUTEN" in proc.stdout

@@ -138,3 +138,25 @@ class TestJournal:
         """Names that could leave the store directory are refused."""
         with pytest.raises(StoreError):
             store.journal("../etc")
+
+
+class TestConcurrentAppends:
+    def test_appends_from_threads_stay_readable(self, store: Store) -> None:
+        """Appends from several threads at once (loop and transcriber) never corrupt the file."""
+        import threading
+
+        journal = store.session_journal("s1")
+
+        def write(who: int) -> None:
+            for i in range(25):
+                journal.append({"who": who, "i": i})
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        records = journal.read_all().records
+        assert len(records) == 100
+        for who in range(4):
+            assert [r["i"] for r in records if r["who"] == who] == list(range(25))
