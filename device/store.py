@@ -21,6 +21,7 @@ A broken record anywhere else is tampering or corruption and raises `StoreError`
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -111,6 +112,7 @@ class Journal:
         self._file_id: bytes | None = None
         self._count: int | None = None
         self._lock = threading.Lock()  # appends come from the loop and the transcriber
+        self._size: int | None = None  # file size after this object's last append
 
     # -- reading ---------------------------------------------------------------------------
     def _header(self, data: bytes) -> bytes:
@@ -212,11 +214,28 @@ class Journal:
             raise StoreError(f"cannot repair {self.path}: {exc.strerror}") from exc
 
     def append(self, record: dict[str, Any]) -> int:
-        """Encrypt and append one record, fsync it, and return its sequence number."""
+        """Encrypt and append one record, fsync it, and return its sequence number.
+
+        Safe from several threads (a lock) and several processes or `Journal` objects on the
+        same file (an exclusive `flock` on a lock file; the record count is re-read when the
+        file changed since this object last wrote)."""
         with self._lock:
-            return self._append(record)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            lock_path = self.path.with_name(self.path.name + ".lock")
+            try:
+                lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                raise StoreError(f"cannot write to the device store ({exc.strerror})") from exc
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                return self._append(record)
+            finally:
+                os.close(lock_fd)
 
     def _append(self, record: dict[str, Any]) -> int:
+        size = self.path.stat().st_size if self.path.exists() else -1
+        if size != self._size:
+            self._file_id = None  # written by someone else since: read the count again
         self._prepare()
         assert self._file_id is not None and self._count is not None
         seq = self._count
@@ -226,9 +245,11 @@ class Journal:
                 fh.write(LEN_PREFIX.pack(len(sealed)) + sealed)
                 fh.flush()
                 os.fsync(fh.fileno())
+                self._size = fh.tell()
         except OSError as exc:
             # A partial write is cut off on the next open; nothing committed before is lost.
             self._file_id = None
+            self._size = None
             raise StoreError(f"cannot write to the device store ({exc.strerror})") from exc
         self._count = seq + 1
         return seq

@@ -160,3 +160,12 @@ class TestConcurrentAppends:
         assert len(records) == 100
         for who in range(4):
             assert [r["i"] for r in records if r["who"] == who] == list(range(25))
+
+    def test_two_journal_objects_on_one_file(self, store: Store) -> None:
+        """Two Journal objects (or processes) appending to one file keep it consistent."""
+        first = store.journal("outbox")
+        second = Store(store.root.parent).journal("outbox")
+        for i in range(3):
+            first.append({"n": 2 * i})
+            second.append({"n": 2 * i + 1})
+        assert [r["n"] for r in store.journal("outbox")] == list(range(6))
