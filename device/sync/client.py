@@ -173,25 +173,20 @@ def run_sync(
     """
     store = Store(home)
     enrolled = enrollment.load(store)
-    with sync_lock(store):
-        run = _Run(
-            store,
-            api := ServerApi(
-                enrolled.server_url,
-                ca_file=enrolled.ca_file,
-                timeout_s=settings.timeout_s,
-                transport=transport,
-            ),
-            settings,
-            sleep,
-        )
-        with api:
-            try:
-                run.uploads()
-                if pull_catalogue:
-                    run.pull_catalogue(enrolled)
-            except SyncError as exc:
-                run.report.failure = exc
+    api = ServerApi(
+        enrolled.server_url,
+        ca_file=enrolled.ca_file,
+        timeout_s=settings.timeout_s,
+        transport=transport,
+    )
+    with sync_lock(store), api:
+        run = _Run(store, api, settings, sleep)
+        try:
+            run.uploads()
+            if pull_catalogue:
+                run.pull_catalogue(enrolled)
+        except SyncError as exc:
+            run.report.failure = exc
         retention = timedelta(hours=settings.retention_hours)
         run.report.deleted = run.outbox.purge(retention)
         run.report.pending = len(run.outbox.state().pending())
