@@ -260,6 +260,9 @@ def sessions_finish(
     from device.recording import finish_session
 
     signed = finish_session(session)
+    from device.sync.cli import auto_sync  # upload the new draft now when a server answers
+
+    auto_sync()
     if as_json:
         typer.echo(json.dumps(draft_view(signed.draft), ensure_ascii=False, indent=2))
     else:

@@ -69,3 +69,23 @@ class TestEndToEnd:
         published = server.client().get("/api/v1/catalogue").json()
         body = for_next_session(device.home)
         assert body is not None and body["version"] == published["version"]
+
+    def test_finishing_an_interrupted_session_syncs_it(
+        self, server: ServerProcess, admin: Api, db: sa.Engine, tmp_path: Path
+    ) -> None:
+        """`fredag sessions finish` signs an interrupted meeting and uploads it at once."""
+        from device.session import SessionLog, SessionMeta
+        from device.store import Store
+        from fredag.protocol import ModelInfo, Segment
+        from tests.server.factory import SHA
+
+        device, _name, caseworker = enrolled_device(server, admin, tmp_path / "dev")
+        meta = SessionMeta("BU-2026-0099", "barn", "besök", ("klienten",), "Anna", True)
+        log = SessionLog.create(Store(device.home), meta)
+        log.model(ModelInfo(name="whisper-base", sha256=SHA), "sv")
+        log.segment(Segment(start=0.0, end=3.0, text="Pappa dricker mycket på helgerna."))
+        done = device.fredag("sessions", "finish", meta.session_id[:8])
+        assert done.returncode == 0, done.stderr
+        assert "1 nya" in done.stderr
+        listed = caseworker.get("/api/v1/drafts").json()
+        assert [d["case_ref"] for d in listed] == ["BU-2026-0099"]
