@@ -85,16 +85,17 @@ def render(
     denied: Sequence[FactorFinding],
     verbatim: Callable[[str], str] = lambda s: s,
 ) -> str:
-    """The draft as the caseworker reads it. `verbatim` wraps every transcript-derived text."""
+    """The draft as the caseworker reads it. `verbatim` wraps every text people wrote or said
+    (the caseworker's meeting details, the transcript, the quotes): what the tool did not."""
     start, end = _local(meeting.started_at), _local(meeting.ended_at)
     lines = [
         "JOURNALANTECKNING – UTKAST (ej godkänd)",
         "",
         f"Datum: {start:%Y-%m-%d}, kl. {start:%H:%M}–{end:%H:%M}",
-        f"Handläggare: {meeting.caseworker}",
-        f"Ärende: {meeting.case_ref} ({CASE_TYPE_SV[meeting.case_type]})",
-        f"Kontakttyp: {meeting.contact_type}",
-        f"Närvarande: {', '.join(meeting.present) if meeting.present else 'ej angivet'}",
+        f"Handläggare: {verbatim(meeting.caseworker)}",
+        f"Ärende: {verbatim(meeting.case_ref)} ({CASE_TYPE_SV[meeting.case_type]})",
+        f"Kontakttyp: {verbatim(meeting.contact_type)}",
+        f"Närvarande: {verbatim(', '.join(meeting.present)) if meeting.present else 'ej angivet'}",
         "Samtycke till inspelning: bekräftat av handläggaren",
         "",
         "Vad som framkom",
@@ -142,7 +143,8 @@ def tool_authored_text(
     factors: Sequence[FactorFinding],
     denied: Sequence[FactorFinding],
 ) -> list[str]:
-    """Every line of the draft the tool wrote: the rendering with what was said blanked out."""
+    """Every line of the draft the tool wrote: the rendering with what people wrote or said
+    blanked out."""
     text = render(meeting, transcript, catalogue, factors, denied, verbatim=lambda _s: "…")
     return [line for line in text.splitlines() if line.strip()]
 

@@ -134,6 +134,20 @@ class TestGuard:
         """The neutral headings the draft uses pass the guard."""
         check_tool_text(["Vad som framkom", "Bedömning", "(tomt – fylls i av handläggaren)"])
 
+    def test_caseworker_input_is_not_tool_text(self, identity: DeviceIdentity) -> None:
+        """What the caseworker typed (contact type, who was present) is theirs, not the tool's."""
+        draft = build_draft(
+            meta=make_meta(contact_type="uppföljning av insats: stöd", present=("kurator",)),
+            ended_at=ENDED,
+            segments=SEGMENTS,
+            duration_s=16.0,
+            language="sv",
+            model=MODEL,
+            tagging=NullTagger().tag_segments(SEGMENTS, "barn"),
+            device_key_id=identity.key_id,
+        )
+        assert "Kontakttyp: uppföljning av insats: stöd" in draft.rendered
+
 
 class TestConsent:
     def test_no_consent_no_session(self) -> None:
