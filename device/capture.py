@@ -29,6 +29,7 @@ from fredag.errors import CaptureError
 
 CHUNK_S = 0.1
 QUEUE_CHUNKS = 50  # 5 s of audio between the capture thread and the loop
+STALL_S = 3.0  # a microphone that delivers nothing for this long has stopped working
 
 
 class AudioSource(Protocol):
@@ -207,6 +208,26 @@ class MicrophoneSource(_ThreadedSource):
         self._stop_after = stop_after_s
         self._stream: Any = None
         self._rate = float(SAMPLE_RATE)
+        self._last_audio = time.monotonic()
+
+    def read(self, timeout: float) -> AudioArray | None:
+        """As `_ThreadedSource.read`, plus a watchdog: a device that stops delivering audio
+        (unplugged, and PortAudio blocks instead of failing) is a `CaptureError`."""
+        chunk = super().read(timeout)
+        now = time.monotonic()
+        if chunk is not None or self._paused.is_set():
+            self._last_audio = now
+        elif now - self._last_audio > STALL_S:
+            self._done = True
+            raise CaptureError(
+                f"no audio from {self.description} for {STALL_S:.0f} s: the microphone stopped "
+                "working; everything recorded so far is kept"
+            )
+        return chunk
+
+    def start(self) -> None:
+        self._last_audio = time.monotonic()
+        self._start_stream()
 
     def _open(self) -> Any:
         sd = self._sd
@@ -226,7 +247,7 @@ class MicrophoneSource(_ThreadedSource):
             return stream
         raise CaptureError(f"cannot open {self.description}: {last}") from last
 
-    def start(self) -> None:
+    def _start_stream(self) -> None:
         self._stream = self._open()
         try:
             self._stream.start()

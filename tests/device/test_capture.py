@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -140,32 +141,44 @@ class _VanishingStream:
     """A sounddevice stream whose device disappears after `good` reads (an edge we cannot
     reach with real hardware in a test)."""
 
-    def __init__(self, audio: np.ndarray, good: int, error: type[Exception]) -> None:
+    def __init__(
+        self, audio: np.ndarray, good: int, error: type[Exception], *, hang: bool = False
+    ) -> None:
         self.audio = (audio * 32767).astype(np.int16)
         self.reads = 0
         self.good = good
         self.error = error
+        self.hang = hang
+        self.released = threading.Event()
 
     def start(self) -> None:
         return
 
     def read(self, frames: int) -> tuple[np.ndarray, bool]:
         if self.reads >= self.good:
+            if self.hang:  # PortAudio blocking on a vanished device instead of failing
+                self.released.wait(60)
             raise self.error("Unanticipated host error: device unplugged")
         part = self.audio[self.reads * frames : (self.reads + 1) * frames]
         self.reads += 1
         return np.pad(part, (0, frames - part.size)).reshape(-1, 1), False
 
     def close(self, ignore_errors: bool = True) -> None:
-        return
+        self.released.set()
 
 
 @pytest.mark.slow
 class TestDeviceVanishes:
+    @pytest.mark.parametrize("hang", [False, True], ids=["fails", "hangs"])
     def test_captured_audio_is_kept(
-        self, meeting_wav: Path, transcriber: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+        self,
+        meeting_wav: Path,
+        transcriber: Any,
+        store: Store,
+        monkeypatch: pytest.MonkeyPatch,
+        hang: bool,
     ) -> None:
-        """A device that vanishes mid-meeting stops with CaptureError; what was heard is kept."""
+        """A device that fails or hangs mid-meeting gives CaptureError; what was heard is kept."""
         import device.capture as capture
         from device.live import PlainView
         from device.recorder import Recorder
@@ -176,7 +189,7 @@ class TestDeviceVanishes:
 
         audio, _ = read_wav(meeting_wav)
         sd = _sounddevice()
-        stream = _VanishingStream(audio, good=120, error=sd.PortAudioError)  # 12 s, then gone
+        stream = _VanishingStream(audio, good=120, error=sd.PortAudioError, hang=hang)  # 12 s
         device = capture.InputDevice(0, "usb-mic", 1, 16000.0, "ALSA", True)
         monkeypatch.setattr(capture, "resolve_device", lambda spec: device)
         source = MicrophoneSource("usb-mic")
@@ -197,6 +210,7 @@ class TestDeviceVanishes:
         result = recorder.run()
         assert isinstance(result.capture_error, CaptureError)
         assert "kept" in str(result.capture_error)
+        assert ("no audio" in str(result.capture_error)) == hang
         assert result.segments, "nothing heard before the device vanished was kept"
         assert result.audio_s == pytest.approx(12.0, abs=0.01)
         stored = load_session(store, meta.session_id)
