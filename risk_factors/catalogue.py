@@ -6,9 +6,10 @@
     validate_catalogue(data)            # a dict, e.g. an admin's edit on the server
 
 Every problem raises `fredag.errors.CatalogueError` with messages naming the factor and field:
-unknown, missing or duplicate slugs (the set is the contract in `risk_factors.slugs`), kind,
-level or applies_to that differ from the contract, missing or undefined sources, cues that do
-not compile, and text that proposes an intervention or an assessment (`risk_factors.guard`).
+missing or duplicate slugs (every slug of the contract in `risk_factors.slugs` stays, retired
+if need be; admins may add new ones), kind, level or applies_to that differ from the contract,
+missing or undefined sources, cues that do not compile, and text that proposes an intervention
+or an assessment (`risk_factors.guard`).
 """
 
 from __future__ import annotations
@@ -110,15 +111,21 @@ def _pydantic_message(data: dict[str, Any], err: Any) -> str:
 
 
 def _contract_problems(catalogue: Catalogue) -> list[str]:
+    """The slug contract: every factor-spec slug stays, with its kind, level and applies_to.
+
+    A contract slug is never removed or renamed (retire it with `retired: true` instead, which
+    keeps old drafts' references meaningful). Admins may add new factors with new slugs.
+    """
     problems: list[str] = []
     counts = Counter(f.slug for f in catalogue.factors)
     for slug, n in counts.items():
         if n > 1:
             problems.append(f"factor {slug!r}, field 'slug': duplicate slug ({n} times)")
-        if slug not in CONTRACT:
-            problems.append(f"factor {slug!r}, field 'slug': unknown slug (not in factor-spec)")
     for slug in sorted(set(CONTRACT) - set(counts)):
-        problems.append(f"factor {slug!r}, field 'slug': missing from the catalogue")
+        problems.append(
+            f"factor {slug!r}, field 'slug': missing from the catalogue (a factor-spec slug is "
+            "never removed or renamed; set 'retired: true' instead)"
+        )
     for factor in catalogue.factors:
         spec = CONTRACT.get(factor.slug)
         if spec is None:

@@ -54,6 +54,8 @@ class Factor(_Strict):
     """True when a past or ended occurrence still shows the factor (e.g. prior victimisation)."""
     cues: Annotated[list[Cue], Field(min_length=1)]
     examples: Examples
+    retired: bool = False
+    """Retired by an admin: kept in the catalogue (slugs are never removed), never tagged."""
 
 
 class Catalogue(_Strict):

@@ -116,6 +116,8 @@ class Tagger:
         lexicon = Lexicon()
         compiled: list[CompiledCue] = []
         for factor in catalogue.factors:
+            if factor.retired:
+                continue
             for cue in factor.cues:
                 compiled.append(
                     compile_cue(

@@ -111,6 +111,7 @@ def form_from_factor(factor: dict[str, Any]) -> dict[str, str]:
         "description": str(factor.get("description", "")),
         "sources": "\n".join(factor.get("sources") or []),
         "past_counts": "ja" if factor.get("past_counts") else "",
+        "retired": "ja" if factor.get("retired") else "",
         "cues": yaml.safe_dump(cues, allow_unicode=True, sort_keys=False) if cues else "",
         "positive": "\n".join(examples.get("positive") or []),
         "negative": "\n".join(examples.get("negative") or []),
@@ -127,8 +128,12 @@ def with_factor(body: dict[str, Any], factor: dict[str, Any], slug: str | None) 
     return {**body, "factors": factors}
 
 
-def without_factor(body: dict[str, Any], slug: str) -> dict[str, Any]:
-    return {**body, "factors": [f for f in body.get("factors") or [] if f.get("slug") != slug]}
+def retired_factor(body: dict[str, Any], slug: str) -> dict[str, Any]:
+    """The body with `slug` retired: kept (slugs are never removed), never tagged again."""
+    factors = [
+        {**f, "retired": True} if f.get("slug") == slug else f for f in body.get("factors") or []
+    ]
+    return {**body, "factors": factors}
 
 
 def save(session: Session, admin: User, ip: str, body: dict[str, Any], summary: str) -> list[str]:

@@ -226,7 +226,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "level": ("Nivå", "Level"),
     "applies_to": ("Gäller", "Applies to"),
     "edit": ("Redigera", "Edit"),
-    "retire": ("Ta bort ur katalogen", "Retire"),
+    "retire": ("Avveckla faktorn", "Retire"),
+    "retired": ("avvecklad", "retired"),
+    "retire_help": (
+        "En avvecklad faktor ligger kvar i katalogen men taggas aldrig mer. "
+        "Koden tas aldrig bort.",
+        "A retired factor stays in the catalogue but is never tagged again. "
+        "Its code is never removed.",
+    ),
     "new_factor": ("Ny faktor", "New factor"),
     "slug": ("Kod (slug)", "Code (slug)"),
     "name_sv": ("Namn (svenska)", "Name (Swedish)"),

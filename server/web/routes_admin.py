@@ -278,8 +278,8 @@ def retire_factor(
 ) -> Response:
     body = catalogue_edit.working_copy(db).body
     _find(body, slug)
-    changed = catalogue_edit.without_factor(body, slug)
-    problems = catalogue_edit.save(db, page.user, ip, changed, f"borttagen: {slug}")
+    changed = catalogue_edit.retired_factor(body, slug)
+    problems = catalogue_edit.save(db, page.user, ip, changed, f"avvecklad: {slug}")
     if problems:
         return _catalogue_page(request, page, db, status=422, problems=problems)
     db.commit()

@@ -20,6 +20,7 @@ from risk_factors.catalogue import (
     validate_catalogue,
 )
 from risk_factors.slugs import CONTRACT, SLUGS
+from risk_factors.tagger import Tagger
 
 from .conftest import SHARED
 
@@ -72,12 +73,43 @@ class TestPackagedCatalogue:
 
 
 class TestValidationErrors:
-    def test_unknown_slug_is_named(self, raw_catalogue: dict[str, Any]) -> None:
-        """A slug outside the contract is rejected, naming the slug and the field."""
+    def test_renamed_contract_slug_is_refused(self, raw_catalogue: dict[str, Any]) -> None:
+        """Renaming a contract slug is refused, naming the missing slug and how to retire it."""
         _factor(raw_catalogue, "truancy")["slug"] = "skolk"
         msg = _error(raw_catalogue)
-        assert "'skolk'" in msg and "unknown slug" in msg
-        assert "'truancy'" in msg and "missing" in msg
+        assert "'truancy'" in msg and "missing" in msg and "retired" in msg
+
+    def test_new_factor_is_accepted(self, raw_catalogue: dict[str, Any]) -> None:
+        """An admin's new factor with a new, well-formed slug validates beside the contract."""
+        new = dict(_factor(raw_catalogue, "truancy"))
+        new.update(
+            slug="gang_affiliation", name={"sv": "Gängtillhörighet", "en": "Gang affiliation"}
+        )
+        new["cues"] = [{"match": "gäng*|gänget"}]
+        raw_catalogue["factors"].append(new)
+        cat = validate_catalogue(raw_catalogue)
+        assert len(cat.factors) == 60
+        tags = Tagger.from_catalogue(cat).tag_text("Han hänger med gänget varje kväll.", "barn")
+        assert "gang_affiliation" in {t.factor for t in tags.tags}
+
+    def test_new_slug_must_be_well_formed(self, raw_catalogue: dict[str, Any]) -> None:
+        """A new slug that breaks the slug pattern is refused, naming the field."""
+        new = dict(_factor(raw_catalogue, "truancy"), slug="Gäng-tillhörighet")
+        raw_catalogue["factors"].append(new)
+        assert "field 'slug'" in _error(raw_catalogue)
+
+    def test_retired_factor_stays_but_is_never_tagged(self, raw_catalogue: dict[str, Any]) -> None:
+        """A retired contract factor validates, stays in the catalogue, and is not tagged."""
+        text = "Hon har skolkat nästan varje fredag den här terminen."
+        assert "truancy" in {
+            t.factor for t in Tagger.from_catalogue(load_catalogue()).tag_text(text, "barn").tags
+        }
+        _factor(raw_catalogue, "truancy")["retired"] = True
+        cat = validate_catalogue(raw_catalogue)
+        assert "truancy" in {f.slug for f in cat.factors}
+        assert "truancy" not in {
+            t.factor for t in Tagger.from_catalogue(cat).tag_text(text, "barn").tags
+        }
 
     def test_duplicate_slug_is_named(self, raw_catalogue: dict[str, Any]) -> None:
         """A factor listed twice is rejected as a duplicate."""

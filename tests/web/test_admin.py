@@ -114,6 +114,35 @@ class TestCatalogue:
             NEW_NAME
         )
 
+    def test_retire_and_add_factors_then_publish(
+        self, page: Any, web_server: ServerProcess
+    ) -> None:
+        """An admin retires a factor and adds a new one; the published catalogue has both."""
+        login(page, ADMIN, ADMIN_PASSWORD)
+        page.goto("/admin/katalog/faktor/difficult_temperament")
+        page.get_by_role("button", name="Avveckla faktorn").click()
+        row = page.get_by_role("row").filter(has_text="difficult_temperament")
+        expect(row).to_contain_text("avvecklad")
+
+        page.goto("/admin/katalog/ny")
+        page.get_by_label("Kod (slug)").fill("gang_affiliation")
+        page.get_by_label("Namn (svenska)").fill("Gängtillhörighet")
+        page.get_by_label("Namn (engelska)").fill("Gang affiliation")
+        page.get_by_label("Beskrivning").fill("Den unge umgås i eller tillhör ett kriminellt gäng.")
+        page.locator("#f-sources").fill("CVE")
+        page.locator("#f-cues").fill('- match: "gäng*|gänget"')
+        page.locator("#f-pos").fill("Han hänger med gänget varje kväll.")
+        page.locator("#f-neg").fill("Han har inget med gäng att göra.")
+        page.get_by_role("button", name="Spara").click()
+        expect(page.get_by_role("row").filter(has_text="gang_affiliation")).to_be_visible()
+
+        page.get_by_label("Versionsnamn").fill("2026.12-2")
+        page.get_by_role("button", name="Publicera ny version").click()
+        expect(page.locator("#published-version")).to_contain_text("2026.12-2")
+        factors = {f["slug"]: f for f in current_catalogue(web_server)["factors"]}
+        assert factors["difficult_temperament"].get("retired") is True
+        assert factors["gang_affiliation"]["name"]["sv"] == "Gängtillhörighet"
+
 
 class TestAuditLog:
     def test_filters_by_user_case_and_date(
