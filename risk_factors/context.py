@@ -119,18 +119,31 @@ _SUBJECTS = frozenset(
     ]
 )
 _WH_FOLLOWERS = frozenset(["ofta", "mycket", "länge", "många", "gammal", "dags"]) | QUESTION_VERBS
+# A caseworker's request to tell ("Berätta hur det har varit hemma", "Kan du beskriva …") asks
+# for information exactly like a question does: it is never a finding.
+_REQUEST_VERBS = frozenset(["berätta", "beskriv", "förklara", "tänk"])
+_REQUEST_OPENERS = frozenset(["kan", "kunde", "skulle", "vill"])
 
 
 def is_question(sentence: Sentence) -> bool:
-    """True when the sentence asks rather than states (question mark or question word order)."""
+    """True when the sentence asks rather than states: a question mark, question word order, or
+    a request to tell ("Berätta om …")."""
     if sentence.is_question_mark:
         return True
     words = [t.lower for t in sentence.tokens]
     # Skip a leading "och", "men", "så" the way people start follow-up questions.
     while words and words[0] in {"och", "men", "så", "eh", "öh", "okej"}:
         words = words[1:]
+    if words and words[0] in _REQUEST_VERBS:
+        return True
     if len(words) < 2:
         return False
+    if (
+        words[0] in _REQUEST_OPENERS
+        and words[1] in {"du", "ni"}
+        and _REQUEST_VERBS & set(words[2:4])
+    ):
+        return True
     if words[0] in QUESTION_VERBS and words[1] in _SUBJECTS:
         return True
     return words[0] in QUESTION_WORDS and words[1] in _WH_FOLLOWERS

@@ -136,12 +136,22 @@ class TestQuestions:
             ("Hur mycket dricker du en vanlig vecka", "vuxen"),
             ("Och dricker du alkohol varje dag", "vuxen"),
             ("Finns det vapen i hemmet?", "vuxen"),
+            ("Berätta hur det har varit hemma den senaste tiden.", "barn"),
+            ("Kan du berätta om hur mycket du dricker", "vuxen"),
+            ("Beskriv hur det är i skolan just nu.", "barn"),
         ],
     )
     def test_questions_give_nothing(self, tagger: Tagger, text: str, case_type: str) -> None:
         """A question, with or without a question mark, is neither a tag nor a denial."""
         result = tagger.tag_text(text, case_type)
         assert result.tags == () and result.denied == ()
+
+    def test_rule_stated_after_request_is_tagged(self, tagger: Tagger) -> None:
+        """After a request to tell, the parent's stated rule is tagged; 'senast' is exact."""
+        text = "Berätta om reglerna hemma. Han måste vara hemma senast klockan nio."
+        tags = tagger.tag_text(text, "barn").tags
+        assert [t.factor for t in tags] == ["parental_monitoring"]
+        assert tags[0].start > text.index(".")
 
     def test_answer_after_question_is_tagged(self, tagger: Tagger) -> None:
         """In a transcript the question gives nothing but the answer is tagged."""
