@@ -27,7 +27,7 @@ from fredag.protocol import Draft as DraftDoc
 from fredag.protocol import SignedEnvelope, verify_draft, verify_payload
 from server.audit import device_actor
 from server.errors import ApiError
-from server.models import AuditEvent, Device, Draft, utcnow
+from server.models import AuditEvent, Device, Draft, User, utcnow
 
 log = logging.getLogger("fredag.server.ingest")
 
@@ -71,8 +71,10 @@ def parse_envelope(body: bytes) -> SignedEnvelope:
 
 
 # Built once: per-request statement construction is a large part of the cost of an upload.
-_DEVICE_BY_KEY = select(Device.id, Device.owner_id, Device.public_key, Device.revoked_at).where(
-    Device.key_id == bindparam("key_id")
+_DEVICE_BY_KEY = (
+    select(Device.id, Device.owner_id, Device.public_key, Device.revoked_at, User.is_active)
+    .join(User, User.id == Device.owner_id)
+    .where(Device.key_id == bindparam("key_id"))
 )
 _INSERT_DRAFT = insert(cast(Table, Draft.__table__))
 _INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
@@ -84,6 +86,11 @@ def _device(session: Session, key_id: str) -> _Device:
         raise ApiError(403, "unknown_device", "no enrolled device has this key; enroll it first")
     if row.revoked_at is not None:
         raise ApiError(403, "device_revoked", "this device has been revoked; uploads are refused")
+    if not row.is_active:
+        # Refused, not lost: the device keeps the draft queued until an admin decides.
+        raise ApiError(
+            403, "owner_inactive", "the caseworker this device belongs to is deactivated"
+        )
     return _Device(row.id, row.owner_id, key_id, Ed25519PublicKey.from_public_bytes(row.public_key))
 
 

@@ -39,7 +39,7 @@ from fredag.errors import (
 
 RETRYABLE = (ServerUnreachable, ServerFailed)
 # Refusals that mean every other upload would be refused the same way: stop the run.
-DEVICE_REFUSALS = frozenset({"unknown_device", "device_revoked"})
+DEVICE_REFUSALS = frozenset({"unknown_device", "device_revoked", "owner_inactive"})
 
 
 @dataclass

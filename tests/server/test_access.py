@@ -131,6 +131,24 @@ class TestUserAdministration:
         assert api.get("/api/v1/auth/me").status_code == 401
         assert server.client().login(name, PASSWORD).status_code == 401
 
+    def test_deactivated_caseworkers_devices_are_refused_until_reactivated(
+        self, server: ServerProcess, admin: Api
+    ) -> None:
+        """A deactivated caseworker's device gets 403 owner_inactive; reactivation lets it in."""
+        from tests.server.factory import signed
+        from tests.server.harness import enroll_device
+
+        name, api = new_caseworker(server, admin)
+        user_id = api.get("/api/v1/auth/me").json()["id"]
+        device = enroll_device(server, admin, name)
+        assert admin.patch(f"/api/v1/admin/users/{user_id}", json={"is_active": False}).is_success
+        envelope = signed(device.key)
+        refused = device.upload(envelope)
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "owner_inactive"
+        assert admin.patch(f"/api/v1/admin/users/{user_id}", json={"is_active": True}).is_success
+        assert device.upload(envelope).status_code == 201
+
     def test_admin_cannot_deactivate_themselves(self, admin: Api) -> None:
         """An administrator cannot lock themselves out."""
         me = admin.get("/api/v1/auth/me").json()["id"]
