@@ -229,8 +229,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "retire": ("Avveckla faktorn", "Retire"),
     "retired": ("avvecklad", "retired"),
     "retire_help": (
-        "En avvecklad faktor ligger kvar i katalogen men taggas aldrig mer. "
-        "Koden tas aldrig bort.",
+        "En avvecklad faktor ligger kvar i katalogen men taggas aldrig mer. Koden tas aldrig bort.",
         "A retired factor stays in the catalogue but is never tagged again. "
         "Its code is never removed.",
     ),
