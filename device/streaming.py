@@ -16,7 +16,9 @@ growing buffer every second cannot keep up, so:
   committed and cut from the buffer. At `max_utterance_s` the buffer is cut regardless, so
   audio memory is bounded (about 30 s of samples).
 * Tentative previews of the utterance in progress (greedy decoding) are made only while the
-  worker is idle and its recent load is below `preview_max_load`.
+  worker is idle, its recent busy share is below `preview_max_load` and the process used
+  less than `preview_max_cpu` CPU-seconds per second over the last `load_window_s` (so the
+  previews never push the loop past its CPU budget of 0.5 CPU-seconds per audio second).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class StreamingOptions:
     preview_min_s: float = 1.0
     preview_interval_s: float = 1.5
     preview_max_load: float = 0.35
+    preview_max_cpu: float = 0.35
     load_window_s: float = 30.0
 
 
@@ -139,6 +142,9 @@ class StreamingTranscriber:
         self._running = False
         self._busy: deque[tuple[float, float]] = deque()
         self._durations: deque[float] = deque(maxlen=10_000)
+        self._cpu_marks: deque[tuple[float, float]] = deque(
+            [(time.monotonic(), time.process_time())]
+        )
         self._last_preview = 0.0
         self.tentative = ""
         self.errors: list[BaseException] = []
@@ -317,6 +323,18 @@ class StreamingTranscriber:
         while self._busy and self._busy[0][1] < now - self.opts.load_window_s:
             self._busy.popleft()
 
+    def cpu_rate(self) -> float:
+        """CPU-seconds per second this process used over about the last `load_window_s`."""
+        now, cpu = time.monotonic(), time.process_time()
+        marks = self._cpu_marks
+        marks.append((now, cpu))
+        while len(marks) > 2 and marks[1][0] <= now - self.opts.load_window_s:
+            marks.popleft()
+        then, cpu_then = marks[0]
+        if now - then < 5.0:
+            return 1.0  # too little history to know: no previews yet
+        return (cpu - cpu_then) / (now - then)
+
     def load(self) -> float:
         """Share of the recent wall time the worker spent transcribing."""
         now = time.monotonic()
@@ -335,6 +353,7 @@ class StreamingTranscriber:
             and not self._end.pausing  # an endpoint may be coming: keep the worker free
             and time.monotonic() - self._last_preview >= o.preview_interval_s
             and self.load() < o.preview_max_load
+            and self.cpu_rate() < o.preview_max_cpu
         )
 
     def _run(

@@ -124,7 +124,9 @@ class TestCommits:
         said = "Farmor hjälper familjen varje vecka och pojken har svårt att sova på nätterna"
         audio = read_wav(speak(said, tmp_path / "long.wav"))[0]
         previews: list[str] = []
-        options = StreamingOptions(preview_min_s=0.5, preview_interval_s=0.0, preview_max_load=1.1)
+        options = StreamingOptions(
+            preview_min_s=0.5, preview_interval_s=0.0, preview_max_load=1.1, preview_max_cpu=99
+        )
         engine = StreamingTranscriber(
             transcriber, lambda c: None, options, on_tentative=previews.append
         )
