@@ -3,17 +3,19 @@
 The device needs one thing from the tagger: given the committed transcript segments and the
 case type, the factors found (each with its quote, its place in a segment and its time), the
 factors explicitly denied, and the catalogue version and hash they came from. `SegmentTagger`
-is that interface; `load_tagger` adapts whatever `risk_factors` provides to it.
+is that interface (tests inject their own); `load_tagger` gives the `risk_factors` tagger on
+the catalogue this device should use.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fredag.protocol import CaseType, FactorKind, Segment
+from risk_factors.catalogue import validate_catalogue
+from risk_factors.tagger import Tag, Tagger
 
 
 @dataclass(frozen=True)
@@ -44,24 +46,49 @@ class SegmentTagger(Protocol):
     def tag_segments(self, segments: Sequence[Segment], case_type: CaseType) -> Tagging: ...
 
 
-NO_CATALOGUE_VERSION = "ingen-katalog"
+def _found(tag: Tag) -> FoundTag:
+    assert tag.segment is not None and tag.char_start is not None and tag.char_end is not None
+    return FoundTag(
+        factor=tag.factor,
+        kind="protective" if tag.kind == "protective" else "risk",
+        name_sv=tag.name_sv,
+        quote=tag.quote,
+        segment=tag.segment,
+        char_start=tag.char_start,
+        char_end=max(tag.char_start, tag.char_end),
+        start=float(tag.start_s or 0.0),
+        end=float(tag.end_s or 0.0),
+        confidence=min(1.0, max(0.0, float(tag.confidence))),
+    )
 
 
-class NullTagger:
-    """Used only while no catalogue is installed: tags nothing, and says so in the draft."""
+class RiskFactorsTagger:
+    """The team's Swedish tagger over a catalogue, as a `SegmentTagger`."""
+
+    def __init__(self, tagger: Tagger) -> None:
+        self.tagger = tagger
 
     def tag_segments(self, segments: Sequence[Segment], case_type: CaseType) -> Tagging:
-        return Tagging((), (), NO_CATALOGUE_VERSION, hashlib.sha256(b"").hexdigest())
+        if not segments:
+            return Tagging((), (), self.tagger.version, self.tagger.sha256)
+        result = self.tagger.tag_segments(list(segments), case_type)
+        denied = [d for group in result.denied_by_factor().values() for d in group]
+        return Tagging(
+            tuple(_found(t) for t in result.tags),
+            tuple(_found(d) for d in denied),
+            result.catalogue_version,
+            result.catalogue_sha256,
+        )
 
 
 def load_tagger(catalogue: dict[str, Any] | None = None) -> SegmentTagger:
-    """The risk_factors tagger on `catalogue` (plain data, e.g. the one the sync client
-    verified), else on the packaged catalogue; a `NullTagger` if risk_factors is missing."""
-    from device import tagger_adapter
-
-    if catalogue is None:  # the catalogue last synced from the server, verified again
+    """The tagger on `catalogue` (plain data), else on the catalogue last synced from the
+    server (verified again), else on the catalogue packaged with `risk_factors`."""
+    if catalogue is None:
         from device.sync.catalogue import for_next_session
         from fredag.settings import get_settings
 
         catalogue = for_next_session(get_settings().home)
-    return tagger_adapter.load(catalogue)
+    if catalogue is None:
+        return RiskFactorsTagger(Tagger.default())
+    return RiskFactorsTagger(Tagger.from_catalogue(validate_catalogue(catalogue)))

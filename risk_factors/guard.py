@@ -34,7 +34,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"(?:ska|måste|behöver)\s+(?:\w+\s+){0,2}(?:placeras|omhändertas|utredas|flytta\s+hem)",
     ),
     ("needs_sv", r"behöver\s+(?:inte\s+)?(?:\w+as|få|ges|ha\s+stöd|träffa|gå\s+i|söka|ta\s+emot)"),
-    ("place_sv", r"placeras|omhändertas|omedelbart\s+omhändertagande"),
+    ("place_sv", r"placeras|omhändertas|omedelbart\s+omhändertagande|omedelbar\s+placering"),
     (
         "assess_sv",
         r"bedöm(?:s|er|t|de|da|ande)|bedömningen|bedömning\s*:|bedömningsvis"

@@ -184,8 +184,8 @@ class TestDeviceVanishes:
         from device.recorder import Recorder
         from device.session import SessionLog, load_session
         from device.streaming import StreamingOptions
-        from device.tagging import NullTagger
         from tests.device.conftest import make_meta
+        from tests.device.doubles import NullTagger
 
         audio, _ = read_wav(meeting_wav)
         sd = _sounddevice()

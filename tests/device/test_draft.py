@@ -11,10 +11,10 @@ from device.draft import build_draft, draft_view
 from device.guard import check_tool_text
 from device.identity import DeviceIdentity
 from device.pipeline import sign_segments
-from device.tagging import NullTagger
 from fredag.errors import ConsentRequired, GuardError, SignatureError, UsageError
 from fredag.protocol import ModelInfo, Segment, SignedEnvelope, verify_draft
 from tests.device.conftest import KeywordTagger, make_meta
+from tests.device.doubles import NullTagger
 
 MODEL = ModelInfo(name="whisper-base", sha256=hashlib.sha256(b"m").hexdigest())
 SEGMENTS = [

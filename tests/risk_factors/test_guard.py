@@ -26,6 +26,7 @@ class TestFindsPrescriptions:
             ("The child should be placed in care.", "should be placed"),
             ("We recommend a referral.", "recommend"),
             ("Assessment: high risk", "Assessment:"),
+            ("Omedelbar placering av barnet.", "Omedelbar placering"),
         ],
     )
     def test_phrase_is_found(self, text: str, phrase: str) -> None:
