@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rapidfuzz.distance import Levenshtein
+
 from risk_factors.text import Sentence
 
 Status = Literal["present", "negated", "resolved", "uncertain"]
@@ -119,10 +121,21 @@ _SUBJECTS = frozenset(
     ]
 )
 _WH_FOLLOWERS = frozenset(["ofta", "mycket", "länge", "många", "gammal", "dags"]) | QUESTION_VERBS
+# Whisper often mishears the verb that opens a yes/no question ("Har det förekommit något
+# våld?" comes out as "Han det förekommit något våld."). A first word one edit away from one of
+# these openers, followed by a subject pronoun, is not Swedish statement word order: a question.
+_QUESTION_OPENERS = frozenset(["har", "hade", "kan", "finns", "fanns"])
+_PRONOUN_SUBJECTS = frozenset(["det", "du", "ni", "han", "hon", "de", "dom", "någon", "man"])
 # A caseworker's request to tell ("Berätta hur det har varit hemma", "Kan du beskriva …") asks
 # for information exactly like a question does: it is never a finding.
 _REQUEST_VERBS = frozenset(["berätta", "beskriv", "förklara", "tänk"])
 _REQUEST_OPENERS = frozenset(["kan", "kunde", "skulle", "vill"])
+
+
+def _misheard_opener(first: str, second: str) -> bool:
+    if first in QUESTION_VERBS or first == second or second not in _PRONOUN_SUBJECTS:
+        return False
+    return any(Levenshtein.distance(first, verb) == 1 for verb in _QUESTION_OPENERS)
 
 
 def is_question(sentence: Sentence) -> bool:
@@ -143,6 +156,8 @@ def is_question(sentence: Sentence) -> bool:
         and words[1] in {"du", "ni"}
         and _REQUEST_VERBS & set(words[2:4])
     ):
+        return True
+    if _misheard_opener(words[0], words[1]):
         return True
     if words[0] in QUESTION_VERBS and words[1] in _SUBJECTS:
         return True

@@ -139,12 +139,31 @@ class TestQuestions:
             ("Berätta hur det har varit hemma den senaste tiden.", "barn"),
             ("Kan du berätta om hur mycket du dricker", "vuxen"),
             ("Beskriv hur det är i skolan just nu.", "barn"),
+            ("Han det förekommit något våld hemma.", "barn"),
+            ("Kam du dricker mycket", "vuxen"),
         ],
     )
     def test_questions_give_nothing(self, tagger: Tagger, text: str, case_type: str) -> None:
         """A question, with or without a question mark, is neither a tag nor a denial."""
         result = tagger.tag_text(text, case_type)
         assert result.tags == () and result.denied == ()
+
+    def test_misheard_question_then_denial_is_a_denial(self, tagger: Tagger) -> None:
+        """A question whose verb ASR misheard, then a denial: denied, never a present factor."""
+        text = "Han det förekommit nobåt våld hemma. Nej, det har inte förekommit nobåt våld."
+        result = tagger.tag_text(text, "barn")
+        assert result.tags == ()
+        assert result.denied and all(d.start > text.index(".") for d in result.denied)
+
+    @pytest.mark.parametrize(
+        "text",
+        ["Han dricker varje dag.", "Hon slår honom ibland.", "Han har skolkat hela veckan."],
+    )
+    def test_statements_opening_with_a_pronoun_stay_statements(
+        self, tagger: Tagger, text: str
+    ) -> None:
+        """A statement that opens 'Han …'/'Hon …' is not mistaken for a misheard question."""
+        assert tagger.tag_text(text, "barn").tags
 
     def test_rule_stated_after_request_is_tagged(self, tagger: Tagger) -> None:
         """After a request to tell, the parent's stated rule is tagged; 'senast' is exact."""
