@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from fredag.errors import StoreError
+from fredag.protocol import canonical_json
 
 MAGIC = b"FRJ1"
 HEADER_LEN = 24
@@ -72,10 +73,6 @@ def write_private(path: Path, data: bytes) -> None:
         os.close(fd)
     tmp.replace(path)
     _fsync_dir(path.parent)
-
-
-def _canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class Cipher:
@@ -239,7 +236,7 @@ class Journal:
         self._prepare()
         assert self._file_id is not None and self._count is not None
         seq = self._count
-        sealed = self._cipher.seal(_canonical(record), self._aad(self._file_id, seq))
+        sealed = self._cipher.seal(canonical_json(record), self._aad(self._file_id, seq))
         try:
             with self.path.open("ab") as fh:
                 fh.write(LEN_PREFIX.pack(len(sealed)) + sealed)

@@ -28,6 +28,7 @@ import yaml
 from pydantic import ValidationError
 
 from fredag.errors import CatalogueError
+from fredag.protocol import canonical_json
 from risk_factors.cues import CueSyntaxError, Lexicon, compile_cue
 from risk_factors.guard import first_prescription
 from risk_factors.schema import Catalogue, Factor
@@ -194,11 +195,7 @@ def _guard_problems(catalogue: Catalogue) -> list[str]:
 
 def catalogue_sha256(catalogue: Catalogue) -> str:
     """sha256 (hex) of the catalogue's canonical JSON: sorted keys, compact, UTF-8."""
-    return hashlib.sha256(_canonical(catalogue.model_dump(mode="json"))).hexdigest()
-
-
-def _canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(canonical_json(catalogue.model_dump(mode="json"))).hexdigest()
 
 
 def export_json(catalogue: Catalogue) -> str:
