@@ -9,14 +9,13 @@ checkpoints KBLab publishes.
 
 from __future__ import annotations
 
-import json
 import struct
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from tests.models.tiny_whisper import package_file
+from tests.models.tiny_whisper import ct2_config, multilingual_config, save_checkpoint
 
 _DTYPES: dict[int, Any] = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 
@@ -90,18 +89,9 @@ def _state_dict(ct2: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray
 def whisper_base_as_transformers(model_bin: Path, out: Path) -> Path:
     """Write whisper-base as a float16 transformers checkpoint (with tokenizer) to `out`."""
     import torch
-    from transformers import (
-        GenerationConfig,
-        WhisperConfig,
-        WhisperFeatureExtractor,
-        WhisperForConditionalGeneration,
-        WhisperProcessor,
-        WhisperTokenizerFast,
-    )
+    from transformers import WhisperForConditionalGeneration
 
-    ct2_config = json.loads(package_file("config.json").read_text())
-    config = WhisperConfig(
-        vocab_size=51865,
+    config = multilingual_config(
         d_model=512,
         encoder_layers=6,
         decoder_layers=6,
@@ -109,14 +99,6 @@ def whisper_base_as_transformers(model_bin: Path, out: Path) -> Path:
         decoder_attention_heads=8,
         encoder_ffn_dim=2048,
         decoder_ffn_dim=2048,
-        num_mel_bins=80,
-        max_target_positions=448,
-        bos_token_id=50257,
-        eos_token_id=50257,
-        pad_token_id=50257,
-        decoder_start_token_id=50258,
-        suppress_tokens=ct2_config["suppress_ids"],
-        begin_suppress_tokens=ct2_config["suppress_ids_begin"],
         dtype="float16",
     )
     with torch.device("meta"):  # no random initialisation: every weight is assigned below
@@ -126,17 +108,9 @@ def whisper_base_as_transformers(model_bin: Path, out: Path) -> Path:
     missing, unexpected = model.load_state_dict(state, strict=False, assign=True)
     assert not unexpected and not missing, (missing, unexpected)
     model.tie_weights()
-    tokenizer = WhisperTokenizerFast(tokenizer_file=str(package_file("tokenizer.json")))
-    generation = GenerationConfig.from_model_config(config)
-    lang_ids = set(ct2_config["lang_ids"])
-    generation.lang_to_id = {t: i for t, i in tokenizer.get_vocab().items() if i in lang_ids}
-    generation.task_to_id = {"translate": 50358, "transcribe": 50359}
-    generation.no_timestamps_token_id = 50363
-    generation.is_multilingual = True
-    generation.alignment_heads = ct2_config["alignment_heads"]
-    model.generation_config = generation
-    model.save_pretrained(out)
-    processor = WhisperProcessor(feature_extractor=WhisperFeatureExtractor(), tokenizer=tokenizer)
-    processor.save_pretrained(out)
-    (out / "README.md").write_text("---\nlicense: mit\n---\n# whisper-base, rebuilt for tests\n")
-    return out
+    return save_checkpoint(
+        model,
+        out,
+        alignment_heads=ct2_config()["alignment_heads"],
+        card="---\nlicense: mit\n---\n# whisper-base, rebuilt for tests\n",
+    )
