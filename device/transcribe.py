@@ -100,6 +100,27 @@ def keep_segment(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
     return not (len(seg.text) > 20 and compression_ratio(seg.text) > options.drop_compression_ratio)
 
 
+def _decode_kwargs(options: TranscribeOptions) -> dict[str, Any]:
+    """faster-whisper's `transcribe` arguments for `options`."""
+    vad = options.vad
+    return {
+        "language": options.language,
+        "beam_size": options.beam_size,
+        "vad_filter": True,
+        "vad_parameters": {
+            "threshold": vad.threshold,
+            "min_speech_duration_ms": vad.min_speech_duration_ms,
+            "min_silence_duration_ms": vad.min_silence_duration_ms,
+            "speech_pad_ms": vad.speech_pad_ms,
+        },
+        "condition_on_previous_text": options.condition_on_previous_text,
+        "compression_ratio_threshold": options.compression_ratio_threshold,
+        "log_prob_threshold": options.log_prob_threshold,
+        "no_speech_threshold": options.no_speech_threshold,
+        "temperature": list(options.temperature),
+    }
+
+
 class Transcriber:
     """A loaded Whisper model; create once, call `transcribe` many times (thread-safe in CT2)."""
 
@@ -124,24 +145,7 @@ class Transcriber:
         self, audio: AudioArray, options: TranscribeOptions, *, offset_s: float = 0.0
     ) -> Iterator[TranscribedSegment]:
         """Yield kept segments as they are decoded, times shifted by `offset_s`."""
-        vad = options.vad
-        raw, _info = self._whisper.transcribe(
-            audio,
-            language=options.language,
-            beam_size=options.beam_size,
-            vad_filter=True,
-            vad_parameters={
-                "threshold": vad.threshold,
-                "min_speech_duration_ms": vad.min_speech_duration_ms,
-                "min_silence_duration_ms": vad.min_silence_duration_ms,
-                "speech_pad_ms": vad.speech_pad_ms,
-            },
-            condition_on_previous_text=options.condition_on_previous_text,
-            compression_ratio_threshold=options.compression_ratio_threshold,
-            log_prob_threshold=options.log_prob_threshold,
-            no_speech_threshold=options.no_speech_threshold,
-            temperature=list(options.temperature),
-        )
+        raw, _info = self._whisper.transcribe(audio, **_decode_kwargs(options))
         for s in raw:
             seg = TranscribedSegment(
                 start=offset_s + float(s.start),
@@ -152,6 +156,42 @@ class Transcriber:
             )
             if keep_segment(seg, options):
                 yield seg
+
+    def continuation(
+        self, audio: AudioArray, prefix: str, options: TranscribeOptions
+    ) -> str | None:
+        """The text of `audio` after its already transcribed beginning `prefix`.
+
+        `audio` starts with speech whose transcript is `prefix`; the decoder is forced through
+        `prefix` and continues from there, so a short utterance is decoded with the context of
+        the ones before it instead of alone at the start of an empty 30 s window (where
+        whisper-base often falls apart). Decoding is without timestamps: after a forced prefix,
+        timestamp decoding tends to close the segment and stop. Returns the new text ("" when
+        there is none or it is filtered out), or None when the output does not begin with
+        `prefix` (a window skipped as silence, or a prefix too long to force): the caller
+        then transcribes the new audio on its own.
+        """
+        prefix = prefix.strip()
+        kwargs = {**_decode_kwargs(options), "condition_on_previous_text": False}
+        raw, _info = self._whisper.transcribe(
+            audio, prefix=prefix, without_timestamps=True, **kwargs
+        )
+        segments = list(raw)
+        text = " ".join(s.text.strip() for s in segments).strip()
+        if not prefix or not text.startswith(prefix):
+            return None
+        new = text[len(prefix) :].strip()
+        if not new:
+            return ""
+        last = segments[-1]
+        seg = TranscribedSegment(
+            start=0.0,
+            end=float(last.end),
+            text=new,
+            avg_logprob=min(float(s.avg_logprob) for s in segments),
+            no_speech_prob=float(last.no_speech_prob),
+        )
+        return new if keep_segment(seg, options) else ""
 
     def transcribe(
         self,

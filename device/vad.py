@@ -66,6 +66,12 @@ class SpeechEvent:
     sample: int  # absolute sample index (start: padded start; end: padded end)
 
 
+@dataclass(frozen=True)
+class Pause:
+    end_sample: int  # the "end" event's sample if this pause becomes an endpoint
+    length_s: float  # silence so far
+
+
 class Endpointer:
     """Turns frame probabilities into speech start and end events."""
 
@@ -88,6 +94,15 @@ class Endpointer:
     def pausing(self) -> bool:
         """In an utterance, but the last frames were silence: it may be about to end."""
         return self._triggered and self._silence_start is not None
+
+    @property
+    def pause(self) -> Pause | None:
+        """In a pause within an utterance: where the utterance ends if the pause lasts."""
+        if not self.pausing:
+            return None
+        assert self._silence_start is not None
+        length = (self._frames * FRAME - self._silence_start) / SAMPLE_RATE
+        return Pause(end_sample=self._silence_start + self._pad, length_s=length)
 
     def push(self, probs: npt.NDArray[np.float32]) -> list[SpeechEvent]:
         events: list[SpeechEvent] = []

@@ -10,9 +10,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from device.streaming import Commit, StreamingOptions, StreamingTranscriber
+from device.streaming import (
+    Commit,
+    StreamingOptions,
+    StreamingTranscriber,
+    garbled,
+    join_speech,
+    repeats,
+)
+from device.transcribe import TranscribeOptions
 from device.vad import Endpointer, SileroStream, VadSettings
-from tests.support.speech import read_wav, silence, speak
+from tests.support.speech import conversation, read_wav, silence, speak, wer
 
 ONE = "Farmor hjälper familjen varje vecka."
 TWO = "Pojken har svårt att sova på nätterna."
@@ -138,3 +146,182 @@ class TestCommits:
             time.sleep(0.1)
         engine.close()
         assert any(previews), previews
+
+
+class TestContextGuards:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Hymn, Summe, Han, Po, Net, Han,",
+            "U, M, S, T, M, H, O, V, D, D, H",
+            "hon hon hon hon hon hon hon hon I",
+        ],
+    )
+    def test_collapsed_decodes_are_garbled(self, text: str) -> None:
+        """Whisper's comma-after-every-word and one-word-loop outputs are recognised."""
+        assert garbled(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "U, se dit ut, hemma, just nu, vilka bo, i raginheten.",
+            "Ja, ja, jag förstår.",
+            "Jag har varit sjukskriven en period för att jag var väldigt stressad.",
+        ],
+    )
+    def test_ordinary_sentences_are_not_garbled(self, text: str) -> None:
+        """Sentences with a few commas, or short replies, are kept as context."""
+        assert not garbled(text)
+
+    def test_a_copy_of_the_previous_sentence_is_a_repeat(self) -> None:
+        """A near copy of the last context sentence is a repeat; a new sentence is not."""
+        before = "Han har en bästa män i klassen. Som han spelar doton stil med bokmellan."
+        assert repeats("Han har en bästa män i klassen som han spelar doton stil.", before)
+        assert not repeats("Hur är stämningen hemma på vardagarna?", before)
+        assert not repeats("Ja.", "Ja.")  # short replies may well be said twice
+
+
+class SpyTranscriber:
+    """The real transcriber, counting how each call decodes (no transcription is faked)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.prefixes: list[str] = []
+        self.alone = 0
+
+    def segments(self, *args: Any, **kwargs: Any) -> Any:
+        self.alone += 1
+        return self.real.segments(*args, **kwargs)
+
+    def continuation(self, audio: np.ndarray, prefix: str, options: TranscribeOptions) -> Any:
+        self.prefixes.append(prefix)
+        return self.real.continuation(audio, prefix, options)
+
+
+@pytest.mark.slow
+class TestContinuation:
+    def test_returns_only_the_text_after_the_prefix(self, transcriber: Any, tmp_path: Path) -> None:
+        """Decoding after a transcribed first sentence gives the second one, not the first again."""
+        one = read_wav(speak(ONE, tmp_path / "one.wav"))[0]
+        two = read_wav(speak(TWO, tmp_path / "two.wav"))[0]
+        new = transcriber.continuation(join_speech([one, two]), ONE, TranscribeOptions())
+        assert new is not None and "pojk" in new.lower(), new
+        assert "familjen" not in new.lower() and "farmor" not in new.lower(), new
+
+    def test_prefix_that_cannot_be_forced_gives_none(
+        self, transcriber: Any, tmp_path: Path
+    ) -> None:
+        """A prefix longer than the decoder can be forced through is reported, not half-used."""
+        two = read_wav(speak(TWO, tmp_path / "two.wav"))[0]
+        prefix = " ".join(f"ord{i}" for i in range(400))
+        assert transcriber.continuation(two, prefix, TranscribeOptions()) is None
+
+
+@pytest.mark.slow
+class TestContext:
+    def test_later_utterance_is_decoded_after_the_committed_one(
+        self, transcriber: Any, tmp_path: Path
+    ) -> None:
+        """The second turn is decoded after the first one's committed text; only its own text
+        is committed, as one segment spanning it."""
+        turns = [
+            (0, "Kan du berätta lite mer om vad som har hänt i skolan?"),
+            (1, "Han har varit borta många dagar och han säger att han inte orkar gå dit."),
+        ]
+        audio = read_wav(conversation(turns, tmp_path / "talk.wav"))[0]
+        spy = SpyTranscriber(transcriber)
+        commits, engine = stream(spy, audio, StreamingOptions(previews=False), idle=True)
+        assert engine.calls["context_miss"] == 0, engine.calls
+        first, second = (c.segments for c in commits)
+        assert "berätta" in first[0].text.lower(), first
+        assert spy.alone == 1 and spy.prefixes == [" ".join(s.text for s in first)]
+        assert len(second) == 1
+        text = second[0].text.lower()
+        assert "dagar" in text and "berätta" not in text, text
+        assert second[0].start >= first[-1].end - 0.5 and second[0].end > second[0].start
+
+    def test_context_is_bounded(self, transcriber: Any, two_utterances: np.ndarray) -> None:
+        """However long the meeting, the context holds at most 2 × `context_s` seconds of audio."""
+        options = StreamingOptions(previews=False, context_s=4.0)
+        held: list[float] = []
+        engine: StreamingTranscriber | None = None
+
+        def on_commit(commit: Commit) -> None:
+            assert engine is not None
+            held.append(sum(a.size for a, _ in engine._context) / 16000)
+
+        engine = StreamingTranscriber(transcriber, on_commit, options)
+        audio = np.tile(two_utterances, 3)
+        for pos in range(0, audio.size, 1600):
+            engine.feed(audio[pos : pos + 1600])
+            engine.wait_idle()
+        engine.close()
+        assert len(held) == 6
+        assert max(held) <= 8.0 and max(held) > 0
+
+    def test_no_context_when_turned_off(self, transcriber: Any, two_utterances: np.ndarray) -> None:
+        """With `context_s=0`, every utterance is transcribed on its own."""
+        spy = SpyTranscriber(transcriber)
+        options = StreamingOptions(previews=False, context_s=0)
+        commits, _ = stream(spy, two_utterances, options, idle=True)
+        assert spy.prefixes == [] and spy.alone == len(commits) == 2
+
+    def test_short_questions_are_as_accurate_as_batch(
+        self, transcriber: Any, tmp_path: Path
+    ) -> None:
+        """Streamed turn by turn, a conversation of short questions and answers is transcribed
+        about as well as `fredag transcribe` does with the whole recording."""
+        turns = [
+            (0, "Kan du berätta lite mer om vad som har hänt i skolan?"),
+            (1, "Han har varit borta många dagar och han säger att han inte orkar gå dit."),
+            (0, "Hur sover han på nätterna?"),
+            (1, "Dåligt. Han sitter uppe sent med mobilen och är mycket trött på morgonen."),
+            (0, "Har han kompisar som han träffar?"),
+            (1, "Han har en bästa vän i klassen som han spelar datorspel med på kvällarna."),
+            (0, "Hur är stämningen hemma på vardagarna?"),
+        ]
+        audio = read_wav(conversation(turns, tmp_path / "talk.wav"))[0]
+        script = " ".join(text for _, text in turns)
+        commits, _ = stream(transcriber, audio, StreamingOptions(previews=False), idle=True)
+        streamed = " ".join(s.text for c in commits for s in c.segments)
+        batch = transcriber.transcribe(audio, TranscribeOptions()).text
+        assert wer(script, streamed) <= wer(script, batch) + 0.05, (streamed, batch)
+
+
+@pytest.mark.slow
+class TestSpeculation:
+    def test_decode_made_in_the_pause_is_committed_at_the_endpoint(
+        self, transcriber: Any, two_utterances: np.ndarray
+    ) -> None:
+        """A decode started once the pause is `pad_s` long is the one committed: at the
+        endpoint nothing is decoded again."""
+        eager = StreamingOptions(previews=False, speculate_max_cpu=99)
+        commits, engine = stream(transcriber, two_utterances, eager, idle=True)
+        calls = engine.calls
+        assert calls["speculation_used"] == calls["final"] == calls["speculative"] == 2, calls
+        assert len(commits) == 2 and all(c.segments for c in commits)
+
+    def test_no_speculation_when_the_cpu_is_busy(
+        self, transcriber: Any, two_utterances: np.ndarray
+    ) -> None:
+        """Above `speculate_max_cpu`, the worker waits for the endpoint instead."""
+        options = StreamingOptions(previews=False, speculate_max_cpu=0.0)
+        commits, engine = stream(transcriber, two_utterances, options, idle=True)
+        assert engine.calls["speculative"] == 0 and engine.calls["final"] == len(commits) == 2
+
+    def test_speech_after_the_pause_discards_the_speculation(
+        self, transcriber: Any, tmp_path: Path
+    ) -> None:
+        """When speech resumes within `min_silence_s`, the speculative decode is dropped and
+        the whole utterance is decoded and committed once."""
+        one = read_wav(speak(ONE, tmp_path / "one.wav"))[0]
+        two = read_wav(speak(TWO, tmp_path / "two.wav"))[0]
+        audio = np.concatenate([silence(0.5), one, silence(0.6), two, silence(1.6)])
+        options = StreamingOptions(
+            previews=False, speculate_max_cpu=99, vad=VadSettings(min_silence_s=1.2)
+        )
+        commits, engine = stream(transcriber, audio, options, idle=True)
+        assert engine.calls["final"] == 1 and engine.calls["speculative"] == 2, engine.calls
+        assert engine.calls["speculation_used"] == 1
+        text = " ".join(s.text for c in commits for s in c.segments).lower()
+        assert text.count("pojk") == 1, text
