@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,61 @@ class TestSessionsListing:
         assert proc.returncode == 0, proc.stderr
         assert "bbbbbbbb  SKADAD" in proc.stdout
         assert "aaaaaaaa" in proc.stdout and "AVBRUTEN" in proc.stdout
+
+
+def _small_files(limit: int) -> Callable[[], None]:
+    """For a child process: no file may grow past `limit` bytes (writes fail with EFBIG, as
+    they would with ENOSPC on a full disk)."""
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.slow
+class TestStoreFull:
+    def test_write_failure_mid_meeting_keeps_what_was_committed(
+        self, meeting_wav: Path, device_env: dict[str, str]
+    ) -> None:
+        """When the store cannot grow mid-meeting, recording stops with one clear line and a
+        non-zero exit; every segment shown is kept, and the session finishes later."""
+        proc = subprocess.run(
+            [
+                str(FREDAG),
+                "record",
+                "--case",
+                "BoU-11",
+                "--case-type",
+                "barn",
+                "--consent",
+                "--input",
+                str(meeting_wav),
+                "--speed",
+                "4",
+                "--plain",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **device_env},
+            preexec_fn=_small_files(2000),
+            timeout=300,
+            check=False,
+        )
+        assert proc.returncode != 0
+        assert "cannot write to the device store" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+        printed = committed_lines(proc.stdout)
+        assert printed, proc.stdout
+
+        [session] = list_sessions(Store(Path(device_env["FREDAG_HOME"])))
+        assert not session.finished
+        stored = [s.text for s in session.segments]
+        assert stored[: len(printed)] == printed
+
+        done = run_fredag(
+            "sessions", "finish", session.meta.session_id[:8], "--json", env=device_env
+        )
+        assert done.returncode == 0, done.stderr
+        assert [s["text"] for s in json.loads(done.stdout)["transcript"]["segments"]] == stored
