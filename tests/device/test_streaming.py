@@ -240,6 +240,23 @@ class TestContext:
         assert "dagar" in text and "berätta" not in text, text
         assert second[0].start >= first[-1].end - 0.5 and second[0].end > second[0].start
 
+    def test_context_stops_growing_once_it_is_long_enough(
+        self, transcriber: Any, tmp_path: Path
+    ) -> None:
+        """With `context_enough_s` reached by the latest utterance, older ones are left out of
+        the prefix (they would only cost decoder steps)."""
+        turns = [
+            (0, "Kan du berätta lite mer om vad som har hänt i skolan?"),
+            (1, "Han har varit borta många dagar och han säger att han inte orkar gå dit."),
+            (0, "Hur sover han på nätterna?"),
+        ]
+        audio = read_wav(conversation(turns, tmp_path / "talk.wav"))[0]
+        spy = SpyTranscriber(transcriber)
+        options = StreamingOptions(previews=False, speculate=False, context_enough_s=0.1)
+        commits, _ = stream(spy, audio, options, idle=True)
+        texts = [" ".join(s.text for s in c.segments) for c in commits]
+        assert len(texts) == 3 and spy.prefixes == texts[:2], (spy.prefixes, texts)
+
     def test_context_is_bounded(self, transcriber: Any, two_utterances: np.ndarray) -> None:
         """However long the meeting, the context holds at most 2 × `context_s` seconds of audio."""
         options = StreamingOptions(previews=False, context_s=4.0)
