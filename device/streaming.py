@@ -555,14 +555,12 @@ class StreamingTranscriber:
 
     def _joined(self, batch: list[_Utterance]) -> list[Segment]:
         """One call for several utterances: joined with silences, times mapped back."""
-        gap = np.zeros(int(JOIN_GAP_S * SAMPLE_RATE), dtype=np.float32)
-        pieces: list[AudioArray] = []
+        gap = int(JOIN_GAP_S * SAMPLE_RATE)
         spans: list[tuple[float, float]] = []  # (joined start s, absolute start s)
         pos = 0
         for utt in batch:
             spans.append((pos / SAMPLE_RATE, self.offset_s + utt.start_sample / SAMPLE_RATE))
-            pieces += [utt.audio(), gap]
-            pos += utt.n + gap.size
+            pos += utt.n + gap
 
         def back(t: float) -> float:
             joined, absolute = next((s for s in reversed(spans) if s[0] <= t + 1e-6), spans[0])
@@ -570,7 +568,8 @@ class StreamingTranscriber:
 
         began = time.monotonic()
         try:
-            raw = list(self.t.segments(np.concatenate(pieces), self.opts.transcribe))
+            audio = join_speech([u.audio() for u in batch])
+            raw = list(self.t.segments(audio, self.opts.transcribe))
         finally:
             self._record_busy(began)
         out = []

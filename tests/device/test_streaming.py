@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -342,3 +343,48 @@ class TestSpeculation:
         assert engine.calls["speculation_used"] == 1
         text = " ".join(s.text for c in commits for s in c.segments).lower()
         assert text.count("pojk") == 1, text
+
+
+class GatedTranscriber:
+    """The real transcriber, whose first call waits until the test opens the gate."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.gate = threading.Event()
+        self.calls = 0
+
+    def segments(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls == 1:
+            self.gate.wait(60)
+        return self.real.segments(*args, **kwargs)
+
+    def continuation(self, *args: Any, **kwargs: Any) -> Any:
+        return self.real.continuation(*args, **kwargs)
+
+
+@pytest.mark.slow
+class TestBacklog:
+    def test_waiting_utterances_are_decoded_in_one_call_with_their_own_times(
+        self, transcriber: Any, two_utterances: np.ndarray
+    ) -> None:
+        """Utterances that queue up while the worker is busy are decoded together, and each
+        segment's time falls inside the audio it came from."""
+        gated = GatedTranscriber(transcriber)
+        options = StreamingOptions(previews=False, speculate=False, context_s=0)
+        commits: list[Commit] = []
+        engine = StreamingTranscriber(gated, commits.append, options)
+        audio = np.tile(two_utterances, 2)  # four utterances, about 11 s apart in pairs
+        for pos in range(0, audio.size, 1600):
+            engine.feed(audio[pos : pos + 1600])
+        engine.flush()
+        gated.gate.set()
+        engine.close()
+        assert engine.calls["final"] == 2 and engine.calls["joined"] == 2, engine.calls
+        segments = [s for c in commits for s in c.segments]
+        half = two_utterances.size / 16000
+        later = [s for c in commits[1:] for s in c.segments]
+        assert later and all(s.start >= 4.0 for s in later), later
+        assert any(s.start >= half for s in later), later  # mapped back past the joins
+        assert all(s.end <= 2 * half + 0.01 for s in segments)
+        assert [s.start for s in segments] == sorted(s.start for s in segments)
