@@ -137,6 +137,7 @@ def context(browser: Any, web_server: ServerProcess) -> Iterator[Any]:
         accept_downloads=True,
         viewport={"width": 1280, "height": 900},
         locale="sv-SE",
+        timezone_id="Europe/Stockholm",  # the caseworker's clock; the server's dates are Swedish
     )
     ctx.set_default_timeout(15_000)
     yield ctx
