@@ -104,7 +104,7 @@ def child(wav: Path, out: Path) -> None:
     import psutil
 
     sys.path.insert(0, str(ROOT))
-    from device.capture import FileSource
+    from device.capture import FileSource, drain
     from device.session import SessionLog, SessionMeta
     from device.store import Store
     from device.streaming import Commit, StreamingOptions, StreamingTranscriber
@@ -155,13 +155,8 @@ def child(wav: Path, out: Path) -> None:
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     sampler.start()
     source.start()
-    while True:
-        try:
-            chunk = source.read(0.5)
-        except EOFError:
-            break
-        if chunk is not None:
-            engine.feed(chunk)
+    for chunk in drain(source):
+        engine.feed(chunk)
     engine.close()
     usage1 = resource.getrusage(resource.RUSAGE_SELF)
     stop.set()

@@ -51,6 +51,18 @@ class AudioSource(Protocol):
     def close(self) -> None: ...
 
 
+def drain(source: AudioSource, timeout: float = 0.5) -> Iterator[AudioArray]:
+    """Every chunk the (started) source delivers, until it ends. For loops that neither pause
+    nor stop early (benchmarks, tests); the recorder has its own loop for those."""
+    while True:
+        try:
+            chunk = source.read(timeout)
+        except EOFError:
+            return
+        if chunk is not None:
+            yield chunk
+
+
 @dataclass(frozen=True)
 class InputDevice:
     index: int

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from device.capture import FileSource, MicrophoneSource, _sounddevice
+from device.capture import FileSource, MicrophoneSource, _sounddevice, drain
 from device.session import list_sessions
 from device.store import Store
 from fredag.errors import CaptureError
@@ -222,14 +222,7 @@ class TestFileSource:
     @staticmethod
     def play(source: FileSource) -> np.ndarray:
         source.start()
-        chunks = []
-        while True:
-            try:
-                chunk = source.read(1.0)
-            except EOFError:
-                break
-            if chunk is not None:
-                chunks.append(chunk)
+        chunks = list(drain(source, timeout=1.0))
         source.close()
         return np.concatenate(chunks)
 
