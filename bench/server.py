@@ -100,7 +100,7 @@ def _measure(database_url: str, home: Path) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    from tests.support.postgres import start_cluster
+    from bench.databases import on_both
 
     result: dict[str, Any] = {
         "target_drafts_per_s": TARGET,
@@ -110,13 +110,7 @@ def run() -> dict[str, Any]:
         "workers": 1,
     }
     with tempfile.TemporaryDirectory(prefix="fredag-bench-server-") as tmp:
-        home = Path(tmp)
-        result["sqlite"] = _measure(f"sqlite:///{home / 'bench.db'}", home / "sqlite")
-        cluster = start_cluster()
-        try:
-            result["postgres"] = _measure(cluster.create_database("bench"), home / "postgres")
-        finally:
-            cluster.stop()
+        result.update(on_both(_measure, Path(tmp), "bench"))
     return result
 
 

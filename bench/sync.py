@@ -52,18 +52,13 @@ def _measure(database_url: str, home: Path) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    from tests.support.postgres import start_cluster
+    from bench.databases import on_both
 
     out: dict[str, Any] = {"devices": DEVICES, "drafts_each": DRAFTS_EACH}
     with tempfile.TemporaryDirectory(prefix="fredag-bench-sync-") as tmp:
         root = Path(tmp)
         os.environ["FREDAG_HOME"] = str(root / "home")
-        out["sqlite"] = _measure(f"sqlite:///{root / 'fredag.db'}", root / "sqlite")
-        cluster = start_cluster()
-        try:
-            out["postgres"] = _measure(cluster.create_database("bench_sync"), root / "postgres")
-        finally:
-            cluster.stop()
+        out.update(on_both(_measure, root, "bench_sync"))
     return out
 
 

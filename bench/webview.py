@@ -221,7 +221,7 @@ def _measure(database_url: str, home: Path) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    from tests.support.postgres import start_cluster
+    from bench.databases import on_both
 
     result: dict[str, Any] = {
         "requests": REQUESTS,
@@ -230,19 +230,7 @@ def run() -> dict[str, Any]:
         "workers": 1,
     }
     with tempfile.TemporaryDirectory(prefix="fredag-bench-webview-") as tmp:
-        home = Path(tmp)
-        result["sqlite"] = _measure(f"sqlite:///{home / 'bench.db'}", home / "sqlite")
-        try:
-            cluster = start_cluster()
-        except RuntimeError as exc:
-            result["postgres"] = {"skipped": str(exc)}
-        else:
-            try:
-                result["postgres"] = _measure(
-                    cluster.create_database("benchweb"), home / "postgres"
-                )
-            finally:
-                cluster.stop()
+        result.update(on_both(_measure, Path(tmp), "benchweb", postgres_optional=True))
     return result
 
 
