@@ -141,22 +141,31 @@ def key_id(public_key: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _b64(data: bytes) -> str:
+def b64url_encode(data: bytes) -> str:
+    """base64url without padding: how keys, payloads and signatures travel (RFC 4648 §5)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """The bytes of base64url text, padding optional; ValueError when it is not base64url."""
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except TypeError as exc:  # not a str; binascii.Error is already a ValueError
+        raise ValueError("not base64url text") from exc
 
 
 def _unb64(text: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as exc:
+        return b64url_decode(text)
+    except ValueError as exc:
         raise SignatureError("the envelope is not valid base64url") from exc
 
 
 def sign_payload(payload: bytes, private_key: Ed25519PrivateKey) -> SignedEnvelope:
     return SignedEnvelope(
         key_id=key_id(private_key.public_key()),
-        payload=_b64(payload),
-        signature=_b64(private_key.sign(payload)),
+        payload=b64url_encode(payload),
+        signature=b64url_encode(private_key.sign(payload)),
     )
 
 

@@ -7,7 +7,6 @@ The happy path is one SELECT, two INSERTs and a commit, with one signature verif
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from fredag.errors import SignatureError
 from fredag.protocol import Draft as DraftDoc
-from fredag.protocol import SignedEnvelope, verify_draft, verify_payload
+from fredag.protocol import SignedEnvelope, b64url_decode, verify_draft, verify_payload
 from server.audit import device_actor
 from server.errors import ApiError
 from server.models import AuditEvent, Device, Draft, User, utcnow
@@ -165,7 +164,7 @@ def ingest(session: Session, body: bytes, ip: str) -> Ingested:
     device = _device(session, envelope.key_id)
     draft = _verified(envelope, device)
     # Verified above, so this decodes; these exact bytes are kept for ever.
-    payload = base64.urlsafe_b64decode(envelope.payload + "=" * (-len(envelope.payload) % 4))
+    payload = b64url_decode(envelope.payload)
     sha = hashlib.sha256(payload).hexdigest()
     draft_row, audit_row = _rows(envelope, device, draft, payload, sha, ip)
     try:

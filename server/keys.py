@@ -6,8 +6,6 @@ they enroll. Whoever can read the database can read this key: protect backups ac
 
 from __future__ import annotations
 
-import base64
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -19,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fredag.errors import UsageError
-from fredag.protocol import key_id
+from fredag.protocol import b64url_decode, b64url_encode, key_id
 from server.models import ServerKey
 
 
@@ -48,7 +46,7 @@ def current_key(session: Session) -> tuple[ServerKey, Ed25519PrivateKey]:
 
 
 def public_key_b64(row: ServerKey) -> str:
-    return base64.urlsafe_b64encode(row.public_key).rstrip(b"=").decode("ascii")
+    return b64url_encode(row.public_key)
 
 
 def parse_public_key(text: str) -> Ed25519PublicKey:
@@ -62,7 +60,7 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
             raw = None
     if raw is None:
         try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            raw = b64url_decode(text)
         except ValueError as exc:
             raise ValueError("public_key is neither hex nor base64url") from exc
     if len(raw) != 32:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from device.store import Store
 from device.sync import enrollment
 from device.sync.transport import ServerApi
 from fredag.errors import SyncError, UsageError
-from fredag.protocol import key_id
+from fredag.protocol import b64url_decode, key_id
 
 
 def _server_key(body: dict[str, object]) -> tuple[str, str]:
@@ -24,7 +23,7 @@ def _server_key(body: dict[str, object]) -> tuple[str, str]:
         raise SyncError("the server sent no signing key with the enrollment")
     text = str(raw_key.get("public_key", ""))
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = b64url_decode(text)
         public = Ed25519PublicKey.from_public_bytes(raw)
     except ValueError as exc:
         raise SyncError("the server's signing key is not an Ed25519 key") from exc

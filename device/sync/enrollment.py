@@ -6,7 +6,6 @@ the server key learnt then is the only key a catalogue is accepted from.
 
 from __future__ import annotations
 
-import base64
 import ipaddress
 import json
 from datetime import datetime
@@ -18,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from device.store import Store
 from fredag.errors import NotEnrolled, SignatureError, StoreError, UsageError
-from fredag.protocol import key_id
+from fredag.protocol import b64url_decode, key_id
 
 BLOB = "enrollment"
 LOOPBACK_NAMES = ("localhost",)
@@ -37,9 +36,7 @@ class Enrollment(BaseModel):
     enrolled_at: datetime
 
     def server_key(self) -> Ed25519PublicKey:
-        raw = base64.urlsafe_b64decode(
-            self.server_public_key + "=" * (-len(self.server_public_key) % 4)
-        )
+        raw = b64url_decode(self.server_public_key)
         key = Ed25519PublicKey.from_public_bytes(raw)
         if key_id(key) != self.server_key_id:
             raise SignatureError("the pinned server key does not match its key id")

@@ -25,6 +25,7 @@ from typing import Any
 from device.session import load_session
 from device.store import Journal, Store
 from fredag.errors import StoreError, UsageError
+from fredag.protocol import b64url_decode
 
 JOURNAL = "outbox"
 COMPACT_AFTER = 2_000  # records; then the journal is rewritten with what still matters
@@ -280,7 +281,6 @@ def compact(outbox: Outbox, *, keep_sent: int = KEEP_SENT) -> int:
 
 def draft_id_of(session: Any) -> str | None:
     """The draft_id inside a session's signed envelope (read without trusting it further)."""
-    import base64
     import json
 
     envelope = session.envelope
@@ -288,7 +288,7 @@ def draft_id_of(session: Any) -> str | None:
         return None
     payload = str(envelope.get("payload", ""))
     try:
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        data = json.loads(b64url_decode(payload))
         return str(data["draft_id"])
     except (ValueError, KeyError, TypeError):
         return None

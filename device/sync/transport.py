@@ -8,7 +8,6 @@ CAs or a municipality's own CA file. Tests pass an `httpx.MockTransport` as `tra
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import ssl
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import httpx
 
 from fredag import __version__
 from fredag.errors import Refused, ServerFailed, ServerUnreachable, SyncError, UsageError
+from fredag.protocol import b64url_decode
 
 API_PREFIX = "/api/v1"
 RETRY_STATUSES = frozenset({408, 425, 429})
@@ -151,7 +151,7 @@ class ServerApi:
         except (KeyError, ValueError) as exc:
             raise SyncError("the server's upload receipt is incomplete") from exc
         payload = str(envelope["payload"])
-        sent = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        sent = b64url_decode(payload)
         if receipt.payload_sha256 != hashlib.sha256(sent).hexdigest():
             raise SyncError("the server confirmed other bytes than the device sent; kept queued")
         return receipt

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from device.identity import load_identity
-from fredag.protocol import canonical_json
+from fredag.protocol import b64url_decode, canonical_json
 from tests.e2e.support import enrolled_device, exactly_once
 from tests.server.harness import Api, ServerProcess
 
@@ -41,7 +40,7 @@ class TestEndToEnd:
             ).one()
         assert bytes(payload) == canonical_json(sent)
         public: Ed25519PublicKey = load_identity(device.home).public_key
-        public.verify(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)), payload)
+        public.verify(b64url_decode(signature), payload)
         assert exactly_once(db, device.key_id, [str(draft.draft_id)])
 
     def test_status_tells_what_was_sent(

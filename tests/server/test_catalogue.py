@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
@@ -15,12 +14,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from fredag.errors import SignatureError
-from fredag.protocol import SignedEnvelope, canonical_json, verify_payload
+from fredag.protocol import (
+    SignedEnvelope,
+    b64url_decode,
+    b64url_encode,
+    canonical_json,
+    verify_payload,
+)
 from tests.server.harness import Api, EnrolledDevice, ServerProcess
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _bundled() -> dict[str, Any] | None:
@@ -53,7 +54,9 @@ class TestCatalogueDownload:
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["version"] == version
-        server_key = Ed25519PublicKey.from_public_bytes(_unb64(device.server_key["public_key"]))
+        server_key = Ed25519PublicKey.from_public_bytes(
+            b64url_decode(device.server_key["public_key"])
+        )
         payload = verify_payload(SignedEnvelope.model_validate(body["envelope"]), server_key)
         signed = json.loads(payload)
         assert signed["format"] == "fredag.catalogue/1"
@@ -67,10 +70,12 @@ class TestCatalogueDownload:
         """Changing the signed catalogue bytes makes the device's verification fail."""
         publish_direct(db_engine, {"factors": [{"slug": "test_factor"}]})
         envelope = httpx.get(f"{server.base_url}/api/v1/catalogue").json()["envelope"]
-        payload = json.loads(_unb64(envelope["payload"]))
+        payload = json.loads(b64url_decode(envelope["payload"]))
         payload["catalogue"]["factors"] = []
-        envelope["payload"] = base64.urlsafe_b64encode(canonical_json(payload)).decode().rstrip("=")
-        server_key = Ed25519PublicKey.from_public_bytes(_unb64(device.server_key["public_key"]))
+        envelope["payload"] = b64url_encode(canonical_json(payload))
+        server_key = Ed25519PublicKey.from_public_bytes(
+            b64url_decode(device.server_key["public_key"])
+        )
         with pytest.raises(SignatureError):
             verify_payload(SignedEnvelope.model_validate(envelope), server_key)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import time
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fredag.protocol import key_id
+from fredag.protocol import b64url_decode, b64url_encode, key_id
 from tests.server.harness import Api, EnrolledDevice, ServerProcess
 
 ENROLL = "/api/v1/devices/enroll"
@@ -40,14 +39,14 @@ class TestEnrollment:
         body = response.json()
         assert body["caseworker"] == caseworker[0]
         assert body["key_id"] == key_id(key.public_key())
-        assert len(base64.urlsafe_b64decode(body["server_key"]["public_key"] + "=")) == 32
+        assert len(b64url_decode(body["server_key"]["public_key"])) == 32
 
     def test_enroll_accepts_base64url_key(
         self, server: ServerProcess, admin: Api, caseworker: tuple[str, Api]
     ) -> None:
         """A public key given as unpadded base64url enrolls the same as hex."""
         key, raw = _raw_key()
-        b64 = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        b64 = b64url_encode(raw)
         response = server.client().post(
             ENROLL, json={"code": _code(admin, caseworker[0]), "public_key": b64}
         )

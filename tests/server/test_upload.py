@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
@@ -14,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fredag.protocol import canonical_json, draft_bytes, sign_payload
+from fredag.protocol import b64url_decode, b64url_encode, canonical_json, draft_bytes, sign_payload
 from tests.server.factory import envelope_json, make_draft, signed
 from tests.server.harness import EnrolledDevice, ServerProcess
 
@@ -33,10 +32,6 @@ def stored_payload(engine: sa.Engine, draft_id: uuid.UUID) -> bytes | None:
 def count_drafts(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(sa.text("SELECT count(*) FROM drafts")).scalar_one())
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 class TestUpload:
@@ -95,16 +90,16 @@ class TestUpload:
 
 def _tampered(device: EnrolledDevice) -> dict[str, Any]:
     envelope = envelope_json(signed(device.key))
-    payload = json.loads(base64.urlsafe_b64decode(envelope["payload"] + "=="))
+    payload = json.loads(b64url_decode(envelope["payload"]))
     payload["rendered"] = "Ändrad text"
-    envelope["payload"] = b64(canonical_json(payload))
+    envelope["payload"] = b64url_encode(canonical_json(payload))
     return envelope
 
 
 def _other_signer(device: EnrolledDevice) -> dict[str, Any]:
     envelope = envelope_json(signed(device.key))
     other = Ed25519PrivateKey.generate()
-    envelope["signature"] = b64(other.sign(base64.urlsafe_b64decode(envelope["payload"] + "==")))
+    envelope["signature"] = b64url_encode(other.sign(b64url_decode(envelope["payload"])))
     return envelope
 
 

@@ -7,7 +7,6 @@ out, answer 503, or store the draft and then drop the answer ("lost answer").
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections import deque
@@ -18,7 +17,15 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fredag.errors import SignatureError
-from fredag.protocol import SignedEnvelope, canonical_json, key_id, sign_payload, verify_draft
+from fredag.protocol import (
+    SignedEnvelope,
+    b64url_decode,
+    b64url_encode,
+    canonical_json,
+    key_id,
+    sign_payload,
+    verify_draft,
+)
 
 Fault = Literal["refused", "timeout", "503", "422", "lost_answer", "revoked", "bad_receipt"]
 URL = "http://127.0.0.1:9"
@@ -48,7 +55,7 @@ class FakeServer:
         return {
             "key_id": key_id(self.key.public_key()),
             "alg": "Ed25519",
-            "public_key": base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
+            "public_key": b64url_encode(raw),
         }
 
     def transport(self) -> httpx.MockTransport:
@@ -101,7 +108,7 @@ class FakeServer:
             draft = verify_draft(envelope, public)
         except SignatureError as exc:
             return httpx.Response(400, json={"detail": str(exc), "code": "bad_signature"})
-        payload = base64.urlsafe_b64decode(envelope.payload + "=" * (-len(envelope.payload) % 4))
+        payload = b64url_decode(envelope.payload)
         draft_id = str(draft.draft_id)
         duplicate = draft_id in self.drafts
         if duplicate and self.drafts[draft_id] != payload:

@@ -7,7 +7,6 @@ The browser is Debian's /usr/bin/chromium driven by Playwright: never a browser 
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import tempfile
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from fredag.protocol import Draft, sign_draft
+from fredag.protocol import Draft, b64url_decode, sign_draft
 from tests.server.harness import (
     PASSWORD,
     Api,
@@ -106,7 +105,7 @@ def current_catalogue(server: ServerProcess) -> dict[str, Any]:
         response = api.get("/api/v1/catalogue")
     assert response.status_code == 200, response.text
     payload = response.json()["envelope"]["payload"]
-    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    data = json.loads(b64url_decode(payload))
     catalogue: dict[str, Any] = data["catalogue"]
     return catalogue
 
