@@ -6,7 +6,8 @@ happen, with ``raise ... from exc``, so callers never have to know which library
 
     FredagError
     ├── UsageError                  bad arguments or settings given by the user
-    │   └── ConsentRequired         recording without the client's confirmed consent
+    │   ├── ConsentRequired         recording without the client's confirmed consent
+    │   └── SettingsInvalid         a FREDAG_* variable, settings-file value or flag not accepted
     ├── ModelError
     │   ├── ModelNotFound           no such model name or directory
     │   ├── ModelPackageMissing     a PyPI model package (or a part of it) is not installed
@@ -47,6 +48,11 @@ class UsageError(FredagError):
 
 class ConsentRequired(UsageError):
     pass
+
+
+class SettingsInvalid(UsageError):
+    """Settings that do not validate; the one line names the variable and what is accepted
+    (built by `fredag.settings.load_settings` for device, sync and server settings alike)."""
 
 
 class ModelError(FredagError):

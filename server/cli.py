@@ -64,6 +64,7 @@ def serve(
     from server.config import get_settings, load_settings
     from server.db import make_engine, normalize_url
     from server.migrate import require_current, upgrade
+    from server.security import password_hash_settings
 
     if (certfile is None) != (keyfile is None):
         raise UsageError("TLS needs both --certfile and --keyfile")
@@ -71,6 +72,7 @@ def serve(
         if path is not None and not path.is_file():
             raise UsageError(f"no such file: {path}")
     settings = load_settings(database_url=database_url)
+    password_hash_settings()  # every FREDAG_* the workers will read is checked before they start
     url = normalize_url(settings.database_url)
     if settings.is_sqlite:
         upgrade(url)

@@ -12,12 +12,12 @@ import secrets
 from functools import lru_cache
 from typing import Any, Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fredag.errors import UsageError
 from fredag.protocol import MAX_ENVELOPE_BYTES
 from fredag.settings import fredag_home
+from fredag.settings import load_settings as load
 
 API_V1 = "/api/v1"
 # Values that must never be a production secret (template placeholders, empty strings).
@@ -80,17 +80,12 @@ def database_url_from_env(explicit: str | None = None) -> str:
 
 
 def load_settings(**overrides: Any) -> ServerSettings:
-    """Settings from the environment with CLI overrides; bad settings become a UsageError."""
-    try:
-        return ServerSettings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise UsageError(f"server settings: {where + ': ' if where else ''}{message}") from exc
+    """Settings from the environment with CLI overrides; bad settings are one SettingsInvalid
+    line naming the variable and what it accepts (`fredag.settings.load_settings`)."""
+    return load(ServerSettings, **overrides)
 
 
 @lru_cache
 def get_settings() -> ServerSettings:
     """The process's settings, read once from the environment."""
-    return ServerSettings()
+    return load(ServerSettings)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from fredag.errors import FredagError
+from fredag.settings import load_settings
 from server import audit
 from server.config import ServerSettings
 from server.models import LoginAttempt, User, UserSession, utcnow
@@ -44,9 +45,14 @@ class PasswordHashSettings(BaseSettings):
     parallelism: int = Field(4, ge=1, le=64)
 
 
+def password_hash_settings() -> PasswordHashSettings:
+    """The argon2 cost from the environment; a bad value is one SettingsInvalid line."""
+    return load_settings(PasswordHashSettings)
+
+
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
-    cost = PasswordHashSettings()
+    cost = password_hash_settings()
     return PasswordHasher(
         time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism
     )

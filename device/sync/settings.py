@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fredag.errors import UsageError
+from fredag.settings import load_settings
 
 
 class SyncSettings(BaseSettings):
@@ -26,9 +26,5 @@ class SyncSettings(BaseSettings):
 
 
 def sync_settings(**overrides: Any) -> SyncSettings:
-    try:
-        return SyncSettings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"sync settings: FREDAG_SYNC_{where.upper()}: {first['msg']}") from exc
+    """The sync settings; flags (`overrides`) win; bad values are one `SettingsInvalid` line."""
+    return load_settings(SyncSettings, **overrides)
