@@ -1,6 +1,9 @@
 """What a caseworker may read: only drafts of their own devices and cases (404 for the rest).
 
-Every read goes into the audit log. The web view reuses `own_draft()` and `list_own()`.
+Every read goes into the audit log, and so does every refused read or write of case content
+(`record_refused`: who, which draft and case, when, from where; the error handlers call it
+for a 403 or 404 under /utkast/ and /api/v1/drafts/). The web view reuses `own_draft()` and
+`list_own()`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,54 @@ def own_draft(session: Session, user: User, draft_id: uuid.UUID | str, ip: str) 
         case_ref=draft.case_ref,
     )
     return draft
+
+
+def record_refused(
+    session: Session,
+    user: User | None,
+    ip: str,
+    draft_ref: str,
+    status: int,
+    *,
+    method: str = "",
+    path: str = "",
+    reason: str = "",
+) -> bool:
+    """Audit a refused request for the draft `draft_ref` (`access.refused`, with the case
+    reference when the draft exists). Returns False, recording nothing, for a 404 on the
+    owner's own draft: a missing version of your own draft is no refused access (a 403 there,
+    a forged form without its CSRF token, is recorded)."""
+    draft = None
+    object_id = draft_ref[:64]
+    try:
+        key = uuid.UUID(draft_ref)
+    except ValueError:
+        key = None
+    if key is not None:
+        object_id = str(key)
+        draft = session.get(Draft, key)
+    if (
+        status == 404
+        and draft is not None
+        and user is not None
+        and user.role == "caseworker"
+        and draft.owner_id == user.id
+    ):
+        return False
+    audit.record(
+        session,
+        "access.refused",
+        user=user,
+        ip=ip,
+        object_type="draft",
+        object_id=object_id,
+        case_ref=draft.case_ref if draft is not None else None,
+        status=status,
+        method=method,
+        path=path,
+        reason=reason,
+    )
+    return True
 
 
 def list_own(

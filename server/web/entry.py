@@ -4,6 +4,11 @@
 empty Bedömning/Planering headings with the reviewed factors (rejected ones left out) and what
 the caseworker wrote. If the caseworker has reworded the text so the headings are gone, the
 sections are appended instead. Nothing here writes to the database.
+
+The factor section is built from the caseworker's decisions, not from the text, so it is not
+editable in the text: `locked_section_changed()` tells a save that would change it (or drop the
+Bedömning/Planering headings around it) apart, and the save is refused with a message instead
+of the typed words silently vanishing from the entry.
 """
 
 from __future__ import annotations
@@ -52,6 +57,41 @@ def _index(lines: list[str], predicate: object, start: int = 0) -> int:
     return -1
 
 
+def _structure(lines: list[str]) -> tuple[int, int, int]:
+    """Line numbers of the factor heading, "Bedömning" and "Planering" (-1 when missing)."""
+    i_factors = _index(lines, lambda s: s.startswith(FACTORS_HEADING))
+    i_assess = _index(lines, lambda s: s == "Bedömning", max(i_factors, 0))
+    i_plan = _index(lines, lambda s: s == "Planering", max(i_assess, 0))
+    return i_factors, i_assess, i_plan
+
+
+def _split(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").rstrip("\n").split("\n")
+
+
+def locked_section(text: str) -> list[str] | None:
+    """The factor section of `text` as compose() would replace it (blank lines and trailing
+    spaces ignored), or None when the text does not have the device's structure."""
+    lines = _split(text)
+    i_factors, i_assess, i_plan = _structure(lines)
+    if not 0 <= i_factors < i_assess < i_plan:
+        return None
+    return [line.rstrip() for line in lines[i_factors:i_assess] if line.strip()]
+
+
+def locked_section_changed(current: str, new: str) -> bool:
+    """Whether saving `new` over `current` would change the factor section compose() builds,
+    or remove the Bedömning/Planering headings that keep it apart from the caseworker's own
+    text (the old section would then stay beside the built one). A text without the factor
+    heading at all is the caseworker's own rewrite: compose() appends the sections to it."""
+    before = locked_section(current)
+    if before is None:
+        return False
+    if not any(line.strip().startswith(FACTORS_HEADING) for line in _split(new)):
+        return False
+    return locked_section(new) != before
+
+
 def _typed(block: list[str]) -> str:
     kept = [line for line in block if line.strip() and not line.strip().startswith("(tomt")]
     return "\n".join(kept).strip()
@@ -79,13 +119,11 @@ def compose(
     planning: str,
 ) -> str:
     """The entry text: `text` with reviewed factors, Bedömning and Planering filled in."""
-    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    lines = _split(text)
     if lines and lines[0].startswith(DRAFT_TITLE_PREFIX):
         lines[0] = FINAL_TITLE
     factors = factor_section(groups, catalogue_version)
-    i_factors = _index(lines, lambda s: s.startswith(FACTORS_HEADING))
-    i_assess = _index(lines, lambda s: s == "Bedömning", max(i_factors, 0))
-    i_plan = _index(lines, lambda s: s == "Planering", max(i_assess, 0))
+    i_factors, i_assess, i_plan = _structure(lines)
     if 0 <= i_factors < i_assess < i_plan:
         # Keep anything the caseworker typed under the headings in the text itself.
         typed_assessment = _typed(lines[i_assess + 1 : i_plan])

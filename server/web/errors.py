@@ -8,17 +8,21 @@ shows a stack trace: unexpected errors are logged and answered with a plain 500 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from fredag.errors import FredagError
 from server import security
 from server.config import API_V1
+from server.deps import request_ip
+from server.drafts import record_refused
 from server.errors import ApiError
 from server.web.frame import (
     SECURITY_HEADERS,
@@ -33,6 +37,8 @@ from server.web.i18n import STRINGS, text
 
 log = logging.getLogger("fredag.server.web")
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+# Case content: a draft's pages, versions, exports and changes, and the JSON API's drafts.
+CASE_CONTENT = re.compile(r"^(?:/utkast|" + re.escape(API_V1) + r"/drafts)/([^/]+)")
 
 
 def _status_of(exc: Exception) -> tuple[int, str]:
@@ -106,12 +112,50 @@ def _to_login(request: Request) -> Response:
     return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ApiError):
+        return exc.code
+    if isinstance(exc, WebError):
+        return exc.key
+    return type(exc).__name__
+
+
+def audit_refusal(request: Request, exc: Exception) -> None:
+    """Put a refused (403/404) read or write of case content in the audit log: who (the
+    session's user, if any), which draft and case, when, from where, and how it was asked."""
+    status = _status_of(exc)[0]
+    found = CASE_CONTENT.match(request.url.path)
+    if status not in (403, 404) or found is None:
+        return
+    try:
+        settings = request.app.state.settings
+        with request.app.state.sessionmaker() as db:
+            row = security.session_for_token(
+                db, settings, request.cookies.get(settings.cookie_name)
+            )
+            recorded = record_refused(
+                db,
+                row.user if row is not None else None,
+                request_ip(request),
+                found.group(1),
+                status,
+                method=request.method,
+                path=request.url.path,
+                reason=_reason(exc),
+            )
+            if recorded:
+                db.commit()
+    except Exception:  # the refusal itself must still be answered
+        log.exception("could not audit a refused request to %s", request.url.path)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_V1 + "/") or request.url.path == API_V1
 
 
 def _wrap(previous: Handler | None) -> Handler:
     async def handler(request: Request, exc: Exception) -> Response:
+        await run_in_threadpool(audit_refusal, request, exc)
         if _is_api(request) and previous is not None:
             result = previous(request, exc)
             return await result if isinstance(result, Awaitable) else result
@@ -136,6 +180,7 @@ def install(app: FastAPI) -> None:
         return _to_login(request)
 
     async def web_error(request: Request, exc: Exception) -> Response:
+        await run_in_threadpool(audit_refusal, request, exc)
         return error_page(request, exc)
 
     app.add_exception_handler(LoginRequired, login_required)

@@ -109,6 +109,7 @@ def render(
         "csrf_token": page.csrf_token if page else "",
         "csrf_header": CSRF_HEADER,
         "flash": request.query_params.get("ok", ""),
+        "here": request.url.path,  # where the language switch comes back to
     }
     values.update(ctx or {})
     html = ENV.get_template(name).render(values)

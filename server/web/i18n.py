@@ -74,9 +74,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "catalogue_version": ("Faktorkatalog", "Factor catalogue"),
     "transcript": ("Vad som sades (transkription)", "What was said (transcript)"),
     "transcript_help": (
-        "Välj en faktor för att markera dess citat. Markera ord i texten för att lägga "
-        "till en faktor.",
-        "Choose a factor to light up its quotes. Select words in the text to add a factor.",
+        "Välj en faktor för att markera dess citat.",
+        "Choose a factor to light up its quotes.",
+    ),
+    "transcript_help_add": (
+        "Markera ord i texten för att lägga till en faktor.",
+        "Select words in the text to add a factor.",
     ),
     "no_speech": ("Inget tal uppfattades.", "No speech was heard."),
     "factors": ("Faktorer", "Factors"),
@@ -103,10 +106,25 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "factor": ("Faktor", "Factor"),
     "choose_factor": ("Välj faktor …", "Choose a factor …"),
     "save": ("Spara", "Save"),
-    "text_title": ("Journaltext", "Journal text"),
+    "text_title": ("Utkast att redigera", "Draft to edit"),
     "text_help": (
-        "Redigera texten. Varje sparad version behålls och originalet kan alltid återställas.",
-        "Edit the text. Every saved version is kept and the original can always be restored.",
+        "Här redigerar du utkastet. Varje sparad version behålls och originalet kan alltid "
+        "återställas.",
+        "Edit the draft here. Every saved version is kept and the original can always be restored.",
+    ),
+    "text_help_locked": (
+        "Avsnittet ”Faktorer som nämndes” byggs av dina beslut under Faktorer och ändras där, "
+        "inte i texten. Bedömning och planering skriver du i rutorna nedanför.",
+        "The section “Faktorer som nämndes” is built from your decisions under Factors and "
+        "is changed there, not in the text. Write the assessment and plan in the boxes below.",
+    ),
+    "factor_section_locked": (
+        "Texten sparades inte: avsnittet ”Faktorer som nämndes” kan inte ändras i texten "
+        "(och rubrikerna Bedömning och Planering ska stå kvar). Det byggs av dina beslut under "
+        "Faktorer: godta, avvisa eller lägg till faktorer där. Din text finns kvar i rutan.",
+        "Not saved: the section “Faktorer som nämndes” cannot be changed in the text (and the "
+        "headings Bedömning and Planering must stay). It is built from your decisions under "
+        "Factors: accept, reject or add factors there. Your text is still in the box.",
     ),
     "save_text": ("Spara ny version", "Save new version"),
     "versions": ("Versioner och skillnader", "Versions and differences"),
@@ -125,6 +143,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "save_assessment": ("Spara bedömning och planering", "Save assessment and planning"),
     "preview": ("Journaltext att godkänna", "Journal text to approve"),
+    "preview_help": (
+        "Så blir journalanteckningen om du godkänner nu: utkastet ovan med dina faktorbeslut, "
+        "din bedömning och planering. Den redigeras inte här.",
+        "What the journal entry will be if you approve now: the draft above with your factor "
+        "decisions, assessment and plan. It is not edited here.",
+    ),
     "approve_title": ("Godkänn", "Approve"),
     "approve_help": (
         "När du godkänner blir texten journaltext och kan inte ändras. Senare ändringar "
@@ -137,6 +161,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "I have read the text and approve it as a journal entry.",
     ),
     "approve_button": ("Godkänn journalanteckning", "Approve journal entry"),
+    "approve_needs_review": (
+        "Godta eller avvisa varje faktor innan du godkänner: journaltexten säger att "
+        "faktorerna är granskade av dig.",
+        "Accept or reject every factor before approving: the journal text says you reviewed "
+        "the factors.",
+    ),
+    "approve_unreviewed": ("Ej granskade faktorer:", "Factors not reviewed:"),
+    "approve_all_reviewed": ("Alla faktorer är granskade.", "Every factor is reviewed."),
     "approve_needs_confirm": (
         "Kryssa i rutan för att bekräfta att du läst texten.",
         "Tick the box to confirm you have read the text.",
@@ -295,6 +327,7 @@ AUDIT_ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "draft.upload": ("utkast mottaget", "draft received"),
     "draft.list": ("läste inkorgen", "read the inbox"),
     "draft.read": ("läste utkast", "read a draft"),
+    "access.refused": ("nekad åtkomst till utkast", "access to a draft refused"),
     "draft.edit": ("ändrade utkast", "edited a draft"),
     "draft.approve": ("godkände", "approved"),
     "draft.discard": ("kasserade", "discarded"),

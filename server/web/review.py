@@ -18,7 +18,7 @@ from fredag.protocol import Draft as DraftDoc
 from fredag.protocol import Evidence
 from server import audit
 from server.models import Draft, DraftVersion, User, utcnow
-from server.web.entry import compose
+from server.web.entry import compose, locked_section_changed
 from server.web.frame import WebError
 from server.web.highlight import locate
 from server.web.models import Addendum, ApprovedEntry, DraftAssessment, TagDecision
@@ -141,6 +141,8 @@ def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note
     number, current = latest_text(session, row, draft_doc(row))
     if body == current:
         return number
+    if locked_section_changed(current, body):
+        raise WebError(422, "factor_section_locked")
     session.add(
         DraftVersion(draft_id=row.id, number=number + 1, body=body, author_id=user.id, note=note)
     )
@@ -188,9 +190,22 @@ def entry_text(
     )
 
 
+def unreviewed(session: Session, row: Draft, lang: str = "sv") -> list[str]:
+    """Names of the factor tags the caseworker has neither accepted nor rejected yet."""
+    doc = draft_doc(row)
+    catalogue = catalogue_by_version(session, doc.catalogue.version)
+    groups = factor_groups(doc, decisions_of(session, row.id), catalogue, lang)
+    return [v.name for v in groups.all() if v.status == "unreviewed"]
+
+
 def approve(session: Session, user: User, ip: str, row: Draft) -> ApprovedEntry:
-    """Freeze the entry: store its text, who and when; from now on only addenda."""
+    """Freeze the entry: store its text, who and when; from now on only addenda.
+
+    Refused (422) while any tag is unreviewed: the entry says its factors were reviewed by
+    the caseworker, so every one of them must have been accepted or rejected."""
     _require_open(row)
+    if unreviewed(session, row):
+        raise WebError(422, "approve_needs_review")
     text = entry_text(session, row)
     now = utcnow()
     entry = ApprovedEntry(

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from fredag.errors import CatalogueError
 from server import audit, devices
 from server.api.admin import create_user
-from server.deps import ClientIP, SessionDep, SettingsDep
+from server.deps import ClientIP, SessionDep, SettingsDep, is_tls
 from server.errors import ApiError
 from server.models import AuditEvent, Device, User
 from server.schemas import UserCreate
@@ -66,9 +66,26 @@ def _people(request: Request, page: PageSession, db: SessionDep, **extra: Any) -
     return render(request, "admin/people.html", ctx, page=page, status=extra.get("status", 200))
 
 
+ISSUED_COOKIE = "fredag_issued_code"
+
+
 @router.get("")
 def people(request: Request, page: PageAdmin, db: SessionDep) -> Response:
-    return _people(request, page, db)
+    """Users and devices; right after issuing, the one-time code (shown once, then gone)."""
+    code = _issued(request.cookies.get(ISSUED_COOKIE, ""))
+    response = _people(request, page, db, code=code)
+    if ISSUED_COOKIE in request.cookies:
+        response.delete_cookie(ISSUED_COOKIE, path="/admin")
+    return response
+
+
+def _issued(raw: str) -> dict[str, Any] | None:
+    code, _, rest = raw.partition("~")
+    owner, _, expires = rest.partition("~")
+    try:
+        return {"code": code, "owner": owner, "expires": datetime.fromisoformat(expires)}
+    except ValueError:
+        return None
 
 
 @router.post("/anvandare")
@@ -117,9 +134,19 @@ def post_code(
         message = text(lang_of(request), "no_caseworker") if exc.status == 404 else exc.message
         return _people(request, page, db, error=message, status=exc.status)
     db.commit()
-    return _people(
-        request, page, db, code={"code": code, "owner": owner.username, "expires": expires}
+    # Post/redirect/get: a reload of the page shows no code and never issues a second one.
+    # The code travels to the next page in a short-lived HttpOnly cookie, never in the URL.
+    response = RedirectResponse("/admin?ok=code#issued-code", status_code=303)
+    response.set_cookie(
+        ISSUED_COOKIE,
+        f"{code}~{owner.username}~{expires.isoformat()}",
+        max_age=300,
+        httponly=True,
+        samesite="strict",
+        secure=is_tls(request),
+        path="/admin",
     )
+    return response
 
 
 @router.post("/enheter/{device_id}/sparra")

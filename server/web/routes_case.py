@@ -37,6 +37,7 @@ from server.web.frame import (
     render,
 )
 from server.web.highlight import clock, transcript_html
+from server.web.i18n import text as i18n_text
 from server.web.models import Addendum, ApprovedEntry
 from server.web.view import (
     catalogue_by_version,
@@ -219,6 +220,10 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "choices_version": current.version if current else "",
         "segments": [(i, clock(s.start)) for i, s in enumerate(doc.transcript.segments)],
         "clock": clock,
+        "unreviewed": [v.name for v in groups.all() if v.status == "unreviewed"],
+        "errors": {},
+        "kept": {},
+        "here": f"/utkast/{row.id}",
     }
 
 
@@ -230,6 +235,26 @@ def draft_page(
     ctx = draft_context(request, db, row)
     db.commit()
     return render(request, "draft.html", ctx, page=page)
+
+
+def _refused(
+    request: Request,
+    page: PageSession,
+    db: Session,
+    row: Draft,
+    exc: WebError,
+    form: str,
+    kept: dict[str, str],
+) -> Response:
+    """A change refused for what was typed (422, 413): the draft page again, the message beside
+    the form and the input kept. Nothing was stored, so a reload repeats no action."""
+    if exc.status not in (413, 422) or is_htmx(request):
+        raise exc
+    db.commit()  # the draft.read audit row of this request
+    ctx = draft_context(request, db, row)
+    ctx["errors"] = {form: i18n_text(lang_of(request), exc.key)}
+    ctx["kept"] = kept
+    return render(request, "draft.html", ctx, page=page, status=exc.status)
 
 
 def _back(request: Request, page: PageSession, db: Session, row: Draft, ok: str) -> Response:
@@ -271,7 +296,18 @@ def add(
     char_start: Annotated[int | None, Form(ge=0)] = None,
 ) -> Response:
     row = _draft_or_404(db, page.user, draft_id, ip)
-    review.add_factor(db, page.user, ip, row, factor, segment, quote, char_start)
+    try:
+        review.add_factor(db, page.user, ip, row, factor, segment, quote, char_start)
+    except WebError as exc:
+        return _refused(
+            request,
+            page,
+            db,
+            row,
+            exc,
+            "add",
+            {"quote": quote, "segment": str(segment), "factor": factor},
+        )
     return _back(request, page, db, row, "faktorer")
 
 
@@ -294,7 +330,10 @@ def save_text(
         if chosen is None:
             raise WebError(404)
         body, note = chosen.body, f"återställd från version {restore}"
-    review.save_text(db, page.user, ip, row, body, note)
+    try:
+        review.save_text(db, page.user, ip, row, body, note)
+    except WebError as exc:
+        return _refused(request, page, db, row, exc, "text", {"body": body})
     return _back(request, page, db, row, "text")
 
 
@@ -310,7 +349,18 @@ def save_assessment(
     planning: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
 ) -> Response:
     row = _draft_or_404(db, page.user, draft_id, ip)
-    review.save_assessment(db, page.user, ip, row, assessment, planning)
+    try:
+        review.save_assessment(db, page.user, ip, row, assessment, planning)
+    except WebError as exc:
+        return _refused(
+            request,
+            page,
+            db,
+            row,
+            exc,
+            "assessment",
+            {"assessment": assessment, "planning": planning},
+        )
     return _back(request, page, db, row, "bedomning")
 
 
@@ -325,9 +375,12 @@ def approve(
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     row = _draft_or_404(db, page.user, draft_id, ip)
-    if confirm != "ja":
-        raise WebError(422, "approve_needs_confirm")
-    review.approve(db, page.user, ip, row)
+    try:
+        if confirm != "ja":
+            raise WebError(422, "approve_needs_confirm")
+        review.approve(db, page.user, ip, row)
+    except WebError as exc:
+        return _refused(request, page, db, row, exc, "approve", {})
     return _back(request, page, db, row, "godkand")
 
 
@@ -342,7 +395,10 @@ def discard(
     reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     row = _draft_or_404(db, page.user, draft_id, ip)
-    review.discard(db, page.user, ip, row, reason)
+    try:
+        review.discard(db, page.user, ip, row, reason)
+    except WebError as exc:
+        return _refused(request, page, db, row, exc, "discard", {"reason": reason})
     return _back(request, page, db, row, "status")
 
 
@@ -357,7 +413,10 @@ def addendum(
     body: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
 ) -> Response:
     row = _draft_or_404(db, page.user, draft_id, ip)
-    review.add_addendum(db, page.user, ip, row, body)
+    try:
+        review.add_addendum(db, page.user, ip, row, body)
+    except WebError as exc:
+        return _refused(request, page, db, row, exc, "addendum", {"body": body})
     return _back(request, page, db, row, "tillagg")
 
 

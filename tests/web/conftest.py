@@ -155,3 +155,24 @@ def login(page: Any, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(lambda url: "/logga-in" not in url)
+
+
+def review_all(page: Any) -> None:
+    """Accept every factor tag still unreviewed on the open draft page (approval needs it)."""
+    from playwright.sync_api import expect
+
+    pending = page.locator("li.factor.st-unreviewed")
+    for left in range(pending.count(), 0, -1):
+        pending.first.locator("button.accept").click()
+        expect(pending).to_have_count(left - 1)
+
+
+def approve(page: Any, draft_id: str) -> None:
+    """Open the draft, review every tag, tick the box and approve."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/utkast/{draft_id}")
+    review_all(page)
+    page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
+    page.get_by_role("button", name="Godkänn journalanteckning").click()
+    expect(page.locator("#status")).to_have_text("Godkänd")

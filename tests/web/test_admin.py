@@ -45,6 +45,14 @@ class TestPeopleAndDevices:
         page.get_by_role("button", name="Skapa kod").click()
         expect(page.locator("#issued-code")).to_contain_text("Engångskod")
         expect(page.locator("#issued-code")).to_contain_text("(dina)")
+        # Post/redirect/get: reloading the page shows no code and issues no second one.
+        assert page.url.endswith("/admin?ok=code#issued-code")
+        issued = {"action": "enrollment.issue"}
+        before = len(admin_api.get("/api/v1/admin/audit", params=issued).json())
+        page.reload()
+        expect(page.get_by_role("heading", name="Användare och enheter")).to_be_visible()
+        expect(page.locator("#issued-code")).to_have_count(0)
+        assert len(admin_api.get("/api/v1/admin/audit", params=issued).json()) == before
 
         page.get_by_role("button", name=f"Spärra #{carl.device.device_id} (carl)").click()
         expect(page.get_by_role("status").filter(has_text="Enheten är spärrad")).to_be_visible()

@@ -15,6 +15,7 @@ from tests.web.conftest import (
     current_catalogue,
     login,
     make_person,
+    review_all,
     screenshot,
     upload,
 )
@@ -123,7 +124,8 @@ class TestReviewAndApprove:
         expect(preview).to_contain_text("Stabil ekonomi (stable_economy)")
         expect(preview).not_to_contain_text("family_conflict")
 
-        # Approve: who and when are recorded; the editing forms are gone.
+        # Approve: every tag reviewed first; who and when are recorded; the editing forms go.
+        review_all(page)
         page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
         page.get_by_role("button", name="Godkänn journalanteckning").click()
         expect(page.locator("#status")).to_have_text("Godkänd")

@@ -3,6 +3,7 @@ changes to approved text, stack traces; and the page works by keyboard and at ph
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.server.harness import ADMIN, ADMIN_PASSWORD, ServerProcess
-from tests.web.conftest import Person, current_catalogue, login, screenshot, upload
+from tests.server.harness import ADMIN, ADMIN_PASSWORD, Api, ServerProcess
+from tests.web.conftest import Person, approve, current_catalogue, login, screenshot, upload
 from tests.web.meeting import SEGMENTS, meeting_draft
 
 pytestmark = pytest.mark.browser
@@ -33,18 +34,20 @@ def _csrf(page: Any) -> str:
     return str(token)
 
 
-def _approve(page: Any, draft_id: str) -> None:
-    page.goto(f"/utkast/{draft_id}")
-    page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
-    page.get_by_role("button", name="Godkänn journalanteckning").click()
-    expect(page.locator("#status")).to_have_text("Godkänd")
+def _refusals(admin: Api, draft_id: str) -> list[dict[str, Any]]:
+    events = admin.get(
+        "/api/v1/admin/audit", params={"object_id": draft_id, "action": "access.refused"}
+    )
+    assert events.status_code == 200, events.text
+    return list(reversed(events.json()))
 
 
 class TestAccess:
     def test_other_caseworkers_draft_is_404(
-        self, page: Any, web_server: ServerProcess, anna: Person, bo: Person
+        self, page: Any, web_server: ServerProcess, anna: Person, bo: Person, admin_api: Api
     ) -> None:
-        """A caseworker opening or posting to another caseworker's draft URL gets a 404 page."""
+        """A caseworker opening or posting to another caseworker's draft, versions or export
+        gets a 404 page, and each refusal is audited with who, what, when and from where."""
         draft_id = _draft(web_server, anna)
         login(page, bo.username)
         token = _csrf(page)
@@ -58,16 +61,35 @@ class TestAccess:
         )
         assert posted.status == 404
         assert page.request.get(f"/utkast/{draft_id}/versioner").status == 404
+        assert page.request.get(f"/utkast/{draft_id}/export.txt").status == 404
+        assert page.request.get(f"/api/v1/drafts/{draft_id}").status == 404
+        refused = _refusals(admin_api, draft_id)
+        assert [(e["actor"], e["ip"], e["case_ref"]) for e in refused] == [
+            (bo.username, "127.0.0.1", "BoU-2026-0042")
+        ] * 5
+        paths = [json.loads(e["detail"])["path"] for e in refused]
+        assert paths == [
+            f"/utkast/{draft_id}",
+            f"/utkast/{draft_id}/bedomning",
+            f"/utkast/{draft_id}/versioner",
+            f"/utkast/{draft_id}/export.txt",
+            f"/api/v1/drafts/{draft_id}",
+        ]
+        assert json.loads(refused[1]["detail"])["method"] == "POST"
+        assert all(e["at"] for e in refused)
 
     def test_admin_cannot_read_case_content(
-        self, page: Any, web_server: ServerProcess, anna: Person
+        self, page: Any, web_server: ServerProcess, anna: Person, admin_api: Api
     ) -> None:
-        """An administrator is refused the caseworker pages with a Swedish 403 page."""
+        """An administrator is refused the caseworker pages with a Swedish 403 page, audited."""
         draft_id = _draft(web_server, anna)
         login(page, ADMIN, ADMIN_PASSWORD)
         response = page.goto(f"/utkast/{draft_id}")
         assert response is not None and response.status == 403
         expect(page.locator("main")).to_contain_text("Du har inte behörighet")
+        (refused,) = _refusals(admin_api, draft_id)
+        assert (refused["actor"], refused["ip"]) == (ADMIN, "127.0.0.1")
+        assert json.loads(refused["detail"])["status"] == 403
 
     def test_unknown_page_is_a_swedish_404_without_trace(self, page: Any) -> None:
         """An unknown address answers with a Swedish error page, never a traceback."""
@@ -165,7 +187,7 @@ class TestApprovedIsImmutable:
         """After approval edits are refused by the app and by the database; addenda are dated."""
         draft_id = _draft(web_server, anna)
         login(page, anna.username)
-        _approve(page, draft_id)
+        approve(page, draft_id)
         approved_text = page.locator("#approved-text").inner_text()
         for path, form in (
             ("text", {"body": "Ändrad i efterhand"}),

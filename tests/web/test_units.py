@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fredag.protocol import Evidence, Segment
-from server.web.entry import compose
+from server.web.entry import compose, locked_section_changed
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
 from server.web.highlight import transcript_html
 from server.web.view import FactorGroups, FactorView
@@ -91,6 +91,24 @@ class TestCompose:
         text = compose("Egen text.\n", groups, "1", "", "Ses igen.")
         assert text.startswith("Egen text.\n")
         assert "Bedömning\n(ej ifyllt)" in text and "Planering\nSes igen." in text
+
+
+class TestLockedFactorSection:
+    DRAFT = TestCompose.DRAFT
+
+    def test_edits_elsewhere_pass_and_edits_in_the_factor_section_are_caught(self) -> None:
+        """Changing the text around the factor section, or rewriting all of it, is allowed; a
+        word typed inside it, a removed factor line or a removed Bedömning heading is caught."""
+        around = self.DRAFT.replace("[00:00] Hej.", "[00:00] Hej, sa mamma.") + "Egen rad.\n"
+        assert not locked_section_changed(self.DRAFT, around)
+        assert not locked_section_changed(self.DRAFT, self.DRAFT.replace("\n\n", "\n  \n"))
+        typed = self.DRAFT.replace("  – X (x)\n", "  – X (x)\n  Min rad.\n")
+        assert locked_section_changed(self.DRAFT, typed)
+        assert locked_section_changed(self.DRAFT, self.DRAFT.replace("  – X (x)\n", ""))
+        no_heading = self.DRAFT.replace("Bedömning\n", "")
+        assert locked_section_changed(self.DRAFT, no_heading)
+        assert not locked_section_changed(self.DRAFT, "Helt omskriven text.\n")
+        assert not locked_section_changed("Egen text.\n", "Annan text.\n")
 
 
 class TestExport:

@@ -73,6 +73,25 @@
     if (flash) { flash.textContent = (document.documentElement.lang === "en" ? "Quote chosen: " : "Valt citat: ") + "”" + quote + "”"; }
   }
 
+  // A refused form comes back as the whole page at the form's address: give the tab the
+  // page's own address, so a reload reads the page again and never re-posts the form.
+  var main = document.getElementById("main");
+  var own = main ? main.getAttribute("data-address") : null;
+  if (own && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", own);
+  }
+  // ... and bring its message (beside the form) into view.
+  var refused = document.querySelector("main form .error-msg[role=alert]");
+  if (refused) {
+    refused.setAttribute("tabindex", "-1");
+    refused.scrollIntoView({ block: "center" });
+    refused.focus({ preventScroll: true });
+  }
+
+  // A refused add-factor form comes back with the chosen factor kept (the options are cached).
+  var keptFactor = document.querySelector("#add-factor-slug[data-kept]");
+  if (keptFactor) { keptFactor.value = keptFactor.getAttribute("data-kept"); }
+
   document.addEventListener("mouseup", function (event) {
     if (event.target.closest && event.target.closest("#transcript-body")) { pickQuote(); }
   });
