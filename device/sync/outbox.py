@@ -9,8 +9,9 @@ more journal in the encrypted store (``journals/outbox.fj``) that records, appen
 * ``deleted``    the device removed its local copy after confirmation and retention;
 * ``run``        a sync run ended (how many uploaded, the error that ended it, if any).
 
-`Outbox.reconcile` queues every finished session not yet in the outbox, so a draft signed
-while the sync was not running (or just before a crash) is never forgotten. Only the sync
+`Outbox.reconcile` queues every finished session's draft not yet in the outbox (found through
+the index of signed drafts, `device.sync.index`), so a draft signed while the sync was not
+running (or just before a crash) is never forgotten. Only the sync
 (under its lock) writes the outbox, so two processes never append to it at once.
 """
 
@@ -24,8 +25,8 @@ from typing import Any
 
 from device.session import load_session
 from device.store import Journal, Store
-from fredag.errors import StoreError, UsageError
-from fredag.protocol import b64url_decode
+from device.sync.index import DraftIndex
+from fredag.errors import StoreError
 
 JOURNAL = "outbox"
 COMPACT_AFTER = 2_000  # records; then the journal is rewritten with what still matters
@@ -135,28 +136,22 @@ class Outbox:
         self.journal.append({"type": kind, "at": now().isoformat(), **fields})
 
     def reconcile(self) -> OutboxState:
-        """Queue every signed draft in a finished session that the outbox does not know yet."""
+        """Queue every signed draft in a finished session that the outbox does not know yet.
+
+        The sessions are found through the index of signed drafts (`device.sync.index`), so
+        only sessions that changed since the last look are decrypted."""
         state = self.state()
         known = set(state.entries)
-        sessions = []
-        for session_id in self.store.session_ids():
-            try:
-                sessions.append(load_session(self.store, session_id))
-            except (StoreError, UsageError):
-                continue  # a damaged session is `fredag sessions`' to report, not a sync's
-        for session in sorted(sessions, key=lambda s: s.meta.started_at):
-            if session.envelope is None or not session.finished:
-                continue
-            draft_id = draft_id_of(session)
-            if draft_id is None or draft_id in known:
+        for ref in DraftIndex(self.store).signed_drafts():
+            if ref.draft_id in known:
                 continue
             self._append(
                 "queued",
-                draft_id=draft_id,
-                session_id=session.meta.session_id,
-                case_ref=session.meta.case_ref,
+                draft_id=ref.draft_id,
+                session_id=ref.session_id,
+                case_ref=ref.case_ref,
             )
-            known.add(draft_id)
+            known.add(ref.draft_id)
         return self.state()
 
     def envelope(self, entry: Entry) -> dict[str, Any]:
@@ -277,18 +272,3 @@ def compact(outbox: Outbox, *, keep_sent: int = KEEP_SENT) -> int:
         raise StoreError(f"cannot replace the outbox: {exc.strerror}") from exc
     outbox.journal = outbox.store.journal(JOURNAL)
     return len(records)
-
-
-def draft_id_of(session: Any) -> str | None:
-    """The draft_id inside a session's signed envelope (read without trusting it further)."""
-    import json
-
-    envelope = session.envelope
-    if not isinstance(envelope, dict):
-        return None
-    payload = str(envelope.get("payload", ""))
-    try:
-        data = json.loads(b64url_decode(payload))
-        return str(data["draft_id"])
-    except (ValueError, KeyError, TypeError):
-        return None

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from device.store import Store
 from device.sync import catalogue, enrollment
+from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox, OutboxState
-from fredag.errors import StoreError, UsageError
 
 SHOWN_SENT = 10
 
@@ -16,21 +16,9 @@ def _when(at: datetime | None) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at is not None else "aldrig"
 
 
-def _unsent_sessions(store: Store, state: OutboxState) -> int:
-    """Finished sessions whose draft the outbox has not seen yet (queued on the next sync)."""
-    from device.session import load_session
-    from device.sync.outbox import draft_id_of
-
-    count = 0
-    for session_id in store.session_ids():
-        try:
-            record = load_session(store, session_id)
-        except (StoreError, UsageError):
-            continue  # a damaged session is `fredag sessions`' to report
-        draft_id = draft_id_of(record)
-        if record.finished and draft_id is not None and draft_id not in state.entries:
-            count += 1
-    return count
+def _unsent_drafts(store: Store, state: OutboxState) -> int:
+    """Signed drafts the outbox has not seen yet (queued on the next sync), from the index."""
+    return sum(1 for ref in DraftIndex(store).signed_drafts() if ref.draft_id not in state.entries)
 
 
 def status_lines(store: Store) -> list[str]:
@@ -47,7 +35,7 @@ def status_lines(store: Store) -> list[str]:
     version = catalogue.current_version(store)
     lines.append(f"Faktorkatalog: {version or 'den inbyggda (ingen synkad än)'}")
     pending = state.pending()
-    waiting = len(pending) + _unsent_sessions(store, state)
+    waiting = len(pending) + _unsent_drafts(store, state)
     lines.append(f"I kö: {waiting} utkast")
     for entry in pending:
         note = ""

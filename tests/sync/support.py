@@ -14,10 +14,10 @@ from fredag.protocol import Draft, ModelInfo, Segment
 from tests.server.factory import SHA, TEXT, make_draft
 
 
-def queue_draft(
+def stopped_meeting(
     home: Path, *, text: str = TEXT, case_ref: str = "BU-2026-0001", **overrides: object
-) -> Draft:
-    """A finished session on the device at `home` whose signed draft waits for sync."""
+) -> tuple[SessionLog, SignedDraft]:
+    """A stopped session on the device at `home` and its signed draft, not yet written to it."""
     store = Store(home)
     identity, _created = load_or_init_identity(home)
     meta = SessionMeta(
@@ -35,5 +35,13 @@ def queue_draft(
     draft = make_draft(
         identity.private_key, draft_id=uuid.uuid4(), case_ref=case_ref, text=text, **overrides
     )
-    finish(log, SignedDraft(draft, identity.sign(draft)), 4.0)
-    return draft
+    return log, SignedDraft(draft, identity.sign(draft))
+
+
+def queue_draft(
+    home: Path, *, text: str = TEXT, case_ref: str = "BU-2026-0001", **overrides: object
+) -> Draft:
+    """A finished session on the device at `home` whose signed draft waits for sync."""
+    log, signed = stopped_meeting(home, text=text, case_ref=case_ref, **overrides)
+    finish(log, signed, 4.0)
+    return signed.draft
