@@ -24,6 +24,7 @@ from device.store import Store
 from device.streaming import StreamingOptions
 from device.tagging import load_tagger
 from device.transcribe import TranscribeOptions, Transcriber
+from fredag.clock import local_text
 from fredag.errors import CaptureError, StoreError, UsageError
 from fredag.settings import DeviceSettings, get_settings
 from models.registry import resolve
@@ -180,7 +181,7 @@ def describe_sessions() -> list[str]:
         return ["inga sessioner på enheten"]
     for rec in sorted(sessions, key=lambda r: r.meta.started_at):
         meta = rec.meta
-        started = meta.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        started = local_text(meta.started_at)
         torn = " (sista skrivningen avbröts, återställd)" if rec.torn_tail else ""
         lines.append(
             f"{meta.session_id[:8]}  {started}  {meta.case_ref} ({meta.case_type})  "

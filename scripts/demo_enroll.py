@@ -2,9 +2,10 @@
 
     FREDAG_HOME=.fredag/device python scripts/demo_enroll.py URL ADMIN PASSWORD CASEWORKER
 
-Does nothing when the device is enrolled with this server already (the server lists its key,
-not revoked); otherwise logs in as the administrator, issues a one-time enrollment code for
-CASEWORKER through the JSON API, and enrolls the device with it (`fredag device enroll`).
+Prints Swedish, like the rest of `make run`'s output. Does nothing when the device is
+enrolled with this server already (the server lists its key, not revoked); otherwise logs
+in as the administrator, issues a one-time enrollment code for CASEWORKER through the JSON
+API, and enrolls the device with it (`fredag device enroll`).
 """
 
 from __future__ import annotations
@@ -29,21 +30,21 @@ def main(argv: list[str]) -> int:
     with httpx.Client(base_url=url + "/api/v1", timeout=30) as api:
         login = api.post("/auth/login", json={"username": admin, "password": password})
         if login.status_code != 200:
-            print(f"demo: cannot log in as {admin}: {login.text}", file=sys.stderr)
+            print(f"Kan inte logga in som {admin}: {login.text}", file=sys.stderr)
             return 1
         api.headers["X-CSRF-Token"] = login.json()["csrf_token"]
         if current is not None and current.server_url == url:
             known = api.get("/admin/devices").json()
             if any(d["key_id"] == current.key_id and not d["revoked_at"] for d in known):
-                print(f"demo: device {current.device_id} is enrolled already")
+                print(f"Enheten {current.device_id} är redan registrerad hos servern.")
                 return 0
         issued = api.post("/admin/enrollment-codes", json={"caseworker": caseworker})
         if issued.status_code != 201:
-            print(f"demo: cannot issue an enrollment code: {issued.text}", file=sys.stderr)
+            print(f"Kan inte skapa en registreringskod: {issued.text}", file=sys.stderr)
             return 1
         code = issued.json()["code"]
     record = enroll(home, url, code, name="demo-enhet", force=True)
-    print(f"demo: enrolled device {record.device_id} for {record.caseworker} with code {code}")
+    print(f"Registrerade enheten {record.device_id} för {record.caseworker} med koden {code}.")
     return 0
 
 

@@ -54,20 +54,31 @@ stop() {
   fi
   echo "Klart. Data finns kvar i $DEMO (ta bort katalogen för att börja om)."
 }
+# Ctrl-C while the server waits for the reviewer is how the demo ends: exit 0, so make does
+# not add "Error 130". Ctrl-C before that interrupts the demo half-way: say so, exit 130.
+serving=0
+interrupted() {
+  if [ "$serving" = 1 ]; then exit 0; fi
+  echo
+  echo "Avbrutet med Ctrl-C innan demot var klart."
+  exit 130
+}
 trap stop EXIT
-trap 'exit 130' INT TERM
+trap interrupted INT TERM
 
 step() { printf '\n==> %s\n' "$*"; }
 
 step "Server: databas och demoanvändare ($DEMO/server)"
-FREDAG_HOME="$DEMO/server" "$FREDAG" server migrate --database-url "$DB"
+FREDAG_HOME="$DEMO/server" "$FREDAG" server migrate --database-url "$DB" >/dev/null
+echo "Databasen är klar."
 make_user() { # name role password
-  local out
+  local out label
+  label="$([ "$2" = admin ] && echo administratör || echo handläggare)"
   if out="$(printf '%s\n' "$3" | FREDAG_HOME="$DEMO/server" "$FREDAG" server create-user "$1" \
       --role "$2" --full-name "Demo $1" --password-stdin --database-url "$DB" 2>&1)"; then
-    echo "$out"
+    echo "Skapade $label $1."
   elif [[ "$out" == *exists* ]]; then
-    echo "$2 $1 finns redan"
+    echo "Det finns redan en $label $1."
   else
     echo "$out" >&2; return 1
   fi
@@ -85,7 +96,7 @@ for _ in $(seq 1 300); do
     break
   fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "fredag: the server did not start:" >&2; cat "$LOG" >&2; exit 1
+    echo "Servern startade inte:" >&2; cat "$LOG" >&2; exit 1
   fi
   sleep 0.2
 done
@@ -98,7 +109,7 @@ step "Enhet: identitet och registrering ($FREDAG_HOME)"
 
 step "Möte: spelar upp $SAMPLE genom den levande loopen, takt ${SPEED}x"
 "$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
-  --case "DEMO-$(date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
+  --case "DEMO-$(TZ=Europe/Stockholm date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
   --present klienten --present mamma --caseworker "Demo Handläggare" --consent
 
 kill -0 "$server_pid" 2>/dev/null || exit 130  # Ctrl-C during the meeting stopped everything
@@ -116,4 +127,5 @@ cat <<MSG
 
 Servern kör tills du trycker Ctrl-C.
 MSG
+serving=1
 wait "$server_pid"

@@ -40,9 +40,7 @@ def summary(report: object) -> list[str]:
     from device.sync.client import SyncReport
 
     assert isinstance(report, SyncReport)
-    lines = [
-        f"Skickade: {len(report.uploaded)} nya, {len(report.duplicates)} som servern redan hade"
-    ]
+    lines = [_sent_line(len(report.uploaded), len(report.duplicates))]
     for draft_id, why in report.refused:
         lines.append(f"Avvisat: {draft_id}: {why}")
     if report.catalogue_version:
@@ -51,6 +49,25 @@ def summary(report: object) -> list[str]:
         lines.append(f"Raderade lokala kopior: {report.deleted}")
     lines.append(f"Kvar i kö: {report.pending}")
     return lines
+
+
+def _drafts(n: int, new: bool = False) -> str:
+    if new:
+        return f"{n} nytt utkast" if n == 1 else f"{n} nya utkast"
+    return f"{n} utkast"
+
+
+def _sent_line(uploaded: int, duplicates: int) -> str:
+    """ "Skickade 1 nytt utkast" (and the ones the server had already, when there were any)."""
+    line = f"Skickade {_drafts(uploaded, new=True)} till servern"
+    if duplicates:
+        line += f" ({_drafts(duplicates)} som servern redan hade)"
+    return line
+
+
+def sync_line(report: object) -> str:
+    """The one line an automatic sync after a meeting prints (Swedish, not an error)."""
+    return "Synk: " + " ".join(line.rstrip(".") + "." for line in summary(report))
 
 
 CA_FILE_OPT = typer.Option(
@@ -101,15 +118,15 @@ def auto_sync() -> None:
             return
         report = run_sync(home, settings)
     except FredagError as exc:
-        print(f"fredag: not synced now ({exc}); run `fredag sync` later", file=sys.stderr)
+        print(f"Inte synkat nu ({exc}); kör `fredag sync` senare.", file=sys.stderr)
         return
     if report.error is not None:
         print(
-            f"fredag: not synced now ({report.error}); the draft stays queued: `fredag sync`",
+            f"Inte synkat nu ({report.error}); utkastet ligger kvar i kö: `fredag sync`.",
             file=sys.stderr,
         )
     else:
-        print("fredag: " + "; ".join(summary(report)), file=sys.stderr)
+        print(sync_line(report))
 
 
 def register(app: typer.Typer, device_app: typer.Typer) -> None:

@@ -8,12 +8,14 @@ from device.store import Store
 from device.sync import catalogue, enrollment
 from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox, OutboxState
+from fredag.clock import local_text
 
 SHOWN_SENT = 10
 
 
 def _when(at: datetime | None) -> str:
-    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at is not None else "aldrig"
+    """Swedish time with its zone (CET/CEST), whatever the machine's own zone is."""
+    return local_text(at, "%Y-%m-%d %H:%M:%S", zone=True) if at is not None else "aldrig"
 
 
 def _unsent_drafts(store: Store, state: OutboxState) -> int:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
+from fredag.clock import local_text
 from server import security
 from server.deps import CSRF_HEADER, LoginSessionDep
 from server.models import User, UserSession
@@ -30,7 +30,6 @@ from server.web.i18n import text
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 LANG_COOKIE = "fredag_lang"
 CSRF_FIELD = "csrf_token"
 
@@ -60,9 +59,8 @@ class LoginRequired(Exception):
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(LOCAL_TZ).strftime(fmt)
+    """Swedish time for a page (fredag.clock: stored UTC, shown Europe/Stockholm)."""
+    return local_text(value, fmt)
 
 
 def _make_env() -> Environment:

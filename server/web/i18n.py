@@ -289,7 +289,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "audit_user": ("Användare", "User"),
     "audit_from": ("Från datum", "From date"),
     "audit_to": ("Till och med datum", "To date"),
-    "audit_at": ("Tidpunkt", "Time"),
+    "audit_at": ("Tidpunkt (svensk tid)", "Time (Swedish time)"),
     "audit_action": ("Händelse", "Action"),
     "audit_object": ("Objekt", "Object"),
     "audit_ip": ("Från", "From"),

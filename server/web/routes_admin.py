@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
+from fredag.clock import LOCAL_TZ, local_text, parse_instant
 from fredag.errors import CatalogueError
 from server import audit, devices
 from server.api.admin import create_user
@@ -25,7 +26,6 @@ from server.models import AuditEvent, Device, User
 from server.schemas import UserCreate
 from server.web import catalogue_edit
 from server.web.frame import (
-    LOCAL_TZ,
     CsrfForm,
     PageAdmin,
     PageSession,
@@ -417,4 +417,10 @@ def _detail(raw: str) -> str:
         return raw
     if not isinstance(data, dict):
         return raw
-    return ", ".join(f"{k}={v}" for k, v in data.items() if v not in ("", None))
+    return ", ".join(f"{k}={_shown(v)}" for k, v in data.items() if v not in ("", None))
+
+
+def _shown(value: object) -> object:
+    """A time in a detail in Swedish time like the rest of the page (stored as UTC ISO)."""
+    instant = parse_instant(value) if isinstance(value, str) else None
+    return local_text(instant, "%Y-%m-%d %H:%M:%S") if instant is not None else value

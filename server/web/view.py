@@ -10,6 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -230,20 +231,17 @@ class TextVersion:
     number: int
     body: str
     author: str
-    at: str
+    at: datetime | None
     note: str
 
 
 def text_versions(session: Session, row: Draft, doc: DraftDoc) -> list[TextVersion]:
     """Version 0 (the device's text) and every saved edit, oldest first."""
-    out = [TextVersion(0, doc.rendered, "", "", "original")]
+    out = [TextVersion(0, doc.rendered, "", None, "original")]
     versions = session.scalars(
         select(DraftVersion).where(DraftVersion.draft_id == row.id).order_by(DraftVersion.number)
     )
-    out += [
-        TextVersion(v.number, v.body, str(v.author_id), v.created_at.isoformat(), v.note)
-        for v in versions
-    ]
+    out += [TextVersion(v.number, v.body, str(v.author_id), v.created_at, v.note) for v in versions]
     return out
 
 

@@ -10,8 +10,10 @@ import socket
 import subprocess
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -59,8 +61,8 @@ def _port_open(port: int) -> bool:
 @pytest.mark.slow
 class TestMakeRun:
     def test_demo_flow_end_to_end_and_ctrl_c(self, tmp_path: Path, whisper_base: Any) -> None:
-        """The script prints the URL and logins, the caseworker sees the synced draft, and
-        Ctrl-C stops the server."""
+        """The script prints the URL and logins in Swedish only, the caseworker sees the synced
+        draft (its case reference on Swedish time), and Ctrl-C stops the server with exit 0."""
         from tests.support.speech import speak
 
         clip = speak("Pappa dricker varje dag och det blir bråk hemma.", tmp_path / "m.wav")
@@ -89,6 +91,9 @@ class TestMakeRun:
             url = f"http://127.0.0.1:{port}"
             assert url in output and "handlaggare / demo-handlaggare-1" in output
             assert "I kö: 0 utkast" in output and "Skickade: 1 utkast" in output
+            assert "Synk: Skickade 1 nytt utkast till servern." in output
+            english = ("fredag:", "demo:", "created ", "database at", "enrolled ")
+            assert not [line for line in output.splitlines() if line.strip().startswith(english)]
             with httpx.Client(base_url=url, timeout=30) as api:
                 login = api.post(
                     "/api/v1/auth/login",
@@ -97,11 +102,14 @@ class TestMakeRun:
                 assert login.status_code == 200, login.text
                 drafts = api.get("/api/v1/drafts").json()
                 assert len(drafts) == 1 and drafts[0]["case_ref"].startswith("DEMO-")
+                named = datetime.strptime(drafts[0]["case_ref"], "DEMO-%Y%m%d-%H%M%S")
+                stockholm = datetime.now(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
+                assert abs(stockholm - named) < timedelta(minutes=30)  # not UTC (1-2 h off)
                 full = api.get(f"/api/v1/drafts/{drafts[0]['id']}").json()["draft"]
                 assert full["transcript"]["segments"]  # what the real model heard
                 assert api.get("/").status_code in (200, 303, 307)
             os.killpg(proc.pid, signal.SIGINT)
-            proc.wait(timeout=60)
+            assert proc.wait(timeout=60) == 0  # the way to end the demo: no "Error 130"
             assert not _port_open(port)
         finally:
             if proc.poll() is None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from fredag.clock import local_text
 from tests.server.harness import Api, ServerProcess
 from tests.web.conftest import (
     Person,
@@ -109,8 +111,14 @@ class TestReviewAndApprove:
         body.fill(body.input_value().replace("ses igen om två veckor", "ses igen den 6 december"))
         page.get_by_role("button", name="Spara ny version").click()
         expect(page.locator("#text-h")).to_contain_text("Version 1")
+        saved_at = datetime.now(UTC)
         page.get_by_role("link", name="Versioner och skillnader").click()
         expect(page.locator("#diff .d-del")).to_contain_text("ses igen om två veckor")
+        # One clock: the version's time is Swedish time, like the rest of the page.
+        listed = page.locator(".versions li").nth(1).inner_text()
+        assert any(local_text(saved_at + timedelta(minutes=m)) in listed for m in (-1, 0, 1)), (
+            listed
+        )
         expect(page.locator("#diff .d-add")).to_contain_text("ses igen den 6 december")
         screenshot(page, "versions.png", tmp_path)
         page.get_by_role("link", name="← Utkast").click()
