@@ -29,7 +29,7 @@ RUNS = int(os.environ.get("FREDAG_BENCH_INDEX_RUNS", "7"))
 
 def _fill(home: Path) -> None:
     """SESSIONS finished meetings with signed drafts (fsync skipped while filling only)."""
-    from device.pipeline import finish
+    from device.journal.signing import finish
     from fredag.protocol import Segment
     from tests.sync.support import stopped_meeting
 
@@ -44,7 +44,7 @@ def _fill(home: Path) -> None:
 
 def _scan_every_session(self: Any) -> list[Any]:
     """The old way: decrypt and replay every session's journal to find its signed draft."""
-    from device.session import load_session
+    from device.journal.session import load_session
     from device.sync.index import SignedDraftRef, draft_id_of
     from fredag.errors import StoreError, UsageError
 
@@ -82,7 +82,7 @@ def _times(action: Callable[[], object]) -> dict[str, float]:
 
 
 def run() -> dict[str, Any]:
-    from device.store import Store
+    from device.journal.store import Store
     from device.sync import index
     from device.sync.outbox import Outbox
     from device.sync.status import status_lines

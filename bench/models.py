@@ -6,7 +6,7 @@ converted int8 model runs.
 
 Each (model, compute type) runs in its own child process (`python -m bench.models --child`),
 so peak RSS is that process's own high-water mark, read with `wait4`. The decode settings are
-the device's own (`device.transcribe.TranscribeOptions`: beam 5, VAD, guards).
+the device's own (`device.stages.transcribe.TranscribeOptions`: beam 5, VAD, guards).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def _write_clip(path: Path) -> float:
 
 def child(model_dir: str, compute_type: str, wav: str) -> None:
     """Load one model, transcribe the clip once, print timings and text as JSON."""
-    from device.audio import decode_file
-    from device.transcribe import TranscribeOptions, Transcriber
+    from device.capture.audio import decode_file
+    from device.stages.transcribe import TranscribeOptions, Transcriber
     from models.registry import resolve
 
     audio = decode_file(Path(wav))

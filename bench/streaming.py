@@ -104,11 +104,11 @@ def child(wav: Path, out: Path) -> None:
     import psutil
 
     sys.path.insert(0, str(ROOT))
-    from device.capture import FileSource, drain
-    from device.session import SessionLog, SessionMeta
-    from device.store import Store
-    from device.streaming import Commit, StreamingOptions, StreamingTranscriber
-    from device.transcribe import Transcriber
+    from device.capture.sources import FileSource, drain
+    from device.journal.session import SessionLog, SessionMeta
+    from device.journal.store import Store
+    from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
+    from device.stages.transcribe import Transcriber
     from fredag.settings import get_settings
     from models.registry import resolve
 

@@ -19,7 +19,7 @@ from fredag.errors import NoSpeech, UsageError
 from fredag.settings import get_settings
 
 if TYPE_CHECKING:
-    from device.session import SessionMeta
+    from device.journal.session import SessionMeta
 
 PROGRESS_MIN_AUDIO_S = 60.0
 AUDIO_ARG = typer.Argument(..., help="wav, mp3, m4a, ogg or flac file.")
@@ -35,8 +35,8 @@ def transcribe(
     as_json: bool = typer.Option(False, "--json", help="Print segments and metadata as JSON."),
 ) -> None:
     """Transcribe a recording on this device, offline."""
-    from device.audio import decode_file, duration_s
-    from device.transcribe import TranscribeOptions, Transcriber
+    from device.capture.audio import decode_file, duration_s
+    from device.stages.transcribe import TranscribeOptions, Transcriber
     from models.registry import resolve
 
     settings = get_settings(model=model, language=language)
@@ -90,7 +90,7 @@ def _meta(
     consent: bool,
     keep_audio: bool = False,
 ) -> SessionMeta:
-    from device.session import SessionMeta
+    from device.journal.session import SessionMeta
 
     return SessionMeta(
         case_ref=case,
@@ -117,13 +117,13 @@ def draft(
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
 ) -> None:
     """Make a signed draft journal entry from a recording (stored for sync)."""
-    from device.audio import decode_file, duration_s
-    from device.identity import load_or_init_identity
-    from device.pipeline import finish, sign_segments
-    from device.session import SessionLog
-    from device.store import Store
-    from device.tagging import load_tagger
-    from device.transcribe import TranscribeOptions, Transcriber
+    from device.capture.audio import decode_file, duration_s
+    from device.journal.identity import load_or_init_identity
+    from device.journal.session import SessionLog
+    from device.journal.signing import finish, sign_segments
+    from device.journal.store import Store
+    from device.stages.tagging import load_tagger
+    from device.stages.transcribe import TranscribeOptions, Transcriber
     from fredag.protocol import Segment
     from models.registry import resolve
 
@@ -164,7 +164,7 @@ def draft(
     )
     finish(log, signed, result.duration_s)
     if as_json:
-        from device.draft import draft_view
+        from device.journal.draft import draft_view
 
         typer.echo(json.dumps(draft_view(signed.draft), ensure_ascii=False, indent=2))
     else:
@@ -205,7 +205,7 @@ def record(
     model: str | None = typer.Option(None, "--model", help="Model name or directory."),
 ) -> None:
     """Record a meeting live: transcribe, note factors, and sign a draft when it ends."""
-    from device.recording import RecordRequest, run_recording
+    from device.meeting.recording import RecordRequest, run_recording
 
     meta = None
     if resume is None:
@@ -244,7 +244,7 @@ def sessions_list(ctx: typer.Context) -> None:
     """List the sessions on this device (interrupted ones can be resumed or finished)."""
     if ctx.invoked_subcommand is not None:
         return
-    from device.recording import describe_sessions
+    from device.meeting.recording import describe_sessions
 
     for line in describe_sessions():
         typer.echo(line)
@@ -256,8 +256,8 @@ def sessions_finish(
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
 ) -> None:
     """Finish an interrupted session: make and sign its draft from what was committed."""
-    from device.draft import draft_view
-    from device.recording import finish_session
+    from device.journal.draft import draft_view
+    from device.meeting.recording import finish_session
 
     signed = finish_session(session)
     from device.sync.cli import auto_sync  # upload the new draft now when a server answers
@@ -274,7 +274,7 @@ def sessions_show(
     session: str = typer.Argument(..., help="The session id (or its first characters)."),
 ) -> None:
     """Show a session's committed transcript."""
-    from device.recording import show_session
+    from device.meeting.recording import show_session
 
     for line in show_session(session):
         typer.echo(line)
@@ -282,7 +282,7 @@ def sessions_show(
 
 def devices() -> None:
     """List the audio input devices (use the index or name with --device)."""
-    from device.capture import list_inputs
+    from device.capture.sources import list_inputs
 
     inputs = list_inputs()
     if not inputs:
@@ -304,7 +304,7 @@ def device_init(
     force: bool = typer.Option(False, "--force", help="Replace an existing identity."),
 ) -> None:
     """Create this device's Ed25519 identity (the key the server enrolls)."""
-    from device.identity import init_identity
+    from device.journal.identity import init_identity
 
     identity = init_identity(get_settings().home, force=force)
     typer.echo(f"key id: {identity.key_id}")
@@ -314,7 +314,7 @@ def device_init(
 @device_app.command("show")
 def device_show() -> None:
     """Show this device's key id and public key."""
-    from device.identity import load_identity
+    from device.journal.identity import load_identity
 
     identity = load_identity(get_settings().home)
     typer.echo(f"key id: {identity.key_id}")

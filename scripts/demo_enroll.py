@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     url, admin, password, caseworker = argv
-    from device.store import Store
+    from device.journal.store import Store
     from device.sync import enrollment
     from device.sync.enroll import enroll
     from fredag.settings import get_settings

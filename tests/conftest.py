@@ -33,6 +33,6 @@ def whisper_base(fredag_home: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def transcriber(whisper_base):  # type: ignore[no-untyped-def]
     """One loaded whisper-base (int8) for the whole run: loading costs about a second."""
-    from device.transcribe import Transcriber
+    from device.stages.transcribe import Transcriber
 
     return Transcriber(whisper_base, compute_type="int8")

@@ -23,7 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
-from device.store import Store
+from device.journal.store import Store
 from fredag.errors import CatalogueError, CatalogueRejected, SignatureError, StoreError
 from fredag.protocol import SignedEnvelope, canonical_json, verify_payload
 

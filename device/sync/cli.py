@@ -77,7 +77,7 @@ CA_FILE_OPT = typer.Option(
 
 def status() -> None:
     """What is queued, what was sent when, and the last sync error."""
-    from device.store import Store
+    from device.journal.store import Store
     from device.sync.status import status_lines
 
     for line in status_lines(Store(get_settings().home)):
@@ -105,7 +105,7 @@ def auto_sync() -> None:
     """After a session ends: sync at once when enrolled and a server answers; never fails."""
     import sys
 
-    from device.store import Store
+    from device.journal.store import Store
     from device.sync import enrollment
     from device.sync.client import run_sync
     from device.sync.settings import sync_settings

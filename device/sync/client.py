@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync import catalogue, enrollment
 from device.sync.outbox import COMPACT_AFTER, Entry, Outbox, compact
 from device.sync.settings import SyncSettings

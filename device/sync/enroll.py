@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from device.identity import load_or_init_identity
-from device.store import Store
+from device.journal.identity import load_or_init_identity
+from device.journal.store import Store
 from device.sync import enrollment
 from device.sync.transport import ServerApi
 from fredag.errors import SyncError, UsageError

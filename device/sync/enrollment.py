@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from device.store import Store
+from device.journal.store import Store
 from fredag.errors import NotEnrolled, SignatureError, StoreError, UsageError
 from fredag.protocol import b64url_decode, key_id
 

@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from device.session import load_session
-from device.store import Store
+from device.journal.session import load_session
+from device.journal.store import Store
 from fredag.errors import StoreError, UsageError
 from fredag.protocol import b64url_decode
 

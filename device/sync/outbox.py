@@ -1,6 +1,6 @@
 """The persistent outbox: which signed drafts wait for the server, and what became of them.
 
-A finished session's journal holds its signed envelope (`device.session`); the outbox is one
+A finished session's journal holds its signed envelope (`device.journal.session`); the outbox is one
 more journal in the encrypted store (``journals/outbox.fj``) that records, append-only:
 
 * ``queued``     a draft (by draft_id, in session S) waits for upload;
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from device.session import load_session
-from device.store import Journal, Store
+from device.journal.session import load_session
+from device.journal.store import Journal, Store
 from device.sync.index import DraftIndex
 from fredag.errors import StoreError
 

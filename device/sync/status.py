@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync import catalogue, enrollment
 from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox, OutboxState

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from device.identity import DeviceIdentity, init_identity
-from device.session import SessionMeta
-from device.store import Store
-from device.tagging import FoundTag, Tagging
+from device.journal.identity import DeviceIdentity, init_identity
+from device.journal.session import SessionMeta
+from device.journal.store import Store
+from device.stages.tagging import FoundTag, Tagging
 from fredag.protocol import CaseType, Segment
 
 

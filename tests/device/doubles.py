@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from device.tagging import Tagging
+from device.stages.tagging import Tagging
 from fredag.protocol import CaseType, Segment
 
 

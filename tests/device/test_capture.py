@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from device.capture import FileSource, MicrophoneSource, _sounddevice, drain
-from device.session import list_sessions
-from device.store import Store
+from device.capture.sources import FileSource, MicrophoneSource, _sounddevice, drain
+from device.journal.session import list_sessions
+from device.journal.store import Store
 from fredag.errors import CaptureError
 from tests.support.cli import run_fredag
 from tests.support.speech import read_wav
@@ -179,11 +179,11 @@ class TestDeviceVanishes:
         hang: bool,
     ) -> None:
         """A device that fails or hangs mid-meeting gives CaptureError; what was heard is kept."""
-        import device.capture as capture
-        from device.live import PlainView
-        from device.recorder import Recorder
-        from device.session import SessionLog, load_session
-        from device.streaming import StreamingOptions
+        import device.capture.sources as capture
+        from device.journal.session import SessionLog, load_session
+        from device.meeting.recorder import Recorder
+        from device.stages.streaming import StreamingOptions
+        from device.views.terminal import PlainView
         from tests.device.conftest import make_meta
         from tests.device.doubles import NullTagger
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from device.session import list_sessions
-from device.store import Store
+from device.journal.session import list_sessions
+from device.journal.store import Store
 from tests.support.cli import FREDAG, run_fredag
 
 LINE = re.compile(r"^\[(\d\d):(\d\d)\] (.+)$")
@@ -92,7 +92,7 @@ class TestKillDuringMeeting:
         """An interrupted session continues with `record --resume`, after the old segments."""
         from datetime import UTC, datetime
 
-        from device.session import SessionLog
+        from device.journal.session import SessionLog
         from fredag.protocol import ModelInfo, Segment
         from tests.device.conftest import make_meta
 
@@ -126,8 +126,8 @@ class TestKillDuringMeeting:
 class TestSessionsListing:
     def test_damaged_session_is_reported_not_fatal(self, tmp_path: Path) -> None:
         """A tampered session is listed as damaged; the other sessions are still listed."""
-        from device.session import SessionLog
-        from device.store import HEADER_LEN
+        from device.journal.session import SessionLog
+        from device.journal.store import HEADER_LEN
         from fredag.protocol import Segment
         from tests.device.conftest import make_meta
 

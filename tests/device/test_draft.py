@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from device.draft import build_draft, draft_view
-from device.guard import check_tool_text
-from device.identity import DeviceIdentity
-from device.pipeline import sign_segments
+from device.journal.draft import build_draft, draft_view
+from device.journal.guard import check_tool_text
+from device.journal.identity import DeviceIdentity
+from device.journal.signing import sign_segments
 from fredag.errors import ConsentRequired, GuardError, SignatureError, UsageError
 from fredag.protocol import ModelInfo, Segment, SignedEnvelope, verify_draft
 from tests.device.conftest import KeywordTagger, make_meta
@@ -181,7 +181,7 @@ class TestSignature:
 class TestWithTheRealTagger:
     def test_real_tagger_evidence_points_into_segments(self, identity: DeviceIdentity) -> None:
         """With risk_factors' tagger, each quote sits at its span in its segment, with times."""
-        from device.tagging import load_tagger
+        from device.stages.tagging import load_tagger
 
         draft = signed(identity, load_tagger()).draft
         assert draft.catalogue.version != "ingen-katalog"

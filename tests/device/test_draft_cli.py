@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from device.identity import load_identity
-from device.session import list_sessions
-from device.store import Store
+from device.journal.identity import load_identity
+from device.journal.session import list_sessions
+from device.journal.store import Store
 from fredag.protocol import SignedEnvelope, verify_draft
 from tests.support.cli import run_fredag
 from tests.support.speech import speak

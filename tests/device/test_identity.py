@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from device.identity import init_identity, key_path, load_identity
+from device.journal.identity import init_identity, key_path, load_identity
 from fredag.errors import SignatureError, UsageError
 from tests.support.cli import run_fredag
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from device.capture import FileSource
-from device.live import PlainView
-from device.recorder import Recorder
-from device.session import SessionLog, load_session
-from device.store import Store
-from device.streaming import StreamingOptions
-from device.tagging import load_tagger
+from device.capture.sources import FileSource
+from device.journal.session import SessionLog, load_session
+from device.journal.store import Store
+from device.meeting.recorder import Recorder
+from device.stages.streaming import StreamingOptions
+from device.stages.tagging import load_tagger
+from device.views.terminal import PlainView
 from tests.device.conftest import make_meta
 
 
@@ -59,7 +59,7 @@ class TestKeys:
 class TestWorkerErrors:
     def test_transcriber_failure_is_a_fredag_error(self, meeting_wav: Path) -> None:
         """A crash inside the transcription worker reaches the loop as a one-line Fredag error."""
-        from device.streaming import StreamingTranscriber
+        from device.stages.streaming import StreamingTranscriber
         from fredag.errors import ModelError
         from tests.support.speech import read_wav
 

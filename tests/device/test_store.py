@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from device.store import HEADER_LEN, Store
+from device.journal.store import HEADER_LEN, Store
 from fredag.errors import StoreError
 
 SECRET = "Mamma dricker varje dag"

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from device.streaming import (
+from device.stages.streaming import (
     Commit,
     StreamingOptions,
     StreamingTranscriber,
@@ -19,8 +19,8 @@ from device.streaming import (
     join_speech,
     repeats,
 )
-from device.transcribe import TranscribeOptions
-from device.vad import Endpointer, SileroStream, VadSettings
+from device.stages.transcribe import TranscribeOptions
+from device.stages.vad import Endpointer, SileroStream, VadSettings
 from tests.support.speech import conversation, read_wav, silence, speak, wer
 
 ONE = "Farmor hjälper familjen varje vecka."

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from device.session import list_sessions
-from device.store import Store
+from device.journal.session import list_sessions
+from device.journal.store import Store
 from tests.support.cli import FREDAG
 
 

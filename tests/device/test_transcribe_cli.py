@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from device.audio import SAMPLE_RATE, decode_file
+from device.capture.audio import SAMPLE_RATE, decode_file
 from fredag.errors import AudioEmpty, AudioNotFound, AudioUnreadable
 from tests.support.cli import run_fredag
 from tests.support.encode import FORMATS, encode
@@ -110,7 +110,7 @@ class TestNoInventedText:
         tmp_path: Path,  # type: ignore[no-untyped-def]
     ) -> None:
         """Speech, then 20 s of silence, then speech: no segment falls inside the silence."""
-        from device.transcribe import TranscribeOptions
+        from device.stages.transcribe import TranscribeOptions
 
         clip = read_wav(speak("Vi ses igen om två veckor.", tmp_path / "a.wav"))[0]
         audio = np.concatenate([clip, np.zeros(20 * SAMPLE_RATE, np.float32), clip])
@@ -187,7 +187,7 @@ class TestDecoding:
 class TestFormatsTranscribe:
     def test_mp3_transcribes_like_wav(self, spoken: Path, tmp_path: Path, transcriber) -> None:  # type: ignore[no-untyped-def]
         """An mp3 of the script decodes and transcribes within the same WER target as the WAV."""
-        from device.transcribe import TranscribeOptions
+        from device.stages.transcribe import TranscribeOptions
 
         mp3 = encode(read_wav(spoken)[0], tmp_path / "script.mp3")
         result = transcriber.transcribe(decode_file(mp3), TranscribeOptions())

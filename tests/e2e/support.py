@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync import enrollment
 from tests.server.harness import Api, ServerProcess, new_caseworker
 from tests.support.cli import FREDAG, run_fredag

@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from device.identity import load_identity
+from device.journal.identity import load_identity
 from fredag.protocol import b64url_decode, canonical_json
 from tests.e2e.support import enrolled_device, exactly_once
 from tests.server.harness import Api, ServerProcess
@@ -73,8 +73,8 @@ class TestEndToEnd:
         self, server: ServerProcess, admin: Api, db: sa.Engine, tmp_path: Path
     ) -> None:
         """`fredag sessions finish` signs an interrupted meeting and uploads it at once."""
-        from device.session import SessionLog, SessionMeta
-        from device.store import Store
+        from device.journal.session import SessionLog, SessionMeta
+        from device.journal.store import Store
         from fredag.protocol import ModelInfo, Segment
         from tests.server.factory import SHA
 

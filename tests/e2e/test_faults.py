@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync.client import run_sync
 from device.sync.outbox import Outbox
 from device.sync.settings import SyncSettings

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync import enrollment
 from device.sync.client import run_sync
 from device.sync.enroll import enroll

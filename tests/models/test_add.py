@@ -120,7 +120,7 @@ class TestCorruptInstalledModel:
         self, converted: Installed, tmp_path: Path, models_dir: Path
     ) -> None:
         """After model.bin is damaged, verify names the file and loading raises ModelInvalid."""
-        from device.transcribe import Transcriber
+        from device.stages.transcribe import Transcriber
 
         add_directory(_published_copy(converted, tmp_path / "ct2"), models_dir, "damaged")
         _truncate(models_dir / "damaged" / "model.bin")

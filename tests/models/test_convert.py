@@ -105,7 +105,7 @@ class TestConvertedModel:
         self, converted: Installed, models_dir: Path
     ) -> None:
         """The device's Transcriber runs the converted model and stamps results with its hash."""
-        from device.transcribe import TranscribeOptions, Transcriber
+        from device.stages.transcribe import TranscribeOptions, Transcriber
 
         transcriber = Transcriber(registry.resolve(TINY, models_dir))
         result = transcriber.transcribe(

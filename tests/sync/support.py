@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from device.identity import load_or_init_identity
-from device.pipeline import SignedDraft, finish
-from device.session import SessionLog, SessionMeta
-from device.store import Store
+from device.journal.identity import load_or_init_identity
+from device.journal.session import SessionLog, SessionMeta
+from device.journal.signing import SignedDraft, finish
+from device.journal.store import Store
 from fredag.protocol import Draft, ModelInfo, Segment
 from tests.server.factory import SHA, TEXT, make_draft
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync import catalogue
 from device.sync.client import run_sync
 from device.sync.settings import SyncSettings

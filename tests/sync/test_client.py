@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from device.store import Store
+from device.journal.store import Store
 from device.sync.client import run_sync
 from device.sync.outbox import Outbox, now
 from device.sync.settings import SyncSettings
@@ -143,7 +143,7 @@ class TestRetention:
         self, home: Path, fake: FakeServer, settings: SyncSettings, sleeps: list[float]
     ) -> None:
         """An interrupted session (no signed draft yet) is left alone by the sync."""
-        from device.session import SessionLog, SessionMeta
+        from device.journal.session import SessionLog, SessionMeta
 
         meta = SessionMeta("BU-1", "barn", "besök", (), "Anna", True)
         SessionLog.create(Store(home), meta)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from device.pipeline import finish
-from device.store import Store
+from device.journal.signing import finish
+from device.journal.store import Store
 from device.sync import index
 from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from device.journal.store import Store
 from device.sync import enrollment
 from device.sync.enroll import enroll
 from device.sync.transport import ServerApi, tls_verify
@@ -137,6 +138,4 @@ class TestEnroll:
 
         with pytest.raises(SyncError, match="key id"):
             enroll(tmp_path / "h", URL, "CODE", transport=httpx.MockTransport(handler))
-        assert (
-            enrollment.load_optional(__import__("device.store").store.Store(tmp_path / "h")) is None
-        )
+        assert enrollment.load_optional(Store(tmp_path / "h")) is None

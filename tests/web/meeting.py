@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from device.draft import render
+from device.journal.draft import render
 from fredag.protocol import (
     CatalogueRef,
     Draft,

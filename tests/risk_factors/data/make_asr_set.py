@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from device.transcribe import TranscribeOptions, Transcriber
+from device.stages.transcribe import TranscribeOptions, Transcriber
 from fredag.settings import get_settings
 from models.registry import resolve
 from tests.support.speech import read_wav, speak

@@ -1,6 +1,6 @@
 """A meeting session: its metadata, its journal in the encrypted store, and its state.
 
-A session's journal (see `device.store`) holds, in order:
+A session's journal (see `device.journal.store`) holds, in order:
 
 * ``{"type": "meta", ...}``: the `SessionMeta`, written before any audio is captured;
 * ``{"type": "segment", "start", "end", "text", "seq"}``: each committed segment, the moment
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from device.store import Journal, Store
+from device.journal.store import Journal, Store
 from fredag.errors import ConsentRequired, StoreError, UsageError
 from fredag.protocol import CaseType, Meeting, ModelInfo, Segment
 

@@ -44,9 +44,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from device.audio import SAMPLE_RATE, AudioArray
-from device.transcribe import TranscribedSegment, TranscribeOptions, Transcriber
-from device.vad import Endpointer, SileroStream, SpeechEvent, VadSettings
+from device.capture.audio import SAMPLE_RATE, AudioArray
+from device.stages.transcribe import TranscribedSegment, TranscribeOptions, Transcriber
+from device.stages.vad import Endpointer, SileroStream, SpeechEvent, VadSettings
 from fredag.errors import FredagError, ModelError
 from fredag.protocol import Segment
 

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from device.audio import SAMPLE_RATE, AudioArray
+from device.capture.audio import SAMPLE_RATE, AudioArray
 from fredag.errors import CaptureError
 
 CHUNK_S = 0.1
@@ -308,7 +308,7 @@ class FileSource(_ThreadedSource):
         super().__init__()
         if speed <= 0:
             raise CaptureError("the speed factor must be above 0")
-        from device.audio import probe_file
+        from device.capture.audio import probe_file
 
         probe_file(path)
         self.path = path
@@ -319,7 +319,7 @@ class FileSource(_ThreadedSource):
 
     def _chunks(self) -> Iterator[AudioArray]:
         """The file in CHUNK_S pieces, cut at `stop_after_s`."""
-        from device.audio import stream_file
+        from device.capture.audio import stream_file
 
         step = int(SAMPLE_RATE * CHUNK_S)
         limit = None if self.stop_after_s is None else int(self.stop_after_s * SAMPLE_RATE)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from device.audio import SAMPLE_RATE, AudioArray, duration_s
+from device.capture.audio import SAMPLE_RATE, AudioArray, duration_s
 from fredag.errors import ModelInvalid
 from fredag.protocol import ModelInfo
 from models.registry import ResolvedModel

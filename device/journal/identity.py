@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-from device.store import write_private
+from device.journal.store import write_private
 from fredag.errors import SignatureError, StoreError, UsageError
 from fredag.protocol import Draft, SignedEnvelope, key_id, sign_draft
 

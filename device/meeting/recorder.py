@@ -19,13 +19,13 @@ from types import FrameType
 
 import numpy as np
 
-from device.audio import AudioArray
-from device.capture import AudioSource
-from device.live import View, key_reader
-from device.session import SessionLog
-from device.streaming import Commit, StreamingOptions, StreamingTranscriber
-from device.tagging import SegmentTagger
-from device.transcribe import Transcriber
+from device.capture.audio import AudioArray
+from device.capture.sources import AudioSource
+from device.journal.session import SessionLog
+from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
+from device.stages.tagging import SegmentTagger
+from device.stages.transcribe import Transcriber
+from device.views.terminal import View, key_reader
 from fredag.errors import CaptureError
 from fredag.protocol import CaseType, Segment
 

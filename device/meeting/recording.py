@@ -7,23 +7,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from device.capture import AudioSource, FileSource, MicrophoneSource
-from device.draft import clock
-from device.identity import DeviceIdentity, load_or_init_identity
-from device.live import View, make_view
-from device.pipeline import SignedDraft, finish, sign_segments
-from device.recorder import Recorder
-from device.session import (
+from device.capture.sources import AudioSource, FileSource, MicrophoneSource
+from device.journal.draft import clock
+from device.journal.identity import DeviceIdentity, load_or_init_identity
+from device.journal.session import (
     SessionLog,
     SessionMeta,
     SessionRecord,
     find_session,
     load_session,
 )
-from device.store import Store
-from device.streaming import StreamingOptions
-from device.tagging import load_tagger
-from device.transcribe import TranscribeOptions, Transcriber
+from device.journal.signing import SignedDraft, finish, sign_segments
+from device.journal.store import Store
+from device.meeting.recorder import Recorder
+from device.stages.streaming import StreamingOptions
+from device.stages.tagging import load_tagger
+from device.stages.transcribe import TranscribeOptions, Transcriber
+from device.views.terminal import View, make_view
 from fredag.clock import local_text
 from fredag.errors import CaptureError, StoreError, UsageError
 from fredag.settings import DeviceSettings, get_settings

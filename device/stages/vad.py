@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from device.audio import SAMPLE_RATE, AudioArray
+from device.capture.audio import SAMPLE_RATE, AudioArray
 
 FRAME = 512  # samples per Silero frame at 16 kHz (32 ms)
 CONTEXT = 64

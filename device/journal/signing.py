@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from device.draft import build_draft
-from device.guard import Checker
-from device.identity import DeviceIdentity
-from device.session import SessionLog, SessionMeta
-from device.tagging import SegmentTagger
+from device.journal.draft import build_draft
+from device.journal.guard import Checker
+from device.journal.identity import DeviceIdentity
+from device.journal.session import SessionLog, SessionMeta
+from device.stages.tagging import SegmentTagger
 from fredag.protocol import Draft, ModelInfo, Segment, SignedEnvelope
 
 

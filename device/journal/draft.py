@@ -6,7 +6,7 @@ protective factors the tagger found, each with its quotes, times and the catalog
 and the factors that were asked about and denied. "Bedömning" and "Planering" are present and
 empty: only the caseworker writes them, on the server.
 
-Every piece of text the tool writes itself is checked by the guard (`device.guard`); a draft
+Every piece of text the tool writes itself is checked by the guard (`device.journal.guard`); a draft
 whose tool-authored text proposes an intervention or an assessment is refused.
 """
 
@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from device.guard import Checker, check_tool_text
-from device.session import SessionMeta
-from device.tagging import FoundTag, Tagging
+from device.journal.guard import Checker, check_tool_text
+from device.journal.session import SessionMeta
+from device.stages.tagging import FoundTag, Tagging
 from fredag.protocol import (
     CatalogueRef,
     Draft,

@@ -1,0 +1,1 @@
+"""Capture: audio in. Microphone and file sources (`sources`), file decoding (`audio`)."""

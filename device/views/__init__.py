@@ -1,0 +1,1 @@
+"""Views: what the caseworker sees during a meeting (`terminal`: Rich or plain lines)."""
