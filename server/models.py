@@ -71,7 +71,13 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
+    """A person. Local users have an argon2 `password_hash`; users of the municipality's
+    identity provider are matched by (`oidc_issuer`, `oidc_subject`) and have no usable
+    password. `deactivated_by_provider` marks a deactivation by the group check at sign-in
+    (undone when the group allows them again; an administrator's deactivation is not)."""
+
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_oidc_subject", "oidc_issuer", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -80,6 +86,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255), default=None)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), default=None)
+    deactivated_by_provider: Mapped[bool] = mapped_column(Boolean, default=False)
 
     devices: Mapped[list[Device]] = relationship(
         back_populates="owner", foreign_keys="Device.owner_id"
@@ -97,8 +106,28 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ip: Mapped[str] = mapped_column(String(64), default="")
+    # The provider's ID token of a single sign-on session (the hint for its logout), else None.
+    id_token: Mapped[str | None] = mapped_column(Text, default=None)
 
     user: Mapped[User] = relationship()
+
+
+class OidcLogin(Base):
+    """A sign-in started at the identity provider and not yet finished (one use, expiring).
+
+    Keyed by the keyed hash of `state` (the raw value is in the browser's cookie and the
+    provider's redirect); holds the nonce and the PKCE verifier for the callback.
+    """
+
+    __tablename__ = "oidc_logins"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    redirect_uri: Mapped[str] = mapped_column(String(2000))
+    next_url: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class LoginAttempt(Base):

@@ -151,8 +151,13 @@ class NewSession:
     max_age: int
 
 
-def start_session(session: Session, settings: ServerSettings, user: User, ip: str) -> NewSession:
-    """A new login session for `user`; the raw token goes in the cookie only."""
+def start_session(
+    session: Session, settings: ServerSettings, user: User, ip: str, *, id_token: str | None = None
+) -> NewSession:
+    """A new login session for `user`; the raw token goes in the cookie only.
+
+    `id_token` is the identity provider's ID token of a single sign-on (kept for its logout).
+    """
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     lifetime = timedelta(hours=settings.session_hours)
@@ -164,6 +169,7 @@ def start_session(session: Session, settings: ServerSettings, user: User, ip: st
             csrf_token=csrf,
             expires_at=utcnow() + lifetime,
             ip=ip,
+            id_token=id_token,
         )
     )
     return NewSession(token=token, csrf_token=csrf, max_age=int(lifetime.total_seconds()))

@@ -93,6 +93,8 @@ def patch_user(
         raise ApiError(409, "self_deactivation", "you cannot deactivate your own account")
     for field, value in changes.items():
         setattr(user, field, value)
+    if "is_active" in changes:
+        user.deactivated_by_provider = False  # an administrator's decision stands
     audit.record(
         db, "user.update", user=admin, ip=ip, object_type="user", object_id=user.id, **changes
     )

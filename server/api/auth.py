@@ -29,7 +29,14 @@ def login(
     settings: SettingsDep,
     ip: ClientIP,
 ) -> LoginResponse:
-    """Log in; sets the HttpOnly session cookie and returns the CSRF token for changes."""
+    """Log in; sets the HttpOnly session cookie and returns the CSRF token for changes.
+
+    Refused (403 `local_passwords_off`) when FREDAG_LOCAL_PASSWORDS is off.
+    """
+    if not settings.local_passwords:
+        raise ApiError(
+            403, "local_passwords_off", "password login is switched off: sign in in the browser"
+        )
     try:
         user = security.authenticate(db, settings, body.username, body.password, ip)
     except security.LoginThrottled as exc:

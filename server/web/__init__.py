@@ -18,11 +18,12 @@ import server.web.models  # noqa: F401  (registers the review tables on server.m
 
 
 def register(app: FastAPI) -> None:
-    from server.web import errors, routes_admin, routes_auth, routes_case
+    from server.web import errors, routes_admin, routes_auth, routes_case, routes_oidc
     from server.web.frame import STATIC
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(routes_auth.router)
+    app.include_router(routes_oidc.router)
     app.include_router(routes_case.router)
     app.include_router(routes_admin.router)
     errors.install(app)

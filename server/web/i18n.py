@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from server.web.i18n_oidc import OIDC_AUDIT_ACTIONS, OIDC_STRINGS
+
 Lang = Literal["sv", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("sv", "en")
 
@@ -311,6 +313,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Ingen aktiv handläggare med det namnet.",
         "No active caseworker by that name.",
     ),
+    **OIDC_STRINGS,
 }
 
 
@@ -335,6 +338,7 @@ AUDIT_ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "catalogue.edit": ("ändrade katalogens arbetskopia", "edited the catalogue"),
     "catalogue.publish": ("publicerade katalog", "published the catalogue"),
     "audit.read": ("läste granskningsloggen", "read the audit log"),
+    **OIDC_AUDIT_ACTIONS,
 }
 
 

@@ -1,7 +1,11 @@
 """Logging in and out in the browser, the start page and the language switch.
 
 The login form has its own CSRF protection (there is no session yet): a random token in a
-short-lived cookie that the form must send back (double submit).
+short-lived cookie that the form must send back (double submit). When the municipality's
+identity provider is configured its sign-in is offered first (server/web/routes_oidc.py);
+the password form is there only while `FREDAG_LOCAL_PASSWORDS` is on. Logging out of a
+single sign-on session also ends the provider's session when it announces an end-session
+endpoint (a page that forwards the browser there: CSP form-action would block a redirect).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from server import audit, security
+from server import audit, oidc, security
+from server.config import ServerSettings
 from server.deps import ClientIP, LoginSessionDep, SessionDep, SettingsDep, is_tls
 from server.web.frame import (
     LANG_COOKIE,
@@ -50,10 +55,18 @@ def _login_page(
     request: Request, *, error_key: str = "", status: int = 200, next_url: str = ""
 ) -> Response:
     token = secrets.token_urlsafe(24)
+    settings: ServerSettings = request.app.state.settings
     response = render(
         request,
         "login.html",
-        {"login_csrf": token, "error_key": error_key, "next_url": next_url},
+        {
+            "login_csrf": token,
+            "error_key": error_key,
+            "next_url": next_url,
+            "oidc_enabled": settings.oidc_enabled,
+            "oidc_name": settings.oidc_display_name,
+            "local_passwords": settings.local_passwords,
+        },
         status=status,
     )
     response.set_cookie(
@@ -89,6 +102,8 @@ def login(
     if not token_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
         raise WebError(403, "error_csrf")
     next_url = _safe_next(next) or ""
+    if not settings.local_passwords:
+        return _login_page(request, error_key="local_passwords_off", status=403)
     try:
         user = security.authenticate(db, settings, username, password, ip)
     except security.LoginThrottled:
@@ -114,11 +129,28 @@ def logout(
     row: LoginSessionDep,
     ip: ClientIP,
 ) -> Response:
+    id_token = row.id_token if row is not None else None
     if row is not None:
-        audit.record(db, "logout", user=row.user, ip=ip, object_type="user", object_id=row.user_id)
+        audit.record(
+            db,
+            "logout",
+            user=row.user,
+            ip=ip,
+            object_type="user",
+            object_id=row.user_id,
+            method="oidc" if id_token else "password",
+        )
     security.end_session(db, settings, request.cookies.get(settings.cookie_name))
     db.commit()
-    response = RedirectResponse("/logga-in", status_code=303)
+    provider_url = None
+    if id_token:
+        back = oidc.public_base(settings, str(request.base_url)) + "/logga-in"
+        provider_url = oidc.logout_url(settings, id_token, back)
+    response: Response
+    if provider_url:
+        response = render(request, "logged_out.html", {"provider_url": provider_url})
+    else:
+        response = RedirectResponse("/logga-in", status_code=303)
     security.clear_session_cookie(response, settings, secure=is_tls(request))
     return response
 
