@@ -44,7 +44,9 @@ def _refused(
 ) -> Response:
     """Audit the refusal, commit, and show the Swedish page (no session, state cookie gone)."""
     user = failure.user
-    subject = failure.audit.pop("subject", "")
+    detail = {"method": "oidc", **failure.audit}
+    subject = detail.pop("subject", "")
+    detail.update(reason=failure.reason, detail=failure.detail)
     audit.record(
         db,
         "login.failure",
@@ -53,10 +55,7 @@ def _refused(
         ip=ip,
         object_type="user",
         object_id=user.id if user is not None else "",
-        method="oidc",
-        reason=failure.reason,
-        detail=failure.detail,
-        **failure.audit,
+        **detail,
     )
     db.commit()
     response = render(

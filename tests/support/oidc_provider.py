@@ -30,11 +30,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
-import pytest
 import uvicorn
 from authlib.common.security import generate_token
 from authlib.oauth2 import AuthorizationServer, OAuth2Error, OAuth2Request
@@ -216,7 +215,7 @@ class OidcProvider:
         return user
 
     def tamper_next(self, **changes: Any) -> None:
-        """The next ID token gets these faults: aud=..., expired=True, nonce=..., foreign_key=True."""
+        """Faults for the next ID token: aud=..., expired=True, nonce=..., foreign_key=True."""
         with self._lock:
             self._tamper = dict(changes)
 
@@ -278,7 +277,10 @@ class OidcProvider:
                 return None
 
         class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+            TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [
+                "client_secret_basic",
+                "client_secret_post",
+            ]
 
             def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
                 data = request.payload.data
@@ -515,11 +517,3 @@ def fredag_env(provider: OidcProvider, **extra: str) -> dict[str, str]:
         "FREDAG_OIDC_DISPLAY_NAME": DISPLAY_NAME,
         **extra,
     }
-
-
-@pytest.fixture(scope="session")
-def oidc_provider() -> Iterator[OidcProvider]:
-    """A real OpenID Connect provider on 127.0.0.1 for the whole run (see OidcProvider)."""
-    provider = OidcProvider.start(CLIENT_ID, CLIENT_SECRET)
-    yield provider
-    provider.stop()
