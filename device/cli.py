@@ -20,10 +20,10 @@ from fredag.settings import get_settings
 
 if TYPE_CHECKING:
     from device.journal.session import SessionMeta
+    from device.stages.transcript_file import TranscriptFile
 
 PROGRESS_MIN_AUDIO_S = 60.0
 AUDIO_ARG = typer.Argument(..., help="wav, mp3, m4a, ogg or flac file.")
-RECORDING_ARG = typer.Argument(..., help="The recording of the meeting.")
 
 
 def transcribe(
@@ -45,7 +45,9 @@ def transcribe(
     transcriber = Transcriber(
         resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
     )
-    options = TranscribeOptions(language=settings.language, beam_size=settings.beam_size)
+    options = TranscribeOptions(
+        language=settings.language, beam_size=settings.beam_size, word_timestamps=True
+    )
     total = duration_s(samples)
     if sys.stderr.isatty() and total >= PROGRESS_MIN_AUDIO_S:
         from rich.progress import Progress
@@ -103,8 +105,19 @@ def _meta(
     )
 
 
+TRANSCRIPT_OPT = typer.Option(
+    None,
+    "--transcript",
+    help="Make the draft from this transcript (the JSON of `fredag transcribe --json`) "
+    "instead of a recording: no audio, no model.",
+)
+
+
+RECORDING_ARG = typer.Argument(None, help="The recording of the meeting (or --transcript).")
+
+
 def draft(
-    audio: Path = RECORDING_ARG,
+    audio: Path | None = RECORDING_ARG,
     case: str = CASE_OPT,
     case_type: str = CASE_TYPE_OPT,
     contact_type: str = CONTACT_OPT,
@@ -114,61 +127,83 @@ def draft(
         True, "--consent/--no-consent", help="The client agreed to the recording (default yes)."
     ),
     model: str | None = typer.Option(None, "--model", help="Model name or directory."),
+    transcript: Path | None = TRANSCRIPT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
 ) -> None:
-    """Make a signed draft journal entry from a recording (stored for sync)."""
-    from device.capture.audio import decode_file, duration_s
+    """Make a signed draft journal entry from a recording or a transcript (stored for sync)."""
     from device.journal.identity import load_or_init_identity
     from device.journal.session import SessionLog
     from device.journal.signing import finish, sign_segments
     from device.journal.store import Store
     from device.stages.tagging import load_tagger
-    from device.stages.transcribe import TranscribeOptions, Transcriber
-    from fredag.protocol import Segment
-    from models.registry import resolve
 
+    if (audio is None) == (transcript is None):
+        raise UsageError("give either a recording or --transcript FILE")
     meta = _meta(case, case_type, contact_type, present, caseworker, consent)
     settings = get_settings(model=model)
-    samples = decode_file(audio)
-    # The recording's file time is when it ended; the meeting began its duration earlier.
-    ended_at = datetime.fromtimestamp(audio.stat().st_mtime, UTC)
-    meta = replace(meta, started_at=ended_at - timedelta(seconds=duration_s(samples)))
-    resolved = resolve(settings.model, settings.models_dir)
-    transcriber = Transcriber(
-        resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
-    )
-    options = TranscribeOptions(language=settings.language, beam_size=settings.beam_size)
-    result = transcriber.transcribe(samples, options)
-    if not result.segments:
-        raise NoSpeech(f"no speech found in {audio} ({duration_s(samples):.1f} s of audio)")
-    segments = [
-        Segment(start=round(s.start, 2), end=round(s.end, 2), text=s.text) for s in result.segments
-    ]
+    source = audio if audio is not None else transcript
+    assert source is not None
+    heard = _heard_meeting(audio, transcript, model)
+    # The file's time is when the meeting ended; it began its duration earlier.
+    ended_at = datetime.fromtimestamp(source.stat().st_mtime, UTC)
+    meta = replace(meta, started_at=ended_at - timedelta(seconds=heard.duration_s))
     identity, created = load_or_init_identity(settings.home)
     if created:
         typer.echo(f"fredag: created this device's identity {identity.key_id[:16]}…", err=True)
     store = Store(settings.home)
     log = SessionLog.create(store, meta)
-    log.model(result.model, result.language)
-    for seg in segments:
+    log.model(heard.model, heard.language)
+    for seg in heard.segments:
         log.segment(seg)
     signed = sign_segments(
         meta=meta,
         ended_at=ended_at,
-        segments=segments,
-        duration_s=result.duration_s,
-        language=result.language,
-        model=result.model,
+        segments=heard.segments,
+        duration_s=heard.duration_s,
+        language=heard.language,
+        model=heard.model,
         tagger=load_tagger(),
         identity=identity,
+        heard=heard.heard,
     )
-    finish(log, signed, result.duration_s)
+    finish(log, signed, heard.duration_s)
     if as_json:
         from device.journal.draft import draft_view
 
         typer.echo(json.dumps(draft_view(signed.draft), ensure_ascii=False, indent=2))
     else:
         typer.echo(signed.draft.rendered, nl=False)
+
+
+def _heard_meeting(
+    audio: Path | None, transcript: Path | None, model: str | None
+) -> TranscriptFile:
+    """The meeting's segments: read from `transcript`, or transcribed from `audio` now."""
+    from device.stages.transcript_file import parse_transcript, read_transcript
+
+    if transcript is not None:
+        heard = read_transcript(transcript)
+        if not heard.segments:
+            raise NoSpeech(f"the transcript {transcript} has no segments")
+        return heard
+    assert audio is not None
+    from device.capture.audio import decode_file, duration_s
+    from device.stages.transcribe import TranscribeOptions, Transcriber
+    from models.registry import resolve
+
+    settings = get_settings(model=model)
+    samples = decode_file(audio)
+    resolved = resolve(settings.model, settings.models_dir)
+    transcriber = Transcriber(
+        resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
+    )
+    options = TranscribeOptions(
+        language=settings.language, beam_size=settings.beam_size, word_timestamps=True
+    )
+    result = transcriber.transcribe(samples, options)
+    if not result.segments:
+        raise NoSpeech(f"no speech found in {audio} ({duration_s(samples):.1f} s of audio)")
+    return parse_transcript(result.to_json(), str(audio))
 
 
 INPUT_OPT = typer.Option(

@@ -207,3 +207,162 @@ def _contrasted_with_now(sentence: Sentence, last: int) -> bool:
         tokens[i].lower == "men" and tokens[i + 1].lower in _NOW_WORDS
         for i in range(last + 1, len(tokens) - 1)
     )
+
+
+# ---------------------------------------------------------------- not facts: conditionals, wishes
+# "om jag lämnar honom", "ifall han kommer tillbaka": a conditional clause states no fact. "om"
+# is also a preposition ("prata om det"), so it opens a condition only before a subject.
+_CONDITIONALS = frozenset({"om", "ifall", "såvida", "förutsatt"})
+_CONDITION_SUBJECTS = frozenset(
+    {"jag", "du", "han", "hon", "vi", "ni", "de", "dom", "man", "någon", "barnen", "hen"}
+)
+# Modal verbs of the unreal: "det skulle bli lättare", "det vore skönt".
+_UNREAL = frozenset({"skulle", "vore"})
+# What someone wants, plans or fears is not yet a fact ("jag vill börja plugga").
+_WISHES = frozenset({"vill", "ville", "önskar", "hoppas", "drömmer", "planerar", "funderar"})
+
+
+def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = False) -> bool:
+    """True when the cue on `used` is in a condition ("om jag lämnar honom"), in a sentence
+    that opens with one ("Om jag inte betalar kan jag bli vräkt"), or in the same clause after
+    a wish ("jag vill börja plugga") or the unreal "skulle"/"vore" (unless `wish_counts`: the
+    factor is itself about wanting, like motivation for change)."""
+    tokens = sentence.tokens
+    words = [t.lower for t in tokens]
+    first = used[0]
+    if words and words[0] in _CONDITIONALS:
+        return True
+    for i in range(first):
+        if words[i] in _CONDITIONALS and i + 1 < len(words) and _opens_condition(words, i):
+            return True
+    if wish_counts:
+        return False
+    clauses = {sentence.clause_of[i] for i in used}
+    for i in range(first):
+        if sentence.clause_of[i] not in clauses:
+            continue
+        if words[i] in _WISHES or words[i] in _UNREAL:
+            return True
+    return False
+
+
+def _opens_condition(words: list[str], i: int) -> bool:
+    nxt = words[i + 1]
+    if words[i] != "om":
+        return True
+    if nxt not in _CONDITION_SUBJECTS:
+        return False
+    # "frågade om han", "pratade om hon" are rare; "om han" + a verb is the condition.
+    return i == 0 or words[i - 1] not in {"tycker", "bryr", "pratar", "pratade", "frågar"}
+
+
+# ---------------------------------------------------------------- lost: a protective factor gone
+_LOSS = frozenset(
+    {
+        "förlora",
+        "förlorade",
+        "förlorat",
+        "förlorar",
+        "mista",
+        "miste",
+        "mist",
+        "mister",
+        "sparkad",
+        "sparkades",
+        "sparkats",
+        "uppsagd",
+        "avskedad",
+        "tappade",
+        "tappat",
+    }
+)
+
+
+def lost(sentence: Sentence, used: tuple[int, ...]) -> bool:
+    """True when the cue's words are something lost ("sedan jag förlorade jobbet", "blev av
+    med lägenheten"): said of a protective factor, it is not there now."""
+    words = [t.lower for t in sentence.tokens]
+    clauses = {sentence.clause_of[i] for i in used}
+    for i in range(used[0]):
+        if sentence.clause_of[i] not in clauses:
+            continue
+        if words[i] in _LOSS:
+            return True
+        if words[i] == "av" and i >= 1 and words[i - 1] == "blev" and i + 1 < len(words):
+            return words[i + 1] == "med"
+    return False
+
+
+# ---------------------------------------------------------------- whose problem it is
+# People other than the client a sentence can be about. "Hans mamma dricker" is the mother's
+# drinking (parental substance abuse), never the child's own early substance use.
+OTHER_PEOPLE = frozenset(
+    {
+        "mamma",
+        "mamman",
+        "pappa",
+        "pappan",
+        "mor",
+        "modern",
+        "far",
+        "fadern",
+        "förälder",
+        "föräldern",
+        "föräldrarna",
+        "bror",
+        "brodern",
+        "brorsan",
+        "bröder",
+        "syster",
+        "systern",
+        "syrran",
+        "systrar",
+        "sambo",
+        "sambon",
+        "pojkvän",
+        "flickvän",
+        "fru",
+        "frun",
+        "exet",
+        "exmannen",
+        "exfrun",
+        "styvpappa",
+        "styvpappan",
+        "styvmamma",
+        "kompis",
+        "kompisen",
+        "kompisar",
+        "kompisarna",
+        "kamrater",
+        "killar",
+        "killarna",
+        "tjejer",
+        "tjejerna",
+        "grannen",
+        "grannar",
+        "farmor",
+        "farfar",
+        "mormor",
+        "morfar",
+        "kusin",
+        "kusinen",
+    }
+)
+_SELF = frozenset({"jag", "mig", "själv", "själva"})
+
+
+def about_someone_else(sentence: Sentence, used: tuple[int, ...], case_type: str) -> bool:
+    """True when the clause of the cue is about another person than the client: it opens with
+    one ("Min bror använder kokain", "Hans mamma dricker") and, in an adult's case, the client
+    ("jag") does not come between that person and the cue."""
+    words = [t.lower for t in sentence.tokens]
+    clause = sentence.clause_of[used[0]]
+    start = next(i for i in range(len(words)) if sentence.clause_of[i] == clause)
+    before = words[start : used[0]]
+    for j, word in enumerate(before):
+        if word in OTHER_PEOPLE:
+            later = before[j + 1 :]
+            return not (case_type == "vuxen" and _SELF & set(later))
+        if word in _SELF or word in {"han", "hon", "hen"}:
+            return False
+    return False

@@ -29,6 +29,7 @@ from itertools import islice, product
 
 import simplemma
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from risk_factors.text import Sentence, normalize
 
@@ -83,6 +84,11 @@ _NO_FUZZ = frozenset(
     ]
 )
 FUZZY_CUTOFF = 83.0
+PHONETIC_DISTANCE = 1
+PHONETIC_MIN_LEN = 5
+"""An unsure heard word may differ from a cue word's sound (`phonetic_key`) by
+PHONETIC_DISTANCE edits when its key is at least PHONETIC_MIN_LEN letters; shorter ones must
+sound the same."""
 FUZZY_MIN_LEN = 4
 PHRASE_GAP = 1
 MAX_COMBINATIONS = 64
@@ -138,6 +144,8 @@ class Lexicon:
     _cache: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
     _fuzzy_choices: list[str] = field(default_factory=list)
     _fuzzy_ids: list[list[int]] = field(default_factory=list)
+    _choice_keys: list[str] = field(default_factory=list)
+    _surfaces: dict[int, set[str]] = field(default_factory=dict)
     _norm: dict[str, list[int]] = field(default_factory=dict)
     _exact: dict[str, list[int]] = field(default_factory=dict)
     _affixes: list[tuple[int, Term]] = field(default_factory=list)
@@ -151,7 +159,13 @@ class Lexicon:
             self.terms.append(term)
             self._cache.clear()
             self._built = False
-        return self._ids[term]
+        tid = self._ids[term]
+        if term.surface and term.surface not in self._surfaces.setdefault(tid, set()):
+            # "slår|slagit|slog" are one term (one normal form); remember each written form.
+            self._surfaces[tid].add(term.surface)
+            self._cache.clear()
+            self._built = False
+        return tid
 
     def _build_index(self) -> None:
         self._norm, self._exact, self._prefix, self._suffix = {}, {}, {}, {}
@@ -171,10 +185,12 @@ class Lexicon:
         for tid, term in enumerate(self.terms):
             if term.mode in ("norm", "prefix") and len(term.value) >= FUZZY_MIN_LEN - 1:
                 by_value.setdefault(term.value, []).append(tid)
-            if term.surface and len(term.surface) >= FUZZY_MIN_LEN:
-                by_value.setdefault(term.surface, []).append(tid)
+            for surface in sorted(self._surfaces.get(tid, ())):
+                if len(surface) >= FUZZY_MIN_LEN:
+                    by_value.setdefault(surface, []).append(tid)
         self._fuzzy_choices = list(by_value)
         self._fuzzy_ids = list(by_value.values())
+        self._choice_keys = [phonetic_key(v) for v in self._fuzzy_choices]
         self._built = True
 
     def lookup(self, lower: str, norm: str) -> tuple[frozenset[int], frozenset[int]]:
@@ -205,6 +221,30 @@ class Lexicon:
         self._cache[lower] = result
         return result
 
+    def lookup_unsure(self, lower: str, norm: str) -> tuple[frozenset[int], frozenset[int]]:
+        """Like `lookup`, for a word the recogniser itself was unsure of: it may be a cue word
+        misheard as another word ("slog" heard as "slug", "våld" as "vold"), so a cue word
+        that is spelled alike, or sounds alike (`phonetic_key`), counts even when the heard
+        word is a known Swedish word."""
+        exact, fuzzy = self.lookup(lower, norm)
+        if exact or fuzzy or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
+            return exact, fuzzy
+        cache_key = "\0" + lower
+        hit = self._cache.get(cache_key)
+        if hit is None:
+            key = phonetic_key(lower)
+            reach = PHONETIC_DISTANCE if len(key) >= PHONETIC_MIN_LEN else 0
+            found: set[int] = set()
+            for choice, _dist, idx in process.extract(
+                key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=10
+            ):
+                # The recogniser hears how a word begins; a different first sound is another word.
+                if choice[:1] == key[:1] and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
+                    found.update(self._fuzzy_ids[idx])
+            hit = (exact, frozenset(found))
+            self._cache[cache_key] = hit
+        return hit
+
     def _fuzzy(self, lower: str, norm: str) -> set[int]:
         out: set[int] = set()
         for query in {norm, lower}:
@@ -213,6 +253,40 @@ class Lexicon:
             ):
                 out.update(self._fuzzy_ids[idx])
         return out
+
+
+# Sounds whisper confuses in Swedish, each class written as one letter: rounded back vowels,
+# front vowels, voiced/voiceless pairs, and r/l. General phonetics, not a list of heard words.
+_SOUND_CLASSES = str.maketrans(
+    {
+        "å": "o",
+        "u": "o",
+        "ä": "e",
+        "æ": "e",
+        "ø": "ö",
+        "y": "i",
+        "b": "p",
+        "d": "t",
+        "g": "k",
+        "c": "k",
+        "q": "k",
+        "v": "f",
+        "w": "f",
+        "z": "s",
+        "r": "l",
+    }
+)
+
+
+def phonetic_key(word: str) -> str:
+    """A rough sound key of a Swedish word: letters that sound alike or that the recogniser
+    confuses map to one letter, doubled letters collapse, and a silent initial h before a
+    vowel is dropped ("hotat" and "otat" share a key)."""
+    w = word.lower()
+    if len(w) > 1 and w[0] == "h" and w[1] in "aeiouyåäö":
+        w = w[1:]
+    w = w.translate(_SOUND_CLASSES)
+    return "".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1])
 
 
 def _parse_term(word: str) -> Term:
@@ -285,11 +359,24 @@ class Matcher:
             for alt in cue.groups[0] if cue.groups else ():
                 self._by_term.setdefault(alt[0], []).append(index)
 
-    def matches(self, text: str, sentence: Sentence) -> list[CueMatch]:
-        """Every way each cue matches `sentence` (at most a few per cue), best first per cue."""
+    def matches(
+        self, text: str, sentence: Sentence, unsure: frozenset[int] | None = None
+    ) -> list[CueMatch]:
+        """Every way each cue matches `sentence` (at most a few per cue), best first per cue.
+
+        `unsure`: when the recogniser's word probabilities are known, the indices of the
+        tokens it was unsure of. Only those may then match a cue word by likeness; without
+        probabilities (typed text), unknown words may.
+        """
         positions: dict[int, list[tuple[int, bool]]] = {}
         for i, token in enumerate(sentence.tokens):
-            exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
+            if unsure is None:
+                exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
+            elif i in unsure:
+                exact, fuzzy = self.lexicon.lookup_unsure(token.lower, token.norm)
+            else:
+                exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
+                fuzzy = frozenset()
             for tid in exact:
                 positions.setdefault(tid, []).append((i, False))
             for tid in fuzzy:

@@ -15,13 +15,14 @@ confidence and the catalogue version: what `fredag.protocol.Evidence` needs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
-from risk_factors.context import is_question, status
+from risk_factors.context import about_someone_else, hypothetical, is_question, lost, status
+from risk_factors.conversation import Utterance, answer_polarity, utterance, word_probabilities
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, split_sentences
@@ -30,6 +31,22 @@ __all__ = ["CASE_TYPES", "Denial", "Tag", "TagResult", "Tagger"]
 
 CASE_TYPES = ("barn", "vuxen")
 FUZZY_FACTOR = 0.7
+ANSWER_FACTOR = 0.9
+"""A factor found or denied by a yes or no to a question about it: the question's cue weight
+times this."""
+UNSURE_WORD = 0.6
+"""A heard word below this probability is one the recogniser was unsure of (it may be matched
+to a cue word by likeness); a yes or no below it is not a clear answer."""
+UNCLEAR_SENTENCE = 0.45
+"""A sentence whose heard words average below this probability gives no finding, and a
+denial in it is at most uncertain."""
+UNCERTAIN_CONFIDENCE = 0.4
+"""The highest confidence an uncertain denial (heard unclearly) is given."""
+OWN_LEVELS = frozenset({"individ", "vuxen"})
+"""Factor levels that are about the client themself: never found in what is said of another
+person ("Hans mamma dricker" is not the child's drinking)."""
+WISH_FACTORS = frozenset({"motivation_for_change", "self_esteem", "self_harm_suicidality"})
+"""Factors that are about wanting, hoping or thinking: a wish does state them."""
 CaseType = Literal["barn", "vuxen"]
 _T = TypeVar("_T", bound="Tag")
 
@@ -146,44 +163,147 @@ class Tagger:
         return applies_to in ("alla", case_type) and cue.case_type in (None, case_type)
 
     def tag_text(self, text: str, case_type: str) -> TagResult:
-        """Tag one text (a sentence or a whole transcript) for a `barn` or `vuxen` case."""
+        """Tag one text (a sentence or a whole transcript) for a `barn` or `vuxen` case.
+
+        Questions give no finding; a yes or no that answers a question about a factor finds
+        or denies it, with the question and the answer as its evidence."""
+        return self._read(_Reading(text), case_type)
+
+    def _read(self, reading: _Reading, case_type: str) -> TagResult:
         if case_type not in CASE_TYPES:
             raise UsageError(f"case type must be barn or vuxen, not {case_type!r}")
         tags: list[Tag] = []
         denied: list[Denial] = []
-        for sentence in split_sentences(text):
-            if is_question(sentence):
+        question: Sentence | None = None
+        for sentence in split_sentences(reading.text):
+            asks = is_question(sentence)
+            if asks or reading.by_caseworker(sentence):
+                question = sentence if asks else None
                 continue
-            t, d = self._tag_sentence(text, sentence, case_type)
+            t, d = self._tag_sentence(reading, sentence, case_type)
+            if question is not None:
+                t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
+                t += t2
+                d += d2
+            question = None
             tags += t
             denied += d
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
 
+    def _state(self, sentence: Sentence, match: CueMatch, case_type: str) -> str:
+        factor = self.factors[match.cue.factor]
+        if factor.level in OWN_LEVELS and about_someone_else(sentence, match.tokens, case_type):
+            return "someone_else"
+        if hypothetical(sentence, match.tokens, wish_counts=factor.slug in WISH_FACTORS):
+            return "hypothetical"
+        state = status(sentence, match.tokens, factor.past_counts)
+        if state == "present" and factor.kind == "protective" and lost(sentence, match.tokens):
+            return "resolved"
+        return state
+
     def _tag_sentence(
-        self, text: str, sentence: Sentence, case_type: str
+        self, reading: _Reading, sentence: Sentence, case_type: str
     ) -> tuple[list[Tag], list[Denial]]:
+        text = reading.text
         best: dict[str, tuple[float, CueMatch]] = {}
         worst: dict[str, tuple[str, CueMatch]] = {}
-        for match in self._matcher.matches(text, sentence):
+        for match in self._matcher.matches(text, sentence, reading.unsure(sentence)):
             if not self._applies(match.cue, case_type):
                 continue
             factor = self.factors[match.cue.factor]
-            state = status(sentence, match.tokens, factor.past_counts)
+            state = self._state(sentence, match, case_type)
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
                     best[factor.slug] = (conf, match)
-            elif state != "uncertain" and match.fuzzy == 0 and factor.slug not in worst:
-                worst[factor.slug] = (state, match)
-        tags = [self._make(Tag, m, conf, text) for slug, (conf, m) in best.items()]
+            elif state in ("negated", "resolved") and match.fuzzy == 0:
+                worst.setdefault(factor.slug, (state, match))
+        unclear = reading.unclear(sentence)
+        tags = [] if unclear else [self._make(Tag, m, conf, text) for conf, m in best.values()]
         denied = [
-            self._make(Denial, m, m.cue.weight, text, reason=state)
+            self._make(
+                Denial,
+                m,
+                min(UNCERTAIN_CONFIDENCE, m.cue.weight) if unclear else m.cue.weight,
+                text,
+                reason="uncertain" if unclear else state,
+            )
             for slug, (state, m) in worst.items()
             if slug not in best
         ]
         tags.sort(key=lambda t: (t.start, t.factor))
         denied.sort(key=lambda t: (t.start, t.factor))
         return tags, denied
+
+    def _asked(self, reading: _Reading, question: Sentence, case_type: str) -> dict[str, float]:
+        """The factors a question asks about (as if it were stated), with their cue weights."""
+        asked: dict[str, float] = {}
+        for match in self._matcher.matches(reading.text, question, reading.unsure(question)):
+            if match.fuzzy or not self._applies(match.cue, case_type):
+                continue
+            if self._state(question, match, case_type) == "present":
+                slug = match.cue.factor
+                asked[slug] = max(asked.get(slug, 0.0), match.cue.weight)
+        return asked
+
+    def _answer(
+        self,
+        reading: _Reading,
+        question: Sentence,
+        answer: Sentence,
+        case_type: str,
+        said: list[Tag],
+        said_denied: list[Denial],
+    ) -> tuple[list[Tag], list[Denial]]:
+        """A yes or no to a question about factors: found (yes) or asked-and-denied (no, or
+        "inte längre"), each with the question and the answer as evidence. What the answer
+        says itself about a factor wins; an unclear yes gives nothing, an unclear no is at
+        most an uncertain denial."""
+        polarity = answer_polarity(answer)
+        if polarity is None:
+            return [], []
+        asked = self._asked(reading, question, case_type)
+        if not asked:
+            return [], []
+        spoken = {t.factor for t in said} | {d.factor for d in said_denied}
+        unclear = reading.unclear(answer) or reading.unsure_at(answer, 0)
+        tags: list[Tag] = []
+        denied: list[Denial] = []
+        for slug, weight in sorted(asked.items()):
+            if slug in spoken:
+                continue
+            conf = weight * ANSWER_FACTOR
+            if polarity == "yes":
+                if not unclear:
+                    tags += [
+                        self._whole(Tag, s, slug, conf, reading.text) for s in (question, answer)
+                    ]
+                continue
+            reason = "negated" if polarity == "no" else "resolved"
+            if unclear:
+                reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
+            denied += [
+                self._whole(Denial, s, slug, conf, reading.text, reason=reason)
+                for s in (question, answer)
+            ]
+        return tags, denied
+
+    def _whole(
+        self, cls: type[Any], sentence: Sentence, slug: str, conf: float, text: str, **extra: Any
+    ) -> Any:
+        """A tag or denial quoting a whole sentence (a question, or the answer to it)."""
+        factor = self.factors[slug]
+        return cls(
+            factor=slug,
+            kind=factor.kind,
+            name_sv=factor.name.sv,
+            quote=text[sentence.start : sentence.end].strip(),
+            start=sentence.start,
+            end=sentence.start + len(text[sentence.start : sentence.end].strip()),
+            confidence=round(conf, 3),
+            catalogue_version=self.version,
+            **extra,
+        )
 
     def _make(self, cls: type[Any], m: CueMatch, conf: float, text: str, **extra: Any) -> Any:
         factor = self.factors[m.cue.factor]
@@ -202,44 +322,103 @@ class Tagger:
     def tag_segments(
         self, segments: Sequence[SegmentLike] | Sequence[Mapping[str, Any]], case_type: str
     ) -> TagResult:
-        """Tag transcript segments (objects or dicts with start, end, text) as one text.
+        """Tag transcript segments (objects or dicts with start, end, text; optionally
+        `speaker` and the recogniser's `words` with probabilities, see
+        `risk_factors.conversation`) read as one conversation.
 
-        Segments are joined with single spaces so a sentence split across segments is still
-        read whole; each tag is then mapped back to the segment where its quote begins:
-        `segment` is that segment's index, `char_start`/`char_end` the span within its text
-        (so `quote == segments[segment].text[char_start:char_end]` unless the quote runs on
-        into the next segment, when `char_end` is the end of the first segment's text and
-        `quote` holds all the words), `start_s` the first segment's start and `end_s` the
-        last covered segment's end.
+        Segments are joined into one text so a sentence split across segments is still read
+        whole, except that a segment which begins a new sentence (a capital letter) or another
+        speaker's turn always begins a new sentence. Each tag is then mapped back to the
+        segment where its quote begins: `segment` is that segment's index,
+        `char_start`/`char_end` the span within its text (so `quote ==
+        segments[segment].text[char_start:char_end]` unless the quote runs on into the next
+        segment, when `char_end` is the end of the first segment's text and `quote` holds all
+        the words), `start_s` the first segment's start and `end_s` the last covered
+        segment's end.
         """
-        items = [_segment_fields(s) for s in segments]
-        offsets: list[int] = []
-        pos = 0
-        for _start, _end, seg_text in items:
-            offsets.append(pos)
-            pos += len(seg_text) + 1
-        joined = " ".join(seg_text for _s, _e, seg_text in items)
-        result = self.tag_text(joined, case_type)
+        heard = [utterance(s) for s in segments]
+        items = [(u.start, u.end, u.text) for u in heard]
+        reading = _Reading.of(heard)
+        result = self._read(reading, case_type)
         return TagResult(
-            tuple(_place(t, items, offsets) for t in result.tags),
-            tuple(_place(d, items, offsets) for d in result.denied),
+            tuple(_place(t, items, reading.offsets) for t in result.tags),
+            tuple(_place(d, items, reading.offsets) for d in result.denied),
             result.catalogue_version,
             result.catalogue_sha256,
         )
 
 
+@dataclass
+class _Reading:
+    """One text to read, with what is known about how it was said: which characters the
+    caseworker said, and the recogniser's probability for each heard character."""
+
+    text: str
+    offsets: list[int] = field(default_factory=list)
+    caseworker: list[tuple[int, int]] = field(default_factory=list)
+    probs: dict[int, float] | None = None
+
+    @classmethod
+    def of(cls, heard: Sequence[Utterance]) -> _Reading:
+        parts: list[str] = []
+        offsets: list[int] = []
+        caseworker: list[tuple[int, int]] = []
+        probs: dict[int, float] | None = None
+        pos = 0
+        for i, u in enumerate(heard):
+            if i:
+                prev = heard[i - 1]
+                new_turn = u.speaker is not None and u.speaker != prev.speaker
+                new_sentence = u.text[:1].isupper()
+                parts.append("\n" if new_turn or new_sentence else " ")
+                pos += 1
+            offsets.append(pos)
+            if u.by_caseworker:
+                caseworker.append((pos, pos + len(u.text)))
+            if u.words is not None:
+                probs = probs if probs is not None else {}
+                probs.update(word_probabilities(u.text, pos, u.words))
+            parts.append(u.text)
+            pos += len(u.text)
+        return cls("".join(parts), offsets, caseworker, probs)
+
+    def by_caseworker(self, sentence: Sentence) -> bool:
+        return any(a <= sentence.start < b for a, b in self.caseworker)
+
+    def _token_prob(self, sentence: Sentence, index: int) -> float | None:
+        if self.probs is None:
+            return None
+        token = sentence.tokens[index]
+        known = [self.probs[i] for i in range(token.start, token.end) if i in self.probs]
+        return min(known) if known else None
+
+    def unsure(self, sentence: Sentence) -> frozenset[int] | None:
+        """Indices of the tokens the recogniser was unsure of; None for typed text."""
+        if self.probs is None:
+            return None
+        return frozenset(
+            i
+            for i in range(len(sentence.tokens))
+            if (p := self._token_prob(sentence, i)) is not None and p < UNSURE_WORD
+        )
+
+    def unsure_at(self, sentence: Sentence, index: int) -> bool:
+        p = self._token_prob(sentence, index) if sentence.tokens else None
+        return p is not None and p < UNSURE_WORD
+
+    def unclear(self, sentence: Sentence) -> bool:
+        """True when the recogniser could barely read the sentence at all."""
+        known = [
+            p
+            for i in range(len(sentence.tokens))
+            if (p := self._token_prob(sentence, i)) is not None
+        ]
+        return bool(known) and sum(known) / len(known) < UNCLEAR_SENTENCE
+
+
 @lru_cache(maxsize=1)
 def _default_tagger() -> Tagger:
     return Tagger(load_catalogue())
-
-
-def _segment_fields(seg: SegmentLike | Mapping[str, Any]) -> tuple[float, float, str]:
-    try:
-        if isinstance(seg, Mapping):
-            return float(seg["start"]), float(seg["end"]), str(seg["text"])
-        return float(seg.start), float(seg.end), str(seg.text)
-    except (KeyError, AttributeError, TypeError, ValueError) as exc:
-        raise UsageError(f"a segment needs start, end and text: {seg!r}") from exc
 
 
 def _place(tag: _T, items: list[tuple[float, float, str]], offsets: list[int]) -> _T:

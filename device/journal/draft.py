@@ -31,8 +31,11 @@ from fredag.protocol import (
     Segment,
     Transcript,
 )
+from risk_factors.tagger import UNCERTAIN_CONFIDENCE
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+UNSURE_NOTE = " (osäkert uppfattat)"
+"""Shown after a quote the tagger could only read unsurely (an unclear "Nej", say)."""
 EMPTY_FOR_CASEWORKER = "(tomt – fylls i av handläggaren)"
 CASE_TYPE_SV = {"barn": "barn och unga", "vuxen": "vuxen"}
 
@@ -131,6 +134,7 @@ def _factor_lines(group: Sequence[FactorFinding], verbatim: Callable[[str], str]
         out.append(f"  – {finding.name_sv} ({finding.factor})")
         out += [
             f'      "{verbatim(e.quote)}" [{clock(e.start)}–{clock(e.end)}]'
+            + (UNSURE_NOTE if e.confidence <= UNCERTAIN_CONFIDENCE else "")
             for e in finding.evidence
         ]
     return out

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from device.journal.draft import build_draft
 from device.journal.guard import Checker
 from device.journal.identity import DeviceIdentity
 from device.journal.session import SessionLog, SessionMeta
-from device.stages.tagging import SegmentTagger
+from device.stages.tagging import SegmentTagger, tag_meeting
 from fredag.protocol import Draft, ModelInfo, Segment, SignedEnvelope
 
 
@@ -35,8 +36,11 @@ def sign_segments(
     tagger: SegmentTagger,
     identity: DeviceIdentity,
     checker: Checker | None = None,
+    heard: Sequence[Any] | None = None,
 ) -> SignedDraft:
-    tagging = tagger.tag_segments(segments, meta.case_type)
+    """Tag, build and sign a meeting's draft. `heard`: the segments with speaker and word
+    probabilities where the transcriber gave them (see `device.stages.tagging.tag_meeting`)."""
+    tagging = tag_meeting(tagger, segments, meta.case_type, heard)
     draft = build_draft(
         meta=meta,
         ended_at=ended_at,

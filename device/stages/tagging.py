@@ -69,9 +69,15 @@ class RiskFactorsTagger:
         self.tagger = tagger
 
     def tag_segments(self, segments: Sequence[Segment], case_type: CaseType) -> Tagging:
-        if not segments:
+        return self.tag_heard(list(segments), case_type)
+
+    def tag_heard(self, heard: Sequence[Any], case_type: CaseType) -> Tagging:
+        """Tag segments together with what is known of how they were heard: dicts (or
+        objects) with start, end, text and optionally `speaker` and the recogniser's `words`
+        with probabilities (see `risk_factors.conversation`)."""
+        if not heard:
             return Tagging((), (), self.tagger.version, self.tagger.sha256)
-        result = self.tagger.tag_segments(list(segments), case_type)
+        result = self.tagger.tag_segments(heard, case_type)
         denied = [d for group in result.denied_by_factor().values() for d in group]
         return Tagging(
             tuple(_found(t) for t in result.tags),
@@ -79,6 +85,21 @@ class RiskFactorsTagger:
             result.catalogue_version,
             result.catalogue_sha256,
         )
+
+
+def tag_meeting(
+    tagger: SegmentTagger,
+    segments: Sequence[Segment],
+    case_type: CaseType,
+    heard: Sequence[Any] | None = None,
+) -> Tagging:
+    """Tag a meeting's segments, with how they were heard (`heard`: speaker, word
+    probabilities per segment) when the tagger can use it."""
+    tag_heard = getattr(tagger, "tag_heard", None)
+    if heard is not None and tag_heard is not None:
+        result: Tagging = tag_heard(heard, case_type)
+        return result
+    return tagger.tag_segments(segments, case_type)
 
 
 def load_tagger(catalogue: dict[str, Any] | None = None) -> SegmentTagger:

@@ -37,12 +37,28 @@ class TranscribeOptions:
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
     no_speech_threshold: float = 0.6
-    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    # Greedy-to-beam decoding only: the usual fallback to sampling at higher temperatures
+    # makes the same recording give different transcripts (and drafts) from run to run.
+    temperature: tuple[float, ...] = (0.0,)
+    # Each word's probability (faster-whisper's word timestamps): the tagger matches a cue
+    # word by likeness only where the recogniser was unsure, and ignores what it could not read.
+    # On for `fredag transcribe` and `fredag draft`; off in the live loop (it costs CPU there).
+    word_timestamps: bool = False
     # Post-filter: a segment this likely to be non-speech and this unsure is dropped.
     drop_no_speech_prob: float = 0.6
     drop_avg_logprob: float = -1.0
     # A segment whose text compresses better than this is a loop ("ja ja ja ja ...").
     drop_compression_ratio: float = 2.4
+
+
+@dataclass(frozen=True)
+class HeardWord:
+    """One word as the recogniser heard it: times, text and probability."""
+
+    start: float
+    end: float
+    word: str
+    probability: float
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,7 @@ class TranscribedSegment:
     text: str
     avg_logprob: float
     no_speech_prob: float
+    words: tuple[HeardWord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,21 @@ class TranscriptionResult:
                     "text": s.text,
                     "avg_logprob": round(s.avg_logprob, 4),
                     "no_speech_prob": round(s.no_speech_prob, 4),
+                    **({"words": [_word_json(w) for w in s.words]} if s.words else {}),
                 }
                 for s in self.segments
             ],
             "text": self.text,
         }
+
+
+def _word_json(w: HeardWord) -> dict[str, Any]:
+    return {
+        "start": round(w.start, 2),
+        "end": round(w.end, 2),
+        "word": w.word,
+        "probability": round(w.probability, 4),
+    }
 
 
 def compression_ratio(text: str) -> float:
@@ -118,6 +145,7 @@ def _decode_kwargs(options: TranscribeOptions) -> dict[str, Any]:
         "log_prob_threshold": options.log_prob_threshold,
         "no_speech_threshold": options.no_speech_threshold,
         "temperature": list(options.temperature),
+        "word_timestamps": options.word_timestamps,
     }
 
 
@@ -153,6 +181,15 @@ class Transcriber:
                 text=s.text.strip(),
                 avg_logprob=float(s.avg_logprob),
                 no_speech_prob=float(s.no_speech_prob),
+                words=tuple(
+                    HeardWord(
+                        offset_s + float(w.start),
+                        offset_s + float(w.end),
+                        w.word.strip(),
+                        float(w.probability),
+                    )
+                    for w in (s.words or ())
+                ),
             )
             if keep_segment(seg, options):
                 yield seg
@@ -172,7 +209,11 @@ class Transcriber:
         then transcribes the new audio on its own.
         """
         prefix = prefix.strip()
-        kwargs = {**_decode_kwargs(options), "condition_on_previous_text": False}
+        kwargs = {
+            **_decode_kwargs(options),
+            "condition_on_previous_text": False,
+            "word_timestamps": False,
+        }
         raw, _info = self._whisper.transcribe(
             audio, prefix=prefix, without_timestamps=True, **kwargs
         )
@@ -215,6 +256,7 @@ class Transcriber:
 
 __all__ = [
     "SAMPLE_RATE",
+    "HeardWord",
     "TranscribeOptions",
     "TranscribedSegment",
     "Transcriber",

@@ -44,7 +44,8 @@ class TestTranscribeSwedish:
         assert wer(SCRIPT, transcribed["text"]) <= 0.40, transcribed["text"]
 
     def test_json_contract(self, spoken: Path, transcribed: dict[str, Any]) -> None:
-        """--json carries language, duration, model, ordered segments with scores, and text."""
+        """--json carries language, duration, model, ordered segments with scores and the heard
+        words with their probabilities, and text."""
         out = transcribed
         assert out["language"] == "sv"
         assert out["duration_s"] == pytest.approx(read_wav(spoken)[0].size / SAMPLE_RATE, abs=0.05)
@@ -52,7 +53,10 @@ class TestTranscribeSwedish:
         assert len(out["model"]["sha256"]) == 64
         segs = out["segments"]
         assert segs, "no segments"
-        assert set(segs[0]) == {"start", "end", "text", "avg_logprob", "no_speech_prob"}
+        assert set(segs[0]) == {"start", "end", "text", "avg_logprob", "no_speech_prob", "words"}
+        for w in segs[0]["words"]:
+            assert {"start", "end", "word", "probability"} == set(w)
+            assert 0.0 <= w["probability"] <= 1.0
         starts = [s["start"] for s in segs]
         assert starts == sorted(starts)
         assert all(s["end"] > s["start"] for s in segs)

@@ -1,0 +1,382 @@
+"""Whole meetings: stated factors found, asked-and-denied noted, forbidden findings, WER.
+
+The project's own version of ../shared/eval/score_meeting.py (same meeting format, same
+voices and room simulation, same scoring), with a fast text mode:
+
+* ``text``: the script's own lines as transcript segments (a perfect transcript), drafted
+  through `fredag draft --transcript`'s code path in process; no audio and no model.
+* ``clean`` / ``room``: each script spoken by espeak-ng exactly as the shared scorer does
+  (its `speak`, cached), transcribed ONCE by whisper-base with `fredag draft`'s options and
+  the transcript cached as JSON (``$FREDAG_EVAL_CACHE/transcripts``); the draft is then made
+  from that transcript. Change the tagger or the catalogue and re-score in seconds.
+
+    python -m bench.meetings ../shared/meetings-dev --mode text -v
+    python -m bench.meetings tests/risk_factors/data/meetings --mode clean
+    python -m bench meetings        # every set in every mode, into docs/benchmarks.md
+
+Sets: the shared dev meetings, the project's own meetings (written before tuning) and the
+project's held-out meetings (never looked at while tuning; reported separately).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+NAME = "meetings"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("FREDAG_SHARED_DIR", ROOT.parent / "shared"))
+OWN = ROOT / "tests" / "risk_factors" / "data" / "meetings"
+HELDOUT = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout"
+SETS = {
+    "shared dev": SHARED / "meetings-dev",
+    "own": OWN,
+    "own held-out": HELDOUT,
+}
+MODES = ("text", "clean", "room")
+CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
+SCRIPT_MODEL = {"name": "manuskript", "sha256": "0" * 64}
+SECONDS_PER_WORD = 0.45
+
+
+@dataclass
+class MeetingScore:
+    name: str
+    found: int
+    expected: int
+    denied: int
+    denied_expected: int
+    extra: list[str]
+    forbidden: list[str]
+    wer: float | None
+    missed: list[list[str]] = field(default_factory=list)
+    denial_missed: list[list[str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def turns(script: Path) -> list[tuple[str, str]]:
+    out = []
+    for line in script.read_text(encoding="utf-8").splitlines():
+        if "|" in line:
+            who, text = line.split("|", 1)
+            out.append((who.strip(), text.strip()))
+    return out
+
+
+def spec_of(script: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        script.with_suffix(".expect.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^\wåäöéü ]", " ", text.lower()).split()
+
+
+def wer(ref: str, hyp: str) -> float:
+    r, h = words(ref), words(hyp)
+    prev = list(range(len(h) + 1))
+    for i, rw in enumerate(r, 1):
+        cur = [i] + [0] * len(h)
+        for j, hw in enumerate(h, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (rw != hw))
+        prev = cur
+    return prev[-1] / max(1, len(r))
+
+
+def script_transcript(script: Path, speakers: bool = False) -> dict[str, Any]:
+    """The script's lines as a transcript JSON (what `fredag transcribe --json` prints), each
+    line one segment; with `speakers`, each segment says who spoke ("handläggare" for H)."""
+    segments = []
+    t = 0.0
+    for who, text in turns(script):
+        end = t + SECONDS_PER_WORD * max(1, len(text.split()))
+        seg: dict[str, Any] = {"start": round(t, 2), "end": round(end, 2), "text": text}
+        if speakers:
+            seg["speaker"] = "handläggare" if who == "H" else f"klient{who[1:]}"
+        segments.append(seg)
+        t = end + 0.6
+    return {
+        "language": "sv",
+        "duration_s": round(t, 3),
+        "model": SCRIPT_MODEL,
+        "segments": segments,
+    }
+
+
+def draft_from_transcript(data: dict[str, Any], case: str, case_type: str) -> dict[str, Any]:
+    """The draft JSON `fredag draft --transcript FILE --json` prints, made in process (not
+    signed or stored): the same reading, tagging and draft building."""
+    from device.journal.draft import build_draft, draft_view
+    from device.journal.session import SessionMeta
+    from device.stages.tagging import tag_meeting
+    from device.stages.transcript_file import parse_transcript
+
+    heard = parse_transcript(data, case)
+    ended = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    meta = SessionMeta(
+        case_ref=case,
+        case_type=case_type,  # type: ignore[arg-type]
+        contact_type="besök",
+        present=(),
+        caseworker="bench",
+        consent_confirmed=True,
+        started_at=ended - timedelta(seconds=heard.duration_s),
+    )
+    tagger = _packaged_tagger()
+    tagging = tag_meeting(tagger, heard.segments, meta.case_type, heard.heard)
+    draft = build_draft(
+        meta=meta,
+        ended_at=ended,
+        segments=heard.segments,
+        duration_s=heard.duration_s,
+        language=heard.language,
+        model=heard.model,
+        tagging=tagging,
+        device_key_id="0" * 64,
+    )
+    return draft_view(draft)
+
+
+def _packaged_tagger() -> Any:
+    from device.stages.tagging import RiskFactorsTagger
+    from risk_factors.tagger import Tagger
+
+    return RiskFactorsTagger(Tagger.default())
+
+
+def score(name: str, spec: dict[str, Any], draft: dict[str, Any], ref: str | None) -> MeetingScore:
+    """The shared scorer's counts for one meeting's draft."""
+    text = " ".join(s["text"] for s in draft["transcript"]["segments"])
+    got = {f["factor"] for f in draft["factors"]}
+    denied = {f["factor"] for f in draft.get("denied", [])}
+    hit = [g for g in spec["expect"] if set(g) & got]
+    dhit = [g for g in spec.get("denied", []) if set(g) & denied]
+    ok = {s for g in spec["expect"] for s in g} | set(spec.get("allow", []))
+    problems = []
+    if draft.get("assessment") or draft.get("planning"):
+        problems.append("the tool wrote Bedömning or Planering")
+    flat = " ".join(words(text))
+    for f in draft["factors"] + draft.get("denied", []):
+        for ev in f.get("evidence", []):
+            if " ".join(words(ev["quote"])) not in flat:
+                problems.append(f"quote not in transcript: {ev['quote'][:60]!r}")
+    return MeetingScore(
+        name=name,
+        found=len(hit),
+        expected=len(spec["expect"]),
+        denied=len(dhit),
+        denied_expected=len(spec.get("denied", [])),
+        extra=sorted(got - ok),
+        forbidden=sorted(got & set(spec.get("forbid", []))),
+        wer=None if ref is None else wer(ref, text),
+        missed=[g for g in spec["expect"] if not set(g) & got],
+        denial_missed=[g for g in spec.get("denied", []) if not set(g) & denied],
+        problems=problems,
+    )
+
+
+def _shared_scorer() -> ModuleType:
+    path = SHARED / "eval" / "score_meeting.py"
+    module_spec = importlib.util.spec_from_file_location("shared_score_meeting", path)
+    if module_spec is None or module_spec.loader is None:
+        raise FileNotFoundError(path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+class SpeechCache:
+    """Spoken meetings transcribed once per (audio, model, options), kept as JSON."""
+
+    def __init__(self) -> None:
+        self._transcriber: Any = None
+        self._options: Any = None
+        self._speak = _shared_scorer().speak
+        self.transcribe_s = 0.0
+        self.audio_s = 0.0
+
+    def _load(self) -> None:
+        if self._transcriber is not None:
+            return
+        from device.stages.transcribe import TranscribeOptions, Transcriber
+        from fredag.settings import get_settings
+        from models.registry import resolve
+
+        settings = get_settings()
+        resolved = resolve(settings.model, settings.models_dir)
+        self._transcriber = Transcriber(
+            resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
+        )
+        self._options = TranscribeOptions(
+            language=settings.language, beam_size=settings.beam_size, word_timestamps=True
+        )
+
+    def transcript(self, script: Path, condition: str) -> dict[str, Any]:
+        wav = Path(self._speak(script, condition))
+        self._load()
+        key = hashlib.sha256(
+            (
+                wav.name  # the shared scorer names its audio by a hash of script and condition
+                + self._transcriber.model.sha256
+                + json.dumps(asdict(self._options), sort_keys=True, default=str)
+            ).encode()
+        ).hexdigest()[:16]
+        out = CACHE / "transcripts" / f"{wav.stem}-{key}.json"
+        if out.exists():
+            data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+            return data
+        from device.capture.audio import decode_file
+
+        samples = decode_file(wav)
+        began = time.perf_counter()
+        result = self._transcriber.transcribe(samples, self._options)
+        self.transcribe_s += time.perf_counter() - began
+        self.audio_s += result.duration_s
+        data = result.to_json()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return data
+
+
+def score_set(
+    directory: Path, mode: str, cache: SpeechCache | None = None, speakers: bool = False
+) -> list[MeetingScore]:
+    scores = []
+    for script in sorted(directory.glob("*.txt")):
+        spec = spec_of(script)
+        ref = " ".join(t for _w, t in turns(script))
+        if mode == "text":
+            transcript = script_transcript(script, speakers)
+        else:
+            cache = cache or SpeechCache()
+            transcript = cache.transcript(script, mode)
+        if not transcript["segments"]:
+            scores.append(
+                MeetingScore(
+                    script.stem,
+                    0,
+                    len(spec["expect"]),
+                    0,
+                    len(spec.get("denied", [])),
+                    [],
+                    [],
+                    1.0,
+                    spec["expect"],
+                    spec.get("denied", []),
+                    ["no speech heard"],
+                )
+            )
+            continue
+        draft = draft_from_transcript(transcript, script.stem, spec["case_type"])
+        scores.append(score(script.stem, spec, draft, None if mode == "text" else ref))
+    return scores
+
+
+def summary(scores: list[MeetingScore]) -> dict[str, Any]:
+    found = sum(s.found for s in scores)
+    expected = sum(s.expected for s in scores)
+    den = sum(s.denied for s in scores)
+    den_expected = sum(s.denied_expected for s in scores)
+    wers = [s.wer for s in scores if s.wer is not None]
+    return {
+        "meetings": len(scores),
+        "found": found,
+        "expected": expected,
+        "recall": round(found / max(1, expected), 3),
+        "denied": den,
+        "denied_expected": den_expected,
+        "denied_recall": round(den / max(1, den_expected), 3),
+        "extra": sum(len(s.extra) for s in scores),
+        "max_extra_per_meeting": max((len(s.extra) for s in scores), default=0),
+        "forbidden": sum(len(s.forbidden) for s in scores),
+        "problems": sum(len(s.problems) for s in scores),
+        "wer": round(sum(wers) / len(wers), 3) if wers else None,
+    }
+
+
+def _print(scores: list[MeetingScore], verbose: bool) -> None:
+    for s in scores:
+        wer_text = "" if s.wer is None else f" WER {s.wer:.2f}"
+        print(
+            f"{s.name}: found {s.found}/{s.expected} denied {s.denied}/{s.denied_expected} "
+            f"false {len(s.extra)} forbidden {len(s.forbidden)}{wer_text}"
+        )
+        if verbose:
+            print(f"   missed {s.missed}\n   denial missed {s.denial_missed}")
+            print(f"   extra {s.extra}\n   forbidden {s.forbidden}")
+        for p in s.problems:
+            print(f"   PROBLEM {p}")
+
+
+def run() -> dict[str, Any]:
+    cache = SpeechCache()
+    out: dict[str, Any] = {}
+    began = time.perf_counter()
+    for set_name, directory in SETS.items():
+        if not directory.is_dir():
+            continue
+        for mode in MODES:
+            out[f"{set_name} / {mode}"] = summary(score_set(directory, mode, cache))
+    out["_seconds"] = round(time.perf_counter() - began, 1)
+    out["_transcribe_rtf"] = round(cache.transcribe_s / cache.audio_s, 3) if cache.audio_s else None
+    return out
+
+
+def markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "## Meetings (`python -m bench meetings`)",
+        "",
+        "Whole meetings scored like `../shared/eval/score_meeting.py`: `text` is a perfect "
+        "transcript (the script's lines), `clean` espeak-ng speech through whisper-base, "
+        "`room` the same with reverberation and noise. Held-out meetings were not looked at "
+        "while tuning. Transcripts are cached per audio, model and options.",
+        "",
+        "| set / mode | meetings | found | denials | extra (max/meeting) | forbidden | WER |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, r in result.items():
+        if key.startswith("_"):
+            continue
+        wer_text = "–" if r["wer"] is None else f"{r['wer']:.2f}"
+        lines.append(
+            f"| {key} | {r['meetings']} | {r['recall']:.2f} ({r['found']}/{r['expected']}) | "
+            f"{r['denied_recall']:.2f} ({r['denied']}/{r['denied_expected']}) | "
+            f"{r['extra']} ({r['max_extra_per_meeting']}) | {r['forbidden']} | {wer_text} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.meetings")
+    parser.add_argument("dirs", nargs="*", type=Path, help="meeting directories")
+    parser.add_argument("--mode", choices=MODES, default="text")
+    parser.add_argument("--speakers", action="store_true", help="text mode: label speakers")
+    parser.add_argument("-v", action="store_true", help="show misses and extras")
+    args = parser.parse_args(argv)
+    dirs = args.dirs or [d for d in SETS.values() if d.is_dir()]
+    cache = SpeechCache() if args.mode != "text" else None
+    failed = False
+    for directory in dirs:
+        scores = score_set(directory, args.mode, cache, args.speakers)
+        _print(scores, args.v)
+        total = summary(scores)
+        print(f"== {directory}: {json.dumps(total)}")
+        failed |= total["forbidden"] > 0 or total["problems"] > 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

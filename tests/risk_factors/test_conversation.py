@@ -1,0 +1,176 @@
+"""Reading a meeting as a conversation: answers with their questions, speakers, what is not a
+fact (conditions, wishes, losses, other people's problems), and what the recogniser heard
+unsurely."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from risk_factors.cues import phonetic_key
+from risk_factors.tagger import UNCERTAIN_CONFIDENCE, Tagger, TagResult
+
+from .conftest import DATA
+
+
+def _segs(*texts: str, speakers: tuple[str, ...] = (), p: float | None = None) -> list[Any]:
+    out: list[dict[str, Any]] = []
+    for i, text in enumerate(texts):
+        seg: dict[str, Any] = {"start": float(2 * i), "end": float(2 * i + 1.5), "text": text}
+        if speakers:
+            seg["speaker"] = speakers[i]
+        if p is not None:
+            seg["words"] = [{"word": w, "probability": p} for w in text.split()]
+        out.append(seg)
+    return out
+
+
+def _tags(result: TagResult) -> set[str]:
+    return result.factors()
+
+
+def _denied(result: TagResult) -> set[str]:
+    return {d.factor for d in result.denied}
+
+
+class TestQuestionAndAnswer:
+    def test_bare_no_after_a_question_about_violence_is_a_denial(self, tagger: Tagger) -> None:
+        """ "Har Noah blivit utsatt för våld?" / "Nej." is asked and denied, with both
+        utterances as its evidence, and is never a finding."""
+        result = tagger.tag_segments(_segs("Har Noah blivit utsatt för våld?", "Nej."), "barn")
+        assert result.tags == ()
+        assert "prior_victimisation" in _denied(result)
+        quotes = {d.quote for d in result.denied if d.factor == "prior_victimisation"}
+        assert quotes == {"Har Noah blivit utsatt för våld?", "Nej."}
+        assert {d.segment for d in result.denied} == {0, 1}
+
+    def test_yes_sometimes_is_a_finding(self, tagger: Tagger) -> None:
+        """ "Ja, ibland." to a question about a factor finds it, quoting question and answer."""
+        result = tagger.tag_segments(
+            _segs("Har Noah blivit utsatt för våld?", "Ja, ibland."), "barn"
+        )
+        assert "prior_victimisation" in _tags(result)
+        assert not _denied(result)
+
+    def test_no_longer_is_over_not_present(self, tagger: Tagger) -> None:
+        """ "Nej, inte längre." to "Dricker du alkohol?" notes the factor as over."""
+        result = tagger.tag_segments(_segs("Dricker du alkohol?", "Nej, inte längre."), "vuxen")
+        assert "alcohol_problem" not in _tags(result)
+        assert any(d.factor == "alcohol_problem" and d.reason == "resolved" for d in result.denied)
+
+    def test_a_hedged_answer_is_neither(self, tagger: Tagger) -> None:
+        """ "Nej, jag vet inte." neither denies nor affirms what was asked."""
+        result = tagger.tag_segments(_segs("Använder du narkotika?", "Nej, jag vet inte."), "vuxen")
+        assert "drug_problem" not in _tags(result) | _denied(result)
+
+    def test_what_the_answer_says_itself_wins(self, tagger: Tagger) -> None:
+        """ "Ja, men han slår inte barnen" does not turn the question into a finding."""
+        result = tagger.tag_segments(
+            _segs("Har barnen blivit slagna?", "Nej, han har aldrig slagit barnen."), "barn"
+        )
+        assert "child_maltreatment" not in _tags(result)
+        assert "child_maltreatment" in _denied(result)
+
+    def test_answer_to_a_question_two_sentences_back_is_not_read_with_it(
+        self, tagger: Tagger
+    ) -> None:
+        """Only the first sentence after a question answers it."""
+        result = tagger.tag_segments(
+            _segs("Har Noah blivit utsatt för våld?", "Han är på sitt rum.", "Nej."), "barn"
+        )
+        assert not _denied(result) and not _tags(result)
+
+
+class TestSpeakers:
+    def test_caseworker_words_are_never_findings(self, tagger: Tagger) -> None:
+        """What the caseworker says (speaker 'handläggare') is never a finding about the client,
+        while the same words from the client are."""
+        text = "Du dricker varje kväll, säger du."
+        said_by_caseworker = tagger.tag_segments(_segs(text, speakers=("handläggare",)), "vuxen")
+        assert said_by_caseworker.tags == () and said_by_caseworker.denied == ()
+        said_by_client = tagger.tag_segments(_segs(text, speakers=("klient",)), "vuxen")
+        assert "alcohol_problem" in _tags(said_by_client)
+
+    def test_caseworker_statement_is_the_question_an_answer_refers_to(self, tagger: Tagger) -> None:
+        """A caseworker's question without a question mark, then the client's "Nej.": denied."""
+        result = tagger.tag_segments(
+            _segs("Använder du narkotika", "Nej.", speakers=("handläggare", "klient")), "vuxen"
+        )
+        assert "drug_problem" in _denied(result)
+
+
+class TestNotFacts:
+    @pytest.mark.parametrize(
+        ("text", "case_type", "slug"),
+        [
+            ("Han har hotat att döda mig om jag lämnar honom.", "vuxen", "recent_separation"),
+            ("Om jag inte betalar snart kan jag bli vräkt.", "vuxen", "housing_instability"),
+            ("Ifall han börjar dricka igen går jag.", "vuxen", "alcohol_problem"),
+            ("Jag vill ha ett eget boende och börja plugga igen.", "vuxen", "employment_education"),
+            ("Det har varit tungt sedan jag förlorade jobbet.", "vuxen", "employment_education"),
+            ("Min bror använder kokain, men inte jag.", "vuxen", "drug_problem"),
+            ("Hans mamma dricker mycket.", "barn", "early_substance_use"),
+            ("Pappan sitter i fängelse för rån.", "barn", "legal_problems"),
+        ],
+    )
+    def test_not_a_finding(self, tagger: Tagger, text: str, case_type: str, slug: str) -> None:
+        """Conditions, wishes, something lost and another person's problem are not facts about
+        the client."""
+        assert slug not in _tags(tagger.tag_text(text, case_type))
+
+    def test_the_fact_beside_a_condition_is_kept(self, tagger: Tagger) -> None:
+        """ "Han har hotat att döda mig om jag lämnar honom": the threat is found."""
+        found = _tags(tagger.tag_text("Han har hotat att döda mig om jag lämnar honom.", "vuxen"))
+        assert "threats_weapons" in found
+
+    def test_another_persons_problem_is_theirs(self, tagger: Tagger) -> None:
+        """ "Hans mamma dricker" is parental substance abuse in a child's case."""
+        assert "parental_substance_abuse" in _tags(
+            tagger.tag_text("Hans mamma dricker mycket.", "barn")
+        )
+
+    def test_wanting_to_change_is_motivation(self, tagger: Tagger) -> None:
+        """A wish states motivation for change ("Jag vill sluta dricka")."""
+        assert "motivation_for_change" in _tags(tagger.tag_text("Jag vill sluta dricka.", "vuxen"))
+
+
+class TestHeardUnsurely:
+    def test_sound_alike_cue_only_where_the_recogniser_was_unsure(self, tagger: Tagger) -> None:
+        """ "slug" for "slog" is read as the cue word when its probability was low, never when
+        the recogniser was sure of it, nor in typed text."""
+        text = "Min man slug mig i förra veckan."
+        unsure = tagger.tag_segments(_segs(text, p=0.5), "vuxen")
+        sure = tagger.tag_segments(_segs(text, p=0.95), "vuxen")
+        typed = tagger.tag_segments(_segs(text), "vuxen")
+        assert "escalating_ipv" in _tags(unsure)
+        assert "escalating_ipv" not in _tags(sure) | _tags(typed)
+
+    def test_phonetic_key_joins_sounds_whisper_confuses(self) -> None:
+        """Rounded vowels, a silent h and voiced/voiceless pairs share a key."""
+        assert phonetic_key("våld") == phonetic_key("vold")
+        assert phonetic_key("hotat") == phonetic_key("otat")
+        assert phonetic_key("slog") == phonetic_key("slug")
+        assert phonetic_key("skolan") != phonetic_key("stolen")
+
+    def test_unsure_neutral_talk_gives_no_finding(self, tagger: Tagger) -> None:
+        """Everyday meeting talk (data/neutral.txt) heard unsurely invents no cue word."""
+        lines = (DATA / "neutral.txt").read_text(encoding="utf-8").splitlines()
+        for p in (0.3, 0.5):
+            for case_type in ("barn", "vuxen"):
+                result = tagger.tag_segments(_segs(*lines, p=p), case_type)
+                assert result.tags == (), (p, case_type, result.tags)
+
+    def test_an_unreadable_sentence_gives_no_finding(self, tagger: Tagger) -> None:
+        """A sentence the recogniser could barely read is no finding, however clear its words."""
+        result = tagger.tag_segments(_segs("Jag dricker varje dag.", p=0.2), "vuxen")
+        assert result.tags == ()
+
+    def test_an_unclear_no_is_at_most_uncertain(self, tagger: Tagger) -> None:
+        """A "Nej" heard unclearly is an uncertain denial, never a finding."""
+        segs = _segs("Använder du narkotika?", "Nej.")
+        segs[1]["words"] = [{"word": "Nej.", "probability": 0.3}]
+        result = tagger.tag_segments(segs, "vuxen")
+        assert result.tags == ()
+        assert {d.reason for d in result.denied} == {"uncertain"}
+        assert all(d.confidence <= UNCERTAIN_CONFIDENCE for d in result.denied)
