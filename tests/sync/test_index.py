@@ -23,7 +23,7 @@ from tests.sync.support import queue_draft, stopped_meeting
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The session ids the index decrypts (every `load_session` it makes)."""
     seen: list[str] = []
-    real: Callable[..., object] = index.load_session
+    from device.journal.session import load_session as real
 
     def counting(store: Store, session_id: str) -> object:
         seen.append(session_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,7 @@ from device.sync import enrollment
 from device.sync.enroll import enroll
 from device.sync.transport import ServerApi, tls_verify
 from fredag.errors import Refused, ServerFailed, ServerUnreachable, SyncError, UsageError
-from tests.sync.fake_server import URL, FakeServer
+from tests.sync.server import URL, SyncServer
 
 
 def api_raising(exc: Exception) -> ServerApi:
@@ -112,30 +113,45 @@ class TestTls:
 
 
 class TestEnroll:
-    def test_enrollment_pins_the_server_key(self, tmp_path: Path, fake: FakeServer) -> None:
+    def test_enrollment_pins_the_server_key(self, tmp_path: Path, server: SyncServer) -> None:
         """Enrolling stores the server's URL and key; the key is the one the server holds."""
-        record = enroll(tmp_path / "h", URL, "CODE", transport=fake.transport())
-        assert record.server_key_id == fake.server_key["key_id"]
-        assert record.server_key().public_bytes_raw() == fake.key.public_key().public_bytes_raw()
+        record = enroll(tmp_path / "h", URL, server.issue_code(), transport=server.transport())
+        key_id, private = server.server_key()
+        assert record.server_key_id == key_id and record.caseworker == "anna"
+        assert record.server_key().public_bytes_raw() == private.public_key().public_bytes_raw()
 
-    def test_enrolling_twice_needs_force(self, tmp_path: Path, fake: FakeServer) -> None:
-        """A second enrollment is refused unless --force."""
-        enroll(tmp_path / "h", URL, "CODE", transport=fake.transport())
+    def test_enrolling_twice_needs_force(
+        self, tmp_path: Path, server: SyncServer, make_server: Callable[[], SyncServer]
+    ) -> None:
+        """A second enrollment is refused unless --force (here: moving to a new server)."""
+        enroll(tmp_path / "h", URL, server.issue_code(), transport=server.transport())
         with pytest.raises(UsageError, match="--force"):
-            enroll(tmp_path / "h", URL, "CODE", transport=fake.transport())
-        enroll(tmp_path / "h", URL, "CODE", transport=fake.transport(), force=True)
+            enroll(tmp_path / "h", URL, server.issue_code(), transport=server.transport())
+        other = make_server()
+        record = enroll(
+            tmp_path / "h", URL, other.issue_code(), transport=other.transport(), force=True
+        )
+        assert record.server_key_id == other.server_key()[0] != server.server_key()[0]
+
+    def test_spent_code_is_refused(self, tmp_path: Path, server: SyncServer) -> None:
+        """A one-time code works once: a second device using it gets the server's refusal."""
+        code = server.issue_code()
+        enroll(tmp_path / "a", URL, code, transport=server.transport())
+        with pytest.raises(Refused):
+            enroll(tmp_path / "b", URL, code, transport=server.transport())
+        assert enrollment.load_optional(Store(tmp_path / "b")) is None
 
     def test_server_key_not_matching_its_id_is_refused(
-        self, tmp_path: Path, fake: FakeServer
+        self, tmp_path: Path, server: SyncServer
     ) -> None:
         """A server that sends a key with another key id is not trusted."""
+        real = server.transport()
 
         def handler(request: httpx.Request) -> httpx.Response:
-            response = fake.handle(request)
-            body = response.json()
+            body = real.handle_request(request).json()
             body["server_key"]["key_id"] = "0" * 64
             return httpx.Response(201, json=body)
 
         with pytest.raises(SyncError, match="key id"):
-            enroll(tmp_path / "h", URL, "CODE", transport=httpx.MockTransport(handler))
+            enroll(tmp_path / "h", URL, server.issue_code(), transport=httpx.MockTransport(handler))
         assert enrollment.load_optional(Store(tmp_path / "h")) is None
