@@ -112,7 +112,6 @@ class ProviderMetadata:
     algorithms: tuple[str, ...]
     keys: dict[str, Any]
     fetched_at: float = field(default_factory=time.monotonic)
-    keys_fetched_at: float = field(default_factory=time.monotonic)
 
 
 _cache: dict[str, ProviderMetadata] = {}
@@ -208,14 +207,14 @@ def cached_metadata(settings: ServerSettings) -> ProviderMetadata | None:
         return None
 
 
-def _refresh_keys(settings: ServerSettings, meta: ProviderMetadata) -> bool:
-    """Read the keys again (a token named an unknown key id); at most every 10 seconds."""
-    if time.monotonic() - meta.keys_fetched_at < 10:
-        return False
+def _refresh_keys(settings: ServerSettings, meta: ProviderMetadata) -> None:
+    """Read the keys again: a token named a key id the cached set does not have (rotation).
+
+    ID tokens only ever come from the token endpoint's answer, never from the browser, so
+    nobody outside can make Fredag read the keys more often than people sign in.
+    """
     with _client(settings) as client:
         meta.keys = _get_json(client, meta.jwks_uri, "keys")
-    meta.keys_fetched_at = time.monotonic()
-    return True
 
 
 def public_base(settings: ServerSettings, request_base: str) -> str:
@@ -342,8 +341,9 @@ def _decode(settings: ServerSettings, meta: ProviderMetadata, id_token: str) -> 
             keys = KeySet.import_key_set(meta.keys)  # type: ignore[arg-type]
             return jwt.decode(id_token, keys, algorithms=list(meta.algorithms))
         except InvalidKeyIdError as exc:
-            if attempt == 2 or not _refresh_keys(settings, meta):
+            if attempt == 2:
                 raise OidcFailure("invalid_token", "signed with an unknown key") from exc
+            _refresh_keys(settings, meta)
         except (JoseError, ValueError, TypeError) as exc:
             raise OidcFailure("invalid_token", f"{type(exc).__name__}") from exc
     raise OidcFailure("invalid_token", "signed with an unknown key")  # pragma: no cover

@@ -269,6 +269,40 @@ class TestGroups:
         [row] = audit_rows(db, "login.failure", f"oidc:{person.sub}")
         assert row["detail"]["acr"] == "urn:test:loa:low"
 
+    def test_role_follows_the_group(
+        self, fredag: ServerProcess, oidc_provider: OidcProvider, db: sa.Engine
+    ) -> None:
+        """Moved from the caseworker group to the admin group, the user is an administrator at
+        the next sign-in and their caseworker session has ended."""
+        person = caseworker(oidc_provider)
+        with httpx.Client(timeout=30) as before:
+            assert sign_in(before, fredag.base_url, person).response.status_code == 303
+            person.groups = [ADMIN_GROUP]
+            with httpx.Client(timeout=30) as after:
+                result = sign_in(after, fredag.base_url, person)
+                assert result.response.headers["location"] == "/admin"
+            assert (
+                before.get(fredag.base_url + "/inkorg", follow_redirects=False).status_code == 303
+            )
+        assert user_row(db, person.sub)["role"] == "admin"  # type: ignore[index]
+
+    def test_deactivated_by_an_administrator_stays_refused(
+        self, fredag: ServerProcess, oidc_provider: OidcProvider, http: httpx.Client
+    ) -> None:
+        """A user an administrator deactivated is refused although their group allows them."""
+        person = caseworker(oidc_provider)
+        with httpx.Client(timeout=30) as first:
+            assert sign_in(first, fredag.base_url, person).response.status_code == 303
+        admin = fredag.admin()
+        try:
+            users = admin.get("/api/v1/admin/users").json()
+            [user_id] = [u["id"] for u in users if u["username"] == person.username]
+            patched = admin.patch(f"/api/v1/admin/users/{user_id}", json={"is_active": False})
+            assert patched.status_code == 200, patched.text
+        finally:
+            admin.close()
+        refused(sign_in(http, fredag.base_url, person).response, "inactive", 403, "avstängt")
+
 
 class TestTokenChecks:
     @pytest.mark.parametrize(
@@ -325,6 +359,31 @@ class TestTokenChecks:
             fredag.base_url + "/oidc/callback", params={"code": sent["code"], "state": state}
         )
         refused(reused, "code_rejected", 401, "redan använd")
+
+    def test_rotated_key_is_read_again(
+        self, fredag: ServerProcess, oidc_provider: OidcProvider
+    ) -> None:
+        """After the provider rotates its signing key, Fredag reads the new JWKS once and the
+        sign-in works."""
+        person = caseworker(oidc_provider)
+        with httpx.Client(timeout=30) as first:
+            assert sign_in(first, fredag.base_url, person).response.status_code == 303
+        oidc_provider.rotate_key()
+        reads = oidc_provider.jwks_requests
+        with httpx.Client(timeout=30) as second:
+            assert sign_in(second, fredag.base_url, person).response.status_code == 303
+        assert oidc_provider.jwks_requests == reads + 1
+
+    def test_provider_error_answer_is_refused(
+        self, fredag: ServerProcess, http: httpx.Client
+    ) -> None:
+        """An error answer from the provider (the user cancelled) is a Swedish page."""
+        start = http.get(fredag.base_url + "/oidc/login")
+        state = query_of(start.headers["location"])["state"]
+        answer = http.get(
+            fredag.base_url + "/oidc/callback", params={"state": state, "error": "access_denied"}
+        )
+        refused(answer, "denied", 403, "avbröts eller nekades")
 
     def test_callback_from_another_browser_is_refused(
         self,

@@ -12,7 +12,9 @@ a thread of the test process (so tests can change its users and misbehave on pur
 * `.users[name] = ProviderUser(...)`: who can sign in, with which groups, acr and amr.
 * `.tamper_next(aud=..., expired=True, nonce=..., foreign_key=True)`: the next ID token is
   issued for another audience, already expired, with another nonce, or signed by a key
-  that is not in the JWKS. Everything else stays correct, so exactly that check must refuse it.
+  that is not in the JWKS (under the published key's id). Everything else stays correct,
+  so exactly that check must refuse it. `.rotate_key()` replaces the signing key and its
+  id, as a provider's key rotation does (`.jwks_requests` counts reads of the JWKS).
 * The login page is a plain HTML form (`Användarnamn`, `Lösenord`, button `Logga in hos
   IdP`); `sign_in(http, url, user)` drives it without a browser. A provider session cookie
   gives single sign-on until the end-session endpoint ends it (`.logouts` records those).
@@ -169,13 +171,15 @@ class OidcProvider:
         self.port = _free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.client = Client(client_id, client_secret)
-        self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1", "use": "sig"})
-        self.foreign_key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1"})
+        self.kid = "test-key-1"
+        self.key = RSAKey.generate_key(2048, parameters={"kid": self.kid, "use": "sig"})
+        self.foreign_key = RSAKey.generate_key(2048)
         self.users: dict[str, ProviderUser] = {}
         self.codes: dict[str, AuthCode] = {}
         self.sessions: dict[str, str] = {}
         self.logouts: list[dict[str, Any]] = []
         self.token_requests = 0
+        self.jwks_requests = 0
         self._tamper: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.server = self._authorization_server()
@@ -213,6 +217,11 @@ class OidcProvider:
         )
         self.users[username] = user
         return user
+
+    def rotate_key(self) -> None:
+        """A new signing key with a new key id; the JWKS serves only the new one from now on."""
+        self.kid = f"test-key-{int(self.kid.rsplit('-', 1)[1]) + 1}"
+        self.key = RSAKey.generate_key(2048, parameters={"kid": self.kid, "use": "sig"})
 
     def tamper_next(self, **changes: Any) -> None:
         """Faults for the next ID token: aud=..., expired=True, nonce=..., foreign_key=True."""
@@ -318,7 +327,7 @@ class OidcProvider:
                 return "RS256"
 
             def get_encode_header(self, client: Client) -> dict[str, str]:
-                return {"alg": "RS256", "kid": "test-key-1"}
+                return {"alg": "RS256", "kid": provider.kid}
 
             def get_client_claims(self, client: Client) -> dict[str, Any]:
                 self._current_tamper = provider._take_tamper()
@@ -393,6 +402,7 @@ class OidcProvider:
         )
 
     async def _jwks(self, _request: Request) -> Response:
+        self.jwks_requests += 1
         return JSONResponse(KeySet([self.key]).as_dict(private=False))
 
     async def _form(self, request: Request) -> dict[str, str]:
