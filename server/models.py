@@ -94,6 +94,11 @@ class User(Base):
         back_populates="owner", foreign_keys="Device.owner_id"
     )
 
+    @property
+    def sign_in(self) -> str:
+        """How this user signs in: "oidc" (the identity provider) or "password"."""
+        return "oidc" if self.oidc_subject is not None else "password"
+
 
 class UserSession(Base):
     """A login session; the cookie holds a random token, the table only its keyed hash."""

@@ -62,6 +62,7 @@ class UserPublic(_Out):
     role: str
     is_active: bool
     created_at: datetime
+    sign_in: str = Field("password", description='"oidc" (identity provider) or "password".')
 
 
 class LoginResponse(BaseModel):

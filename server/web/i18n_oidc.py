@@ -22,6 +22,7 @@ OIDC_STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Inloggning med lösenord är avstängd. Använd kommunens inloggning.",
         "Password login is switched off. Use the municipality's sign-in.",
     ),
+    "via_oidc": ("kommunens inloggning", "municipality sign-in"),
     "oidc_failed_title": ("Inloggningen misslyckades", "Sign-in failed"),
     "oidc_failed_logged": (
         "Du är inte inloggad. Försöket är sparat i granskningsloggen.",

@@ -153,6 +153,7 @@ class TestSignIn:
         assert result.response.headers["location"] == "/admin"
         page = http.get(fredag.base_url + "/admin")
         assert page.status_code == 200
+        assert f'{person.username} <span class="muted">(kommunens inloggning)' in page.text
         csrf = re.search(r'data-csrf="([^"]+)"', page.text)
         assert csrf is not None
         code = http.post(
@@ -296,7 +297,9 @@ class TestGroups:
         admin = fredag.admin()
         try:
             users = admin.get("/api/v1/admin/users").json()
-            [user_id] = [u["id"] for u in users if u["username"] == person.username]
+            [found] = [u for u in users if u["username"] == person.username]
+            assert found["sign_in"] == "oidc"
+            user_id = found["id"]
             patched = admin.patch(f"/api/v1/admin/users/{user_id}", json={"is_active": False})
             assert patched.status_code == 200, patched.text
         finally:
