@@ -342,6 +342,28 @@ class Store:
             return []
         return sorted(p.name for p in base.iterdir() if (p / "journal.fj").is_file())
 
+    def session_stamps(self) -> dict[str, tuple[int, int]]:
+        """Every session id with its journal's (size, mtime_ns), from one directory scan and
+        no decryption: journals are append-only, so a changed stamp means a changed session
+        (the index of signed drafts, `device.sync.index`, reads only those)."""
+        stamps: dict[str, tuple[int, int]] = {}
+        try:
+            entries = list(os.scandir(self.root / "sessions"))
+        except FileNotFoundError:
+            return stamps
+        except OSError as exc:
+            raise StoreError(f"cannot list the sessions: {exc.strerror}") from exc
+        for entry in entries:
+            try:
+                # Plain os.stat: pathlib's overhead was half the cost at 1,000 sessions.
+                stat = os.stat(f"{entry.path}/journal.fj")  # noqa: PTH116
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # not a session, or deleted while we looked
+            except OSError as exc:
+                raise StoreError(f"cannot read session {entry.name[:8]}: {exc.strerror}") from exc
+            stamps[entry.name] = (stat.st_size, stat.st_mtime_ns)
+        return stamps
+
     def put_blob(self, name: str, data: bytes) -> None:
         """Write a whole encrypted file atomically (temp file, fsync, rename)."""
         _check_name(name)

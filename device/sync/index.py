@@ -71,16 +71,6 @@ def draft_id_of(envelope: Any) -> str | None:
         return None
 
 
-def _stamp(store: Store, session_id: str) -> tuple[int, int] | None:
-    try:
-        stat = store.session_journal(session_id).path.stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(f"cannot read session {session_id[:8]}: {exc.strerror}") from exc
-    return stat.st_size, stat.st_mtime_ns
-
-
 def _read(store: Store, session_id: str, size: int, mtime_ns: int) -> IndexedSession:
     try:
         record = load_session(store, session_id)
@@ -130,10 +120,7 @@ class DraftIndex:
         known = known or {}
         current: dict[str, IndexedSession] = {}
         self.sessions_read = 0
-        for session_id in self.store.session_ids():
-            stamp = _stamp(self.store, session_id)
-            if stamp is None:
-                continue  # deleted while we looked
+        for session_id, stamp in sorted(self.store.session_stamps().items()):
             entry = known.get(session_id)
             if entry is None or (entry.size, entry.mtime_ns) != stamp:
                 entry = _read(self.store, session_id, *stamp)

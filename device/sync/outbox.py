@@ -142,6 +142,7 @@ class Outbox:
         only sessions that changed since the last look are decrypted."""
         state = self.state()
         known = set(state.entries)
+        queued = False
         for ref in DraftIndex(self.store).signed_drafts():
             if ref.draft_id in known:
                 continue
@@ -152,7 +153,8 @@ class Outbox:
                 case_ref=ref.case_ref,
             )
             known.add(ref.draft_id)
-        return self.state()
+            queued = True
+        return self.state() if queued else state
 
     def envelope(self, entry: Entry) -> dict[str, Any]:
         """The signed envelope of a queued draft, from its session's journal."""
