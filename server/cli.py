@@ -92,6 +92,12 @@ def serve(
         typer.echo("fredag: development mode, using a throw-away secret", err=True)
     scheme = "https" if certfile else "http"
     typer.echo(f"fredag: serving on {scheme}://{host}:{port} ({workers} worker(s))", err=True)
+    if settings.oidc_enabled:
+        passwords = "on" if settings.local_passwords else "off"
+        typer.echo(
+            f"fredag: sign-in through {settings.oidc_issuer} (local passwords {passwords})",
+            err=True,
+        )
     uvicorn.run(
         "server.app:create_app",
         factory=True,

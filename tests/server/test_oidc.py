@@ -199,8 +199,13 @@ class TestSignIn:
         assert row is not None
         assert (row["id"], row["full_name"]) == (first_id, "Nytt Namn")
 
-    def test_login_page_offers_the_municipality_first(self, fredag: ServerProcess) -> None:
-        """The login page shows the municipality's sign-in before the password form."""
+    def test_login_page_offers_the_municipality_first(
+        self, fredag: ServerProcess, oidc_provider: OidcProvider
+    ) -> None:
+        """The login page shows the municipality's sign-in before the password form; the
+        server said on start which provider it uses."""
+        started = f"sign-in through {oidc_provider.issuer} (local passwords on)"
+        assert started in fredag.log.read_text()
         page = httpx.get(fredag.base_url + "/logga-in")
         assert page.status_code == 200
         assert "Logga in med Testkommunen" in page.text
