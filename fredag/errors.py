@@ -100,7 +100,14 @@ class NoSpeech(AudioError):
 
 
 class CatalogueError(FredagError):
+    """`problems`: each problem on its own, as (English, Swedish) pairs, when known (the
+    admin page lists them one per line in the reader's language); the message is English."""
+
     exit_code = 6
+
+    def __init__(self, message: str, problems: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or ((message, message),)
 
 
 class GuardError(FredagError):

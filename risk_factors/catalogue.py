@@ -81,7 +81,15 @@ def _load(path: Path) -> Catalogue:
 def validate_catalogue(data: Any, where: str = "catalogue") -> Catalogue:
     """A validated Catalogue from parsed data, or CatalogueError listing every problem found."""
     if not isinstance(data, dict):
-        raise CatalogueError(f"{where}: a catalogue is a mapping with version, sources, factors")
+        raise CatalogueError(
+            f"{where}: a catalogue is a mapping with version, sources, factors",
+            (
+                (
+                    "a catalogue is a mapping with version, sources, factors",
+                    "en katalog är en tabell med version, källor och faktorer",
+                ),
+            ),
+        )
     try:
         catalogue = Catalogue.model_validate(data)
     except ValidationError as exc:
@@ -93,13 +101,41 @@ def validate_catalogue(data: Any, where: str = "catalogue") -> Catalogue:
     return catalogue
 
 
-def _raise(where: str, problems: list[str]) -> Any:
-    shown = problems[:MAX_ERRORS_SHOWN]
+# Each problem in English (the CLI's message) and Swedish (the admin page), one per problem.
+Problem = tuple[str, str]
+
+
+def _at(slug: str, field: str) -> tuple[str, str]:
+    return f"factor {slug!r}, field {field!r}", f"faktor {slug!r}, fält {field!r}"
+
+
+def _raise(where: str, problems: list[Problem]) -> Any:
+    shown = [en for en, _sv in problems[:MAX_ERRORS_SHOWN]]
     more = f" (and {len(problems) - len(shown)} more)" if len(problems) > len(shown) else ""
-    raise CatalogueError(f"{where}: " + "; ".join(shown) + more)
+    raise CatalogueError(f"{where}: " + "; ".join(shown) + more, tuple(problems))
 
 
-def _pydantic_message(data: dict[str, Any], err: Any) -> str:
+_PYDANTIC_SV = {
+    "missing": "saknas",
+    "string_too_short": "får inte vara tomt",
+    "too_short": "får inte vara tomt",
+    "string_pattern_mismatch": "har fel form",
+    "extra_forbidden": "okänt fält",
+    "string_type": "ska vara text",
+    "bool_type": "ska vara ja eller nej",
+    "list_type": "ska vara en lista",
+    "dict_type": "ska vara en tabell (namn: värde)",
+}
+
+
+def _pydantic_sv(err: Any) -> str:
+    kind = str(err.get("type", ""))
+    if kind == "literal_error":
+        return f"måste vara ett av: {err.get('ctx', {}).get('expected', '')}"
+    return _PYDANTIC_SV.get(kind, f"ogiltigt värde ({err['msg']})")
+
+
+def _pydantic_message(data: dict[str, Any], err: Any) -> Problem:
     loc = list(err["loc"])
     msg = str(err["msg"])
     if len(loc) >= 2 and loc[0] == "factors" and isinstance(loc[1], int):
@@ -107,25 +143,33 @@ def _pydantic_message(data: dict[str, Any], err: Any) -> str:
         raw = factors[loc[1]] if loc[1] < len(factors) else {}
         slug = raw.get("slug", f"#{loc[1]}") if isinstance(raw, dict) else f"#{loc[1]}"
         field = ".".join(str(p) for p in loc[2:]) or "(factor)"
-        return f"factor {slug!r}, field {field!r}: {msg}"
-    return f"field {'.'.join(str(p) for p in loc)!r}: {msg}"
+        en, sv = _at(str(slug), field)
+        return f"{en}: {msg}", f"{sv}: {_pydantic_sv(err)}"
+    field = ".".join(str(p) for p in loc)
+    return f"field {field!r}: {msg}", f"fält {field!r}: {_pydantic_sv(err)}"
 
 
-def _contract_problems(catalogue: Catalogue) -> list[str]:
+def _contract_problems(catalogue: Catalogue) -> list[Problem]:
     """The slug contract: every factor-spec slug stays, with its kind, level and applies_to.
 
     A contract slug is never removed or renamed (retire it with `retired: true` instead, which
     keeps old drafts' references meaningful). Admins may add new factors with new slugs.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     counts = Counter(f.slug for f in catalogue.factors)
     for slug, n in counts.items():
         if n > 1:
-            problems.append(f"factor {slug!r}, field 'slug': duplicate slug ({n} times)")
+            en, sv = _at(slug, "slug")
+            problems.append((f"{en}: duplicate slug ({n} times)", f"{sv}: koden finns {n} gånger"))
     for slug in sorted(set(CONTRACT) - set(counts)):
+        en, sv = _at(slug, "slug")
         problems.append(
-            f"factor {slug!r}, field 'slug': missing from the catalogue (a factor-spec slug is "
-            "never removed or renamed; set 'retired: true' instead)"
+            (
+                f"{en}: missing from the catalogue (a factor-spec slug is "
+                "never removed or renamed; set 'retired: true' instead)",
+                f"{sv}: saknas i katalogen (en kod ur faktorspecifikationen tas aldrig bort "
+                "eller byter namn – avveckla faktorn i stället)",
+            )
         )
     for factor in catalogue.factors:
         spec = CONTRACT.get(factor.slug)
@@ -133,36 +177,46 @@ def _contract_problems(catalogue: Catalogue) -> list[str]:
             continue
         for name in ("kind", "level", "applies_to"):
             if getattr(factor, name) != getattr(spec, name):
+                en, sv = _at(factor.slug, name)
+                have, want = getattr(factor, name), getattr(spec, name)
                 problems.append(
-                    f"factor {factor.slug!r}, field {name!r}: {getattr(factor, name)!r} "
-                    f"differs from the contract value {getattr(spec, name)!r}"
+                    (
+                        f"{en}: {have!r} differs from the contract value {want!r}",
+                        f"{sv}: {have!r} skiljer sig från det avtalade värdet {want!r}",
+                    )
                 )
     return problems
 
 
-def _source_problems(catalogue: Catalogue) -> list[str]:
-    problems: list[str] = []
+def _source_problems(catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
     for factor in catalogue.factors:
+        en, sv = _at(factor.slug, "sources")
         if not factor.sources:
-            problems.append(f"factor {factor.slug!r}, field 'sources': no source cited")
+            problems.append((f"{en}: no source cited", f"{sv}: ingen källa anges"))
         for code in factor.sources:
             if code not in catalogue.sources:
                 problems.append(
-                    f"factor {factor.slug!r}, field 'sources': {code!r} is not defined in "
-                    "the catalogue's sources"
+                    (
+                        f"{en}: {code!r} is not defined in the catalogue's sources",
+                        f"{sv}: källan {code!r} finns inte bland katalogens källor",
+                    )
                 )
     return problems
 
 
-def _cue_problems(catalogue: Catalogue) -> list[str]:
-    problems: list[str] = []
+def _cue_problems(catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
     lexicon = Lexicon()
     for factor in catalogue.factors:
         for i, cue in enumerate(factor.cues):
             try:
                 compile_cue(factor.slug, cue.match, lexicon, unless=cue.unless)
             except CueSyntaxError as exc:
-                problems.append(f"factor {factor.slug!r}, field 'cues[{i}]': cannot compile: {exc}")
+                en, sv = _at(factor.slug, f"cues[{i}]")
+                problems.append(
+                    (f"{en}: cannot compile: {exc}", f"{sv}: ledtråden går inte att tolka: {exc}")
+                )
     return problems
 
 
@@ -174,21 +228,29 @@ def _texts(factor: Factor) -> list[tuple[str, str]]:
     return out
 
 
-def _guard_problems(catalogue: Catalogue) -> list[str]:
-    problems: list[str] = []
+def _guard_problems(catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
     for code, citation in catalogue.sources.items():
         hit = first_prescription(citation)
         if hit:
             problems.append(
-                f"source {code!r}: proposes an intervention or assessment ({hit.phrase!r})"
+                (
+                    f"source {code!r}: proposes an intervention or assessment ({hit.phrase!r})",
+                    f"källa {code!r}: föreslår en insats eller bedömning ({hit.phrase!r})",
+                )
             )
     for factor in catalogue.factors:
         for field, text in _texts(factor):
             hit = first_prescription(text)
             if hit:
+                en, sv = _at(factor.slug, field)
                 problems.append(
-                    f"factor {factor.slug!r}, field {field!r}: the catalogue describes factors and "
-                    f"never prescribes; found {hit.phrase!r}"
+                    (
+                        f"{en}: the catalogue describes factors and never prescribes; "
+                        f"found {hit.phrase!r}",
+                        f"{sv}: katalogen beskriver faktorer och föreskriver aldrig något – "
+                        f"{hit.phrase!r} föreslår en insats eller bedömning",
+                    )
                 )
     return problems
 

@@ -87,7 +87,9 @@ def publish(
     elif own is not None and str(own) != version:
         raise CatalogueError(f"version {version!r} differs from the catalogue's own {own!r}")
     if session.scalars(select(CatalogueVersion).where(CatalogueVersion.version == version)).first():
-        raise CatalogueError(f"catalogue version {version!r} is already published")
+        message = f"catalogue version {version!r} is already published"
+        swedish = f"katalogversionen {version!r} är redan publicerad: välj ett nytt versionsnamn"
+        raise CatalogueError(message, ((message, swedish),))
     data = canonical_json(body)
     row = CatalogueVersion(
         version=version,

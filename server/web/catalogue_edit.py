@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,13 +57,21 @@ def _canonical(body: dict[str, Any]) -> str:
     return json.dumps(stripped, sort_keys=True, ensure_ascii=False)
 
 
-def validation_problems(body: dict[str, Any]) -> list[str]:
-    """Every problem `fredag catalogue validate` would report (empty when valid)."""
+Problem = tuple[str, str]  # (English, Swedish): one problem, shown as one bullet
+
+
+def in_language(problems: Sequence[Problem], lang: str) -> list[str]:
+    """The problems in the admin's language (Swedish unless English was chosen)."""
+    return [en if lang == "en" else sv for en, sv in problems]
+
+
+def validation_problems(body: dict[str, Any]) -> list[Problem]:
+    """Every problem `fredag catalogue validate` would report (empty when valid), each one on
+    its own in English and Swedish."""
     try:
         validate_catalogue(body, where="katalogen")
     except CatalogueError as exc:
-        message = str(exc).removeprefix("katalogen: ")
-        return [part.strip() for part in message.split("; ") if part.strip()]
+        return list(exc.problems)
     return []
 
 
@@ -75,7 +84,9 @@ def factor_from_form(form: dict[str, str], old: dict[str, Any] | None) -> dict[s
     try:
         cues = yaml.safe_load(form.get("cues", "") or "[]")
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"cues: not valid YAML: {exc}") from exc
+        message = f"cues: not valid YAML: {exc}"
+        swedish = f"Språkliga ledtrådar: inte giltig YAML ({exc})"
+        raise CatalogueError(message, ((message, swedish),)) from exc
     factor: dict[str, Any] = dict(old or {})
     factor.update(
         {
@@ -136,7 +147,9 @@ def retired_factor(body: dict[str, Any], slug: str) -> dict[str, Any]:
     return {**body, "factors": factors}
 
 
-def save(session: Session, admin: User, ip: str, body: dict[str, Any], summary: str) -> list[str]:
+def save(
+    session: Session, admin: User, ip: str, body: dict[str, Any], summary: str
+) -> list[Problem]:
     """Validate and store a new working copy; returns the problems (nothing stored if any)."""
     problems = validation_problems(body)
     if problems:

@@ -55,6 +55,14 @@ def _status_of(exc: Exception) -> tuple[int, str]:
     return 500, "error_500"
 
 
+def _title_key(status: int) -> str:
+    """A plain title for the status ("Finns inte"), not "Något gick fel (404)"."""
+    key = f"error_title_{status}"
+    if key in STRINGS:
+        return key
+    return "error_title_500" if status >= 500 else "error_title"
+
+
 def error_page(request: Request, exc: Exception) -> Response:
     status, key = _status_of(exc)
     if status == 401:
@@ -79,7 +87,7 @@ def error_page(request: Request, exc: Exception) -> Response:
     return render(
         request,
         "error.html",
-        {"status": status, "message_key": key},
+        {"status": status, "message_key": key, "title_key": _title_key(status)},
         page=_page_of(request) if status < 500 else None,
         status=status,
     )

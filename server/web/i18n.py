@@ -206,6 +206,16 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "text_empty": ("Texten får inte vara tom.", "The text must not be empty."),
     # Errors
     "error_title": ("Något gick fel", "Something went wrong"),
+    "error_title_400": ("Det gick inte att göra", "That could not be done"),
+    "error_title_403": ("Ingen behörighet", "No access"),
+    "error_title_404": ("Finns inte", "Not found"),
+    "error_title_405": ("Det går inte att göra så", "That cannot be done this way"),
+    "error_title_409": ("Kan inte ändras", "Cannot be changed"),
+    "error_title_413": ("För stort", "Too large"),
+    "error_title_422": ("Något behöver rättas", "Something needs correcting"),
+    "error_title_429": ("Vänta en stund", "Wait a while"),
+    "error_title_500": ("Ett oväntat fel", "An unexpected error"),
+    "error_code": ("Felkod för support:", "Error code for support:"),
     "error_400": ("Begäran kunde inte behandlas.", "The request could not be handled."),
     "error_401": ("Du behöver logga in.", "You need to log in."),
     "error_403": ("Du har inte behörighet till sidan.", "You do not have access to this page."),
@@ -340,6 +350,85 @@ AUDIT_ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "audit.read": ("läste granskningsloggen", "read the audit log"),
     **OIDC_AUDIT_ACTIONS,
 }
+
+
+# What an audit row is about, and the words of its details, for people (codes stay in the
+# JSON API for tools). Unknown keys and values are shown as they are.
+AUDIT_OBJECTS: Final[dict[str, tuple[str, str]]] = {
+    "draft": ("utkast", "draft"),
+    "user": ("användare", "user"),
+    "device": ("enhet", "device"),
+    "enrollment_code": ("registreringskod", "enrollment code"),
+    "catalogue": ("faktorkatalog", "factor catalogue"),
+    "audit": ("granskningslogg", "audit log"),
+}
+AUDIT_DETAIL_KEYS: Final[dict[str, tuple[str, str]]] = {
+    "what": ("ändrat", "changed"),
+    "factor": ("faktor", "factor"),
+    "decision": ("beslut", "decision"),
+    "version": ("version", "version"),
+    "note": ("anteckning", "note"),
+    "format": ("format", "format"),
+    "reason": ("skäl", "reason"),
+    "count": ("antal", "count"),
+    "page": ("sida", "page"),
+    "offset": ("från rad", "offset"),
+    "case_filter": ("ärendefilter", "case filter"),
+    "actor_filter": ("användarfilter", "user filter"),
+    "since": ("från", "from"),
+    "until": ("till", "until"),
+    "change": ("ändring", "change"),
+    "status": ("svarskod", "status"),
+    "method": ("metod", "method"),
+    "path": ("adress", "address"),
+    "caseworker": ("handläggare", "caseworker"),
+    "caseworker_id": ("handläggare (id)", "caseworker (id)"),
+    "expires_at": ("giltig till", "valid until"),
+    "expires": ("giltig till", "valid until"),
+    "username": ("användarnamn", "user name"),
+    "role": ("roll", "role"),
+    "name": ("namn", "name"),
+    "key_id": ("nyckel", "key"),
+    "is_active": ("aktiv", "active"),
+    "full_name": ("namn", "name"),
+    "sha256": ("sha256", "sha256"),
+}
+AUDIT_DETAIL_VALUES: Final[dict[str, tuple[str, str]]] = {
+    "tag": ("faktor", "factor tag"),
+    "text": ("text", "text"),
+    "assessment": ("bedömning och planering", "assessment and plan"),
+    "addendum": ("tillägg", "addendum"),
+    "accepted": ("godtagen", "accepted"),
+    "rejected": ("avvisad", "rejected"),
+    "added": ("tillagd", "added"),
+    "caseworker": ("handläggare", "caseworker"),
+    "admin": ("administratör", "administrator"),
+    "not_found": ("finns inte eller inte din", "not found or not yours"),
+    "forbidden": ("fel roll", "wrong role"),
+    "error_403": ("fel roll", "wrong role"),
+    "error_csrf": ("formulär utan säkerhetstoken", "form without its security token"),
+    "True": ("ja", "yes"),
+    "False": ("nej", "no"),
+}
+
+
+def _pick(pair: tuple[str, str] | None, lang: str, fallback: str) -> str:
+    if pair is None:
+        return fallback
+    return pair[1] if lang == "en" else pair[0]
+
+
+def object_label(lang: str, object_type: str) -> str:
+    """An audit row's object type in words ("utkast", not "draft")."""
+    return _pick(AUDIT_OBJECTS.get(object_type), lang, object_type)
+
+
+def detail_label(lang: str, key: str) -> str:
+    return _pick(AUDIT_DETAIL_KEYS.get(key), lang, key)
+
+
+def detail_value(lang: str, value: str) -> str:
+    return _pick(AUDIT_DETAIL_VALUES.get(value), lang, value)
 
 
 def action_label(lang: str, action: str) -> str:

@@ -33,7 +33,7 @@ from server.web.frame import (
     lang_of,
     render,
 )
-from server.web.i18n import action_label, text
+from server.web.i18n import action_label, detail_label, detail_value, object_label, text
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AUDIT_PAGE = 100
@@ -260,13 +260,16 @@ def _save_factor(
 ) -> Response:
     body = catalogue_edit.working_copy(db).body
     old = _find(body, slug) if slug is not None else None
+    lang = lang_of(request)
     try:
         factor = catalogue_edit.factor_from_form(form, old)
     except CatalogueError as exc:
-        return _factor_form(request, page, form, new=slug is None, problems=[str(exc)], status=422)
+        problems = catalogue_edit.in_language(exc.problems, lang)
+        return _factor_form(request, page, form, new=slug is None, problems=problems, status=422)
     changed = catalogue_edit.with_factor(body, factor, slug)
     verb = "ändrad" if slug is not None else "ny"
-    problems = catalogue_edit.save(db, page.user, ip, changed, f"{verb}: {factor.get('slug')}")
+    found = catalogue_edit.save(db, page.user, ip, changed, f"{verb}: {factor.get('slug')}")
+    problems = catalogue_edit.in_language(found, lang)
     if problems:
         shown = {**catalogue_edit.form_from_factor(factor), "cues": form.get("cues", "")}
         return _factor_form(request, page, shown, new=slug is None, problems=problems, status=422)
@@ -306,8 +309,9 @@ def retire_factor(
     body = catalogue_edit.working_copy(db).body
     _find(body, slug)
     changed = catalogue_edit.retired_factor(body, slug)
-    problems = catalogue_edit.save(db, page.user, ip, changed, f"avvecklad: {slug}")
-    if problems:
+    found = catalogue_edit.save(db, page.user, ip, changed, f"avvecklad: {slug}")
+    if found:
+        problems = catalogue_edit.in_language(found, lang_of(request))
         return _catalogue_page(request, page, db, status=422, problems=problems)
     db.commit()
     return RedirectResponse("/admin/katalog?ok=saved", status_code=303)
@@ -325,11 +329,14 @@ def publish(
     version = version.strip()
     try:
         if not version:
-            raise CatalogueError("ange ett versionsnamn")
+            raise CatalogueError(
+                "give the new version a name",
+                (("Give the new version a name.", "Ange ett versionsnamn."),),
+            )
         row = catalogue_edit.publish(db, page.user, ip, version)
     except CatalogueError as exc:
         db.rollback()
-        problems = [p.strip() for p in str(exc).split("; ") if p.strip()]
+        problems = catalogue_edit.in_language(exc.problems, lang_of(request))
         return _catalogue_page(request, page, db, status=422, problems=problems)
     db.commit()
     return RedirectResponse(f"/admin/katalog?ok=published&v={row.version}", status_code=303)
@@ -395,7 +402,8 @@ def audit_log(
         until=till,
     )
     db.commit()
-    events = [(r, _detail(r.detail)) for r in rows]
+    lang = lang_of(request)
+    events = [(r, object_label(lang, r.object_type), _detail(r.detail, lang)) for r in rows]
     return render(
         request,
         "admin/audit.html",
@@ -410,17 +418,24 @@ def audit_log(
     )
 
 
-def _detail(raw: str) -> str:
+def _detail(raw: str, lang: str = "sv") -> str:
+    """An audit row's details in words: Swedish names and values, times in Swedish time."""
     try:
         data = json.loads(raw)
     except ValueError:
         return raw
     if not isinstance(data, dict):
         return raw
-    return ", ".join(f"{k}={_shown(v)}" for k, v in data.items() if v not in ("", None))
+    return ", ".join(
+        f"{detail_label(lang, k)}: {_shown(v, lang)}"
+        for k, v in data.items()
+        if v not in ("", None)
+    )
 
 
-def _shown(value: object) -> object:
+def _shown(value: object, lang: str) -> str:
     """A time in a detail in Swedish time like the rest of the page (stored as UTC ISO)."""
     instant = parse_instant(value) if isinstance(value, str) else None
-    return local_text(instant, "%Y-%m-%d %H:%M:%S") if instant is not None else value
+    if instant is not None:
+        return local_text(instant, "%Y-%m-%d %H:%M:%S")
+    return detail_value(lang, str(value))

@@ -101,7 +101,8 @@ def parse_catalogue(version: str, body: dict[str, Any]) -> CatalogueInfo:
             name_sv=str(name.get("sv") or raw.get("name_sv") or raw["slug"]),
             name_en=str(name.get("en") or name.get("sv") or raw["slug"]),
             description=str(raw.get("description", "")),
-            sources=tuple(f"{c}: {sources[c]}" if c in sources else c for c in codes),
+            # The citation for people; the source code ("HD") is the admins' (catalogue page).
+            sources=tuple(str(sources[c]) if c in sources else c for c in codes),
         )
     return CatalogueInfo(version=version, factors=factors)
 

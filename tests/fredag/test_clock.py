@@ -50,8 +50,8 @@ class TestLocalText:
 
     def test_audit_details_show_times_in_swedish_time(self) -> None:
         """An ISO time with +00:00 in an audit row's details is shown in Swedish time."""
-        shown = _detail('{"caseworker": "anna", "expires": "2026-11-29T10:48:51+00:00"}')
-        assert shown == "caseworker=anna, expires=2026-11-29 11:48:51"
+        shown = _detail('{"caseworker": "anna", "expires_at": "2026-11-29T10:48:51+00:00"}')
+        assert shown == "handläggare: anna, giltig till: 2026-11-29 11:48:51"
         assert parse_instant("2026-11-29") is None and parse_instant("BoU-2026-0042") is None
 
 

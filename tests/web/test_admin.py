@@ -89,7 +89,13 @@ class TestCatalogue:
         page.goto("/admin/katalog/faktor/truancy")
         page.get_by_label("Beskrivning").fill("Barnet bör placeras på ett behandlingshem.")
         page.get_by_role("button", name="Spara").click()
-        expect(page.locator("#problems")).to_contain_text("never prescribes")
+        problems = page.locator("#problems li")
+        expect(problems).to_have_count(1)  # one bullet per problem, in Swedish
+        expect(problems).to_contain_text("faktor 'truancy', fält 'description'")
+        expect(problems).to_contain_text("föreskriver aldrig")
+        expect(page.get_by_label("Beskrivning")).to_have_value(
+            "Barnet bör placeras på ett behandlingshem."
+        )
         page.goto("/admin/katalog")
         expect(page.locator("#catalogue-diff")).to_have_count(0)
 
@@ -173,6 +179,11 @@ class TestAuditLog:
         page.get_by_role("button", name="Filtrera").click()
         rows = page.locator("#audit-table tbody tr")
         expect(rows.filter(has_text="draft.read")).to_have_count(1)
+        # Plain Swedish for people: the object is "utkast", the action in words.
+        read = rows.filter(has_text="draft.read")
+        expect(read.locator("td").nth(2)).to_contain_text("läste utkast")
+        expect(read.locator("td").nth(3)).to_contain_text("utkast")
+        expect(read.locator("td").nth(3)).not_to_contain_text("draft")
         expect(rows.filter(has_text="login.success")).to_have_count(0)
         screenshot(page, "admin-audit.png", tmp_path)
         page.get_by_label("Från datum").fill("2020-01-01")

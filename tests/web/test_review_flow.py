@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,6 +87,10 @@ class TestReviewAndApprove:
         expect(mark).to_have_text("pappa dricker")
         expect(mark).to_be_in_viewport()
         expect(page.locator("mark.ev.active")).to_have_count(1)
+        # Its tooltip is for people: description and citations, no slug or source codes.
+        tip = page.locator("#tip-risk-parental_substance_abuse").text_content() or ""
+        assert "parental_substance_abuse" not in tip and "Källor" in tip, tip
+        assert not re.search(r"\b[A-ZÅÄÖ]{2,4}:", tip), tip
         screenshot(page, "draft.png", tmp_path, full_page=False)
 
         # Reject one tag (through HTMX, with the CSRF header from <body>).

@@ -135,6 +135,25 @@ class TestExport:
         assert pdf.startswith(b"%PDF-") and b"DejaVu" in pdf and b"/ToUnicode" in pdf
 
 
+class TestCatalogueProblems:
+    def test_each_problem_is_one_item_in_swedish_with_english_available(self) -> None:
+        """A missing contract slug and prescribing text are two problems (not four pieces
+        split at '; '), each in Swedish for the admin page and in English on request."""
+        from risk_factors.catalogue import load_catalogue
+        from server.web.catalogue_edit import in_language, validation_problems
+
+        body = load_catalogue().model_dump(mode="json")
+        body["factors"] = [f for f in body["factors"] if f["slug"] != "truancy"]
+        body["factors"][0]["description"] = "Barnet bör placeras på ett behandlingshem."
+        problems = validation_problems(body)
+        assert len(problems) == 2
+        swedish = in_language(problems, "sv")
+        assert any("saknas i katalogen" in p and "'truancy'" in p for p in swedish)
+        assert any("föreskriver aldrig" in p for p in swedish)
+        english = in_language(problems, "en")
+        assert any("never removed or renamed; set 'retired: true'" in p for p in english)
+
+
 class TestErrorPages:
     def test_unexpected_error_is_a_swedish_page_without_trace(self, tmp_path: Path) -> None:
         """An unexpected exception outside /api answers with a Swedish 500 page, no traceback."""
