@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from markupsafe import Markup, escape
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.responses import RedirectResponse, Response
 
 from fredag.clock import LOCAL_TZ, local_text, parse_instant
@@ -22,7 +22,7 @@ from server import audit, devices
 from server.api.admin import create_user
 from server.deps import ClientIP, SessionDep, SettingsDep, is_tls
 from server.errors import ApiError
-from server.models import AuditEvent, Device, User
+from server.models import AuditEvent, Device, Draft, User
 from server.schemas import UserCreate
 from server.web import catalogue_edit
 from server.web.frame import (
@@ -54,10 +54,15 @@ def _people(request: Request, page: PageSession, db: SessionDep, **extra: Any) -
     users = list(db.scalars(select(User).order_by(User.username)))
     device_rows = list(db.scalars(select(Device).order_by(Device.id)))
     owners = {u.id: u for u in users}
+    last_sync = dict(
+        db.execute(
+            select(Draft.device_id, func.max(Draft.received_at)).group_by(Draft.device_id)
+        ).all()
+    )
     ctx = {
         "users": users,
         "caseworkers": [u for u in users if u.role == "caseworker" and u.is_active],
-        "devices": [(d, owners.get(d.owner_id)) for d in device_rows],
+        "devices": [(d, owners.get(d.owner_id), last_sync.get(d.id)) for d in device_rows],
         "error": "",
         "code": None,
         "form": {},

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from markupsafe import Markup, escape
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
@@ -93,7 +93,9 @@ def _inbox_rows(
         Draft.id, Draft.case_ref, Draft.case_type, Draft.created_at, Draft.received_at, Draft.status
     ).where(Draft.owner_id == user.id)
     if case_ref is not None:
-        query = query.where(Draft.case_ref == case_ref)
+        # Case-insensitive prefix: "bou-2026" finds BoU-2026-0042 (LIKE's wildcards escaped).
+        pattern = case_ref.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Draft.case_ref).like(pattern + "%", escape="\\"))
     if older is not None:
         at, key = older
         query = query.where(

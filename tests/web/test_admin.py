@@ -54,8 +54,14 @@ class TestPeopleAndDevices:
         expect(page.locator("#issued-code")).to_have_count(0)
         assert len(admin_api.get("/api/v1/admin/audit", params=issued).json()) == before
 
+        carl_row = page.locator("tr.device").filter(has_text="carl")
+        expect(carl_row.locator(".device-status")).to_have_text("aktiv")
+        expect(carl_row.locator(".device-sync")).to_have_text("aldrig")
         page.get_by_role("button", name=f"Spärra #{carl.device.device_id} (carl)").click()
         expect(page.get_by_role("status").filter(has_text="Enheten är spärrad")).to_be_visible()
+        # Status and action apart: the status says "spärrad" with when; no button is left.
+        expect(carl_row.locator(".device-status")).to_contain_text("spärrad")
+        expect(carl_row.get_by_role("button")).to_have_count(0)
         screenshot(page, "admin-people.png", tmp_path)
         refused = carl.device.upload(
             sign_draft(

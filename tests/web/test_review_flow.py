@@ -206,9 +206,12 @@ class TestInbox:
         page.get_by_role("link", name="← Nyare").click()
         expect(rows).to_have_count(50)
         expect(page.get_by_text("Sida 1")).to_be_visible()
-        page.get_by_label("Visa ärende").fill("A-1")
+        page.get_by_label("Visa ärende").fill("a-1")  # case-insensitive
         page.get_by_role("button", name="Visa", exact=True).click()
         expect(rows).to_have_count(18)
+        page.get_by_label("Visa ärende").fill("a-")  # a prefix: every A- case
+        page.get_by_role("button", name="Visa", exact=True).click()
+        expect(rows).to_have_count(50)
 
 
 class TestDiscardAndRestore:
