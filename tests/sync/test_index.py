@@ -126,23 +126,34 @@ class TestCrash:
         state = Outbox(Store(tmp_path)).reconcile()
         assert [e.draft_id for e in state.pending()] == [str(signed.draft.draft_id)]
 
-    def test_process_killed_before_saving_the_index(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """A process killed after reading a new draft but before saving the index loses it not:
-        the next run finds it again."""
+    def test_process_killed_before_saving_the_index(self, tmp_path: Path) -> None:
+        """A sync killed (SIGKILL) after reading a new draft but before saving the index loses
+        nothing: the next run finds the draft and queues it."""
+        import os
+        import signal
+        import subprocess
+        import sys
+        import textwrap
+
         draft = queue_draft(tmp_path)
+        script = textwrap.dedent(
+            f"""
+            import os, signal
+            from pathlib import Path
+            from device.journal.store import Store
+            from device.sync.outbox import Outbox
 
-        class Killed(BaseException):
-            pass
+            def killed(self, name, data):
+                os.kill(os.getpid(), signal.SIGKILL)
 
-        def killed(self: Store, name: str, data: bytes) -> None:
-            raise Killed
-
-        monkeypatch.setattr(Store, "put_blob", killed)
-        with pytest.raises(Killed):
-            Outbox(Store(tmp_path)).reconcile()
-        monkeypatch.undo()
+            Store.put_blob = killed
+            Outbox(Store(Path({str(tmp_path)!r}))).reconcile()
+            """
+        )
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": root}
+        done = subprocess.run([sys.executable, "-c", script], env=env, check=False, timeout=120)
+        assert done.returncode == -signal.SIGKILL
         assert not blob_path(tmp_path).exists()
         state = Outbox(Store(tmp_path)).reconcile()
         assert [e.draft_id for e in state.pending()] == [str(draft.draft_id)]
