@@ -4,13 +4,14 @@ errors from HTMX swaps, a favicon, the phone layout and the inbox's case filter.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.server.harness import ServerProcess
-from tests.web.conftest import Person, current_catalogue, login, review_all, upload
+from tests.web.conftest import Person, current_catalogue, login, review_all, screenshot, upload
 from tests.web.meeting import meeting_draft
 
 pytestmark = pytest.mark.browser
@@ -66,7 +67,7 @@ class TestDraftPage:
         assert errors == [], errors
 
     def test_phone_header_is_short_and_add_factor_is_above_the_fold(
-        self, page: Any, web_server: ServerProcess, anna: Person
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """At phone size the header is at most two short lines and "Lägg till faktor" is on
         the first screen; it leads to the form."""
@@ -78,5 +79,6 @@ class TestDraftPage:
         assert header is not None and header["height"] <= 80, header
         jump = page.get_by_role("link", name="Lägg till faktor")
         expect(jump).to_be_in_viewport()
+        screenshot(page, "draft-phone-top.png", tmp_path, full_page=False)
         jump.click()
         expect(page.locator("#add-quote")).to_be_in_viewport()

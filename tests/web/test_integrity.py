@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.server.harness import ServerProcess
-from tests.web.conftest import Person, current_catalogue, login, review_all, upload
+from tests.web.conftest import Person, current_catalogue, login, review_all, screenshot, upload
 from tests.web.meeting import meeting_draft
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,7 @@ class TestNothingTypedVanishes:
 
 class TestApprovalNeedsEveryTagReviewed:
     def test_unreviewed_tags_block_approval_until_each_is_accepted_or_rejected(
-        self, page: Any, web_server: ServerProcess, anna: Person
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """Approval is refused while a tag is 'ej granskad' (the page names them); once every
         tag is accepted or rejected the entry is approved and says the factors were reviewed."""
@@ -61,6 +62,7 @@ class TestApprovalNeedsEveryTagReviewed:
         page.get_by_role("button", name="Godkänn journalanteckning").click()
         expect(page.locator("#error-approve")).to_contain_text("Godta eller avvisa varje faktor")
         expect(page.locator("#status")).to_have_text("Utkast")
+        screenshot(page, "draft-approval-refused.png", tmp_path)
 
         page.locator('li.factor[data-key="risk-family_conflict"] button.reject').click()
         expect(page.locator('li.factor[data-key="risk-family_conflict"] .fstatus')).to_have_text(
