@@ -108,6 +108,9 @@ def render(
         "csrf_header": CSRF_HEADER,
         "flash": request.query_params.get("ok", ""),
         "here": request.url.path,  # where the language switch comes back to
+        # A refused POST answered with the page again: the page's own (GET) address, which
+        # app.js puts in the tab so a reload reads the page and never re-posts the form.
+        "address": "",
     }
     values.update(ctx or {})
     html = ENV.get_template(name).render(values)

@@ -68,6 +68,8 @@ def _people(request: Request, page: PageSession, db: SessionDep, **extra: Any) -
         "form": {},
     }
     ctx.update(extra)
+    if request.method == "POST":
+        ctx["address"] = "/admin"  # a refused form: a reload reads the page, never re-posts
     return render(request, "admin/people.html", ctx, page=page, status=extra.get("status", 200))
 
 
@@ -200,6 +202,7 @@ def _catalogue_page(
         "suggested": _suggest_version(published.version if published else ""),
         "problems": [],
         "message": "",
+        "address": "/admin/katalog" if request.method == "POST" else "",
     }
     ctx.update(extra)
     return render(request, "admin/catalogue.html", ctx, page=page, status=status)
@@ -222,7 +225,14 @@ def _factor_form(
     return render(
         request,
         "admin/factor.html",
-        {"form": form, "new": new, "problems": problems or [], "levels": LEVELS},
+        {
+            "form": form,
+            "new": new,
+            "problems": problems or [],
+            "levels": LEVELS,
+            # A refused save comes back at the form's own address (a reload never re-posts).
+            "address": request.url.path if request.method == "POST" else "",
+        },
         page=page,
         status=status,
     )

@@ -256,6 +256,7 @@ def _refused(
     ctx = draft_context(request, db, row)
     ctx["errors"] = {form: i18n_text(lang_of(request), exc.key)}
     ctx["kept"] = kept
+    ctx["address"] = ctx["here"]
     return render(request, "draft.html", ctx, page=page, status=exc.status)
 
 

@@ -31,7 +31,7 @@ class TestNothingTypedVanishes:
     ) -> None:
         """Words typed into the factor section are not saved into oblivion: the draft page says
         why beside the text, keeps every typed word in the box and stores no version."""
-        _open_draft(page, web_server, anna)
+        draft_id = _open_draft(page, web_server, anna)
         body = page.locator("#text-body")
         edited = body.input_value().replace("Riskfaktorer:\n", f"Riskfaktorer:\n{OWN_LINE}\n", 1)
         assert OWN_LINE in edited
@@ -39,6 +39,7 @@ class TestNothingTypedVanishes:
         with page.expect_response(lambda r: r.url.endswith("/text")) as answer:
             page.get_by_role("button", name="Spara ny version").click()
         assert answer.value.status == 422
+        page.wait_for_url(lambda url: url.endswith(f"/utkast/{draft_id}"))  # not .../text
         error = page.locator("#text #error-text")
         expect(error).to_contain_text("Faktorer som nämndes")
         expect(error).to_be_in_viewport()
