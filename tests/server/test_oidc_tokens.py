@@ -6,7 +6,6 @@ The tokens are made here with joserfc and a real RSA key and handed to
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -16,6 +15,8 @@ from typing import Any
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
+
+from fredag.protocol import b64url_encode
 
 ISSUER = "https://idp.kommun.example/realms/kommun"
 CLIENT = "fredag"
@@ -62,7 +63,7 @@ def _signed(**changes: Any) -> str:
 
 
 def _b64(data: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return b64url_encode(json.dumps(data).encode())
 
 
 def _reason(token: str) -> str:
@@ -90,7 +91,7 @@ class TestCraftedTokens:
         """The algorithm-confusion trick (HS256 keyed with the public key) is refused."""
         signing_input = f"{_b64({'alg': 'HS256', 'kid': 'k1'})}.{_b64(_claims())}"
         mac = hmac.new(KEY.as_pem(private=False), signing_input.encode(), hashlib.sha256)
-        signature = base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
+        signature = b64url_encode(mac.digest())
         assert _reason(f"{signing_input}.{signature}") == "invalid_token"
 
     @pytest.mark.parametrize(
