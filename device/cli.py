@@ -358,6 +358,7 @@ def device_show() -> None:
 
 def register(app: typer.Typer) -> None:
     from device.sync import cli as sync_cli  # `sync`, `status`, `device enroll`
+    from device.voice import cli as voice_cli  # `voice enroll|forget|status`
 
     app.command("transcribe")(transcribe)
     app.command("draft")(draft)
@@ -366,3 +367,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(device_app, name="device")
     sync_cli.register(app, device_app)
+    voice_cli.register(app)
