@@ -238,8 +238,7 @@ class Lexicon:
             for choice, _dist, idx in process.extract(
                 key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=10
             ):
-                # The recogniser hears how a word begins; a different first sound is another word.
-                if choice[:1] == key[:1] and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
+                if _sounds_alike(key, choice) and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
                     found.update(self._fuzzy_ids[idx])
             hit = (exact, frozenset(found))
             self._cache[cache_key] = hit
@@ -287,6 +286,13 @@ def phonetic_key(word: str) -> str:
         w = w[1:]
     w = w.translate(_SOUND_CLASSES)
     return "".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1])
+
+
+def _sounds_alike(heard: str, cue: str) -> bool:
+    """Two sound keys within reach (see `Lexicon.lookup_unsure`) that also begin alike: the
+    same first sound, or the heard word is the cue word with its first sound lost
+    ("arkotika" for "narkotika", "ricker" for "dricker"), which the recogniser often does."""
+    return heard[:1] == cue[:1] or heard == cue[1:]
 
 
 def _parse_term(word: str) -> Term:
