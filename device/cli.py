@@ -75,12 +75,31 @@ PRESENT_OPT = typer.Option(
     None, "--present", help="Someone present (repeat the option; e.g. 'klienten', 'mamma')."
 )
 CASEWORKER_OPT = typer.Option(
-    None, "--caseworker", help="The caseworker's name (default: FREDAG_CASEWORKER or login)."
+    None,
+    "--caseworker",
+    help="The caseworker's name (default: FREDAG_CASEWORKER, else the caseworker this device "
+    "is enrolled to).",
 )
 
 
+def _enrolled_caseworker() -> str | None:
+    """The caseworker the device is enrolled to (None on a device not enrolled yet)."""
+    from device.journal.store import Store
+    from device.sync.enrollment import load_optional
+    from fredag.settings import get_settings
+
+    enrollment = load_optional(Store(get_settings().home))
+    if enrollment is None:
+        return None
+    return enrollment.caseworker_name or enrollment.caseworker or None
+
+
 def _caseworker(name: str | None) -> str:
-    return name or os.environ.get("FREDAG_CASEWORKER") or getpass.getuser()
+    """Who the draft names as Handläggare: as given, else the enrolled caseworker; the login
+    name only on a device that is not enrolled (a bench or test machine)."""
+    return (
+        name or os.environ.get("FREDAG_CASEWORKER") or _enrolled_caseworker() or getpass.getuser()
+    )
 
 
 def _meta(

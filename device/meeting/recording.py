@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from device.capture.sources import AudioSource, FileSource, MicrophoneSource
-from device.journal.draft import clock
 from device.journal.identity import DeviceIdentity, load_or_init_identity
 from device.journal.session import (
     SessionLog,
@@ -26,6 +25,7 @@ from device.stages.transcribe import TranscribeOptions, Transcriber
 from device.views.terminal import View, make_view
 from fredag.clock import local_text
 from fredag.errors import CaptureError, StoreError, UsageError
+from fredag.journal import clock
 from fredag.settings import DeviceSettings, get_settings
 from models.registry import resolve
 

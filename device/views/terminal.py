@@ -18,8 +18,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import IO, Protocol
 
-from device.journal.draft import clock
 from device.stages.tagging import FoundTag
+from fredag.journal import clock
 from fredag.protocol import Segment
 
 STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar"}

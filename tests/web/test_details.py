@@ -44,10 +44,10 @@ class TestDraftPage:
         expect(page.locator(f'a[href="/utkast/{draft_id}"]')).to_be_visible()
         page.locator(f'a[href="/utkast/{draft_id}"]').click()
 
-        expect(page.locator("#text-h")).to_contain_text("Utkast att redigera")
+        expect(page.locator("#text-h")).to_contain_text("utkast du redigerar")
         expect(page.locator("#prev-h")).to_have_text("Journaltext att godkänna")
         assert _background(page, "#text") != _background(page, "#preview")
-        assert _background(page, "#text-body") != _background(page, "#preview-text")
+        assert _background(page, "#journal .jtext") != _background(page, "#preview-text")
         expect(page.locator(".transcript .help")).to_contain_text("Markera ord")
 
         # A quote that is not in the passage: the message beside the form, the input kept.
@@ -60,9 +60,9 @@ class TestDraftPage:
         page.wait_for_url(lambda url: url.endswith(f"/utkast/{draft_id}"))
 
         review_all(page)  # HTMX swaps of the review region
-        body = page.locator("#text-body")
-        body.fill(body.input_value().replace("om två veckor", "den 6 december"))
-        page.get_by_role("button", name="Spara ny version").click()
+        line = page.locator("#journal li.jline").first
+        line.locator("textarea").fill("Mamma berättar att pappa dricker mycket på helgerna.")
+        line.get_by_role("button", name="Spara raden").click()
         expect(page.locator("#saved-text")).to_have_text("Sparat.")
         expect(page.locator("#saved-text")).to_be_in_viewport()
 
