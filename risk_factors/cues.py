@@ -227,16 +227,16 @@ class Lexicon:
         that is spelled alike, or sounds alike (`phonetic_key`), counts even when the heard
         word is a known Swedish word."""
         exact, fuzzy = self.lookup(lower, norm)
-        if exact or fuzzy or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
+        if exact or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
             return exact, fuzzy
         cache_key = "\0" + lower
         hit = self._cache.get(cache_key)
         if hit is None:
             key = phonetic_key(lower)
             reach = PHONETIC_DISTANCE if len(key) >= PHONETIC_MIN_LEN else 0
-            found: set[int] = set()
+            found: set[int] = set(fuzzy)
             for choice, _dist, idx in process.extract(
-                key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=10
+                key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=50
             ):
                 if _sounds_alike(key, choice) and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
                     found.update(self._fuzzy_ids[idx])
@@ -366,7 +366,11 @@ class Matcher:
                 self._by_term.setdefault(alt[0], []).append(index)
 
     def matches(
-        self, text: str, sentence: Sentence, unsure: frozenset[int] | None = None
+        self,
+        text: str,
+        sentence: Sentence,
+        unsure: frozenset[int] | None = None,
+        lone_fuzzy: bool = False,
     ) -> list[CueMatch]:
         """Every way each cue matches `sentence` (at most a few per cue), best first per cue.
 
@@ -392,7 +396,7 @@ class Matcher:
             candidates.update(self._by_term.get(tid, ()))
         out: list[CueMatch] = []
         for index in sorted(candidates):
-            out.extend(self._match_cue(self.cues[index], sentence, positions))
+            out.extend(self._match_cue(self.cues[index], sentence, positions, lone_fuzzy))
         lowered: str | None = None
         for index in self._regex_cues:
             cue = self.cues[index]
@@ -413,6 +417,7 @@ class Matcher:
         cue: CompiledCue,
         sentence: Sentence,
         positions: dict[int, list[tuple[int, bool]]],
+        lone_fuzzy: bool = False,
     ) -> list[CueMatch]:
         n = len(sentence.tokens)
         per_group: list[list[tuple[tuple[int, ...], int]]] = []
@@ -439,7 +444,7 @@ class Matcher:
             if used[-1] - used[0] - extra > cue.window:
                 continue
             fuzzy = sum(f for _idxs, f in combo)
-            if fuzzy and fuzzy >= len(used):
+            if fuzzy and fuzzy >= len(used) and not lone_fuzzy:
                 continue  # a heard-alike word alone is too weak: one word must be exact
             toks = sentence.tokens
             results.append(

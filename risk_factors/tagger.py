@@ -258,16 +258,23 @@ class Tagger:
         denied.sort(key=lambda t: (t.start, t.factor))
         return tags, denied
 
-    def _asked(self, reading: _Reading, question: Sentence, case_type: str) -> dict[str, float]:
-        """The factors a question asks about (as if it were stated), with their cue weights."""
-        asked: dict[str, float] = {}
-        for match in self._matcher.matches(reading.text, question, reading.unsure(question)):
+    def _asked(
+        self, reading: _Reading, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """The factors a question asks about (as if it were stated): their cue weights, and
+        whether only a word heard alike (not exactly) showed it."""
+        asked: dict[str, tuple[float, bool]] = {}
+        unsure = reading.unsure(question)
+        for match in self._matcher.matches(reading.text, question, unsure, lone_fuzzy=True):
             if not self._applies(match.cue, case_type):
                 continue
             if self._state(question, match, case_type) == "present":
                 slug = match.cue.factor
                 weight = match.cue.weight * FUZZY_FACTOR**match.fuzzy
-                asked[slug] = max(asked.get(slug, 0.0), weight)
+                alike = match.fuzzy >= len(match.tokens)
+                old = asked.get(slug)
+                if old is None or (old[1], -old[0]) > (alike, -weight):
+                    asked[slug] = (weight, alike)
         return asked
 
     def _answer(
@@ -293,18 +300,18 @@ class Tagger:
         unclear = reading.unclear(answer) or reading.unsure_at(answer, 0)
         tags: list[Tag] = []
         denied: list[Denial] = []
-        for slug, weight in sorted(asked.items()):
+        for slug, (weight, alike) in sorted(asked.items()):
             if slug in spoken:
                 continue
             conf = weight * ANSWER_FACTOR
             if polarity == "yes":
-                if not unclear:
+                if not unclear and not alike:
                     tags += [
                         self._whole(Tag, s, slug, conf, reading.text) for s in (question, answer)
                     ]
                 continue
             reason = "negated" if polarity == "no" else "resolved"
-            if unclear:
+            if unclear or alike:
                 reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
             denied += [
                 self._whole(Denial, s, slug, conf, reading.text, reason=reason)
