@@ -25,6 +25,7 @@ AREAS = [
     "drafts_index",
     "models",
     "speakers",
+    "draft",
 ]
 HEADER = """# Benchmarks
 
