@@ -15,7 +15,18 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-AREAS = ["transcribe", "tagger", "streaming", "server", "webview", "sync", "drafts_index", "models"]
+AREAS = [
+    "transcribe",
+    "tagger",
+    "streaming",
+    "server",
+    "webview",
+    "sync",
+    "drafts_index",
+    "models",
+    "speakers",
+    "draft",
+]
 HEADER = """# Benchmarks
 
 Written by `make bench` (`python -m bench [AREA ...]`); each section is replaced when its area

@@ -75,12 +75,31 @@ PRESENT_OPT = typer.Option(
     None, "--present", help="Someone present (repeat the option; e.g. 'klienten', 'mamma')."
 )
 CASEWORKER_OPT = typer.Option(
-    None, "--caseworker", help="The caseworker's name (default: FREDAG_CASEWORKER or login)."
+    None,
+    "--caseworker",
+    help="The caseworker's name (default: FREDAG_CASEWORKER, else the caseworker this device "
+    "is enrolled to).",
 )
 
 
+def _enrolled_caseworker() -> str | None:
+    """The caseworker the device is enrolled to (None on a device not enrolled yet)."""
+    from device.journal.store import Store
+    from device.sync.enrollment import load_optional
+    from fredag.settings import get_settings
+
+    enrollment = load_optional(Store(get_settings().home))
+    if enrollment is None:
+        return None
+    return enrollment.caseworker_name or enrollment.caseworker or None
+
+
 def _caseworker(name: str | None) -> str:
-    return name or os.environ.get("FREDAG_CASEWORKER") or getpass.getuser()
+    """Who the draft names as Handläggare: as given, else the enrolled caseworker; the login
+    name only on a device that is not enrolled (a bench or test machine)."""
+    return (
+        name or os.environ.get("FREDAG_CASEWORKER") or _enrolled_caseworker() or getpass.getuser()
+    )
 
 
 def _meta(
@@ -135,7 +154,7 @@ def draft(
     from device.journal.session import SessionLog
     from device.journal.signing import finish, sign_segments
     from device.journal.store import Store
-    from device.stages.tagging import load_tagger, tag_meeting
+    from device.stages.tagging import load_tagger
 
     if (audio is None) == (transcript is None):
         raise UsageError("give either a recording or --transcript FILE")
@@ -155,9 +174,6 @@ def draft(
     log.model(heard.model, heard.language)
     for seg in heard.segments:
         log.segment(seg)
-    # Tagged once, with how each segment was heard where the transcriber said; journaled.
-    tagging = tag_meeting(load_tagger(), heard.segments, meta.case_type, heard.heard)
-    log.factors(tagging, len(heard.segments))
     signed = sign_segments(
         meta=meta,
         ended_at=ended_at,
@@ -165,8 +181,9 @@ def draft(
         duration_s=heard.duration_s,
         language=heard.language,
         model=heard.model,
-        tagging=tagging,
+        tagger=load_tagger(),
         identity=identity,
+        heard=heard.heard,
     )
     finish(log, signed, heard.duration_s)
     if as_json:
@@ -360,6 +377,7 @@ def device_show() -> None:
 
 def register(app: typer.Typer) -> None:
     from device.sync import cli as sync_cli  # `sync`, `status`, `device enroll`
+    from device.voice import cli as voice_cli  # `voice enroll|forget|status`
 
     app.command("transcribe")(transcribe)
     app.command("draft")(draft)
@@ -368,3 +386,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(device_app, name="device")
     sync_cli.register(app, device_app)
+    voice_cli.register(app)

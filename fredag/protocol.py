@@ -11,6 +11,11 @@ Format (also in docs/protocol.md):
 Non-negotiables enforced here: `assessment` and `planning` are always empty in a draft, every
 factor's evidence carries quote, position, time, catalogue version and transcribing model, and
 consent must have been confirmed.
+
+Schema versions: `fredag.draft/2` (built by devices now) adds each factor's life area, the
+caseworker's marks and `journal`, the structured "Vad som framkom" whose every line is a
+verbatim transcript segment. `fredag.draft/1` (older devices) is still accepted and still
+serializes to exactly its own fields.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from uuid import UUID
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fredag.errors import SignatureError
 
-DRAFT_SCHEMA: Final = "fredag.draft/1"
+DRAFT_SCHEMA: Final = "fredag.draft/2"
+DRAFT_SCHEMA_V1: Final = "fredag.draft/1"
+DraftSchema = Literal["fredag.draft/1", "fredag.draft/2"]
 ENVELOPE_FORMAT: Final = "fredag.envelope/1"
 MAX_ENVELOPE_BYTES = 4 * 1024 * 1024
 
@@ -37,6 +44,8 @@ CaseType = Literal["barn", "vuxen"]
 FactorKind = Literal["risk", "protective"]
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+LineKind = Literal["said", "denied", "mark"]
 
 
 class _Strict(BaseModel):
@@ -83,10 +92,65 @@ class Evidence(_Strict):
 
 
 class FactorFinding(_Strict):
-    factor: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+    factor: Slug
     kind: FactorKind
     name_sv: ShortText
     evidence: Annotated[list[Evidence], Field(min_length=1, max_length=1_000)]
+    area: Slug | None = None
+    """The factor's life area in the catalogue (BBIC for barn, ASI's areas for vuxen); v2."""
+
+
+class Quote(_Strict):
+    """Words quoted from one transcript segment: which segment, where in its text (the
+    sentences carrying the evidence, `char_end` None: to its end), when, who said them."""
+
+    segment: Annotated[int, Field(ge=0)] | None
+    char_start: Annotated[int, Field(ge=0)] = 0
+    char_end: Annotated[int, Field(ge=0)] | None = None
+    start: Annotated[float, Field(ge=0)]
+    text: Text
+    speaker: ShortText | None = None
+    """Who said it, once speaker attribution labels segments (issue 15); None until then."""
+
+
+class JournalLine(Quote):
+    """One line of "Vad som framkom": a quote, the question it answers, the factors it shows.
+
+    `kind`: `said` (evidence of a factor), `denied` (a factor asked about and denied) or
+    `mark` (the caseworker marked this moment). In a signed draft `text` is always exactly
+    `segment`'s text from `char_start` to `char_end` and `edited` is false; on the server a
+    caseworker's edit sets `edited`.
+    """
+
+    kind: LineKind = "said"
+    question: Quote | None = None
+    factors: Annotated[list[Slug], Field(max_length=100)] = []
+    unsure: bool = False
+    """The tagger could only read the words unsurely (an unclear "Nej", say)."""
+    edited: bool = False
+
+
+class JournalArea(_Strict):
+    """The lines of one life area, in meeting order. `area` None: lines outside any area
+    (an old draft's whole transcript)."""
+
+    area: Slug | None
+    name_sv: ShortText | None = None
+    name_en: ShortText | None = None
+    lines: Annotated[list[JournalLine], Field(max_length=20_000)]
+
+
+class Journal(_Strict):
+    """ "Vad som framkom", structured: life areas with their lines, and the caseworker's marks."""
+
+    areas: Annotated[list[JournalArea], Field(max_length=200)]
+    marks: Annotated[list[JournalLine], Field(max_length=1_000)] = []
+
+
+class Mark(_Strict):
+    """A bookmark the caseworker set during the meeting, seconds from its start."""
+
+    at: Annotated[float, Field(ge=0)]
 
 
 class Meeting(_Strict):
@@ -103,7 +167,7 @@ class Meeting(_Strict):
 class Draft(_Strict):
     """A draft journal entry as the device produces it. Never journal text until approved."""
 
-    schema_: Literal["fredag.draft/1"] = Field(DRAFT_SCHEMA, alias="schema")
+    schema_: DraftSchema = Field(DRAFT_SCHEMA, alias="schema")
     draft_id: UUID
     device_key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     created_at: datetime
@@ -115,8 +179,38 @@ class Draft(_Strict):
     assessment: None = None
     planning: None = None
     rendered: Annotated[str, Field(max_length=500_000)]
+    marks: Annotated[list[Mark], Field(max_length=1_000)] = []
+    journal: Journal | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _fields_of_its_version(self) -> Draft:
+        if self.schema_ == DRAFT_SCHEMA_V1:
+            areas = any(f.area is not None for f in (*self.factors, *self.denied))
+            if self.journal is not None or self.marks or areas:
+                raise ValueError("a fredag.draft/1 has no journal, marks or factor areas")
+            return self
+        if self.journal is None:
+            raise ValueError("a fredag.draft/2 carries its journal")
+        segments = self.transcript.segments
+        for line in _lines(self.journal):
+            for quote in (line, line.question):
+                if quote is None or quote.segment is None:
+                    continue
+                if (
+                    quote.segment >= len(segments)
+                    or quote.text
+                    != (segments[quote.segment].text[quote.char_start : quote.char_end])
+                ):
+                    raise ValueError("every journal line quotes a transcript segment verbatim")
+            if line.edited:
+                raise ValueError("a signed draft's journal lines are never edited")
+        return self
+
+
+def _lines(journal: Journal) -> list[JournalLine]:
+    return [line for area in journal.areas for line in area.lines] + list(journal.marks)
 
 
 class SignedEnvelope(_Strict):
@@ -133,7 +227,13 @@ def canonical_json(obj: Any) -> bytes:
 
 
 def draft_bytes(draft: Draft) -> bytes:
-    return canonical_json(draft.model_dump(mode="json", by_alias=True))
+    """The signed bytes. A fredag.draft/1 keeps exactly its own fields (no v2 keys)."""
+    data = draft.model_dump(mode="json", by_alias=True)
+    if draft.schema_ == DRAFT_SCHEMA_V1:
+        del data["journal"], data["marks"]
+        for finding in (*data["factors"], *data["denied"]):
+            del finding["area"]
+    return canonical_json(data)
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:

@@ -95,6 +95,7 @@ def validate_catalogue(data: Any, where: str = "catalogue") -> Catalogue:
     except ValidationError as exc:
         _raise(where, [_pydantic_message(data, err) for err in exc.errors()])
     problems = _contract_problems(catalogue) + _source_problems(catalogue)
+    problems += _area_problems(catalogue)
     problems += _cue_problems(catalogue) + _guard_problems(catalogue)
     if problems:
         _raise(where, problems)
@@ -205,6 +206,59 @@ def _source_problems(catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
+def _area_problems(catalogue: Catalogue) -> list[Problem]:
+    """Every life area is defined once, with cited sources; every factor names an area of the
+    right case type for each case type it applies to."""
+    problems: list[Problem] = []
+    areas = {a.slug: a for a in catalogue.areas}
+    for slug, n in Counter(a.slug for a in catalogue.areas).items():
+        if n > 1:
+            problems.append(
+                (f"area {slug!r}: defined {n} times", f"livsområde {slug!r}: finns {n} gånger")
+            )
+    for area in catalogue.areas:
+        for code in area.sources:
+            if code not in catalogue.sources:
+                problems.append(
+                    (
+                        f"area {area.slug!r}, field 'sources': {code!r} is not defined in the "
+                        "catalogue's sources",
+                        f"livsområde {area.slug!r}, fält 'sources': källan {code!r} finns inte "
+                        "bland katalogens källor",
+                    )
+                )
+    for factor in catalogue.factors:
+        wanted = ("barn", "vuxen") if factor.applies_to == "alla" else (factor.applies_to,)
+        for case_type in ("barn", "vuxen"):
+            wanted_slug: str | None = getattr(factor.area, case_type) if factor.area else None
+            en, sv = _at(factor.slug, f"area.{case_type}")
+            if wanted_slug is None:
+                if case_type in wanted:
+                    problems.append(
+                        (
+                            f"{en}: no life area for {case_type} cases",
+                            f"{sv}: inget livsområde för {case_type}ärenden",
+                        )
+                    )
+                continue
+            found = areas.get(wanted_slug)
+            if found is None:
+                problems.append(
+                    (
+                        f"{en}: {wanted_slug!r} is not one of the catalogue's areas",
+                        f"{sv}: {wanted_slug!r} är inte ett av katalogens livsområden",
+                    )
+                )
+            elif found.case_type != case_type:
+                problems.append(
+                    (
+                        f"{en}: {wanted_slug!r} is an area of {found.case_type} cases",
+                        f"{sv}: {wanted_slug!r} är ett livsområde för {found.case_type}ärenden",
+                    )
+                )
+    return problems
+
+
 def _cue_problems(catalogue: Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     lexicon = Lexicon()
@@ -239,6 +293,17 @@ def _guard_problems(catalogue: Catalogue) -> list[Problem]:
                     f"källa {code!r}: föreslår en insats eller bedömning ({hit.phrase!r})",
                 )
             )
+    for area in catalogue.areas:
+        for field, text in (("name.sv", area.name.sv), ("name.en", area.name.en)):
+            hit = first_prescription(text)
+            if hit:
+                problems.append(
+                    (
+                        f"area {area.slug!r}, field {field!r}: found {hit.phrase!r}",
+                        f"livsområde {area.slug!r}, fält {field!r}: {hit.phrase!r} föreslår "
+                        "en insats eller bedömning",
+                    )
+                )
     for factor in catalogue.factors:
         for field, text in _texts(factor):
             hit = first_prescription(text)

@@ -366,3 +366,40 @@ def about_someone_else(sentence: Sentence, used: tuple[int, ...], case_type: str
         if word in _SELF or word in {"han", "hon", "hen"}:
             return False
     return False
+
+
+# ---------------------------------------------------------------- an answer and a question in one
+_QUESTION_OPENING_WORDS = frozenset({"hur", "vad", "varför", "vem", "vilka", "vilken", "vilket"})
+
+
+def part(sentence: Sentence, a: int, b: int, question_mark: bool) -> Sentence:
+    """The tokens `a:b` of a sentence as a sentence of their own."""
+    tokens = sentence.tokens[a:b]
+    end = sentence.end if b == len(sentence.tokens) else tokens[-1].end
+    return Sentence(tokens[0].start, end, tokens, sentence.clause_of[a:b], question_mark)
+
+
+def question_start(sentence: Sentence) -> int:
+    """Where the question begins in a question-marked sentence that opens with something else,
+    as when the recogniser runs an answer and the next question together ("Nej, hur mår du
+    själv?", "Det säljs gräs, har du provat?"); 0 when the whole sentence asks."""
+    if not sentence.is_question_mark:
+        return 0
+    words = [t.lower for t in sentence.tokens]
+    for k in range(1, len(words)):
+        if sentence.clause_of[k] == sentence.clause_of[k - 1]:
+            continue
+        if words[k] in _QUESTION_OPENING_WORDS:
+            return k
+        if is_question(part(sentence, k, len(words), question_mark=False)):
+            return k
+    return 0
+
+
+def asks_openly(sentence: Sentence) -> bool:
+    """True for an open question ("Hur går det i skolan?", "Vad gör han på kvällarna?"), whose
+    answer speaks of the topic it names without repeating it."""
+    words = [t.lower for t in sentence.tokens]
+    while words and words[0] in {"och", "men", "så", "okej"}:
+        words = words[1:]
+    return bool(words) and words[0] in _QUESTION_OPENING_WORDS

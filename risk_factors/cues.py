@@ -227,19 +227,18 @@ class Lexicon:
         that is spelled alike, or sounds alike (`phonetic_key`), counts even when the heard
         word is a known Swedish word."""
         exact, fuzzy = self.lookup(lower, norm)
-        if exact or fuzzy or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
+        if exact or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
             return exact, fuzzy
         cache_key = "\0" + lower
         hit = self._cache.get(cache_key)
         if hit is None:
             key = phonetic_key(lower)
             reach = PHONETIC_DISTANCE if len(key) >= PHONETIC_MIN_LEN else 0
-            found: set[int] = set()
+            found: set[int] = set(fuzzy)
             for choice, _dist, idx in process.extract(
-                key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=10
+                key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=50
             ):
-                # The recogniser hears how a word begins; a different first sound is another word.
-                if choice[:1] == key[:1] and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
+                if _sounds_alike(key, choice) and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
                     found.update(self._fuzzy_ids[idx])
             hit = (exact, frozenset(found))
             self._cache[cache_key] = hit
@@ -287,6 +286,13 @@ def phonetic_key(word: str) -> str:
         w = w[1:]
     w = w.translate(_SOUND_CLASSES)
     return "".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1])
+
+
+def _sounds_alike(heard: str, cue: str) -> bool:
+    """Two sound keys within reach (see `Lexicon.lookup_unsure`) that also begin alike: the
+    same first sound, or the heard word is the cue word with its first sound lost
+    ("arkotika" for "narkotika", "ricker" for "dricker"), which the recogniser often does."""
+    return heard[:1] == cue[:1] or heard == cue[1:]
 
 
 def _parse_term(word: str) -> Term:
@@ -360,7 +366,11 @@ class Matcher:
                 self._by_term.setdefault(alt[0], []).append(index)
 
     def matches(
-        self, text: str, sentence: Sentence, unsure: frozenset[int] | None = None
+        self,
+        text: str,
+        sentence: Sentence,
+        unsure: frozenset[int] | None = None,
+        lone_fuzzy: bool = False,
     ) -> list[CueMatch]:
         """Every way each cue matches `sentence` (at most a few per cue), best first per cue.
 
@@ -386,7 +396,7 @@ class Matcher:
             candidates.update(self._by_term.get(tid, ()))
         out: list[CueMatch] = []
         for index in sorted(candidates):
-            out.extend(self._match_cue(self.cues[index], sentence, positions))
+            out.extend(self._match_cue(self.cues[index], sentence, positions, lone_fuzzy))
         lowered: str | None = None
         for index in self._regex_cues:
             cue = self.cues[index]
@@ -407,6 +417,7 @@ class Matcher:
         cue: CompiledCue,
         sentence: Sentence,
         positions: dict[int, list[tuple[int, bool]]],
+        lone_fuzzy: bool = False,
     ) -> list[CueMatch]:
         n = len(sentence.tokens)
         per_group: list[list[tuple[tuple[int, ...], int]]] = []
@@ -433,7 +444,7 @@ class Matcher:
             if used[-1] - used[0] - extra > cue.window:
                 continue
             fuzzy = sum(f for _idxs, f in combo)
-            if fuzzy and fuzzy >= len(used):
+            if fuzzy and fuzzy >= len(used) and not lone_fuzzy:
                 continue  # a heard-alike word alone is too weak: one word must be exact
             toks = sentence.tokens
             results.append(

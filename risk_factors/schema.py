@@ -42,6 +42,23 @@ class Examples(_Strict):
     negative: Annotated[list[NonEmpty], Field(min_length=1)]
 
 
+class Area(_Strict):
+    """A life area a factor belongs to: BBIC's areas for barn, ASI's life areas (and boende,
+    våld i nära relation) for vuxen. Named, never reproducing a licensed instrument's items."""
+
+    slug: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+    case_type: CaseType
+    name: Names
+    sources: Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class AreaRef(_Strict):
+    """The factor's area in a barn case and in a vuxen case (as `applies_to` needs them)."""
+
+    barn: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")] | None = None
+    vuxen: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")] | None = None
+
+
 class Factor(_Strict):
     slug: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
     kind: Kind
@@ -56,6 +73,8 @@ class Factor(_Strict):
     examples: Examples
     retired: bool = False
     """Retired by an admin: kept in the catalogue (slugs are never removed), never tagged."""
+    area: AreaRef | None = None
+    """The life area(s) the factor belongs to; the validator requires one per case type."""
 
 
 class Catalogue(_Strict):
@@ -64,4 +83,11 @@ class Catalogue(_Strict):
     version: Annotated[str, Field(min_length=1, max_length=200)]
     language: Literal["sv"] = "sv"
     sources: dict[str, NonEmpty]
+    areas: list[Area] = []
     factors: list[Factor]
+
+    def area_of(self, slug: str, case_type: CaseType) -> Area | None:
+        """The life area of factor `slug` in a `case_type` case (None when it has none)."""
+        factor = next((f for f in self.factors if f.slug == slug), None)
+        wanted = getattr(factor.area, case_type, None) if factor and factor.area else None
+        return next((a for a in self.areas if a.slug == wanted), None)

@@ -21,7 +21,16 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
-from risk_factors.context import about_someone_else, hypothetical, is_question, lost, status
+from risk_factors.context import (
+    about_someone_else,
+    asks_openly,
+    hypothetical,
+    is_question,
+    lost,
+    part,
+    question_start,
+    status,
+)
 from risk_factors.conversation import Utterance, answer_polarity, utterance, word_probabilities
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue
 from risk_factors.schema import Catalogue, Factor
@@ -34,7 +43,7 @@ FUZZY_FACTOR = 0.7
 ANSWER_FACTOR = 0.9
 """A factor found or denied by a yes or no to a question about it: the question's cue weight
 times this."""
-UNSURE_WORD = 0.6
+UNSURE_WORD = 0.8
 """A heard word below this probability is one the recogniser was unsure of (it may be matched
 to a cue word by likeness); a yes or no below it is not a clear answer."""
 UNCLEAR_SENTENCE = 0.45
@@ -175,20 +184,34 @@ class Tagger:
         tags: list[Tag] = []
         denied: list[Denial] = []
         question: Sentence | None = None
-        for sentence in split_sentences(reading.text):
-            asks = is_question(sentence)
-            if asks or reading.by_caseworker(sentence):
-                question = sentence if asks else None
-                continue
-            t, d = self._tag_sentence(reading, sentence, case_type)
-            if question is not None:
-                t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
-                t += t2
-                d += d2
-            question = None
-            tags += t
-            denied += d
+        for whole in split_sentences(reading.text):
+            for sentence in _answer_then_question(whole):
+                question = self._next(reading, question, sentence, case_type, tags, denied)
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
+
+    def _next(
+        self,
+        reading: _Reading,
+        question: Sentence | None,
+        sentence: Sentence,
+        case_type: str,
+        tags: list[Tag],
+        denied: list[Denial],
+    ) -> Sentence | None:
+        """Read one sentence after `question` (the sentence before, if it asked); add what it
+        shows to `tags` and `denied`; return it if it asks a question, else None."""
+        asks = is_question(sentence)
+        if asks or reading.by_caseworker(sentence):
+            return sentence if asks else None
+        t, d = self._tag_sentence(reading, sentence, case_type)
+        if question is not None:
+            t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
+            t += t2
+            d += d2
+            t += self._topic(reading, question, sentence, case_type, t, d)
+        tags += t
+        denied += d
+        return None
 
     def _state(self, sentence: Sentence, match: CueMatch, case_type: str) -> str:
         factor = self.factors[match.cue.factor]
@@ -235,15 +258,23 @@ class Tagger:
         denied.sort(key=lambda t: (t.start, t.factor))
         return tags, denied
 
-    def _asked(self, reading: _Reading, question: Sentence, case_type: str) -> dict[str, float]:
-        """The factors a question asks about (as if it were stated), with their cue weights."""
-        asked: dict[str, float] = {}
-        for match in self._matcher.matches(reading.text, question, reading.unsure(question)):
-            if match.fuzzy or not self._applies(match.cue, case_type):
+    def _asked(
+        self, reading: _Reading, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """The factors a question asks about (as if it were stated): their cue weights, and
+        whether only a word heard alike (not exactly) showed it."""
+        asked: dict[str, tuple[float, bool]] = {}
+        unsure = reading.unsure(question)
+        for match in self._matcher.matches(reading.text, question, unsure, lone_fuzzy=True):
+            if not self._applies(match.cue, case_type):
                 continue
             if self._state(question, match, case_type) == "present":
                 slug = match.cue.factor
-                asked[slug] = max(asked.get(slug, 0.0), match.cue.weight)
+                weight = match.cue.weight * FUZZY_FACTOR**match.fuzzy
+                alike = match.fuzzy >= len(match.tokens)
+                old = asked.get(slug)
+                if old is None or (old[1], -old[0]) > (alike, -weight):
+                    asked[slug] = (weight, alike)
         return asked
 
     def _answer(
@@ -269,24 +300,57 @@ class Tagger:
         unclear = reading.unclear(answer) or reading.unsure_at(answer, 0)
         tags: list[Tag] = []
         denied: list[Denial] = []
-        for slug, weight in sorted(asked.items()):
+        for slug, (weight, alike) in sorted(asked.items()):
             if slug in spoken:
                 continue
             conf = weight * ANSWER_FACTOR
             if polarity == "yes":
-                if not unclear:
+                if not unclear and not alike:
                     tags += [
                         self._whole(Tag, s, slug, conf, reading.text) for s in (question, answer)
                     ]
                 continue
             reason = "negated" if polarity == "no" else "resolved"
-            if unclear:
+            if unclear or alike:
                 reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
             denied += [
                 self._whole(Denial, s, slug, conf, reading.text, reason=reason)
                 for s in (question, answer)
             ]
         return tags, denied
+
+    def _topic(
+        self,
+        reading: _Reading,
+        question: Sentence,
+        answer: Sentence,
+        case_type: str,
+        said: list[Tag],
+        said_denied: list[Denial],
+    ) -> list[Tag]:
+        """What an answer says about the topic an open question named: "Hur går det i
+        skolan?" / "Han har varit borta i tre veckor." The question and the answer are read
+        as one statement; a cue found there must use words of the answer, and both are quoted."""
+        if not asks_openly(question) or reading.unclear(answer):
+            return []
+        joined = _joined(question, answer)
+        n_question = len(question.tokens)
+        spoken = {t.factor for t in said} | {d.factor for d in said_denied}
+        best: dict[str, float] = {}
+        for match in self._matcher.matches(reading.text, joined, reading.unsure(joined)):
+            if match.cue.factor in spoken or not self._applies(match.cue, case_type):
+                continue
+            if match.tokens[-1] < n_question or match.tokens[0] >= n_question:
+                continue  # the question alone, or the answer alone (already read)
+            if self._state(joined, match, case_type) != "present":
+                continue
+            conf = match.cue.weight * ANSWER_FACTOR * FUZZY_FACTOR**match.fuzzy
+            best[match.cue.factor] = max(best.get(match.cue.factor, 0.0), conf)
+        return [
+            self._whole(Tag, s, slug, conf, reading.text)
+            for slug, conf in sorted(best.items())
+            for s in (question, answer)
+        ]
 
     def _whole(
         self, cls: type[Any], sentence: Sentence, slug: str, conf: float, text: str, **extra: Any
@@ -414,6 +478,27 @@ class _Reading:
             if (p := self._token_prob(sentence, i)) is not None
         ]
         return bool(known) and sum(known) / len(known) < UNCLEAR_SENTENCE
+
+
+def _joined(question: Sentence, answer: Sentence) -> Sentence:
+    """A question and its answer as one sentence (the answer's clauses after the question's)."""
+    shift = max(question.clause_of) + 1
+    return Sentence(
+        question.start,
+        answer.end,
+        question.tokens + answer.tokens,
+        question.clause_of + tuple(c + shift for c in answer.clause_of),
+        False,
+    )
+
+
+def _answer_then_question(sentence: Sentence) -> list[Sentence]:
+    """A sentence, or the answer and the question the recogniser ran together in it."""
+    k = question_start(sentence)
+    if k == 0:
+        return [sentence]
+    n = len(sentence.tokens)
+    return [part(sentence, 0, k, question_mark=False), part(sentence, k, n, question_mark=True)]
 
 
 @lru_cache(maxsize=1)

@@ -64,3 +64,10 @@ if [ "$covered" = 0 ]; then
   .venv/bin/pip install -q -e ".[${extras}]" 2> >(grep -v "^WARNING: Location" >&2)
   echo "$want" > "$stamp"
 fi
+# The speaker model (device/voice) is the encoder inside resemblyzer's wheel. Its declared
+# dependencies (torch, librosa, webrtcvad) are not needed: Fredag reads the weights and runs
+# the encoder in numpy. So it is installed on its own, without them (pip cannot say that in
+# pyproject.toml's extras).
+if ! .venv/bin/python -c 'import importlib.util as u, sys; sys.exit(u.find_spec("resemblyzer") is None)'; then
+  .venv/bin/pip install -q --no-deps 'resemblyzer==0.1.4' 2> >(grep -v "^WARNING: Location" >&2)
+fi

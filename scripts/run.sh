@@ -110,7 +110,7 @@ step "Enhet: identitet och registrering ($FREDAG_HOME)"
 step "Möte: spelar upp $SAMPLE genom den levande loopen, takt ${SPEED}x"
 "$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
   --case "DEMO-$(TZ=Europe/Stockholm date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
-  --present klienten --present mamma --caseworker "Demo Handläggare" --consent
+  --present klienten --present mamma --consent
 
 kill -0 "$server_pid" 2>/dev/null || exit 130  # Ctrl-C during the meeting stopped everything
 step "Synk: det signerade utkastet (skickades redan när mötet slutade, om servern svarade)"

@@ -105,6 +105,9 @@ class EnrollResponse(BaseModel):
     device_id: int
     key_id: str
     caseworker: str
+    caseworker_name: str = Field(
+        "", description="The caseworker's full name: who a draft names as Handläggare."
+    )
     server_key: ServerKeyPublic
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from device.journal.draft import build_draft
 from device.journal.guard import Checker
 from device.journal.identity import DeviceIdentity
 from device.journal.session import SessionLog, SessionMeta
-from device.stages.tagging import Tagging
+from device.stages.tagging import SegmentTagger, tag_meeting
 from fredag.protocol import Draft, ModelInfo, Segment, SignedEnvelope
 
 
@@ -32,13 +33,14 @@ def sign_segments(
     duration_s: float,
     language: str,
     model: ModelInfo,
-    tagging: Tagging,
+    tagger: SegmentTagger,
     identity: DeviceIdentity,
-    marks: Sequence[float] = (),
     checker: Checker | None = None,
+    heard: Sequence[Any] | None = None,
 ) -> SignedDraft:
-    """The draft built from the factors noted while the segments were committed (tag once,
-    `device.stages.factors`), signed with the device key."""
+    """Tag, build and sign a meeting's draft. `heard`: the segments with speaker and word
+    probabilities where the transcriber gave them (see `device.stages.tagging.tag_meeting`)."""
+    tagging = tag_meeting(tagger, segments, meta.case_type, heard)
     draft = build_draft(
         meta=meta,
         ended_at=ended_at,
@@ -48,7 +50,6 @@ def sign_segments(
         model=model,
         tagging=tagging,
         device_key_id=identity.key_id,
-        marks=marks,
         checker=checker,
     )
     return SignedDraft(draft, identity.sign(draft))

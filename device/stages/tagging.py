@@ -9,12 +9,14 @@ the catalogue this device should use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fredag.journal import AreaName
 from fredag.protocol import CaseType, FactorKind, Segment
 from risk_factors.catalogue import validate_catalogue
+from risk_factors.schema import Catalogue
 from risk_factors.tagger import Tag, Tagger
 
 
@@ -40,6 +42,19 @@ class Tagging:
     denied: tuple[FoundTag, ...]
     catalogue_version: str
     catalogue_sha256: str
+    areas: Mapping[str, AreaName] = field(default_factory=dict)
+    """Each factor's life area for this case type (factor slug → area), from the catalogue."""
+
+
+def factor_areas(catalogue: Catalogue, case_type: CaseType) -> dict[str, AreaName]:
+    """Factor slug → its life area in a `case_type` case, areas numbered in catalogue order."""
+    order = {a.slug: i for i, a in enumerate(catalogue.areas)}
+    out: dict[str, AreaName] = {}
+    for factor in catalogue.factors:
+        area = catalogue.area_of(factor.slug, case_type)
+        if area is not None:
+            out[factor.slug] = AreaName(area.slug, area.name.sv, area.name.en, order[area.slug])
+    return out
 
 
 class SegmentTagger(Protocol):
@@ -75,8 +90,9 @@ class RiskFactorsTagger:
         """Tag segments together with what is known of how they were heard: dicts (or
         objects) with start, end, text and optionally `speaker` and the recogniser's `words`
         with probabilities (see `risk_factors.conversation`)."""
+        areas = factor_areas(self.tagger.catalogue, case_type)
         if not heard:
-            return Tagging((), (), self.tagger.version, self.tagger.sha256)
+            return Tagging((), (), self.tagger.version, self.tagger.sha256, areas)
         result = self.tagger.tag_segments(heard, case_type)
         denied = [d for group in result.denied_by_factor().values() for d in group]
         return Tagging(
@@ -84,6 +100,7 @@ class RiskFactorsTagger:
             tuple(_found(d) for d in denied),
             result.catalogue_version,
             result.catalogue_sha256,
+            areas,
         )
 
 

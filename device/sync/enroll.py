@@ -68,6 +68,7 @@ def enroll(
         device_id=device_id,
         key_id=identity.key_id,
         caseworker=str(body.get("caseworker", "")),
+        caseworker_name=str(body.get("caseworker_name", "")) or None,
         server_key_id=server_key_id,
         server_public_key=server_public,
         ca_file=ca,

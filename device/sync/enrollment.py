@@ -30,6 +30,8 @@ class Enrollment(BaseModel):
     device_id: int
     key_id: str
     caseworker: str
+    caseworker_name: str | None = None
+    """The caseworker's full name as the server knows it (newer servers send it)."""
     server_key_id: str
     server_public_key: str  # raw 32 bytes, base64url
     ca_file: str | None = None

@@ -43,6 +43,7 @@ def enroll(
         device_id=device.id,
         key_id=device.key_id,
         caseworker=device.owner.username,
+        caseworker_name=device.owner.full_name or device.owner.username,
         server_key=server_key,
     )
 

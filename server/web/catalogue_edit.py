@@ -88,6 +88,9 @@ def factor_from_form(form: dict[str, str], old: dict[str, Any] | None) -> dict[s
         swedish = f"Språkliga ledtrådar: inte giltig YAML ({exc})"
         raise CatalogueError(message, ((message, swedish),)) from exc
     factor: dict[str, Any] = dict(old or {})
+    area = {t: form.get(f"area_{t}", "").strip() for t in ("barn", "vuxen")}
+    if any(area.values()) or "area_barn" in form or "area_vuxen" in form:
+        factor["area"] = {t: slug or None for t, slug in area.items()}
     factor.update(
         {
             "slug": (form.get("slug") or (old or {}).get("slug") or "").strip(),
@@ -123,6 +126,8 @@ def form_from_factor(factor: dict[str, Any]) -> dict[str, str]:
         "sources": "\n".join(factor.get("sources") or []),
         "past_counts": "ja" if factor.get("past_counts") else "",
         "retired": "ja" if factor.get("retired") else "",
+        "area_barn": str((factor.get("area") or {}).get("barn") or ""),
+        "area_vuxen": str((factor.get("area") or {}).get("vuxen") or ""),
         "cues": yaml.safe_dump(cues, allow_unicode=True, sort_keys=False) if cues else "",
         "positive": "\n".join(examples.get("positive") or []),
         "negative": "\n".join(examples.get("negative") or []),

@@ -1,137 +1,109 @@
-"""The journal entry a caseworker approves: their text, reviewed factors, Bedömning, Planering.
+"""The journal entry a caseworker edits and approves, built from structured data.
 
-`compose()` takes the latest text version and replaces the device's factor section and the
-empty Bedömning/Planering headings with the reviewed factors (rejected ones left out) and what
-the caseworker wrote. If the caseworker has reworded the text so the headings are gone, the
-sections are appended instead. Nothing here writes to the database.
+A text version's body is the entry's editable content as JSON (`{"format": "fredag.entry/1",
+"journal": …}`, a `fredag.protocol.Journal`: life areas with their quoted lines, and the
+marks). Version 0 is the signed draft's own journal (a fredag.draft/1 draft, which has none,
+gets its whole transcript as lines outside any area). The caseworker's changes are line
+operations on that structure (`server.web.review`); `compose()` renders header, "Vad som
+framkom", the reviewed factors, Bedömning and Planering through `fredag.journal`, the one
+place the headings live. Nothing here looks for headings in text.
 
-The factor section is built from the caseworker's decisions, not from the text, so it is not
-editable in the text: `locked_section_changed()` tells a save that would change it (or drop the
-Bedömning/Planering headings around it) apart, and the save is refused with a message instead
-of the typed words silently vanishing from the entry.
+Text versions saved before entries were structured hold plain text; they are kept and shown
+as written, with the reviewed factors, Bedömning and Planering appended after them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fredag.journal import (
+    Entry,
+    FactorNote,
+    Lang,
+    factor_lines,
+    journal_lines,
+    label,
+    render_entry,
+)
+from fredag.protocol import Draft as DraftDoc
+from server.web.content import Content
+from server.web.view import FactorGroups
 
-from server.web.highlight import clock
-from server.web.view import FactorGroups, FactorView
 
-DRAFT_TITLE_PREFIX = "JOURNALANTECKNING – UTKAST"
-FINAL_TITLE = "JOURNALANTECKNING"
-FACTORS_HEADING = "Faktorer som nämndes"
-NOT_WRITTEN = "(ej ifyllt)"
-
-
-def _factor_lines(group: Sequence[FactorView]) -> list[str]:
-    out: list[str] = []
-    for factor in group:
-        if factor.rejected:
-            continue
-        out.append(f"  – {factor.name} ({factor.slug})")
-        out += [
-            f'      "{ev.evidence.quote}" [{clock(ev.evidence.start)}–{clock(ev.evidence.end)}]'
-            for ev in factor.evidence
-        ]
+def notes(groups: FactorGroups, lang: Lang = "sv") -> list[FactorNote]:
+    """The reviewed factors for the entry's factor section (rejected ones left out)."""
+    out: list[FactorNote] = []
+    for group, views in (
+        ("risk", groups.risk),
+        ("protective", groups.protective),
+        ("denied", groups.denied),
+    ):
+        out += [FactorNote(v.name, group) for v in views if not v.rejected]  # type: ignore[arg-type]
     return out
 
 
-def factor_section(groups: FactorGroups, catalogue_version: str) -> list[str]:
-    lines = [f"{FACTORS_HEADING} (faktorkatalog {catalogue_version}, granskade av handläggaren)"]
-    for title, group, empty in (
-        ("Riskfaktorer:", groups.risk, "  – inga noterade"),
-        ("Skyddsfaktorer:", groups.protective, "  – inga noterade"),
-        ("Efterfrågat och förnekat:", groups.denied, "  – inget noterat"),
-    ):
-        lines.append(title)
-        lines += _factor_lines(group) or [empty]
-    return lines
+def factor_section(groups: FactorGroups, catalogue_version: str, lang: Lang = "sv") -> list[str]:
+    return factor_lines(notes(groups, lang), catalogue_version, lang, reviewed=True)
 
 
-def _index(lines: list[str], predicate: object, start: int = 0) -> int:
-    for i in range(start, len(lines)):
-        line = lines[i].strip()
-        if callable(predicate) and predicate(line):
-            return i
-    return -1
-
-
-def _structure(lines: list[str]) -> tuple[int, int, int]:
-    """Line numbers of the factor heading, "Bedömning" and "Planering" (-1 when missing)."""
-    i_factors = _index(lines, lambda s: s.startswith(FACTORS_HEADING))
-    i_assess = _index(lines, lambda s: s == "Bedömning", max(i_factors, 0))
-    i_plan = _index(lines, lambda s: s == "Planering", max(i_assess, 0))
-    return i_factors, i_assess, i_plan
-
-
-def _split(text: str) -> list[str]:
-    return text.replace("\r\n", "\n").rstrip("\n").split("\n")
-
-
-def locked_section(text: str) -> list[str] | None:
-    """The factor section of `text` as compose() would replace it (blank lines and trailing
-    spaces ignored), or None when the text does not have the device's structure."""
-    lines = _split(text)
-    i_factors, i_assess, i_plan = _structure(lines)
-    if not 0 <= i_factors < i_assess < i_plan:
-        return None
-    return [line.rstrip() for line in lines[i_factors:i_assess] if line.strip()]
-
-
-def locked_section_changed(current: str, new: str) -> bool:
-    """Whether saving `new` over `current` would change the factor section compose() builds,
-    or remove the Bedömning/Planering headings that keep it apart from the caseworker's own
-    text (the old section would then stay beside the built one). A text without the factor
-    heading at all is the caseworker's own rewrite: compose() appends the sections to it."""
-    before = locked_section(current)
-    if before is None:
-        return False
-    if not any(line.strip().startswith(FACTORS_HEADING) for line in _split(new)):
-        return False
-    return locked_section(new) != before
-
-
-def _typed(block: list[str]) -> str:
-    kept = [line for line in block if line.strip() and not line.strip().startswith("(tomt")]
-    return "\n".join(kept).strip()
-
-
-def _join(first: str, second: str) -> str:
-    return "\n".join(part for part in (first.strip(), second.strip()) if part)
-
-
-def _written(assessment: str, planning: str) -> list[str]:
-    return [
-        "Bedömning",
-        assessment.strip() or NOT_WRITTEN,
-        "",
-        "Planering",
-        planning.strip() or NOT_WRITTEN,
-    ]
+def journal_text(content: Content, lang: Lang = "sv") -> str:
+    """ "Vad som framkom" of one version as text (what the versions page compares)."""
+    if content.journal is None:
+        return content.legacy_text
+    return "\n".join(journal_lines(content.journal, lang)) + "\n"
 
 
 def compose(
+    doc: DraftDoc,
+    content: Content,
+    groups: FactorGroups,
+    assessment: str,
+    planning: str,
+    *,
+    caseworker: str | None = None,
+    lang: Lang = "sv",
+) -> str:
+    """The entry text approval stores: header, the edited journal, the reviewed factors and
+    what the caseworker wrote as Bedömning and Planering."""
+    if content.journal is None:
+        return _compose_legacy(
+            content.legacy_text, groups, doc.catalogue.version, assessment, planning, lang
+        )
+    entry = Entry(
+        meeting=doc.meeting,
+        journal=content.journal,
+        factors=notes(groups, lang),
+        catalogue_version=doc.catalogue.version,
+        model_name=doc.transcript.model.name,
+        assessment=assessment,
+        planning=planning,
+        final=True,
+        reviewed=True,
+        caseworker=caseworker,
+        has_speech=bool(doc.transcript.segments),
+    )
+    return render_entry(entry, lang)
+
+
+def _compose_legacy(
     text: str,
     groups: FactorGroups,
     catalogue_version: str,
     assessment: str,
     planning: str,
+    lang: Lang,
 ) -> str:
-    """The entry text: `text` with reviewed factors, Bedömning and Planering filled in."""
-    lines = _split(text)
-    if lines and lines[0].startswith(DRAFT_TITLE_PREFIX):
-        lines[0] = FINAL_TITLE
-    factors = factor_section(groups, catalogue_version)
-    i_factors, i_assess, i_plan = _structure(lines)
-    if 0 <= i_factors < i_assess < i_plan:
-        # Keep anything the caseworker typed under the headings in the text itself.
-        typed_assessment = _typed(lines[i_assess + 1 : i_plan])
-        i_end = _index(lines, lambda s: s == "", i_plan + 1)
-        i_end = len(lines) if i_end < 0 else i_end
-        typed_planning = _typed(lines[i_plan + 1 : i_end])
-        written = _written(_join(typed_assessment, assessment), _join(typed_planning, planning))
-        body = [*lines[:i_factors], *factors, "", *written, *lines[i_end:]]
-    else:
-        body = [*lines, "", *factors, "", *_written(assessment, planning)]
+    """An old plain-text version: kept exactly as written, the sections appended after it."""
+    written = [
+        label("assessment", lang),
+        assessment.strip() or label("not_written", lang),
+        "",
+        label("planning", lang),
+        planning.strip() or label("not_written", lang),
+    ]
+    body = [
+        text.replace("\r\n", "\n").rstrip("\n"),
+        "",
+        *factor_section(groups, catalogue_version, lang),
+        "",
+        *written,
+    ]
     return "\n".join(body).rstrip("\n") + "\n"

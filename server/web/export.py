@@ -2,7 +2,9 @@
 
 Text layout (Treserva, Lifecare, Procapita, Viva and Combine all take pasted plain text):
 UTF-8, Windows line breaks (CRLF), no tabs, no trailing spaces, headings on lines of their own
-followed by their text, so each section can be pasted under the matching heading (sökord).
+followed by their text, so each section can be pasted under the matching heading (sökord);
+"Vad som framkom" keeps its life areas as headings with their quoted lines beneath. The
+transcript ("Bilaga: transkription") follows only when the caseworker asks for it.
 Lines are not hard-wrapped: the journal system wraps them. The approval line and any dated
 addenda come last.
 
@@ -40,6 +42,8 @@ class ExportEntry:
     approved_at: datetime
     approved_by: str
     addenda: Sequence[AddendumOut] = ()
+    attachment: Sequence[str] = ()
+    """ "Bilaga: transkription" lines, only when the caseworker asked for them."""
 
     def lines(self) -> list[str]:
         out = [line.replace("\t", "    ").rstrip() for line in self.text.splitlines()]
@@ -49,6 +53,8 @@ class ExportEntry:
         for addendum in self.addenda:
             out += ["", f"Tillägg {local_time(addendum.at)}, {addendum.author}"]
             out += [line.replace("\t", "    ").rstrip() for line in addendum.body.splitlines()]
+        if self.attachment:
+            out += ["", *(line.replace("\t", "    ").rstrip() for line in self.attachment)]
         return out
 
 

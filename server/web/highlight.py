@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from fredag.journal import clock
 from fredag.protocol import Segment
 from server.web.view import FactorView
 
@@ -84,21 +85,30 @@ def _segment_html(text: str, spans: Sequence[Span]) -> Markup:
     return Markup("").join(parts)
 
 
-def clock(seconds: float) -> str:
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+_PULL = Markup(
+    '<button type="submit" form="pull-form" name="segment" value="{i}" class="small pull" '
+    'aria-label="Till journalen: stycke {n}" title="Till journalen">+</button> '
+)
 
 
-def transcript_html(segments: Sequence[Segment], factors: Sequence[FactorView]) -> Markup:
+def transcript_html(
+    segments: Sequence[Segment], factors: Sequence[FactorView], *, pull: bool = False
+) -> Markup:
+    """The transcript as paragraphs; with `pull`, each has a button that takes it into the
+    journal (it submits the page's one pull form, which names the area)."""
     spans = spans_by_segment(segments, factors)
     rows = [
         Markup(
-            '<p class="seg" id="seg-{i}" data-seg="{i}">'
+            '<p class="seg" id="seg-{i}" data-seg="{i}">{pull}'
             '<a class="ts" href="#seg-{i}" aria-label="Stycke {n}, {t}">{t}</a> '
             '<span class="seg-text" data-seg="{i}">{body}</span></p>'
-        ).format(i=i, n=i + 1, t=clock(seg.start), body=_segment_html(seg.text, spans.get(i, [])))
+        ).format(
+            i=i,
+            n=i + 1,
+            t=clock(seg.start),
+            pull=_PULL.format(i=i, n=i + 1) if pull else Markup(""),
+            body=_segment_html(seg.text, spans.get(i, [])),
+        )
         for i, seg in enumerate(segments)
     ]
     return Markup("\n").join(rows)

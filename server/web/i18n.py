@@ -74,7 +74,17 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "when": ("Tid", "Time"),
     "model": ("Transkriberat med", "Transcribed with"),
     "catalogue_version": ("Faktorkatalog", "Factor catalogue"),
-    "transcript": ("Vad som sades (transkription)", "What was said (transcript)"),
+    "transcript": ("Bilaga: transkription", "Attachment: transcript"),
+    "transcript_note": (
+        "Hela samtalet, inte journaltext. Följer med exporten bara om du ber om det.",
+        "The whole conversation, not journal text. Exported only when you ask for it.",
+    ),
+    "search_transcript": ("Sök i transkriptionen", "Search the transcript"),
+    "pull_to": ("Till journalen, under", "Into the journal, under"),
+    "pull_help": (
+        "Välj område och tryck + vid en rad i transkriptionen för att ta med den ordagrant.",
+        "Choose an area and press + beside a transcript line to take it in verbatim.",
+    ),
     "transcript_help": (
         "Välj en faktor för att markera dess citat.",
         "Choose a factor to light up its quotes.",
@@ -111,17 +121,18 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "factor": ("Faktor", "Factor"),
     "choose_factor": ("Välj faktor …", "Choose a factor …"),
     "save": ("Spara", "Save"),
-    "text_title": ("Utkast att redigera", "Draft to edit"),
+    "text_title": ("Vad som framkom – utkast du redigerar", "What was said – the draft you edit"),
     "text_help": (
-        "Här redigerar du utkastet. Varje sparad version behålls och originalet kan alltid "
-        "återställas.",
-        "Edit the draft here. Every saved version is kept and the original can always be restored.",
+        "Bara citat ur samtalet, ordnade efter livsområde. Ändra, ta bort eller flytta en rad; "
+        "varje ändring sparas som en ny version och originalet kan alltid återställas.",
+        "Only quotes from the conversation, by life area. Edit, drop or move a line; every "
+        "change is saved as a new version and the original can always be restored.",
     ),
     "text_help_locked": (
-        "Avsnittet ”Faktorer som nämndes” byggs av dina beslut under Faktorer och ändras där, "
-        "inte i texten. Bedömning och planering skriver du i rutorna nedanför.",
+        "Avsnittet ”Faktorer som nämndes” byggs av dina beslut under Faktorer och ändras där. "
+        "Bedömning och planering skriver du i rutorna nedanför.",
         "The section “Faktorer som nämndes” is built from your decisions under Factors and "
-        "is changed there, not in the text. Write the assessment and plan in the boxes below.",
+        "is changed there. Write the assessment and plan in the boxes below.",
     ),
     "factor_section_locked": (
         "Texten sparades inte: avsnittet ”Faktorer som nämndes” kan inte ändras i texten "
@@ -131,6 +142,31 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "headings Bedömning and Planering must stay). It is built from your decisions under "
         "Factors: accept, reject or add factors there. Your text is still in the box.",
     ),
+    "line_text": ("Raden", "The line"),
+    "line_save": ("Spara raden", "Save the line"),
+    "line_drop": ("Ta bort raden", "Drop the line"),
+    "line_move": ("Flytta", "Move"),
+    "move_to": ("Flytta till område", "Move to area"),
+    "line_edited": ("ändrad av handläggaren", "edited by the caseworker"),
+    "legacy_text_help": (
+        "Den här versionen sparades som fri text innan journalen fick livsområden. Återställ "
+        "originalet för att redigera rad för rad.",
+        "This version was saved as free text before entries had life areas. Restore the "
+        "original to edit line by line.",
+    ),
+    "export_with_attachment": ("med bilaga: transkription", "with the transcript attached"),
+    "stale_version": (
+        "Utkastet har ändrats sedan sidan laddades. Ladda om och försök igen.",
+        "The draft changed since the page was loaded. Reload and try again.",
+    ),
+    "legacy_text": (
+        "Versionen är fri text; återställ originalet för att redigera rader.",
+        "This version is free text; restore the original to edit lines.",
+    ),
+    "line_not_found": ("Raden finns inte längre.", "The line no longer exists."),
+    "unknown_area": ("Okänt livsområde.", "Unknown life area."),
+    "area_barn": ("Livsområde i barnärenden (BBIC)", "Life area in child cases (BBIC)"),
+    "area_vuxen": ("Livsområde i vuxenärenden (ASI m.fl.)", "Life area in adult cases (ASI etc.)"),
     "save_text": ("Spara ny version", "Save new version"),
     "versions": ("Versioner och skillnader", "Versions and differences"),
     "version": ("Version", "Version"),

@@ -18,7 +18,9 @@ from fredag.protocol import Draft as DraftDoc
 from fredag.protocol import Evidence
 from server import audit
 from server.models import Draft, DraftVersion, User, utcnow
-from server.web.entry import compose, locked_section_changed
+from server.web import lines
+from server.web.content import Content, dump, load
+from server.web.entry import compose
 from server.web.frame import WebError
 from server.web.highlight import locate
 from server.web.models import Addendum, ApprovedEntry, DraftAssessment, TagDecision
@@ -141,13 +143,110 @@ def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note
     number, current = latest_text(session, row, draft_doc(row))
     if body == current:
         return number
-    if locked_section_changed(current, body):
-        raise WebError(422, "factor_section_locked")
+    return _save(session, user, ip, row, number, body, note)
+
+
+def area_choices(session: Session, doc: DraftDoc) -> list[lines.AreaChoice]:
+    """The life areas a line can go to: the catalogue's areas for the case type (the draft's
+    catalogue, else the current one), then any other area the entry already has."""
+    catalogue = catalogue_by_version(session, doc.catalogue.version) or current_catalogue(session)
+    wanted = catalogue.areas_for(doc.meeting.case_type) if catalogue else []
+    out = [lines.AreaChoice(a.slug, a.name_sv, a.name_en) for a in wanted]
+    known = {c.slug for c in out}
+    for area in doc.journal.areas if doc.journal else []:
+        if area.area and area.area not in known:
+            known.add(area.area)
+            out.append(
+                lines.AreaChoice(area.area, area.name_sv or area.area, area.name_en or area.area)
+            )
+    return out
+
+
+def current_content(session: Session, row: Draft) -> tuple[int, Content]:
+    number, body = latest_text(session, row, draft_doc(row))
+    return number, load(body)
+
+
+def change_line(
+    session: Session,
+    user: User,
+    ip: str,
+    row: Draft,
+    *,
+    version: int,
+    op: str,
+    block: str,
+    index: int,
+    text: str = "",
+    target: str = "",
+) -> int:
+    """Edit, drop or move one line of the entry's journal: a new text version."""
+    _require_open(row)
+    doc = draft_doc(row)
+    number, content = current_content(session, row)
+    if number != version:
+        raise WebError(409, "stale_version")
+    if content.journal is None:
+        raise WebError(409, "legacy_text")
+    choices = area_choices(session, doc)
+    try:
+        if op == "edit":
+            if len(text) > MAX_TEXT:
+                raise WebError(413)
+            journal = lines.edit(content.journal, block, index, text, doc.transcript.segments)
+        elif op == "drop":
+            journal = lines.drop(content.journal, block, index)
+        else:
+            chosen = _choice(choices, target)
+            journal = lines.move(content.journal, block, index, chosen, [c.slug for c in choices])
+    except lines.LineError as exc:
+        raise WebError(422, "line_not_found") from exc
+    return _save(session, user, ip, row, number, dump(journal), f"rad: {op}")
+
+
+def pull_segment(
+    session: Session, user: User, ip: str, row: Draft, *, version: int, segment: int, target: str
+) -> int:
+    """A transcript segment, verbatim, as a new line of a life area: a new text version."""
+    _require_open(row)
+    doc = draft_doc(row)
+    number, content = current_content(session, row)
+    if number != version:
+        raise WebError(409, "stale_version")
+    if content.journal is None:
+        raise WebError(409, "legacy_text")
+    choices = area_choices(session, doc)
+    chosen = _choice(choices, target)
+    try:
+        journal = lines.pull(
+            content.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
+        )
+    except lines.LineError as exc:
+        raise WebError(422, "line_not_found") from exc
+    return _save(session, user, ip, row, number, dump(journal), "rad: hämtad")
+
+
+def _choice(choices: list[lines.AreaChoice], slug: str) -> lines.AreaChoice:
+    chosen = next((c for c in choices if c.slug == slug), None)
+    if chosen is None:
+        raise WebError(422, "unknown_area")
+    return chosen
+
+
+def _save(
+    session: Session, user: User, ip: str, row: Draft, number: int, body: str, note: str
+) -> int:
     session.add(
         DraftVersion(draft_id=row.id, number=number + 1, body=body, author_id=user.id, note=note)
     )
     _audit(session, user, ip, row, "draft.edit", what="text", version=number + 1, note=note)
     return number + 1
+
+
+def owner_name(session: Session, row: Draft) -> str | None:
+    """The caseworker the draft's device is enrolled to, as the server knows them."""
+    owner = session.get(User, row.owner_id)
+    return (owner.full_name or owner.username) if owner is not None else None
 
 
 def save_assessment(
@@ -179,14 +278,16 @@ def entry_text(
     doc: DraftDoc = draft_doc(row)
     catalogue = catalogue or catalogue_by_version(session, doc.catalogue.version)
     groups = factor_groups(doc, decisions_of(session, row.id), catalogue, lang)
-    _number, text = latest_text(session, row, doc)
+    _number, body = latest_text(session, row, doc)
     written = latest_assessment(session, row.id)
     return compose(
-        text,
+        doc,
+        load(body),
         groups,
-        doc.catalogue.version,
         written.assessment if written else "",
         written.planning if written else "",
+        caseworker=owner_name(session, row),
+        lang="en" if lang == "en" else "sv",
     )
 
 
@@ -245,5 +346,7 @@ def add_addendum(session: Session, user: User, ip: str, row: Draft, body: str) -
     _audit(session, user, ip, row, "draft.edit", what="addendum")
 
 
-def record_export(session: Session, user: User, ip: str, row: Draft, fmt: str) -> None:
-    _audit(session, user, ip, row, "draft.export", format=fmt)
+def record_export(
+    session: Session, user: User, ip: str, row: Draft, fmt: str, attachment: bool = False
+) -> None:
+    _audit(session, user, ip, row, "draft.export", format=fmt, attachment=attachment)

@@ -221,7 +221,12 @@ def _factor_form(
     new: bool,
     problems: list[str] | None = None,
     status: int = 200,
+    areas: list[dict[str, Any]] | None = None,
 ) -> Response:
+    by_type = {
+        case_type: [a for a in areas or [] if a.get("case_type") == case_type]
+        for case_type in ("barn", "vuxen")
+    }
     return render(
         request,
         "admin/factor.html",
@@ -232,6 +237,7 @@ def _factor_form(
             "levels": LEVELS,
             # A refused save comes back at the form's own address (a reload never re-posts).
             "address": request.url.path if request.method == "POST" else "",
+            "areas": by_type,
         },
         page=page,
         status=status,
@@ -246,15 +252,19 @@ def _find(body: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 @router.get("/katalog/ny")
-def new_factor(request: Request, page: PageAdmin) -> Response:
+def new_factor(request: Request, page: PageAdmin, db: SessionDep) -> Response:
     blank = catalogue_edit.form_from_factor({"kind": "risk", "applies_to": "alla"})
-    return _factor_form(request, page, blank, new=True)
+    areas = catalogue_edit.working_copy(db).body.get("areas") or []
+    return _factor_form(request, page, blank, new=True, areas=areas)
 
 
 @router.get("/katalog/faktor/{slug}")
 def edit_factor(slug: str, request: Request, page: PageAdmin, db: SessionDep) -> Response:
-    factor = _find(catalogue_edit.working_copy(db).body, slug)
-    return _factor_form(request, page, catalogue_edit.form_from_factor(factor), new=False)
+    body = catalogue_edit.working_copy(db).body
+    factor = _find(body, slug)
+    return _factor_form(
+        request, page, catalogue_edit.form_from_factor(factor), new=False, areas=body.get("areas")
+    )
 
 
 async def _form_dict(request: Request) -> dict[str, str]:
@@ -280,14 +290,30 @@ def _save_factor(
         factor = catalogue_edit.factor_from_form(form, old)
     except CatalogueError as exc:
         problems = catalogue_edit.in_language(exc.problems, lang)
-        return _factor_form(request, page, form, new=slug is None, problems=problems, status=422)
+        return _factor_form(
+            request,
+            page,
+            form,
+            new=slug is None,
+            problems=problems,
+            status=422,
+            areas=body.get("areas"),
+        )
     changed = catalogue_edit.with_factor(body, factor, slug)
     verb = "ändrad" if slug is not None else "ny"
     found = catalogue_edit.save(db, page.user, ip, changed, f"{verb}: {factor.get('slug')}")
     problems = catalogue_edit.in_language(found, lang)
     if problems:
         shown = {**catalogue_edit.form_from_factor(factor), "cues": form.get("cues", "")}
-        return _factor_form(request, page, shown, new=slug is None, problems=problems, status=422)
+        return _factor_form(
+            request,
+            page,
+            shown,
+            new=slug is None,
+            problems=problems,
+            status=422,
+            areas=body.get("areas"),
+        )
     db.commit()
     return RedirectResponse("/admin/katalog?ok=saved", status_code=303)
 

@@ -19,12 +19,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from fredag.journal import Lang, attachment_lines, clock, label
 from server import audit
 from server.deps import ClientIP, SessionDep
 from server.drafts import own_draft
 from server.models import Draft, User
 from server.web import review
-from server.web.entry import compose
+from server.web.content import MARKS_KEY, block_key, load
+from server.web.entry import compose, journal_text
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
 from server.web.frame import (
     SECURITY_HEADERS,
@@ -36,7 +38,7 @@ from server.web.frame import (
     lang_of,
     render,
 )
-from server.web.highlight import clock, transcript_html
+from server.web.highlight import transcript_html
 from server.web.i18n import text as i18n_text
 from server.web.models import Addendum, ApprovedEntry
 from server.web.view import (
@@ -179,14 +181,16 @@ def _names(db: Session, *ids: int | None) -> dict[int, str]:
 
 
 def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
-    lang = lang_of(request)
+    lang: Lang = "en" if lang_of(request) == "en" else "sv"
     doc = draft_doc(row)
     catalogue = catalogue_by_version(db, doc.catalogue.version)
     current = current_catalogue(db)
     decisions = decisions_of(db, row.id)
     groups = factor_groups(doc, decisions, catalogue or current, lang)
-    number, text = latest_text(db, row, doc)
+    number, body = latest_text(db, row, doc)
+    content = load(body)
     written = latest_assessment(db, row.id)
+    caseworker = review.owner_name(db, row)
     approved = db.get(ApprovedEntry, row.id) if row.status == "approved" else None
     addenda = (
         list(db.scalars(select(Addendum).where(Addendum.draft_id == row.id).order_by(Addendum.id)))
@@ -197,21 +201,36 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
     preview = ""
     if approved is None:
         preview = compose(
-            text,
+            doc,
+            content,
             groups,
-            doc.catalogue.version,
             written.assessment if written else "",
             written.planning if written else "",
+            caseworker=caseworker,
+            lang=lang,
         )
+    journal = content.journal
+    blocks = []
+    if journal is not None:
+        blocks = [(block_key(a.area), a) for a in journal.areas if a.lines]
+    editable = approved is None and row.status == "draft"
     return {
         "row": row,
         "doc": doc,
         "meeting": doc.meeting,
         "catalogue_known": catalogue is not None,
         "groups": groups,
-        "transcript": transcript_html(doc.transcript.segments, groups.all()),
+        "transcript": transcript_html(
+            doc.transcript.segments, groups.all(), pull=editable and journal is not None
+        ),
         "text_number": number,
-        "text": text,
+        "journal": journal,
+        "blocks": blocks,
+        "marks_key": MARKS_KEY,
+        "legacy_text": content.legacy_text,
+        "areas": review.area_choices(db, doc) if editable else [],
+        "caseworker": caseworker or doc.meeting.caseworker,
+        "label": lambda key: label(key, lang),
         "assessment": written.assessment if written else "",
         "planning": written.planning if written else "",
         "preview": preview,
@@ -315,28 +334,78 @@ def add(
 
 
 @router.post("/utkast/{draft_id}/text")
-def save_text(
+def restore_text(
     draft_id: str,
     request: Request,
     page: PageCaseworker,
     _csrf: CsrfForm,
     db: SessionDep,
     ip: ClientIP,
-    body: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
-    restore: Annotated[int | None, Form(ge=0)] = None,
+    restore: Annotated[int, Form(ge=0)],
 ) -> Response:
+    """Restore an earlier text version (as a new version; nothing is lost)."""
     row = _draft_or_404(db, page.user, draft_id, ip)
-    note = ""
-    if restore is not None:
-        versions = text_versions(db, row, draft_doc(row))
-        chosen = next((v for v in versions if v.number == restore), None)
-        if chosen is None:
-            raise WebError(404)
-        body, note = chosen.body, f"återställd från version {restore}"
+    versions = text_versions(db, row, draft_doc(row))
+    chosen = next((v for v in versions if v.number == restore), None)
+    if chosen is None:
+        raise WebError(404)
+    review.save_text(db, page.user, ip, row, chosen.body, f"återställd från version {restore}")
+    return _back(request, page, db, row, "text")
+
+
+@router.post("/utkast/{draft_id}/rad")
+def change_line(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    version: Annotated[int, Form(ge=0)],
+    block: Annotated[str, Form(max_length=64)],
+    line: Annotated[int, Form(ge=0, le=100_000)],
+    op: Annotated[str, Form(pattern="^(edit|drop|move)$")],
+    text: Annotated[str, Form(max_length=review.MAX_TEXT)] = "",
+    target: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Edit, drop or move one line of "Vad som framkom" (a new text version)."""
+    row = _draft_or_404(db, page.user, draft_id, ip)
     try:
-        review.save_text(db, page.user, ip, row, body, note)
+        review.change_line(
+            db,
+            page.user,
+            ip,
+            row,
+            version=version,
+            op=op,
+            block=block,
+            index=line,
+            text=text,
+            target=target,
+        )
     except WebError as exc:
-        return _refused(request, page, db, row, exc, "text", {"body": body})
+        return _refused(request, page, db, row, exc, "text", {})
+    return _back(request, page, db, row, "text")
+
+
+@router.post("/utkast/{draft_id}/hamta")
+def pull_line(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    version: Annotated[int, Form(ge=0)],
+    segment: Annotated[int, Form(ge=0, le=100_000)],
+    target: Annotated[str, Form(max_length=64)],
+) -> Response:
+    """Pull one transcript line into a life area (a new text version)."""
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    try:
+        review.pull_segment(db, page.user, ip, row, version=version, segment=segment, target=target)
+    except WebError as exc:
+        return _refused(request, page, db, row, exc, "text", {})
     return _back(request, page, db, row, "text")
 
 
@@ -460,14 +529,17 @@ def versions(
             "names": {str(k): v for k, v in names.items()},
             "fran": fran,
             "till": till,
-            "diff": _diff_html(by_number[fran].body, by_number[till].body),
+            "diff": _diff_html(
+                journal_text(load(by_number[fran].body)), journal_text(load(by_number[till].body))
+            ),
             "shown": by_number[till],
+            "shown_text": journal_text(load(by_number[till].body)),
         },
         page=page,
     )
 
 
-def _export_entry(db: Session, row: Draft) -> ExportEntry:
+def _export_entry(db: Session, row: Draft, attachment: bool = False) -> ExportEntry:
     entry = db.get(ApprovedEntry, row.id)
     if row.status != "approved" or entry is None:
         raise WebError(409, "not_a_draft")
@@ -481,6 +553,7 @@ def _export_entry(db: Session, row: Draft) -> ExportEntry:
         approved_at=entry.approved_at,
         approved_by=names.get(entry.approved_by_id, ""),
         addenda=[AddendumOut(a.created_at, names.get(a.author_id, ""), a.body) for a in addenda],
+        attachment=attachment_lines(draft_doc(row).transcript.segments) if attachment else (),
     )
 
 
@@ -490,10 +563,17 @@ def _filename(row: Draft, ext: str) -> str:
 
 
 @router.get("/utkast/{draft_id}/export.txt")
-def export_text(draft_id: str, page: PageCaseworker, db: SessionDep, ip: ClientIP) -> Response:
+def export_text(
+    draft_id: str,
+    page: PageCaseworker,
+    db: SessionDep,
+    ip: ClientIP,
+    bilaga: Annotated[int, Query(ge=0, le=1)] = 0,
+) -> Response:
+    """The approved entry; with `?bilaga=1` the transcript follows as its attachment."""
     row = _draft_or_404(db, page.user, draft_id, ip)
-    entry = _export_entry(db, row)
-    review.record_export(db, page.user, ip, row, "text")
+    entry = _export_entry(db, row, attachment=bool(bilaga))
+    review.record_export(db, page.user, ip, row, "text", attachment=bool(bilaga))
     db.commit()
     return Response(
         as_text(entry).encode("utf-8"),
@@ -506,10 +586,17 @@ def export_text(draft_id: str, page: PageCaseworker, db: SessionDep, ip: ClientI
 
 
 @router.get("/utkast/{draft_id}/export.pdf")
-def export_pdf(draft_id: str, page: PageCaseworker, db: SessionDep, ip: ClientIP) -> Response:
+def export_pdf(
+    draft_id: str,
+    page: PageCaseworker,
+    db: SessionDep,
+    ip: ClientIP,
+    bilaga: Annotated[int, Query(ge=0, le=1)] = 0,
+) -> Response:
+    """The approved entry; with `?bilaga=1` the transcript follows as its attachment."""
     row = _draft_or_404(db, page.user, draft_id, ip)
-    entry = _export_entry(db, row)
-    review.record_export(db, page.user, ip, row, "pdf")
+    entry = _export_entry(db, row, attachment=bool(bilaga))
+    review.record_export(db, page.user, ip, row, "pdf", attachment=bool(bilaga))
     db.commit()
     return Response(
         as_pdf(entry),

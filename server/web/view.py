@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from fredag.protocol import Draft as DraftDoc
 from fredag.protocol import Evidence
 from server.models import CatalogueVersion, Draft, DraftVersion
+from server.web.content import dump, original_journal
 from server.web.models import DraftAssessment, TagDecision
 
 _LOCK = threading.Lock()
@@ -57,9 +58,22 @@ class FactorInfo:
 
 
 @dataclass(frozen=True)
+class AreaInfo:
+    slug: str
+    case_type: str
+    name_sv: str
+    name_en: str
+
+
+@dataclass(frozen=True)
 class CatalogueInfo:
     version: str
     factors: dict[str, FactorInfo]
+    areas: tuple[AreaInfo, ...] = ()
+
+    def areas_for(self, case_type: str) -> list[AreaInfo]:
+        """The life areas of a `case_type` case, in catalogue order."""
+        return [a for a in self.areas if a.case_type == case_type]
 
     def sorted_factors(self) -> list[FactorInfo]:
         return sorted(self.factors.values(), key=lambda f: (f.kind != "risk", f.name_sv))
@@ -104,7 +118,17 @@ def parse_catalogue(version: str, body: dict[str, Any]) -> CatalogueInfo:
             # The citation for people; the source code ("HD") is the admins' (catalogue page).
             sources=tuple(str(sources[c]) if c in sources else c for c in codes),
         )
-    return CatalogueInfo(version=version, factors=factors)
+    areas = tuple(
+        AreaInfo(
+            slug=str(raw["slug"]),
+            case_type=str(raw.get("case_type", "")),
+            name_sv=str((raw.get("name") or {}).get("sv") or raw["slug"]),
+            name_en=str((raw.get("name") or {}).get("en") or raw["slug"]),
+        )
+        for raw in body.get("areas") or []
+        if isinstance(raw, dict) and "slug" in raw
+    )
+    return CatalogueInfo(version=version, factors=factors, areas=areas)
 
 
 def catalogue_by_version(session: Session, version: str) -> CatalogueInfo | None:
@@ -237,8 +261,9 @@ class TextVersion:
 
 
 def text_versions(session: Session, row: Draft, doc: DraftDoc) -> list[TextVersion]:
-    """Version 0 (the device's text) and every saved edit, oldest first."""
-    out = [TextVersion(0, doc.rendered, "", None, "original")]
+    """Version 0 (the device's journal) and every saved edit, oldest first. A body is the
+    stored content (`server.web.content`)."""
+    out = [TextVersion(0, dump(original_journal(doc)), "", None, "original")]
     versions = session.scalars(
         select(DraftVersion).where(DraftVersion.draft_id == row.id).order_by(DraftVersion.number)
     )
@@ -253,7 +278,9 @@ def latest_text(session: Session, row: Draft, doc: DraftDoc) -> tuple[int, str]:
         .order_by(DraftVersion.number.desc())
         .limit(1)
     ).first()
-    return (latest.number, latest.body) if latest is not None else (0, doc.rendered)
+    if latest is not None:
+        return latest.number, latest.body
+    return 0, dump(original_journal(doc))
 
 
 def latest_assessment(session: Session, draft_id: object) -> DraftAssessment | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from device.journal.guard import check_tool_text
 from device.journal.identity import DeviceIdentity
 from device.journal.signing import sign_segments
 from fredag.errors import ConsentRequired, GuardError, SignatureError, UsageError
-from fredag.protocol import ModelInfo, Segment, SignedEnvelope, verify_draft
+from fredag.protocol import Mark, ModelInfo, Segment, SignedEnvelope, verify_draft
 from tests.device.conftest import KeywordTagger, make_meta
 from tests.device.doubles import NullTagger
 
@@ -40,7 +41,7 @@ def signed(identity: DeviceIdentity, tagger: object = TAGGER):  # type: ignore[n
         duration_s=16.0,
         language="sv",
         model=MODEL,
-        tagging=tagger.tag_segments(SEGMENTS, "barn"),  # type: ignore[attr-defined]
+        tagger=tagger,  # type: ignore[arg-type]
         identity=identity,
     )
 
@@ -83,7 +84,7 @@ class TestDraftSchema:
             "Kontakttyp: hembesök",
             "Närvarande: mamma, Elias 12 år",
             "Vad som framkom",
-            "[00:01] Pappa dricker mycket på helgerna.",
+            '[00:01] "Pappa dricker mycket på helgerna."',
             "faktorkatalog test-1",
         ):
             assert expected in text
@@ -93,7 +94,7 @@ class TestDraftSchema:
         view = draft_view(signed(identity).draft)
         assert view["catalogue_version"] == view["catalogue"]["version"] == "test-1"
         assert view["assessment"] is None and view["planning"] is None
-        assert view["schema"] == "fredag.draft/1"
+        assert view["schema"] == "fredag.draft/2"
 
     def test_without_catalogue_the_draft_says_so(self, identity: DeviceIdentity) -> None:
         """With no tagger installed the draft is still made, with no factors and no catalogue."""
@@ -118,6 +119,7 @@ class TestGuard:
     def test_quoted_speech_is_not_tool_text(self, identity: DeviceIdentity) -> None:
         """What a person said, even proposing an intervention, is quoted and not refused."""
         said = [Segment(start=0.0, end=3.0, text="Jag tycker att han bör placeras, rekommenderas.")]
+        tagger = KeywordTagger({"tycker": ("parental_x", "risk", "Testfaktor")})
         draft = build_draft(
             meta=make_meta(),
             ended_at=ENDED,
@@ -125,7 +127,7 @@ class TestGuard:
             duration_s=3.0,
             language="sv",
             model=MODEL,
-            tagging=NullTagger().tag_segments(said, "barn"),
+            tagging=tagger.tag_segments(said, "barn"),
             device_key_id=identity.key_id,
         )
         assert "bör placeras" in draft.rendered
@@ -176,6 +178,90 @@ class TestSignature:
         forged = one.model_copy(update={"payload": two.payload})
         with pytest.raises(SignatureError):
             verify_draft(forged, identity.public_key)
+
+
+SAMPLE = [
+    Segment(start=0.0, end=3.0, text="Hur ser det ut med alkohol hemma?"),
+    Segment(start=3.0, end=6.0, text="Pappa dricker mycket på helgerna."),
+    Segment(start=6.0, end=9.0, text="Vi pratade om vädret en stund."),
+    Segment(start=9.0, end=12.0, text="Har det förekommit något våld hemma?"),
+    Segment(start=12.0, end=15.0, text="Nej, det har aldrig förekommit något våld."),
+    Segment(start=15.0, end=18.0, text="Farmor hjälper oss varje vecka."),
+]
+QUOTED = re.compile(
+    r"^\s*\[(?:\d+:)?\d\d:\d\d\](?: (?:Fråga|Förnekat|Markering):)? "
+    r'"(.*)"(?: \(osäkert uppfattat\))?$'
+)
+
+
+def _journal_part(rendered: str) -> list[str]:
+    return rendered.split("Vad som framkom\n")[1].split("\nFaktorer som nämndes")[0].splitlines()
+
+
+class TestQuoteOnlyJournal:
+    def _draft(self, identity: DeviceIdentity, marks: tuple[Mark, ...] = ()):  # type: ignore[no-untyped-def]
+        from device.stages.tagging import load_tagger
+
+        tagger = load_tagger()
+        return build_draft(
+            meta=make_meta(),
+            ended_at=ENDED,
+            segments=SAMPLE,
+            duration_s=18.0,
+            language="sv",
+            model=MODEL,
+            tagging=tagger.tag_segments(SAMPLE, "barn"),
+            device_key_id=identity.key_id,
+            marks=marks,
+        )
+
+    def test_every_non_heading_line_is_a_verbatim_segment(self, identity: DeviceIdentity) -> None:
+        """Under "Vad som framkom" every line but an area's name is a time, a fixed label and
+        a span of one transcript utterance, character for character."""
+        from risk_factors.catalogue import load_catalogue
+
+        draft = self._draft(identity, (Mark(at=7.0),))
+        headings = {a.name.sv for a in load_catalogue().areas} | {"Markeringar"}
+        texts = {s.text for s in SAMPLE}
+        lines = [line for line in _journal_part(draft.rendered) if line.strip()]
+        assert lines, draft.rendered
+        for line in lines:
+            if line in headings:
+                continue
+            match = QUOTED.match(line)
+            assert match is not None, line
+            assert any(match.group(1) in text for text in texts), line
+        assert "Vi pratade om vädret" in "".join(lines)  # the marked moment, and only it
+        assert draft.journal is not None
+        for area in draft.journal.areas:
+            for ln in area.lines:
+                assert ln.segment is not None
+                assert ln.text == SAMPLE[ln.segment].text[ln.char_start : ln.char_end]
+
+    def test_areas_questions_and_denials(self, identity: DeviceIdentity) -> None:
+        """Each factor's utterance sits under its life area with the question it answers; a
+        denial is its own line; an area without evidence has no heading."""
+        draft = self._draft(identity)
+        assert draft.journal is not None
+        by_area = {a.area: a for a in draft.journal.areas}
+        family = by_area["bbic_familjens_bakgrund"]
+        assert [ln.text for ln in family.lines] == ["Pappa dricker mycket på helgerna."]
+        question = family.lines[0].question
+        assert question is not None and question.text == "Hur ser det ut med alkohol hemma?"
+        denied = [ln for a in draft.journal.areas for ln in a.lines if ln.kind == "denied"]
+        assert [ln.text for ln in denied] == ["Nej, det har aldrig förekommit något våld."]
+        assert '  [00:12] Förnekat: "Nej, det har aldrig förekommit något våld."' in draft.rendered
+        assert "Barnets behov: utbildning" not in draft.rendered
+        assert "Vi pratade om vädret" not in draft.rendered
+        assert all(f.area for f in draft.factors + draft.denied)
+
+    def test_all_evidence_quotes_are_in_the_journal(self, identity: DeviceIdentity) -> None:
+        """Every evidence quote of every factor and denial is in the journal text."""
+        draft = self._draft(identity)
+        journal = "\n".join(_journal_part(draft.rendered))
+        for finding in draft.factors + draft.denied:
+            for ev in finding.evidence:
+                assert ev.quote in journal, ev.quote
 
 
 class TestWithTheRealTagger:

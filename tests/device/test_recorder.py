@@ -1,9 +1,9 @@
-"""The meeting controller: pause, resume and stop (by key), the journal it writes, and what
-the view shows."""
+"""The recorder: pause, resume and stop keys, the journal it writes, and what the view shows."""
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,11 +13,10 @@ import pytest
 from device.capture.sources import FileSource
 from device.journal.session import SessionLog, load_session
 from device.journal.store import Store
-from device.meeting.controller import MeetingController
+from device.meeting.recorder import Recorder
 from device.stages.streaming import StreamingOptions
 from device.stages.tagging import load_tagger
-from device.views.keys import KeyInput
-from device.views.terminal import PlainView, attach
+from device.views.terminal import PlainView
 from tests.device.conftest import make_meta
 
 
@@ -28,22 +27,24 @@ class TestKeys:
         meta = make_meta()
         log = SessionLog.create(store, meta)
         out = io.StringIO()
-        controller = MeetingController(
+        recorder = Recorder(
             log=log,
-            meta=meta,
+            case_type="barn",
             source=FileSource(meeting_wav, speed=3.0),
             transcriber=transcriber,
             tagger=load_tagger(),
+            view=PlainView(out),
             options=StreamingOptions(previews=False),
         )
-        attach(PlainView(out), controller.events)
-        keys = KeyInput(controller)
-        controller.start()
+        box: dict[str, Any] = {}
+        thread = threading.Thread(target=lambda: box.setdefault("r", recorder.run()))
+        thread.start()
         for key, wait in (("p", 2.0), ("r", 1.0), ("s", 2.0)):
             time.sleep(wait)
-            keys.on_key(key)
-        result = controller.wait(timeout=120)
-        assert result is not None
+            recorder.on_key(key)
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+        result = box["r"]
         assert result.capture_error is None
         record = load_session(store, meta.session_id)
         states = [r["state"] for r in log.journal if r.get("type") == "state"]

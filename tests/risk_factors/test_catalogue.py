@@ -195,6 +195,42 @@ class TestValidationErrors:
         assert load_catalogue(path).version == "test-2"
 
 
+class TestLifeAreas:
+    def test_every_factor_has_an_area_per_case_type(self) -> None:
+        """Each factor names a defined area of the right case type for every case type it
+        applies to: BBIC areas in barn cases, ASI's areas (with boende, våld) in vuxen cases."""
+        catalogue = load_catalogue()
+        for factor in catalogue.factors:
+            types = ("barn", "vuxen") if factor.applies_to == "alla" else (factor.applies_to,)
+            for case_type in types:
+                area = catalogue.area_of(factor.slug, case_type)  # type: ignore[arg-type]
+                assert area is not None and area.case_type == case_type, factor.slug
+        vuxen = {a.name.sv for a in catalogue.areas if a.case_type == "vuxen"}
+        assert {"Alkohol", "Narkotika", "Kriminalitet", "Psykisk hälsa", "Boende"} <= vuxen
+        assert all(a.sources for a in catalogue.areas)
+
+    def test_missing_area_is_named(self, raw_catalogue: dict[str, Any]) -> None:
+        """A factor without an area for a case type it applies to is refused, by field."""
+        factor = _factor(raw_catalogue, "family_conflict")
+        factor["area"] = {"barn": factor["area"]["barn"]}
+        assert "'family_conflict', field 'area.vuxen'" in _error(raw_catalogue)
+
+    def test_area_of_the_other_case_type_is_refused(self, raw_catalogue: dict[str, Any]) -> None:
+        """A barn factor placed in a vuxen area, or an undefined area, is refused."""
+        _factor(raw_catalogue, "neglect")["area"] = {"barn": "asi_alkohol"}
+        _factor(raw_catalogue, "truancy")["area"] = {"barn": "no_such_area"}
+        message = _error(raw_catalogue)
+        assert "'asi_alkohol' is an area of vuxen cases" in message
+        assert "'no_such_area' is not one of the catalogue's areas" in message
+
+    def test_area_citing_an_undefined_source_is_refused(
+        self, raw_catalogue: dict[str, Any]
+    ) -> None:
+        """Every area cites sources defined in the catalogue."""
+        raw_catalogue["areas"][0]["sources"] = ["NOPE"]
+        assert "field 'sources': 'NOPE'" in _error(raw_catalogue)
+
+
 class TestExport:
     def test_json_export_has_hash_and_citations(self) -> None:
         """The JSON export carries the sha256 and each factor's expanded citations."""

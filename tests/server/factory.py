@@ -8,7 +8,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from fredag.journal import journal_from_findings
 from fredag.protocol import (
+    DRAFT_SCHEMA,
     CatalogueRef,
     Draft,
     Evidence,
@@ -82,6 +84,9 @@ def make_draft(
         "rendered": f"Utkast\n\n{text}\n",
     }
     fields.update(overrides)
+    if "journal" not in overrides and fields.get("schema", DRAFT_SCHEMA) == DRAFT_SCHEMA:
+        segments = fields["transcript"].segments
+        fields["journal"] = journal_from_findings(segments, fields["factors"], fields["denied"], {})
     return Draft(**fields)
 
 

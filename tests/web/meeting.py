@@ -1,8 +1,9 @@
 """Signed drafts of a realistic Swedish meeting, tagged by the real tagger with a catalogue.
 
 `meeting_draft(key, catalogue, segments=...)` builds what a device uploads: the transcript,
-the factors and denials the real `risk_factors` tagger finds with that catalogue, and the text
-rendered by the device's own draft builder.
+the factors and denials the real `risk_factors` tagger finds with that catalogue, their life
+areas, and the journal and text built by the shared `fredag.journal`. `old=True` gives a
+fredag.draft/1 draft as devices made before life areas (no journal, the whole transcript).
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from device.journal.draft import render
+from fredag.journal import (
+    AreaName,
+    Entry,
+    factor_notes,
+    journal_from_findings,
+    render_entry,
+    whole_transcript,
+)
 from fredag.protocol import (
     CatalogueRef,
     Draft,
@@ -40,9 +48,10 @@ SEGMENTS = (
 )
 
 
-def _finding(slug: str, tags: Sequence[Tag], version: str) -> FactorFinding:
+def _finding(slug: str, tags: Sequence[Tag], version: str, area: str | None) -> FactorFinding:
     return FactorFinding(
         factor=slug,
+        area=area,
         kind=tags[0].kind,  # type: ignore[arg-type]
         name_sv=tags[0].name_sv,
         evidence=[
@@ -69,6 +78,7 @@ def meeting_draft(
     segments: Sequence[str] = SEGMENTS,
     case_ref: str = "BoU-2026-0042",
     minutes_ago: int = 60,
+    old: bool = False,
 ) -> Draft:
     """A draft of one meeting, tagged with `catalogue_body` by the real tagger."""
     catalogue = validate_catalogue(catalogue_body)
@@ -77,8 +87,21 @@ def meeting_draft(
         for i, text in enumerate(segments)
     ]
     result = Tagger.from_catalogue(catalogue).tag_segments(segs, "barn")
-    factors = [_finding(s, t, catalogue.version) for s, t in result.by_factor().items()]
-    denied = [_finding(s, list(t), catalogue.version) for s, t in result.denied_by_factor().items()]
+    order = {a.slug: i for i, a in enumerate(catalogue.areas)}
+    areas = {
+        f.slug: AreaName(a.slug, a.name.sv, a.name.en, order[a.slug])
+        for f in catalogue.factors
+        if (a := catalogue.area_of(f.slug, "barn")) is not None and not old
+    }
+
+    def area(slug: str) -> str | None:
+        return areas[slug].slug if slug in areas else None
+
+    factors = [_finding(s, t, catalogue.version, area(s)) for s, t in result.by_factor().items()]
+    denied = [
+        _finding(s, list(t), catalogue.version, area(s))
+        for s, t in result.denied_by_factor().items()
+    ]
     started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=minutes_ago)
     meeting = Meeting(
         case_ref=case_ref,
@@ -96,7 +119,20 @@ def meeting_draft(
         language="sv", duration_s=float(len(segs) * 6), model=MODEL, segments=segs
     )
     ref = CatalogueRef(version=catalogue.version, sha256=catalogue_sha256(catalogue))
+    by_slug = {a.slug: a for a in areas.values()}
+    journal = (
+        whole_transcript(segs) if old else journal_from_findings(segs, factors, denied, by_slug)
+    )
+    entry = Entry(
+        meeting=meeting,
+        journal=journal,
+        factors=factor_notes(factors, denied),
+        catalogue_version=ref.version,
+        model_name=MODEL.name,
+    )
     return Draft(
+        schema="fredag.draft/1" if old else "fredag.draft/2",
+        journal=None if old else journal,
         draft_id=uuid.uuid4(),
         device_key_id=key_id(key.public_key()),
         created_at=started + timedelta(minutes=46),
@@ -105,5 +141,5 @@ def meeting_draft(
         catalogue=ref,
         factors=factors,
         denied=denied,
-        rendered=render(meeting, transcript, ref, factors, denied),
+        rendered=render_entry(entry),
     )

@@ -152,6 +152,10 @@ class TestCatalogue:
         page.get_by_label("Namn (engelska)").fill("Gang affiliation")
         page.get_by_label("Beskrivning").fill("Den unge umgås i eller tillhör ett kriminellt gäng.")
         page.locator("#f-sources").fill("CVE")
+        page.get_by_label("Livsområde i barnärenden (BBIC)").select_option(
+            "bbic_socialt_upptradande"
+        )
+        page.get_by_label("Livsområde i vuxenärenden (ASI m.fl.)").select_option("asi_kriminalitet")
         page.locator("#f-cues").fill('- match: "gäng*|gänget"')
         page.locator("#f-pos").fill("Han hänger med gänget varje kväll.")
         page.locator("#f-neg").fill("Han har inget med gäng att göra.")

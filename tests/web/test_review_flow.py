@@ -92,6 +92,7 @@ class TestReviewAndApprove:
         assert "parental_substance_abuse" not in tip and "Källor" in tip, tip
         assert not re.search(r"\b[A-ZÅÄÖ]{2,4}:", tip), tip
         screenshot(page, "draft.png", tmp_path, full_page=False)
+        screenshot(page, "draft-full.png", tmp_path)
 
         # Reject one tag (through HTMX, with the CSRF header from <body>).
         conflict = page.locator('li.factor[data-key="risk-family_conflict"]')
@@ -111,13 +112,43 @@ class TestReviewAndApprove:
             "ekonomin går ihop"
         )
 
-        # Edit the text: a new version, the original kept, the difference shown.
-        body = page.locator("#text-body")
-        body.fill(body.input_value().replace("ses igen om två veckor", "ses igen den 6 december"))
-        page.get_by_role("button", name="Spara ny version").click()
+        # "Vad som framkom": quotes only, by life area; the transcript is the attachment beside it.
+        journal = page.locator("#journal")
+        expect(journal).to_contain_text("Familj och miljö: familjens bakgrund")
+        expect(journal.locator("textarea").first).to_have_value(re.compile("Elias går i skolan"))
+        expect(journal).not_to_contain_text("ses igen om två veckor")
+        page.locator("#transcript-search").fill("ses igen")
+        expect(page.locator("#seg-0")).to_be_hidden()
+        expect(page.locator("#seg-5")).to_be_visible()
+
+        # Pull a transcript line into an area with one action, then edit it: new versions.
+        page.locator("#pull-target").select_option("bbic_stabilitet")
+        page.locator("#seg-5 button.pull").click()
         expect(page.locator("#text-h")).to_contain_text("Version 1")
         saved_at = datetime.now(UTC)
+        pulled = page.locator("li.jline", has_text="ses igen om två veckor")
+        pulled.locator("textarea").fill("Vi bestämmer att vi ses igen den 6 december.")
+        pulled.get_by_role("button", name="Spara raden").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 2")
+        expect(page.locator("li.jline", has_text="den 6 december")).to_contain_text(
+            "ändrad av handläggaren"
+        )
+
+        # Move a line to another area, and drop one.
+        school = page.locator("li.jline", has_text="Elias går i skolan")
+        school.locator("select").select_option("bbic_familj_relationer")
+        school.get_by_role("button", name="Flytta").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 3")
+        expect(page.locator('h3.area[data-area="bbic_utbildning"]')).to_have_count(0)
+        friend = page.locator("li.jline", has_text="bra kompis")
+        friend.get_by_role("button", name="Ta bort raden").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 4")
+        expect(page.locator("li.jline", has_text="bra kompis")).to_have_count(0)
+
         page.get_by_role("link", name="Versioner och skillnader").click()
+        page.locator("#fran").select_option("1")
+        page.locator("#till").select_option("2")
+        page.get_by_role("button", name="Jämför").click()
         expect(page.locator("#diff .d-del")).to_contain_text("ses igen om två veckor")
         # One clock: the version's time is Swedish time, like the rest of the page.
         listed = page.locator(".versions li").nth(1).inner_text()
@@ -134,8 +165,9 @@ class TestReviewAndApprove:
         page.get_by_role("button", name="Spara bedömning och planering").click()
         preview = page.locator("#preview-text")
         expect(preview).to_contain_text(ASSESSMENT)
-        expect(preview).to_contain_text("Stabil ekonomi (stable_economy)")
-        expect(preview).not_to_contain_text("family_conflict")
+        expect(preview).to_contain_text("Stabil ekonomi")
+        expect(preview).not_to_contain_text("Konflikter i familjen")
+        expect(preview).not_to_contain_text("bra kompis")
 
         # Approve: every tag reviewed first; who and when are recorded; the editing forms go.
         review_all(page)
@@ -143,7 +175,7 @@ class TestReviewAndApprove:
         page.get_by_role("button", name="Godkänn journalanteckning").click()
         expect(page.locator("#status")).to_have_text("Godkänd")
         expect(page.locator("#godkand")).to_contain_text("Godkänd av Anna Lind")
-        expect(page.locator("#text-body")).to_have_count(0)
+        expect(page.locator("#journal")).to_have_count(0)
         approved = page.locator("#approved-text")
         expect(approved).to_contain_text("JOURNALANTECKNING\n")
         expect(approved).to_contain_text("ses igen den 6 december")
@@ -160,6 +192,15 @@ class TestReviewAndApprove:
         assert ASSESSMENT in text and PLANNING in text
         assert "Godkänd av Anna Lind" in text
         assert "Konflikter i familjen" not in text
+        assert "Familj och miljö: familjens bakgrund" in text
+        assert "Bilaga: transkription" not in text
+
+        with page.expect_download() as attached_download:
+            page.locator("#export-txt-attachment").click()
+        attached_path = tmp_path / "entry-with-transcript.txt"
+        attached_download.value.save_as(attached_path)
+        attached = attached_path.read_text(encoding="utf-8")
+        assert "Bilaga: transkription" in attached and "bra kompis" in attached
 
         with page.expect_download() as pdf_download:
             page.locator("#export-pdf").click()
@@ -173,7 +214,7 @@ class TestReviewAndApprove:
         actions = [e["action"] for e in events]
         for action in ("draft.upload", "draft.read", "draft.edit", "draft.approve"):
             assert action in actions, action
-        assert actions.count("draft.export") == 2
+        assert actions.count("draft.export") == 3
         edits = [e for e in events if e["action"] == "draft.edit"]
         assert all(e["actor"] == anna.username for e in edits)
 
@@ -222,14 +263,14 @@ class TestDiscardAndRestore:
         draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
-        original = page.locator("#text-body").input_value()
-        page.locator("#text-body").fill("Helt omskriven text.")
-        page.get_by_role("button", name="Spara ny version").click()
+        original = page.locator("#journal").inner_text()
+        page.locator("li.jline").first.get_by_role("button", name="Ta bort raden").click()
         expect(page.locator("#text-h")).to_contain_text("Version 1")
+        assert page.locator("#journal").inner_text() != original
         page.get_by_role("link", name="Versioner och skillnader").click()
         page.get_by_role("button", name="Återställ originalet").click()
         expect(page.locator("#text-h")).to_contain_text("Version 2")
-        assert page.locator("#text-body").input_value() == original.replace("\r\n", "\n")
+        assert page.locator("#journal").inner_text() == original
         page.goto(f"/utkast/{draft_id}/versioner?fran=1&till=2")
         expect(page.locator(".versions")).to_contain_text("återställd från version 0")
 
@@ -238,7 +279,32 @@ class TestDiscardAndRestore:
         page.get_by_role("button", name="Kassera", exact=True).click()
         expect(page.locator("#status")).to_have_text("Kasserad")
         expect(page.locator("main")).to_contain_text("Fel ärende valdes på enheten.")
-        expect(page.locator("#text-body")).to_have_count(0)
+        expect(page.locator("#journal")).to_have_count(0)
         page.goto("/inkorg")
         row = page.locator(f'tr:has(a[href="/utkast/{draft_id}"])')
         expect(row.locator(".badge")).to_have_text("Kasserad")
+
+
+class TestOldDrafts:
+    def test_an_old_draft_without_areas_shows_approves_and_exports(
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+    ) -> None:
+        """A fredag.draft/1 draft (no life areas) is accepted, shows its whole transcript as
+        editable lines, and approves and exports with its quotes."""
+        old = meeting_draft(anna.device.key, current_catalogue(web_server), old=True)
+        draft_id = upload(anna, old)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        expect(page.locator("li.jline")).to_have_count(len(old.transcript.segments))
+        expect(page.locator("#preview-text")).to_contain_text(
+            '"Vi bestämmer att vi ses igen om två veckor."'
+        )
+        review_all(page)
+        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
+        page.get_by_role("button", name="Godkänn journalanteckning").click()
+        expect(page.locator("#status")).to_have_text("Godkänd")
+        with page.expect_download() as download:
+            page.locator("#export-txt").click()
+        path = tmp_path / "old.txt"
+        download.value.save_as(path)
+        assert "Vi bestämmer att vi ses igen om två veckor." in path.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ changes to approved text, stack traces; and the page works by keyboard and at ph
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -111,18 +112,19 @@ class TestCsrf:
         draft_id = _draft(web_server, anna)
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
-        refused = page.request.post(f"/utkast/{draft_id}/text", form={"body": "Förfalskad text"})
+        block = page.locator("#journal input[name=block]").first.get_attribute("value")
+        forged = {"version": "0", "block": block, "line": "0", "op": "edit"}
+        forged["text"] = "Förfalskad text"
+        refused = page.request.post(f"/utkast/{draft_id}/rad", form=forged)
         assert refused.status == 403
         assert "säkerhetstoken" in refused.text()
         wrong = page.request.post(
-            f"/utkast/{draft_id}/text",
-            form={"body": "Förfalskad text"},
-            headers={"X-CSRF-Token": "not-the-token"},
+            f"/utkast/{draft_id}/rad", form=forged, headers={"X-CSRF-Token": "not-the-token"}
         )
         assert wrong.status == 403
         page.reload()
         expect(page.locator("#text-h")).to_contain_text("Version 0")
-        expect(page.locator("#text-body")).not_to_contain_text("Förfalskad")
+        expect(page.locator("#journal")).not_to_contain_text("Förfalskad")
 
     def test_htmx_request_carries_token_from_body(
         self, page: Any, web_server: ServerProcess, anna: Person
@@ -170,7 +172,8 @@ class TestEscaping:
         expect(transcript).to_contain_text("<script>window.__pwned = 1</script>")
         expect(transcript).to_contain_text('<img src=x onerror="window.__pwned = 2">')
         assert transcript.locator("script, img").count() == 0
-        expect(page.locator("#text-body")).to_contain_text("<script>")
+        page.locator("#seg-2 button.pull").click()  # the hostile line, into the journal
+        expect(page.locator("#journal textarea").last).to_have_value(re.compile("<script>"))
         expect(page.locator("#preview-text")).to_contain_text("<script>")
         assert page.evaluate("typeof window.__pwned") == "undefined"
         page.get_by_label("Bedömning", exact=True).fill(
@@ -191,7 +194,9 @@ class TestApprovedIsImmutable:
         approve(page, draft_id)
         approved_text = page.locator("#approved-text").inner_text()
         for path, form in (
-            ("text", {"body": "Ändrad i efterhand"}),
+            ("text", {"restore": "0"}),
+            ("rad", {"version": "0", "block": "_none", "line": "0", "op": "drop"}),
+            ("hamta", {"version": "0", "segment": "0", "target": "bbic_halsa"}),
             ("bedomning", {"assessment": "Ändrad", "planning": ""}),
             ("tagg", {"factor": "family_conflict", "group": "risk", "decision": "reject"}),
             ("godkann", {"confirm": "ja"}),

@@ -105,6 +105,16 @@
     }
   });
 
+  // Search the transcript (the attachment): show only the lines holding the words typed.
+  document.addEventListener("input", function (event) {
+    if (!event.target || event.target.id !== "transcript-search") { return; }
+    var wanted = event.target.value.trim().toLowerCase();
+    document.querySelectorAll("#transcript-body p.seg").forEach(function (p) {
+      var text = (p.querySelector(".seg-text") || p).textContent.toLowerCase();
+      p.hidden = wanted !== "" && text.indexOf(wanted) < 0;
+    });
+  });
+
   // Keep keyboard focus on the same decision button when HTMX swaps the review region,
   // and announce the factor's new state in the live region.
   var lastFocus = null;

@@ -1,0 +1,266 @@
+"""Speaker attribution on synthesized meetings: share right, overall and on one-word answers.
+
+Meetings are spoken by espeak-ng voices (`-s 135 -g 6`), one voice per role: the caseworker
+`sv`, a parent `sv+m3` and, in the three-voice meeting, a second client `sv+f2`. `sv` and
+`sv+m3` are variants of one synthetic voice and sound much more alike than two people do, so
+the two-voice meeting is the hard case. Turns are one to fifteen words; clients often answer
+a question with one word ("Nej.", "Ibland."). Each utterance is attributed in meeting order
+with its own audio (the turn boundaries the live VAD would find), as the device does when it
+commits an utterance, with and without an enrolment (the caseworker reading
+`device.voice.enrolment.ENROL_TEXT`).
+
+Right means: with an enrolment, the caseworker's turns are `handläggare` and every other
+voice's turns carry the label that voice got most often (and no two voices share a label);
+without one, the same for every voice. Cost: CPU-seconds per audio second of attribution
+alone, and the RSS the model and its work add (`python -m bench.speakers --child`).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+NAME = "speakers"
+VOICES = {
+    "sv": ("-v", "sv", "-s", "135", "-g", "6"),
+    "sv+m3": ("-v", "sv+m3", "-s", "135", "-g", "6"),
+    "sv+f2": ("-v", "sv+f2", "-s", "135", "-g", "6"),
+}
+
+QUESTIONS = [
+    "Hur mår du i dag?",
+    "Har det förekommit något våld hemma?",
+    "Dricker någon i familjen alkohol?",
+    "Går han till skolan varje dag?",
+    "Hur sover barnen på nätterna?",
+    "Har ni någon som kan hjälpa er när det är jobbigt?",
+    "Kan du berätta lite om hur en vanlig dag ser ut hemma hos er?",
+    "Har du kontakt med pappan?",
+    "Vad tänker du själv om situationen i skolan just nu?",
+    "Har ni haft kontakt med elevhälsan eller kuratorn på skolan tidigare i höstas?",
+    "Brukar ni äta middag tillsammans?",
+    "Känner du dig trygg hemma?",
+    "Hur fungerar ekonomin för er just nu när du är sjukskriven?",
+    "Har han några kompisar?",
+    "Finns det droger i hemmet?",
+    "Vill du säga något mer innan vi avslutar?",
+]
+ONE_WORD = ["Nej.", "Ja.", "Ibland.", "Aldrig.", "Kanske.", "Ofta.", "Absolut.", "Sällan."]
+ANSWERS = [
+    "Nej, det har aldrig förekommit något våld hemma.",
+    "Det är ganska lugnt nu.",
+    "Han går dit de flesta dagar men han är ofta trött på morgonen.",
+    "Min mamma bor nära och hon hjälper oss mycket med barnen.",
+    "Vi bråkar ibland om pengar och då blir det högljutt.",
+    "Jag vet inte riktigt.",
+    "Pappan drack mycket förut men han säger att han har slutat nu.",
+    "Hon sover dåligt och vaknar flera gånger varje natt.",
+    "Vi äter oftast tillsammans på kvällarna när alla är hemma.",
+    "Det känns bättre nu än i våras.",
+    "Jag har svårt att betala hyran vissa månader och det oroar mig.",
+    "Han har en bästa vän i klassen.",
+]
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: int  # 0 is the caseworker
+    text: str
+
+    @property
+    def one_word(self) -> bool:
+        return len(self.text.split()) == 1
+
+
+def script(n_voices: int, turns: int, seed: int) -> list[Turn]:
+    """Question, answer(s): about a third of the answers are one word."""
+    rng = random.Random(seed)  # noqa: S311 (a reproducible script, not a secret)
+    out: list[Turn] = []
+    while len(out) < turns:
+        out.append(Turn(0, rng.choice(QUESTIONS)))
+        who = rng.randrange(1, n_voices)
+        out.append(Turn(who, rng.choice(ONE_WORD) if rng.random() < 0.4 else rng.choice(ANSWERS)))
+        if n_voices > 2 and rng.random() < 0.3:
+            other = 1 + (who % (n_voices - 1))
+            pool = ONE_WORD if rng.random() < 0.4 else ANSWERS
+            out.append(Turn(other, rng.choice(pool)))
+    return out[:turns]
+
+
+def speak_turns(turns: Sequence[Turn], voices: Sequence[str], folder: Path) -> list[np.ndarray]:
+    from tests.support.speech import read_wav, speak
+
+    cache: dict[tuple[str, str], np.ndarray] = {}
+    out = []
+    for i, turn in enumerate(turns):
+        key = (voices[turn.speaker], turn.text)
+        if key not in cache:
+            path = speak(turn.text, folder / f"t{i}.wav", VOICES[key[0]])
+            cache[key] = read_wav(path)[0]
+            path.unlink()
+        out.append(cache[key])
+    return out
+
+
+def enrolment_audio(voice: str, folder: Path) -> np.ndarray:
+    from device.voice.enrolment import ENROL_TEXT
+    from tests.support.speech import read_wav, speak
+
+    return read_wav(speak(ENROL_TEXT, folder / "enrol.wav", VOICES[voice]))[0]
+
+
+def score(turns: Sequence[Turn], labels: Sequence[str], enrolled: bool) -> dict[str, float]:
+    """Share right overall, on one-word turns and on the caseworker's turns."""
+    by_speaker: dict[int, Counter[str]] = {}
+    for turn, label in zip(turns, labels, strict=True):
+        by_speaker.setdefault(turn.speaker, Counter())[label] += 1
+    wanted: dict[int, str] = {}
+    taken: set[str] = set()
+    if enrolled:
+        wanted[0] = "handläggare"
+        taken.add("handläggare")
+    for speaker, counts in sorted(by_speaker.items(), key=lambda kv: -sum(kv[1].values())):
+        if speaker in wanted:
+            continue
+        free = [(n, label) for label, n in counts.items() if label not in taken]
+        if free:
+            wanted[speaker] = max(free)[1]
+            taken.add(wanted[speaker])
+    right = [wanted.get(t.speaker) == label for t, label in zip(turns, labels, strict=True)]
+
+    def share(pick: list[bool]) -> float:
+        chosen = [r for r, p in zip(right, pick, strict=True) if p]
+        return round(sum(chosen) / len(chosen), 3) if chosen else float("nan")
+
+    return {
+        "overall": share([True] * len(turns)),
+        "one_word": share([t.one_word for t in turns]),
+        "caseworker": share([t.speaker == 0 for t in turns]),
+        "utterances": len(turns),
+        "one_word_n": sum(t.one_word for t in turns),
+    }
+
+
+def attribute(audios: Sequence[np.ndarray], enrolment: np.ndarray | None) -> list[str]:
+    from device.voice.attribution import SpeakerTracker
+    from device.voice.encoder import shared_encoder
+
+    encoder = shared_encoder()
+    enrolled = encoder.embed(enrolment) if enrolment is not None else None
+    tracker = SpeakerTracker(encoder, enrolled)
+    return [tracker.attribute(a.astype(np.float32)).label for a in audios]
+
+
+MEETINGS = {
+    "two voices (sv, sv+m3)": (("sv", "sv+m3"), 60, 1),
+    "three voices (sv, sv+m3, sv+f2)": (("sv", "sv+m3", "sv+f2"), 60, 2),
+}
+
+
+def accuracy(seeds: Sequence[int] = (0, 1, 2)) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        enrol = enrolment_audio("sv", folder)
+        for name, (voices, n, base) in MEETINGS.items():
+            rows: dict[str, list[dict[str, float]]] = {"enrolled": [], "not enrolled": []}
+            for seed in seeds:
+                turns = script(len(voices), n, base * 100 + seed)
+                audios = speak_turns(turns, voices, folder)
+                rows["enrolled"].append(score(turns, attribute(audios, enrol), True))
+                rows["not enrolled"].append(score(turns, attribute(audios, None), False))
+            results[name] = {k: _pool(v) for k, v in rows.items()}
+    return results
+
+
+def _pool(rows: list[dict[str, float]]) -> dict[str, float]:
+    n = sum(r["utterances"] for r in rows)
+    n1 = sum(r["one_word_n"] for r in rows)
+    return {
+        "overall": round(sum(r["overall"] * r["utterances"] for r in rows) / n, 3),
+        "one_word": round(sum(r["one_word"] * r["one_word_n"] for r in rows) / n1, 3),
+        "caseworker": round(sum(r["caseworker"] for r in rows) / len(rows), 3),
+        "utterances": n,
+        "one_word_n": n1,
+        "meetings": len(rows),
+    }
+
+
+def child(out: Path) -> None:
+    """Cost in a fresh process: RSS before/after loading and using the model, CPU per audio s."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryDirectory() as tmp:
+        turns = script(3, 40, 7)
+        audios = speak_turns(turns, ("sv", "sv+m3", "sv+f2"), Path(tmp))
+    loaded_at = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu0 = time.process_time()
+    attribute(audios, None)
+    cpu = time.process_time() - cpu0
+    audio_s = sum(a.size for a in audios) / 16_000
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out.write_text(
+        json.dumps(
+            {
+                "cpu_per_audio_s": round(cpu / audio_s, 4),
+                "audio_s": round(audio_s, 1),
+                "rss_added_mb": round((after - loaded_at) / 1024, 1),
+                "rss_before_mb": round(before / 1024, 1),
+            }
+        )
+    )
+
+
+def run() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cost.json"
+        subprocess.run([sys.executable, "-m", "bench.speakers", "--child", str(out)], check=True)
+        cost = json.loads(out.read_text())
+    return {"accuracy": accuracy(), "cost": cost}
+
+
+def markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "## Speaker attribution",
+        "",
+        "Synthesized meetings (espeak-ng, `-s 135 -g 6`; 3 scripts × 60 utterances each, "
+        "questions by the caseworker `sv`, answers of 1–15 words, ~35% one word), each "
+        "utterance attributed in order from its own audio (`bench/speakers.py`). Targets: "
+        "≥ 95% overall, ≥ 85% one-word answers, caseworker ≥ 98% with enrolment.",
+        "",
+        "| meeting | enrolment | overall | one-word answers | caseworker | utterances |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, rows in result["accuracy"].items():
+        for mode, r in rows.items():
+            lines.append(
+                f"| {name} | {mode} | {r['overall']:.1%} | {r['one_word']:.1%} "
+                f"(n={r['one_word_n']}) | {r['caseworker']:.1%} | {r['utterances']} |"
+            )
+    cost = result["cost"]
+    lines += [
+        "",
+        f"Cost (fresh process, {cost['audio_s']} s of meeting audio): "
+        f"{cost['cpu_per_audio_s']} CPU-s per audio second for attribution alone; "
+        f"{cost['rss_added_mb']} MB RSS added by loading and running the encoder. "
+        "Measured on the shared 2-core machine.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(Path(sys.argv[2]))
+    else:
+        print(json.dumps(run(), indent=2, ensure_ascii=False))

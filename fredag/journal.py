@@ -1,0 +1,511 @@
+"""The journal entry's structure, headings and labels: the one module device and server share.
+
+An entry reads, in this order (SOSFS 2014:5):
+
+    title              "JOURNALANTECKNING – UTKAST (ej godkänd)"; approved: "JOURNALANTECKNING"
+    header             Datum, Handläggare, Ärende, Kontakttyp, Närvarande, Samtycke
+    Vad som framkom    per life area touched: the area's name, then its lines in meeting order
+                       (the question answered, the quote, denials as their own lines)
+    Markeringar        the caseworker's marks from the meeting
+    factors            the factors noted (names only: their quotes are above)
+    Bedömning          empty in a draft: only the caseworker writes it
+    Planering          likewise
+    footer             which model transcribed; quotes are verbatim and may hold mishearings
+
+The whole transcript is an attachment ("Bilaga: transkription"), never part of the journal
+text; `attachment_lines` renders it for an export that asks for it.
+
+The device builds "Vad som framkom" with `journal_from_findings` and signs it (`Draft.journal`);
+the server edits that structure line by line and renders it with `render_entry`. Nobody finds
+headings in text. Every word here that is not a quote or the caseworker's input is a fixed
+heading or label from `LABELS` (or a catalogue name); `render_entry(..., verbatim=blank)`
+shows exactly those words to the guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from fredag.clock import to_local
+from fredag.protocol import (
+    Evidence,
+    FactorFinding,
+    Journal,
+    JournalArea,
+    JournalLine,
+    Mark,
+    Meeting,
+    Quote,
+    Segment,
+)
+
+Lang = Literal["sv", "en"]
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "title_draft": {
+        "sv": "JOURNALANTECKNING – UTKAST (ej godkänd)",
+        "en": "JOURNAL ENTRY – DRAFT (not approved)",
+    },
+    "title_final": {"sv": "JOURNALANTECKNING", "en": "JOURNAL ENTRY"},
+    "date": {"sv": "Datum", "en": "Date"},
+    "at": {"sv": "kl.", "en": "at"},
+    "caseworker": {"sv": "Handläggare", "en": "Caseworker"},
+    "case": {"sv": "Ärende", "en": "Case"},
+    "contact_type": {"sv": "Kontakttyp", "en": "Contact type"},
+    "present": {"sv": "Närvarande", "en": "Present"},
+    "not_given": {"sv": "ej angivet", "en": "not given"},
+    "consent": {
+        "sv": "Samtycke till inspelning: bekräftat av handläggaren",
+        "en": "Consent to recording: confirmed by the caseworker",
+    },
+    "heard": {"sv": "Vad som framkom", "en": "What was said"},
+    "no_speech": {"sv": "Inget tal uppfattades.", "en": "No speech was heard."},
+    "no_quotes": {
+        "sv": "Inga citat noterades. Hela transkriptionen finns i bilagan.",
+        "en": "No quotes were noted. The whole transcript is in the attachment.",
+    },
+    "outside_areas": {"sv": "Utan livsområde", "en": "Outside any life area"},
+    "question": {"sv": "Fråga", "en": "Question"},
+    "denied": {"sv": "Förnekat", "en": "Denied"},
+    "mark": {"sv": "Markering", "en": "Mark"},
+    "unsure": {"sv": "(osäkert uppfattat)", "en": "(heard unsurely)"},
+    "marks": {"sv": "Markeringar", "en": "Marks"},
+    "factors": {"sv": "Faktorer som nämndes", "en": "Factors mentioned"},
+    "catalogue": {"sv": "faktorkatalog", "en": "factor catalogue"},
+    "reviewed": {"sv": "granskade av handläggaren", "en": "reviewed by the caseworker"},
+    "risk": {"sv": "Riskfaktorer", "en": "Risk factors"},
+    "protective": {"sv": "Skyddsfaktorer", "en": "Protective factors"},
+    "asked_denied": {"sv": "Efterfrågat och förnekat", "en": "Asked about and denied"},
+    "none_noted": {"sv": "inga noterade", "en": "none noted"},
+    "assessment": {"sv": "Bedömning", "en": "Assessment"},
+    "planning": {"sv": "Planering", "en": "Planning"},
+    "empty_for_caseworker": {
+        "sv": "(tomt – fylls i av handläggaren)",
+        "en": "(empty – written by the caseworker)",
+    },
+    "not_written": {"sv": "(ej ifyllt)", "en": "(not written)"},
+    "footer": {
+        "sv": "Transkriberat på enheten med {model}; citaten är ordagranna ur transkriptionen "
+        "och kan innehålla hörfel.",
+        "en": "Transcribed on the device with {model}; the quotes are verbatim from the "
+        "transcript and may contain mishearings.",
+    },
+    "attachment": {"sv": "Bilaga: transkription", "en": "Attachment: transcript"},
+    "case_type_barn": {"sv": "barn och unga", "en": "children and young people"},
+    "case_type_vuxen": {"sv": "vuxen", "en": "adult"},
+}
+
+FactorGroup = Literal["risk", "protective", "denied"]
+Verbatim = Callable[[str], str]
+
+
+def label(key: str, lang: Lang = "sv") -> str:
+    """A fixed heading or label in `lang` (Swedish first)."""
+    return LABELS[key][lang]
+
+
+def clock(seconds: float) -> str:
+    """A time in the meeting: `mm:ss`, or `h:mm:ss` from the first hour on."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class AreaName:
+    """A life area as the catalogue names it; `order` is its place in the catalogue."""
+
+    slug: str
+    name_sv: str
+    name_en: str
+    order: int
+
+
+@dataclass(frozen=True)
+class FactorNote:
+    """A factor in the entry's factor section: its name and the group it is listed under."""
+
+    name: str
+    group: FactorGroup
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Everything an entry's text is made of. `assessment`/`planning` None: a draft (left
+    empty for the caseworker); a string: what the caseworker wrote ("" reads "(ej ifyllt)")."""
+
+    meeting: Meeting
+    journal: Journal
+    factors: Sequence[FactorNote]
+    catalogue_version: str
+    model_name: str
+    assessment: str | None = None
+    planning: str | None = None
+    final: bool = False
+    reviewed: bool = False
+    caseworker: str | None = None
+    """Who the header names; None: the meeting's caseworker as the device recorded it."""
+    has_speech: bool = True
+
+
+# ------------------------------------------------------------------ building the journal
+
+
+Span = tuple[int, int]
+
+
+def asks(text: str) -> bool:
+    """The default question test: the sentence ends with a question mark."""
+    return text.rstrip().endswith("?")
+
+
+_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+(?=\s|$)|$)", re.S)
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """The default sentence splitter: spans ending at . ! ? … before a space or the end."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+
+
+def _segments_of(evidence: Evidence, segments: Sequence[Segment]) -> list[tuple[int, Span]]:
+    """The segments a quote covers with its span in each: its own, and the next ones when it
+    runs on into them."""
+    first = evidence.segment
+    if first >= len(segments):
+        return []
+    length = len(segments[first].text)
+    out = [
+        (first, (evidence.char_start, min(max(evidence.char_end, evidence.char_start + 1), length)))
+    ]
+    overflow = evidence.char_start + len(evidence.quote) - length
+    nxt = first + 1
+    while overflow > 0 and nxt < len(segments):
+        out.append((nxt, (0, min(overflow, len(segments[nxt].text)))))
+        overflow -= len(segments[nxt].text) + 1
+        nxt += 1
+    return out
+
+
+def _speaker(segment: Segment) -> str | None:
+    """The segment's speaker label once speaker attribution sets one (issue 15)."""
+    value = getattr(segment, "speaker", None)
+    if value is None:
+        return None
+    text = getattr(value, "label", value)
+    return str(text) if text else None
+
+
+def _quote(segments: Sequence[Segment], index: int, span: Span) -> Quote:
+    seg = segments[index]
+    end = None if span[1] >= len(seg.text) else span[1]
+    return Quote(
+        segment=index,
+        char_start=span[0],
+        char_end=end,
+        start=seg.start,
+        text=seg.text[span[0] : span[1]],
+        speaker=_speaker(seg),
+    )
+
+
+def _covering(
+    text: str, ranges: Sequence[Span], sentences: Callable[[str], Sequence[Span]]
+) -> Span:
+    """The sentences of `text` that hold any of `ranges`, as one span."""
+    spans = [s for s in sentences(text) if any(s[0] < r[1] and r[0] < s[1] for r in ranges)]
+    if not spans:
+        return (0, len(text))
+    return (min(s[0] for s in spans), max(s[1] for s in spans))
+
+
+@dataclass(frozen=True)
+class Splitter:
+    """How utterances are cut: into sentences, and whether a sentence asks."""
+
+    sentences: Callable[[str], Sequence[Span]] = sentence_spans
+    asks: Callable[[str], bool] = asks
+
+
+def _question(segments: Sequence[Segment], before: int, splitter: Splitter) -> Quote | None:
+    """The utterance before's last sentence, when it asks."""
+    if before < 0:
+        return None
+    text = segments[before].text
+    spans = splitter.sentences(text)
+    if not spans:
+        return None
+    last = spans[-1]
+    return _quote(segments, before, last) if splitter.asks(text[last[0] : last[1]]) else None
+
+
+def journal_from_findings(
+    segments: Sequence[Segment],
+    factors: Sequence[FactorFinding],
+    denied: Sequence[FactorFinding],
+    areas: Mapping[str, AreaName],
+    *,
+    marks: Sequence[Mark] = (),
+    splitter: Splitter = Splitter(),
+    unsure_at: float = -1.0,
+) -> Journal:
+    """ "Vad som framkom" from the findings: per life area touched (catalogue order), the
+    sentences carrying its evidence in meeting order, each with the question it answers (the
+    utterance before, when its last sentence asks), and denials as their own lines. Every
+    line's text is a verbatim span of one transcript segment: the whole sentences holding the
+    quotes. An utterance is quoted once: under the area of the factor it shows first (its
+    earliest quote; ties in catalogue order), listing all the factors it shows. A factor
+    without an area goes to an unnamed block. A line whose evidence the tagger read with a
+    confidence at or below `unsure_at` is marked unsure."""
+
+    def rank(area: str | None) -> tuple[int, str]:
+        known = areas.get(area) if area is not None else None
+        return (known.order, known.slug) if known else (1_000_000, area or "")
+
+    # (segment, kind) -> [(span in the segment, area rank, area, factor, unsure)]
+    hits: dict[tuple[int, str], list[tuple[Span, tuple[int, str], str | None, str, bool]]] = {}
+    for kind, group in (("said", factors), ("denied", denied)):
+        for finding in group:
+            for evidence in finding.evidence:
+                for index, span in _segments_of(evidence, segments):
+                    unsure = evidence.confidence <= unsure_at
+                    hits.setdefault((index, kind), []).append(
+                        (span, rank(finding.area), finding.area, finding.factor, unsure)
+                    )
+    placed: dict[str | None, list[tuple[int, str, list[tuple[Span, str, bool]]]]] = {}
+    for (index, kind), found in hits.items():
+        first = min(found, key=lambda h: (h[0][0], h[1]))
+        shown = [(h[0], h[3], h[4]) for h in found]
+        placed.setdefault(first[2], []).append((index, kind, shown))
+
+    blocks: list[JournalArea] = []
+    for area in sorted(placed, key=rank):
+        entries = sorted(placed[area], key=lambda p: (p[0], p[1] != "said"))
+        # A question that is itself evidence (asked, then answered) is the answer's question,
+        # not a line of its own; the answer line names the factors of both.
+        asked: dict[int, tuple[int, str, list[tuple[Span, str, bool]]]] = {}
+        for entry in entries:
+            index, kind, _shown = entry
+            prev = next((e for e in entries if e[0] == index - 1 and e[1] == kind), None)
+            if prev is not None and _question(segments, index - 1, splitter) is not None:
+                asked[index] = prev
+        merged = {id(p) for p in asked.values()}
+        lines_at = {e[0] for e in entries}
+        lines: list[JournalLine] = []
+        for entry in entries:
+            if id(entry) in merged:
+                continue
+            index, kind, shown = entry
+            seg = segments[index]
+            span = _covering(seg.text, [h[0] for h in shown], splitter.sentences)
+            before = index - 1
+            question = None
+            if index in asked or before not in lines_at:
+                question = _question(segments, before, splitter)
+            with_question = shown + (asked[index][2] if index in asked else [])
+            quote = _quote(segments, index, span)
+            lines.append(
+                JournalLine(
+                    **quote.model_dump(),
+                    kind=kind,
+                    question=question,
+                    factors=sorted({h[1] for h in with_question}),
+                    unsure=any(h[2] for h in shown),
+                )
+            )
+        known = areas.get(area) if area is not None else None
+        blocks.append(
+            JournalArea(
+                area=area,
+                name_sv=known.name_sv if known else None,
+                name_en=known.name_en if known else None,
+                lines=lines,
+            )
+        )
+    return Journal(areas=blocks, marks=marks_as_lines(segments, marks))
+
+
+def marks_as_lines(segments: Sequence[Segment], marks: Sequence[Mark]) -> list[JournalLine]:
+    """Each mark with the utterance being said at that moment (or the last one before it)."""
+    out: list[JournalLine] = []
+    for mark in sorted(marks, key=lambda m: m.at):
+        index = None
+        for i, seg in enumerate(segments):
+            if seg.start <= mark.at:
+                index = i
+        if index is None:
+            out.append(JournalLine(kind="mark", segment=None, start=mark.at, text=""))
+            continue
+        seg = segments[index]
+        out.append(
+            JournalLine(
+                kind="mark",
+                segment=index,
+                start=mark.at,
+                text=seg.text,
+                speaker=_speaker(seg),
+            )
+        )
+    return out
+
+
+def whole_transcript(segments: Sequence[Segment]) -> Journal:
+    """An old (fredag.draft/1) draft's "Vad som framkom": every segment, outside any area."""
+    lines = [
+        JournalLine(segment=i, start=s.start, text=s.text, speaker=_speaker(s))
+        for i, s in enumerate(segments)
+    ]
+    return Journal(areas=[JournalArea(area=None, lines=lines)] if lines else [])
+
+
+def factor_notes(
+    factors: Sequence[FactorFinding], denied: Sequence[FactorFinding]
+) -> list[FactorNote]:
+    notes = [FactorNote(f.name_sv, f.kind) for f in factors]
+    return notes + [FactorNote(f.name_sv, "denied") for f in denied]
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def area_heading(area: JournalArea, lang: Lang = "sv") -> str:
+    name = area.name_en if lang == "en" and area.name_en else area.name_sv
+    return name or (area.area or label("outside_areas", lang))
+
+
+def quote_line(
+    quote: Quote,
+    prefix: str | None = None,
+    *,
+    start: float | None = None,
+    verbatim: Verbatim = _same,
+) -> str:
+    """`[mm:ss] Label: "words"`: a time, an optional fixed label or speaker, the quote."""
+    who = [p for p in (prefix, quote.speaker) if p]
+    head = f"[{clock(quote.start if start is None else start)}]"
+    if who:
+        head += " " + " – ".join(verbatim(w) if w == quote.speaker else w for w in who) + ":"
+    if quote.segment is None and not quote.text:
+        return head.rstrip(":")
+    return f'{head} "{verbatim(quote.text)}"'
+
+
+def line_texts(line: JournalLine, lang: Lang = "sv", verbatim: Verbatim = _same) -> list[str]:
+    """The rendered lines of one journal line: its question first, when it has one."""
+    out: list[str] = []
+    if line.question is not None:
+        out.append(quote_line(line.question, label("question", lang), verbatim=verbatim))
+    prefix = {"said": None, "denied": label("denied", lang), "mark": label("mark", lang)}
+    said = quote_line(line, prefix[line.kind], verbatim=verbatim)
+    out.append(f"{said} {label('unsure', lang)}" if line.unsure else said)
+    return out
+
+
+def journal_lines(
+    journal: Journal, lang: Lang = "sv", verbatim: Verbatim = _same, *, has_speech: bool = True
+) -> list[str]:
+    """ "Vad som framkom" and "Markeringar" as text; an area without lines has no heading."""
+    out = [label("heard", lang)]
+    areas = [a for a in journal.areas if a.lines]
+    if not areas:
+        out.append(label("no_quotes" if has_speech else "no_speech", lang))
+    for area in areas:
+        if area.area is not None or len(areas) > 1:
+            out += ["", area_heading(area, lang)]
+        for line in area.lines:
+            out += [
+                f"  {text}" if area.area is not None else text
+                for text in line_texts(line, lang, verbatim)
+            ]
+    if journal.marks:
+        out += ["", label("marks", lang)]
+        for line in journal.marks:
+            out += [f"  {text}" for text in line_texts(line, lang, verbatim)]
+    return out
+
+
+def header_lines(
+    meeting: Meeting, lang: Lang = "sv", verbatim: Verbatim = _same, caseworker: str | None = None
+) -> list[str]:
+    start, end = to_local(meeting.started_at), to_local(meeting.ended_at)
+    present = ", ".join(meeting.present)
+    return [
+        f"{label('date', lang)}: {start:%Y-%m-%d}, {label('at', lang)} {start:%H:%M}–{end:%H:%M}",
+        f"{label('caseworker', lang)}: {verbatim(caseworker or meeting.caseworker)}",
+        f"{label('case', lang)}: {verbatim(meeting.case_ref)} "
+        f"({label('case_type_' + meeting.case_type, lang)})",
+        f"{label('contact_type', lang)}: {verbatim(meeting.contact_type)}",
+        f"{label('present', lang)}: {verbatim(present) if present else label('not_given', lang)}",
+        label("consent", lang),
+    ]
+
+
+def factor_lines(
+    factors: Sequence[FactorNote], catalogue_version: str, lang: Lang = "sv", reviewed: bool = False
+) -> list[str]:
+    """The factors noted, names only, by group: risk, protective, asked about and denied."""
+    note = f"{label('catalogue', lang)} {catalogue_version}"
+    if reviewed:
+        note += f", {label('reviewed', lang)}"
+    out = [f"{label('factors', lang)} ({note})"]
+    for group, key in (("risk", "risk"), ("protective", "protective"), ("denied", "asked_denied")):
+        names = [f.name for f in factors if f.group == group]
+        out.append(
+            f"{label(key, lang)}: {'; '.join(names) if names else label('none_noted', lang)}"
+        )
+    return out
+
+
+def _written(text: str | None, lang: Lang, verbatim: Verbatim) -> list[str]:
+    if text is None:
+        return [label("empty_for_caseworker", lang)]
+    if not text.strip():
+        return [label("not_written", lang)]
+    return [verbatim(text.strip())]
+
+
+def render_entry(entry: Entry, lang: Lang = "sv", verbatim: Verbatim = _same) -> str:
+    """The entry as the caseworker reads, approves and exports it. `verbatim` wraps every text
+    people said or wrote (meeting details, quotes, Bedömning): what the tool did not write."""
+    title = label("title_final" if entry.final else "title_draft", lang)
+    lines = [
+        title,
+        "",
+        *header_lines(entry.meeting, lang, verbatim, entry.caseworker),
+        "",
+        *journal_lines(entry.journal, lang, verbatim, has_speech=entry.has_speech),
+        "",
+        *factor_lines(entry.factors, entry.catalogue_version, lang, entry.reviewed),
+        "",
+        label("assessment", lang),
+        *_written(entry.assessment, lang, verbatim),
+        "",
+        label("planning", lang),
+        *_written(entry.planning, lang, verbatim),
+        "",
+        label("footer", lang).format(model=entry.model_name),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def tool_lines(entry: Entry, lang: Lang = "sv") -> list[str]:
+    """Every line of the entry the tool wrote: the rendering with what people said or wrote
+    blanked out. This is what the guard checks."""
+    text = render_entry(entry, lang, verbatim=lambda _s: "…")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def attachment_lines(segments: Sequence[Segment], lang: Lang = "sv") -> list[str]:
+    """ "Bilaga: transkription": the whole transcript with times. Never journal text."""
+    out = [label("attachment", lang)]
+    for seg in segments:
+        who = _speaker(seg)
+        out.append(f"[{clock(seg.start)}] {who + ': ' if who else ''}{seg.text}")
+    return out

@@ -1,0 +1,221 @@
+"""Speaker attribution with the real speaker model (resemblyzer's encoder) on espeak-ng speech.
+
+Voices: the caseworker is espeak's `sv`, clients `sv+f2` (and `sv+m3` where noted). Clips are
+synthesized once per module and kept short; the encoder costs about 0.1 CPU-s per audio second.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device.journal.store import Store
+from device.voice import enrolment
+from device.voice.attribution import CASEWORKER_LABEL, Attribution, SpeakerTracker
+from device.voice.encoder import SpeakerEncoder, shared_encoder
+from device.voice.weights import WEIGHTS_SHA256, load_state, weights_path
+from fredag.errors import AudioError, ModelPackageMissing
+from tests.support.cli import run_fredag
+from tests.support.speech import read_wav, speak, write_wav
+
+CASEWORKER = ("-v", "sv", "-s", "135", "-g", "6")
+CLIENT = ("-v", "sv+f2", "-s", "135", "-g", "6")
+LINES = {
+    "q1": (CASEWORKER, "Har det förekommit något våld hemma hos er?"),
+    "a1": (CLIENT, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
+    "q2": (CASEWORKER, "Dricker pappa alkohol ibland?"),
+    "a2": (CLIENT, "Nej."),
+    "q3": (CASEWORKER, "Hur sover barnen på nätterna när det är skola dagen efter?"),
+    "a3": (CLIENT, "De sover ganska bra, men lillebror vaknar ofta och vill komma till mig."),
+}
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, np.ndarray]:
+    base = tmp_path_factory.mktemp("voices")
+    out = {
+        key: read_wav(speak(text, base / f"{key}.wav", voice))[0]
+        for key, (voice, text) in LINES.items()
+    }
+    out["enrol"] = read_wav(speak(enrolment.ENROL_TEXT, base / "enrol.wav", CASEWORKER))[0]
+    return out
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SpeakerEncoder:
+    return shared_encoder()
+
+
+Embedded = tuple[np.ndarray, list[tuple[float, float]], float]
+
+
+@pytest.fixture(scope="module")
+def embedded(encoder: SpeakerEncoder, clips: dict[str, np.ndarray]) -> dict[str, Embedded]:
+    """Each clip embedded once (window by window), so the tests only run the tracker."""
+    out: dict[str, Embedded] = {}
+    for key, audio in clips.items():
+        partials, spans = encoder.embed_partials(audio)
+        out[key] = (partials, spans, audio.size / 16_000)
+    return out
+
+
+@pytest.fixture(scope="module")
+def enrolled(embedded: dict[str, Embedded]) -> np.ndarray:
+    return embedded["enrol"][0].mean(axis=0)
+
+
+def heard(tracker: SpeakerTracker, embedded: dict[str, Embedded], key: str) -> Attribution:
+    return tracker.assign(*embedded[key])
+
+
+def labels(tracker: SpeakerTracker, embedded: dict[str, Embedded], keys: list[str]) -> list[str]:
+    return [heard(tracker, embedded, k).label for k in keys]
+
+
+class TestSpeakerModel:
+    def test_weights_come_from_the_installed_package_and_match_the_pin(self) -> None:
+        """The encoder's weights are read from the installed resemblyzer wheel, pinned by sha256."""
+        path = weights_path()
+        assert path.name == "pretrained.pt" and "resemblyzer" in str(path.parent)
+        state, sha = load_state(path)
+        assert sha == WEIGHTS_SHA256
+        assert state["lstm.weight_ih_l0"].shape == (1024, 40)
+
+    def test_a_missing_package_is_a_clear_error_not_a_download(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without the package, loading fails with ModelPackageMissing naming it."""
+        monkeypatch.setattr(importlib.util, "find_spec", lambda _name: None)
+        with pytest.raises(ModelPackageMissing, match="resemblyzer"):
+            weights_path()
+
+    def test_numpy_lstm_matches_torch(self, encoder: SpeakerEncoder) -> None:
+        """The numpy forward pass gives torch.nn.LSTM's embeddings for the same weights."""
+        torch = pytest.importorskip("torch")
+        state, _ = load_state()
+        lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)
+        lstm.load_state_dict(
+            {k[5:]: torch.from_numpy(v) for k, v in state.items() if k.startswith("lstm.")}
+        )
+        mels = np.random.default_rng(0).random((2, 60, 40), dtype=np.float32) * 2
+        with torch.no_grad():
+            _, (hidden, _) = lstm(torch.from_numpy(mels))
+            raw = torch.relu(
+                hidden[-1] @ torch.from_numpy(state["linear.weight"]).T
+                + torch.from_numpy(state["linear.bias"])
+            )
+            expected = (raw / raw.norm(dim=1, keepdim=True)).numpy()
+        assert np.allclose(encoder._forward(mels), expected, atol=1e-4)
+
+    def test_same_voice_is_closer_than_another_voice(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray]
+    ) -> None:
+        """Two sentences of one voice embed closer together than sentences of two voices."""
+        q1, q3, a1 = (encoder.embed(clips[k]) for k in ("q1", "q3", "a1"))
+        assert all(abs(float(np.linalg.norm(v)) - 1) < 1e-4 for v in (q1, q3, a1))
+        assert float(q1 @ q3) > float(q1 @ a1) + 0.05
+
+
+class TestEnrolment:
+    def test_enrol_store_reload_and_forget(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], store: Store
+    ) -> None:
+        """An enrolment is stored encrypted, read back for the same model, and deleted by forget."""
+        made = enrolment.embed_enrolment(encoder, clips["enrol"])
+        enrolment.save(store, made)
+        raw = (store.root / "blobs" / f"{enrolment.BLOB}.fb").read_bytes()
+        assert b"embedding" not in raw  # encrypted at rest
+        loaded = enrolment.load(store, encoder.sha256)
+        assert loaded is not None and np.allclose(loaded.embedding, made.embedding, atol=1e-5)
+        assert enrolment.load(store, "0" * 64) is None  # made with another model: not trusted
+        assert enrolment.forget(store) and enrolment.load(store) is None
+
+    def test_too_little_speech_is_refused(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray]
+    ) -> None:
+        """A reading with only a few seconds of speech is refused with an AudioError."""
+        with pytest.raises(AudioError, match="speech"):
+            enrolment.embed_enrolment(encoder, clips["q1"])
+
+    def test_cli_enrolls_from_a_file_and_forgets(
+        self, tmp_path: Path, clips: dict[str, np.ndarray]
+    ) -> None:
+        """`fredag voice enroll --input` stores a profile; `voice forget` removes it."""
+        env = {"FREDAG_HOME": str(tmp_path / "home")}
+        wav = write_wav(tmp_path / "enrol.wav", clips["enrol"])
+        done = run_fredag("voice", "enroll", "--input", str(wav), env=env)
+        assert done.returncode == 0, done.stderr
+        assert "Röstprofil sparad" in done.stdout
+        assert "Röstprofil från" in run_fredag("voice", "status", env=env).stdout
+        assert "borttagen" in run_fredag("voice", "forget", env=env).stdout
+        assert "Ingen röstprofil" in run_fredag("voice", "status", env=env).stdout
+
+
+class TestAttribution:
+    def test_enrolled_meeting_labels_the_caseworker_and_the_client(
+        self, encoder: SpeakerEncoder, embedded: dict[str, Embedded], enrolled: np.ndarray
+    ) -> None:
+        """With an enrolment, questions are 'handläggare' and answers (one word too) 'person 1'."""
+        tracker = SpeakerTracker(encoder, enrolled)
+        got = labels(tracker, embedded, ["q1", "a1", "q2", "a2", "q3", "a3"])
+        assert got == [CASEWORKER_LABEL, "person 1"] * 3
+
+    def test_unenrolled_meeting_clusters_every_voice(
+        self, encoder: SpeakerEncoder, embedded: dict[str, Embedded]
+    ) -> None:
+        """Without an enrolment the two voices become 'person 1' and 'person 2', consistently,
+        and nobody is the caseworker."""
+        tracker = SpeakerTracker(encoder)
+        keys = ["q1", "a1", "q2", "a2", "q3", "a3"]
+        got = [heard(tracker, embedded, k) for k in keys]
+        assert [a.label for a in got] == ["person 1", "person 2"] * 3
+        assert {a.role for a in got} == {"other"}
+
+    def test_one_word_answer_after_a_question_is_the_client(
+        self, encoder: SpeakerEncoder, embedded: dict[str, Embedded], enrolled: np.ndarray
+    ) -> None:
+        """'Nej.' right after the caseworker's question is attributed to the client, less surely."""
+        tracker = SpeakerTracker(encoder, enrolled)
+        labels(tracker, embedded, ["q1", "a1"])
+        question = heard(tracker, embedded, "q2")
+        answer = heard(tracker, embedded, "a2")
+        assert (question.role, answer.role, answer.label) == ("caseworker", "other", "person 1")
+        assert answer.confidence < question.confidence
+
+    def test_a_speaker_change_inside_an_utterance_is_marked_uncertain(
+        self,
+        encoder: SpeakerEncoder,
+        clips: dict[str, np.ndarray],
+        embedded: dict[str, Embedded],
+        enrolled: np.ndarray,
+    ) -> None:
+        """An utterance that starts with one known voice and ends with another is uncertain,
+        with the change placed near where the second voice starts; a plain one is not."""
+        tracker = SpeakerTracker(encoder, enrolled)
+        labels(tracker, embedded, ["q1", "a1", "q2", "a2"])
+        assert not heard(tracker, embedded, "a3").uncertain
+        result = tracker.attribute(np.concatenate([clips["q3"], clips["a3"]]))
+        assert result.uncertain and result.change_at is not None
+        assert abs(result.change_at - clips["q3"].size / 16_000) < 1.6
+
+    def test_other_voices_are_forgotten_when_the_meeting_closes(
+        self, encoder: SpeakerEncoder, embedded: dict[str, Embedded], enrolled: np.ndarray
+    ) -> None:
+        """close() drops every voice heard in the meeting; only the enrolment stays."""
+        tracker = SpeakerTracker(encoder, enrolled)
+        labels(tracker, embedded, ["q1", "a1"])
+        assert tracker.labels == [CASEWORKER_LABEL, "person 1"]
+        tracker.close()
+        assert tracker.labels == [CASEWORKER_LABEL]
+
+    def test_an_attribution_holds_no_embedding(
+        self, encoder: SpeakerEncoder, embedded: dict[str, Embedded]
+    ) -> None:
+        """What leaves the tracker is a role, a label and numbers about it, never a vector."""
+        result = heard(SpeakerTracker(encoder), embedded, "a1")
+        assert all(not isinstance(v, list | tuple | np.ndarray) for v in vars(result).values())
+        json.dumps(vars(result))

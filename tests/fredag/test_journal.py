@@ -1,0 +1,179 @@
+"""The shared draft structure: schema versions, verbatim journal lines, rendering, the clock."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import ValidationError
+
+from fredag.journal import (
+    AreaName,
+    Entry,
+    clock,
+    factor_notes,
+    journal_from_findings,
+    render_entry,
+    tool_lines,
+    whole_transcript,
+)
+from fredag.protocol import (
+    Draft,
+    Evidence,
+    FactorFinding,
+    Mark,
+    draft_bytes,
+    sign_draft,
+    verify_draft,
+)
+from tests.server.factory import make_draft
+
+AREAS = {
+    "a_first": AreaName("a_first", "Område A", "Area A", 0),
+    "b_second": AreaName("b_second", "Område B", "Area B", 1),
+    "c_unused": AreaName("c_unused", "Område C", "Area C", 2),
+}
+
+
+def _finding(slug: str, area: str, segment: int, quote: str, text: str) -> FactorFinding:
+    at = text.index(quote)
+    return FactorFinding(
+        factor=slug,
+        kind="risk",
+        name_sv=slug,
+        area=area,
+        evidence=[
+            Evidence(
+                quote=quote,
+                segment=segment,
+                char_start=at,
+                char_end=at + len(quote),
+                start=float(segment),
+                end=float(segment) + 1,
+                confidence=0.9,
+                catalogue_version="1",
+                model="m",
+            )
+        ],
+    )
+
+
+class TestSchemaVersions:
+    def test_v1_draft_keeps_exactly_its_own_fields(self) -> None:
+        """An old fredag.draft/1 payload (no journal, marks or areas) verifies, parses and
+        serializes back to the same bytes, so old signed drafts stay valid."""
+        key = Ed25519PrivateKey.generate()
+        v2 = make_draft(key)
+        data: dict[str, Any] = v2.model_dump(mode="json", by_alias=True)
+        data["schema"] = "fredag.draft/1"
+        for name in ("journal", "marks"):
+            del data[name]
+        for finding in data["factors"]:
+            del finding["area"]
+        old = Draft.model_validate(data)
+        assert json.loads(draft_bytes(old)) == data
+        assert verify_draft(sign_draft(old, key), key.public_key()) == old
+
+    def test_v1_with_a_journal_and_v2_without_one_are_refused(self) -> None:
+        """Each version carries exactly its own fields."""
+        draft = make_draft(Ed25519PrivateKey.generate())
+        data = draft.model_dump(mode="json", by_alias=True)
+        with pytest.raises(ValidationError, match="draft/1"):
+            Draft.model_validate({**data, "schema": "fredag.draft/1"})
+        with pytest.raises(ValidationError, match="carries its journal"):
+            Draft.model_validate({**data, "journal": None})
+
+    def test_journal_line_must_quote_its_segment_verbatim(self) -> None:
+        """A journal line whose words differ from its transcript segment, by one character,
+        is refused: the tool never rewrites what was said."""
+        draft = make_draft(Ed25519PrivateKey.generate())
+        data = draft.model_dump(mode="json", by_alias=True)
+        line = data["journal"]["areas"][0]["lines"][0]
+        line["text"] = line["text"] + " "
+        with pytest.raises(ValidationError, match="verbatim"):
+            Draft.model_validate(data)
+
+
+class TestJournal:
+    SEGMENTS = (
+        "Hur är det hemma?",
+        "Pappa dricker mycket.",
+        "Det blir bråk ibland.",
+        "Har han slagit dig?",
+        "Nej, aldrig.",
+    )
+
+    def _segments(self) -> list[Any]:
+        from fredag.protocol import Segment
+
+        return [Segment(start=float(i), end=i + 1.0, text=t) for i, t in enumerate(self.SEGMENTS)]
+
+    def test_areas_in_catalogue_order_lines_in_meeting_order(self) -> None:
+        """Areas follow the catalogue, lines the meeting; a question before an answer is
+        attached to it; a denial is its own line; an area without evidence is left out."""
+        segs = self._segments()
+        factors = [
+            _finding("conflict", "b_second", 2, "bråk", segs[2].text),
+            _finding("drink", "a_first", 1, "dricker", segs[1].text),
+        ]
+        denied = [_finding("hit", "b_second", 4, "aldrig", segs[4].text)]
+        journal = journal_from_findings(segs, factors, denied, AREAS, marks=[Mark(at=3.5)])
+        assert [a.area for a in journal.areas] == ["a_first", "b_second"]
+        first = journal.areas[0].lines[0]
+        assert first.question is not None and first.question.text == "Hur är det hemma?"
+        second = journal.areas[1].lines
+        assert [(ln.kind, ln.text) for ln in second] == [
+            ("said", "Det blir bråk ibland."),
+            ("denied", "Nej, aldrig."),
+        ]
+        assert second[1].question is not None and second[1].question.text == "Har han slagit dig?"
+        assert [m.text for m in journal.marks] == ["Har han slagit dig?"]
+
+    def test_an_utterance_is_quoted_once_under_its_first_factor(self) -> None:
+        """Two factors of two areas in one utterance: one line, under the area of the factor
+        said first, naming both factors."""
+        from fredag.protocol import Segment
+
+        text = "Pappa dricker och det blir bråk."
+        segs = [Segment(start=0, end=2, text=text)]
+        factors = [
+            _finding("conflict", "a_first", 0, "bråk", text),
+            _finding("drink", "b_second", 0, "dricker", text),
+        ]
+        journal = journal_from_findings(segs, factors, [], AREAS)
+        assert [a.area for a in journal.areas] == ["b_second"]
+        assert journal.areas[0].lines[0].factors == ["conflict", "drink"]
+
+    def test_tool_lines_hold_only_fixed_words(self) -> None:
+        """With everything said or typed blanked, only headings, labels and times remain."""
+        draft = make_draft(Ed25519PrivateKey.generate(), text="Bör placeras, sa hon.")
+        entry = Entry(
+            meeting=draft.meeting,
+            journal=whole_transcript(draft.transcript.segments),
+            factors=factor_notes(draft.factors, draft.denied),
+            catalogue_version="1",
+            model_name="m",
+        )
+        assert not any("placeras" in line for line in tool_lines(entry))
+        assert "placeras" in render_entry(entry)
+
+    def test_english_headings_are_available(self) -> None:
+        """The same entry renders with English headings."""
+        draft = make_draft(Ed25519PrivateKey.generate())
+        entry = Entry(
+            meeting=draft.meeting,
+            journal=whole_transcript(draft.transcript.segments),
+            factors=[],
+            catalogue_version="1",
+            model_name="m",
+        )
+        text = render_entry(entry, "en")
+        assert "What was said" in text and "Assessment" in text and "Vad som" not in text
+
+
+class TestClock:
+    def test_minutes_then_hours(self) -> None:
+        """Times read mm:ss in the first hour and h:mm:ss after it."""
+        assert clock(0) == "00:00" and clock(75.9) == "01:15" and clock(3725) == "1:02:05"
