@@ -350,32 +350,27 @@ def devices() -> None:
         )
 
 
-device_app = typer.Typer(help="This device's identity.", no_args_is_help=True)
-
-
-@device_app.command("init")
-def device_init(
-    force: bool = typer.Option(False, "--force", help="Replace an existing identity."),
-) -> None:
-    """Create this device's Ed25519 identity (the key the server enrolls)."""
-    from device.journal.identity import init_identity
-
-    identity = init_identity(get_settings().home, force=force)
-    typer.echo(f"key id: {identity.key_id}")
-    typer.echo(identity.public_pem(), nl=False)
+device_app = typer.Typer(help="This device's keys and identity.", no_args_is_help=True)
 
 
 @device_app.command("show")
 def device_show() -> None:
-    """Show this device's key id and public key."""
-    from device.journal.identity import load_identity
+    """Show this device's key id and public key (also while it is locked)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    identity = load_identity(get_settings().home)
-    typer.echo(f"key id: {identity.key_id}")
-    typer.echo(identity.public_pem(), nl=False)
+    from device.keys.vault import vault_for
+    from fredag.protocol import key_id
+
+    raw = vault_for(get_settings().home).keyfile().signing_public
+    public = Ed25519PublicKey.from_public_bytes(raw)
+    typer.echo(f"key id: {key_id(public)}")
+    pem = public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    typer.echo(pem, nl=False)
 
 
 def register(app: typer.Typer) -> None:
+    from device.keys import cli as keys_cli  # `device init|unlock|lock|passphrase|status`
     from device.sync import cli as sync_cli  # `sync`, `status`, `device enroll`
     from device.voice import cli as voice_cli  # `voice enroll|forget|status`
 
@@ -385,5 +380,6 @@ def register(app: typer.Typer) -> None:
     app.command("devices")(devices)
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(device_app, name="device")
+    keys_cli.register(device_app)
     sync_cli.register(app, device_app)
     voice_cli.register(app)

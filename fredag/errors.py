@@ -23,6 +23,11 @@ happen, with ``raise ... from exc``, so callers never have to know which library
     ├── GuardError                  tool-authored text that proposes an intervention or assessment
     ├── CaptureError                microphone, PortAudio or input device problems
     ├── StoreError                  the device's encrypted store cannot be read or written
+    │   ├── DeviceLocked            the device's keys are locked (or not set up): unlock first
+    │   ├── WrongPassphrase         the passphrase does not unwrap the keys (counted, delayed)
+    │   ├── UnlockDelayed           too many wrong passphrases: the next try must wait
+    │   ├── KeysDamaged             the wrapped key file is damaged; nothing was changed
+    │   └── KeyStoreMissing         the platform key store the keys are bound to is unavailable
     ├── SignatureError              a signature or key that does not verify
     ├── SyncError                   talking to the server failed
     │   ├── ServerUnreachable       no connection, a timeout or a dropped connection (retried)
@@ -120,6 +125,26 @@ class CaptureError(FredagError):
 
 class StoreError(FredagError):
     exit_code = 9
+
+
+class DeviceLocked(StoreError):
+    exit_code = 13
+
+
+class WrongPassphrase(StoreError):
+    exit_code = 14
+
+
+class UnlockDelayed(StoreError):
+    exit_code = 14
+
+
+class KeysDamaged(StoreError):
+    pass
+
+
+class KeyStoreMissing(StoreError):
+    pass
 
 
 class SignatureError(FredagError):

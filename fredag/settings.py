@@ -56,6 +56,9 @@ class DeviceSettings(BaseSettings):
     compute_type: str = "int8"
     cpu_threads: int = Field(0, ge=0)
     beam_size: int = Field(5, ge=1)
+    # Set by the municipality: after this many wrong passphrases in a row the device wipes
+    # its case data (0: never). See docs/device.md, "Keys and locking".
+    unlock_wipe_after: int = Field(default=0, ge=0)
 
     @classmethod
     def settings_customise_sources(

@@ -1,26 +1,24 @@
-"""The device's Ed25519 identity: created once (`fredag device init`), used to sign drafts.
+"""The device's Ed25519 identity: created with the device's keys (`fredag device init`), used
+to sign drafts.
 
-The private key is kept at ``$FREDAG_HOME/device/identity.key`` (PKCS#8 PEM, mode 0600); the
-public key, which the server enrolls, at ``identity.pub``. The key id is the sha256 of the raw
-public key (`fredag.protocol.key_id`).
+The private key is one of the device's wrapped keys (`device.keys`): it exists in clear only
+in memory, while the device is unlocked. The public key, which the server enrolls, is also
+written to ``$FREDAG_HOME/device/identity.pub``. The key id is the sha256 of the raw public
+key (`fredag.protocol.key_id`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    PublicFormat,
-    load_pem_private_key,
-)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from device.journal.store import write_private
-from fredag.errors import SignatureError, StoreError, UsageError
+from device.keys.vault import vault_for
+from device.journal.store import PASSPHRASE_ENV
+from fredag.errors import UsageError
 from fredag.protocol import Draft, SignedEnvelope, key_id, sign_draft
 
 
@@ -52,59 +50,56 @@ class DeviceIdentity:
         return sign_draft(draft, self.private_key)
 
 
-def key_path(home: Path) -> Path:
-    return identity_dir(home) / "identity.key"
+def public_key_path(home: Path) -> Path:
+    return identity_dir(home) / "identity.pub"
 
 
-def init_identity(home: Path, *, force: bool = False) -> DeviceIdentity:
-    """Create the device identity; refuses to replace an existing one unless `force`."""
-    path = key_path(home)
-    if path.exists() and not force:
-        raise UsageError(
-            f"this device has an identity already ({path}); replacing it means the server "
-            "must enroll the device again (--force)"
-        )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        private = Ed25519PrivateKey.generate()
-        pem = private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-        write_private(path, pem)
-        identity = DeviceIdentity(private)
-        path.with_name("identity.pub").write_text(identity.public_pem())
-    except OSError as exc:
-        raise StoreError(f"cannot write the device identity to {path}: {exc.strerror}") from exc
-    return identity
+def _passphrase(passphrase: str | None) -> str | None:
+    return passphrase if passphrase is not None else os.environ.get(PASSPHRASE_ENV) or None
+
+
+def init_identity(
+    home: Path, *, force: bool = False, passphrase: str | None = None
+) -> DeviceIdentity:
+    """Set the device up (keys wrapped under `passphrase`, default FREDAG_PASSPHRASE); with
+    `force`, replace the identity of a device that is set up (the data key stays)."""
+    vault = vault_for(home)
+    secret = _passphrase(passphrase)
+    if vault.is_set_up:
+        if not force:
+            raise UsageError(
+                f"this device has an identity already ({vault.keys_path}); replacing it means "
+                "the server must enroll the device again (--force)"
+            )
+        if secret is None:
+            raise UsageError("replacing the identity needs the device's passphrase")
+        return DeviceIdentity(vault.replace_signing_key(secret))
+    if secret is None:
+        raise UsageError("setting the device up needs a passphrase (FREDAG_PASSPHRASE)")
+    vault.init(secret)
+    return DeviceIdentity(vault.signing_key())
 
 
 def load_identity(home: Path) -> DeviceIdentity:
-    path = key_path(home)
-    if not path.exists():
-        raise UsageError("this device has no identity yet: run `fredag device init`")
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        raise SignatureError(
-            f"the device key {path} is readable by others (mode {mode:o}); run `chmod 600` on it"
-        )
-    try:
-        key = load_pem_private_key(path.read_bytes(), password=None)
-    except (ValueError, TypeError, OSError) as exc:
-        raise SignatureError(f"the device key {path} is damaged") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SignatureError(f"the device key {path} is not an Ed25519 key")
-    return DeviceIdentity(key)
+    """The identity of an unlocked device (FREDAG_PASSPHRASE unlocks this process)."""
+    vault = vault_for(home)
+    vault.ensure_unlocked(_passphrase(None))
+    return DeviceIdentity(vault.signing_key())
 
 
 def load_or_init_identity(home: Path) -> tuple[DeviceIdentity, bool]:
-    """The device identity, created on first use; the flag says whether it was just created."""
-    if key_path(home).exists():
-        return load_identity(home), False
-    return init_identity(home), True
+    """The device identity; the flag says whether the device was set up just now (from
+    FREDAG_PASSPHRASE, as CI and `make run` do)."""
+    vault = vault_for(home)
+    fresh = not vault.is_set_up and not vault.has_legacy_keys
+    vault.ensure_unlocked(_passphrase(None))
+    return DeviceIdentity(vault.signing_key()), fresh
 
 
 __all__ = [
     "DeviceIdentity",
     "init_identity",
-    "key_path",
     "load_identity",
     "load_or_init_identity",
+    "public_key_path",
 ]

@@ -2,10 +2,10 @@
 
 Layout under ``$FREDAG_HOME/device/``::
 
-    store.key          32 random bytes, mode 0600 (when no passphrase is used)
-    store.salt         16 random bytes, scrypt salt (when FREDAG_PASSPHRASE is set)
-    store.check        a small encrypted record that proves the key is the right one
+    keys.json          the wrapped keys (data key, signing key, sealing key): device.keys
+    store.check        a small encrypted record that proves the data key is the right one
     sessions/<id>/journal.fj   one meeting's append-only journal
+    sessions/<id>/journal.sealed.fj   what the meeting wrote while the device was locked
     journals/<name>.fj         other journals (e.g. the sync outbox)
     blobs/<name>.fb            whole encrypted files, replaced atomically
 
@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -46,7 +46,7 @@ LEN_PREFIX = struct.Struct(">I")
 MAX_RECORD = 64 * 1024 * 1024
 BLOB_MAGIC = b"FRB1"
 PASSPHRASE_ENV = "FREDAG_PASSPHRASE"  # noqa: S105 (the variable's name, not a secret)
-# scrypt cost: about 0.1 s and 16 MB on a small CPU.
+# scrypt cost of stores made before the keys were wrapped (read once, when migrating).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _CHECK_PLAINTEXT = b"fredag-store-key-check/1"
 
@@ -75,8 +75,21 @@ def write_private(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+class RecordCipher(Protocol):
+    """What a journal encrypts its records with: `Cipher`, or a sealing cipher that cannot open."""
+
+    @property
+    def can_open(self) -> bool: ...
+
+    def seal(self, plaintext: bytes, aad: bytes) -> bytes: ...
+
+    def open(self, sealed: bytes, aad: bytes) -> bytes: ...
+
+
 class Cipher:
     """AES-256-GCM with a fresh random nonce per message."""
+
+    can_open = True
 
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
@@ -103,7 +116,7 @@ class ReadResult:
 class Journal:
     """One append-only file of encrypted JSON records; each append is durable when it returns."""
 
-    def __init__(self, path: Path, cipher: Cipher) -> None:
+    def __init__(self, path: Path, cipher: RecordCipher) -> None:
         self.path = path
         self._cipher = cipher
         self._file_id: bytes | None = None
@@ -189,17 +202,50 @@ class Journal:
         if self._file_id is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        result = self.read_all()
-        if not self.path.exists() or result.good_length < HEADER_LEN:
+        count, torn_tail, good_length = (
+            self._counted(self.read_all()) if self._cipher.can_open else self.scan()
+        )
+        if not self.path.exists() or good_length < HEADER_LEN:
             file_id = secrets.token_bytes(16)
             write_private(self.path, MAGIC + b"\0" * 4 + file_id)
         else:
             with self.path.open("rb") as fh:
                 file_id = self._header(fh.read(HEADER_LEN))
-            if result.torn_tail:
-                self._truncate(result.good_length)
+            if torn_tail:
+                self._truncate(good_length)
         self._file_id = file_id
-        self._count = len(result.records)
+        self._count = count
+
+    @staticmethod
+    def _counted(result: ReadResult) -> tuple[int, bool, int]:
+        return len(result.records), result.torn_tail, result.good_length
+
+    def scan(self) -> tuple[int, bool, int]:
+        """(records, torn tail, good length) from the record frames alone, without a key.
+
+        A writer that cannot read (a locked device sealing to a public key) appends this way;
+        the records' authenticity is checked when they are read after unlock."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return 0, False, 0
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from exc
+        if len(data) < HEADER_LEN and MAGIC.startswith(data[:4]):
+            return 0, bool(data), 0
+        self._header(data)
+        pos, count = HEADER_LEN, 0
+        while pos < len(data):
+            if pos + LEN_PREFIX.size > len(data) or not any(data[pos:]):
+                return count, True, pos
+            (length,) = LEN_PREFIX.unpack_from(data, pos)
+            end = pos + LEN_PREFIX.size + length
+            if length > MAX_RECORD or end > len(data):
+                return count, True, pos
+            if end == len(data) and not any(data[pos + LEN_PREFIX.size : end]):
+                return count, True, pos
+            pos, count = end, count + 1
+        return count, False, pos
 
     def _truncate(self, length: int) -> None:
         try:
@@ -253,23 +299,28 @@ class Journal:
 
 
 def _derive_key(passphrase: str, salt: bytes) -> bytes:
+    """The data key of a store made before the keys were wrapped (``store.salt``; migration)."""
     kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
     return kdf.derive(passphrase.encode())
 
 
 class Store:
-    """The encrypted store of one device (one FREDAG_HOME)."""
+    """The encrypted store of one device (one FREDAG_HOME).
+
+    Its data key is one of the device's wrapped keys (`device.keys`): the store opens while
+    the device is unlocked; a passphrase given here, or in FREDAG_PASSPHRASE, unlocks it for
+    this process (and sets the device up on first use, for CI and `make run`)."""
 
     def __init__(self, home: Path, *, passphrase: str | None = None) -> None:
+        from device.keys.vault import vault_for
+
         self.root = home / "device"
+        self._explicit = passphrase is not None
         if passphrase is None:
             passphrase = os.environ.get(PASSPHRASE_ENV) or None
         self._passphrase = passphrase
-        self._cipher: Cipher | None = None
-
-    @property
-    def key_file(self) -> Path:
-        return self.root / "store.key"
+        self.vault = vault_for(home)
+        self._checked = False
 
     @property
     def uses_passphrase(self) -> bool:
@@ -283,34 +334,19 @@ class Store:
                 f"cannot create the device store at {self.root}: {exc.strerror}"
             ) from exc
 
-    def cipher(self) -> Cipher:
-        """The store's cipher; creates the key (or salt) on first use."""
-        if self._cipher is None:
-            self._ensure_root()
-            key = self._load_key()
-            cipher = Cipher(key)
-            self._check(cipher)
-            self._cipher = cipher
-        return self._cipher
+    def cipher(self) -> RecordCipher:
+        """The store's cipher; raises `DeviceLocked` when the device is locked.
 
-    def _load_key(self) -> bytes:
-        if self._passphrase is not None:
-            salt_file = self.root / "store.salt"
-            if not salt_file.exists():
-                write_private(salt_file, secrets.token_bytes(16))
-            return _derive_key(self._passphrase, salt_file.read_bytes())
-        if not self.key_file.exists():
-            write_private(self.key_file, secrets.token_bytes(32))
-        mode = self.key_file.stat().st_mode & 0o777
-        if mode & 0o077:
-            raise StoreError(
-                f"the store key {self.key_file} is readable by others (mode {mode:o}); "
-                "run `chmod 600` on it"
-            )
-        key = self.key_file.read_bytes()
-        if len(key) != 32:
-            raise StoreError(f"the store key {self.key_file} is damaged (not 32 bytes)")
-        return key
+        The cipher asks the device's keys on every record, so a journal opened while unlocked
+        stops reading the moment the device locks."""
+        from device.keys.lockable import VaultCipher
+
+        self._ensure_root()
+        self.vault.ensure_unlocked(self._passphrase, explicit=self._explicit)
+        if not self._checked:
+            self._check(self.vault.data_cipher())
+            self._checked = True
+        return VaultCipher(self.vault)
 
     def _check(self, cipher: Cipher) -> None:
         check = self.root / "store.check"
@@ -320,21 +356,35 @@ class Store:
         try:
             cipher.open(check.read_bytes(), b"check")
         except InvalidTag:
-            how = "passphrase (FREDAG_PASSPHRASE)" if self.uses_passphrase else "key file"
-            raise StoreError(f"the device store cannot be opened: wrong {how}") from None
+            raise StoreError(
+                "the device store cannot be opened: its data key does not match store.check"
+            ) from None
 
     # -- journals and blobs ----------------------------------------------------------------
     def journal(self, name: str) -> Journal:
-        """A named journal outside the sessions (e.g. ``outbox``)."""
+        """A named journal outside the sessions (e.g. ``outbox``); see `session_journal`."""
         _check_name(name)
-        return Journal(self.root / "journals" / f"{name}.fj", self.cipher())
+        return self._lockable(self.root / "journals" / f"{name}.fj")
+
+    def _lockable(self, path: Path) -> Journal:
+        from device.keys.lockable import LockableJournal
+
+        self.cipher()
+        journal = LockableJournal(path, self.vault)
+        journal.merge()
+        return journal
 
     def session_dir(self, session_id: str) -> Path:
         _check_name(session_id)
         return self.root / "sessions" / session_id
 
     def session_journal(self, session_id: str, name: str = "journal") -> Journal:
-        return Journal(self.session_dir(session_id) / f"{name}.fj", self.cipher())
+        """A session's journal; needs the device unlocked to open.
+
+        Once open it keeps taking appends when the device locks (a meeting in progress):
+        they are sealed to the device's public key and merged in at the next unlock."""
+        _check_name(name)
+        return self._lockable(self.session_dir(session_id) / f"{name}.fj")
 
     def session_ids(self) -> list[str]:
         base = self.root / "sessions"

@@ -24,26 +24,22 @@ class TestEncryptionAtRest:
                 assert SECRET.encode() not in data, path
                 assert b"segment" not in data, path
 
-    def test_key_file_is_private(self, store: Store) -> None:
-        """The key file is created with mode 0600 and holds 32 bytes."""
+    def test_keys_are_wrapped(self, store: Store, home: Path) -> None:
+        """No key file: the data key is only in keys.json, wrapped, which is mode 0600."""
         store.journal("outbox").append({"x": 1})
-        assert store.key_file.stat().st_mode & 0o777 == 0o600
-        assert len(store.key_file.read_bytes()) == 32
-
-    def test_readable_key_file_is_refused(self, store: Store, home: Path) -> None:
-        """A key file that others can read is refused with a message saying how to fix it."""
-        store.journal("outbox").append({"x": 1})
-        store.key_file.chmod(0o644)
-        with pytest.raises(StoreError, match="chmod 600"):
-            Store(home).journal("outbox").append({"x": 2})
-
-    def test_passphrase_derives_the_key(self, home: Path) -> None:
-        """With a passphrase no key file is written; a wrong passphrase cannot open the store."""
-        Store(home, passphrase="rätt lösen").journal("j").append({"n": 1})
         assert not (home / "device" / "store.key").exists()
+        keys = home / "device" / "keys.json"
+        assert keys.stat().st_mode & 0o777 == 0o600
+        assert store.vault.material().data_key not in keys.read_bytes()
+
+    def test_passphrase_opens_the_store(self, home: Path) -> None:
+        """A passphrase sets the store up; after lock a wrong passphrase cannot open it."""
+        Store(home, passphrase="rätt lösen").journal("j").append({"n": 1})
         assert list(Store(home, passphrase="rätt lösen").journal("j")) == [{"n": 1}]
+        Store(home).vault.lock()
         with pytest.raises(StoreError, match="wrong passphrase"):
-            Store(home, passphrase="fel").journal("j")
+            Store(home, passphrase="fel lösen").journal("j")
+        assert list(Store(home, passphrase="rätt lösen").journal("j")) == [{"n": 1}]
 
     def test_blob_round_trip_and_tamper(self, store: Store, home: Path) -> None:
         """A blob reads back as written; a changed byte is reported as tampering."""

@@ -1,0 +1,60 @@
+"""The device's local security audit: wrong passphrases, wipes, key migrations and changes.
+
+Events go to the journal ``journals/security.fj``; while the device is locked (which is when
+wrong passphrases happen) they are sealed to its public key and merged at the next unlock.
+Each event waits to be reported to the server at the next sync: `unreported` lists them and
+`mark_reported` records that they were sent (docs/device.md, "Reported at the next sync").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from device.keys.lockable import LockableJournal
+from fredag.errors import StoreError
+
+if TYPE_CHECKING:
+    from device.keys.vault import Vault
+
+JOURNAL = "security"
+
+
+def journal(vault: Vault) -> LockableJournal:
+    return LockableJournal(vault.root / "journals" / f"{JOURNAL}.fj", vault)
+
+
+def record(vault: Vault, event: str, **fields: Any) -> bool:
+    """Append one event (sealed while locked); False when it could not be written.
+
+    An audit write that fails (a full disk) never hides the error being reported."""
+    try:
+        journal(vault).append(
+            {"type": "security", "event": event, "at": datetime.now(UTC).isoformat(), **fields}
+        )
+    except (StoreError, OSError):
+        return False
+    return True
+
+
+def events(vault: Vault) -> list[dict[str, Any]]:
+    """Every event, oldest first, with its sequence number (needs the device unlocked)."""
+    log = journal(vault)
+    log.merge()
+    return [
+        {**r, "seq": i} for i, r in enumerate(log.read_all().records) if r.get("type") == "security"
+    ]
+
+
+def unreported(vault: Vault) -> list[dict[str, Any]]:
+    log = journal(vault)
+    log.merge()
+    records = log.read_all().records
+    upto = max((int(r["upto"]) for r in records if r.get("type") == "reported"), default=-1)
+    return [
+        {**r, "seq": i} for i, r in enumerate(records) if r.get("type") == "security" and i > upto
+    ]
+
+
+def mark_reported(vault: Vault, upto: int) -> None:
+    journal(vault).append({"type": "reported", "upto": upto, "at": datetime.now(UTC).isoformat()})
