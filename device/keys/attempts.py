@@ -26,9 +26,9 @@ MAX_DELAY_S = 3600.0
 
 def delay_for(failures: int) -> float:
     """Seconds to wait after the `failures`-th wrong passphrase in a row."""
-    if failures < FREE_ATTEMPTS:
+    if failures <= FREE_ATTEMPTS:
         return 0.0
-    return min(BASE_DELAY_S * 2.0 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
+    return min(BASE_DELAY_S * 2.0 ** (failures - FREE_ATTEMPTS - 1), MAX_DELAY_S)
 
 
 @dataclass(frozen=True)

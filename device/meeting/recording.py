@@ -170,6 +170,7 @@ STATE_LABEL = {
 
 def describe_sessions() -> list[str]:
     store = Store(get_settings().home)
+    store.cipher()  # a locked device says so once, rather than every session looking damaged
     sessions: list[SessionRecord] = []
     lines = []
     for session_id in store.session_ids():
