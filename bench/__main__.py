@@ -23,6 +23,7 @@ AREAS = [
     "webview",
     "sync",
     "drafts_index",
+    "keys",
     "models",
     "speakers",
     "draft",

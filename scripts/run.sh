@@ -10,7 +10,9 @@
 #  6. prints the URL and the demo logins, and keeps the server up until Ctrl-C.
 #
 # Settings: SPEED (default 1), PORT (default 8000, or a free one), FREDAG_DEMO_DIR (./.fredag),
-# FREDAG_DEMO_INPUT (another recording instead of the bundled sample; the tests use a short one).
+# FREDAG_DEMO_INPUT (another recording instead of the bundled sample; the tests use a short one),
+# FREDAG_PASSPHRASE (the demo device's passphrase; a device made by an older run with a key file
+# is converted on its first unlock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -102,6 +104,10 @@ for _ in $(seq 1 300); do
 done
 
 export FREDAG_HOME="$DEMO/device"
+# The demo device's keys are wrapped under a passphrase like every device's; the demo gives it
+# non-interactively (FREDAG_PASSPHRASE), as CI does. A real handheld asks the caseworker
+# (`fredag device init`, then `fredag device unlock` once per working session).
+export FREDAG_PASSPHRASE="${FREDAG_PASSPHRASE:-demo-enhetens-losenfras}"
 step "Enhet: identitet och registrering ($FREDAG_HOME)"
 "$PY" scripts/demo_enroll.py "$URL" "$ADMIN" "$ADMIN_PASSWORD" "$CASEWORKER"
 # Anything left from an earlier run, and the newest factor catalogue before the meeting.
