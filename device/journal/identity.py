@@ -16,8 +16,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from device.keys.vault import vault_for
 from device.journal.store import PASSPHRASE_ENV
+from device.keys.vault import vault_for
 from fredag.errors import UsageError
 from fredag.protocol import Draft, SignedEnvelope, key_id, sign_draft
 

@@ -11,13 +11,17 @@ time without duplicates, then removes the sealed file.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from device.keys.wipe import secure_remove
 from device.journal.store import HEADER_LEN, Journal
-from fredag.errors import DeviceLocked
+from device.keys.wipe import secure_remove
+from fredag.errors import DeviceLocked, StoreError
 
 if TYPE_CHECKING:
     from device.keys.vault import Vault
@@ -38,6 +42,20 @@ class VaultCipher:
 
     def open(self, sealed: bytes, aad: bytes) -> bytes:
         return self._vault.data_cipher().open(sealed, aad)
+
+
+@contextmanager
+def _flocked(path: Path) -> Iterator[None]:
+    """The same exclusive lock `Journal.append` takes on `path`."""
+    try:
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StoreError(f"cannot lock {path}: {exc.strerror}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def sealed_path(path: Path) -> Path:
@@ -83,6 +101,14 @@ class LockableJournal(Journal):
     def _merge(self) -> int:
         if not self.sealed_path.exists():
             return 0
+        # Under the sealed journal's own lock: a locked process appending to it waits, then
+        # starts a new sealed file once this one is gone.
+        with _flocked(self.sealed_path):
+            return self._merge_locked()
+
+    def _merge_locked(self) -> int:
+        if not self.sealed_path.exists():
+            return 0
         reader = Journal(self.sealed_path, self.vault.sealing_reader())
         result = reader.read_all()
         with self.sealed_path.open("rb") as fh:
@@ -99,7 +125,6 @@ class LockableJournal(Journal):
                 super().append({**record, MERGED_FROM: ref})
                 moved += 1
         secure_remove(self.sealed_path)
-        self.sealed_path.with_name(self.sealed_path.name + ".lock").unlink(missing_ok=True)
         self._sealed = None
         return moved
 

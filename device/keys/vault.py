@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
+from device.journal.store import Cipher, write_private
 from device.keys import audit, platform, runtime
 from device.keys.attempts import Attempts, AttemptState
 from device.keys.kdf import KdfParams, params_for_new_keys
@@ -39,7 +40,6 @@ from device.keys.keyfile import KEYS_FILE, KeyFile, KeyMaterial
 from device.keys.lockable import merge_all
 from device.keys.sealed import SealedReader, SealingCipher
 from device.keys.wipe import secure_remove, wipe_case_data
-from device.journal.store import Cipher, write_private
 from fredag.errors import (
     DeviceLocked,
     KeysDamaged,

@@ -5,6 +5,11 @@ shows it, so whatever the caseworker has seen as committed survives a kill -9 or
 loss. Pause flushes the utterance in progress; stop (key, Ctrl-C, SIGTERM, end of input)
 drains the transcription and returns. A capture failure mid-meeting commits what was heard,
 leaves the session resumable and reports the error.
+
+When the device locks (key l, the touch screen, or `fredag device lock` anywhere) the meeting
+keeps recording: segments go to the journal sealed to the device's public key, the view shows
+no text, and the recorder drops the text it held. On unlock the sealed segments are merged
+and the transcript is read back from the journal (docs/device.md, "Keys and locking").
 """
 
 from __future__ import annotations
@@ -21,15 +26,17 @@ import numpy as np
 
 from device.capture.audio import AudioArray
 from device.capture.sources import AudioSource
-from device.journal.session import SessionLog
+from device.journal.session import SessionLog, load_session
 from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
 from device.stages.tagging import SegmentTagger
 from device.stages.transcribe import Transcriber
 from device.views.terminal import View, key_reader
 from fredag.errors import CaptureError
+from fredag.journal import clock
 from fredag.protocol import CaseType, Segment
 
 AUDIO_RECORD_S = 1.0
+LOCKED_LINE = "(låst – sparat krypterat / locked – stored sealed)"
 
 
 @dataclass(frozen=True)
@@ -93,20 +100,37 @@ class Recorder:
         self._pause_requested = threading.Event()
         self._paused = False
         self.keeper = _AudioKeeper(log, offset_s) if keep_audio else None
+        self.vault = log.store.vault
+        self.locked = False  # the device locked during this meeting and not unlocked since
+        self.locked_segments = 0  # segments sealed while locked (shown without text)
+        self._shown_before_lock = 0
+        self._missed = False  # hidden while the lock was not seen yet: read back on unlock
         self.engine = StreamingTranscriber(
             transcriber,
             self._on_commit,
             options,
             offset_s=offset_s,
-            on_tentative=view.tentative,
+            on_tentative=self._tentative,
         )
 
     # -- called from the transcription worker ------------------------------------------------
+    def _tentative(self, text: str) -> None:
+        if not self.locked:
+            self.view.tentative(text)
+
     def _on_commit(self, commit: Commit) -> None:
         with self._lock:
+            hidden = self.locked or not self.vault.is_unlocked
             for seg in commit.segments:
-                self.log.segment(seg)  # durable before it is shown
-                self.segments.append(seg)
+                self.log.segment(seg)  # durable before it is shown (sealed while locked)
+                if not hidden:
+                    self.segments.append(seg)
+            if hidden:
+                self._missed = self._missed or not self.locked
+                self.locked_segments += len(commit.segments)
+                for seg in commit.segments:
+                    self.view.message(f"[{clock(seg.start)}] {LOCKED_LINE}")
+                return
         self.view.committed(commit.segments)
         if commit.segments:
             tagged = self.tagger.tag_segments(list(commit.segments), self.case_type)
@@ -120,6 +144,8 @@ class Recorder:
     def on_key(self, key: str) -> None:
         if key in ("s", "q"):
             self.stop()
+        elif key == "l":
+            self.vault.lock()  # the loop sees it at its next turn, as a lock from elsewhere
         elif key == "p" or (key == " " and not self._paused):
             self._pause_requested.set()
         elif key in ("r", " "):
@@ -144,13 +170,44 @@ class Recorder:
             self.log.state("resumed", self.audio_s)
             self.view.state("recording", self.audio_s)
 
+    def _follow_lock(self) -> None:
+        """Lock: drop the text held and hide it. Unlock: merge and read the journal back."""
+        locked = not self.vault.refresh()
+        with self._lock:
+            if locked and not self.locked:
+                self.locked = True
+                self._shown_before_lock = len(self.segments)
+                self.segments = []
+                self.view.state("locked", self.audio_s)
+                self.view.message(
+                    "Enheten är låst: inspelningen fortsätter och ny text sparas krypterad. / "
+                    "Locked: recording goes on; new text is stored sealed."
+                )
+            elif not locked and (self.locked or self._missed):
+                self._reload()
+
+    def _reload(self) -> None:
+        was_locked, self.locked, self._missed = self.locked, False, False
+        shown = self._shown_before_lock if was_locked else len(self.segments)
+        record = load_session(self.log.store, self.log.session_id)  # merges what was sealed
+        self.segments = list(record.segments)
+        if was_locked:
+            self.view.state("recording", self.audio_s)
+        self.view.message(
+            f"Upplåst: {self.locked_segments} segment från den låsta tiden är inlästa."
+        )
+        self.view.committed(tuple(self.segments[shown:]))
+        self.locked_segments = 0
+
     def run(self) -> RecordResult:
         """Record until stopped or the input ends; returns what was committed."""
         error: CaptureError | None = None
+        self.locked = not self.vault.is_unlocked
         self.source.start()
         try:
             with key_reader(self.on_key), _graceful_signals(self.stop):
                 while not self._stop.is_set():
+                    self._follow_lock()
                     self._sync_pause()
                     try:
                         chunk = self.source.read(0.2)
@@ -169,6 +226,7 @@ class Recorder:
             self.engine.close()
             if self.keeper is not None:
                 self.keeper.flush()
+        self._follow_lock()
         with self._lock:
             segments = tuple(self.segments)
         return RecordResult(segments, self.audio_s, error)

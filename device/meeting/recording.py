@@ -24,7 +24,7 @@ from device.stages.tagging import load_tagger
 from device.stages.transcribe import TranscribeOptions, Transcriber
 from device.views.terminal import View, make_view
 from fredag.clock import local_text
-from fredag.errors import CaptureError, StoreError, UsageError
+from fredag.errors import CaptureError, DeviceLocked, StoreError, UsageError
 from fredag.journal import clock
 from fredag.settings import DeviceSettings, get_settings
 from models.registry import resolve
@@ -75,7 +75,7 @@ def run_recording(req: RecordRequest) -> SignedDraft:
     store.cipher()  # a wrong key or passphrase fails now, before anything is recorded
     source = _source(req)  # device problems fail here, before a session exists
     view = make_view(req.plain)
-    identity = _identity(settings, view)
+    _identity(settings, view)  # set up now if new; the key itself is loaded to sign, not held
     resolved = resolve(settings.model, settings.models_dir)
     transcriber = Transcriber(
         resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
@@ -117,6 +117,14 @@ def run_recording(req: RecordRequest) -> SignedDraft:
             f"{log.session_id[:8]}` or finish it with `fredag sessions finish {log.session_id[:8]}`"
         )
     log.state("stopped", result.audio_s)
+    try:
+        identity = _identity(settings)  # the signing key, only while the device is unlocked
+    except DeviceLocked:
+        raise DeviceLocked(
+            f"the meeting stopped while the device was locked: session {log.session_id[:8]} is "
+            "kept, sealed; unlock (`fredag device unlock`) and sign its draft with "
+            f"`fredag sessions finish {log.session_id[:8]}`"
+        ) from None
     signed = sign_segments(
         meta=meta,
         ended_at=datetime.now(UTC),

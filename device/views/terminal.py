@@ -22,8 +22,8 @@ from device.stages.tagging import FoundTag
 from fredag.journal import clock
 from fredag.protocol import Segment
 
-STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar"}
-KEYS_HELP = "p paus · r fortsätt · s stopp"
+STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar", "locked": "LÅST"}
+KEYS_HELP = "p paus · r fortsätt · s stopp · l lås"
 
 
 class View(Protocol):
@@ -157,6 +157,10 @@ class RichView:
 
     def state(self, state: str, elapsed_s: float) -> None:
         with self._lock:
+            if state == "locked":  # nothing of the meeting stays on a locked screen
+                self._lines.clear()
+                self._factors.clear()
+                self._tentative = ""
             if state == "paused" and self._paused_at is None:
                 self._paused_at = time.monotonic()
             elif state != "paused" and self._paused_at is not None:

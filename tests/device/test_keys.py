@@ -13,11 +13,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from device.journal.session import SessionLog, load_session
+from device.journal.store import HEADER_LEN, Cipher, Journal, Store
 from device.keys import audit
 from device.keys.attempts import FREE_ATTEMPTS, delay_for
 from device.keys.vault import vault_for
-from device.session import SessionLog, load_session
-from device.store import HEADER_LEN, Cipher, Journal, Store
 from fredag.errors import (
     DeviceLocked,
     KeysDamaged,
@@ -77,7 +77,10 @@ class TestLostDevice:
         assert listing.returncode == 13, listing.stdout
         assert listing.stderr.count("\n") == 1 and "fredag device unlock" in listing.stderr
         wrong = run_fredag(
-            "device", "unlock", "--passphrase-stdin", input="gissning123\n",
+            "device",
+            "unlock",
+            "--passphrase-stdin",
+            input="gissning123\n",
             env=_no_env_passphrase({"FREDAG_HOME": str(copy)}),
         )
         assert wrong.returncode == 14 and "Traceback" not in wrong.stderr
@@ -215,7 +218,10 @@ class TestWrongPassphrase:
         keys = tmp_path / "h" / "device" / "keys.json"
         before = keys.read_bytes()
         done = run_fredag(
-            "device", "unlock", "--passphrase-stdin", input="fel lösenfras\n",
+            "device",
+            "unlock",
+            "--passphrase-stdin",
+            input="fel lösenfras\n",
             env=_no_env_passphrase(env),
         )
         assert done.returncode == 14
@@ -234,7 +240,10 @@ class TestWrongPassphrase:
         assert store.vault.attempts.state().failures == 0
         assert keys.read_text() == damaged
         done = run_fredag(
-            "device", "unlock", "--passphrase-stdin", input=TEST_PASSPHRASE + "\n",
+            "device",
+            "unlock",
+            "--passphrase-stdin",
+            input=TEST_PASSPHRASE + "\n",
             env=_no_env_passphrase({"FREDAG_HOME": str(home)}),
         )
         assert done.returncode == 9 and done.stderr.count("\n") == 1
@@ -266,8 +275,11 @@ class TestPassphraseChange:
         env = {"FREDAG_HOME": str(tmp_path / "h")}
         assert run_fredag("device", "init", env=env).returncode == 0
         done = run_fredag(
-            "device", "passphrase", "--passphrase-stdin",
-            input=f"{TEST_PASSPHRASE}\nny lösenfras 2026\n", env=env,
+            "device",
+            "passphrase",
+            "--passphrase-stdin",
+            input=f"{TEST_PASSPHRASE}\nny lösenfras 2026\n",
+            env=env,
         )
         assert done.returncode == 0, done.stderr
         locked = _no_env_passphrase(env)
@@ -351,7 +363,7 @@ class TestMigration:
 
     def test_scrypt_passphrase_store_migrates(self, home: Path) -> None:
         """A store whose key came from FREDAG_PASSPHRASE via scrypt converts with it."""
-        from device.store import _derive_key
+        from device.journal.store import _derive_key
 
         root = home / "device"
         root.mkdir(parents=True)
