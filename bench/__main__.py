@@ -18,6 +18,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 AREAS = [
     "transcribe",
     "tagger",
+    "meetings",
     "streaming",
     "server",
     "webview",
