@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -149,6 +150,35 @@ class TestGuard:
             device_key_id=identity.key_id,
         )
         assert "Kontakttyp: uppföljning av insats: stöd" in draft.rendered
+
+
+class TestHandlaggare:
+    def test_header_names_the_caseworker_the_device_is_enrolled_to(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without --caseworker the draft names the enrolled caseworker (the full name the
+        server sent), not the operating-system login; an explicit name still wins."""
+        from device import cli
+        from device.journal.store import Store
+        from device.sync.enrollment import Enrollment, save
+
+        monkeypatch.setenv("FREDAG_HOME", str(tmp_path))
+        monkeypatch.delenv("FREDAG_CASEWORKER", raising=False)
+        save(
+            Store(tmp_path),
+            Enrollment(
+                server_url="https://fredag.example",
+                device_id=1,
+                key_id="a" * 64,
+                caseworker="anna",
+                caseworker_name="Anna Lind",
+                server_key_id="b" * 64,
+                server_public_key="c" * 43,
+                enrolled_at=ENDED,
+            ),
+        )
+        assert cli._caseworker(None) == "Anna Lind"
+        assert cli._caseworker("Bo Ek") == "Bo Ek"
 
 
 class TestConsent:

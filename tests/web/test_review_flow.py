@@ -290,8 +290,12 @@ class TestOldDrafts:
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """A fredag.draft/1 draft (no life areas) is accepted, shows its whole transcript as
-        editable lines, and approves and exports with its quotes."""
+        editable lines, and approves and exports with its quotes; Handläggare is the
+        caseworker the device is enrolled to, even where the old device wrote its login."""
         old = meeting_draft(anna.device.key, current_catalogue(web_server), old=True)
+        old = old.model_copy(
+            update={"meeting": old.meeting.model_copy(update={"caseworker": "root"})}
+        )
         draft_id = upload(anna, old)
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
@@ -307,4 +311,6 @@ class TestOldDrafts:
             page.locator("#export-txt").click()
         path = tmp_path / "old.txt"
         download.value.save_as(path)
-        assert "Vi bestämmer att vi ses igen om två veckor." in path.read_text(encoding="utf-8")
+        exported = path.read_text(encoding="utf-8")
+        assert "Vi bestämmer att vi ses igen om två veckor." in exported
+        assert "Handläggare: Anna Lind" in exported and "root" not in exported
