@@ -134,14 +134,6 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "The section “Faktorer som nämndes” is built from your decisions under Factors and "
         "is changed there. Write the assessment and plan in the boxes below.",
     ),
-    "factor_section_locked": (
-        "Texten sparades inte: avsnittet ”Faktorer som nämndes” kan inte ändras i texten "
-        "(och rubrikerna Bedömning och Planering ska stå kvar). Det byggs av dina beslut under "
-        "Faktorer: godta, avvisa eller lägg till faktorer där. Din text finns kvar i rutan.",
-        "Not saved: the section “Faktorer som nämndes” cannot be changed in the text (and the "
-        "headings Bedömning and Planering must stay). It is built from your decisions under "
-        "Factors: accept, reject or add factors there. Your text is still in the box.",
-    ),
     "line_text": ("Raden", "The line"),
     "line_save": ("Spara raden", "Save the line"),
     "line_drop": ("Ta bort raden", "Drop the line"),
