@@ -97,32 +97,55 @@ def build_meeting(out: Path) -> tuple[Path, str, list[float]]:
 
 
 def child(wav: Path, out: Path) -> None:
-    """Run the live loop on `wav` at real-time pace and write measurements to `out`."""
+    """Run the live loop on `wav` at real-time pace and write measurements to `out`.
+
+    What a commit does is what `fredag record` does: journal (encrypt, append, fsync), the
+    view (Rich, rendered into /dev/null as if on a terminal), the factor tagger. Every stage is
+    timed by `bench.stage_profile`."""
     import resource
     import threading
 
     import psutil
+    from rich.console import Console
 
     sys.path.insert(0, str(ROOT))
+    from bench.stage_profile import StageProfile, ThreadCpu
     from device.capture.sources import FileSource, drain
     from device.journal.session import SessionLog, SessionMeta
     from device.journal.store import Store
     from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
+    from device.stages.tagging import load_tagger
     from device.stages.transcribe import Transcriber
+    from device.views.terminal import RichView
     from fredag.settings import get_settings
     from models.registry import resolve
 
     settings = get_settings()
     model = resolve(settings.model, settings.models_dir)
-    transcriber = Transcriber(model, compute_type=settings.compute_type)
+    transcriber = Transcriber(
+        model, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
+    )
+    profile = StageProfile()
+    profile.install_vad()
+    profile.install_whisper(transcriber._whisper)
     meta = SessionMeta("BENCH-1", "barn", "besök", ("mamma",), "Bench", consent_confirmed=True)
-    log = SessionLog.create(Store(settings.home), meta)
+    log = profile.journal(SessionLog.create(Store(settings.home), meta))
+    tagger = profile.tagger(load_tagger())
+    rich = RichView()
+    devnull = Path(os.devnull).open("w")  # noqa: SIM115 - closed at the end of the run
+    rich.console = Console(file=devnull, force_terminal=True, width=100, height=30)
+    view = profile.view(rich)
     commits: list[dict[str, Any]] = []
     tentative = {"n": 0}
 
     def on_commit(commit: Commit) -> None:
         for seg in commit.segments:
-            log.segment(seg)
+            log.segment(seg)  # durable before it is shown, as in the recorder
+        view.committed(commit.segments)
+        if commit.segments:
+            tagged = tagger.tag_segments(list(commit.segments), "barn")
+            if tagged.tags:
+                view.factors(tagged.tags)
         commits.append(
             {
                 "wall": commit.wall,
@@ -132,6 +155,7 @@ def child(wav: Path, out: Path) -> None:
         )
 
     def on_tentative(text: str) -> None:
+        view.tentative(text)
         if text:
             tentative["n"] += 1
 
@@ -142,26 +166,34 @@ def child(wav: Path, out: Path) -> None:
     )
     rss: list[tuple[float, float]] = []
     stop = threading.Event()
-
     loads: list[float] = []
+    threads = ThreadCpu()
 
     def sample() -> None:
         while not stop.is_set():
             rss.append((time.monotonic(), proc.memory_info().rss / 2**20))
             loads.append(os.getloadavg()[0])
+            threads.sample()
             stop.wait(1.0)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = threading.Thread(target=sample, name="bench-sampler", daemon=True)
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    threads.start()
     sampler.start()
+    view.start("Bench")
     source.start()
     for chunk in drain(source):
         engine.feed(chunk)
+    threads.sample()
     engine.close()
+    view.stop()
     usage1 = resource.getrusage(resource.RUSAGE_SELF)
     stop.set()
     sampler.join()
+    devnull.close()
     cpu = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
+    profile.uninstall()
+    profile.calibrate()
     assert source.started_wall is not None
     out.write_text(
         json.dumps(
@@ -176,9 +208,19 @@ def child(wav: Path, out: Path) -> None:
                 "call_s": engine.call_seconds(),
                 "previews_shown": tentative["n"],
                 "load_avg": statistics.mean(loads) if loads else 0.0,
+                "profile": profile.report(cpu, engine.audio_s),
+                "threads": threads.totals(),
             }
         )
     )
+
+
+def _child_cpu() -> float:
+    """CPU seconds of this process's waited-for children so far (user + system)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def latencies(result: dict[str, Any], ends: list[float]) -> list[float]:
@@ -207,13 +249,17 @@ def run() -> dict[str, Any]:
         home = os.environ.get("FREDAG_HOME") or str(base / "home")
         env = {**os.environ, "FREDAG_HOME": home}
         out = base / "child.json"
+        cpu0 = _child_cpu()
         subprocess.run(
             [sys.executable, "-m", "bench.streaming", "--child", str(wav), str(out)],
             env=env,
             check=True,
             cwd=ROOT,
+            stdin=subprocess.DEVNULL,
         )
+        cpu1 = _child_cpu()
         result = json.loads(out.read_text())
+        load_batch = os.getloadavg()[0]
         batch = subprocess.run(
             [str(FREDAG), "transcribe", str(wav), "--json"],
             env=env,
@@ -221,6 +267,8 @@ def run() -> dict[str, Any]:
             capture_output=True,
             text=True,
         )
+        cpu2 = _child_cpu()
+        load_batch = (load_batch + os.getloadavg()[0]) / 2
     batch_text = json.loads(batch.stdout)["text"]
     stream_text = " ".join(t for c in result["commits"] for t in c["texts"])
     lat = latencies(result, ends)
@@ -231,6 +279,7 @@ def run() -> dict[str, Any]:
     early = [mb for t, mb in rss if 30 <= t - t0 <= 90] or [rss[-1][1]]
     late = [mb for t, mb in rss if t >= t_end - 60] or [rss[-1][1]]
     audio_s = result["audio_s"]
+    stream_cpu, batch_cpu = cpu1 - cpu0, cpu2 - cpu1
     return {
         "audio_s": round(audio_s, 1),
         "turns": len(ends),
@@ -242,6 +291,13 @@ def run() -> dict[str, Any]:
         "wer_batch": round(wer(script, batch_text), 3),
         "wer_stream_vs_batch": round(wer(batch_text, stream_text), 3),
         "cpu_per_audio": round(result["cpu_s"] / audio_s, 3),
+        "stream_process_cpu_s": round(stream_cpu, 1),
+        "batch_process_cpu_s": round(batch_cpu, 1),
+        "stream_vs_batch_cpu": round(stream_cpu / batch_cpu, 2),
+        "batch_cpu_per_audio": round(batch_cpu / audio_s, 3),
+        "load_avg_batch": round(load_batch, 1),
+        "profile": result["profile"],
+        "threads": result["threads"],
         "peak_rss_mb": round(result["peak_rss_mb"]),
         "rss_floor_early_mb": round(min(early)),
         "rss_floor_late_mb": round(min(late)),
@@ -254,27 +310,85 @@ def run() -> dict[str, Any]:
     }
 
 
+STAGE_NAMES = {
+    "vad_stream": "VAD, streaming (Silero per 32 ms frame, audio thread)",
+    "vad_filter": "VAD, faster-whisper's filter inside every decode",
+    "features": "log-mel features (every decode)",
+    "encoder": "encoder (CTranslate2)",
+    "forced_prefix": "decoder: forced prefix (committed context)",
+    "free_decoding": "decoder: free decoding (beam search)",
+    "tagging": "factor tagging (every commit)",
+    "journal": "journal: encrypt, append, fsync (every segment)",
+    "views": "views (Rich, rendered to /dev/null; calls on the worker)",
+    "other": "everything else (Python glue, threads, capture)",
+}
+
+
+def profile_table(r: dict[str, Any]) -> str:
+    rows = [
+        "| stage | CPU s | share of CPU | CPU s / audio s | wall s | calls |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, label in STAGE_NAMES.items():
+        st = r["profile"]["stages"][key]
+        wall = "–" if st["wall_s"] is None else st["wall_s"]
+        calls = "–" if st["calls"] is None else st["calls"]
+        rows.append(
+            f"| {label} | {st['cpu_s']} | {st['cpu_share']:.1%} | {st['cpu_per_audio']} "
+            f"| {wall} | {calls} |"
+        )
+    return "\n".join(rows)
+
+
 def markdown(r: dict[str, Any]) -> str:
     delta = round(r["wer_stream"] - r["wer_batch"], 3)
     floors = f"{r['rss_floor_early_mb']} → {r['rss_floor_late_mb']} MB"
     growth = f"{r['rss_growth_mb']} MB ({floors})"
+    threads = ", ".join(f"{k} {v} s" for k, v in sorted(r["threads"].items()))
+    prof = r["profile"]
+    load = r["load_avg_1m"]
+    ratio = (
+        f"**{r['stream_vs_batch_cpu']}×** "
+        f"({r['stream_process_cpu_s']} s / {r['batch_process_cpu_s']} s)"
+    )
+    p50 = f"{r['latency_p50_s']} s (load {load})"
+    p95 = f"{r['latency_p95_s']} s (max {r['latency_max_s']} s; load {load})"
+    per_audio = f"{r['cpu_per_audio']} (batch process: {r['batch_cpu_per_audio']})"
     return f"""## Live loop (`fredag record`, streaming)
 
 A {r["audio_s"]} s synthesized two-voice Swedish meeting ({r["turns"]} turns) played at real
-time through the file source; whisper-base int8, beam 5, 2 cores; every commit written to the
-encrypted journal. Latency is from each turn's speech end to the commit that covers it.
+time through the file source; whisper-base int8, beam 5; every commit written to the
+encrypted journal, tagged and shown in the Rich view (rendered to /dev/null). The batch
+reference is `fredag transcribe --json` of the same file in the same run (a whole process:
+start, model load, word timestamps), and the streaming figure is its whole process too.
 Transcribe calls: {r["calls"]} (wall per call p50 {r["call_s_p50"]} s, p95 {r["call_s_p95"]} s);
-previews shown: {r["previews_shown"]}. Mean 1-minute load average during the run:
-{r["load_avg_1m"]} on 2 cores (the machine is shared; above 2, every call waits for CPU).
+previews shown: {r["previews_shown"]}.
+
+**Load average** (1 minute, 2 cores): {r["load_avg_1m"]} during the live run,
+{r["load_avg_batch"]} during the batch run. CPU seconds and the streaming / batch ratio hold
+on a busy machine; wall-clock latency does not: above a load of about 1.5 every decode waits
+for a core, so latency measured then is the shared machine's, not the device's.
 
 | measure | result | target |
 | --- | --- | --- |
-| committed-text latency p50 | {r["latency_p50_s"]} s | ≤ 2.0 s |
-| committed-text latency p95 | {r["latency_p95_s"]} s (max {r["latency_max_s"]} s) | ≤ 3.5 s |
+| streaming CPU / batch CPU (same audio, same run) | {ratio} | ≤ 2× |
+| committed-text latency p50 | {p50} | ≤ 2.0 s on an idle machine |
+| committed-text latency p95 | {p95} | ≤ 3.0 s on an idle machine |
 | WER streaming / batch (vs script) | {r["wer_stream"]} / {r["wer_batch"]} (Δ {delta}) | Δ ≤ 0.02 |
-| CPU time / audio time | {r["cpu_per_audio"]} | ≤ 0.5 |
+| CPU time / audio time, live loop (after model load) | {per_audio} | |
 | peak RSS | {r["peak_rss_mb"]} MB | ≤ 700 MB |
 | RSS growth (floor between calls, last minute − 30-90 s) | {growth} | ≤ 50 MB |
+
+### Where the live loop's CPU goes
+
+Per stage, from `bench/stage_profile.py` (timers at the stages' seams; CPU of stages that run
+on CTranslate2's threads is the process's CPU over the call). The forced prefix is split from
+free decoding by decoding recorded calls again for one token with and without their prefix:
+{prof["prefix_token_cpu_ms"]} ms CPU per prefix token, {prof["prefix_tokens"]} prefix tokens in all.
+
+{profile_table(r)}
+
+CPU per thread (kernel counts): {threads}.
 """
 
 
