@@ -26,6 +26,7 @@ FREDAG = Path(sys.executable).with_name("fredag")
 NAME = "streaming"
 TARGET_S = float(os.environ.get("BENCH_STREAMING_S", "300"))
 TURN_GAP_S = 0.8
+PASSPHRASE = "bänkens lösenfras 2026"  # noqa: S105 (a throw-away device's passphrase)
 
 TURNS = [
     (0, "Hej och välkommen hit. Jag heter Anna och jag är socialsekreterare här i kommunen."),
@@ -113,6 +114,7 @@ def child(wav: Path, out: Path) -> None:
     from device.capture.sources import FileSource, drain
     from device.journal.session import SessionLog, SessionMeta
     from device.journal.store import Store
+    from device.keys.vault import vault_for
     from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
     from device.stages.tagging import load_tagger
     from device.stages.transcribe import Transcriber
@@ -129,7 +131,11 @@ def child(wav: Path, out: Path) -> None:
     profile.install_vad()
     profile.install_whisper(transcriber._whisper)
     meta = SessionMeta("BENCH-1", "barn", "besök", ("mamma",), "Bench", consent_confirmed=True)
-    log = profile.journal(SessionLog.create(Store(settings.home), meta))
+    vault = vault_for(settings.home)
+    if not vault.is_set_up:
+        vault.init(PASSPHRASE)
+    store = Store(settings.home, passphrase=PASSPHRASE)
+    log = profile.journal(SessionLog.create(store, meta))
     tagger = profile.tagger(load_tagger())
     rich = RichView()
     devnull = Path(os.devnull).open("w")  # noqa: SIM115 - closed at the end of the run
@@ -247,7 +253,8 @@ def run() -> dict[str, Any]:
         base = Path(tmp)
         wav, script, ends = build_meeting(base / "meeting.wav")
         home = os.environ.get("FREDAG_HOME") or str(base / "home")
-        env = {**os.environ, "FREDAG_HOME": home}
+        # A throw-away device: its keys made with the cheap KDF profile (not what is measured).
+        env = {**os.environ, "FREDAG_HOME": home, "FREDAG_KDF_PROFILE": "test"}
         out = base / "child.json"
         cpu0 = _child_cpu()
         subprocess.run(
