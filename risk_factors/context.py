@@ -403,3 +403,21 @@ def asks_openly(sentence: Sentence) -> bool:
     while words and words[0] in {"och", "men", "så", "okej"}:
         words = words[1:]
     return bool(words) and words[0] in _QUESTION_OPENING_WORDS
+
+
+_ANSWER_OPENERS = frozenset(
+    {"jag", "han", "hon", "vi", "de", "dom", "hans", "hennes", "min", "mitt", "mina", "ja", "nej"}
+)
+
+
+def answer_start(sentence: Sentence) -> int:
+    """Where an answer begins in a sentence that opens as a question or a request but has no
+    question mark, as when the recogniser runs a question and its answer together ("Berätta
+    vad du har sett, hans mamma dricker mycket"); 0 when there is none."""
+    if sentence.is_question_mark or not is_question(sentence):
+        return 0
+    words = [t.lower for t in sentence.tokens]
+    for k in range(2, len(words)):
+        if sentence.clause_of[k] != sentence.clause_of[k - 1] and words[k] in _ANSWER_OPENERS:
+            return k
+    return 0

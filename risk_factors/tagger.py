@@ -23,6 +23,7 @@ from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
     about_someone_else,
+    answer_start,
     asks_openly,
     hypothetical,
     is_question,
@@ -34,7 +35,7 @@ from risk_factors.context import (
 from risk_factors.conversation import Utterance, answer_polarity, utterance, word_probabilities
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue
 from risk_factors.schema import Catalogue, Factor
-from risk_factors.text import Sentence, split_sentences
+from risk_factors.text import Sentence, is_swedish_word, split_sentences
 
 __all__ = ["CASE_TYPES", "Denial", "Tag", "TagResult", "Tagger"]
 
@@ -457,13 +458,16 @@ class _Reading:
         return min(known) if known else None
 
     def unsure(self, sentence: Sentence) -> frozenset[int] | None:
-        """Indices of the tokens the recogniser was unsure of; None for typed text."""
+        """Indices of the tokens the recogniser was unsure of: heard with a probability below
+        UNSURE_WORD, or heard as no Swedish word at all ("arkutika", "lemnade": a non-word
+        is a mishearing however sure the decoder was). None for typed text."""
         if self.probs is None:
             return None
         return frozenset(
             i
             for i in range(len(sentence.tokens))
-            if (p := self._token_prob(sentence, i)) is not None and p < UNSURE_WORD
+            if (p := self._token_prob(sentence, i)) is not None
+            and (p < UNSURE_WORD or not is_swedish_word(sentence.tokens[i].lower))
         )
 
     def unsure_at(self, sentence: Sentence, index: int) -> bool:
@@ -493,12 +497,16 @@ def _joined(question: Sentence, answer: Sentence) -> Sentence:
 
 
 def _answer_then_question(sentence: Sentence) -> list[Sentence]:
-    """A sentence, or the answer and the question the recogniser ran together in it."""
-    k = question_start(sentence)
-    if k == 0:
-        return [sentence]
+    """A sentence, or the answer and question (or question and answer) the recogniser ran
+    together in it."""
     n = len(sentence.tokens)
-    return [part(sentence, 0, k, question_mark=False), part(sentence, k, n, question_mark=True)]
+    k = question_start(sentence)
+    if k:
+        return [part(sentence, 0, k, question_mark=False), part(sentence, k, n, question_mark=True)]
+    k = answer_start(sentence)
+    if k:
+        return [part(sentence, 0, k, question_mark=True), part(sentence, k, n, question_mark=False)]
+    return [sentence]
 
 
 @lru_cache(maxsize=1)

@@ -61,6 +61,15 @@ def normalize(word: str) -> str:
     return stem or word
 
 
+@lru_cache(maxsize=200_000)
+def is_swedish_word(word: str) -> bool:
+    """True when simplemma's Swedish dictionary knows the lower-case word (or its parts joined
+    by '-'); numbers count as words."""
+    return word.isdigit() or all(
+        simplemma.is_known(part, lang="sv") for part in word.split("-") if part
+    )
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of `text[start:end]` with spans relative to the whole `text`."""
     stop = len(text) if end is None else end

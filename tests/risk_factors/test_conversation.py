@@ -82,6 +82,20 @@ class TestQuestionAndAnswer:
         assert not _denied(result) and not _tags(result)
 
 
+class TestRunTogether:
+    def test_answer_and_next_question_in_one_sentence(self, tagger: Tagger) -> None:
+        """ "Nej, hur mår du själv?" after a question about violence: the "Nej" still answers."""
+        result = tagger.tag_segments(
+            _segs("Har Noah blivit utsatt för våld?", "Nej, hur mår du själv?"), "barn"
+        )
+        assert "prior_victimisation" in _denied(result)
+
+    def test_request_and_its_answer_in_one_sentence(self, tagger: Tagger) -> None:
+        """ "Berätta vad du har sett, hans mamma dricker mycket": the request's answer counts."""
+        result = tagger.tag_text("Berätta vad du har sett, hans mamma dricker mycket.", "barn")
+        assert "parental_substance_abuse" in _tags(result)
+
+
 class TestSpeakers:
     def test_caseworker_words_are_never_findings(self, tagger: Tagger) -> None:
         """What the caseworker says (speaker 'handläggare') is never a finding about the client,
@@ -145,6 +159,12 @@ class TestHeardUnsurely:
         typed = tagger.tag_segments(_segs(text), "vuxen")
         assert "escalating_ipv" in _tags(unsure)
         assert "escalating_ipv" not in _tags(sure) | _tags(typed)
+
+    def test_a_non_word_counts_as_unsure_however_sure_the_decoder_was(self, tagger: Tagger) -> None:
+        """ "arkutika" (no Swedish word) heard at probability 0.95 may still be "narkotika";
+        a real word heard that surely may not be another word."""
+        segs = _segs("Använder du arkutika?", "Nej, aldrig.", p=0.95)
+        assert "drug_problem" in _denied(tagger.tag_segments(segs, "vuxen"))
 
     def test_phonetic_key_joins_sounds_whisper_confuses(self) -> None:
         """Rounded vowels, a silent h and voiced/voiceless pairs share a key."""
