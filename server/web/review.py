@@ -130,6 +130,37 @@ def add_factor(
         )
     )
     _audit(session, user, ip, row, "draft.edit", what="tag", factor=factor, decision="added")
+    _journal_gets(session, user, ip, row, doc, segment, info.area_for(doc.meeting.case_type))
+
+
+def _journal_gets(
+    session: Session,
+    user: User,
+    ip: str,
+    row: Draft,
+    doc: DraftDoc,
+    segment: int,
+    area: str | None,
+) -> None:
+    """A factor the caseworker added is evidence too: its utterance joins the journal under
+    the factor's life area (a new text version) unless the journal already quotes it."""
+    number, content = current_content(session, row)
+    if content.journal is None or area is None:
+        return
+    quoted = {
+        line.segment
+        for block in content.journal.areas
+        for line in block.lines
+        if line.segment is not None
+    }
+    choices = area_choices(session, doc)
+    chosen = next((c for c in choices if c.slug == area), None)
+    if segment in quoted or chosen is None:
+        return
+    journal = lines.pull(
+        content.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
+    )
+    _save(session, user, ip, row, number, dump(journal), "rad: ny faktor")
 
 
 def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note: str = "") -> int:

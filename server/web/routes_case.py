@@ -26,7 +26,7 @@ from server.drafts import own_draft
 from server.models import Draft, User
 from server.web import review
 from server.web.content import MARKS_KEY, block_key, load
-from server.web.entry import compose, journal_text
+from server.web.entry import journal_text
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
 from server.web.frame import (
     SECURITY_HEADERS,
@@ -200,15 +200,9 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
     names = _names(db, row.approved_by_id, *(a.author_id for a in addenda))
     preview = ""
     if approved is None:
-        preview = compose(
-            doc,
-            content,
-            groups,
-            written.assessment if written else "",
-            written.planning if written else "",
-            caseworker=caseworker,
-            lang=lang,
-        )
+        # Exactly the text approval would store (the journal is Swedish whatever the page's
+        # language).
+        preview = review.entry_text(db, row, catalogue or current)
     journal = content.journal
     blocks = []
     if journal is not None:

@@ -55,6 +55,11 @@ class FactorInfo:
     name_en: str
     description: str
     sources: tuple[str, ...]
+    areas: tuple[tuple[str, str], ...] = ()
+    """(case type, life-area slug) pairs from the catalogue's `area`."""
+
+    def area_for(self, case_type: str) -> str | None:
+        return next((slug for t, slug in self.areas if t == case_type), None)
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,11 @@ def parse_catalogue(version: str, body: dict[str, Any]) -> CatalogueInfo:
             description=str(raw.get("description", "")),
             # The citation for people; the source code ("HD") is the admins' (catalogue page).
             sources=tuple(str(sources[c]) if c in sources else c for c in codes),
+            areas=tuple(
+                (str(t), str(slug))
+                for t, slug in (raw.get("area") or {}).items()
+                if isinstance(slug, str) and slug
+            ),
         )
     areas = tuple(
         AreaInfo(

@@ -108,6 +108,9 @@ class TestReviewAndApprove:
         page.get_by_role("button", name="Lägg till faktor").click()
         added = page.locator('li.factor[data-key="protective-stable_economy"]')
         expect(added.locator(".fstatus")).to_have_text("tillagd av handläggaren")
+        # The added factor's sentence joins the journal under its life area (version 1).
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        expect(page.locator('h3.area[data-area="bbic_ekonomi"]')).to_be_visible()
         expect(page.locator('mark.ev[data-f~="protective-stable_economy"]')).to_have_text(
             "ekonomin går ihop"
         )
@@ -124,12 +127,12 @@ class TestReviewAndApprove:
         # Pull a transcript line into an area with one action, then edit it: new versions.
         page.locator("#pull-target").select_option("bbic_stabilitet")
         page.locator("#seg-5 button.pull").click()
-        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        expect(page.locator("#text-h")).to_contain_text("Version 2")
         saved_at = datetime.now(UTC)
         pulled = page.locator("li.jline", has_text="ses igen om två veckor")
         pulled.locator("textarea").fill("Vi bestämmer att vi ses igen den 6 december.")
         pulled.get_by_role("button", name="Spara raden").click()
-        expect(page.locator("#text-h")).to_contain_text("Version 2")
+        expect(page.locator("#text-h")).to_contain_text("Version 3")
         expect(page.locator("li.jline", has_text="den 6 december")).to_contain_text(
             "ändrad av handläggaren"
         )
@@ -138,16 +141,16 @@ class TestReviewAndApprove:
         school = page.locator("li.jline", has_text="Elias går i skolan")
         school.locator("select").select_option("bbic_familj_relationer")
         school.get_by_role("button", name="Flytta").click()
-        expect(page.locator("#text-h")).to_contain_text("Version 3")
+        expect(page.locator("#text-h")).to_contain_text("Version 4")
         expect(page.locator('h3.area[data-area="bbic_utbildning"]')).to_have_count(0)
         friend = page.locator("li.jline", has_text="bra kompis")
         friend.get_by_role("button", name="Ta bort raden").click()
-        expect(page.locator("#text-h")).to_contain_text("Version 4")
+        expect(page.locator("#text-h")).to_contain_text("Version 5")
         expect(page.locator("li.jline", has_text="bra kompis")).to_have_count(0)
 
         page.get_by_role("link", name="Versioner och skillnader").click()
-        page.locator("#fran").select_option("1")
-        page.locator("#till").select_option("2")
+        page.locator("#fran").select_option("2")
+        page.locator("#till").select_option("3")
         page.get_by_role("button", name="Jämför").click()
         expect(page.locator("#diff .d-del")).to_contain_text("ses igen om två veckor")
         # One clock: the version's time is Swedish time, like the rest of the page.
