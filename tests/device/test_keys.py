@@ -211,6 +211,20 @@ class TestWrongPassphrase:
         events = [e for e in audit.unreported(vault) if e["event"] == "case_data_wiped"]
         assert len(events) == 1 and events[0]["failures"] == 3
 
+    def test_wipe_limit_from_the_municipality_setting(
+        self, home: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The limit comes from the device settings (FREDAG_UNLOCK_WIPE_AFTER or config.toml)."""
+        from device.keys.banners import banner
+
+        store = self._locked(home)
+        monkeypatch.setenv("FREDAG_UNLOCK_WIPE_AFTER", "1")
+        store.vault.wipe_after = None
+        with pytest.raises(WrongPassphrase, match="wiped") as caught:
+            store.vault.unlock("fel lösenfras")
+        assert store.session_ids() == []
+        assert "raderades" in banner(caught.value) and banner(caught.value).startswith("Fel")
+
     def test_cli_wrong_passphrase_one_line_nothing_changed(self, tmp_path: Path) -> None:
         """`fredag device unlock` with a wrong passphrase: one line, exit 14, keys untouched."""
         env = {"FREDAG_HOME": str(tmp_path / "h")}
