@@ -9,10 +9,14 @@ themselves.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from device.capture.audio import SAMPLE_RATE, AudioArray, duration_s
 from fredag.errors import ModelInvalid
@@ -44,6 +48,11 @@ class TranscribeOptions:
     # word by likeness only where the recogniser was unsure, and ignores what it could not read.
     # On for `fredag transcribe` and `fredag draft`; off in the live loop (it costs CPU there).
     word_timestamps: bool = False
+    # The encoder's window. None: Whisper's 30 s, as it was trained (`fredag transcribe`).
+    # A number: the speech in the window rounded up to WINDOW_STEP_S, at least this many
+    # seconds; the live loop decodes a few seconds of context and one utterance, and 30 s
+    # of encoder over that is 2-4× the encoder work it needs (docs/benchmarks.md).
+    encoder_window_s: float | None = None
     # Post-filter: a segment this likely to be non-speech and this unsure is dropped.
     drop_no_speech_prob: float = 0.6
     drop_avg_logprob: float = -1.0
@@ -127,6 +136,21 @@ def keep_segment(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
     return not (len(seg.text) > 20 and compression_ratio(seg.text) > options.drop_compression_ratio)
 
 
+WINDOW_STEP_S = 5.0
+FRAMES_PER_S = 100  # log-mel frames per second of audio
+
+
+def window_frames(features: np.ndarray, min_s: float) -> int:
+    """Frames of `features` (…, mel bins, frames) the encoder needs: up to the last frame
+    that is not padding (faster-whisper pads the window with exact zeros) rounded up to
+    WINDOW_STEP_S, at least `min_s` seconds, at most what there is."""
+    frames = int(features.shape[-1])
+    used = np.flatnonzero(np.any(features.reshape(-1, frames) != 0, axis=0))
+    speech = int(used[-1]) + 1 if used.size else 0
+    step = int(WINDOW_STEP_S * FRAMES_PER_S)
+    return min(frames, max(int(min_s * FRAMES_PER_S), -(-speech // step) * step))
+
+
 def _decode_kwargs(options: TranscribeOptions) -> dict[str, Any]:
     """faster-whisper's `transcribe` arguments for `options`."""
     vad = options.vad
@@ -168,11 +192,37 @@ class Transcriber:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelInvalid(f"cannot load the model at {model.path}: {exc}") from exc
+        # The window of the call in progress, per thread (`TranscribeOptions.encoder_window_s`).
+        self._window = threading.local()
+        encode = self._whisper.encode
+
+        def windowed(features: np.ndarray) -> Any:
+            min_s = getattr(self._window, "min_s", None)
+            if min_s is not None:
+                features = features[..., : window_frames(features, min_s)]
+            return encode(features)
+
+        self._whisper.encode = windowed
+
+    @contextmanager
+    def _encoder_window(self, options: TranscribeOptions) -> Iterator[None]:
+        old = getattr(self._window, "min_s", None)
+        self._window.min_s = options.encoder_window_s
+        try:
+            yield
+        finally:
+            self._window.min_s = old
 
     def segments(
         self, audio: AudioArray, options: TranscribeOptions, *, offset_s: float = 0.0
     ) -> Iterator[TranscribedSegment]:
         """Yield kept segments as they are decoded, times shifted by `offset_s`."""
+        with self._encoder_window(options):
+            yield from self._segments(audio, options, offset_s)
+
+    def _segments(
+        self, audio: AudioArray, options: TranscribeOptions, offset_s: float
+    ) -> Iterator[TranscribedSegment]:
         raw, _info = self._whisper.transcribe(audio, **_decode_kwargs(options))
         for s in raw:
             seg = TranscribedSegment(
@@ -214,10 +264,11 @@ class Transcriber:
             "condition_on_previous_text": False,
             "word_timestamps": False,
         }
-        raw, _info = self._whisper.transcribe(
-            audio, prefix=prefix, without_timestamps=True, **kwargs
-        )
-        segments = list(raw)
+        with self._encoder_window(options):
+            raw, _info = self._whisper.transcribe(
+                audio, prefix=prefix, without_timestamps=True, **kwargs
+            )
+            segments = list(raw)
         text = " ".join(s.text.strip() for s in segments).strip()
         if not prefix or not text.startswith(prefix):
             return None
