@@ -88,6 +88,7 @@ def run() -> dict[str, Any]:
                 samples.append(time.perf_counter() - start)
             crypto[name] = statistics.median(samples)
     return {
+        "load_average_1min": os.getloadavg()[0],
         "kdf": DEFAULT.to_json(),
         "init_s": init_s,
         "unlock_median_s": statistics.median(unlock),
@@ -145,8 +146,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"Argon2id with the shipped parameters ({kdf['memory_kib'] // 1024} MiB, "
         f"{kdf['iterations']} passes, {kdf['lanes']} lanes). Medians of {r['unlocks']} unlocks "
         f"and of {r['segments']} committed segments each way, written and fsynced through the "
-        "real store in a temporary directory. Shared machine (about 8 engineers on 2 cores): "
-        "read the ratios more than the absolute times.\n\n"
+        "real store in a temporary directory. Shared machine (about 8 engineers on 2 cores; "
+        f"1-minute load average {r['load_average_1min']:.1f} at the end of the run): read the "
+        "ratios more than the absolute times.\n\n"
         "| measure | median | other |\n| --- | --- | --- |\n"
         f"{table}\n\n"
         "The fsync dominates both paths; the locked path adds one X25519 key agreement per "
