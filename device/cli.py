@@ -4,7 +4,6 @@ parts when it runs."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
@@ -94,12 +93,13 @@ def _enrolled_caseworker() -> str | None:
     return enrollment.caseworker_name or enrollment.caseworker or None
 
 
+NOT_GIVEN = "ej angiven"
+
+
 def _caseworker(name: str | None) -> str:
-    """Who the draft names as Handläggare: as given, else the enrolled caseworker; the login
-    name only on a device that is not enrolled (a bench or test machine)."""
-    return (
-        name or os.environ.get("FREDAG_CASEWORKER") or _enrolled_caseworker() or getpass.getuser()
-    )
+    """Who the draft names as Handläggare: as given, else the caseworker the device is
+    enrolled to; never the operating-system login ("ej angiven" on a device not enrolled)."""
+    return name or os.environ.get("FREDAG_CASEWORKER") or _enrolled_caseworker() or NOT_GIVEN
 
 
 def _meta(

@@ -180,6 +180,14 @@ class TestHandlaggare:
         assert cli._caseworker(None) == "Anna Lind"
         assert cli._caseworker("Bo Ek") == "Bo Ek"
 
+    def test_never_the_login_name(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A device not enrolled says the caseworker is not given, never the OS user."""
+        from device import cli
+
+        monkeypatch.setenv("FREDAG_HOME", str(tmp_path))
+        monkeypatch.delenv("FREDAG_CASEWORKER", raising=False)
+        assert cli._caseworker(None) == "ej angiven"
+
 
 class TestConsent:
     def test_no_consent_no_session(self) -> None:
