@@ -92,7 +92,6 @@ class TestReviewAndApprove:
         assert "parental_substance_abuse" not in tip and "Källor" in tip, tip
         assert not re.search(r"\b[A-ZÅÄÖ]{2,4}:", tip), tip
         screenshot(page, "draft.png", tmp_path, full_page=False)
-        screenshot(page, "draft-full.png", tmp_path)
 
         # Reject one tag (through HTMX, with the CSRF header from <body>).
         conflict = page.locator('li.factor[data-key="risk-family_conflict"]')
@@ -317,3 +316,20 @@ class TestOldDrafts:
         exported = path.read_text(encoding="utf-8")
         assert "Vi bestämmer att vi ses igen om två veckor." in exported
         assert "Handläggare: Anna Lind" in exported and "root" not in exported
+
+
+class TestTypingSurvivesReview:
+    def test_unsaved_line_text_stays_while_factors_are_decided(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """Accepting a factor (an HTMX swap) leaves a line being edited, unsaved, as typed."""
+        draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        box = page.locator("#journal li.jline textarea").first
+        box.fill("Halvskriven rad")
+        page.locator('li.factor[data-key="risk-parental_substance_abuse"] button.accept').click()
+        expect(
+            page.locator('li.factor[data-key="risk-parental_substance_abuse"] .fstatus')
+        ).to_have_text("godtagen")
+        expect(box).to_have_value("Halvskriven rad")
