@@ -159,9 +159,20 @@ def is_question(sentence: Sentence) -> bool:
         return True
     if _misheard_opener(words[0], words[1]):
         return True
-    if words[0] in QUESTION_VERBS and words[1] in _SUBJECTS:
+    if words[0] in QUESTION_VERBS and _subject_heard(words[1]):
         return True
     return words[0] in QUESTION_WORDS and words[1] in _WH_FOLLOWERS
+
+
+def _subject_heard(word: str) -> bool:
+    """A subject, or a pronoun of three letters or more misheard by one letter ("nogon")."""
+    if word in _SUBJECTS:
+        return True
+    return len(word) >= 4 and any(
+        Levenshtein.distance(word, s) == 1
+        for s in _PRONOUN_SUBJECTS | {"någon", "barnen"}
+        if len(s) >= 4
+    )
 
 
 def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Status:
@@ -359,6 +370,9 @@ def about_someone_else(sentence: Sentence, used: tuple[int, ...], case_type: str
     clause = sentence.clause_of[used[0]]
     start = next(i for i in range(len(words)) if sentence.clause_of[i] == clause)
     before = words[start : used[0]]
+    after = words[used[-1] + 1 :]
+    if any(after[i : i + 2] == ["inte", "jag"] for i in range(len(after) - 1)):
+        return True  # "Min bror använder kokain, men inte jag."
     for j, word in enumerate(before):
         if word in OTHER_PEOPLE:
             later = before[j + 1 :]
@@ -419,5 +433,32 @@ def answer_start(sentence: Sentence) -> int:
     words = [t.lower for t in sentence.tokens]
     for k in range(2, len(words)):
         if sentence.clause_of[k] != sentence.clause_of[k - 1] and words[k] in _ANSWER_OPENERS:
+            return k
+    return 0
+
+
+_SUBORDINATORS = frozenset(
+    {"om", "ifall", "när", "då", "eftersom", "innan", "efter", "medan", "sedan", "fast", "att"}
+)
+
+
+def inner_question_start(sentence: Sentence) -> int:
+    """Where a question begins inside a sentence that opens as a statement and has no question
+    mark, as when the recogniser runs an answer and the next question together without one
+    ("Jag känner ingen utanför familjen, använder någon i familjen droger"): a clause in
+    question word order that does not follow a subordinate clause ("När han dricker, slår han
+    henne" is a statement). 0 when there is none."""
+    if sentence.is_question_mark or is_question(sentence):
+        return 0
+    words = [t.lower for t in sentence.tokens]
+    clause_start = 0
+    for k in range(1, len(words)):
+        if sentence.clause_of[k] == sentence.clause_of[k - 1]:
+            continue
+        after_subordinate = words[clause_start] in _SUBORDINATORS
+        clause_start = k
+        if after_subordinate or words[k] in _REQUEST_VERBS:
+            continue
+        if is_question(part(sentence, k, len(words), question_mark=False)):
             return k
     return 0

@@ -26,6 +26,7 @@ from risk_factors.context import (
     answer_start,
     asks_openly,
     hypothetical,
+    inner_question_start,
     is_question,
     lost,
     part,
@@ -506,6 +507,9 @@ def _answer_then_question(sentence: Sentence) -> list[Sentence]:
     k = answer_start(sentence)
     if k:
         return [part(sentence, 0, k, question_mark=True), part(sentence, k, n, question_mark=False)]
+    k = inner_question_start(sentence)
+    if k:
+        return [part(sentence, 0, k, question_mark=False), part(sentence, k, n, question_mark=True)]
     return [sentence]
 
 

@@ -95,6 +95,20 @@ class TestRunTogether:
         result = tagger.tag_text("Berätta vad du har sett, hans mamma dricker mycket.", "barn")
         assert "parental_substance_abuse" in _tags(result)
 
+    def test_answer_then_a_question_without_question_mark(self, tagger: Tagger) -> None:
+        """The next question run into an answer without "?" ("…, använder nogon i familjen
+        droger") is a question, never a finding; a clause after a subordinate one ("När pappa
+        dricker, slår han mamma") stays a statement."""
+        text = "Jag känner ingen utanför familjen, använder nogon i familjen droger."
+        assert "drug_problem" not in _tags(tagger.tag_text(text, "vuxen"))
+        found = _tags(tagger.tag_text("När pappa dricker, slår han mamma.", "barn"))
+        assert "child_exposed_ipv" in found
+
+    def test_not_me_makes_it_someone_elses(self, tagger: Tagger) -> None:
+        """ "… använder kokain, men inte jag" is not the client's drug problem, whoever used."""
+        text = "Min tur använder kokain, men inte jag."
+        assert "drug_problem" not in _tags(tagger.tag_text(text, "vuxen"))
+
 
 class TestSpeakers:
     def test_caseworker_words_are_never_findings(self, tagger: Tagger) -> None:
