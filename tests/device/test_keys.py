@@ -304,6 +304,30 @@ class TestPassphraseChange:
         assert again.returncode == 0, again.stderr
 
 
+class TestSetUp:
+    def test_short_passphrase_is_refused(self, tmp_path: Path) -> None:
+        """`device init` refuses a passphrase under 8 characters and writes no key file."""
+        env = _no_env_passphrase({"FREDAG_HOME": str(tmp_path / "h")})
+        done = run_fredag("device", "init", "--passphrase-stdin", input="kort\n", env=env)
+        assert done.returncode == 2 and "at least 8" in done.stderr
+        assert not (tmp_path / "h" / "device" / "keys.json").exists()
+
+    def test_locked_record_fails_before_recording(self, tmp_path: Path) -> None:
+        """`fredag record` on a locked device says so in one line and creates no session."""
+        env = _no_env_passphrase({"FREDAG_HOME": str(tmp_path / "h")})
+        init = run_fredag(
+            "device", "init", "--passphrase-stdin", input=TEST_PASSPHRASE + "\n", env=env
+        )
+        assert init.returncode == 0, init.stderr
+        assert run_fredag("device", "lock", env=env).returncode == 0
+        done = run_fredag(
+            "record", "--case", "BoU-1", "--case-type", "barn", "--consent",
+            "--input", "/nonexistent.wav", env=env,
+        )  # fmt: skip
+        assert done.returncode == 13 and done.stderr.count("\n") == 1
+        assert not (tmp_path / "h" / "device" / "sessions").exists()
+
+
 class TestWorkingSession:
     def test_unlock_once_then_lock(self, tmp_path: Path) -> None:
         """After `device unlock` later commands open the store; after `device lock` they cannot."""
