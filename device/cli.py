@@ -154,7 +154,7 @@ def draft(
     from device.journal.session import SessionLog
     from device.journal.signing import finish, sign_segments
     from device.journal.store import Store
-    from device.stages.tagging import load_tagger
+    from device.stages.tagging import load_tagger, tag_meeting
 
     if (audio is None) == (transcript is None):
         raise UsageError("give either a recording or --transcript FILE")
@@ -174,6 +174,9 @@ def draft(
     log.model(heard.model, heard.language)
     for seg in heard.segments:
         log.segment(seg)
+    # Tagged once, with how each segment was heard where the transcriber said; journaled.
+    tagging = tag_meeting(load_tagger(), heard.segments, meta.case_type, heard.heard)
+    log.factors(tagging, len(heard.segments))
     signed = sign_segments(
         meta=meta,
         ended_at=ended_at,
@@ -181,9 +184,8 @@ def draft(
         duration_s=heard.duration_s,
         language=heard.language,
         model=heard.model,
-        tagger=load_tagger(),
+        tagging=tagging,
         identity=identity,
-        heard=heard.heard,
     )
     finish(log, signed, heard.duration_s)
     if as_json:

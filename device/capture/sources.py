@@ -53,7 +53,7 @@ class AudioSource(Protocol):
 
 def drain(source: AudioSource, timeout: float = 0.5) -> Iterator[AudioArray]:
     """Every chunk the (started) source delivers, until it ends. For loops that neither pause
-    nor stop early (benchmarks, tests); the recorder has its own loop for those."""
+    nor stop early (benchmarks, tests); the meeting controller has its own loop for those."""
     while True:
         try:
             chunk = source.read(timeout)

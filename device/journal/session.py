@@ -5,6 +5,11 @@ A session's journal (see `device.journal.store`) holds, in order:
 * ``{"type": "meta", ...}``: the `SessionMeta`, written before any audio is captured;
 * ``{"type": "segment", "start", "end", "text", "seq"}``: each committed segment, the moment
   it is committed (committed text never changes, so it is never rewritten);
+* ``{"type": "factors", "through", "tags", "denied", "catalogue_version", "catalogue_sha256"}``:
+  the factors found in the segments committed last, written right after them and before they
+  are shown; ``through`` counts the segments tagged so far (tag once: the draft is built from
+  these records, `device.stages.factors`);
+* ``{"type": "mark", "at"}``: the caseworker marked this moment (meeting seconds);
 * ``{"type": "state", "state": "recording|paused|resumed|stopped|finished", "at", "audio_s"}``;
 * ``{"type": "draft", "envelope": {...}}``: the signed draft once the session is finished.
 
@@ -16,11 +21,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from device.journal.store import Journal, Store
+from device.stages.tagging import FoundTag, Tagging
 from fredag.errors import ConsentRequired, StoreError, UsageError
 from fredag.protocol import CaseType, Meeting, ModelInfo, Segment
 
@@ -115,6 +123,9 @@ class SessionRecord:
     torn_tail: bool
     model: ModelInfo | None = None
     language: str = "sv"
+    marks: tuple[float, ...] = ()
+    noted: Tagging | None = None  # the factors noted so far, from the "factors" records
+    tagged_through: int = 0  # how many of `segments` were tagged
 
     @property
     def interrupted(self) -> bool:
@@ -151,21 +162,29 @@ class SessionLog:
         return log, record
 
     def segment(self, segment: Segment) -> None:
-        self.journal.append(
-            {
-                "type": "segment",
-                "seq": self._seq,
-                "start": segment.start,
-                "end": segment.end,
-                "text": segment.text,
-            }
-        )
+        # Every field of the segment, so what a post-decode stage adds (a speaker) is kept.
+        self.journal.append({"type": "segment", "seq": self._seq, **segment.model_dump()})
         self._seq += 1
 
     def state(self, state: SessionState, audio_s: float) -> None:
         self.journal.append(
             {"type": "state", "state": state, "at": now().isoformat(), "audio_s": audio_s}
         )
+
+    def factors(self, new: Tagging, through: int) -> None:
+        self.journal.append(
+            {
+                "type": "factors",
+                "through": through,
+                "tags": [asdict(t) for t in new.tags],
+                "denied": [asdict(t) for t in new.denied],
+                "catalogue_version": new.catalogue_version,
+                "catalogue_sha256": new.catalogue_sha256,
+            }
+        )
+
+    def mark(self, at_s: float) -> None:
+        self.journal.append({"type": "mark", "at": round(at_s, 2)})
 
     def model(self, model: ModelInfo, language: str) -> None:
         self.journal.append({"type": "model", **model.model_dump(), "language": language})
@@ -190,10 +209,13 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
     envelope: dict[str, Any] | None = None
     model: ModelInfo | None = None
     language = "sv"
+    marks: list[float] = []
+    noted: Tagging | None = None
+    tagged_through = 0
     for rec in records[1:]:
         kind = rec.get("type")
         if kind == "segment":
-            segments.append(Segment(start=rec["start"], end=rec["end"], text=rec["text"]))
+            segments.append(_segment(rec))
             audio_s = max(audio_s, float(rec["end"]))
         elif kind == "state":
             state = rec["state"]
@@ -201,11 +223,58 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
             last_at = datetime.fromisoformat(rec["at"])
         elif kind == "draft":
             envelope = rec["envelope"]
+        elif kind == "factors":
+            noted = _add_factors(noted, rec)
+            tagged_through = int(rec["through"])
+        elif kind == "mark":
+            marks.append(float(rec["at"]))
         elif kind == "model":
             model = ModelInfo(name=rec["name"], sha256=rec["sha256"])
             language = rec.get("language", language)
     return SessionRecord(
-        meta, tuple(segments), state, audio_s, last_at, envelope, result.torn_tail, model, language
+        meta,
+        tuple(segments),
+        state,
+        audio_s,
+        last_at,
+        envelope,
+        result.torn_tail,
+        model,
+        language,
+        tuple(marks),
+        noted,
+        tagged_through,
+    )
+
+
+def _segment(rec: dict[str, Any]) -> Segment:
+    try:
+        # The segment's own fields; the journal adds its bookkeeping (type, seq, merged_from).
+        return Segment.model_validate({k: v for k, v in rec.items() if k in Segment.model_fields})
+    except ValidationError as exc:
+        raise StoreError(f"a session's segment record is damaged ({exc})") from exc
+
+
+def _found(data: dict[str, Any]) -> FoundTag:
+    known = {f.name for f in fields(FoundTag)}
+    return FoundTag(**{k: v for k, v in data.items() if k in known})
+
+
+def _add_factors(noted: Tagging | None, rec: dict[str, Any]) -> Tagging:
+    try:
+        tags = tuple(_found(t) for t in rec["tags"])
+        denied = tuple(_found(t) for t in rec["denied"])
+        version, sha = rec["catalogue_version"], rec["catalogue_sha256"]
+    except (KeyError, TypeError) as exc:
+        raise StoreError(f"a session's factors record is damaged ({exc})") from exc
+    if noted is None:
+        return Tagging(tags, denied, version, sha)
+    return replace(
+        noted,
+        tags=noted.tags + tags,
+        denied=noted.denied + denied,
+        catalogue_version=version,
+        catalogue_sha256=sha,
     )
 
 

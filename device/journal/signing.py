@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from device.journal.draft import build_draft
 from device.journal.guard import Checker
 from device.journal.identity import DeviceIdentity
 from device.journal.session import SessionLog, SessionMeta
-from device.stages.tagging import SegmentTagger, tag_meeting
-from fredag.protocol import Draft, ModelInfo, Segment, SignedEnvelope
+from device.stages.tagging import Tagging
+from fredag.protocol import Draft, Mark, ModelInfo, Segment, SignedEnvelope
 
 
 @dataclass(frozen=True)
@@ -33,14 +32,13 @@ def sign_segments(
     duration_s: float,
     language: str,
     model: ModelInfo,
-    tagger: SegmentTagger,
+    tagging: Tagging,
     identity: DeviceIdentity,
+    marks: Sequence[float] = (),
     checker: Checker | None = None,
-    heard: Sequence[Any] | None = None,
 ) -> SignedDraft:
-    """Tag, build and sign a meeting's draft. `heard`: the segments with speaker and word
-    probabilities where the transcriber gave them (see `device.stages.tagging.tag_meeting`)."""
-    tagging = tag_meeting(tagger, segments, meta.case_type, heard)
+    """The draft built from the factors noted while the segments were committed (tag once,
+    `device.stages.factors`), signed with the device key."""
     draft = build_draft(
         meta=meta,
         ended_at=ended_at,
@@ -50,6 +48,7 @@ def sign_segments(
         model=model,
         tagging=tagging,
         device_key_id=identity.key_id,
+        marks=[Mark(at=at) for at in marks],
         checker=checker,
     )
     return SignedDraft(draft, identity.sign(draft))

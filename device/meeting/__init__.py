@@ -1,2 +1,3 @@
-"""Meeting: the live loop that wires capture → stages → journal → views (`recorder`) and the
-`fredag record` / `fredag sessions` flows around it (`recording`)."""
+"""Meeting: the live loop. `controller` (start/pause/resume/stop/mark and the event stream),
+`committer` (what happens to a commit), `compose` (the post-decode stages), `recording`
+(`open_meeting` and the `fredag record` / `fredag sessions` flows)."""

@@ -1,8 +1,12 @@
 """The `fredag record` and `fredag sessions` flows: wiring settings, store, model, source,
-recorder, view and the signed draft together."""
+the meeting controller, its views and inputs, and the signed draft together.
+
+`open_meeting` is the composition point any front end uses (the terminal here, a touch
+screen in the same process): it returns the controller and signs the draft afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,14 +22,18 @@ from device.journal.session import (
 )
 from device.journal.signing import SignedDraft, finish, sign_segments
 from device.journal.store import Store
-from device.meeting.recorder import Recorder
+from device.meeting.compose import post_decode_stages
+from device.meeting.controller import MeetingController, RecordResult
+from device.stages.factors import MeetingFactors
 from device.stages.streaming import StreamingOptions
 from device.stages.tagging import load_tagger
 from device.stages.transcribe import TranscribeOptions, Transcriber
-from device.views.terminal import View, make_view
+from device.views.keys import KeyInput, stop_on_signals
+from device.views.terminal import attach, make_view
 from fredag.clock import local_text
 from fredag.errors import CaptureError, DeviceLocked, StoreError, UsageError
 from fredag.journal import clock
+from fredag.protocol import ModelInfo
 from fredag.settings import DeviceSettings, get_settings
 from models.registry import resolve
 
@@ -44,10 +52,12 @@ class RecordRequest:
     model: str | None = None
 
 
-def _identity(settings: DeviceSettings, view: View | None = None) -> DeviceIdentity:
+def _identity(
+    settings: DeviceSettings, on_message: Callable[[str], None] | None = None
+) -> DeviceIdentity:
     identity, created = load_or_init_identity(settings.home)
-    if created and view is not None:
-        view.message(f"Skapade enhetens identitet {identity.key_id[:16]}… (fredag device init)")
+    if created and on_message is not None:
+        on_message(f"Skapade enhetens identitet {identity.key_id[:16]}… (fredag device init)")
     return identity
 
 
@@ -69,13 +79,65 @@ def _open_session(store: Store, req: RecordRequest) -> tuple[SessionLog, Session
     return SessionLog.create(store, req.meta), None
 
 
-def run_recording(req: RecordRequest) -> SignedDraft:
+@dataclass(frozen=True)
+class OpenMeeting:
+    """A meeting ready to start: its controller (subscribe views to `controller.events`, give
+    inputs its controls) and what is needed to sign its draft when it has ended."""
+
+    controller: MeetingController
+    log: SessionLog
+    meta: SessionMeta
+    settings: DeviceSettings
+    model: ModelInfo
+    language: str
+    title: str
+
+    def sign(self, result: RecordResult) -> SignedDraft:
+        """The signed draft of an ended meeting, stored in its session; a capture failure
+        leaves the session resumable instead."""
+        log = self.log
+        if result.capture_error is not None:
+            log.state("paused", result.audio_s)
+            raise CaptureError(
+                f"{result.capture_error} — session {log.session_id[:8]} is kept with "
+                f"{len(result.segments)} segments; continue with `fredag record --resume "
+                f"{log.session_id[:8]}` or finish it with `fredag sessions finish "
+                f"{log.session_id[:8]}`"
+            )
+        log.state("stopped", result.audio_s)
+        try:
+            identity = _identity(self.settings)  # the signing key, only while unlocked
+        except DeviceLocked:
+            raise DeviceLocked(
+                f"the meeting stopped while the device was locked: session "
+                f"{log.session_id[:8]} is kept, sealed; unlock (`fredag device unlock`) and "
+                f"sign its draft with `fredag sessions finish {log.session_id[:8]}`"
+            ) from None
+        signed = sign_segments(
+            meta=self.meta,
+            ended_at=datetime.now(UTC),
+            segments=result.segments,
+            duration_s=result.audio_s,
+            language=self.language,
+            model=self.model,
+            tagging=result.tagging,
+            identity=identity,
+            marks=result.marks,
+        )
+        finish(log, signed, result.audio_s)
+        return signed
+
+
+def open_meeting(
+    req: RecordRequest, on_message: Callable[[str], None] | None = None
+) -> OpenMeeting:
+    """Settings, store, source, model, session and controller for one meeting (new, or
+    resumed with `req.resume`). The meeting's details and consent come in `req.meta`."""
     settings = get_settings(model=req.model)
     store = Store(settings.home)
     store.cipher()  # a wrong key or passphrase fails now, before anything is recorded
     source = _source(req)  # device problems fail here, before a session exists
-    view = make_view(req.plain)
-    _identity(settings, view)  # set up now if new; the key itself is loaded to sign, not held
+    _identity(settings, on_message)  # set up now if new; the key is loaded to sign, not held
     resolved = resolve(settings.model, settings.models_dir)
     transcriber = Transcriber(
         resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
@@ -87,62 +149,45 @@ def run_recording(req: RecordRequest) -> SignedDraft:
     if previous is not None:
         log.state("resumed", offset)
     log.model(resolved.info, settings.language)
-    tagger = load_tagger()
-    recorder = Recorder(
+    controller = MeetingController(
         log=log,
-        case_type=meta.case_type,
+        meta=meta,
         source=source,
         transcriber=transcriber,
-        tagger=tagger,
-        view=view,
+        tagger=load_tagger(),
         options=StreamingOptions(
             transcribe=TranscribeOptions(language=settings.language, beam_size=settings.beam_size)
         ),
         offset_s=offset,
-        keep_audio=meta.keep_audio,
-        previous=previous.segments if previous is not None else (),
+        previous=previous,
+        stages=post_decode_stages(settings),
     )
-    view.start(f"Ärende {meta.case_ref} · {source.description} · session {log.session_id[:8]}")
-    if previous is not None:
-        view.committed(previous.segments)
+    title = f"Ärende {meta.case_ref} · {source.description} · session {log.session_id[:8]}"
+    return OpenMeeting(controller, log, meta, settings, resolved.info, settings.language, title)
+
+
+def run_recording(req: RecordRequest) -> SignedDraft:
+    """`fredag record`: the meeting on this terminal, its keys and signals as inputs."""
+    view = make_view(req.plain)
+    meeting = open_meeting(req, view.message)
+    controller = meeting.controller
+    attach(view, controller.events)
+    view.start(meeting.title)
     try:
-        result = recorder.run()
+        with KeyInput(controller).reading(), stop_on_signals(controller.stop):
+            result = controller.run()
     finally:
         view.stop()
-    if result.capture_error is not None:
-        log.state("paused", result.audio_s)
-        raise CaptureError(
-            f"{result.capture_error} — session {log.session_id[:8]} is kept with "
-            f"{len(result.segments)} segments; continue with `fredag record --resume "
-            f"{log.session_id[:8]}` or finish it with `fredag sessions finish {log.session_id[:8]}`"
-        )
-    log.state("stopped", result.audio_s)
-    try:
-        identity = _identity(settings)  # the signing key, only while the device is unlocked
-    except DeviceLocked:
-        raise DeviceLocked(
-            f"the meeting stopped while the device was locked: session {log.session_id[:8]} is "
-            "kept, sealed; unlock (`fredag device unlock`) and sign its draft with "
-            f"`fredag sessions finish {log.session_id[:8]}`"
-        ) from None
-    signed = sign_segments(
-        meta=meta,
-        ended_at=datetime.now(UTC),
-        segments=result.segments,
-        duration_s=result.audio_s,
-        language=settings.language,
-        model=resolved.info,
-        tagger=tagger,
-        identity=identity,
-    )
-    finish(log, signed, result.audio_s)
+    signed = meeting.sign(result)
     view.message(signed.draft.rendered)
-    view.message(f"Utkastet är signerat och sparat (session {log.session_id[:8]}).")
+    view.message(f"Utkastet är signerat och sparat (session {meeting.log.session_id[:8]}).")
     return signed
 
 
 def finish_session(prefix: str) -> SignedDraft:
-    """Make and sign the draft of an interrupted (or stopped) session from its journal."""
+    """Make and sign the draft of an interrupted (or stopped) session from its journal: with
+    the factors noted while it was recorded (and any segments committed but never tagged,
+    when it was cut off between the two)."""
     settings = get_settings()
     store = Store(settings.home)
     session_id = find_session(store, prefix)
@@ -153,6 +198,16 @@ def finish_session(prefix: str) -> SignedDraft:
         raise UsageError(f"session {session_id[:8]} never started transcribing; nothing to finish")
     if record.interrupted:
         log.state("stopped", record.audio_s)
+    factors = MeetingFactors(
+        load_tagger(),
+        record.meta.case_type,
+        previous=record.segments,
+        noted=record.noted,
+        tagged_through=record.tagged_through,
+    )
+    caught_up = factors.catch_up()
+    if caught_up.tags or caught_up.denied or factors.tagged_through != record.tagged_through:
+        log.factors(caught_up, factors.tagged_through)
     signed = sign_segments(
         meta=record.meta,
         ended_at=record.last_at,
@@ -160,8 +215,9 @@ def finish_session(prefix: str) -> SignedDraft:
         duration_s=record.audio_s,
         language=record.language,
         model=record.model,
-        tagger=load_tagger(),
+        tagging=factors.tagging(),
         identity=_identity(settings),
+        marks=record.marks,
     )
     finish(log, signed, record.audio_s)
     return signed

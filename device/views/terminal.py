@@ -1,29 +1,42 @@
-"""What the caseworker sees during a meeting: a Rich live view, or plain lines without a terminal.
+"""What the caseworker sees during a meeting on a terminal: a Rich live view, or plain lines.
 
 `RichView` shows committed text, the tentative preview, factors as they are tagged (with their
-quotes), the elapsed time and the keys (p paus, r fortsätt, s stopp). `PlainView` prints one
-line per committed segment and per factor, flushed at once, for pipes, logs, tests and
-`make run`. Both are driven by the recorder from its threads; they only read what they get.
+quotes), the elapsed time, the input level and the keys (p paus, r fortsätt, m markera,
+s stopp). `PlainView` prints one line per committed segment, factor, mark, state change and
+warning, flushed at once, for pipes, logs, tests and `make run`. Both are subscribers of the
+meeting controller's events (`attach`); they only read what they get. The keys are an input
+adapter of their own (`device.views.keys`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import select
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO, Protocol
 
 from device.stages.tagging import FoundTag
+from device.views.events import (
+    ErrorRaised,
+    Event,
+    EventBus,
+    FactorsNoted,
+    InputLevel,
+    Marked,
+    Notice,
+    SegmentsCommitted,
+    StateChanged,
+    TentativeText,
+    WarningRaised,
+)
 from fredag.journal import clock
 from fredag.protocol import Segment
 
 STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar", "locked": "LÅST"}
-KEYS_HELP = "p paus · r fortsätt · s stopp · l lås"
+MARKED_SV = "markerat av handläggaren"
+KEYS_HELP = "p paus · r fortsätt · m markera · s stopp · l lås"
 
 
 class View(Protocol):
@@ -39,7 +52,39 @@ class View(Protocol):
 
     def message(self, text: str) -> None: ...
 
+    def marked(self, at_s: float) -> None: ...
+
+    def level(self, dbfs: float) -> None: ...
+
     def stop(self) -> None: ...
+
+
+def show(view: View, event: Event) -> None:
+    """Hand one meeting event to a terminal view. Errors are not shown: the command reports
+    them itself, as one line, when the meeting has ended."""
+    if isinstance(event, SegmentsCommitted):
+        view.committed(event.segments)
+    elif isinstance(event, TentativeText):
+        view.tentative(event.text)
+    elif isinstance(event, FactorsNoted):
+        view.factors(event.tags)
+    elif isinstance(event, StateChanged):
+        view.state(event.state, event.elapsed_s)
+    elif isinstance(event, Marked):
+        view.marked(event.at_s)
+    elif isinstance(event, InputLevel):
+        view.level(event.dbfs)
+    elif isinstance(event, WarningRaised):
+        view.message(f"Varning: {event.text}")
+    elif isinstance(event, Notice):
+        view.message(event.text)
+    elif isinstance(event, ErrorRaised):
+        return
+
+
+def attach(view: View, events: EventBus) -> Callable[[], None]:
+    """Subscribe `view` to a meeting's events; returns the unsubscribe function."""
+    return events.subscribe(lambda event: show(view, event))
 
 
 class PlainView:
@@ -75,8 +120,20 @@ class PlainView:
     def message(self, text: str) -> None:
         self._line(text)
 
+    def marked(self, at_s: float) -> None:
+        self._line(f"-- {MARKED_SV} [{clock(at_s)}]")
+
+    def level(self, dbfs: float) -> None:
+        return
+
     def stop(self) -> None:
         return
+
+
+def _meter(dbfs: float) -> str:
+    """Five bars from -60 to 0 dBFS."""
+    bars = 0 if dbfs == float("-inf") else max(0, min(5, int((dbfs + 60) / 12) + 1))
+    return "▮" * bars + "▯" * (5 - bars)
 
 
 class RichView:
@@ -89,6 +146,7 @@ class RichView:
         self._lines: deque[str] = deque(maxlen=max_lines)
         self._factors: deque[str] = deque(maxlen=8)
         self._tentative = ""
+        self._dbfs = float("-inf")
         self._state = "recording"
         self._title = ""
         self._started = time.monotonic()
@@ -113,7 +171,10 @@ class RichView:
             if self._tentative:
                 body.append(self._tentative, style="dim italic")
             factors = Text("\n".join(self._factors) or "inga ännu", style="cyan")
-            head = f"{self._title}   {clock(self._elapsed())}   {STATE_SV.get(self._state, '')}"
+            head = (
+                f"{self._title}   {clock(self._elapsed())}   {STATE_SV.get(self._state, '')}"
+                f"   {_meter(self._dbfs)}"
+            )
         return Group(
             Panel(body, title=head, subtitle=KEYS_HELP),
             Panel(factors, title="Faktorer som nämnts"),
@@ -171,6 +232,14 @@ class RichView:
     def message(self, text: str) -> None:
         self.console.print(text)
 
+    def marked(self, at_s: float) -> None:
+        with self._lock:
+            self._lines.append(f"[{clock(at_s)}] ** {MARKED_SV} **")
+
+    def level(self, dbfs: float) -> None:
+        with self._lock:
+            self._dbfs = dbfs
+
     def stop(self) -> None:
         live = self._live
         if live is not None:
@@ -183,36 +252,3 @@ def make_view(plain: bool | None = None) -> View:
     if plain is None:
         plain = not (sys.stdout.isatty() and sys.stdin.isatty())
     return PlainView() if plain else RichView()
-
-
-@contextlib.contextmanager
-def key_reader(on_key: Callable[[str], None]) -> Iterator[None]:
-    """Single key presses from a terminal, delivered to `on_key` from a thread; a no-op
-    without a terminal."""
-    if not sys.stdin.isatty():
-        yield
-        return
-    import termios
-    import tty
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                key = os.read(fd, 1).decode(errors="ignore").lower()
-                if key:
-                    on_key(key)
-
-    tty.setcbreak(fd)
-    thread = threading.Thread(target=loop, name="fredag-keys", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=1.0)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

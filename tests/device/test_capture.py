@@ -181,9 +181,9 @@ class TestDeviceVanishes:
         """A device that fails or hangs mid-meeting gives CaptureError; what was heard is kept."""
         import device.capture.sources as capture
         from device.journal.session import SessionLog, load_session
-        from device.meeting.recorder import Recorder
+        from device.meeting.controller import MeetingController
         from device.stages.streaming import StreamingOptions
-        from device.views.terminal import PlainView
+        from device.views.terminal import PlainView, attach
         from tests.device.conftest import make_meta
         from tests.device.doubles import NullTagger
 
@@ -198,16 +198,16 @@ class TestDeviceVanishes:
         meta = make_meta()
         log = SessionLog.create(store, meta)
         out = (Path(store.root) / "view.txt").open("w")
-        recorder = Recorder(
+        controller = MeetingController(
             log=log,
-            case_type="barn",
+            meta=meta,
             source=source,
             transcriber=transcriber,
             tagger=NullTagger(),
-            view=PlainView(out),
             options=StreamingOptions(),
         )
-        result = recorder.run()
+        attach(PlainView(out), controller.events)
+        result = controller.run()
         assert isinstance(result.capture_error, CaptureError)
         assert "kept" in str(result.capture_error)
         assert ("no audio" in str(result.capture_error)) == hang

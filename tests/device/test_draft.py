@@ -42,7 +42,7 @@ def signed(identity: DeviceIdentity, tagger: object = TAGGER):  # type: ignore[n
         duration_s=16.0,
         language="sv",
         model=MODEL,
-        tagger=tagger,  # type: ignore[arg-type]
+        tagging=tagger.tag_segments(SEGMENTS, "barn"),  # type: ignore[attr-defined]
         identity=identity,
     )
 

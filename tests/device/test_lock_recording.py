@@ -17,9 +17,10 @@ import pytest
 from device.capture.sources import FileSource
 from device.journal.session import SessionLog, list_sessions, load_session
 from device.journal.store import Journal, Store
-from device.meeting.recorder import LOCKED_LINE, Recorder
+from device.meeting.controller import LOCKED_LINE, MeetingController
 from device.stages.streaming import StreamingOptions
-from device.views.terminal import PlainView
+from device.views.keys import KeyInput
+from device.views.terminal import PlainView, attach
 from tests.conftest import TEST_PASSPHRASE
 from tests.device.conftest import make_meta
 from tests.device.doubles import NullTagger
@@ -50,21 +51,23 @@ class TestLockDuringMeeting:
         meta = make_meta()
         log = SessionLog.create(store, meta)
         out = io.StringIO()
-        recorder = Recorder(
+        recorder = MeetingController(
             log=log,
-            case_type="barn",
+            meta=meta,
             source=FileSource(meeting_wav, speed=2.0),
             transcriber=transcriber,
             tagger=NullTagger(),
-            view=PlainView(out),
             options=StreamingOptions(previews=False),
         )
+        attach(PlainView(out), recorder.events)
         box: dict[str, Any] = {}
         thread = threading.Thread(target=lambda: box.setdefault("r", recorder.run()))
         thread.start()
         try:
             _wait(lambda: len(recorder.segments) >= 1)
-            recorder.on_key("l")  # the lock key; `fredag device lock` is the same for the loop
+            KeyInput(recorder).on_key(
+                "l"
+            )  # the lock key; `fredag device lock` is the same for the loop
             _wait(lambda: _sealed_count(log) >= 1)
             assert recorder.segments == [] and not store.vault.is_unlocked
             with pytest.raises(Exception, match="locked"):

@@ -1,9 +1,9 @@
-"""The recorder: pause, resume and stop keys, the journal it writes, and what the view shows."""
+"""The meeting controller: pause, resume and stop (by key), the journal it writes, and what
+the view shows."""
 
 from __future__ import annotations
 
 import io
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,11 @@ import pytest
 from device.capture.sources import FileSource
 from device.journal.session import SessionLog, load_session
 from device.journal.store import Store
-from device.meeting.recorder import Recorder
+from device.meeting.controller import MeetingController
 from device.stages.streaming import StreamingOptions
 from device.stages.tagging import load_tagger
-from device.views.terminal import PlainView
+from device.views.keys import KeyInput
+from device.views.terminal import PlainView, attach
 from tests.device.conftest import make_meta
 
 
@@ -27,24 +28,22 @@ class TestKeys:
         meta = make_meta()
         log = SessionLog.create(store, meta)
         out = io.StringIO()
-        recorder = Recorder(
+        controller = MeetingController(
             log=log,
-            case_type="barn",
+            meta=meta,
             source=FileSource(meeting_wav, speed=3.0),
             transcriber=transcriber,
             tagger=load_tagger(),
-            view=PlainView(out),
             options=StreamingOptions(previews=False),
         )
-        box: dict[str, Any] = {}
-        thread = threading.Thread(target=lambda: box.setdefault("r", recorder.run()))
-        thread.start()
+        attach(PlainView(out), controller.events)
+        keys = KeyInput(controller)
+        controller.start()
         for key, wait in (("p", 2.0), ("r", 1.0), ("s", 2.0)):
             time.sleep(wait)
-            recorder.on_key(key)
-        thread.join(timeout=120)
-        assert not thread.is_alive()
-        result = box["r"]
+            keys.on_key(key)
+        result = controller.wait(timeout=120)
+        assert result is not None
         assert result.capture_error is None
         record = load_session(store, meta.session_id)
         states = [r["state"] for r in log.journal if r.get("type") == "state"]

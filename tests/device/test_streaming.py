@@ -21,6 +21,7 @@ from device.stages.streaming import (
 )
 from device.stages.transcribe import TranscribeOptions
 from device.stages.vad import Endpointer, SileroStream, VadSettings
+from tests.device.doubles import InstantTranscriber
 from tests.support.speech import conversation, read_wav, silence, speak, wer
 
 ONE = "Farmor hjälper familjen varje vecka."
@@ -122,7 +123,7 @@ class TestCommits:
         largest = 0
         for pos in range(0, speech.size, 1600):
             engine.feed(speech[pos : pos + 1600])
-            cur = engine._cur
+            cur = engine.segmenter.current
             largest = max(largest, cur.n if cur is not None else 0)
         engine.close()
         assert largest <= 4.0 * 16000 + 1600
@@ -266,7 +267,7 @@ class TestContext:
 
         def on_commit(commit: Commit) -> None:
             assert engine is not None
-            held.append(sum(a.size for a, _ in engine._context) / 16000)
+            held.append(sum(a.size for a, _ in engine.decoder.context) / 16000)
 
         engine = StreamingTranscriber(transcriber, on_commit, options)
         audio = np.tile(two_utterances, 3)
@@ -388,3 +389,56 @@ class TestBacklog:
         assert any(s.start >= half for s in later), later  # mapped back past the joins
         assert all(s.end <= 2 * half + 0.01 for s in segments)
         assert [s.start for s in segments] == sorted(s.start for s in segments)
+
+
+class TestFeedNeverBlocks:
+    def test_capture_keeps_running_while_the_commit_path_is_held(
+        self, two_utterances: np.ndarray
+    ) -> None:
+        """While the commit path (journal, tagging, views) is held, `feed` accepts every chunk;
+        the held commits arrive in order once it is released."""
+        entered, gate = threading.Event(), threading.Event()
+        commits: list[Commit] = []
+
+        def held(commit: Commit) -> None:
+            entered.set()
+            gate.wait(300)
+            commits.append(commit)
+
+        # No endpoint for 5 s: a long utterance, committed by agreement while it goes on.
+        options = StreamingOptions(
+            previews=False,
+            speculate=False,
+            split_s=2.0,
+            split_every_s=0.5,
+            vad=VadSettings(min_silence_s=5.0),
+        )
+        engine = StreamingTranscriber(InstantTranscriber(), held, options)  # type: ignore[arg-type]
+        speech = np.tile(two_utterances, 4)
+        chunks = [speech[pos : pos + 1600] for pos in range(0, speech.size, 1600)]
+        fed = 0
+        while not entered.is_set() and fed < len(chunks):
+            engine.feed(chunks[fed])
+            fed += 1
+        assert entered.wait(60), "no commit reached the commit path"
+        accepted: list[int] = []
+
+        def capture() -> None:
+            for chunk in chunks[fed:]:
+                engine.feed(chunk)
+                accepted.append(chunk.size)
+
+        feeder = threading.Thread(target=capture, daemon=True)
+        feeder.start()
+        feeder.join(60)  # a liveness bound, not a speed assertion
+        blocked = feeder.is_alive()
+        held_throughout = not commits
+        gate.set()
+        assert not blocked, "feed() waited for the commit path"
+        assert held_throughout
+        assert len(accepted) == len(chunks) - fed > 50
+        engine.close()
+        assert commits
+        starts = [s.start for c in commits for s in c.segments]
+        assert starts == sorted(starts)
+        assert all(c.utterances for c in commits)  # each commit carries its audio

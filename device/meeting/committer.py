@@ -1,0 +1,80 @@
+"""What happens to a committed utterance, in order: the post-decode stages, the journal
+(fsynced before anything is shown, so whatever the caseworker saw survives a kill -9), the
+tagger (once: `device.stages.factors`) with its result journaled too, then the views.
+
+Runs on the transcription worker, never on the audio thread: `feed` does not wait for it.
+The commit (and the audio of its utterances) is dropped when this returns.
+
+While the device is locked (`device.keys`), segments still go to the journal, sealed to the
+device's public key; the views get a placeholder line instead of the text, nothing is tagged,
+and the text held here is dropped. The controller reads the journal back on unlock
+(`MeetingController`), and the locked time's segments are tagged then.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from device.journal.session import SessionLog
+from device.stages.commit import Commit, Stage, run_stages
+from device.stages.factors import MeetingFactors
+from device.views.events import EventBus, FactorsNoted, Notice, SegmentsCommitted
+from fredag.journal import clock
+from fredag.protocol import Segment
+
+if TYPE_CHECKING:
+    from device.keys.vault import Vault
+
+LOCKED_LINE = "(låst – sparat krypterat / locked – stored sealed)"
+
+
+class Committer:
+    def __init__(
+        self,
+        *,
+        log: SessionLog,
+        factors: MeetingFactors,
+        events: EventBus,
+        stages: Sequence[Stage] = (),
+        previous: Sequence[Segment] = (),
+        vault: Vault | None = None,
+    ) -> None:
+        self.log = log
+        self.factors = factors
+        self.events = events
+        self.stages = tuple(stages)
+        self.segments: list[Segment] = list(previous)
+        self.vault = vault
+        self.locked = False  # the device locked during this meeting and not unlocked since
+        self.locked_segments = 0  # segments sealed while locked (shown without text)
+        self.shown_before_lock = 0
+        self.missed = False  # hidden while the lock was not seen yet: read back on unlock
+        self.lock = threading.Lock()
+
+    def __call__(self, commit: Commit) -> None:
+        commit = run_stages(self.stages, commit)
+        with self.lock:
+            hidden = self.locked or (self.vault is not None and not self.vault.is_unlocked)
+            for seg in commit.segments:
+                self.log.segment(seg)  # durable before it is shown (sealed while locked)
+                if not hidden:
+                    self.segments.append(seg)
+            if hidden:
+                self.missed = self.missed or not self.locked
+                self.locked_segments += len(commit.segments)
+        if hidden:
+            for seg in commit.segments:
+                self.events.publish(Notice(f"[{clock(seg.start)}] {LOCKED_LINE}"))
+            return
+        self.events.publish(SegmentsCommitted(commit.segments))
+        if commit.segments:
+            new = self.factors.add(commit.segments)
+            self.log.factors(new, self.factors.tagged_through)  # durable before it is shown
+            if new.tags:
+                self.events.publish(FactorsNoted(new.tags))
+
+    def committed(self) -> tuple[Segment, ...]:
+        with self.lock:
+            return tuple(self.segments)

@@ -1,0 +1,67 @@
+"""What a commit is, and the protocol for stages that process one after decoding.
+
+A `Commit` is committed text for good: its segments, plus the utterances (with their audio,
+RAM only) they were decoded from. It goes through the meeting's post-decode stages in order,
+then to the journal (fsynced), the tagger and the views (`device.meeting.committer`), and is
+then dropped together with its audio.
+
+A post-decode stage is one module in `device/stages/` with a callable that takes a `Commit`
+and returns it, possibly annotated (e.g. segments with a speaker). Stages run on the
+transcription worker, one commit at a time, in the order they are composed in
+`device.meeting.compose.post_decode_stages`; never on the audio thread, so a slow stage
+delays commits, never capture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+
+from device.capture.audio import SAMPLE_RATE, AudioArray
+from device.stages.utterance import Utterance
+from fredag.protocol import Segment
+
+
+@dataclass(frozen=True)
+class Commit:
+    segments: tuple[Segment, ...]
+    covered_until: float  # audio time up to which everything is now committed
+    wall: float  # time.monotonic() when committed
+    # What the segments were decoded from (several for a backlog decoded in one call).
+    utterances: tuple[Utterance, ...] = ()
+    # Free-form notes stages leave for later stages (e.g. {"speaker": ...}); not journaled.
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def audio_between(self, start_s: float, end_s: float) -> AudioArray:
+        """The commit's audio between two meeting times (e.g. one segment's), joined across
+        utterances; empty where there was no speech."""
+        pieces = []
+        for utt in self.utterances:
+            lo = max(start_s, utt.start_s)
+            hi = min(end_s, utt.end_s)
+            if hi > lo:
+                a = round((lo - utt.start_s) * SAMPLE_RATE)
+                b = round((hi - utt.start_s) * SAMPLE_RATE)
+                pieces.append(utt.audio()[a:b])
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+
+    def with_segments(self, segments: Sequence[Segment]) -> Commit:
+        """The same commit with annotated segments (same number, same times)."""
+        if len(segments) != len(self.segments):
+            raise ValueError("a stage may annotate segments, not add or drop them")
+        return replace(self, segments=tuple(segments))
+
+
+class Stage(Protocol):
+    """Post-decode processing of one commit: gets it with its audio, returns it (annotated)."""
+
+    def __call__(self, commit: Commit) -> Commit: ...
+
+
+def run_stages(stages: Sequence[Stage], commit: Commit) -> Commit:
+    for stage in stages:
+        commit = stage(commit)
+    return commit

@@ -1,0 +1,267 @@
+"""Decoding strategy: how an utterance becomes committed text.
+
+* Context: alone at the start of an empty 30 s window, whisper-base garbles short utterances
+  ("Hur sover han på nätterna?" came out as "Hymn, Summe, Han, Po, Net, Han,"). So committed
+  speech is kept in memory with its committed text, and an utterance is decoded after the
+  latest whole utterances of it (until they last `context_enough_s`, at most `context_s`),
+  with the decoder forced through their text (the `prefix`); only what follows is committed,
+  as one segment spanning the utterance. The context is RAM only and ages out.
+* Backlog: utterances that queued up while the worker was busy are decoded in one call
+  (joined with short silences, times mapped back).
+* Speculation: a decode made during a pause, kept until the endpoint shows whether the
+  utterance really ended there (`Decoder.speculate`); used instead of decoding again.
+* Local agreement for a long utterance (`Decoder.hypothesis`, `agreed`), and a quick greedy
+  preview of the utterance in progress (`Decoder.preview`).
+
+Runs on the transcription worker only; `Budget` learns how long each call took.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from device.capture.audio import SAMPLE_RATE, AudioArray
+from device.stages.scheduling import Budget
+from device.stages.transcribe import TranscribedSegment, TranscribeOptions, Transcriber
+from device.stages.utterance import Utterance
+from fredag.protocol import Segment
+
+if TYPE_CHECKING:
+    from device.stages.streaming import StreamingOptions
+
+JOIN_GAP_S = 0.4
+
+
+def garbled(text: str) -> bool:
+    """Whisper's collapse modes on speech it cannot follow: a comma after most words
+    ("Hymn, Summe, Han, Po, Net, Han,") or one word over and over ("hon hon hon hon …")."""
+    words = text.split()
+    if len(words) < 5:
+        return False
+    commas = sum(w.endswith(",") for w in words)
+    norm = ["".join(c for c in w.lower() if c.isalnum()) for w in words]
+    top = max(norm.count(w) for w in set(norm))
+    return commas > len(words) / 2 or top > len(words) / 2
+
+
+def repeats(new: str, previous: str) -> bool:
+    """The decoder, forced through the context, said the last context piece over again
+    (measured: "Hur är stämningen hemma?" came out as a copy of the sentence before it)."""
+    from rapidfuzz import fuzz
+
+    a, b = _words(new), _words(previous)
+    return len(a.split()) >= 4 and fuzz.ratio(a, b) >= 80
+
+
+def _words(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+def _to_segment(seg: TranscribedSegment) -> Segment:
+    return Segment(start=round(seg.start, 2), end=round(max(seg.end, seg.start), 2), text=seg.text)
+
+
+def _same(a: Segment, b: Segment) -> bool:
+    return _words(a.text) == _words(b.text)
+
+
+def agreed(previous: list[Segment], hypothesis: list[Segment]) -> list[Segment]:
+    """Local agreement: the leading segments two consecutive hypotheses agree on, but the
+    last segment of the newer one (it may still change)."""
+    out: list[Segment] = []
+    for a, b in zip(previous, hypothesis[:-1], strict=False):
+        if not _same(a, b):
+            break
+        out.append(b)
+    return out
+
+
+def join_speech(pieces: list[AudioArray]) -> AudioArray:
+    """Pieces of speech one after another, with a short silence between them."""
+    gap = np.zeros(int(JOIN_GAP_S * SAMPLE_RATE), dtype=np.float32)
+    out: list[AudioArray] = []
+    for piece in pieces:
+        out += [piece, gap]
+    return np.concatenate(out[:-1]) if out else np.zeros(0, dtype=np.float32)
+
+
+class Decoder:
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        options: StreamingOptions,
+        budget: Budget,
+        offset_s: float = 0.0,
+    ) -> None:
+        self.t = transcriber
+        self.opts = options
+        self.budget = budget
+        self.offset_s = offset_s
+        self.calls = {
+            "final": 0,
+            "split": 0,
+            "preview": 0,
+            "joined": 0,
+            "context_miss": 0,
+            "context_retry": 0,
+            "speculative": 0,
+            "speculation_used": 0,
+        }
+        # (audio, committed text) of the latest committed speech.
+        self.context: deque[tuple[AudioArray, str]] = deque()
+        # A speculative decode: its utterance's key and its result.
+        self._spec: tuple[tuple[int, int, int], list[Segment]] | None = None
+
+    # -- strategies ----------------------------------------------------------------------------
+    def final(self, batch: list[Utterance]) -> list[Segment]:
+        """The committed text of utterances that ended: the speculation made in their pause
+        if it decoded exactly this audio, else a decode; remembered as context."""
+        self.calls["final"] += 1
+        self.calls["joined"] += len(batch) - 1
+        spec, self._spec = self._spec, None
+        if len(batch) == 1 and spec is not None and spec[0] == batch[0].key:
+            self.calls["speculation_used"] += 1
+            segments = spec[1]
+        else:
+            segments = self._decode(batch)
+        self.remember_context([u.audio() for u in batch], segments)
+        return segments
+
+    def speculate(self, guess: Utterance) -> None:
+        """Decode the utterance as it will be if the current pause is its end."""
+        self.calls["speculative"] += 1
+        self._spec = (guess.key, self._decode([guess]))
+
+    def hypothesis(self, utt: Utterance) -> list[Segment]:
+        """A full decode of a long utterance in progress, for local agreement."""
+        self.calls["split"] += 1
+        return self._run(utt.audio(), utt.start_sample, self.opts.transcribe)
+
+    def preview(self, utt: Utterance) -> str:
+        """Quick greedy text of the utterance in progress."""
+        self.calls["preview"] += 1
+        quick = replace(self.opts.transcribe, beam_size=1, temperature=(0.0,))
+        audio = utt.audio()
+        segments = self._after_context([audio], utt.start_sample, utt.end_sample, quick)
+        if segments is None:
+            segments = self._run(audio, utt.start_sample, quick)
+        return " ".join(s.text for s in segments)
+
+    # -- building blocks -------------------------------------------------------------------------
+    def _run(
+        self, audio: AudioArray, start_sample: int, options: TranscribeOptions
+    ) -> list[Segment]:
+        began = time.monotonic()
+        try:
+            offset = self.offset_s + start_sample / SAMPLE_RATE
+            return [_to_segment(s) for s in self.t.segments(audio, options, offset_s=offset)]
+        finally:
+            self.budget.record_busy(began)
+
+    def _decode(self, batch: list[Utterance]) -> list[Segment]:
+        """Transcribe utterances after the committed context, or on their own without one."""
+        audios = [u.audio() for u in batch]
+        segments = self._after_context(audios, batch[0].start_sample, batch[-1].end_sample)
+        if segments is not None:
+            return segments
+        if len(batch) == 1:
+            return self._run(audios[0], batch[0].start_sample, self.opts.transcribe)
+        return self._joined(batch)
+
+    def _after_context(
+        self,
+        audios: list[AudioArray],
+        start_sample: int,
+        end_sample: int,
+        options: TranscribeOptions | None = None,
+    ) -> list[Segment] | None:
+        """Decode `audios` after the committed context; None when no context gave usable text.
+
+        A decode that repeats the context's last sentence or collapses (`repeats`, `garbled`)
+        is tried once more with the context before that sentence, then given up (the caller
+        decodes alone).
+        """
+        pieces = list(self.context)
+        for _attempt in range(2):
+            context = self._recent(pieces)
+            if not context:
+                break
+            prefix = " ".join(text for _, text in context)
+            audio = join_speech([*(a for a, _ in context), *audios])
+            began = time.monotonic()
+            try:
+                text = self.t.continuation(audio, prefix, options or self.opts.transcribe)
+            finally:
+                self.budget.record_busy(began)
+            if text is None:
+                break
+            if not text:
+                return []
+            if not (repeats(text, context[-1][1]) or garbled(text)):
+                start = round(self.offset_s + start_sample / SAMPLE_RATE, 2)
+                end = round(self.offset_s + end_sample / SAMPLE_RATE, 2)
+                return [Segment(start=start, end=max(start, end), text=text)]
+            self.calls["context_retry"] += 1
+            pieces.pop()
+        if self.context:
+            self.calls["context_miss"] += 1
+        return None
+
+    def _recent(self, pieces: list[tuple[AudioArray, str]]) -> list[tuple[AudioArray, str]]:
+        """The newest pieces that together last at most `context_s`."""
+        out: list[tuple[AudioArray, str]] = []
+        total = 0
+        for audio, text in reversed(pieces):
+            if total >= self.opts.context_enough_s * SAMPLE_RATE:
+                break
+            total += audio.size
+            if total > self.opts.context_s * SAMPLE_RATE:
+                break
+            out.insert(0, (audio, text))
+        return out
+
+    def remember_context(self, audios: list[AudioArray], segments: list[Segment]) -> None:
+        """Keep committed speech with its text as context: at most 2 × `context_s` seconds
+        (`context_s` for a decode, and as much again for a retry that skips the newest)."""
+        text = " ".join(s.text for s in segments).strip()
+        if self.opts.context_s <= 0 or not text or garbled(text):
+            # Speech without text cannot be described by a prefix; garbled text would pull
+            # the next decodes into the same failure (measured: "U, M, S, T, …" was followed
+            # by ", M, S, L, R, …"). Leave both out.
+            return
+        self.context.append((join_speech(audios), text))
+        total = sum(a.size for a, _ in self.context)
+        while self.context and total > 2 * self.opts.context_s * SAMPLE_RATE:
+            total -= self.context.popleft()[0].size
+
+    def _joined(self, batch: list[Utterance]) -> list[Segment]:
+        """One call for several utterances: joined with silences, times mapped back."""
+        gap = int(JOIN_GAP_S * SAMPLE_RATE)
+        spans: list[tuple[float, float]] = []  # (joined start s, absolute start s)
+        pos = 0
+        for utt in batch:
+            spans.append((pos / SAMPLE_RATE, self.offset_s + utt.start_sample / SAMPLE_RATE))
+            pos += utt.n + gap
+
+        def back(t: float) -> float:
+            joined, absolute = next((s for s in reversed(spans) if s[0] <= t + 1e-6), spans[0])
+            return round(absolute + (t - joined), 2)
+
+        began = time.monotonic()
+        try:
+            audio = join_speech([u.audio() for u in batch])
+            raw = list(self.t.segments(audio, self.opts.transcribe))
+        finally:
+            self.budget.record_busy(began)
+        out = []
+        for s in raw:
+            start = back(s.start)
+            out.append(
+                Segment(start=start, end=max(start, back(max(s.start, s.end - 0.01))), text=s.text)
+            )
+        return out

@@ -1,0 +1,125 @@
+"""What a meeting tells its views: a stream of events, and the bus any number of views
+subscribe to (the Rich terminal view, plain lines, the handheld's touch screen, tests).
+
+Events are published from the controller's threads (capture, transcription worker, the
+caller of `start`/`pause`/…): a subscriber must be quick and thread-safe, and must not call
+back into the controller while handling one. A subscriber that raises is dropped from that
+event only; the meeting goes on (what was committed is in the journal already).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from device.stages.tagging import FoundTag
+from fredag.protocol import Segment
+
+MeetingState = str  # "recording" | "paused" | "stopping" | "stopped"
+
+
+@dataclass(frozen=True)
+class SegmentsCommitted:
+    """Text committed for good (already in the journal)."""
+
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class TentativeText:
+    """A preview of the utterance in progress; "" clears it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FactorsNoted:
+    """Factors found in the text just committed (already in the journal; exactly these are
+    in the signed draft)."""
+
+    tags: tuple[FoundTag, ...]
+
+
+@dataclass(frozen=True)
+class InputLevel:
+    """The input's loudness over the last moment, dBFS (-inf for digital silence)."""
+
+    dbfs: float
+    at_s: float
+
+
+@dataclass(frozen=True)
+class Marked:
+    """The caseworker marked this moment (kept in the session and shown in the draft)."""
+
+    at_s: float
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    state: MeetingState
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the caseworker (e.g. the signed draft)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class WarningRaised:
+    """Something is wrong but the meeting goes on (e.g. the input is silent)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ErrorRaised:
+    """The meeting could not go on (e.g. the microphone vanished); what was heard is kept."""
+
+    text: str
+
+
+Event = (
+    SegmentsCommitted
+    | TentativeText
+    | FactorsNoted
+    | InputLevel
+    | Marked
+    | StateChanged
+    | Notice
+    | WarningRaised
+    | ErrorRaised
+)
+Subscriber = Callable[[Event], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+        self._lock = threading.Lock()
+        self.failures: list[BaseException] = []
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Deliver every later event to `subscriber`; returns a function that unsubscribes."""
+        with self._lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber(event)
+            except Exception as exc:  # a broken view must not stop a meeting
+                self.failures.append(exc)

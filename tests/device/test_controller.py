@@ -1,0 +1,336 @@
+"""The meeting controller: its controls, its event stream, post-decode stages, the commit path
+that never holds up capture, and tag once (the factors shown are the factors signed)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from device.capture.sources import FileSource
+from device.journal.identity import DeviceIdentity
+from device.journal.session import SessionLog, load_session
+from device.journal.signing import sign_segments
+from device.journal.store import Store
+from device.meeting.controller import MeetingController, RecordResult
+from device.stages.commit import Commit
+from device.stages.factors import MeetingFactors
+from device.stages.streaming import StreamingOptions
+from device.views.events import (
+    Event,
+    FactorsNoted,
+    InputLevel,
+    Marked,
+    SegmentsCommitted,
+    StateChanged,
+)
+from device.views.keys import KeyInput
+from fredag.journal import clock
+from fredag.protocol import Mark, ModelInfo, Segment
+from tests.device.conftest import KeywordTagger, make_meta
+from tests.device.doubles import InstantTranscriber, NullTagger
+
+FAST = StreamingOptions(previews=False, speculate=False)
+MODEL = ModelInfo(name="instant", sha256="0" * 64)
+
+
+class Recorded:
+    """A subscriber that keeps every event and lets the test wait for one."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._cond = threading.Condition()
+
+    def __call__(self, event: Event) -> None:
+        with self._cond:
+            self.events.append(event)
+            self._cond.notify_all()
+
+    def wait_for(self, check: Callable[[list[Event]], bool], timeout: float = 60) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: check(self.events), timeout)
+
+    def of(self, kind: type) -> list[Any]:
+        with self._cond:
+            return [e for e in self.events if isinstance(e, kind)]
+
+
+def controller(
+    store: Store, wav: Path, *, speed: float = 20.0, tagger: Any = None, **kw: Any
+) -> MeetingController:
+    meta = make_meta()
+    return MeetingController(
+        log=SessionLog.create(store, meta),
+        meta=meta,
+        source=FileSource(wav, speed=speed),
+        transcriber=InstantTranscriber(),  # type: ignore[arg-type]
+        tagger=tagger or NullTagger(),
+        options=kw.pop("options", FAST),
+        **kw,
+    )
+
+
+def finished(c: MeetingController) -> RecordResult:
+    result = c.wait(120)
+    assert result is not None, "the meeting never ended"
+    return result
+
+
+class TestControls:
+    def test_every_subscriber_gets_the_same_events(self, store: Store, meeting_wav: Path) -> None:
+        """Two views subscribed to one meeting see the same events, committed text first
+        journaled, and the meeting's input level and end."""
+        c = controller(store, meeting_wav)
+        a, b = Recorded(), Recorded()
+        c.events.subscribe(a)
+        c.events.subscribe(b)
+        c.start()
+        result = finished(c)
+        assert a.events == b.events
+        shown = [s for e in a.of(SegmentsCommitted) for s in e.segments]
+        assert shown == list(result.segments) and shown
+        assert [s.text for s in load_session(store, c.meta.session_id).segments] == [
+            s.text for s in shown
+        ]
+        assert a.of(InputLevel)
+        assert a.of(StateChanged)[-1].state == "stopping"
+
+    def test_pause_resume_and_stop_from_another_thread(
+        self, store: Store, meeting_wav: Path
+    ) -> None:
+        """pause, resume and stop work from any thread; each state is journaled and published."""
+        c = controller(store, meeting_wav, speed=2.0)
+        seen = Recorded()
+        c.events.subscribe(seen)
+        c.start()
+        assert seen.wait_for(lambda ev: any(isinstance(e, InputLevel) for e in ev))
+        c.pause()
+        assert seen.wait_for(lambda ev: any(isinstance(e, StateChanged) for e in ev))
+        c.resume()
+        assert seen.wait_for(lambda ev: len([e for e in ev if isinstance(e, StateChanged)]) >= 2)
+        c.stop()
+        result = finished(c)
+        assert [e.state for e in seen.of(StateChanged)] == ["paused", "recording", "stopping"]
+        states = [r["state"] for r in c.log.journal if r.get("type") == "state"]
+        assert states == ["recording", "paused", "resumed"]
+        assert result.audio_s < 24.0
+
+    def test_mark_is_kept_in_the_session_and_shown_in_the_draft(
+        self, store: Store, meeting_wav: Path, identity: DeviceIdentity
+    ) -> None:
+        """A mark is journaled at the current meeting time, published, kept in the draft's
+        data and shown in its text under "Markeringar" with its time."""
+        c = controller(store, meeting_wav, speed=4.0)
+        seen = Recorded()
+        c.events.subscribe(seen)
+        c.start()
+        assert seen.wait_for(lambda ev: any(isinstance(e, SegmentsCommitted) for e in ev))
+        at = c.mark()
+        result = finished(c)
+        assert result.marks == (at,) and at > 0
+        assert [e.at_s for e in seen.of(Marked)] == [at]
+        assert load_session(store, c.meta.session_id).marks == (at,)
+        draft = sign_segments(
+            meta=c.meta,
+            ended_at=c.meta.started_at,
+            segments=result.segments,
+            duration_s=result.audio_s,
+            language="sv",
+            model=MODEL,
+            tagging=result.tagging,
+            identity=identity,
+            marks=result.marks,
+        ).draft
+        assert draft.marks == [Mark(at=at)]
+        assert "Markeringar" in draft.rendered
+        assert f"[{clock(at)}] Markering" in draft.rendered
+
+    def test_keys_are_an_input_adapter(self) -> None:
+        """p pauses, r resumes, space toggles, m marks, l locks, s and q stop: calls on the
+        controls."""
+        calls: list[str] = []
+
+        class Controls:
+            paused = False
+
+            def pause(self) -> None:
+                calls.append("pause")
+                self.paused = True
+
+            def resume(self) -> None:
+                calls.append("resume")
+                self.paused = False
+
+            def stop(self) -> None:
+                calls.append("stop")
+
+            def mark(self) -> float:
+                calls.append("mark")
+                return 0.0
+
+            def lock(self) -> None:
+                calls.append("lock")
+
+        keys = KeyInput(Controls())
+        for key in ["p", "r", "m", " ", " ", "x", "l", "s", "q"]:
+            keys.on_key(key)
+        assert calls == ["pause", "resume", "mark", "pause", "resume", "lock", "stop", "stop"]
+
+
+class GatedStage:
+    """A post-decode stage that holds the first commit until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self, commit: Commit) -> Commit:
+        self.entered.set()
+        self.gate.wait(300)
+        return commit
+
+
+class TestCommitPath:
+    def test_capture_keeps_running_while_a_stage_holds_the_commit_path(
+        self, store: Store, meeting_wav: Path
+    ) -> None:
+        """While a stage holds a commit, the capture loop goes on reading and feeding audio
+        (its input level keeps coming) and nothing of that commit is journaled or shown."""
+        stage = GatedStage()
+        c = controller(store, meeting_wav, speed=4.0, stages=[stage])
+        seen = Recorded()
+        c.events.subscribe(seen)
+        c.start()
+        assert stage.entered.wait(60), "no commit reached the stage"
+        before = len(seen.of(InputLevel))
+        # 16 more level readings = 4 s of audio captured and fed while the commit is held
+        ok = seen.wait_for(lambda ev: sum(isinstance(e, InputLevel) for e in ev) >= before + 16)
+        held = (
+            not seen.of(SegmentsCommitted) and not load_session(store, c.meta.session_id).segments
+        )
+        stage.gate.set()
+        result = finished(c)
+        assert ok, "capture stopped while the commit path was held"
+        assert held
+        assert result.segments
+
+    def test_a_stage_gets_each_commit_with_its_audio_and_may_annotate_it(
+        self, store: Store, meeting_wav: Path
+    ) -> None:
+        """A stage sees every committed segment with the audio it was decoded from, and what
+        it returns is what is journaled and shown."""
+        sizes: list[int] = []
+
+        def shout(commit: Commit) -> Commit:
+            sizes.extend(commit.audio_between(s.start, s.end).size for s in commit.segments)
+            loud = [s.model_copy(update={"text": s.text.upper()}) for s in commit.segments]
+            return commit.with_segments(loud)
+
+        c = controller(store, meeting_wav, stages=[shout])
+        c.start()
+        result = finished(c)
+        assert result.segments and all(s.text.isupper() for s in result.segments)
+        assert len(sizes) == len(result.segments) and all(n > 0 for n in sizes)
+        stored = load_session(store, c.meta.session_id).segments
+        assert [s.text for s in stored] == [s.text for s in result.segments]
+
+
+WORDS = {
+    "farmor": ("supportive_network", "protective", "Stödjande nätverk"),
+    "dricker": ("parental_substance_abuse", "risk", "Förälders missbruk"),
+}
+
+
+class TestTagOnce:
+    def test_each_commit_is_tagged_once_with_meeting_wide_segment_numbers(self) -> None:
+        """Factors found in a commit keep their place in the whole meeting; the segments
+        before it are context only and are not reported again."""
+        factors = MeetingFactors(KeywordTagger(WORDS), "barn")
+        first = factors.add([Segment(start=0, end=2, text="Farmor hjälper till.")])
+        second = factors.add([Segment(start=2, end=4, text="Pappa dricker mycket.")])
+        assert [(t.factor, t.segment) for t in first.tags] == [("supportive_network", 0)]
+        assert [(t.factor, t.segment) for t in second.tags] == [("parental_substance_abuse", 1)]
+        assert factors.tagging().tags == first.tags + second.tags
+
+    def test_resumed_meeting_keeps_what_was_noted_and_tags_what_was_not(self, store: Store) -> None:
+        """A session cut off between a commit and its tagging is tagged from there on; what
+        was noted before comes from the journal, not from tagging again."""
+        meta = make_meta()
+        log = SessionLog.create(store, meta)
+        factors = MeetingFactors(KeywordTagger(WORDS), "barn")
+        said = Segment(start=0, end=2, text="Farmor hjälper till.")
+        log.segment(said)
+        log.factors(factors.add([said]), factors.tagged_through)
+        log.segment(Segment(start=2, end=4, text="Pappa dricker mycket."))  # then a crash
+        record = load_session(store, meta.session_id)
+        assert record.tagged_through == 1 and record.noted is not None
+        resumed = MeetingFactors(
+            NullTagger(),  # tagging the first segment again would lose its factor
+            "barn",
+            previous=record.segments,
+            noted=record.noted,
+            tagged_through=record.tagged_through,
+        )
+        assert [t.factor for t in resumed.tagging().tags] == ["supportive_network"]
+        again = MeetingFactors(
+            KeywordTagger(WORDS),
+            "barn",
+            previous=record.segments,
+            noted=record.noted,
+            tagged_through=record.tagged_through,
+        )
+        again.catch_up()
+        assert [(t.factor, t.segment) for t in again.tagging().tags] == [
+            ("supportive_network", 0),
+            ("parental_substance_abuse", 1),
+        ]
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fredag" / "samples" / "mote-exempel.ogg"
+
+
+@pytest.mark.slow
+class TestTagOnceOnTheSampleMeeting:
+    def test_factors_shown_are_the_factors_signed(
+        self, store: Store, transcriber: Any, identity: DeviceIdentity
+    ) -> None:
+        """On the bundled sample meeting, live, the factors the view was shown (with their
+        quotes and times) are exactly the factors in the signed draft."""
+        from device.stages.tagging import load_tagger
+
+        meta = make_meta()
+        c = MeetingController(
+            log=SessionLog.create(store, meta),
+            meta=meta,
+            source=FileSource(SAMPLE, speed=4.0),
+            transcriber=transcriber,
+            tagger=load_tagger(),
+            options=StreamingOptions(previews=False),
+        )
+        seen = Recorded()
+        c.events.subscribe(seen)
+        c.start()
+        result = finished(c)
+        draft = sign_segments(
+            meta=meta,
+            ended_at=meta.started_at,
+            segments=result.segments,
+            duration_s=result.audio_s,
+            language="sv",
+            model=transcriber.model.info,
+            tagging=result.tagging,
+            identity=identity,
+        ).draft
+        shown = sorted(
+            (t.factor, t.quote, t.segment, t.start) for e in seen.of(FactorsNoted) for t in e.tags
+        )
+        signed = sorted(
+            (f.factor, e.quote, e.segment, e.start) for f in draft.factors for e in f.evidence
+        )
+        assert shown and shown == signed
+        assert {"parental_substance_abuse", "truancy"} <= {f for f, *_ in shown}
+        for factor, quote, segment, _start in signed:
+            assert quote in draft.transcript.segments[segment].text, factor
