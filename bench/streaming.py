@@ -115,10 +115,13 @@ def child(wav: Path, out: Path) -> None:
     from device.journal.session import SessionLog, SessionMeta
     from device.journal.store import Store
     from device.keys.vault import vault_for
+    from device.meeting.committer import Committer
+    from device.stages.factors import MeetingFactors
     from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
     from device.stages.tagging import load_tagger
     from device.stages.transcribe import Transcriber
-    from device.views.terminal import RichView
+    from device.views.events import EventBus
+    from device.views.terminal import RichView, attach
     from fredag.settings import get_settings
     from models.registry import resolve
 
@@ -144,14 +147,13 @@ def child(wav: Path, out: Path) -> None:
     commits: list[dict[str, Any]] = []
     tentative = {"n": 0}
 
+    events = EventBus()
+    attach(view, events)
+    # The commit path of `fredag record`: journal (fsync), tagger (once, journaled), views.
+    committer = Committer(log=log, factors=MeetingFactors(tagger, "barn"), events=events)
+
     def on_commit(commit: Commit) -> None:
-        for seg in commit.segments:
-            log.segment(seg)  # durable before it is shown, as in the recorder
-        view.committed(commit.segments)
-        if commit.segments:
-            tagged = tagger.tag_segments(list(commit.segments), "barn")
-            if tagged.tags:
-                view.factors(tagged.tags)
+        committer(commit)
         commits.append(
             {
                 "wall": commit.wall,
