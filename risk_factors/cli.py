@@ -44,7 +44,7 @@ def show(
     slug: str = typer.Argument(..., help="A factor slug, e.g. parental_substance_abuse."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show one factor: names, description, sources, cues and examples."""
+    """Show one factor: names, description, life areas, sources, cues and examples."""
     from risk_factors.catalogue import load_catalogue
 
     catalogue = load_catalogue()
@@ -60,6 +60,11 @@ def show(
         f"{factor.slug} ({factor.kind}, {factor.level}, gäller {factor.applies_to})",
         f"  {factor.name.sv} / {factor.name.en}",
         f"  {factor.description}",
+        *[
+            f"  Livsområde ({case_type}): {area.name.sv}"
+            for case_type in ("barn", "vuxen")
+            if (area := catalogue.area_of(factor.slug, case_type)) is not None
+        ],
         "  Källor:",
         *[f"    - {c}" for c in data["citations"]],
         "  Ledord:",

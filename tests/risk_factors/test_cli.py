@@ -58,10 +58,11 @@ class TestCatalogueCommands:
         assert len(err.strip().splitlines()) == 1
 
     def test_show_factor(self, capsys: Any, monkeypatch: Any) -> None:
-        """`catalogue show SLUG` prints names, citations, cues and examples."""
+        """`catalogue show SLUG` prints names, life area, citations, cues and examples."""
         code, out, _err = _run(capsys, monkeypatch, "catalogue", "show", "parental_substance_abuse")
         assert code == 0
         assert "Förälders missbruk eller beroende" in out
+        assert "Livsområde (barn): Familj och miljö: familjens bakgrund" in out
         assert "Helsedirektoratet" in out and "Ledord" in out
 
     def test_show_json(self, capsys: Any, monkeypatch: Any) -> None:
