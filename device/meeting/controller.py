@@ -55,8 +55,8 @@ from fredag.protocol import Segment
 
 AUDIO_RECORD_S = 1.0
 LEVEL_EVERY_S = 0.25
-SILENT_DBFS = -60.0
-SILENT_WARN_S = 15.0
+SILENT_DBFS = -75.0  # below any working microphone's noise floor: muted or unplugged
+SILENT_WARN_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -325,8 +325,8 @@ class MeetingController:
                     continue
                 if self.keeper is not None:
                     self.keeper.add(chunk)
-                self._level.add(chunk, self.audio_s)
                 self.engine.feed(chunk)
+                self._level.add(chunk, self.audio_s)
         except CaptureError as exc:
             error = exc
             self.events.publish(ErrorRaised(str(exc)))

@@ -26,12 +26,14 @@ from device.views.events import (
     Marked,
     SegmentsCommitted,
     StateChanged,
+    WarningRaised,
 )
 from device.views.keys import KeyInput
 from fredag.journal import clock
 from fredag.protocol import Mark, ModelInfo, Segment
 from tests.device.conftest import KeywordTagger, make_meta
 from tests.device.doubles import InstantTranscriber, NullTagger
+from tests.support.speech import silence, write_wav
 
 FAST = StreamingOptions(previews=False, speculate=False)
 MODEL = ModelInfo(name="instant", sha256="0" * 64)
@@ -147,6 +149,25 @@ class TestControls:
         assert draft.marks == [Mark(at=at)]
         assert "Markeringar" in draft.rendered
         assert f"[{clock(at)}] Markering" in draft.rendered
+
+    def test_a_silent_input_is_warned_about_once(self, store: Store, tmp_path: Path) -> None:
+        """Input that stays silent (a muted microphone) gives one warning, shown on the plain
+        view, while the meeting goes on; the level keeps being published."""
+        import io
+
+        from device.views.terminal import PlainView, attach
+
+        wav = write_wav(tmp_path / "tyst.wav", silence(40.0))
+        c = controller(store, wav, speed=40.0)
+        seen, out = Recorded(), io.StringIO()
+        c.events.subscribe(seen)
+        attach(PlainView(out), c.events)
+        c.start()
+        finished(c)
+        assert len(seen.of(WarningRaised)) == 1
+        levels = seen.of(InputLevel)
+        assert len(levels) >= 100 and levels[-1].at_s == pytest.approx(40.0, abs=0.5)
+        assert "Varning: Inget ljud från mikrofonen" in out.getvalue()
 
     def test_keys_are_an_input_adapter(self) -> None:
         """p pauses, r resumes, space toggles, m marks, l locks, s and q stop: calls on the
