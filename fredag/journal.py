@@ -226,6 +226,15 @@ def _covering(
     return (min(s[0] for s in spans), max(s[1] for s in spans))
 
 
+def _asked_within(text: str, span: Span, splitter: Splitter) -> tuple[Span, Span | None]:
+    """When `span` opens with a question and goes on to more sentences (asked and answered
+    in one utterance), the rest as the span and the question apart; else `span` unchanged."""
+    inside = [s for s in splitter.sentences(text) if span[0] <= s[0] and s[1] <= span[1]]
+    if len(inside) < 2 or not splitter.asks(text[inside[0][0] : inside[0][1]]):
+        return span, None
+    return (inside[1][0], span[1]), inside[0]
+
+
 @dataclass(frozen=True)
 class Splitter:
     """How utterances are cut: into sentences, and whether a sentence asks."""
@@ -309,6 +318,9 @@ def journal_from_findings(
             question = None
             if index in asked or before not in lines_at:
                 question = _question(segments, before, splitter)
+            span, inner = _asked_within(seg.text, span, splitter)
+            if inner is not None:  # asked and answered in one utterance: the question apart
+                question = _quote(segments, index, inner)
             with_question = shown + (asked[index][2] if index in asked else [])
             quote = _quote(segments, index, span)
             lines.append(

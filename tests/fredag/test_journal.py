@@ -146,6 +146,20 @@ class TestJournal:
         assert [a.area for a in journal.areas] == ["b_second"]
         assert journal.areas[0].lines[0].factors == ["conflict", "drink"]
 
+    def test_asked_and_answered_in_one_utterance(self) -> None:
+        """A question and its answer heard as one utterance are two lines: the question
+        (labelled) and the answer, each a verbatim span of that utterance."""
+        from fredag.protocol import Segment
+
+        text = "Har han slagit dig? Nej, aldrig."
+        segs = [Segment(start=0, end=3, text=text)]
+        denied = [_finding("hit", "a_first", 0, "slagit dig? Nej, aldrig", text)]
+        line = journal_from_findings(segs, [], denied, AREAS).areas[0].lines[0]
+        assert (line.kind, line.text) == ("denied", "Nej, aldrig.")
+        assert text[line.char_start : line.char_end] == line.text
+        assert line.question is not None and line.question.text == "Har han slagit dig?"
+        assert text[line.question.char_start : line.question.char_end] == "Har han slagit dig?"
+
     def test_tool_lines_hold_only_fixed_words(self) -> None:
         """With everything said or typed blanked, only headings, labels and times remain."""
         draft = make_draft(Ed25519PrivateKey.generate(), text="Bör placeras, sa hon.")
