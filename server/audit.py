@@ -5,7 +5,8 @@ refuses them too (triggers from the first migration), so even raw SQL cannot rew
 
 Actions (dotted, stable; the audit view filters on them): login.success, login.failure,
 login.throttled, logout, user.create, user.update, enrollment.issue, device.enroll,
-device.revoke, draft.upload, draft.list, draft.read, access.refused (a refused read or write
+device.revoke, device.security (a device's reported wrong passphrases, wipes and key
+changes), draft.upload, draft.list, draft.read, access.refused (a refused read or write
 of case content: 403/404 under /utkast/ or /api/v1/drafts/), catalogue.publish; the web view adds
 draft.edit, draft.approve, draft.discard, draft.export and its own.
 """

@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from device.keys.lockable import LockableJournal
+from device.keys.lockable import MERGED_FROM, LockableJournal
 from fredag.errors import StoreError
+from fredag.protocol import canonical_json, key_id, sign_payload
 
 if TYPE_CHECKING:
     from device.keys.vault import Vault
 
 JOURNAL = "security"
+REPORT_FORMAT = "fredag.security-events/1"
 
 
 def journal(vault: Vault) -> LockableJournal:
@@ -54,6 +56,31 @@ def unreported(vault: Vault) -> list[dict[str, Any]]:
     return [
         {**r, "seq": i} for i, r in enumerate(records) if r.get("type") == "security" and i > upto
     ]
+
+
+def signed_report(vault: Vault, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The events as the server takes them: a ``fredag.security-events/1`` document in an
+    envelope signed by the device key (needs the device unlocked)."""
+    key = vault.signing_key()
+    doc = {
+        "format": REPORT_FORMAT,
+        "device_key_id": key_id(key.public_key()),
+        "events": [
+            {
+                "seq": e["seq"],
+                "event": e["event"],
+                "at": e["at"],
+                "detail": {
+                    k: v
+                    for k, v in e.items()
+                    if k not in ("type", "event", "at", "seq", MERGED_FROM)
+                    and isinstance(v, int | float | bool | str)
+                },
+            }
+            for e in events
+        ],
+    }
+    return sign_payload(canonical_json(doc), key).model_dump()
 
 
 def mark_reported(vault: Vault, upto: int) -> None:

@@ -156,6 +156,10 @@ class ServerApi:
             raise SyncError("the server confirmed other bytes than the device sent; kept queued")
         return receipt
 
+    def report_security_events(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Send the device's signed security events; the answer counts accepted and duplicates."""
+        return self._json(self._request("POST", "/devices/security-events", json=envelope))
+
     def catalogue(self) -> dict[str, Any] | None:
         """The current signed catalogue, or None when the server has published none yet."""
         try:

@@ -1,4 +1,5 @@
-"""What devices call: enroll, upload signed drafts, download the signed catalogue."""
+"""What devices call: enroll, upload signed drafts, report security events, download the
+signed catalogue."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from fredag.protocol import SignedEnvelope
-from server import catalogue, devices, keys
+from server import catalogue, device_events, devices, keys
 from server.deps import ClientIP, SessionDep, SettingsDep
+from server.device_events import SecurityEventsResult
 from server.errors import ApiError
 from server.ingest import Ingested, ingest
 from server.schemas import (
@@ -79,6 +81,29 @@ def _ingest(factory: sessionmaker[Session], body: bytes, ip: str) -> Ingested:
     """One session for the whole upload, in one thread-pool hop."""
     with factory() as session:
         return ingest(session, body, ip)
+
+
+@router.post(
+    "/devices/security-events",
+    response_model=SecurityEventsResult,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SignedEnvelope.model_json_schema()}},
+        }
+    },
+)
+async def report_security_events(request: Request, ip: ClientIP) -> SecurityEventsResult:
+    """A device's security events (wrong passphrases, a wipe, key changes), signed by it."""
+    body = await request.body()
+    return await run_in_threadpool(_report, request.app.state.sessionmaker, body, ip)
+
+
+def _report(factory: sessionmaker[Session], body: bytes, ip: str) -> SecurityEventsResult:
+    with factory() as session:
+        result = device_events.report(session, body, ip)
+        session.commit()
+        return result
 
 
 @router.get("/catalogue", response_model=CataloguePublic)

@@ -373,6 +373,7 @@ AUDIT_ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "enrollment.issue": ("skapade registreringskod", "issued enrollment code"),
     "device.enroll": ("enhet registrerad", "device enrolled"),
     "device.revoke": ("spärrade enhet", "revoked device"),
+    "device.security": ("säkerhetshändelse på enheten", "security event on the device"),
     "draft.upload": ("utkast mottaget", "draft received"),
     "draft.list": ("läste inkorgen", "read the inbox"),
     "draft.read": ("läste utkast", "read a draft"),
@@ -395,10 +396,14 @@ AUDIT_OBJECTS: Final[dict[str, tuple[str, str]]] = {
     "user": ("användare", "user"),
     "device": ("enhet", "device"),
     "enrollment_code": ("registreringskod", "enrollment code"),
+    "device_security_event": ("enhetens säkerhetshändelse", "device security event"),
     "catalogue": ("faktorkatalog", "factor catalogue"),
     "audit": ("granskningslogg", "audit log"),
 }
 AUDIT_DETAIL_KEYS: Final[dict[str, tuple[str, str]]] = {
+    "event": ("händelse", "event"),
+    "device_at": ("tid på enheten", "time on the device"),
+    "values": ("uppgifter", "details"),
     "what": ("ändrat", "changed"),
     "factor": ("faktor", "factor"),
     "decision": ("beslut", "decision"),
