@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from device.journal.session import SessionLog
-from device.stages.commit import Commit, Stage, run_stages
+from device.stages.commit import Commit, Stage, close_stages, run_stages
 from device.stages.factors import MeetingFactors
 from device.views.events import EventBus, FactorsNoted, Notice, SegmentsCommitted
 from fredag.journal import clock
@@ -74,6 +74,10 @@ class Committer:
             self.log.factors(new, self.factors.tagged_through)  # durable before it is shown
             if new.tags:
                 self.events.publish(FactorsNoted(new.tags))
+
+    def close(self) -> None:
+        """The meeting has ended: stages drop what they held for it."""
+        close_stages(self.stages)
 
     def committed(self) -> tuple[Segment, ...]:
         with self.lock:

@@ -333,7 +333,10 @@ class MeetingController:
         finally:
             self.source.close()
             self.events.publish(StateChanged("stopping", self.audio_s))
-            self.engine.close()
+            try:
+                self.engine.close()
+            finally:
+                self.committer.close()
             if self.keeper is not None:
                 self.keeper.flush()
         self._follow_lock()

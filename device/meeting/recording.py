@@ -22,7 +22,7 @@ from device.journal.session import (
 )
 from device.journal.signing import SignedDraft, finish, sign_segments
 from device.journal.store import Store
-from device.meeting.compose import post_decode_stages
+from device.meeting.compose import StageContext, post_decode_stages
 from device.meeting.controller import MeetingController, RecordResult
 from device.stages.factors import MeetingFactors
 from device.stages.streaming import StreamingOptions
@@ -160,7 +160,7 @@ def open_meeting(
         ),
         offset_s=offset,
         previous=previous,
-        stages=post_decode_stages(settings),
+        stages=post_decode_stages(StageContext(settings, store, meta)),
     )
     title = f"Ärende {meta.case_ref} · {source.description} · session {log.session_id[:8]}"
     return OpenMeeting(controller, log, meta, settings, resolved.info, settings.language, title)

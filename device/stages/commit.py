@@ -56,7 +56,10 @@ class Commit:
 
 
 class Stage(Protocol):
-    """Post-decode processing of one commit: gets it with its audio, returns it (annotated)."""
+    """Post-decode processing of one commit: gets it with its audio, returns it (annotated).
+
+    A stage that holds state for the meeting (voices heard so far, say) may also have a
+    `close()`; it is called once when the meeting has ended, after the last commit."""
 
     def __call__(self, commit: Commit) -> Commit: ...
 
@@ -65,3 +68,10 @@ def run_stages(stages: Sequence[Stage], commit: Commit) -> Commit:
     for stage in stages:
         commit = stage(commit)
     return commit
+
+
+def close_stages(stages: Sequence[Stage]) -> None:
+    for stage in stages:
+        close = getattr(stage, "close", None)
+        if callable(close):
+            close()

@@ -241,18 +241,24 @@ class TestCommitPath:
     def test_a_stage_gets_each_commit_with_its_audio_and_may_annotate_it(
         self, store: Store, meeting_wav: Path
     ) -> None:
-        """A stage sees every committed segment with the audio it was decoded from, and what
-        it returns is what is journaled and shown."""
+        """A stage sees every committed segment with the audio it was decoded from, what it
+        returns is what is journaled and shown, and it is closed once the meeting has ended."""
         sizes: list[int] = []
+        closed: list[int] = []
 
-        def shout(commit: Commit) -> Commit:
-            sizes.extend(commit.audio_between(s.start, s.end).size for s in commit.segments)
-            loud = [s.model_copy(update={"text": s.text.upper()}) for s in commit.segments]
-            return commit.with_segments(loud)
+        class Shout:
+            def __call__(self, commit: Commit) -> Commit:
+                sizes.extend(commit.audio_between(s.start, s.end).size for s in commit.segments)
+                loud = [s.model_copy(update={"text": s.text.upper()}) for s in commit.segments]
+                return commit.with_segments(loud)
 
-        c = controller(store, meeting_wav, stages=[shout])
+            def close(self) -> None:
+                closed.append(len(sizes))
+
+        c = controller(store, meeting_wav, stages=[Shout()])
         c.start()
         result = finished(c)
+        assert closed == [len(sizes)]  # once, after the last commit
         assert result.segments and all(s.text.isupper() for s in result.segments)
         assert len(sizes) == len(result.segments) and all(n > 0 for n in sizes)
         stored = load_session(store, c.meta.session_id).segments
