@@ -24,7 +24,7 @@ class TestEndToEnd:
         draft = queue_draft(device.home, case_ref="BU-2026-0042")
         done = device.fredag("sync")
         assert done.returncode == 0, done.stderr
-        assert "1 nya" in done.stdout
+        assert "Skickade 1 nytt utkast" in done.stdout
         got = caseworker.get(f"/api/v1/drafts/{draft.draft_id}")
         assert got.status_code == 200, got.text
         body = got.json()
@@ -85,6 +85,6 @@ class TestEndToEnd:
         log.segment(Segment(start=0.0, end=3.0, text="Pappa dricker mycket på helgerna."))
         done = device.fredag("sessions", "finish", meta.session_id[:8])
         assert done.returncode == 0, done.stderr
-        assert "1 nya" in done.stderr
+        assert "Skickade 1 nytt utkast" in done.stdout  # the auto-sync line
         listed = caseworker.get("/api/v1/drafts").json()
         assert [d["case_ref"] for d in listed] == ["BU-2026-0099"]
