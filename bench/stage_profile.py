@@ -42,6 +42,7 @@ STAGES = (
 )
 SPECIAL_TOKEN = 50257  # Whisper's first special token (end of text); text tokens are below
 CALIBRATION_CALLS = 6
+VIEW_THREAD = "view refresh (Rich)"
 
 
 @dataclass
@@ -204,6 +205,10 @@ class StageProfile:
             self.decoder.cpu - forced, self.decoder.wall * (1 - share), self.decoder.calls
         )
 
+    def add_thread(self, name: str, cpu: float) -> None:
+        """CPU of a whole thread that belongs to a stage (the view's refresh thread)."""
+        self.stages[name].cpu += cpu
+
     def report(self, total_cpu: float, audio_s: float) -> dict[str, Any]:
         rows = {
             name: {
@@ -261,7 +266,11 @@ class ThreadCpu:
     def sample(self) -> None:
         import psutil
 
-        names = {t.native_id: t.name for t in threading.enumerate() if t.native_id}
+        names = {
+            t.native_id: VIEW_THREAD if type(t).__name__ == "_RefreshThread" else t.name
+            for t in threading.enumerate()
+            if t.native_id
+        }
         for th in psutil.Process().threads():
             name = names.get(th.id, "compute pool")
             self._last[th.id] = (name, th.user_time + th.system_time)

@@ -110,7 +110,7 @@ def child(wav: Path, out: Path) -> None:
     from rich.console import Console
 
     sys.path.insert(0, str(ROOT))
-    from bench.stage_profile import StageProfile, ThreadCpu
+    from bench.stage_profile import VIEW_THREAD, StageProfile, ThreadCpu
     from device.capture.sources import FileSource, drain
     from device.journal.session import SessionLog, SessionMeta
     from device.journal.store import Store
@@ -128,7 +128,7 @@ def child(wav: Path, out: Path) -> None:
     settings = get_settings()
     model = resolve(settings.model, settings.models_dir)
     transcriber = Transcriber(
-        model, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
+        model, compute_type=settings.compute_type, cpu_threads=settings.live_cpu_threads
     )
     profile = StageProfile()
     profile.install_vad()
@@ -202,6 +202,8 @@ def child(wav: Path, out: Path) -> None:
     cpu = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
     profile.uninstall()
     profile.calibrate()
+    thread_cpu = threads.totals()
+    profile.add_thread("views", thread_cpu.get(VIEW_THREAD, 0.0))
     assert source.started_wall is not None
     out.write_text(
         json.dumps(
@@ -217,7 +219,8 @@ def child(wav: Path, out: Path) -> None:
                 "previews_shown": tentative["n"],
                 "load_avg": statistics.mean(loads) if loads else 0.0,
                 "profile": profile.report(cpu, engine.audio_s),
-                "threads": threads.totals(),
+                "threads": thread_cpu,
+                "levels": engine.level_jobs(),
             }
         )
     )
@@ -307,6 +310,7 @@ def run() -> dict[str, Any]:
         "load_avg_batch": round(load_batch, 1),
         "profile": result["profile"],
         "threads": result["threads"],
+        "levels": result["levels"],
         "peak_rss_mb": round(result["peak_rss_mb"]),
         "rss_floor_early_mb": round(min(early)),
         "rss_floor_late_mb": round(min(late)),
@@ -328,7 +332,7 @@ STAGE_NAMES = {
     "free_decoding": "decoder: free decoding (beam search)",
     "tagging": "factor tagging (every commit)",
     "journal": "journal: encrypt, append, fsync (every segment)",
-    "views": "views (Rich, rendered to /dev/null; calls on the worker)",
+    "views": "views (Rich refresh thread, rendered to /dev/null, and calls on the worker)",
     "other": "everything else (Python glue, threads, capture)",
 }
 
@@ -356,6 +360,7 @@ def markdown(r: dict[str, Any]) -> str:
     threads = ", ".join(f"{k} {v} s" for k, v in sorted(r["threads"].items()))
     prof = r["profile"]
     load = r["load_avg_1m"]
+    levels = ", ".join(f"{k} {v}" for k, v in r["levels"].items())
     ratio = (
         f"**{r['stream_vs_batch_cpu']}×** "
         f"({r['stream_process_cpu_s']} s / {r['batch_process_cpu_s']} s)"
@@ -371,7 +376,8 @@ encrypted journal, tagged and shown in the Rich view (rendered to /dev/null). Th
 reference is `fredag transcribe --json` of the same file in the same run (a whole process:
 start, model load, word timestamps), and the streaming figure is its whole process too.
 Transcribe calls: {r["calls"]} (wall per call p50 {r["call_s_p50"]} s, p95 {r["call_s_p95"]} s);
-previews shown: {r["previews_shown"]}.
+previews shown: {r["previews_shown"]}. Jobs started at each degradation level
+(`device.stages.scheduling`): {levels}.
 
 **Load average** (1 minute, 2 cores): {r["load_avg_1m"]} during the live run,
 {r["load_avg_batch"]} during the batch run. CPU seconds and the streaming / batch ratio hold

@@ -55,6 +55,10 @@ class DeviceSettings(BaseSettings):
     language: str = "sv"
     compute_type: str = "int8"
     cpu_threads: int = Field(0, ge=0)
+    # Threads for decoding in the live loop (`fredag record`): one leaves the other core to
+    # capture, the view and speaker attribution, and costs 20 % less CPU per decode than
+    # two (docs/benchmarks.md). 0: CTranslate2's default.
+    live_cpu_threads: int = Field(1, ge=0)
     beam_size: int = Field(5, ge=1)
     # Set by the municipality: after this many wrong passphrases in a row the device wipes
     # its case data (0: never). See docs/device.md, "Keys and locking".

@@ -140,7 +140,7 @@ def open_meeting(
     _identity(settings, on_message)  # set up now if new; the key is loaded to sign, not held
     resolved = resolve(settings.model, settings.models_dir)
     transcriber = Transcriber(
-        resolved, compute_type=settings.compute_type, cpu_threads=settings.cpu_threads
+        resolved, compute_type=settings.compute_type, cpu_threads=settings.live_cpu_threads
     )
     log, previous = _open_session(store, req)
     meta = previous.meta if previous is not None else req.meta

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from device.capture.audio import SAMPLE_RATE, AudioArray
 from device.stages.commit import Commit
 from device.stages.decoding import Decoder, agreed, garbled, join_speech, repeats
-from device.stages.scheduling import Budget, Job, Scheduler
+from device.stages.scheduling import LEVELS, Budget, Job, Scheduler
 from device.stages.segmentation import Segmenter
 from device.stages.transcribe import TranscribeOptions, Transcriber
 from device.stages.utterance import Utterance
@@ -59,14 +59,27 @@ class StreamingOptions:
     max_join_s: float = 24.0
     context_s: float = 10.0
     context_enough_s: float = 5.0
+    # A decode after the committed context encodes the speech rounded up to 5 s, at least
+    # this long, not Whisper's 30 s (`TranscribeOptions.encoder_window_s`; None: 30 s).
+    # Measured on the bench meeting: encoder CPU 30.0 → 7.9 s, WER 0.219 → 0.219.
+    encoder_window_s: float | None = 15.0
     speculate: bool = True
-    speculate_max_cpu: float = 0.5
+    # Optional decodes only while the process uses less CPU than this (CPU-seconds per
+    # second over `load_window_s`): with the finals at about 0.09, the loop stays near
+    # twice `fredag transcribe`'s CPU (docs/benchmarks.md).
+    speculate_max_cpu: float = 0.12
     previews: bool = True
     preview_min_s: float = 1.0
     preview_interval_s: float = 1.5
     preview_max_load: float = 0.35
-    preview_max_cpu: float = 0.35
+    preview_max_cpu: float = 0.10
     load_window_s: float = 30.0
+    # Degradation under load, by how far commits lag behind speech (`scheduling`):
+    # previews off, then speculation off, then larger batches.
+    lag_previews_s: float = 1.5
+    lag_speculation_s: float = 3.0
+    lag_batch_s: float = 6.0
+    batch_wait_s: float = 8.0
 
 
 CommitSink = Callable[[Commit], None]
@@ -117,14 +130,14 @@ class StreamingTranscriber:
         self._raise_worker_error()
         probs = self.segmenter.probabilities(chunk)
         with self._cond:
-            self.scheduler.finals.extend(self.segmenter.push(chunk, probs))
+            self.scheduler.queue(self.segmenter.push(chunk, probs))
             self._fed += 1
             self._cond.notify_all()
 
     def flush(self) -> None:
         """End the utterance in progress (pause, stop, end of input)."""
         with self._cond:
-            self.scheduler.finals.extend(self.segmenter.flush())
+            self.scheduler.queue(self.segmenter.flush())
             self._fed += 1
             self._cond.notify_all()
 
@@ -147,6 +160,18 @@ class StreamingTranscriber:
 
     def cpu_rate(self) -> float:
         return self.budget.cpu_rate()
+
+    @property
+    def degradation(self) -> str:
+        """What the loop gives up now to keep up: "full", "previews off", "speculation off"
+        or "larger batches" (`device.stages.scheduling`)."""
+        with self._cond:
+            return LEVELS[self.scheduler.level()]
+
+    def level_jobs(self) -> dict[str, int]:
+        """Jobs started at each degradation level so far (for benchmarks and tests)."""
+        with self._cond:
+            return dict(self.scheduler.level_jobs)
 
     def load(self) -> float:
         return self.budget.load()
@@ -190,6 +215,7 @@ class StreamingTranscriber:
                 finally:
                     with self._cond:
                         self._running = False
+                        self.scheduler.job_done()
                         self._cond.notify_all()
         except BaseException as exc:
             self.errors.append(exc)
@@ -201,7 +227,9 @@ class StreamingTranscriber:
             while True:
                 self._seen = self._fed
                 job = self.scheduler.next_job(
-                    self.segmenter, previews_wanted=self.on_tentative is not None
+                    self.segmenter,
+                    previews_wanted=self.on_tentative is not None,
+                    closing=self._closing,
                 )
                 if job is not None:
                     self._running = True

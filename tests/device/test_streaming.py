@@ -135,7 +135,11 @@ class TestCommits:
         audio = read_wav(speak(said, tmp_path / "long.wav"))[0]
         previews: list[str] = []
         options = StreamingOptions(
-            preview_min_s=0.5, preview_interval_s=0.0, preview_max_load=1.1, preview_max_cpu=99
+            preview_min_s=0.5,
+            preview_interval_s=0.0,
+            preview_max_load=1.1,
+            preview_max_cpu=99,
+            lag_previews_s=999,
         )
         engine = StreamingTranscriber(
             transcriber, lambda c: None, options, on_tentative=previews.append
@@ -314,7 +318,7 @@ class TestSpeculation:
     ) -> None:
         """A decode started once the pause is `pad_s` long is the one committed: at the
         endpoint nothing is decoded again."""
-        eager = StreamingOptions(previews=False, speculate_max_cpu=99)
+        eager = StreamingOptions(previews=False, speculate_max_cpu=99, lag_speculation_s=999)
         commits, engine = stream(transcriber, two_utterances, eager, idle=True)
         calls = engine.calls
         assert calls["speculation_used"] == calls["final"] == calls["speculative"] == 2, calls
@@ -337,7 +341,10 @@ class TestSpeculation:
         two = read_wav(speak(TWO, tmp_path / "two.wav"))[0]
         audio = np.concatenate([silence(0.5), one, silence(0.6), two, silence(1.6)])
         options = StreamingOptions(
-            previews=False, speculate_max_cpu=99, vad=VadSettings(min_silence_s=1.2)
+            previews=False,
+            speculate_max_cpu=99,
+            lag_speculation_s=999,
+            vad=VadSettings(min_silence_s=1.2),
         )
         commits, engine = stream(transcriber, audio, options, idle=True)
         assert engine.calls["final"] == 1 and engine.calls["speculative"] == 2, engine.calls
