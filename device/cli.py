@@ -371,6 +371,53 @@ def device_show() -> None:
     typer.echo(pem, nl=False)
 
 
+UI_PORT_OPT = typer.Option(8470, "--port", help="Port on 127.0.0.1 (only there).")
+UI_DEVICE_OPT = typer.Option(None, "--device", help="Input device (default: the default one).")
+UI_INPUT_OPT = typer.Option(
+    None, "--input", help="Play this recording as the microphone (demos, tests)."
+)
+UI_SPEED_OPT = typer.Option(1.0, "--speed", help="With --input: play this many times faster.")
+UI_STOP_AFTER_OPT = typer.Option(
+    None, "--stop-after", help="End each meeting after this many seconds of audio (tests)."
+)
+UI_LOCK_OPT = typer.Option(
+    5.0, "--lock-after", help="Lock the screen after this many minutes without a touch."
+)
+UI_CONSENT_OPT = typer.Option(
+    None, "--consent-text", help="A text file: the consent text the caseworker reads out."
+)
+
+
+def ui(
+    port: int = UI_PORT_OPT,
+    device: str | None = UI_DEVICE_OPT,
+    input_file: Path | None = UI_INPUT_OPT,
+    speed: float = UI_SPEED_OPT,
+    consent_text: Path | None = UI_CONSENT_OPT,
+    stop_after: float | None = UI_STOP_AFTER_OPT,
+    lock_after: float = UI_LOCK_OPT,
+) -> None:
+    """The handheld's touch screen on http://127.0.0.1:PORT/ (open the printed launch address
+    in the kiosk browser); meetings are recorded in this process."""
+    from device.views.touch.hub import Source
+    from device.views.touch.serve import run_ui
+
+    if device is not None and input_file is not None:
+        raise UsageError("give either --input or --device, not both")
+    text = None
+    if consent_text is not None:
+        try:
+            text = consent_text.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read the consent text {consent_text}: {exc.strerror}"
+            ) from exc
+    if lock_after <= 0:
+        raise UsageError("--lock-after must be above 0 minutes")
+    source = Source(device, input_file, speed, stop_after)
+    run_ui(port, source, text, typer.echo, lock_after * 60)
+
+
 def register(app: typer.Typer) -> None:
     from device.keys import cli as keys_cli  # `device init|unlock|lock|passphrase|status`
     from device.sync import cli as sync_cli  # `sync`, `status`, `device enroll`
@@ -380,6 +427,7 @@ def register(app: typer.Typer) -> None:
     app.command("draft")(draft)
     app.command("record")(record)
     app.command("devices")(devices)
+    app.command("ui")(ui)
     app.add_typer(sessions_app, name="sessions")
     app.add_typer(device_app, name="device")
     keys_cli.register(device_app)

@@ -1,0 +1,163 @@
+"""The touch screen's view of a running meeting: a subscriber of the controller's event bus
+that keeps what the screen shows (a snapshot for a page load) and a numbered feed of changes
+for the server-sent events (`/handelser`).
+
+The bus calls `on_event` on the controller's threads; page handlers and the SSE stream read
+from the event loop. One lock guards both, so a page rendered at feed position N plus the
+changes after N is exactly what the screen should show.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from device.stages.tagging import FoundTag
+from device.views.events import (
+    ErrorRaised,
+    Event,
+    FactorsNoted,
+    InputLevel,
+    Marked,
+    Notice,
+    SegmentsCommitted,
+    StateChanged,
+    TentativeText,
+    WarningRaised,
+)
+from fredag.protocol import Segment
+
+FEED_KEPT = 400  # changes kept for a reconnecting screen; older: it reloads the page
+LEVEL_FLOOR_DBFS = -60.0
+
+
+def mmss(seconds: float) -> str:
+    total = max(0, int(seconds))
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def level_percent(dbfs: float) -> int:
+    """0-100 for the meter: -60 dBFS and below is empty, 0 dBFS full."""
+    if math.isinf(dbfs) or dbfs <= LEVEL_FLOOR_DBFS:
+        return 0
+    return round(100 * (dbfs - LEVEL_FLOOR_DBFS) / -LEVEL_FLOOR_DBFS)
+
+
+@dataclass(frozen=True)
+class Chip:
+    slug: str
+    kind: str
+    name: str
+    quote: str
+    segment: int
+    at: str
+
+
+@dataclass
+class Screen:
+    """What the during-the-meeting screen shows."""
+
+    state: str = "recording"
+    elapsed_s: float = 0.0
+    level: int = 0
+    segments: list[tuple[int, Segment]] = field(default_factory=list)
+    tentative: str = ""
+    chips: list[Chip] = field(default_factory=list)
+    marks: list[float] = field(default_factory=list)
+    banners: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+    ended: bool = False
+
+
+class LiveMeeting:
+    """The bridge between the controller's bus and the screen (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self.screen = Screen()
+        self._feed: deque[tuple[int, str]] = deque(maxlen=FEED_KEPT)
+        self._seq = 0
+
+    # -- from the controller's threads --------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        with self._lock:
+            for change in self._apply(event):
+                self._push(change)
+
+    def ended(self) -> None:
+        """The meeting's loop has returned: the screen goes to the draft."""
+        with self._lock:
+            self.screen.ended = True
+            self._push({"op": "goto", "url": "/efter"})
+
+    def _push(self, change: dict[str, Any]) -> None:
+        self._seq += 1
+        self._feed.append((self._seq, json.dumps(change, ensure_ascii=False)))
+        self._lock.notify_all()
+
+    def _apply(self, event: Event) -> list[dict[str, Any]]:
+        s = self.screen
+        if isinstance(event, SegmentsCommitted):
+            out = []
+            for seg in event.segments:
+                index = len(s.segments)
+                s.segments.append((index, seg))
+                out.append({"op": "segment", "i": index, "at": mmss(seg.start), "text": seg.text})
+            s.tentative = ""
+            out.append({"op": "tentative", "text": ""})
+            return out
+        if isinstance(event, TentativeText):
+            s.tentative = event.text
+            return [{"op": "tentative", "text": event.text}]
+        if isinstance(event, FactorsNoted):
+            chips = [self._chip(tag) for tag in event.tags]
+            s.chips.extend(chips)
+            return [{"op": "chip", **chip.__dict__} for chip in chips]
+        if isinstance(event, InputLevel):
+            s.level = level_percent(event.dbfs)
+            s.elapsed_s = max(s.elapsed_s, event.at_s)
+            return [{"op": "level", "level": s.level, "elapsed": mmss(s.elapsed_s)}]
+        if isinstance(event, Marked):
+            s.marks.append(event.at_s)
+            return [{"op": "mark", "at": mmss(event.at_s)}]
+        if isinstance(event, StateChanged):
+            s.state = event.state
+            s.elapsed_s = max(s.elapsed_s, event.elapsed_s)
+            return [{"op": "state", "state": event.state, "elapsed": mmss(s.elapsed_s)}]
+        kind = {WarningRaised: "warning", ErrorRaised: "error", Notice: "notice"}[type(event)]
+        s.banners.append((kind, event.text))
+        return [{"op": "banner", "kind": kind, "text": event.text}]
+
+    def _chip(self, tag: FoundTag) -> Chip:
+        return Chip(tag.factor, tag.kind, tag.name_sv, tag.quote, tag.segment, mmss(tag.start))
+
+    # -- from the event loop ------------------------------------------------------------------
+    def snapshot(self) -> tuple[int, Screen]:
+        with self._lock:
+            s = self.screen
+            copy = Screen(
+                s.state,
+                s.elapsed_s,
+                s.level,
+                list(s.segments),
+                s.tentative,
+                list(s.chips),
+                list(s.marks),
+                list(s.banners),
+                s.ended,
+            )
+            return self._seq, copy
+
+    def wait_changes(self, after: int, timeout: float) -> tuple[int, list[str]] | None:
+        """The changes after position `after` (waiting up to `timeout` for one); None when
+        they are no longer kept (the screen must reload)."""
+        with self._lock:
+            if self._seq <= after:
+                self._lock.wait(timeout)
+            if self._feed and self._feed[0][0] > after + 1:
+                return None
+            news = [data for seq, data in self._feed if seq > after]
+            return self._seq, news

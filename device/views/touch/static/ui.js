@@ -1,0 +1,128 @@
+// Fredag's handheld screen: applies the meeting's server-sent events (/handelser) to the page,
+// fills recent case references, and shows that a slow action is under way. No inline script.
+(function () {
+  "use strict";
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function setLevel(fill, level) {
+    fill.style.width = level + "%";
+    var bar = document.getElementById("level");
+    if (bar) bar.setAttribute("aria-valuenow", String(level));
+  }
+
+  function live(root) {
+    var labels = root.dataset;
+    var segments = document.getElementById("segments");
+    var tentative = document.getElementById("tentative");
+    var chips = document.getElementById("chips");
+    var marks = document.getElementById("marks");
+    var fill = document.getElementById("level-fill");
+    var banners = document.getElementById("banners");
+    setLevel(fill, Number(fill.dataset.level || 0));
+
+    function state(name, elapsed) {
+      var box = document.getElementById("state");
+      box.className = "state state-" + name;
+      document.getElementById("state-text").textContent =
+        labels["l" + name.charAt(0).toUpperCase() + name.slice(1)] || name;
+      document.getElementById("pause-form").hidden = name !== "recording";
+      document.getElementById("resume-form").hidden = name !== "paused";
+      if (elapsed) document.getElementById("elapsed").textContent = elapsed;
+    }
+
+    var handlers = {
+      segment: function (c) {
+        var li = el("li");
+        li.id = "seg-" + c.i;
+        li.tabIndex = -1;
+        li.appendChild(el("span", "at", c.at));
+        li.appendChild(document.createTextNode(" " + c.text));
+        var follow = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+        segments.appendChild(li);
+        if (follow) tentative.scrollIntoView({ block: "end" });
+      },
+      tentative: function (c) { tentative.textContent = c.text; },
+      chip: function (c) {
+        document.getElementById("no-factors").hidden = true;
+        var a = el("a", "chip " + c.kind);
+        a.href = "#seg-" + c.segment;
+        a.appendChild(el("span", "kind", c.kind === "risk" ? labels.lRisk : labels.lProtective));
+        a.appendChild(document.createTextNode(" " + c.name + " "));
+        a.appendChild(el("q", "", c.quote));
+        var li = el("li");
+        li.appendChild(a);
+        chips.appendChild(li);
+      },
+      level: function (c) {
+        setLevel(fill, c.level);
+        document.getElementById("elapsed").textContent = c.elapsed;
+      },
+      mark: function (c) { marks.appendChild(el("li", "", labels.lMarked + " [" + c.at + "]")); },
+      state: function (c) { state(c.state, c.elapsed); },
+      banner: function (c) { banners.appendChild(el("p", "banner " + c.kind, c.text)); },
+      "goto": function (c) { window.location.assign(c.url); },
+      reload: function () { window.location.reload(); }
+    };
+
+    var source = new EventSource("/handelser?efter=" + encodeURIComponent(root.dataset.seq));
+    source.onmessage = function (msg) {
+      var change = JSON.parse(msg.data);
+      var handle = handlers[change.op];
+      if (handle) handle(change);
+      if (change.op === "goto" || change.op === "reload") source.close();
+    };
+
+    // Tap on a factor: scroll to its quote and show where it is.
+    chips.addEventListener("click", function (ev) {
+      var a = ev.target.closest("a.chip");
+      if (!a) return;
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) return;
+      ev.preventDefault();
+      target.scrollIntoView({ block: "center" });
+      target.classList.add("flash");
+      target.focus();
+      setTimeout(function () { target.classList.remove("flash"); }, 2000);
+    });
+  }
+
+  function waitForDraft(node) {
+    setTimeout(function () { window.location.assign(node.dataset.wait); }, 1000);
+  }
+
+  // The locked screen shows only that the meeting is recorded, and for how long.
+  function lockedClock(node) {
+    setInterval(function () {
+      fetch("/lasat/tid", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (t) { if (t) node.textContent = t; });
+    }, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var clock = document.getElementById("locked-elapsed");
+    if (clock) lockedClock(clock);
+    var root = document.getElementById("live");
+    if (root) live(root);
+    var waiting = document.getElementById("stopping");
+    if (waiting) waitForDraft(waiting);
+    document.querySelectorAll("button[data-fill]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var input = document.getElementById(b.dataset.fill);
+        input.value = b.dataset.value;
+        input.focus();
+      });
+    });
+    document.querySelectorAll("button[data-busy]").forEach(function (b) {
+      b.form.addEventListener("submit", function (ev) {
+        if (ev.submitter === b) b.textContent = b.dataset.busy;
+      });
+    });
+  });
+})();

@@ -1,0 +1,160 @@
+"""Every word the handheld's screen shows, Swedish first with English beside it (the same
+wording as the review web view where both say the same thing). The language is Swedish
+unless English was chosen with the switch (cookie ``fredag_ui_lang``)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANG_COOKIE = "fredag_ui_lang"
+
+DEFAULT_CONSENT = (
+    "Jag skulle vilja spela in vårt samtal på den här enheten. Inspelningen skrivs ut till "
+    "text här på enheten och hjälper mig att skriva journalanteckningen. Ljudet lämnar aldrig "
+    "enheten och sparas inte efter mötet. Jag läser igenom och godkänner texten innan den "
+    "blir en del av journalen. Du kan säga nej, och du kan be mig stoppa när som helst under "
+    "samtalet. Går det bra att jag spelar in?"
+)
+
+STRINGS: Final[dict[str, tuple[str, str]]] = {
+    "app_name": ("Fredag", "Fredag"),
+    "language": ("In English", "På svenska"),
+    "skip": ("Hoppa till innehållet", "Skip to content"),
+    # Start
+    "start_title": ("Start", "Start"),
+    "enrolled_to": ("Enheten tillhör", "Device belongs to"),
+    "syncs_to": ("Synkar till", "Syncs to"),
+    "not_enrolled": (
+        "Enheten är inte registrerad hos någon server (fredag device enroll).",
+        "The device is not enrolled with a server (fredag device enroll).",
+    ),
+    "waiting": ("Utkast som väntar på att skickas", "Drafts waiting to be sent"),
+    "last_sync": ("Senaste synk", "Last sync"),
+    "never": ("aldrig", "never"),
+    "last_error": ("Senaste fel", "Last error"),
+    "free_disk": ("Ledigt utrymme", "Free space"),
+    "microphone": ("Ljudkälla", "Audio input"),
+    "new_meeting": ("Nytt samtal", "New meeting"),
+    "sync_now": ("Synka nu", "Sync now"),
+    "interrupted": ("Avbrutna samtal", "Interrupted meetings"),
+    "interrupted_help": (
+        "Samtal som inte avslutades (enheten stängdes av eller programmet avbröts). "
+        "Avsluta ett för att göra ett signerat utkast av det som spelades in.",
+        "Meetings that were not finished (the device was switched off or the program stopped). "
+        "Finish one to make a signed draft of what was recorded.",
+    ),
+    "finish": ("Avsluta och signera", "Finish and sign"),
+    "segments": ("segment", "segments"),
+    "synced": ("Synk klar", "Sync done"),
+    "sync_failed": ("Synken misslyckades", "Sync failed"),
+    # New meeting
+    "new_title": ("Nytt samtal", "New meeting"),
+    "case_ref": ("Ärendenummer", "Case reference"),
+    "case_ref_help": (
+        "Bokstäver, siffror och . / : - _ (senaste ärenden föreslås).",
+        "Letters, digits and . / : - _ (recent cases are offered).",
+    ),
+    "case_type": ("Typ av ärende", "Case type"),
+    "barn": ("Barn", "Child"),
+    "vuxen": ("Vuxen", "Adult"),
+    "contact_type": ("Typ av kontakt", "Kind of contact"),
+    "present": ("Närvarande", "Present"),
+    "present_other": (
+        "Andra närvarande (skriv, skilj med komma)",
+        "Others present (comma separated)",
+    ),
+    "next": ("Vidare till samtycke", "On to consent"),
+    "cancel": ("Avbryt", "Cancel"),
+    "invalid_case": (
+        "Ange ett giltigt ärendenummer (bokstäver, siffror och . / : - _, högst 64 tecken).",
+        "Give a valid case reference (letters, digits and . / : - _, at most 64 characters).",
+    ),
+    # Consent
+    "consent_title": ("Samtycke", "Consent"),
+    "consent_read": ("Läs upp för klienten:", "Read to the client:"),
+    "consent_given": ("Samtycke givet – starta inspelningen", "Consent given – start recording"),
+    "consent_refused": ("Samtycke nekat – spela inte in", "Consent refused – do not record"),
+    "refused_title": ("Ingen inspelning", "No recording"),
+    "refused_text": (
+        "Klienten sa nej till inspelning. Det är antecknat på enheten att samtalet hölls utan "
+        "inspelning; inget ljud och ingen text har sparats och inget skickas.",
+        "The client declined the recording. The device notes that the meeting took place "
+        "without a recording; no audio and no text were kept and nothing is sent.",
+    ),
+    "to_start": ("Till startsidan", "To the start screen"),
+    "opening": ("Startar inspelningen …", "Starting the recording …"),
+    # During
+    "meeting_title": ("Samtal pågår", "Meeting in progress"),
+    "state_recording": ("Spelar in", "Recording"),
+    "state_paused": ("Pausad", "Paused"),
+    "state_stopping": ("Avslutar …", "Finishing …"),
+    "state_stopped": ("Stoppad", "Stopped"),
+    "elapsed": ("Tid", "Time"),
+    "level": ("Ljudnivå", "Input level"),
+    "transcript": ("Det som sagts", "What was said"),
+    "tentative": ("Hörs just nu (preliminärt)", "Being heard (tentative)"),
+    "factors_noted": ("Faktorer som nämnts", "Factors mentioned"),
+    "no_factors": ("Inga faktorer ännu.", "No factors yet."),
+    "risk": ("Risk", "Risk"),
+    "protective": ("Skydd", "Protective"),
+    "pause": ("Pausa", "Pause"),
+    "resume": ("Fortsätt", "Resume"),
+    "mark": ("Markera", "Mark"),
+    "marked": ("Markerat", "Marked"),
+    "marks": ("Markeringar", "Marks"),
+    "stop": ("Avsluta samtalet", "End the meeting"),
+    "stop_confirm": (
+        "Avsluta samtalet? Inspelningen stoppas och utkastet visas.",
+        "End the meeting? The recording stops and the draft is shown.",
+    ),
+    "stop_yes": ("Ja, avsluta", "Yes, end it"),
+    "stop_no": ("Nej, fortsätt samtalet", "No, continue"),
+    "controls": ("Styrning", "Controls"),
+    # After
+    "after_title": ("Utkastet", "The draft"),
+    "after_help": (
+        "Så här blir utkastet när du signerar. Ingenting redigeras på enheten: du granskar och "
+        "ändrar utkastet i webbgranskningen.",
+        "This is the draft as it will be signed. Nothing is edited on the device: you review "
+        "and change the draft in the review web view.",
+    ),
+    "sign_send": ("Signera och skicka", "Sign and send"),
+    "sign_later": ("Signera, skicka senare", "Sign, send later"),
+    "signed": ("Utkastet är signerat och sparat på enheten.", "The draft is signed and stored."),
+    "sync_sent": ("Skickat till servern.", "Sent to the server."),
+    "sync_queued": ("I kö – skickas vid nästa synk.", "Queued – sent on the next sync."),
+    "sync_refused": ("Avvisat av servern.", "Refused by the server."),
+    "retry": ("Försök skicka igen", "Try sending again"),
+    "meeting_failed": ("Samtalet kunde inte avslutas", "The meeting could not be finished"),
+    "continue_meeting": ("Fortsätt samtalet", "Continue the meeting"),
+    "details": ("Mötet", "The meeting"),
+    "case": ("Ärende", "Case"),
+    "caseworker": ("Handläggare", "Caseworker"),
+    "duration": ("Längd", "Duration"),
+    "rendered": ("Utkastets text", "The draft's text"),
+    "denied": ("Nämnda men förnekade", "Mentioned but denied"),
+    "assessment": ("Bedömning", "Assessment"),
+    "planning": ("Planering", "Planning"),
+    "empty_human": (
+        "Tom – skrivs av handläggaren i webbgranskningen.",
+        "Empty – written by the caseworker in the review web view.",
+    ),
+    "finished_title": ("Signerat utkast", "Signed draft"),
+    # Locked
+    "locked_title": ("Enheten är låst", "The device is locked"),
+    "locked_recording": ("Samtalet spelas in", "The meeting is being recorded"),
+    "passphrase": ("Lösenfras", "Passphrase"),
+    "unlock": ("Lås upp", "Unlock"),
+    "lock": ("Lås", "Lock"),
+    # Errors
+    "error_title": ("Något gick inte", "Something went wrong"),
+    "csrf": (
+        "Åtgärden kom inte från enhetens egen skärm och gjordes inte.",
+        "The action did not come from the device's own screen and was not done.",
+    ),
+}
+
+
+def text(lang: str, key: str) -> str:
+    sv, en = STRINGS[key]
+    return en if lang == "en" else sv
