@@ -15,6 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # The root command mounts every package's own cli module; it is the one composition point.
 COMPOSITION_POINT = "fredag/cli.py"
 SERVER_ONLY = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "psycopg", "argon2")
+# The handheld's touch screen (device/views/touch, `fredag ui`) is served by plain Starlette and
+# uvicorn, in the device extra: only that package may import them (never FastAPI).
+TOUCH = "device/views/touch/"
+TOUCH_PARTS = {"starlette", "uvicorn"}
 
 
 def imported_modules(package: str) -> set[tuple[str, str]]:
@@ -51,8 +55,13 @@ class TestImportBoundaries:
         assert offending == []
 
     def test_device_never_imports_server_only_libraries(self) -> None:
-        """device/ uses no FastAPI, Starlette, SQLAlchemy, Alembic, uvicorn, psycopg or argon2."""
-        offending = sorted((f, m) for f, m in imported_modules("device") if m in SERVER_ONLY)
+        """device/ uses no FastAPI, SQLAlchemy, Alembic, psycopg or argon2, and Starlette and
+        uvicorn only in the touch screen's package."""
+        offending = sorted(
+            (f, m)
+            for f, m in imported_modules("device")
+            if m in SERVER_ONLY and not (m in TOUCH_PARTS and f.startswith(TOUCH))
+        )
         assert offending == []
 
 
@@ -97,6 +106,25 @@ class TestDeviceInstallWithoutServerPackages:
         ):
             proc = run_as_device_install(*args)
             assert proc.returncode == 0, (args, proc.stderr)
+
+    def test_touch_screen_needs_no_fastapi(self) -> None:
+        """`fredag ui`'s app is built with FastAPI, SQLAlchemy and the rest blocked, and loads
+        no server code."""
+        code = textwrap.dedent(
+            BLOCKER.format(blocked=set(SERVER_ONLY) - TOUCH_PARTS).replace(
+                "from fredag.cli import main\nsys.exit(main(sys.argv[1:]))",
+                "from device.views.touch.app import create_app\n"
+                "from device.views.touch.guard import Secrets\n"
+                "from device.views.touch.hub import Hub, Source\n"
+                "create_app(Hub(Source()), Secrets(), 8470)\n"
+                "loaded = {m.split('.')[0] for m in sys.modules}\n"
+                "assert not loaded & {'server', 'fastapi', 'sqlalchemy'}, loaded",
+            )
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
 
     def test_server_command_explains_missing_extra(self) -> None:
         """A server command on a device install says which extra is missing, no traceback."""

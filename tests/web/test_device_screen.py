@@ -39,6 +39,7 @@ def meeting_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def check_screen(page: Any, name: str, tmp: Path) -> None:
     """axe-core finds nothing serious, every target is at least 48 px, and a screenshot."""
+    page.wait_for_load_state()
     assert_accessible(page, name)
     assert small_targets(page) == [], name
     screenshot(page, f"device-{name}.png", tmp)
@@ -124,6 +125,7 @@ class TestWholeMeeting:
             shown = page.locator("#segments li").all_inner_texts()
             check_screen(page, "meeting", tmp_path)
             page.get_by_role("link", name="Avsluta samtalet").tap()
+            expect(page.get_by_role("heading", name="Avsluta samtalet")).to_be_visible()
             check_screen(page, "stop-confirm", tmp_path)
             page.get_by_role("button", name="Ja, avsluta").tap()
             page.wait_for_url("**/efter")
