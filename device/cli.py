@@ -18,8 +18,10 @@ from fredag.errors import NoSpeech, UsageError
 from fredag.settings import get_settings
 
 if TYPE_CHECKING:
+    from device.capture.audio import AudioArray
     from device.journal.session import SessionMeta
     from device.stages.transcript_file import TranscriptFile
+    from fredag.protocol import Segment
 
 PROGRESS_MIN_AUDIO_S = 60.0
 AUDIO_ARG = typer.Argument(..., help="wav, mp3, m4a, ogg or flac file.")
@@ -224,7 +226,17 @@ def _heard_meeting(
     result = transcriber.transcribe(samples, options)
     if not result.segments:
         raise NoSpeech(f"no speech found in {audio} ({duration_s(samples):.1f} s of audio)")
-    return parse_transcript(result.to_json(), str(audio))
+    heard = parse_transcript(result.to_json(), str(audio))
+    return replace(heard, segments=tuple(_with_speakers(heard.segments, samples)))
+
+
+def _with_speakers(segments: tuple[Segment, ...], samples: AudioArray) -> list[Segment]:
+    """Who said each segment (`device.stages.speakers`), the caseworker's enrolment used."""
+    from device.journal.store import Store
+    from device.stages.speakers import attribute_recording, open_tracker
+
+    tracker = open_tracker(Store(get_settings().home))
+    return attribute_recording(tracker, segments, samples)
 
 
 INPUT_OPT = typer.Option(

@@ -14,7 +14,8 @@ consent must have been confirmed.
 
 Schema versions: `fredag.draft/2` (built by devices now) adds each factor's life area, the
 caseworker's marks and `journal`, the structured "Vad som framkom" whose every line is a
-verbatim transcript segment. `fredag.draft/1` (older devices) is still accepted and still
+verbatim transcript segment, and each transcript segment's `speaker` (role and label,
+issue 15). `fredag.draft/1` (older devices) is still accepted and still
 serializes to exactly its own fields.
 """
 
@@ -42,6 +43,7 @@ MAX_ENVELOPE_BYTES = 4 * 1024 * 1024
 
 CaseType = Literal["barn", "vuxen"]
 FactorKind = Literal["risk", "protective"]
+SpeakerRole = Literal["caseworker", "other"]
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
@@ -64,10 +66,23 @@ class CatalogueRef(_Strict):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+class Speaker(_Strict):
+    """Who said a segment, as the device attributed it: `caseworker` ("handläggare", the
+    enrolled voice) or `other` ("person 1", …). Only a label: never a voice embedding."""
+
+    role: SpeakerRole
+    label: ShortText
+    confidence: Annotated[float, Field(ge=0, le=1)]
+    uncertain: bool = False
+    """The voice may change inside the segment, or it was too short to be sure."""
+
+
 class Segment(_Strict):
     start: Annotated[float, Field(ge=0)]
     end: Annotated[float, Field(ge=0)]
     text: Text
+    speaker: Speaker | None = None
+    """v2; None where no speaker was attributed (and always in a fredag.draft/1)."""
 
 
 class Transcript(_Strict):
@@ -190,6 +205,8 @@ class Draft(_Strict):
             areas = any(f.area is not None for f in (*self.factors, *self.denied))
             if self.journal is not None or self.marks or areas:
                 raise ValueError("a fredag.draft/1 has no journal, marks or factor areas")
+            if any(s.speaker is not None for s in self.transcript.segments):
+                raise ValueError("a fredag.draft/1 has no segment speakers")
             return self
         if self.journal is None:
             raise ValueError("a fredag.draft/2 carries its journal")
@@ -233,6 +250,8 @@ def draft_bytes(draft: Draft) -> bytes:
         del data["journal"], data["marks"]
         for finding in (*data["factors"], *data["denied"]):
             del finding["area"]
+        for segment in data["transcript"]["segments"]:
+            del segment["speaker"]
     return canonical_json(data)
 
 

@@ -3,8 +3,9 @@
 A session's journal (see `device.journal.store`) holds, in order:
 
 * ``{"type": "meta", ...}``: the `SessionMeta`, written before any audio is captured;
-* ``{"type": "segment", "start", "end", "text", "seq"}``: each committed segment, the moment
-  it is committed (committed text never changes, so it is never rewritten);
+* ``{"type": "segment", "start", "end", "text", "speaker", "seq"}``: each committed segment,
+  the moment it is committed (committed text never changes, so it is never rewritten); its
+  speaker's label, role and confidence when attributed, never a voice embedding;
 * ``{"type": "factors", "through", "tags", "denied", "catalogue_version", "catalogue_sha256"}``:
   the factors found in the segments committed last, written right after them and before they
   are shown; ``through`` counts the segments tagged so far (tag once: the draft is built from

@@ -112,6 +112,9 @@ def tag_meeting(
 ) -> Tagging:
     """Tag a meeting's segments, with how they were heard (`heard`: speaker, word
     probabilities per segment) when the tagger can use it."""
+    from device.stages.speakers import with_heard_speakers
+
+    heard = with_heard_speakers(heard, segments)  # the caseworker's words are read as hers
     tag_heard = getattr(tagger, "tag_heard", None)
     if heard is not None and tag_heard is not None:
         result: Tagging = tag_heard(heard, case_type)

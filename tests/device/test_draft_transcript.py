@@ -86,12 +86,13 @@ class TestDraftFromTranscript:
 class TestParseTranscript:
     def test_speaker_and_word_probabilities_are_kept_for_the_tagger(self) -> None:
         """A segment's speaker and heard words reach the tagger's input; the draft's segments
-        stay start, end and text."""
+        stay start, end and text (a file's free-form speaker is not an attributed one)."""
         data = {**TRANSCRIPT, "segments": [{**TRANSCRIPT["segments"][3], "speaker": "klient"}]}
         parsed = parse_transcript(data)
         assert parsed.heard[0]["speaker"] == "klient"
         assert parsed.heard[0]["words"] == [{"word": " Nej.", "probability": 0.97}]
-        assert set(parsed.segments[0].model_dump()) == {"start", "end", "text"}
+        dumped = parsed.segments[0].model_dump()
+        assert set(dumped) == {"start", "end", "text", "speaker"} and dumped["speaker"] is None
 
     def test_bad_model_is_a_usage_error(self) -> None:
         """A model without a sha256 is not a transcript of this device."""

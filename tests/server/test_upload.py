@@ -237,3 +237,28 @@ class TestOddButValid:
             statuses = sorted(pool.map(send, range(8)))
         assert statuses == [200] * 7 + [201]
         assert count_drafts(db_engine) == before + 1
+
+
+class TestSchemaVersions:
+    @pytest.mark.parametrize("schema", ["fredag.draft/1", "fredag.draft/2"])
+    def test_old_and_new_drafts_are_both_stored(
+        self, device: EnrolledDevice, db_engine: sa.Engine, schema: str
+    ) -> None:
+        """A v1 draft from an older device and a v2 draft with speakers are both accepted."""
+        from fredag.protocol import Draft, Speaker
+
+        draft = make_draft(device.key)
+        segments = draft.transcript.segments
+        if schema.endswith("/2"):
+            speaker = Speaker(role="other", label="person 1", confidence=0.7)
+            segments = [s.model_copy(update={"speaker": speaker}) for s in segments]
+        draft = Draft.model_validate(
+            {
+                **draft.model_dump(by_alias=True),
+                "schema": schema,
+                "transcript": draft.transcript.model_copy(update={"segments": segments}),
+            }
+        )
+        response = device.upload(signed(device.key, draft))
+        assert response.status_code == 201, response.text
+        assert stored_payload(db_engine, draft.draft_id) == draft_bytes(draft)
