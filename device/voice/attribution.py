@@ -43,8 +43,8 @@ def person_label(n: int) -> str:
 @dataclass(frozen=True)
 class AttributionOptions:
     # Tuned on the synthesized meetings of bench/speakers.py (docs/device.md has the figures).
-    caseworker_min: float = 0.86  # similarity to the enrolment that makes it the caseworker
-    same_voice_min: float = 0.88  # similarity to a voice of this meeting that makes it that one
+    caseworker_min: float = 0.88  # similarity to the enrolment that makes it the caseworker
+    same_voice_min: float = 0.90  # similarity to a voice of this meeting that makes it that one
     short_s: float = 3.0  # below this an embedding is noisier: thresholds are lowered
     short_discount: float = 0.12  # how much lower, at zero length (linear up to short_s)
     new_voice_min_s: float = 2.5  # a shorter utterance never starts a new voice
@@ -132,7 +132,8 @@ class SpeakerTracker:
 
     @property
     def _centered(self) -> bool:
-        return self._state.heard >= self.opts.center_after
+        """Centring needs two voices to tell apart: with one, the mean is that voice."""
+        return self._state.heard >= self.opts.center_after and len(self._state.voices) >= 2
 
     def _threshold(self, voice: _Voice, seconds: float) -> float:
         o = self.opts

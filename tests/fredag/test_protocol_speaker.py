@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,7 +13,6 @@ from fredag.protocol import (
     DRAFT_SCHEMA,
     DRAFT_SCHEMA_V1,
     Draft,
-    Segment,
     Speaker,
     draft_bytes,
     sign_draft,
@@ -24,28 +24,33 @@ MOTHER = Speaker(role="other", label="person 1", confidence=0.8)
 CASEWORKER = Speaker(role="caseworker", label="handläggare", confidence=0.97)
 
 
-def with_segments(key: Ed25519PrivateKey, schema: str, *segments: Segment) -> Draft:
-    draft = make_draft(key)
-    transcript = draft.transcript.model_copy(update={"segments": list(segments)})
-    return Draft.model_validate(
-        {**draft.model_dump(by_alias=True), "schema": schema, "transcript": transcript}
-    )
+def v2_with_speakers(key: Ed25519PrivateKey, *speakers: Speaker) -> Draft:
+    """The factory's v2 draft with speakers on its segments (texts, so journal, unchanged)."""
+    data = make_draft(key).model_dump(mode="json", by_alias=True)
+    for segment, speaker in zip(data["transcript"]["segments"], speakers, strict=False):
+        segment["speaker"] = speaker.model_dump()
+    return Draft.model_validate(data)
+
+
+def as_v1(draft: Draft) -> dict[str, Any]:
+    """A draft's data as an older device sends it: fredag.draft/1, no v2 fields."""
+    data: dict[str, Any] = draft.model_dump(mode="json", by_alias=True)
+    data["schema"] = DRAFT_SCHEMA_V1
+    del data["journal"], data["marks"]
+    for finding in (*data["factors"], *data["denied"]):
+        del finding["area"]
+    return data
 
 
 class TestSpeakerInTheDraft:
     def test_new_drafts_are_version_2_with_speakers_signed_and_verified(self) -> None:
         """A v2 draft's segments carry role, label and confidence through signing."""
         key = Ed25519PrivateKey.generate()
-        draft = with_segments(
-            key,
-            DRAFT_SCHEMA,
-            Segment(start=0, end=2, text="Har det förekommit våld hemma?", speaker=CASEWORKER),
-            Segment(start=2, end=3, text="Nej.", speaker=MOTHER),
-        )
-        assert DRAFT_SCHEMA == "fredag.draft/2"
+        draft = v2_with_speakers(key, MOTHER)
+        assert DRAFT_SCHEMA == "fredag.draft/2" and draft.schema_ == DRAFT_SCHEMA
         back = verify_draft(sign_draft(draft, key), key.public_key())
-        assert [s.speaker for s in back.transcript.segments] == [CASEWORKER, MOTHER]
-        segment = json.loads(draft_bytes(draft))["transcript"]["segments"][1]
+        assert back.transcript.segments[0].speaker == MOTHER
+        segment = json.loads(draft_bytes(draft))["transcript"]["segments"][0]
         assert segment["speaker"] == {
             "role": "other",
             "label": "person 1",
@@ -56,19 +61,18 @@ class TestSpeakerInTheDraft:
     def test_version_1_drafts_keep_exactly_their_fields(self) -> None:
         """An old device's v1 draft serializes without speaker keys and still verifies."""
         key = Ed25519PrivateKey.generate()
-        draft = with_segments(key, DRAFT_SCHEMA_V1, Segment(start=0, end=2, text="Hej."))
-        data = json.loads(draft_bytes(draft))
-        assert data["schema"] == "fredag.draft/1"
-        assert "speaker" not in data["transcript"]["segments"][0]
-        assert verify_draft(sign_draft(draft, key), key.public_key()) == draft
+        data = as_v1(make_draft(key))
+        for segment in data["transcript"]["segments"]:
+            del segment["speaker"]
+        old = Draft.model_validate(data)
+        assert json.loads(draft_bytes(old)) == data
+        assert verify_draft(sign_draft(old, key), key.public_key()) == old
 
     def test_a_version_1_draft_with_speakers_is_invalid(self) -> None:
         """Speakers are a v2 field: a v1 draft that has them is refused."""
-        key = Ed25519PrivateKey.generate()
-        with pytest.raises(ValidationError, match="draft/1"):
-            with_segments(
-                key, DRAFT_SCHEMA_V1, Segment(start=0, end=1, text="Nej.", speaker=MOTHER)
-            )
+        data = as_v1(v2_with_speakers(Ed25519PrivateKey.generate(), CASEWORKER))
+        with pytest.raises(ValidationError, match="no segment speakers"):
+            Draft.model_validate(data)
 
     def test_a_speaker_is_a_label_never_a_vector(self) -> None:
         """Unknown fields (an embedding, say) are refused in a speaker."""
