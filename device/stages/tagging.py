@@ -84,7 +84,12 @@ class RiskFactorsTagger:
         self.tagger = tagger
 
     def tag_segments(self, segments: Sequence[Segment], case_type: CaseType) -> Tagging:
-        return self.tag_heard(list(segments), case_type)
+        from device.stages.speakers import with_heard_speakers
+
+        # Attributed speakers as the tagger reads them ('handläggare' = the caseworker).
+        named = with_heard_speakers(None, segments)
+        heard: list[Any] = list(segments) if named is None else named
+        return self.tag_heard(heard, case_type)
 
     def tag_heard(self, heard: Sequence[Any], case_type: CaseType) -> Tagging:
         """Tag segments together with what is known of how they were heard: dicts (or

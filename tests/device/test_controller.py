@@ -361,3 +361,22 @@ class TestTagOnceOnTheSampleMeeting:
         assert {"parental_substance_abuse", "truancy"} <= {f for f, *_ in shown}
         for factor, quote, segment, _start in signed:
             assert quote in draft.transcript.segments[segment].text, factor
+
+
+class TestSpeakerStage:
+    def test_live_commits_are_journaled_with_their_speakers(
+        self, store: Store, meeting_wav: Path
+    ) -> None:
+        """With the speaker stage (real speaker model), every committed segment is journaled
+        with a speaker label; labels only, the voices stay in the stage's memory."""
+        from device.stages.speakers import SpeakerStage
+        from device.voice.attribution import SpeakerTracker
+        from device.voice.encoder import shared_encoder
+
+        c = controller(store, meeting_wav, stages=[SpeakerStage(SpeakerTracker(shared_encoder()))])
+        c.start()
+        result = finished(c)
+        stored = load_session(store, c.meta.session_id).segments
+        assert stored and [s.speaker for s in stored] == [s.speaker for s in result.segments]
+        labels = {s.speaker.label for s in stored if s.speaker is not None}
+        assert labels and all(label.startswith("person ") for label in labels)
