@@ -133,4 +133,44 @@ def pull(
     return _insert(journal, target, line, order)
 
 
-__all__ = ["NO_AREA_KEY", "AreaChoice", "LineError", "drop", "edit", "move", "pull"]
+def speakers(journal: Journal) -> list[str]:
+    """The speaker labels in the entry (lines and the questions they answer), in order."""
+    found: dict[str, None] = {}
+    for line in [ln for a in journal.areas for ln in a.lines] + list(journal.marks):
+        for quote in (line.question, line):
+            if quote is not None and quote.speaker:
+                found.setdefault(quote.speaker)
+    return list(found)
+
+
+def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
+    """Every line (and question) said by `old` now says `new` ("person 1" → "mamma")."""
+    new = " ".join(new.split())
+    if not new or len(new) > MAX_SPEAKER or old not in speakers(journal):
+        raise LineError(f"no speaker {old!r} to rename, or no new name")
+
+    def renamed(line: JournalLine) -> JournalLine:
+        question = line.question
+        if question is not None and question.speaker == old:
+            question = question.model_copy(update={"speaker": new})
+        speaker = new if line.speaker == old else line.speaker
+        return line.model_copy(update={"speaker": speaker, "question": question})
+
+    areas = [a.model_copy(update={"lines": [renamed(ln) for ln in a.lines]}) for a in journal.areas]
+    marks = [renamed(ln) for ln in journal.marks]
+    return journal.model_copy(update={"areas": areas, "marks": marks})
+
+
+MAX_SPEAKER = 200
+
+__all__ = [
+    "NO_AREA_KEY",
+    "AreaChoice",
+    "LineError",
+    "drop",
+    "edit",
+    "move",
+    "pull",
+    "rename_speaker",
+    "speakers",
+]

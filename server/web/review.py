@@ -257,6 +257,24 @@ def pull_segment(
     return _save(session, user, ip, row, number, dump(journal), "rad: hämtad")
 
 
+def rename_speaker(
+    session: Session, user: User, ip: str, row: Draft, *, version: int, old: str, new: str
+) -> int:
+    """A speaker label renamed throughout the entry ("person 1" → "mamma"): a new text
+    version; the signed draft keeps its labels."""
+    _require_open(row)
+    number, content = current_content(session, row)
+    if number != version:
+        raise WebError(409, "stale_version")
+    if content.journal is None:
+        raise WebError(409, "legacy_text")
+    try:
+        journal = lines.rename_speaker(content.journal, old, new)
+    except lines.LineError as exc:
+        raise WebError(422, "line_not_found") from exc
+    return _save(session, user, ip, row, number, dump(journal), f"talare: {old} → {new.strip()}")
+
+
 def _choice(choices: list[lines.AreaChoice], slug: str) -> lines.AreaChoice:
     chosen = next((c for c in choices if c.slug == slug), None)
     if chosen is None:

@@ -24,7 +24,7 @@ from server import audit
 from server.deps import ClientIP, SessionDep
 from server.drafts import own_draft
 from server.models import Draft, User
-from server.web import review
+from server.web import lines, review
 from server.web.content import MARKS_KEY, block_key, load
 from server.web.entry import journal_text
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
@@ -219,6 +219,7 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         ),
         "text_number": number,
         "journal": journal,
+        "speakers": lines.speakers(journal) if journal is not None else [],
         "blocks": blocks,
         "marks_key": MARKS_KEY,
         "legacy_text": content.legacy_text,
@@ -377,6 +378,27 @@ def change_line(
             text=text,
             target=target,
         )
+    except WebError as exc:
+        return _refused(request, page, db, row, exc, "text", {})
+    return _back(request, page, db, row, "text")
+
+
+@router.post("/utkast/{draft_id}/talare")
+def rename_speaker(
+    draft_id: str,
+    request: Request,
+    page: PageCaseworker,
+    _csrf: CsrfForm,
+    db: SessionDep,
+    ip: ClientIP,
+    version: Annotated[int, Form(ge=0)],
+    old: Annotated[str, Form(min_length=1, max_length=200)],
+    new: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Rename a speaker throughout the entry ("person 1" → "mamma"): a new text version."""
+    row = _draft_or_404(db, page.user, draft_id, ip)
+    try:
+        review.rename_speaker(db, page.user, ip, row, version=version, old=old, new=new)
     except WebError as exc:
         return _refused(request, page, db, row, exc, "text", {})
     return _back(request, page, db, row, "text")

@@ -31,6 +31,7 @@ from fredag.protocol import (
     Meeting,
     ModelInfo,
     Segment,
+    Speaker,
     key_id,
 )
 from risk_factors.catalogue import catalogue_sha256, validate_catalogue
@@ -71,6 +72,14 @@ def _finding(slug: str, tags: Sequence[Tag], version: str, area: str | None) -> 
     )
 
 
+def _speaker(i: int, labels: Sequence[str] | None) -> Speaker | None:
+    if not labels:
+        return None
+    label = labels[i % len(labels)]
+    role = "caseworker" if label == "handläggare" else "other"
+    return Speaker(role=role, label=label, confidence=0.9)
+
+
 def meeting_draft(
     key: Ed25519PrivateKey,
     catalogue_body: dict[str, Any],
@@ -79,11 +88,13 @@ def meeting_draft(
     case_ref: str = "BoU-2026-0042",
     minutes_ago: int = 60,
     old: bool = False,
+    speakers: Sequence[str] | None = None,
 ) -> Draft:
-    """A draft of one meeting, tagged with `catalogue_body` by the real tagger."""
+    """A draft of one meeting, tagged with `catalogue_body` by the real tagger; `speakers`:
+    each segment's speaker label, as the device attributes them."""
     catalogue = validate_catalogue(catalogue_body)
     segs = [
-        Segment(start=float(i * 6), end=float(i * 6 + 5), text=text)
+        Segment(start=float(i * 6), end=float(i * 6 + 5), text=text, speaker=_speaker(i, speakers))
         for i, text in enumerate(segments)
     ]
     result = Tagger.from_catalogue(catalogue).tag_segments(segs, "barn")

@@ -333,3 +333,33 @@ class TestTypingSurvivesReview:
             page.locator('li.factor[data-key="risk-parental_substance_abuse"] .fstatus')
         ).to_have_text("godtagen")
         expect(box).to_have_value("Halvskriven rad")
+
+
+class TestSpeakers:
+    def test_renaming_a_speaker_reaches_the_whole_entry_and_its_export(
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+    ) -> None:
+        """The caseworker renames 'person 1' to 'mamma' once; every line of the entry and the
+        exported text say 'mamma', as a new text version."""
+        draft = meeting_draft(
+            anna.device.key, current_catalogue(web_server), speakers=["handläggare", "person 1"]
+        )
+        draft_id = upload(anna, draft)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        expect(page.locator(".jspeaker", has_text="person 1:").first).to_be_visible()
+        page.locator("#speaker-old").select_option("person 1")
+        page.locator("#speaker-new").fill("mamma")
+        page.get_by_role("button", name="Byt i hela anteckningen").click()
+        expect(page.locator(".jspeaker", has_text="mamma:").first).to_be_visible()
+        expect(page.locator(".jspeaker", has_text="person 1")).to_have_count(0)
+        review_all(page)
+        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
+        page.get_by_role("button", name="Godkänn journalanteckning").click()
+        expect(page.locator("#status")).to_have_text("Godkänd")
+        with page.expect_download() as download:
+            page.locator("#export-txt").click()
+        path = tmp_path / "speakers.txt"
+        download.value.save_as(path)
+        exported = path.read_text(encoding="utf-8")
+        assert 'mamma: "' in exported and "person 1" not in exported

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from fredag.protocol import Evidence, Journal, Segment
+from fredag.journal import quote_line
+from fredag.protocol import Evidence, Journal, JournalLine, Segment
 from server.web import lines
 from server.web.content import Content, dump, load, original_journal
 from server.web.entry import compose
@@ -153,6 +154,28 @@ class TestLineOperations:
         assert lines.drop(only, key, 0).areas == []
         with pytest.raises(lines.LineError):
             lines.drop(journal, key, 99)
+
+    def test_renaming_a_speaker_changes_every_line_and_question(self) -> None:
+        """'person 1' → 'mamma' renames that speaker on every line and question of the entry,
+        and the composed text shows the new name; the original journal is unchanged."""
+        journal = original_journal(_doc())
+        first = journal.areas[0].lines[0]
+        question = JournalLine(segment=None, start=0.0, text="", speaker="person 1")
+        said = first.model_copy(update={"speaker": "person 1", "question": question})
+        other = first.model_copy(update={"speaker": "handläggare"})
+        area = journal.areas[0].model_copy(update={"lines": [said, other]})
+        journal = journal.model_copy(update={"areas": [area]})
+        assert lines.speakers(journal) == ["person 1", "handläggare"]
+        renamed = lines.rename_speaker(journal, "person 1", "  mamma ")
+        got = renamed.areas[0].lines
+        assert [ln.speaker for ln in got] == ["mamma", "handläggare"]
+        assert got[0].question is not None and got[0].question.speaker == "mamma"
+        assert lines.speakers(journal) == ["person 1", "handläggare"]
+        assert 'mamma: "' in quote_line(got[0])
+        with pytest.raises(lines.LineError):
+            lines.rename_speaker(journal, "person 9", "pappa")
+        with pytest.raises(lines.LineError):
+            lines.rename_speaker(journal, "person 1", "  ")
 
     def test_content_round_trips(self) -> None:
         """A version body is the journal as JSON and loads back the same."""
