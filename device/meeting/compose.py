@@ -27,8 +27,7 @@ class StageContext:
 
 def post_decode_stages(ctx: StageContext) -> tuple[Stage, ...]:
     """The stages each committed utterance goes through before it is journaled, in order."""
-    from device.journal.store import Store
     from device.stages.speakers import SpeakerStage, open_tracker
 
     # Who said it: the caseworker's enrolment from the device store; other voices RAM only.
-    return (SpeakerStage(open_tracker(Store(settings.home))),)
+    return (SpeakerStage(open_tracker(ctx.store)),)

@@ -15,6 +15,7 @@ import pytest
 from device.journal.identity import DeviceIdentity
 from device.journal.signing import sign_segments
 from device.journal.store import Store
+from device.stages.tagging import tag_meeting
 from device.voice.enrolment import BLOB, ENROL_TEXT
 from fredag.protocol import ModelInfo, Segment, SignedEnvelope, Speaker, b64url_decode
 from tests.device.conftest import KeywordTagger, make_meta
@@ -126,7 +127,7 @@ class TestSpeakersInTheEntry:
             duration_s=8.0,
             language="sv",
             model=ModelInfo(name="whisper-base", sha256="0" * 64),
-            tagger=tagger,
+            tagging=tag_meeting(tagger, segments, "barn"),
             identity=identity,
         ).draft
         assert draft.journal is not None
