@@ -348,7 +348,7 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for key, r in result.items():
-        if key.startswith("_"):
+        if key.startswith("_") or not isinstance(r, dict):
             continue
         wer_text = "–" if r["wer"] is None else f"{r['wer']:.2f}"
         lines.append(
@@ -356,7 +356,25 @@ def markdown(result: dict[str, Any]) -> str:
             f"{r['denied_recall']:.2f} ({r['denied']}/{r['denied_expected']}) | "
             f"{r['extra']} ({r['max_extra_per_meeting']}) | {r['forbidden']} | {wer_text} |"
         )
+    lines += ["", BASELINE]
+    if result.get("_transcribe_rtf") is not None:
+        lines += [
+            "",
+            f"Transcribing the meetings not yet cached ran at RTF {result['_transcribe_rtf']} "
+            "(whisper-base int8, beam 5, word timestamps) on this shared 2-core machine.",
+        ]
     return "\n".join(lines)
+
+
+BASELINE = """Before issue 13 (main at 6bcfc5e, same meetings): perfect transcript — shared dev \
+found 0.71 (15/21), denials 0.00 (0/3), 1 forbidden; own 0.68 (42/62), 0/12; own held-out \
+0.72 (21/29), 0/5, 2 forbidden. Through speech, clean (`../shared/eval/score_meeting.py`, \
+sampling fallback, WER 0.32): shared dev 0.33 (7/21), 0/3, 1 forbidden. The old tagger on \
+today's cached transcripts: clean — dev 0.29 (6/21), own 0.23 (14/62), held-out 0.34 \
+(10/29), no denial anywhere, 2 forbidden; room — dev 0.24, own 0.16, held-out 0.31, 1 \
+forbidden. The held-out meetings were scored once before any change made after looking at \
+them: clean found 0.45 (13/29), denials 0.20 (1/5), **1 forbidden** (a caseworker's question \
+run into the answer without a question mark); see docs/catalogue.md and notes for the fix."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -243,7 +243,7 @@ def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = 
     first = used[0]
     if words and words[0] in _CONDITIONALS:
         return True
-    for i in range(first):
+    for i in range(used[-1]):  # any of the cue's words inside a condition
         if words[i] in _CONDITIONALS and i + 1 < len(words) and _opens_condition(words, i):
             return True
     if wish_counts:
