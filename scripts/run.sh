@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# `make run`: the main job, end to end, on the embedded defaults (docs/sync.md).
+# `make run`: the main job, end to end, on the embedded defaults (docs/sync.md, docs/device.md).
 #
 #  1. starts the server on SQLite on 127.0.0.1 (data in ./.fredag, kept between runs);
 #  2. creates a demo caseworker and administrator (once);
 #  3. enrolls a demo device with a one-time code (once);
-#  4. plays the bundled Swedish sample meeting through the live loop (`fredag record
-#     --input`), at real-time pace or SPEED times faster (`make run SPEED=4`);
-#  5. signs the draft and syncs it to the server;
-#  6. prints the URL and the demo logins, and keeps the server up until Ctrl-C.
+#  4. with MEETING=terminal only: plays the bundled Swedish sample meeting through the
+#     terminal's live loop (`fredag record --input`), at real-time pace or SPEED times faster
+#     (`make run SPEED=4`), signs the draft and syncs it to the server;
+#  5. (the meeting itself is run on the handheld's screen, below);
+#  6. starts the handheld's touch screen (`fredag ui`) beside the server, with the same sample
+#     meeting as its microphone (played at real-time pace, times SPEED, when a meeting starts);
+#  7. prints both addresses (the handheld's screen and the review web view) and the demo
+#     logins, and keeps both up until Ctrl-C.
 #
-# Settings: SPEED (default 1), PORT (default 8000, or a free one), FREDAG_DEMO_DIR (./.fredag),
+# Open the handheld's address, press "Nytt samtal", give consent, watch the meeting being
+# transcribed and tagged, sign it, and review it at the second address.
+#
+# Settings: SPEED (default 1), PORT (default 8000, or a free one), UI_PORT (the screen's,
+# default 8470, or a free one), FREDAG_DEMO_DIR (./.fredag),
 # FREDAG_DEMO_INPUT (another recording instead of the bundled sample; the tests use a short one),
 # FREDAG_PASSPHRASE (the demo device's passphrase; a device made by an older run with a key file
 # is converted on its first unlock).
@@ -44,10 +52,20 @@ if ! port_free "$PORT"; then
   PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 fi
 URL="http://127.0.0.1:$PORT"
+UI_PORT="${UI_PORT:-8470}"
+if ! port_free "$UI_PORT" || [ "$UI_PORT" = "$PORT" ]; then
+  UI_PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+fi
+UI_LOG="$DEMO/ui.log"
+ui_pid=""
 
 server_pid=""
 stop() {
   trap - INT TERM EXIT
+  if [ -n "$ui_pid" ] && kill -0 "$ui_pid" 2>/dev/null; then
+    kill -INT "$ui_pid" 2>/dev/null || true
+    wait "$ui_pid" 2>/dev/null || true
+  fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     echo
     echo "Stoppar servern …"
@@ -113,25 +131,49 @@ step "Enhet: identitet och registrering ($FREDAG_HOME)"
 # Anything left from an earlier run, and the newest factor catalogue before the meeting.
 "$FREDAG" sync 2>&1 | sed 's/^/  /' || true
 
-step "Möte: spelar upp $SAMPLE genom den levande loopen, takt ${SPEED}x"
-"$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
-  --case "DEMO-$(TZ=Europe/Stockholm date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
-  --present klienten --present mamma --consent
+if [ "${MEETING:-}" = terminal ]; then
+  step "Möte: spelar upp $SAMPLE genom den levande loopen i terminalen, takt ${SPEED}x"
+  "$FREDAG" record --input "$SAMPLE" --speed "$SPEED" \
+    --case "DEMO-$(TZ=Europe/Stockholm date +%Y%m%d-%H%M%S)" --case-type barn --contact-type hembesök \
+    --present klienten --present mamma --consent
 
-kill -0 "$server_pid" 2>/dev/null || exit 130  # Ctrl-C during the meeting stopped everything
-step "Synk: det signerade utkastet (skickades redan när mötet slutade, om servern svarade)"
-"$FREDAG" sync
-"$FREDAG" status
+  kill -0 "$server_pid" 2>/dev/null || exit 130  # Ctrl-C during the meeting stopped everything
+  step "Synk: det signerade utkastet (skickades redan när mötet slutade, om servern svarade)"
+  "$FREDAG" sync
+  "$FREDAG" status
+fi
+
+step "Enhetens skärm: startar fredag ui på 127.0.0.1:$UI_PORT (logg: $UI_LOG)"
+rm -f "$FREDAG_HOME/ui-launch-url"
+"$FREDAG" ui --port "$UI_PORT" --input "$SAMPLE" --speed "$SPEED" >"$UI_LOG" 2>&1 &
+ui_pid=$!
+for _ in $(seq 1 300); do
+  [ -s "$FREDAG_HOME/ui-launch-url" ] && break
+  if ! kill -0 "$ui_pid" 2>/dev/null; then
+    echo "Enhetens skärm startade inte:" >&2; cat "$UI_LOG" >&2; exit 1
+  fi
+  sleep 0.2
+done
+UI_URL="$(cat "$FREDAG_HOME/ui-launch-url")"
 
 cat <<MSG
 
-==> Klart. Granska utkastet i webbläsaren:
+==> Klart. Två adresser:
+
+  1. Enhetens skärm (handhållen enhet, öppna i en smal webbläsare eller mobilvy):
+
+    $UI_URL
+
+     Tryck "Nytt samtal", fyll i ärendet, ge samtycke: exempelmötet spelas upp som
+     mikrofon, skrivs ut och taggas medan du tittar. Avsluta, signera och skicka.
+
+  2. Granska utkasten i webbläsaren:
 
     $URL/
     Handläggare:    $CASEWORKER / $CASEWORKER_PASSWORD   (inkorgen: $URL/inkorg)
     Administratör:  $ADMIN / $ADMIN_PASSWORD
 
-Servern kör tills du trycker Ctrl-C.
+Servern och enhetens skärm kör tills du trycker Ctrl-C.
 MSG
 serving=1
 wait "$server_pid"

@@ -21,7 +21,7 @@ import pytest
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-READY = "Servern kör tills du trycker Ctrl-C."
+READY = "Servern och enhetens skärm kör tills du trycker Ctrl-C."
 
 
 def _lines(proc: subprocess.Popen[str]) -> queue.Queue[str]:
@@ -61,18 +61,23 @@ def _port_open(port: int) -> bool:
 @pytest.mark.slow
 class TestMakeRun:
     def test_demo_flow_end_to_end_and_ctrl_c(self, tmp_path: Path, whisper_base: Any) -> None:
-        """The script prints the URL and logins in Swedish only, the caseworker sees the synced
-        draft (its case reference on Swedish time), and Ctrl-C stops the server with exit 0."""
+        """The script prints both addresses (the handheld's screen, which opens with its token
+        only, and the review web view) and the logins in Swedish only; with MEETING=terminal the
+        caseworker sees the synced draft (its case reference on Swedish time); Ctrl-C stops the
+        server and the screen with exit 0."""
         from tests.support.speech import speak
 
         clip = speak("Pappa dricker varje dag och det blir bråk hemma.", tmp_path / "m.wav")
         port = free_port()
+        ui_port = free_port()
         env = {
             **os.environ,
             "FREDAG_DEMO_DIR": str(tmp_path / "demo"),
             "FREDAG_DEMO_INPUT": str(clip),
             "SPEED": "8",
             "PORT": str(port),
+            "UI_PORT": str(ui_port),
+            "MEETING": "terminal",
             "FREDAG_MODEL": str(whisper_base.path),
         }
         env.pop("FREDAG_HOME", None)
@@ -108,9 +113,17 @@ class TestMakeRun:
                 full = api.get(f"/api/v1/drafts/{drafts[0]['id']}").json()["draft"]
                 assert full["transcript"]["segments"]  # what the real model heard
                 assert api.get("/").status_code in (200, 303, 307)
+            launch = f"http://127.0.0.1:{ui_port}/oppna?nyckel="
+            assert launch in output  # the handheld's screen, beside the review web view
+            assert httpx.get(f"http://127.0.0.1:{ui_port}/").status_code == 403  # no token
+            with httpx.Client(timeout=30) as screen:
+                token = output.split(launch, 1)[1].split()[0]
+                start = screen.get(launch + token, follow_redirects=True)
+                assert start.status_code == 200 and "Nytt samtal" in start.text
             os.killpg(proc.pid, signal.SIGINT)
             assert proc.wait(timeout=60) == 0  # the way to end the demo: no "Error 130"
             assert not _port_open(port)
+            assert not _port_open(ui_port)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)

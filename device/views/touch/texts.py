@@ -135,6 +135,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "denied": ("Nämnda men förnekade", "Mentioned but denied"),
     "assessment": ("Bedömning", "Assessment"),
     "planning": ("Planering", "Planning"),
+    "empty_human_note": (
+        "Bedömning och Planering är tomma: dem skriver handläggaren i webbgranskningen.",
+        "Bedömning (assessment) and Planering (planning) are empty: the caseworker writes them "
+        "in the review web view.",
+    ),
     "empty_human": (
         "Tom – skrivs av handläggaren i webbgranskningen.",
         "Empty – written by the caseworker in the review web view.",
