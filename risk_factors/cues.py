@@ -185,6 +185,8 @@ class Lexicon:
         for tid, term in enumerate(self.terms):
             if term.mode in ("norm", "prefix") and len(term.value) >= FUZZY_MIN_LEN - 1:
                 by_value.setdefault(term.value, []).append(tid)
+            if term.mode == "exact" and len(term.value) >= FUZZY_MIN_LEN + 1:
+                by_value.setdefault(term.value, []).append(tid)  # "=dricker" heard "tricker"
             for surface in sorted(self._surfaces.get(tid, ())):
                 if len(surface) >= FUZZY_MIN_LEN:
                     by_value.setdefault(surface, []).append(tid)

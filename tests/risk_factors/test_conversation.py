@@ -180,6 +180,14 @@ class TestHeardUnsurely:
         segs = _segs("Använder du arkutika?", "Nej, aldrig.", p=0.95)
         assert "drug_problem" in _denied(tagger.tag_segments(segs, "vuxen"))
 
+    def test_an_exact_only_cue_word_heard_alike_can_be_asked_about(self, tagger: Tagger) -> None:
+        """ "Tricker du …?" heard unsurely asks about drinking (the catalogue's "=dricker"):
+        its "Nej, inte längre" is an uncertain denial, never a finding."""
+        segs = _segs("Tricker du allt och håll?", "Nej, inte längre.", p=0.5)
+        result = tagger.tag_segments(segs, "vuxen")
+        assert "alcohol_problem" in _denied(result) and "alcohol_problem" not in _tags(result)
+        assert {d.reason for d in result.denied if d.factor == "alcohol_problem"} == {"uncertain"}
+
     def test_phonetic_key_joins_sounds_whisper_confuses(self) -> None:
         """Rounded vowels, a silent h and voiced/voiceless pairs share a key."""
         assert phonetic_key("våld") == phonetic_key("vold")
