@@ -361,6 +361,7 @@ def markdown(r: dict[str, Any]) -> str:
     prof = r["profile"]
     load = r["load_avg_1m"]
     levels = ", ".join(f"{k} {v}" for k, v in r["levels"].items())
+    calls = ", ".join(f"{k} {v}" for k, v in r["calls"].items())
     ratio = (
         f"**{r['stream_vs_batch_cpu']}×** "
         f"({r['stream_process_cpu_s']} s / {r['batch_process_cpu_s']} s)"
@@ -375,7 +376,7 @@ time through the file source; whisper-base int8, beam 5; every commit written to
 encrypted journal, tagged and shown in the Rich view (rendered to /dev/null). The batch
 reference is `fredag transcribe --json` of the same file in the same run (a whole process:
 start, model load, word timestamps), and the streaming figure is its whole process too.
-Transcribe calls: {r["calls"]} (wall per call p50 {r["call_s_p50"]} s, p95 {r["call_s_p95"]} s);
+Transcribe calls: {calls} (wall per call p50 {r["call_s_p50"]} s, p95 {r["call_s_p95"]} s);
 previews shown: {r["previews_shown"]}. Jobs started at each degradation level
 (`device.stages.scheduling`): {levels}.
 

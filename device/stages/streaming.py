@@ -1,7 +1,8 @@
 """Streaming transcription: VAD-endpointed utterances, each transcribed once, committed for good.
 
-Why this design (measured on 2 cores, whisper-base int8): one transcribe call costs 0.7-1.9 s
-whatever the buffer length, because the encoder always sees a 30 s window. Re-transcribing a
+Why this design (measured on 2 cores, whisper-base int8): Whisper's encoder works on a 30 s
+window whatever the buffer length (a decode after the context now encodes the speech rounded
+up to 5 s, at least `encoder_window_s`), so one call costs about a second; re-transcribing a
 growing buffer every second cannot keep up. So the loop is made of stages with one job each,
 and this module only composes them around one worker thread:
 
@@ -23,8 +24,9 @@ and this module only composes them around one worker thread:
   `speculate_max_cpu` (if the endpoint comes with exactly that audio the result is committed
   at once, if speech resumes it is dropped: nothing of it was shown or stored); tentative
   previews only while the worker is idle, its busy share is below `preview_max_load` and the
-  process used less than `preview_max_cpu` CPU-seconds per second over `load_window_s` (the
-  loop's budget is 0.5 CPU-seconds per audio second).
+  process used less than `preview_max_cpu` CPU-seconds per second over `load_window_s`;
+  under load, by how far commits lag, previews off, then speculation off, then larger
+  batches (the loop's budget: about twice the CPU of `fredag transcribe`; docs/device.md).
 * Commits (`device.stages.commit.Commit`, with the utterances they came from) go to
   `on_commit` on the worker thread and never while holding the lock `feed` takes: `feed`
   never waits for the journal, the tagger, a post-decode stage or a view.
