@@ -1,9 +1,9 @@
 """Speaker attribution on synthesized meetings: share right, overall and on one-word answers.
 
 Meetings are spoken by espeak-ng voices (`-s 135 -g 6`), one voice per role: the caseworker
-`sv`, a parent `sv+m3` and, in the three-voice meeting, a second client `sv+f2`. `sv` and
+`sv`, a client `sv+f2` or `sv+m3`, and in the three-voice meeting both clients. `sv` and
 `sv+m3` are variants of one synthetic voice and sound much more alike than two people do, so
-the two-voice meeting is the hard case. Turns are one to fifteen words; clients often answer
+meetings with both are the hard case. Turns are one to fifteen words; clients often answer
 a question with one word ("Nej.", "Ibland."). Each utterance is attributed in meeting order
 with its own audio (the turn boundaries the live VAD would find), as the device does when it
 commits an utterance, with and without an enrolment (the caseworker reading
@@ -164,6 +164,7 @@ def attribute(audios: Sequence[np.ndarray], enrolment: np.ndarray | None) -> lis
 
 
 MEETINGS = {
+    "two voices (sv, sv+f2)": (("sv", "sv+f2"), 60, 3),
     "two voices (sv, sv+m3)": (("sv", "sv+m3"), 60, 1),
     "three voices (sv, sv+m3, sv+f2)": (("sv", "sv+m3", "sv+f2"), 60, 2),
 }
@@ -235,9 +236,11 @@ def markdown(result: dict[str, Any]) -> str:
         "## Speaker attribution",
         "",
         "Synthesized meetings (espeak-ng, `-s 135 -g 6`; 3 scripts × 60 utterances each, "
-        "questions by the caseworker `sv`, answers of 1–15 words, ~35% one word), each "
-        "utterance attributed in order from its own audio (`bench/speakers.py`). Targets: "
-        "≥ 95% overall, ≥ 85% one-word answers, caseworker ≥ 98% with enrolment.",
+        "questions by the caseworker `sv`, answers of 1–15 words, about a fifth of all "
+        "utterances one word), each utterance attributed in order from its own audio "
+        "(`bench/speakers.py`). `sv` and `sv+m3` are variants of one synthetic voice that the "
+        "encoder barely tells apart; `sv+f2` differs as two people do. Targets: ≥ 95% "
+        "overall, ≥ 85% one-word answers, caseworker ≥ 98% with enrolment.",
         "",
         "| meeting | enrolment | overall | one-word answers | caseworker | utterances |",
         "|---|---|---|---|---|---|",
