@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import socket
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,6 +82,13 @@ def start_ui(
         if "http://" in line:
             url = line.split(": ", 1)[1].strip()
             break
+    for _ in range(300):  # the address is printed just before uvicorn listens
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        if proc.poll() is not None:
+            raise AssertionError("fredag ui stopped: " + "".join(lines))
+        time.sleep(0.1)
     return UiProcess(proc, url, f"http://127.0.0.1:{port}", home, lines)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from device.journal.refusal import refusals
+from device.journal.session import list_sessions
 from device.journal.store import Store
 from tests.conftest import TEST_PASSPHRASE
 from tests.device.conftest import MEETING_TURNS
@@ -22,7 +23,7 @@ from tests.support.axe import assert_accessible
 from tests.support.cli import run_fredag
 from tests.support.speech import conversation, read_wav, silence, write_wav
 from tests.web.conftest import login, screenshot
-from tests.web.device_screen import phone, small_targets, ui_running
+from tests.web.device_screen import phone, small_targets, start_ui, ui_running
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -145,6 +146,44 @@ class TestWholeMeeting:
         review.goto("/inkorg")
         expect(review.locator("main")).to_contain_text("BoU-2026-0042")
         reviewer.close()
+
+
+class TestCrashMidMeeting:
+    def test_kill9_then_finish_the_interrupted_meeting(
+        self, browser: Any, whisper_base: Any, meeting_audio: Path, tmp_path: Path
+    ) -> None:
+        """kill -9 of the device process mid-meeting; after a restart the interrupted meeting
+        is offered, and finishing it gives a signed draft with every segment on the screen."""
+        from playwright.sync_api import expect
+
+        home = tmp_path / "home"
+        args = ("--input", str(meeting_audio), "--speed", "2")
+        ui = start_ui(home, whisper_base.path, *args)
+        try:
+            page = phone(browser, ui)
+            new_meeting(page, "BoU-2026-0077")
+            page.get_by_role("button", name="Samtycke givet").tap()
+            page.wait_for_url("**/samtal")
+            expect(page.locator("#segments li")).to_have_count(2, timeout=120_000)
+            shown = [
+                t.split(" ", 1)[1].strip() for t in page.locator("#segments li").all_inner_texts()
+            ]
+            ui.kill9()
+            page.context.close()
+        finally:
+            ui.stop()
+        with ui_running(home, whisper_base.path, *args) as again:
+            page = phone(browser, again)
+            offered = page.locator(".card", has_text="BoU-2026-0077")
+            expect(offered).to_be_visible()
+            check_screen(page, "start-interrupted", tmp_path)
+            offered.get_by_role("button", name="Avsluta och signera").tap()
+            expect(page.locator("#signed")).to_be_visible(timeout=60_000)
+            page.context.close()
+        [session] = list_sessions(Store(home))
+        assert session.finished and session.envelope is not None
+        said = [s.text.strip() for s in session.segments]
+        assert all(text in said for text in shown), (shown, said)
 
 
 class TestLocked:
