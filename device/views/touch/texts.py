@@ -126,6 +126,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "sync_refused": ("Avvisat av servern.", "Refused by the server."),
     "retry": ("Försök skicka igen", "Try sending again"),
     "meeting_failed": ("Samtalet kunde inte avslutas", "The meeting could not be finished"),
+    "mic_lost": (
+        "Mikrofonen slutade fungera. Allt som hördes fram till dess är sparat: fortsätt samtalet "
+        "när mikrofonen fungerar igen, eller signera det som finns.",
+        "The microphone stopped working. Everything heard until then is kept: continue the "
+        "meeting once the microphone works again, or sign what there is.",
+    ),
     "continue_meeting": ("Fortsätt samtalet", "Continue the meeting"),
     "details": ("Mötet", "The meeting"),
     "case": ("Ärende", "Case"),
