@@ -39,6 +39,14 @@ MARKED_SV = "markerat av handläggaren"
 KEYS_HELP = "p paus · r fortsätt · m markera · s stopp · l lås"
 
 
+def who(segment: Segment) -> str:
+    """The speaker's label before a committed line ("person 1: "), '?' when uncertain."""
+    speaker = segment.speaker
+    if speaker is None:
+        return ""
+    return f"{speaker.label}{'?' if speaker.uncertain else ''}: "
+
+
 class View(Protocol):
     def start(self, title: str) -> None: ...
 
@@ -104,7 +112,7 @@ class PlainView:
 
     def committed(self, segments: tuple[Segment, ...]) -> None:
         for seg in segments:
-            self._line(f"[{clock(seg.start)}] {seg.text}")
+            self._line(f"[{clock(seg.start)}] {who(seg)}{seg.text}")
 
     def tentative(self, text: str) -> None:
         return
@@ -204,7 +212,7 @@ class RichView:
     def committed(self, segments: tuple[Segment, ...]) -> None:
         with self._lock:
             for seg in segments:
-                self._lines.append(f"[{clock(seg.start)}] {seg.text}")
+                self._lines.append(f"[{clock(seg.start)}] {who(seg)}{seg.text}")
 
     def tentative(self, text: str) -> None:
         with self._lock:

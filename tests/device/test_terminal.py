@@ -103,3 +103,38 @@ class TestRichViewKeys:
         assert states[:3] == ["recording", "paused", "resumed"], states
         assert states[-2:] == ["stopped", "finished"], states
         assert session.audio_s < 20.0  # stopped before the end of the 25 s meeting
+
+
+class TestSpeakerLabels:
+    def test_committed_lines_show_their_speaker(self) -> None:
+        """The plain view prints each committed line with its speaker's label, '?' when the
+        voice may change inside it, and no label when none was attributed."""
+        import io
+
+        from device.views.terminal import PlainView
+        from fredag.protocol import Segment, Speaker
+
+        out = io.StringIO()
+        view = PlainView(out)
+        view.committed(
+            (
+                Segment(
+                    start=1,
+                    end=2,
+                    text="Hur mår du?",
+                    speaker=Speaker(role="caseworker", label="handläggare", confidence=0.9),
+                ),
+                Segment(
+                    start=3,
+                    end=4,
+                    text="Bra.",
+                    speaker=Speaker(role="other", label="person 1", confidence=0.4, uncertain=True),
+                ),
+                Segment(start=5, end=6, text="Ja."),
+            )
+        )
+        assert out.getvalue().splitlines() == [
+            "[00:01] handläggare: Hur mår du?",
+            "[00:03] person 1?: Bra.",
+            "[00:05] Ja.",
+        ]

@@ -105,7 +105,16 @@ class LiveMeeting:
             for seg in event.segments:
                 index = len(s.segments)
                 s.segments.append((index, seg))
-                out.append({"op": "segment", "i": index, "at": mmss(seg.start), "text": seg.text})
+                who = seg.speaker.label if seg.speaker else ""
+                out.append(
+                    {
+                        "op": "segment",
+                        "i": index,
+                        "at": mmss(seg.start),
+                        "who": who,
+                        "text": seg.text,
+                    }
+                )
             s.tentative = ""
             out.append({"op": "tentative", "text": ""})
             return out

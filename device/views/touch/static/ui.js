@@ -42,6 +42,7 @@
         li.id = "seg-" + c.i;
         li.tabIndex = -1;
         li.appendChild(el("span", "at", c.at));
+        if (c.who) li.appendChild(el("span", "who", " " + c.who + ":"));
         li.appendChild(document.createTextNode(" " + c.text));
         var follow = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
         segments.appendChild(li);
