@@ -91,6 +91,17 @@ _PULL = Markup(
 )
 
 
+def speaker_label(segment: Segment) -> str | None:
+    """The label the device attributed to a segment (v2 drafts), if any."""
+    speaker = getattr(segment, "speaker", None)
+    return str(speaker.label) if speaker is not None else None
+
+
+def transcript_speakers(segments: Sequence[Segment]) -> list[str]:
+    """The speaker labels of a transcript, in order of first appearance."""
+    return list(dict.fromkeys(label for s in segments if (label := speaker_label(s))))
+
+
 def transcript_html(
     segments: Sequence[Segment], factors: Sequence[FactorView], *, pull: bool = False
 ) -> Markup:
@@ -99,13 +110,17 @@ def transcript_html(
     spans = spans_by_segment(segments, factors)
     rows = [
         Markup(
-            '<p class="seg" id="seg-{i}" data-seg="{i}">{pull}'
-            '<a class="ts" href="#seg-{i}" aria-label="Stycke {n}, {t}">{t}</a> '
+            '<p class="seg" id="seg-{i}" data-seg="{i}" data-speaker="{who}">{pull}'
+            '<a class="ts" href="#seg-{i}" aria-label="Stycke {n}, {t}">{t}</a> {label}'
             '<span class="seg-text" data-seg="{i}">{body}</span></p>'
         ).format(
             i=i,
             n=i + 1,
             t=clock(seg.start),
+            who=speaker_label(seg) or "",
+            label=Markup('<span class="who">{}:</span> ').format(speaker_label(seg))
+            if speaker_label(seg)
+            else Markup(""),
             pull=_PULL.format(i=i, n=i + 1) if pull else Markup(""),
             body=_segment_html(seg.text, spans.get(i, [])),
         )

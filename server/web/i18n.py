@@ -136,6 +136,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "line_text": ("Raden", "The line"),
     "speaker_rename": ("Byt namn på talare", "Rename a speaker"),
+    "filter_speaker": ("Visa talare", "Show speaker"),
+    "all_speakers": ("alla", "all"),
     "speaker_new": ("till", "to"),
     "speaker_apply": ("Byt i hela anteckningen", "Rename in the whole entry"),
     "line_save": ("Spara raden", "Save the line"),

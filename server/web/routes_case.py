@@ -38,7 +38,7 @@ from server.web.frame import (
     lang_of,
     render,
 )
-from server.web.highlight import transcript_html
+from server.web.highlight import transcript_html, transcript_speakers
 from server.web.i18n import text as i18n_text
 from server.web.models import Addendum, ApprovedEntry
 from server.web.view import (
@@ -220,6 +220,7 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "text_number": number,
         "journal": journal,
         "speakers": lines.speakers(journal) if journal is not None else [],
+        "transcript_speakers": transcript_speakers(doc.transcript.segments),
         "blocks": blocks,
         "marks_key": MARKS_KEY,
         "legacy_text": content.legacy_text,

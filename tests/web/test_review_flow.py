@@ -339,8 +339,8 @@ class TestSpeakers:
     def test_renaming_a_speaker_reaches_the_whole_entry_and_its_export(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
-        """The caseworker renames 'person 1' to 'mamma' once; every line of the entry and the
-        exported text say 'mamma', as a new text version."""
+        """The transcript filters by speaker; the caseworker renames 'person 1' to 'mamma' once
+        and every line of the entry and the exported text say 'mamma', as a new version."""
         draft = meeting_draft(
             anna.device.key, current_catalogue(web_server), speakers=["handläggare", "person 1"]
         )
@@ -348,6 +348,13 @@ class TestSpeakers:
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
         expect(page.locator(".jspeaker", has_text="person 1:").first).to_be_visible()
+        said = [s for s in draft.transcript.segments if s.speaker and s.speaker.label == "person 1"]
+        page.locator("#transcript-speaker").select_option("person 1")
+        expect(page.locator("#transcript-body p.seg:visible")).to_have_count(len(said))
+        page.locator("#transcript-speaker").select_option("")
+        expect(page.locator("#transcript-body p.seg:visible")).to_have_count(
+            len(draft.transcript.segments)
+        )
         page.locator("#speaker-old").select_option("person 1")
         page.locator("#speaker-new").fill("mamma")
         page.get_by_role("button", name="Byt i hela anteckningen").click()

@@ -105,13 +105,23 @@
     }
   });
 
-  // Search the transcript (the attachment): show only the lines holding the words typed.
-  document.addEventListener("input", function (event) {
-    if (!event.target || event.target.id !== "transcript-search") { return; }
-    var wanted = event.target.value.trim().toLowerCase();
+  // Search the transcript (the attachment) and filter it by speaker: show only the lines
+  // holding the words typed, said by the speaker chosen.
+  function filterTranscript() {
+    var search = document.getElementById("transcript-search");
+    var speaker = document.getElementById("transcript-speaker");
+    var wanted = search ? search.value.trim().toLowerCase() : "";
+    var who = speaker ? speaker.value : "";
     document.querySelectorAll("#transcript-body p.seg").forEach(function (p) {
       var text = (p.querySelector(".seg-text") || p).textContent.toLowerCase();
-      p.hidden = wanted !== "" && text.indexOf(wanted) < 0;
+      p.hidden = (wanted !== "" && text.indexOf(wanted) < 0) ||
+        (who !== "" && p.getAttribute("data-speaker") !== who);
+    });
+  }
+  ["input", "change"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      var id = event.target && event.target.id;
+      if (id === "transcript-search" || id === "transcript-speaker") { filterTranscript(); }
     });
   });
 
