@@ -17,7 +17,8 @@ from device.journal.session import list_sessions
 from device.journal.store import Store
 from tests.support.cli import FREDAG, run_fredag
 
-LINE = re.compile(r"^\[(\d\d):(\d\d)\] (.+)$")
+# A committed line: time, the speaker's label if attributed, the text.
+LINE = re.compile(r"^\[(\d\d):(\d\d)\] (?:(?:handläggare|person \d+)\??: )?(.+)$")
 
 
 def committed_lines(text: str) -> list[str]:

@@ -26,7 +26,8 @@ from tests.device.conftest import make_meta
 from tests.device.doubles import NullTagger
 from tests.support.cli import FREDAG, run_fredag
 
-LINE = re.compile(r"^\[(\d\d):(\d\d)\] (.+)$")
+# A committed line: time, the speaker's label if attributed, the text.
+LINE = re.compile(r"^\[(\d\d):(\d\d)\] (?:(?:handläggare|person \d+)\??: )?(.+)$")
 
 
 def _sealed_count(log: SessionLog) -> int:
