@@ -18,6 +18,7 @@ Runs on the transcription worker only; `Budget` learns how long each call took.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from dataclasses import replace
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from device.stages.streaming import StreamingOptions
 
 JOIN_GAP_S = 0.4
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def garbled(text: str) -> bool:
@@ -50,12 +52,25 @@ def garbled(text: str) -> bool:
 
 
 def repeats(new: str, previous: str) -> bool:
-    """The decoder, forced through the context, said the last context piece over again
-    (measured: "Hur är stämningen hemma?" came out as a copy of the sentence before it)."""
+    """The decoder, forced through the context, said a context piece over again: a near copy
+    of it (measured: "Hur är stämningen hemma?" came out as a copy of the sentence before it),
+    or a text with a near copy of it inside (measured: the same question came out as that
+    sentence twice, "X. X.", which as a whole is no near copy of "X.")."""
     from rapidfuzz import fuzz
 
-    a, b = _words(new), _words(previous)
-    return len(a.split()) >= 4 and fuzz.ratio(a, b) >= 80
+    a = _words(new)
+    if len(a.split()) < 4:
+        return False
+    # The whole piece, or one sentence of it (a piece committed from a backlog is several).
+    for b in {_words(previous), *(_words(s) for s in _SENTENCE_END.split(previous))}:
+        if not b:
+            continue
+        if fuzz.ratio(a, b) >= 80:
+            return True
+        # A piece of at least 4 words nearly verbatim inside a longer new text.
+        if len(b.split()) >= 4 and len(a) > len(b) and fuzz.partial_ratio(b, a) >= 90:
+            return True
+    return False
 
 
 def _words(text: str) -> str:
@@ -183,11 +198,13 @@ class Decoder:
     ) -> list[Segment] | None:
         """Decode `audios` after the committed context; None when no context gave usable text.
 
-        A decode that repeats the context's last sentence or collapses (`repeats`, `garbled`)
-        is tried once more with the context before that sentence, then given up (the caller
-        decodes alone).
+        A decode that repeats a sentence of the context or collapses (`repeats`, `garbled`)
+        is tried once more with the context before the last sentence, then given up (the
+        caller decodes alone). The retry is checked against every sentence of the first
+        attempt's context too: the one it left out is the likeliest to come back.
         """
         pieces = list(self.context)
+        said = [text for _, text in self._recent(pieces)]
         for _attempt in range(2):
             context = self._recent(pieces)
             if not context:
@@ -203,7 +220,7 @@ class Decoder:
                 break
             if not text:
                 return []
-            if not (repeats(text, context[-1][1]) or garbled(text)):
+            if not (any(repeats(text, before) for before in said) or garbled(text)):
                 start = round(self.offset_s + start_sample / SAMPLE_RATE, 2)
                 end = round(self.offset_s + end_sample / SAMPLE_RATE, 2)
                 return [Segment(start=start, end=max(start, end), text=text)]
