@@ -28,6 +28,7 @@ AREAS = [
     "models",
     "speakers",
     "draft",
+    "touch",
 ]
 HEADER = """# Benchmarks
 

@@ -112,6 +112,7 @@ class LiveMeeting:
                         "i": index,
                         "at": mmss(seg.start),
                         "who": who,
+                        "end": seg.end,
                         "text": seg.text,
                     }
                 )
@@ -128,7 +129,8 @@ class LiveMeeting:
         if isinstance(event, InputLevel):
             s.level = level_percent(event.dbfs)
             s.elapsed_s = max(s.elapsed_s, event.at_s)
-            return [{"op": "level", "level": s.level, "elapsed": mmss(s.elapsed_s)}]
+            level = {"op": "level", "level": s.level, "elapsed": mmss(s.elapsed_s), "t": event.at_s}
+            return [level]
         if isinstance(event, Marked):
             s.marks.append(event.at_s)
             return [{"op": "mark", "at": mmss(event.at_s)}]
