@@ -133,3 +133,14 @@ def small_targets(page: Any) -> list[str]:
            .map(([html, w, h]) => `${html} ${w}x${h}`)"""
     )
     return found
+
+
+def said_texts(items: Any) -> list[str]:
+    """The words of each transcript line on the handheld's screen, without its time and
+    speaker label (the `.at` and `.who` spans)."""
+    texts = items.evaluate_all(
+        "els => els.map(li => { const c = li.cloneNode(true);"
+        " c.querySelectorAll('.at, .who').forEach(n => n.remove());"
+        " return c.textContent; })"
+    )
+    return [str(t).strip() for t in texts]

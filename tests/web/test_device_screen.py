@@ -23,7 +23,7 @@ from tests.support.axe import assert_accessible
 from tests.support.cli import run_fredag
 from tests.support.speech import conversation, read_wav, silence, write_wav
 from tests.web.conftest import login, screenshot
-from tests.web.device_screen import phone, small_targets, start_ui, ui_running
+from tests.web.device_screen import phone, said_texts, small_targets, start_ui, ui_running
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -110,7 +110,7 @@ class TestWholeMeeting:
             expect(page.locator("#state-text")).to_have_text("Pausad")
             page.get_by_role("button", name="Fortsätt").tap()
             expect(page.locator("#state-text")).to_have_text("Spelar in")
-            heard = page.locator("#segments li").first.inner_text().split(" ", 1)[1]
+            [heard] = said_texts(page.locator("#segments li").first)
             page.get_by_role("button", name="Lås", exact=True).tap()
             expect(page.get_by_role("heading", name="Enheten är låst")).to_be_visible()
             expect(page.locator("main")).to_contain_text("Samtalet spelas in")
@@ -165,9 +165,7 @@ class TestCrashMidMeeting:
             page.get_by_role("button", name="Samtycke givet").tap()
             page.wait_for_url("**/samtal")
             expect(page.locator("#segments li")).to_have_count(2, timeout=120_000)
-            shown = [
-                t.split(" ", 1)[1].strip() for t in page.locator("#segments li").all_inner_texts()
-            ]
+            shown = said_texts(page.locator("#segments li"))
             ui.kill9()
             page.context.close()
         finally:
