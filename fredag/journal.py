@@ -70,7 +70,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "outside_areas": {"sv": "Utan livsområde", "en": "Outside any life area"},
     "question": {"sv": "Fråga", "en": "Question"},
     "denied": {"sv": "Förnekat", "en": "Denied"},
-    "mark": {"sv": "Markering", "en": "Mark"},
+    "mark": {"sv": "Markerat av handläggaren", "en": "Marked by the caseworker"},
     "unsure": {"sv": "(osäkert uppfattat)", "en": "(heard unsurely)"},
     "marks": {"sv": "Markeringar", "en": "Marks"},
     "factors": {"sv": "Faktorer som nämndes", "en": "Factors mentioned"},

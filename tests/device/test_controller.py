@@ -148,7 +148,7 @@ class TestControls:
         ).draft
         assert draft.marks == [Mark(at=at)]
         assert "Markeringar" in draft.rendered
-        assert f"[{clock(at)}] Markering" in draft.rendered
+        assert f"[{clock(at)}] Markerat av handläggaren" in draft.rendered
 
     def test_a_silent_input_is_warned_about_once(self, store: Store, tmp_path: Path) -> None:
         """Input that stays silent (a muted microphone) gives one warning, shown on the plain

@@ -227,7 +227,7 @@ SAMPLE = [
     Segment(start=15.0, end=18.0, text="Farmor hjälper oss varje vecka."),
 ]
 QUOTED = re.compile(
-    r"^\s*\[(?:\d+:)?\d\d:\d\d\](?: (?:Fråga|Förnekat|Markering):)? "
+    r"^\s*\[(?:\d+:)?\d\d:\d\d\](?: (?:Fråga|Förnekat|Markerat av handläggaren):)? "
     r'"(.*)"(?: \(osäkert uppfattat\))?$'
 )
 

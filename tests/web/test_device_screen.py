@@ -133,7 +133,7 @@ class TestWholeMeeting:
             expect(page.get_by_role("heading", name="Utkastet", exact=True)).to_be_visible(
                 timeout=180_000
             )
-            expect(page.locator("#rendered")).to_contain_text("Markering")
+            expect(page.locator("#rendered")).to_contain_text("Markerat av handläggaren")
             check_screen(page, "after", tmp_path)
             page.get_by_role("button", name="Signera och skicka").tap()
             expect(page.locator("#signed")).to_contain_text("Skickat till servern.")
