@@ -94,7 +94,7 @@ def run() -> dict[str, Any]:
             "FREDAG_PASSPHRASE": PASSPHRASE,
         }
         proc = subprocess.Popen(
-            [str(fredag), "ui", "--port", str(port), "--input", str(wav)],
+            [str(fredag), "ui", "--port", str(port), "--input", str(wav), "--lock-after", "60"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
