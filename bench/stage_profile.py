@@ -36,6 +36,7 @@ STAGES = (
     "encoder",
     "forced_prefix",
     "free_decoding",
+    "post_decode",
     "tagging",
     "journal",
     "views",
@@ -160,6 +161,22 @@ class StageProfile:
                     return tagger.tag_segments(segments, case_type)
 
         return Tagger()
+
+    def stage(self, stage: Any) -> Any:
+        """A post-decode stage (speaker attribution) timed on the worker's thread."""
+        profile = self
+
+        class Stage:
+            def __call__(self, commit: Any) -> Any:
+                with profile.timed("post_decode", thread=True):
+                    return stage(commit)
+
+            def close(self) -> None:
+                close = getattr(stage, "close", None)
+                if close is not None:
+                    close()
+
+        return Stage()
 
     def journal(self, log: Any) -> Any:
         """`log` with `segment` (encrypt, append, fsync) timed; the same object."""

@@ -116,6 +116,7 @@ def child(wav: Path, out: Path) -> None:
     from device.journal.store import Store
     from device.keys.vault import vault_for
     from device.meeting.committer import Committer
+    from device.meeting.compose import StageContext, post_decode_stages
     from device.stages.factors import MeetingFactors
     from device.stages.streaming import Commit, StreamingOptions, StreamingTranscriber
     from device.stages.tagging import load_tagger
@@ -149,8 +150,14 @@ def child(wav: Path, out: Path) -> None:
 
     events = EventBus()
     attach(view, events)
-    # The commit path of `fredag record`: journal (fsync), tagger (once, journaled), views.
-    committer = Committer(log=log, factors=MeetingFactors(tagger, "barn"), events=events)
+    # The commit path of `fredag record`: its post-decode stages (speaker attribution), journal
+    # (fsync), tagger (once, journaled), views.
+    stages = tuple(
+        profile.stage(s) for s in post_decode_stages(StageContext(settings, store, meta))
+    )
+    committer = Committer(
+        log=log, factors=MeetingFactors(tagger, "barn"), events=events, stages=stages
+    )
 
     def on_commit(commit: Commit) -> None:
         committer(commit)
@@ -194,6 +201,7 @@ def child(wav: Path, out: Path) -> None:
         engine.feed(chunk)
     threads.sample()
     engine.close()
+    committer.close()
     view.stop()
     usage1 = resource.getrusage(resource.RUSAGE_SELF)
     stop.set()
@@ -330,6 +338,7 @@ STAGE_NAMES = {
     "encoder": "encoder (CTranslate2)",
     "forced_prefix": "decoder: forced prefix (committed context)",
     "free_decoding": "decoder: free decoding (beam search)",
+    "post_decode": "post-decode stages: speaker attribution (every commit)",
     "tagging": "factor tagging (every commit)",
     "journal": "journal: encrypt, append, fsync (every segment)",
     "views": "views (Rich refresh thread, rendered to /dev/null, and calls on the worker)",
@@ -372,7 +381,8 @@ def markdown(r: dict[str, Any]) -> str:
     return f"""## Live loop (`fredag record`, streaming)
 
 A {r["audio_s"]} s synthesized two-voice Swedish meeting ({r["turns"]} turns) played at real
-time through the file source; whisper-base int8, beam 5; every commit written to the
+time through the file source; whisper-base int8, beam 5; every commit goes the way it goes in
+`fredag record`: attributed to a speaker (no enrolment: every voice clustered), written to the
 encrypted journal, tagged and shown in the Rich view (rendered to /dev/null). The batch
 reference is `fredag transcribe --json` of the same file in the same run (a whole process:
 start, model load, word timestamps), and the streaming figure is its whole process too.
