@@ -255,10 +255,7 @@ class MeetingController:
                 c.segments = []
                 self.events.publish(StateChanged("locked", self.audio_s))
                 self.events.publish(
-                    Notice(
-                        "Enheten är låst: inspelningen fortsätter och ny text sparas krypterad. / "
-                        "Locked: recording goes on; new text is stored sealed."
-                    )
+                    Notice("Enheten är låst: inspelningen fortsätter och ny text sparas krypterad.")
                 )
             elif not locked and (c.locked or c.missed):
                 self._reload()
