@@ -56,6 +56,14 @@ PUBLIC_IDENTITY = "identity.pub"
 
 
 @dataclass(frozen=True)
+class _Unwrapped:
+    keyfile: KeyFile
+    secret: bytes | None  # the platform key store's part, when the keys are bound to one
+    material: KeyMaterial
+    before: AttemptState  # the failures counted before this success
+
+
+@dataclass(frozen=True)
 class UnlockReport:
     """What an unlock found: earlier wrong passphrases, a wipe, a migration, merged records."""
 
@@ -251,14 +259,8 @@ class Vault:
                 if self.has_legacy_keys:
                     return self.init(passphrase)
                 raise self._not_set_up()
-            self.attempts.check_allowed()
-            keyfile = self.keyfile()
-            secret = platform.load_secret(keyfile.platform, self.root)
-            try:
-                material = keyfile.unwrap(passphrase, secret)
-            except WrongPassphrase as exc:
-                raise self._failed() from exc
-            before = self.attempts.succeeded()
+            unwrapped = self._unwrap(passphrase)
+            material, before = unwrapped.material, unwrapped.before
             epoch = runtime.read_epoch(self.root)
             if remember:
                 epoch = max(epoch, 0)
@@ -279,6 +281,18 @@ class Vault:
                     wiped=report.wiped,
                 )
             return report
+
+    def _unwrap(self, passphrase: str) -> _Unwrapped:
+        """The keys under `passphrase` (mutex held): refused while a delay runs, a wrong
+        passphrase counted (and the wipe limit applied), a right one resets the count."""
+        self.attempts.check_allowed()
+        keyfile = self.keyfile()
+        secret = platform.load_secret(keyfile.platform, self.root)
+        try:
+            material = keyfile.unwrap(passphrase, secret)
+        except WrongPassphrase as exc:
+            raise self._failed() from exc
+        return _Unwrapped(keyfile, secret, material, self.attempts.succeeded())
 
     def _failed(self) -> WrongPassphrase:
         state = self.attempts.failed()
@@ -314,42 +328,29 @@ class Vault:
         """Re-wrap the same keys under `new`; every journal stays as it is."""
         with self._mutex:
             check_new_passphrase(new)
-            self.attempts.check_allowed()
-            keyfile = self.keyfile()
-            secret = platform.load_secret(keyfile.platform, self.root)
-            try:
-                material = keyfile.unwrap(old, secret)
-            except WrongPassphrase as exc:
-                raise self._failed() from exc
-            self.attempts.succeeded()
+            unwrapped = self._unwrap(old)
             KeyFile.wrap(
-                material,
+                unwrapped.material,
                 new,
                 params_for_new_keys(),
-                platform=keyfile.platform,
-                platform_secret=secret,
+                platform=unwrapped.keyfile.platform,
+                platform_secret=unwrapped.secret,
             ).save(self.keys_path)
             audit.record(self, "passphrase_changed")
 
     def replace_signing_key(self, passphrase: str) -> Ed25519PrivateKey:
         """A new device identity (the server must enroll the device again)."""
         with self._mutex:
-            self.attempts.check_allowed()
-            keyfile = self.keyfile()
-            secret = platform.load_secret(keyfile.platform, self.root)
-            try:
-                old = keyfile.unwrap(passphrase, secret)
-            except WrongPassphrase as exc:
-                raise self._failed() from exc
-            self.attempts.succeeded()
+            unwrapped = self._unwrap(passphrase)
+            old = unwrapped.material
             fresh = KeyMaterial.generate(data_key=old.data_key)
             material = KeyMaterial(old.data_key, fresh.signing_key, old.sealing_key)
             KeyFile.wrap(
                 material,
                 passphrase,
-                keyfile.kdf,
-                platform=keyfile.platform,
-                platform_secret=secret,
+                unwrapped.keyfile.kdf,
+                platform=unwrapped.keyfile.platform,
+                platform_secret=unwrapped.secret,
             ).save(self.keys_path)
             self._write_public(material)
             self._adopt(material, self._epoch)
