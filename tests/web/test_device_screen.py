@@ -119,6 +119,8 @@ class TestWholeMeeting:
             page.get_by_label("Lösenfras").fill(TEST_PASSPHRASE)
             page.get_by_role("button", name="Lås upp").tap()
             page.wait_for_url("**/samtal")
+            expect(page.locator("#banners")).to_contain_text("Upplåst")
+            expect(page.locator("#banners")).not_to_contain_text("Enheten är låst")
             # Every word of the meeting has been heard (the rest of the recording is silence).
             expect(page.locator("#elapsed")).to_have_text(
                 re.compile(r"00:(2[89]|[3-5]\d)|0[1-9]:\d\d"), timeout=120_000

@@ -68,7 +68,7 @@ class Screen:
     tentative: str = ""
     chips: list[Chip] = field(default_factory=list)
     marks: list[float] = field(default_factory=list)
-    banners: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+    banners: list[tuple[int, str, str]] = field(default_factory=list)  # (id, kind, text)
     ended: bool = False
 
 
@@ -80,6 +80,7 @@ class LiveMeeting:
         self.screen = Screen()
         self._feed: deque[tuple[int, str]] = deque(maxlen=FEED_KEPT)
         self._seq = 0
+        self._banner_ids = 0
 
     # -- from the controller's threads --------------------------------------------------------
     def on_event(self, event: Event) -> None:
@@ -139,8 +140,22 @@ class LiveMeeting:
             s.elapsed_s = max(s.elapsed_s, event.elapsed_s)
             return [{"op": "state", "state": event.state, "elapsed": mmss(s.elapsed_s)}]
         kind = {WarningRaised: "warning", ErrorRaised: "error", Notice: "notice"}[type(event)]
-        s.banners.append((kind, event.text))
-        return [{"op": "banner", "kind": kind, "text": event.text}]
+        return self._banner(kind, event.text)
+
+    def _banner(self, kind: str, text: str) -> list[dict[str, Any]]:
+        """A banner for a warning or an error stays; a notice is news about the meeting's
+        state and replaces the notice before it (after an unlock "Upplåst: …" replaces
+        "Enheten är låst: …", which is no longer true)."""
+        s = self.screen
+        out: list[dict[str, Any]] = []
+        if kind == "notice":
+            for old in [b for b in s.banners if b[1] == "notice"]:
+                s.banners.remove(old)
+                out.append({"op": "unbanner", "id": old[0]})
+        self._banner_ids += 1
+        s.banners.append((self._banner_ids, kind, text))
+        out.append({"op": "banner", "id": self._banner_ids, "kind": kind, "text": text})
+        return out
 
     def _chip(self, tag: FoundTag) -> Chip:
         return Chip(tag.factor, tag.kind, tag.name_sv, tag.quote, tag.segment, mmss(tag.start))

@@ -66,7 +66,15 @@
       },
       mark: function (c) { marks.appendChild(el("li", "", labels.lMarked + " [" + c.at + "]")); },
       state: function (c) { state(c.state, c.elapsed); },
-      banner: function (c) { banners.appendChild(el("p", "banner " + c.kind, c.text)); },
+      banner: function (c) {
+        var p = el("p", "banner " + c.kind, c.text);
+        p.id = "banner-" + c.id;
+        banners.appendChild(p);
+      },
+      unbanner: function (c) {
+        var old = document.getElementById("banner-" + c.id);
+        if (old) old.remove();
+      },
       "goto": function (c) { window.location.assign(c.url); },
       reload: function () { window.location.reload(); }
     };
