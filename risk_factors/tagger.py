@@ -6,16 +6,18 @@
     result = tagger.tag_segments(transcript.segments, "barn")   # objects with start/end/text
 
 A `Tag` is a factor stated as present; a `Denial` is one asked about and denied, or told as
-over ("inte längre", "slutat"). Denials are never tags. Questions ("Dricker ni?") give
-neither. Every tag and denial carries the quote, its character span in the input (and, for
-segments, the segment index, span within that segment's text and the segment times), a
-confidence and the catalogue version: what `fredag.protocol.Evidence` needs.
+over ("inte längre", "slutat"). Denials are never tags. Something told as over without being
+asked ("Pappan drack förut, men han har slutat") is kept in `TagResult.denied` (reason
+resolved) but is no asked-and-denied finding: `denied_by_factor` leaves it out. Questions
+("Dricker ni?") give neither. Every tag and denial carries the quote, its character span in
+the input (and, for segments, the segment index, span within that segment's text and the
+segment times), a confidence and the catalogue version: what `fredag.protocol.Evidence` needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -100,9 +102,12 @@ class Tag:
 
 @dataclass(frozen=True)
 class Denial(Tag):
-    """A factor asked about and denied ("negated") or told as over ("resolved"): never a tag."""
+    """A factor asked about and denied ("negated") or told as over ("resolved"): never a tag.
+    `asked`: the denial answers a question about the factor (the question and the answer are
+    its evidence)."""
 
     reason: str = "negated"
+    asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,10 +129,15 @@ class TagResult:
         return out
 
     def denied_by_factor(self) -> dict[str, list[Denial]]:
-        """Denials grouped by factor, leaving out factors that are also tagged as present."""
+        """Asked-and-denied findings grouped by factor: denials, leaving out factors that are
+        also tagged as present, and what was only told as over without being asked ("Han
+        spelade fotboll förut, men han slutade" is no denial of leisure; "Dricker du?" / "Nej,
+        inte längre." is)."""
         present = self.factors()
         out: dict[str, list[Denial]] = {}
         for d in self.denied:
+            if d.reason == "resolved" and not d.asked:
+                continue
             if d.factor not in present:
                 out.setdefault(d.factor, []).append(d)
         return out
@@ -299,6 +309,12 @@ class Tagger:
         if not asked:
             return [], []
         spoken = {t.factor for t in said} | {d.factor for d in said_denied}
+        if polarity != "yes":
+            # "Dricker du?" / "Nej, jag dricker inte längre.": the answer's own words were
+            # asked for, so what they tell as over is an asked-and-denied finding too.
+            said_denied[:] = [
+                replace(d, asked=True) if d.factor in asked else d for d in said_denied
+            ]
         unclear = reading.unclear(answer) or reading.unsure_at(answer, 0)
         tags: list[Tag] = []
         denied: list[Denial] = []
@@ -316,7 +332,7 @@ class Tagger:
             if unclear or alike:
                 reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
             denied += [
-                self._whole(Denial, s, slug, conf, reading.text, reason=reason)
+                self._whole(Denial, s, slug, conf, reading.text, reason=reason, asked=True)
                 for s in (question, answer)
             ]
         return tags, denied

@@ -59,6 +59,38 @@ class TestQuestionAndAnswer:
         assert "alcohol_problem" not in _tags(result)
         assert any(d.factor == "alcohol_problem" and d.reason == "resolved" for d in result.denied)
 
+    def test_no_i_no_longer_drink_is_asked_and_denied(self, tagger: Tagger) -> None:
+        """ "Dricker du?" / "Nej, jag dricker inte längre.": the answer's own words tell it as
+        over, and it was asked about, so it is an asked-and-denied finding."""
+        result = tagger.tag_segments(
+            _segs("Dricker du alkohol?", "Nej, jag dricker inte längre."), "vuxen"
+        )
+        assert "alcohol_problem" in result.denied_by_factor()
+
+    @pytest.mark.parametrize(
+        ("question", "answer", "slug"),
+        [
+            (
+                "Hur är det med alkohol eller droger i familjen?",
+                "Pappan drack mycket förut, men han säger att han har slutat.",
+                "parental_substance_abuse",
+            ),
+            (
+                "Har din son några fritidsaktiviteter?",
+                "Han spelade fotboll förut, men han slutade i våras.",
+                "structured_leisure",
+            ),
+        ],
+    )
+    def test_something_that_stopped_is_no_denial(
+        self, tagger: Tagger, question: str, answer: str, slug: str
+    ) -> None:
+        """What is told as over without a no to a question about it is neither found nor
+        asked-and-denied: it stopped, nobody denied it."""
+        result = tagger.tag_segments(_segs(question, answer), "barn")
+        assert slug not in _tags(result)
+        assert slug not in result.denied_by_factor()
+
     def test_a_hedged_answer_is_neither(self, tagger: Tagger) -> None:
         """ "Nej, jag vet inte." neither denies nor affirms what was asked."""
         result = tagger.tag_segments(_segs("Använder du narkotika?", "Nej, jag vet inte."), "vuxen")
@@ -194,6 +226,14 @@ class TestHeardUnsurely:
         assert phonetic_key("hotat") == phonetic_key("otat")
         assert phonetic_key("slog") == phonetic_key("slug")
         assert phonetic_key("skolan") != phonetic_key("stolen")
+
+    def test_neutral_talk_gives_no_finding(self, tagger: Tagger) -> None:
+        """Everyday meeting talk (data/neutral.txt) typed or heard surely gives no finding:
+        "Vi ska sammanfatta det vi har pratat om" is no emotion regulation."""
+        lines = (DATA / "neutral.txt").read_text(encoding="utf-8").splitlines()
+        for case_type in ("barn", "vuxen"):
+            assert tagger.tag_segments(_segs(*lines), case_type).tags == ()
+            assert tagger.tag_segments(_segs(*lines, p=0.95), case_type).tags == ()
 
     def test_unsure_neutral_talk_gives_no_finding(self, tagger: Tagger) -> None:
         """Everyday meeting talk (data/neutral.txt) heard unsurely invents no cue word."""
