@@ -11,6 +11,9 @@ A session's journal (see `device.journal.store`) holds, in order:
   are shown; ``through`` counts the segments tagged so far (tag once: the draft is built from
   these records, `device.stages.factors`);
 * ``{"type": "mark", "at"}``: the caseworker marked this moment (meeting seconds);
+* ``{"type": "speaker", "segment", "start", "label", "role"}``: the caseworker corrected who
+  said segment number ``segment`` (which starts at ``start``); replayed over the segment's
+  own speaker, the last correction winning (`device.stages.relabel`). A label, never a voice;
 * ``{"type": "state", "state": "recording|paused|resumed|stopped|finished", "at", "audio_s"}``;
 * ``{"type": "draft", "envelope": {...}}``: the signed draft once the session is finished.
 
@@ -187,6 +190,19 @@ class SessionLog:
     def mark(self, at_s: float) -> None:
         self.journal.append({"type": "mark", "at": round(at_s, 2)})
 
+    def speaker(self, index: int, segment: Segment) -> None:
+        """The caseworker's correction of segment `index`'s speaker (already on `segment`)."""
+        assert segment.speaker is not None
+        self.journal.append(
+            {
+                "type": "speaker",
+                "segment": index,
+                "start": segment.start,
+                "label": segment.speaker.label,
+                "role": segment.speaker.role,
+            }
+        )
+
     def model(self, model: ModelInfo, language: str) -> None:
         self.journal.append({"type": "model", **model.model_dump(), "language": language})
 
@@ -213,6 +229,7 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
     marks: list[float] = []
     noted: Tagging | None = None
     tagged_through = 0
+    corrections: list[dict[str, Any]] = []
     for rec in records[1:]:
         kind = rec.get("type")
         if kind == "segment":
@@ -229,9 +246,13 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
             tagged_through = int(rec["through"])
         elif kind == "mark":
             marks.append(float(rec["at"]))
+        elif kind == "speaker":
+            corrections.append(rec)
         elif kind == "model":
             model = ModelInfo(name=rec["name"], sha256=rec["sha256"])
             language = rec.get("language", language)
+    for rec in corrections:
+        _correct(segments, rec)
     return SessionRecord(
         meta,
         tuple(segments),
@@ -254,6 +275,19 @@ def _segment(rec: dict[str, Any]) -> Segment:
         return Segment.model_validate({k: v for k, v in rec.items() if k in Segment.model_fields})
     except ValidationError as exc:
         raise StoreError(f"a session's segment record is damaged ({exc})") from exc
+
+
+def _correct(segments: list[Segment], rec: dict[str, Any]) -> None:
+    """Apply one speaker correction; one naming no segment of this session is ignored."""
+    from device.stages.relabel import corrected_speaker
+
+    try:
+        index, start, label = int(rec["segment"]), float(rec["start"]), str(rec["label"])
+        speaker = corrected_speaker(label)
+    except (KeyError, TypeError, ValueError, ValidationError) as exc:
+        raise StoreError(f"a session's speaker record is damaged ({exc})") from exc
+    if 0 <= index < len(segments) and abs(segments[index].start - start) < 1e-6:
+        segments[index] = segments[index].model_copy(update={"speaker": speaker})
 
 
 def _found(data: dict[str, Any]) -> FoundTag:

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from device.journal.session import SessionLog
 from device.stages.commit import Commit, Stage, close_stages, run_stages
 from device.stages.factors import MeetingFactors
+from device.stages.relabel import corrected_speaker, speaker_choices
 from device.views.events import EventBus, FactorsNoted, Notice, SegmentsCommitted
+from fredag.errors import DeviceLocked, UsageError
 from fredag.journal import clock
 from fredag.protocol import Segment
 
@@ -74,6 +76,28 @@ class Committer:
             self.log.factors(new, self.factors.tagged_through)  # durable before it is shown
             if new.tags:
                 self.events.publish(FactorsNoted(new.tags))
+
+    def correct(self, index: int, label: str) -> Segment:
+        """The caseworker's decision on who said shown segment `index`: journaled (fsynced)
+        before anything else sees it, then in the segments the draft is made of; the tagger's
+        context reads it from the next commit on (what was noted stays noted: tag once)."""
+        with self.lock:
+            if self.locked:
+                raise DeviceLocked("the device is locked: unlock it to correct a speaker")
+            if not 0 <= index < len(self.segments):
+                raise UsageError(f"there is no line {index} in this meeting")
+            if label not in speaker_choices(self.segments, index):
+                raise UsageError(f"{label!r} is not a speaker of this meeting")
+            segment = self.segments[index].model_copy(update={"speaker": corrected_speaker(label)})
+            self.log.speaker(index, segment)
+            self.segments[index] = segment
+            if index < len(self.factors.segments):
+                self.factors.segments[index] = segment
+        for stage in self.stages:
+            taken = getattr(stage, "label_taken", None)
+            if taken is not None:
+                taken(label)  # the tracker numbers its next new voice after it
+        return segment
 
     def close(self) -> None:
         """The meeting has ended: stages drop what they held for it."""

@@ -1,5 +1,6 @@
 """The meeting controller: the live loop (audio source → stages → journal → views) behind five
-public controls, `start`, `pause`, `resume`, `stop` and `mark`, and one event stream.
+public controls, `start`, `pause`, `resume`, `stop` and `mark` (and `correct_speaker`, the
+caseworker's decision on who said a line), and one event stream.
 
 Any number of views subscribe to `controller.events` (`device.views.events`); any number of
 inputs (the terminal's keys, `device.views.keys`; a touch screen) call the controls, from any
@@ -35,6 +36,7 @@ from device.journal.session import SessionLog, SessionMeta, SessionRecord, load_
 from device.meeting.committer import LOCKED_LINE, Committer
 from device.stages.commit import Stage
 from device.stages.factors import MeetingFactors
+from device.stages.relabel import next_choice
 from device.stages.streaming import StreamingOptions, StreamingTranscriber
 from device.stages.tagging import SegmentTagger, Tagging
 from device.stages.transcribe import Transcriber
@@ -46,6 +48,7 @@ from device.views.events import (
     Marked,
     Notice,
     SegmentsCommitted,
+    SpeakerCorrected,
     StateChanged,
     TentativeText,
     WarningRaised,
@@ -221,6 +224,23 @@ class MeetingController:
             self._marks.append(at)
         self.events.publish(Marked(at))
         return at
+
+    def correct_speaker(self, index: int, label: str) -> Segment:
+        """The caseworker says who said shown segment `index` (`handläggare`, a `person N` of
+        this meeting or the next new one): journaled, then shown; the draft carries it
+        (`device.stages.relabel`)."""
+        segment = self.committer.correct(index, label)
+        self.events.publish(SpeakerCorrected(index, segment))
+        return segment
+
+    def next_speaker_of_last(self) -> Segment | None:
+        """The last shown line's speaker set to the next choice (the terminal's key t); None
+        when no line is shown."""
+        shown = self.committer.committed()
+        if not shown or self.committer.locked:
+            return None
+        index = len(shown) - 1
+        return self.correct_speaker(index, next_choice(shown, index))
 
     @property
     def paused(self) -> bool:

@@ -97,6 +97,10 @@ class SpeakerStage:
         )
         return c.with_segments(segments)
 
+    def label_taken(self, label: str) -> None:
+        """A label the caseworker gave a line (`device.stages.relabel`)."""
+        self.tracker.label_taken(label)
+
     def close(self) -> None:
         self.tracker.close()
 

@@ -57,6 +57,15 @@ class Marked:
 
 
 @dataclass(frozen=True)
+class SpeakerCorrected:
+    """The caseworker corrected who said committed segment number `index` (already in the
+    journal); `segment` is the segment with its new speaker."""
+
+    index: int
+    segment: Segment
+
+
+@dataclass(frozen=True)
 class StateChanged:
     state: MeetingState
     elapsed_s: float
@@ -89,6 +98,7 @@ Event = (
     | FactorsNoted
     | InputLevel
     | Marked
+    | SpeakerCorrected
     | StateChanged
     | Notice
     | WarningRaised

@@ -31,9 +31,12 @@ class Controls(Protocol):
 
     def lock(self) -> None: ...
 
+    def next_speaker_of_last(self) -> object: ...
+
 
 class KeyInput:
-    """p pauses, r resumes, space toggles, m marks the moment, l locks the device, s or q
+    """p pauses, r resumes, space toggles, m marks the moment, t corrects who said the last
+    line (the next label: handläggare, person 1, …, a new person), l locks the device, s or q
     stops."""
 
     def __init__(self, controls: Controls) -> None:
@@ -45,6 +48,8 @@ class KeyInput:
             c.stop()
         elif key == "m":
             c.mark()
+        elif key == "t":
+            c.next_speaker_of_last()
         elif key == "l":
             c.lock()  # the loop sees it at its next turn, as a lock from elsewhere
         elif key == "p" or (key == " " and not c.paused):

@@ -27,6 +27,7 @@ from device.views.events import (
     Marked,
     Notice,
     SegmentsCommitted,
+    SpeakerCorrected,
     StateChanged,
     TentativeText,
     WarningRaised,
@@ -36,7 +37,8 @@ from fredag.protocol import Segment
 
 STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar", "locked": "LÅST"}
 MARKED_SV = "markerat av handläggaren"
-KEYS_HELP = "p paus · r fortsätt · m markera · s stopp · l lås"
+KEYS_HELP = "p paus · r fortsätt · m markera · t rätta talare · s stopp · l lås"
+CORRECTED_SV = "talare rättad"
 
 
 def who(segment: Segment) -> str:
@@ -80,6 +82,9 @@ def show(view: View, event: Event) -> None:
         view.state(event.state, event.elapsed_s)
     elif isinstance(event, Marked):
         view.marked(event.at_s)
+    elif isinstance(event, SpeakerCorrected):
+        seg = event.segment
+        view.message(f"[{clock(seg.start)}] {CORRECTED_SV}: {who(seg)}{seg.text}")
     elif isinstance(event, InputLevel):
         view.level(event.dbfs)
     elif isinstance(event, WarningRaised):

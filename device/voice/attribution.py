@@ -125,6 +125,14 @@ class SpeakerTracker:
     def labels(self) -> list[str]:
         return [v.label for v in self._state.voices]
 
+    def label_taken(self, label: str) -> None:
+        """The caseworker gave a line the label `label` (a correction): a voice heard for the
+        first time later is numbered after it, so two voices never share a label. No voice is
+        looked at or changed."""
+        if label.startswith("person ") and label[7:].isdigit():
+            with self._lock:
+                self._state.persons = max(self._state.persons, int(label[7:]))
+
     def close(self) -> None:
         """Forget every voice heard (the meeting is over)."""
         with self._lock:

@@ -13,8 +13,10 @@ This is the only voice embedding Fredag ever writes, and only with the caseworke
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 import numpy as np
 
@@ -25,6 +27,7 @@ from fredag.errors import AudioError, StoreError
 BLOB = "voice-caseworker"
 FORMAT = "fredag.voice/1"
 MIN_SPEECH_S = 8.0
+QUIET_DBFS = -45.0  # the loud part of a reading below this: too far from the mic, or muted
 ENROL_TEXT = (
     "Jag heter Kim och jag arbetar som socialsekreterare här i kommunen. Mitt uppdrag är att "
     "lyssna på barn och föräldrar och att skriva ner det som sägs på ett riktigt sätt. "
@@ -41,15 +44,53 @@ class Enrolment:
     created_at: datetime
 
 
+def loudness_dbfs(audio: Array) -> float:
+    """How loud the reading's loud part is: the 95th percentile of its 30 ms windows' RMS, in
+    dBFS (-inf for silence). Speech close to a working microphone is about -30 to -15."""
+    win = SAMPLE_RATE * 30 // 1000
+    n = audio.size // win
+    if n == 0:
+        return -math.inf
+    frames = audio[: n * win].reshape(n, win)
+    rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+    loud = float(np.percentile(rms, 95))
+    return 20 * math.log10(loud) if loud > 0 else -math.inf
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reading of `ENROL_TEXT` gave: `problem` is None (usable), ``too_quiet`` or
+    ``too_short``; the touch screen and `fredag voice enroll` say the same from it."""
+
+    speech_s: float
+    loudness_dbfs: float
+    problem: Literal["too_quiet", "too_short"] | None
+
+
+def check_reading(audio: Array) -> Reading:
+    """Whether a reading can be an enrolment: loud enough, with enough speech."""
+    loudness = loudness_dbfs(audio)
+    if loudness < QUIET_DBFS:
+        return Reading(0.0, loudness, "too_quiet")
+    speech_s = round(voiced(audio).size / SAMPLE_RATE, 1)
+    return Reading(speech_s, loudness, "too_short" if speech_s < MIN_SPEECH_S else None)
+
+
 def embed_enrolment(encoder: SpeakerEncoder, audio: Array) -> Enrolment:
-    """The caseworker's voice from a reading; `AudioError` if there is too little speech."""
-    speech_s = voiced(audio).size / SAMPLE_RATE
-    if speech_s < MIN_SPEECH_S:
+    """The caseworker's voice from a reading; `AudioError` if it is too quiet or holds too
+    little speech (`check_reading`)."""
+    reading = check_reading(audio)
+    if reading.problem == "too_quiet":
         raise AudioError(
-            f"only {speech_s:.1f} s of speech: read the whole text aloud (at least "
+            f"the reading is too quiet ({reading.loudness_dbfs:.0f} dBFS): hold the device "
+            "closer and read a little louder"
+        )
+    if reading.problem == "too_short":
+        raise AudioError(
+            f"only {reading.speech_s:.1f} s of speech: read the whole text aloud (at least "
             f"{MIN_SPEECH_S:.0f} s of speech is needed)"
         )
-    return Enrolment(encoder.embed(audio), encoder.sha256, round(speech_s, 1), datetime.now(UTC))
+    return Enrolment(encoder.embed(audio), encoder.sha256, reading.speech_s, datetime.now(UTC))
 
 
 def save(store: Store, enrolment: Enrolment) -> None:

@@ -25,6 +25,7 @@ from device.views.events import (
     Marked,
     Notice,
     SegmentsCommitted,
+    SpeakerCorrected,
     StateChanged,
     TentativeText,
     WarningRaised,
@@ -113,6 +114,7 @@ class LiveMeeting:
                         "i": index,
                         "at": mmss(seg.start),
                         "who": who,
+                        "uncertain": bool(seg.speaker and seg.speaker.uncertain),
                         "end": seg.end,
                         "text": seg.text,
                     }
@@ -132,6 +134,13 @@ class LiveMeeting:
             s.elapsed_s = max(s.elapsed_s, event.at_s)
             level = {"op": "level", "level": s.level, "elapsed": mmss(s.elapsed_s), "t": event.at_s}
             return [level]
+        if isinstance(event, SpeakerCorrected):
+            if not 0 <= event.index < len(s.segments):
+                return []
+            s.segments[event.index] = (event.index, event.segment)
+            speaker = event.segment.speaker
+            who = speaker.label if speaker is not None else ""
+            return [{"op": "speaker", "i": event.index, "who": who, "uncertain": False}]
         if isinstance(event, Marked):
             s.marks.append(event.at_s)
             return [{"op": "mark", "at": mmss(event.at_s)}]
