@@ -90,10 +90,23 @@ PHONETIC_MIN_LEN = 5
 PHONETIC_DISTANCE edits when its key is at least PHONETIC_MIN_LEN letters; shorter ones must
 sound the same."""
 FUZZY_MIN_LEN = 4
+PREFIX_MIN_LEN = 4
+"""A compound cue (``skol*``) is matched by sound only when its written part has this many
+letters ("skol" in "skoran"); shorter ones would begin too many heard words."""
+STRONG_MIN_KEY = 5
+STRONG_ONE_OFF_KEY = 7
+"""A heard non-word that sounds exactly like a cue word whose sound key has at least
+STRONG_MIN_KEY letters (or one sound off one of STRONG_ONE_OFF_KEY letters: "dronfri" for
+"drogfri") may show the cue without an exactly heard word beside it."""
 PHRASE_GAP = 1
 MAX_COMBINATIONS = 64
 MAX_TRIED = 4096
 """Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
+
+
+EXACT, STRONG, ALIKE = 0, 1, 2
+"""How a heard word matched a cue word: exactly, as a non-word that sounds exactly like it, or
+only alike (spelled or sounding alike)."""
 
 
 class CueSyntaxError(ValueError):
@@ -142,9 +155,13 @@ class Lexicon:
     terms: list[Term] = field(default_factory=list)
     _ids: dict[Term, int] = field(default_factory=dict)
     _cache: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+    _unsure_cache: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]]] = field(
+        default_factory=dict
+    )
     _fuzzy_choices: list[str] = field(default_factory=list)
     _fuzzy_ids: list[list[int]] = field(default_factory=list)
     _choice_keys: list[str] = field(default_factory=list)
+    _prefix_keys: list[tuple[str, int]] = field(default_factory=list)
     _surfaces: dict[int, set[str]] = field(default_factory=dict)
     _norm: dict[str, list[int]] = field(default_factory=dict)
     _exact: dict[str, list[int]] = field(default_factory=dict)
@@ -158,12 +175,14 @@ class Lexicon:
             self._ids[term] = len(self.terms)
             self.terms.append(term)
             self._cache.clear()
+            self._unsure_cache.clear()
             self._built = False
         tid = self._ids[term]
         if term.surface and term.surface not in self._surfaces.setdefault(tid, set()):
             # "slår|slagit|slog" are one term (one normal form); remember each written form.
             self._surfaces[tid].add(term.surface)
             self._cache.clear()
+            self._unsure_cache.clear()
             self._built = False
         return tid
 
@@ -193,6 +212,11 @@ class Lexicon:
         self._fuzzy_choices = list(by_value)
         self._fuzzy_ids = list(by_value.values())
         self._choice_keys = [phonetic_key(v) for v in self._fuzzy_choices]
+        self._prefix_keys = [
+            (phonetic_key(term.value), tid)
+            for tid, term in enumerate(self.terms)
+            if term.mode == "prefix" and len(term.value) >= PREFIX_MIN_LEN
+        ]
         self._built = True
 
     def lookup(self, lower: str, norm: str) -> tuple[frozenset[int], frozenset[int]]:
@@ -223,27 +247,47 @@ class Lexicon:
         self._cache[lower] = result
         return result
 
-    def lookup_unsure(self, lower: str, norm: str) -> tuple[frozenset[int], frozenset[int]]:
+    def lookup_unsure(
+        self, lower: str, norm: str
+    ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
         """Like `lookup`, for a word the recogniser itself was unsure of: it may be a cue word
         misheard as another word ("slog" heard as "slug", "våld" as "vold"), so a cue word
         that is spelled alike, or sounds alike (`phonetic_key`), counts even when the heard
-        word is a known Swedish word."""
+        word is a known Swedish word; a compound cue (``skol*``) counts when the heard word
+        begins with its sound ("skoran" for "skolan").
+
+        Returns (exact, alike, strong): `strong` ⊆ `alike` are the terms the heard word sounds
+        exactly like (same sound key, at least STRONG_MIN_KEY letters) while it is no Swedish
+        word itself: a mishearing with one likely reading, which may show a cue on its own."""
         exact, fuzzy = self.lookup(lower, norm)
         if exact or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
-            return exact, fuzzy
+            return exact, fuzzy, frozenset()
         cache_key = "\0" + lower
-        hit = self._cache.get(cache_key)
+        hit = self._unsure_cache.get(cache_key)
         if hit is None:
             key = phonetic_key(lower)
             reach = PHONETIC_DISTANCE if len(key) >= PHONETIC_MIN_LEN else 0
             found: set[int] = set(fuzzy)
-            for choice, _dist, idx in process.extract(
+            strong: set[int] = set()
+            non_word = not simplemma.is_known(lower, lang="sv")
+            for choice, dist, idx in process.extract(
                 key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=50
             ):
                 if _sounds_alike(key, choice) and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
                     found.update(self._fuzzy_ids[idx])
-            hit = (exact, frozenset(found))
-            self._cache[cache_key] = hit
+                    if non_word and _strong(dist, choice):
+                        strong.update(self._fuzzy_ids[idx])
+            for prefix_key, tid in self._prefix_keys:
+                head = key[: len(prefix_key)]
+                if len(key) <= len(prefix_key) or not _sounds_alike(head, prefix_key):
+                    continue
+                dist = Levenshtein.distance(head, prefix_key)
+                if dist <= (PHONETIC_DISTANCE if len(prefix_key) >= PHONETIC_MIN_LEN else 0):
+                    found.add(tid)
+                    if non_word and _strong(dist, prefix_key):
+                        strong.add(tid)
+            hit = (exact, frozenset(found), frozenset(strong))
+            self._unsure_cache[cache_key] = hit
         return hit
 
     def _fuzzy(self, lower: str, norm: str) -> set[int]:
@@ -290,10 +334,19 @@ def phonetic_key(word: str) -> str:
     return "".join(ch for i, ch in enumerate(w) if i == 0 or ch != w[i - 1])
 
 
+def _strong(dist: int, cue_key: str) -> bool:
+    """A heard non-word this far (in sound) from a cue word's key is a strong likeness: the
+    same sound, or one sound off in a long word (STRONG_ONE_OFF_KEY letters or more)."""
+    if dist == 0:
+        return len(cue_key) >= STRONG_MIN_KEY
+    return dist == 1 and len(cue_key) >= STRONG_ONE_OFF_KEY
+
+
 def _sounds_alike(heard: str, cue: str) -> bool:
     """Two sound keys within reach (see `Lexicon.lookup_unsure`) that also begin alike: the
     same first sound, or the heard word is the cue word with its first sound lost
-    ("arkotika" for "narkotika", "ricker" for "dricker"), which the recogniser often does."""
+    ("arkotika" for "narkotika", "ricker" for "dricker"), which the recogniser often does.
+    (A sound added in front is not accepted: "suttat" would be "hotat".)"""
     return heard[:1] == cue[:1] or heard == cue[1:]
 
 
@@ -380,19 +433,20 @@ class Matcher:
         tokens it was unsure of. Only those may then match a cue word by likeness; without
         probabilities (typed text), unknown words may.
         """
-        positions: dict[int, list[tuple[int, bool]]] = {}
+        positions: dict[int, list[tuple[int, int]]] = {}
         for i, token in enumerate(sentence.tokens):
+            strong: frozenset[int] = frozenset()
             if unsure is None:
                 exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
             elif i in unsure:
-                exact, fuzzy = self.lexicon.lookup_unsure(token.lower, token.norm)
+                exact, fuzzy, strong = self.lexicon.lookup_unsure(token.lower, token.norm)
             else:
                 exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
                 fuzzy = frozenset()
             for tid in exact:
-                positions.setdefault(tid, []).append((i, False))
+                positions.setdefault(tid, []).append((i, EXACT))
             for tid in fuzzy:
-                positions.setdefault(tid, []).append((i, True))
+                positions.setdefault(tid, []).append((i, STRONG if tid in strong else ALIKE))
         candidates: set[int] = set()
         for tid in positions:
             candidates.update(self._by_term.get(tid, ()))
@@ -418,11 +472,11 @@ class Matcher:
         self,
         cue: CompiledCue,
         sentence: Sentence,
-        positions: dict[int, list[tuple[int, bool]]],
+        positions: dict[int, list[tuple[int, int]]],
         lone_fuzzy: bool = False,
     ) -> list[CueMatch]:
         n = len(sentence.tokens)
-        per_group: list[list[tuple[tuple[int, ...], int]]] = []
+        per_group: list[list[tuple[tuple[int, ...], int, int]]] = []
         for group, firsts in zip(cue.groups, cue.firsts, strict=True):
             if firsts.isdisjoint(positions):
                 return []
@@ -439,15 +493,18 @@ class Matcher:
             return []
         results: list[CueMatch] = []
         for combo in islice(product(*per_group), MAX_TRIED):
-            used = sorted({i for idxs, _f in combo for i in idxs})
-            if len(used) < sum(len(idxs) for idxs, _f in combo):
+            used = sorted({i for idxs, _f, _w in combo for i in idxs})
+            if len(used) < sum(len(idxs) for idxs, _f, _w in combo):
                 continue  # two groups on the same word
-            extra = sum(idxs[-1] - idxs[0] for idxs, _f in combo)
+            extra = sum(idxs[-1] - idxs[0] for idxs, _f, _w in combo)
             if used[-1] - used[0] - extra > cue.window:
                 continue
-            fuzzy = sum(f for _idxs, f in combo)
-            if fuzzy and fuzzy >= len(used) and not lone_fuzzy:
-                continue  # a heard-alike word alone is too weak: one word must be exact
+            fuzzy = sum(f for _idxs, f, _w in combo)
+            weak = sum(w for _idxs, _f, w in combo)
+            if weak >= len(used) and not lone_fuzzy:
+                # Words merely heard alike are too weak alone: one word must be exact, or a
+                # non-word that sounds exactly like the cue word (STRONG).
+                continue
             toks = sentence.tokens
             results.append(
                 CueMatch(cue, tuple(used), fuzzy, toks[used[0]].start, toks[used[-1]].end)
@@ -459,15 +516,16 @@ class Matcher:
 
 
 def _phrase_occurrences(
-    alt: tuple[int, ...], positions: dict[int, list[tuple[int, bool]]], n: int
-) -> list[tuple[tuple[int, ...], int]]:
+    alt: tuple[int, ...], positions: dict[int, list[tuple[int, int]]], n: int
+) -> list[tuple[tuple[int, ...], int, int]]:
+    """Where a phrase occurs: (token indices, how many heard alike, how many of those weakly)."""
     first = positions.get(alt[0])
     if not first:
         return []
-    out: list[tuple[tuple[int, ...], int]] = []
-    for start, fz in first:
+    out: list[tuple[tuple[int, ...], int, int]] = []
+    for start, level in first:
         idxs = [start]
-        fuzzy = int(fz)
+        fuzzy, weak = int(level != EXACT), int(level == ALIKE)
         for tid in alt[1:]:
             nxt = next(
                 (p for p in positions.get(tid, ()) if 0 < p[0] - idxs[-1] <= 1 + PHRASE_GAP), None
@@ -475,16 +533,17 @@ def _phrase_occurrences(
             if nxt is None:
                 break
             idxs.append(nxt[0])
-            fuzzy += int(nxt[1])
+            fuzzy += int(nxt[1] != EXACT)
+            weak += int(nxt[1] == ALIKE)
         else:
-            out.append((tuple(idxs), fuzzy))
+            out.append((tuple(idxs), fuzzy, weak))
     return out
 
 
-def _unless(cue: CompiledCue, positions: dict[int, list[tuple[int, bool]]], n: int) -> bool:
+def _unless(cue: CompiledCue, positions: dict[int, list[tuple[int, int]]], n: int) -> bool:
     return any(
         occ_fuzzy == 0
         for alt in cue.unless
         if alt[0] in positions
-        for _idxs, occ_fuzzy in _phrase_occurrences(alt, positions, n)
+        for _idxs, occ_fuzzy, _weak in _phrase_occurrences(alt, positions, n)
     )

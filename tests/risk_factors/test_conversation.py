@@ -220,6 +220,23 @@ class TestHeardUnsurely:
         assert "alcohol_problem" in _denied(result) and "alcohol_problem" not in _tags(result)
         assert {d.reason for d in result.denied if d.factor == "alcohol_problem"} == {"uncertain"}
 
+    def test_a_compound_cue_is_heard_by_its_sound(self, tagger: Tagger) -> None:
+        """ "skoran" (no word) begins with the sound of the catalogue's "skola*": with
+        "trins" heard unsurely for "trivs" it is school success; a real word heard surely
+        ("trivs" as "trins" at 0.95) is not read as another."""
+        text = "Hon trins i skoran och har en bra lärare."
+        assert "school_success" in _tags(tagger.tag_segments(_segs(text, p=0.5), "barn"))
+        assert "school_success" not in _tags(tagger.tag_segments(_segs(text, p=0.95), "barn"))
+
+    def test_a_non_word_sounding_like_a_cue_word_may_stand_alone(self, tagger: Tagger) -> None:
+        """ "dronfri" is no word and one sound from the long cue word "drogfri": a mishearing
+        with one likely reading, found without an exactly heard word beside it; a real word
+        ("nyttor" for "nykter") is not."""
+        found = tagger.tag_segments(_segs("Jag har varit dronfri i sex månader.", p=0.5), "vuxen")
+        assert "sobriety" in _tags(found)
+        real = tagger.tag_segments(_segs("Jag har varit nyttor i tio år.", p=0.5), "vuxen")
+        assert "sobriety" not in _tags(real)
+
     def test_phonetic_key_joins_sounds_whisper_confuses(self) -> None:
         """Rounded vowels, a silent h and voiced/voiceless pairs share a key."""
         assert phonetic_key("våld") == phonetic_key("vold")
