@@ -29,6 +29,7 @@ from device.journal.session import CASE_REF, CONTACT_TYPES, SessionMeta
 from device.views.touch.guard import COOKIE, CsrfRefused, Guard, Secrets, check_csrf
 from device.views.touch.hub import Hub
 from device.views.touch.live import mmss
+from device.views.touch.miccheck import CheckState
 from device.views.touch.texts import DEFAULT_CONSENT, LANG_COOKIE, text
 from fredag.errors import FredagError
 
@@ -130,7 +131,15 @@ class TouchApp:
         if self.hub.meeting is not None:
             return self.back("/efter")
         facts = await anyio.to_thread.run_sync(self.hub.start_facts)
-        return self.page(request, "start.html", facts=facts, sync_message=self.hub.sync_message)
+        mic = self.hub.mic.state()
+        return self.page(
+            request,
+            "start.html",
+            facts=facts,
+            sync_message=self.hub.sync_message,
+            mic=mic,
+            mic_message=self.mic_message(self.lang(request), mic),
+        )
 
     async def sync(self, request: Request) -> Response:
         await self.action(request)
@@ -147,6 +156,45 @@ class TouchApp:
         except FredagError as exc:
             return self.page(request, "error.html", 409, message=str(exc))
         return self.page(request, "signed.html", draft=draft, state="unsent")
+
+    async def mic_check(self, request: Request) -> Response:
+        await self.action(request)
+        if not self.hub.running():
+            self.hub.mic.start()
+        if request.headers.get("hx-request"):
+            return Response(status_code=204)
+        return self.back("/")
+
+    def mic_message(self, lang: str, state: CheckState) -> str:
+        if state.running:
+            return text(lang, "mic_listening")
+        return text(lang, f"mic_{state.outcome}") if state.outcome else ""
+
+    async def mic_level(self, request: Request) -> Response:
+        """The microphone check, live: its level and, at the end, what it found."""
+        mic, lang = self.hub.mic, self.lang(request)
+
+        async def stream() -> AsyncIterator[str]:
+            seq = -1
+            yield "retry: 1000\n\n"
+            while not await request.is_disconnected():
+                state = await anyio.to_thread.run_sync(mic.wait_change, seq, SSE_WAIT_S)
+                if state.seq == seq:
+                    yield ": still here\n\n"
+                    continue
+                seq = state.seq
+                change = {
+                    "level": state.level,
+                    "running": state.running,
+                    "outcome": state.outcome,
+                    "text": self.mic_message(lang, state),
+                    "detail": state.detail or "",
+                }
+                yield f"data: {json.dumps(change, ensure_ascii=False)}\n\n"
+                if not state.running:
+                    return
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
 
     # -- new meeting and consent ----------------------------------------------------------------
     async def new(self, request: Request) -> Response:
@@ -365,6 +413,8 @@ class TouchApp:
             Route("/sprak", self.language, methods=["POST"]),
             Route("/synka", self.sync, methods=["POST"]),
             Route("/avbrutna/avsluta", self.finish_interrupted, methods=["POST"]),
+            Route("/mikrofon", self.mic_check, methods=["POST"]),
+            Route("/mikrofon/niva", self.mic_level),
             Route("/nytt", self.new),
             Route("/nytt", self.details, methods=["POST"]),
             Route("/samtycke", self.consent, methods=["POST"]),

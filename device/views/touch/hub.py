@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from device.capture.sources import AudioSource, FileSource, MicrophoneSource
 from device.journal.draft import build_draft
 from device.journal.identity import load_or_init_identity
 from device.journal.refusal import note_refusal
@@ -29,6 +30,7 @@ from device.sync import enrollment
 from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox
 from device.views.touch.live import LiveMeeting
+from device.views.touch.miccheck import MicCheck
 from fredag.clock import local_text
 from fredag.errors import FredagError, StoreError, UsageError
 from fredag.protocol import Draft, Mark
@@ -98,6 +100,7 @@ class Hub:
         self.last_signed: Draft | None = None
         self.sync_message: str | None = None
         self._lock = threading.Lock()
+        self.mic = MicCheck(self.open_input)
 
     def store(self) -> Store:
         return Store(self.home)
@@ -187,6 +190,13 @@ class Hub:
             source=str(src.input_file.name) if src.input_file else (src.device or "standard"),
         )
 
+    def open_input(self) -> AudioSource:
+        """The input a meeting records from, for the microphone check."""
+        src = self.source
+        if src.input_file is not None:
+            return FileSource(src.input_file, speed=src.speed)
+        return MicrophoneSource(src.device)
+
     def _running_id(self) -> str | None:
         return self.meeting.opened.log.session_id if self.meeting is not None else None
 
@@ -199,6 +209,7 @@ class Hub:
         with self._lock:
             if self.running():
                 raise UsageError("a meeting is running already")
+            self.mic.cancel()  # the meeting's input is opened once, by the meeting
             req = RecordRequest(
                 meta=meta,
                 resume=resume,

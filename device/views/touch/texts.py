@@ -34,6 +34,27 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "last_error": ("Senaste fel", "Last error"),
     "free_disk": ("Ledigt utrymme", "Free space"),
     "microphone": ("Ljudkälla", "Audio input"),
+    "mic_check": ("Testa mikrofonen", "Test the microphone"),
+    "mic_check_help": (
+        "Mikrofonen lyssnar i några sekunder och stängs sedan. Säg något och se att nivån rör sig.",
+        "The microphone listens for a few seconds, then closes. Say something and watch the "
+        "level move.",
+    ),
+    "mic_listening": ("Lyssnar … säg något.", "Listening … say something."),
+    "mic_ok": ("Mikrofonen fungerar.", "The microphone works."),
+    "mic_silent": (
+        "Mikrofonen ger inget ljud. Den kan vara avstängd, ljudlös eller urkopplad: kontrollera "
+        "den och testa igen.",
+        "The microphone gives no sound. It may be switched off, muted or unplugged: check it "
+        "and test again.",
+    ),
+    "mic_failed": (
+        "Ingen mikrofon fungerar. Anslut en mikrofon eller kontrollera att den är påslagen, och "
+        "testa igen. Utan mikrofon går det inte att spela in ett samtal.",
+        "No microphone works. Connect a microphone or check that it is switched on, and test "
+        "again. Without a microphone no meeting can be recorded.",
+    ),
+    "mic_detail": ("Tekniskt fel", "Technical error"),
     "new_meeting": ("Nytt samtal", "New meeting"),
     "sync_now": ("Synka nu", "Sync now"),
     "interrupted": ("Avbrutna samtal", "Interrupted meetings"),

@@ -12,8 +12,37 @@
 
   function setLevel(fill, level) {
     fill.style.width = level + "%";
-    var bar = document.getElementById("level");
+    var bar = fill.parentNode;
     if (bar) bar.setAttribute("aria-valuenow", String(level));
+  }
+
+  // The start screen's microphone check: the input's level while it listens, then its verdict.
+  function micCheck(box) {
+    var fill = document.getElementById("mic-level-fill");
+    var result = document.getElementById("mic-result");
+    var detail = document.getElementById("mic-detail");
+    var kinds = { ok: "banner notice", silent: "banner warning", failed: "banner error" };
+    var source = null;
+    setLevel(fill, Number(fill.dataset.level || 0));
+
+    function listen() {
+      if (source) source.close();
+      source = new EventSource("/mikrofon/niva");
+      source.onmessage = function (msg) {
+        var c = JSON.parse(msg.data);
+        setLevel(fill, c.level);
+        result.textContent = c.text;
+        result.className = (c.outcome && kinds[c.outcome]) || "";
+        detail.hidden = !c.detail;
+        detail.querySelector("span").textContent = c.detail;
+        if (!c.running) { source.close(); source = null; }
+      };
+    }
+
+    document.body.addEventListener("htmx:afterRequest", function (ev) {
+      if (ev.detail.elt.id === "mic-form" && ev.detail.successful) listen();
+    });
+    if (box.dataset.running === "1") listen();
   }
 
   function live(root) {
@@ -117,6 +146,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var clock = document.getElementById("locked-elapsed");
     if (clock) lockedClock(clock);
+    var mic = document.getElementById("miccheck");
+    if (mic) micCheck(mic);
     var root = document.getElementById("live");
     if (root) live(root);
     var waiting = document.getElementById("stopping");
