@@ -501,6 +501,8 @@ class Matcher:
                 continue
             fuzzy = sum(f for _idxs, f, _w in combo)
             weak = sum(w for _idxs, _f, w in combo)
+            if fuzzy and _unless(cue, positions, n, frozenset(used)):
+                continue
             if weak >= len(used) and not lone_fuzzy:
                 # Words merely heard alike are too weak alone: one word must be exact, or a
                 # non-word that sounds exactly like the cue word (STRONG).
@@ -540,10 +542,24 @@ def _phrase_occurrences(
     return out
 
 
-def _unless(cue: CompiledCue, positions: dict[int, list[tuple[int, int]]], n: int) -> bool:
-    return any(
-        occ_fuzzy == 0
-        for alt in cue.unless
-        if alt[0] in positions
-        for _idxs, occ_fuzzy, _weak in _phrase_occurrences(alt, positions, n)
-    )
+def _unless(
+    cue: CompiledCue,
+    positions: dict[int, list[tuple[int, int]]],
+    n: int,
+    used: frozenset[int] = frozenset(),
+) -> bool:
+    """True when the cue's `unless` words are in the sentence: heard exactly, or heard alike
+    only on words the match itself reads alike (reading "råkar" as "bråkar" for a cue, the
+    unless "vi bråkar" must read it so too)."""
+    for alt in cue.unless:
+        if alt[0] not in positions:
+            continue
+        for idxs, occ_fuzzy, _weak in _phrase_occurrences(alt, positions, n):
+            if occ_fuzzy == 0:
+                return True
+            alike = {
+                i for i, tid in zip(idxs, alt, strict=True) if (i, EXACT) not in positions[tid]
+            }
+            if alike <= used:
+                return True
+    return False

@@ -237,6 +237,13 @@ class TestHeardUnsurely:
         real = tagger.tag_segments(_segs("Jag har varit nyttor i tio år.", p=0.5), "vuxen")
         assert "sobriety" not in _tags(real)
 
+    def test_a_word_read_alike_is_read_so_by_the_cues_unless_too(self, tagger: Tagger) -> None:
+        """Reading "råkar" as "bråkar", "Vi råkar hela tiden" is the family's quarrels, so the
+        child's own fighting cue (unless "vi bråkar") does not fire on it."""
+        text = "Vi råkar hela tiden och han lyssnar inte på mig längre."
+        found = _tags(tagger.tag_segments(_segs(text, p=0.5), "barn"))
+        assert "aggressive_behaviour" not in found
+
     def test_phonetic_key_joins_sounds_whisper_confuses(self) -> None:
         """Rounded vowels, a silent h and voiced/voiceless pairs share a key."""
         assert phonetic_key("våld") == phonetic_key("vold")
