@@ -5,15 +5,20 @@ An entry reads, in this order (SOSFS 2014:5):
     title              "JOURNALANTECKNING – UTKAST (ej godkänd)"; approved: "JOURNALANTECKNING"
     header             Datum, Handläggare, Ärende, Kontakttyp, Närvarande, Samtycke
     Vad som framkom    per life area touched: the area's name, then its lines in meeting order
-                       (the question answered, the quote, denials as their own lines)
+                       (the question answered, the quote, denials as their own lines; words
+                       said again verbatim are one line with all their times)
     Markeringar        the caseworker's marks from the meeting
-    factors            the factors noted (names only: their quotes are above)
     Bedömning          empty in a draft: only the caseworker writes it
     Planering          likewise
-    footer             which model transcribed; quotes are verbatim and may hold mishearings
+    footer             quotes are verbatim from an automatic transcript (which model) and may
+                       hold mishearings
 
 The whole transcript is an attachment ("Bilaga: transkription"), never part of the journal
-text; `attachment_lines` renders it for an export that asks for it.
+text; `attachment_lines` renders it for an export that asks for it. The factors the tagger
+noted are not journal text either: they are structured tags with their evidence
+(`Draft.factors`/`denied`), reviewed one by one on the server's review page; the area
+headings and the quotes under them are what the entry says. (`factor_lines` renders the
+factor list only for text versions saved before the entry was structured.)
 
 The device builds "Vad som framkom" with `journal_from_findings` and signs it (`Draft.journal`);
 the server edits that structure line by line and renders it with `render_entry`. Nobody finds
@@ -88,15 +93,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "not_written": {"sv": "(ej ifyllt)", "en": "(not written)"},
     "footer": {
-        "sv": "Transkriberat på enheten med {model}; citaten är ordagranna ur transkriptionen "
-        "och kan innehålla hörfel.",
-        "en": "Transcribed on the device with {model}; the quotes are verbatim from the "
-        "transcript and may contain mishearings.",
+        "sv": "Ordagranna citat ur automatisk transkription ({model}); kan innehålla hörfel.",
+        "en": "Verbatim quotes from an automatic transcript ({model}); may contain mishearings.",
     },
     "attachment": {"sv": "Bilaga: transkription", "en": "Attachment: transcript"},
     "case_type_barn": {"sv": "barn och unga", "en": "children and young people"},
     "case_type_vuxen": {"sv": "vuxen", "en": "adult"},
 }
+
+CASEWORKER_LABEL: Final = "handläggare"
+"""The speaker label speaker attribution gives the enrolled caseworker's voice."""
 
 FactorGroup = Literal["risk", "protective", "denied"]
 Verbatim = Callable[[str], str]
@@ -144,13 +150,10 @@ class Entry:
 
     meeting: Meeting
     journal: Journal
-    factors: Sequence[FactorNote]
-    catalogue_version: str
     model_name: str
     assessment: str | None = None
     planning: str | None = None
     final: bool = False
-    reviewed: bool = False
     caseworker: str | None = None
     """Who the header names; None: the meeting's caseworker as the device recorded it."""
     has_speech: bool = True
@@ -160,6 +163,12 @@ class Entry:
 
 
 Span = tuple[int, int]
+
+
+LONG_SENTENCE_WORDS: Final = 30
+"""A sentence longer than this is quoted by its clauses that hold the evidence, not whole."""
+
+_CLAUSE_END = re.compile(r"[,;:–—](?=\s)")
 
 
 def asks(text: str) -> bool:
@@ -216,11 +225,37 @@ def _quote(segments: Sequence[Segment], index: int, span: Span) -> Quote:
     )
 
 
+def _overlaps(span: Span, ranges: Sequence[Span]) -> bool:
+    return any(span[0] < r[1] and r[0] < span[1] for r in ranges)
+
+
+def clause_spans(text: str, sentence: Span) -> list[Span]:
+    """A sentence's clauses: cut after , ; : – followed by a space."""
+    out: list[Span] = []
+    begin = sentence[0]
+    for m in _CLAUSE_END.finditer(text, sentence[0], sentence[1]):
+        out.append((begin, m.end()))
+        begin = m.end()
+        while begin < sentence[1] and text[begin].isspace():
+            begin += 1
+    if begin < sentence[1]:
+        out.append((begin, sentence[1]))
+    return out
+
+
 def _covering(
     text: str, ranges: Sequence[Span], sentences: Callable[[str], Sequence[Span]]
 ) -> Span:
-    """The sentences of `text` that hold any of `ranges`, as one span."""
-    spans = [s for s in sentences(text) if any(s[0] < r[1] and r[0] < s[1] for r in ranges)]
+    """The sentences of `text` that hold any of `ranges`, as one span; of a sentence longer
+    than `LONG_SENTENCE_WORDS` words only the clauses holding them."""
+    spans: list[Span] = []
+    for sentence in sentences(text):
+        if not _overlaps(sentence, ranges):
+            continue
+        if len(text[sentence[0] : sentence[1]].split()) > LONG_SENTENCE_WORDS:
+            spans += [c for c in clause_spans(text, sentence) if _overlaps(c, ranges)]
+        else:
+            spans.append(sentence)
     if not spans:
         return (0, len(text))
     return (min(s[0] for s in spans), max(s[1] for s in spans))
@@ -261,18 +296,22 @@ def journal_from_findings(
     denied: Sequence[FactorFinding],
     areas: Mapping[str, AreaName],
     *,
+    over: Sequence[FactorFinding] = (),
     marks: Sequence[Mark] = (),
     splitter: Splitter = Splitter(),
     unsure_at: float = -1.0,
 ) -> Journal:
     """ "Vad som framkom" from the findings: per life area touched (catalogue order), the
     sentences carrying its evidence in meeting order, each with the question it answers (the
-    utterance before, when its last sentence asks), and denials as their own lines. Every
-    line's text is a verbatim span of one transcript segment: the whole sentences holding the
-    quotes. An utterance is quoted once: under the area of the factor it shows first (its
-    earliest quote; ties in catalogue order), listing all the factors it shows. A factor
-    without an area goes to an unnamed block. A line whose evidence the tagger read with a
-    confidence at or below `unsure_at` is marked unsure."""
+    utterance before, when its last sentence asks), denials as their own lines, and what was
+    told as past and over (`over`, "han har slutat") as lines of kind `over` (no "Förnekat").
+    Every line's text is a verbatim span of one transcript segment: the whole sentences
+    holding the quotes (of a very long sentence, its clauses holding them). An utterance is
+    quoted once: under the area of the factor it shows first (its earliest quote; ties in
+    catalogue order), listing all the factors it shows; words said again verbatim (same kind,
+    speaker and question) are folded into their first line's `also_at`. A factor without an
+    area goes to an unnamed block. A line whose evidence the tagger read with a confidence at
+    or below `unsure_at` is marked unsure."""
 
     def rank(area: str | None) -> tuple[int, str]:
         known = areas.get(area) if area is not None else None
@@ -280,7 +319,7 @@ def journal_from_findings(
 
     # (segment, kind) -> [(span in the segment, area rank, area, factor, unsure)]
     hits: dict[tuple[int, str], list[tuple[Span, tuple[int, str], str | None, str, bool]]] = {}
-    for kind, group in (("said", factors), ("denied", denied)):
+    for kind, group in (("said", factors), ("denied", denied), ("over", over)):
         for finding in group:
             for evidence in finding.evidence:
                 for index, span in _segments_of(evidence, segments):
@@ -338,10 +377,34 @@ def journal_from_findings(
                 area=area,
                 name_sv=known.name_sv if known else None,
                 name_en=known.name_en if known else None,
-                lines=lines,
+                lines=fold_repeats(lines),
             )
         )
     return Journal(areas=blocks, marks=marks_as_lines(segments, marks))
+
+
+def fold_repeats(lines: Sequence[JournalLine]) -> list[JournalLine]:
+    """Lines whose words were said again verbatim (same kind, text, speaker, question and
+    sureness) as one line: the first, with the later times in `also_at` and the factors of
+    all."""
+    out: list[JournalLine] = []
+    first: dict[tuple[object, ...], int] = {}
+    for line in lines:
+        asked = line.question.text if line.question is not None else None
+        key = (line.kind, line.text, line.speaker, asked, line.unsure)
+        at = first.get(key)
+        if at is None:
+            first[key] = len(out)
+            out.append(line)
+            continue
+        kept = out[at]
+        out[at] = kept.model_copy(
+            update={
+                "also_at": [*kept.also_at, line.start, *line.also_at],
+                "factors": sorted({*kept.factors, *line.factors}),
+            }
+        )
+    return out
 
 
 def marks_as_lines(segments: Sequence[Segment], marks: Sequence[Mark]) -> list[JournalLine]:
@@ -377,13 +440,6 @@ def whole_transcript(segments: Sequence[Segment]) -> Journal:
     return Journal(areas=[JournalArea(area=None, lines=lines)] if lines else [])
 
 
-def factor_notes(
-    factors: Sequence[FactorFinding], denied: Sequence[FactorFinding]
-) -> list[FactorNote]:
-    notes = [FactorNote(f.name_sv, f.kind) for f in factors]
-    return notes + [FactorNote(f.name_sv, "denied") for f in denied]
-
-
 # ------------------------------------------------------------------ rendering
 
 
@@ -397,11 +453,14 @@ def quote_line(
     prefix: str | None = None,
     *,
     start: float | None = None,
+    also_at: Sequence[float] = (),
     verbatim: Verbatim = _same,
 ) -> str:
-    """`[mm:ss] Label: "words"`: a time, an optional fixed label or speaker, the quote."""
+    """`[mm:ss] Label: "words"`: a time (and the times the same words were said again), an
+    optional fixed label or speaker, the quote."""
     who = [p for p in (prefix, quote.speaker) if p]
-    head = f"[{clock(quote.start if start is None else start)}]"
+    times = [quote.start if start is None else start, *also_at]
+    head = "[" + ", ".join(clock(t) for t in times) + "]"
     if who:
         head += " " + " – ".join(verbatim(w) if w == quote.speaker else w for w in who) + ":"
     if quote.segment is None and not quote.text:
@@ -413,9 +472,18 @@ def line_texts(line: JournalLine, lang: Lang = "sv", verbatim: Verbatim = _same)
     """The rendered lines of one journal line: its question first, when it has one."""
     out: list[str] = []
     if line.question is not None:
-        out.append(quote_line(line.question, label("question", lang), verbatim=verbatim))
-    prefix = {"said": None, "denied": label("denied", lang), "mark": label("mark", lang)}
-    said = quote_line(line, prefix[line.kind], verbatim=verbatim)
+        question = line.question
+        if (question.speaker or "").strip().lower() == CASEWORKER_LABEL:
+            # the caseworker's own question: "Fråga:" is hers; anyone else's is named
+            question = question.model_copy(update={"speaker": None})
+        out.append(quote_line(question, label("question", lang), verbatim=verbatim))
+    prefix = {
+        "said": None,
+        "denied": label("denied", lang),
+        "over": None,  # told as over: the quote says so itself; it is no denial
+        "mark": label("mark", lang),
+    }
+    said = quote_line(line, prefix[line.kind], also_at=line.also_at, verbatim=verbatim)
     out.append(f"{said} {label('unsure', lang)}" if line.unsure else said)
     return out
 
@@ -462,7 +530,8 @@ def header_lines(
 def factor_lines(
     factors: Sequence[FactorNote], catalogue_version: str, lang: Lang = "sv", reviewed: bool = False
 ) -> list[str]:
-    """The factors noted, names only, by group: risk, protective, asked about and denied."""
+    """The factors noted, names only, by group: risk, protective, asked about and denied.
+    Only for text versions saved before the entry was structured (`server.web.entry`)."""
     note = f"{label('catalogue', lang)} {catalogue_version}"
     if reviewed:
         note += f", {label('reviewed', lang)}"
@@ -493,8 +562,6 @@ def render_entry(entry: Entry, lang: Lang = "sv", verbatim: Verbatim = _same) ->
         *header_lines(entry.meeting, lang, verbatim, entry.caseworker),
         "",
         *journal_lines(entry.journal, lang, verbatim, has_speech=entry.has_speech),
-        "",
-        *factor_lines(entry.factors, entry.catalogue_version, lang, entry.reviewed),
         "",
         label("assessment", lang),
         *_written(entry.assessment, lang, verbatim),

@@ -47,7 +47,7 @@ SpeakerRole = Literal["caseworker", "other"]
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
-LineKind = Literal["said", "denied", "mark"]
+LineKind = Literal["said", "denied", "over", "mark"]
 
 
 class _Strict(BaseModel):
@@ -131,10 +131,10 @@ class Quote(_Strict):
 class JournalLine(Quote):
     """One line of "Vad som framkom": a quote, the question it answers, the factors it shows.
 
-    `kind`: `said` (evidence of a factor), `denied` (a factor asked about and denied) or
-    `mark` (the caseworker marked this moment). In a signed draft `text` is always exactly
-    `segment`'s text from `char_start` to `char_end` and `edited` is false; on the server a
-    caseworker's edit sets `edited`.
+    `kind`: `said` (evidence of a factor), `denied` (a factor asked about and denied), `over`
+    (a factor told as past and over: "han har slutat") or `mark` (the caseworker marked this
+    moment). In a signed draft `text` is always exactly `segment`'s text from `char_start` to
+    `char_end` and `edited` is false; on the server a caseworker's edit sets `edited`.
     """
 
     kind: LineKind = "said"
@@ -143,6 +143,9 @@ class JournalLine(Quote):
     unsure: bool = False
     """The tagger could only read the words unsurely (an unclear "Nej", say)."""
     edited: bool = False
+    also_at: Annotated[list[Annotated[float, Field(ge=0)]], Field(max_length=1_000)] = []
+    """When the same words (same kind, speaker and question) were said again later in the
+    meeting: those times, in order. The repeat is folded into this line, quoted once."""
 
 
 class JournalArea(_Strict):

@@ -3,9 +3,10 @@
 The entry's structure, headings and wording live in `fredag.journal` (shared with the server).
 Here the device fills it in: the meeting details, "Vad som framkom" as life areas holding the
 sentences that carry each factor's evidence (verbatim, with the question they answer), the
-denials as their own lines, the caseworker's marks, the factors noted, and Bedömning and
-Planering left empty for the caseworker. The whole transcript travels with the draft as its
-attachment (`transcript`), not as journal text.
+denials as their own lines (what was told as past and over as plain lines), the caseworker's
+marks, and Bedömning and Planering left empty for the caseworker. The factors noted travel as
+structured tags with their evidence (`factors`, `denied`) and the whole transcript as the
+attachment (`transcript`); neither is journal text.
 
 Every piece of text the tool writes itself is checked by the guard (`device.journal.guard`); a draft
 whose tool-authored text proposes an intervention or an assessment is refused.
@@ -24,7 +25,6 @@ from device.stages.tagging import FoundTag, Tagging
 from fredag.journal import (
     Entry,
     Splitter,
-    factor_notes,
     journal_from_findings,
     render_entry,
     tool_lines,
@@ -116,12 +116,16 @@ def build_draft(
     area_slugs = {slug: area.slug for slug, area in tagging.areas.items()}
     factors = findings(tagging.tags, tagging.catalogue_version, model.name, area_slugs)
     denied = findings(tagging.denied, tagging.catalogue_version, model.name, area_slugs)
+    # Told as past and over ("han har slutat"): still no tag, but no denial in the journal.
+    told_over = [t for t in tagging.denied if t.reason == "resolved"]
+    asked_denied = [t for t in tagging.denied if t.reason != "resolved"]
     areas = {area.slug: area for area in tagging.areas.values()}
     journal = journal_from_findings(
         transcript.segments,
         factors,
-        denied,
+        findings(asked_denied, tagging.catalogue_version, model.name, area_slugs),
         areas,
+        over=findings(told_over, tagging.catalogue_version, model.name, area_slugs),
         marks=marks,
         splitter=SPLITTER,
         unsure_at=UNCERTAIN_CONFIDENCE,
@@ -129,8 +133,6 @@ def build_draft(
     entry = Entry(
         meeting=meeting,
         journal=journal,
-        factors=factor_notes(factors, denied),
-        catalogue_version=catalogue.version,
         model_name=model.name,
         has_speech=bool(transcript.segments),
     )

@@ -17,7 +17,7 @@ from fredag.journal import AreaName
 from fredag.protocol import CaseType, FactorKind, Segment
 from risk_factors.catalogue import validate_catalogue
 from risk_factors.schema import Catalogue
-from risk_factors.tagger import Tag, Tagger
+from risk_factors.tagger import Denial, Tag, Tagger
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class FoundTag:
     start: float
     end: float
     confidence: float
+    reason: str | None = None
+    """A denial's reason as the tagger gave it: "negated" (asked about and denied),
+    "resolved" (told as past and over) or "uncertain"; None for a factor found."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def _found(tag: Tag) -> FoundTag:
         start=float(tag.start_s or 0.0),
         end=float(tag.end_s or 0.0),
         confidence=min(1.0, max(0.0, float(tag.confidence))),
+        reason=tag.reason if isinstance(tag, Denial) else None,
     )
 
 

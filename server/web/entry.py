@@ -5,8 +5,9 @@ A text version's body is the entry's editable content as JSON (`{"format": "fred
 marks). Version 0 is the signed draft's own journal (a fredag.draft/1 draft, which has none,
 gets its whole transcript as lines outside any area). The caseworker's changes are line
 operations on that structure (`server.web.review`); `compose()` renders header, "Vad som
-framkom", the reviewed factors, Bedömning and Planering through `fredag.journal`, the one
-place the headings live. Nothing here looks for headings in text.
+framkom", Bedömning and Planering through `fredag.journal`, the one place the headings live.
+Nothing here looks for headings in text. The reviewed factors are not journal text: they are
+the draft's tags with the caseworker's decisions, kept and shown on the review page.
 
 Text versions saved before entries were structured hold plain text; they are kept and shown
 as written, with the reviewed factors, Bedömning and Planering appended after them.
@@ -61,8 +62,9 @@ def compose(
     caseworker: str | None = None,
     lang: Lang = "sv",
 ) -> str:
-    """The entry text approval stores: header, the edited journal, the reviewed factors and
-    what the caseworker wrote as Bedömning and Planering."""
+    """The entry text approval stores: header, the edited journal and what the caseworker
+    wrote as Bedömning and Planering (an old plain-text version: as written, with the reviewed
+    factors appended as it had them)."""
     if content.journal is None:
         return _compose_legacy(
             content.legacy_text, groups, doc.catalogue.version, assessment, planning, lang
@@ -70,13 +72,10 @@ def compose(
     entry = Entry(
         meeting=doc.meeting,
         journal=content.journal,
-        factors=notes(groups, lang),
-        catalogue_version=doc.catalogue.version,
         model_name=doc.transcript.model.name,
         assessment=assessment,
         planning=planning,
         final=True,
-        reviewed=True,
         caseworker=caseworker,
         has_speech=bool(doc.transcript.segments),
     )

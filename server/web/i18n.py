@@ -129,10 +129,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "change is saved as a new version and the original can always be restored.",
     ),
     "text_help_locked": (
-        "Avsnittet ”Faktorer som nämndes” byggs av dina beslut under Faktorer och ändras där. "
-        "Bedömning och planering skriver du i rutorna nedanför.",
-        "The section “Faktorer som nämndes” is built from your decisions under Factors and "
-        "is changed there. Write the assessment and plan in the boxes below.",
+        "Faktorerna granskar du under Faktorer; de följer med utkastet som taggar men skrivs "
+        "inte in i anteckningen. Bedömning och planering skriver du i rutorna nedanför.",
+        "You review the factors under Factors; they stay with the draft as tags but are not "
+        "written into the entry. Write the assessment and plan in the boxes below.",
     ),
     "line_text": ("Raden", "The line"),
     "speaker_rename": ("Byt namn på talare", "Rename a speaker"),
@@ -200,10 +200,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "approve_button": ("Godkänn journalanteckning", "Approve journal entry"),
     "approve_needs_review": (
-        "Godta eller avvisa varje faktor innan du godkänner: journaltexten säger att "
-        "faktorerna är granskade av dig.",
-        "Accept or reject every factor before approving: the journal text says you reviewed "
-        "the factors.",
+        "Godta eller avvisa varje faktor innan du godkänner: faktorerna sparas med "
+        "anteckningen som granskade av dig.",
+        "Accept or reject every factor before approving: the factors are kept with the entry "
+        "as reviewed by you.",
     ),
     "approve_unreviewed": ("Ej granskade faktorer:", "Factors not reviewed:"),
     "approve_all_reviewed": ("Alla faktorer är granskade.", "Every factor is reviewed."),

@@ -351,8 +351,8 @@ def unreviewed(session: Session, row: Draft, lang: str = "sv") -> list[str]:
 def approve(session: Session, user: User, ip: str, row: Draft) -> ApprovedEntry:
     """Freeze the entry: store its text, who and when; from now on only addenda.
 
-    Refused (422) while any tag is unreviewed: the entry says its factors were reviewed by
-    the caseworker, so every one of them must have been accepted or rejected."""
+    Refused (422) while any tag is unreviewed: the tags are kept with the approved entry as
+    reviewed by the caseworker, so every one of them must have been accepted or rejected."""
     _require_open(row)
     if unreviewed(session, row):
         raise WebError(422, "approve_needs_review")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from device.journal.identity import DeviceIdentity, init_identity
 from device.journal.session import SessionMeta
 from device.journal.store import Store
 from device.stages.tagging import FoundTag, Tagging
+from fredag.journal import AreaName
 from fredag.protocol import CaseType, Segment
 
 
@@ -49,8 +50,14 @@ def make_meta(**changes: object) -> SessionMeta:
 class KeywordTagger:
     """A stand-in tagger: tags a word wherever it occurs, denies words after 'inte'."""
 
-    def __init__(self, words: dict[str, tuple[str, str, str]], name: str = "Testfaktor") -> None:
+    def __init__(
+        self,
+        words: dict[str, tuple[str, str, str]],
+        name: str = "Testfaktor",
+        areas: Mapping[str, AreaName] | None = None,
+    ) -> None:
         self.words = words  # word -> (slug, kind, name_sv)
+        self.areas = dict(areas or {})  # slug -> its life area
 
     def tag_segments(self, segments: Sequence[Segment], case_type: CaseType) -> Tagging:
         tags: list[FoundTag] = []
@@ -75,7 +82,7 @@ class KeywordTagger:
                 )
                 (denied if "inte" in low.split() else tags).append(tag)
         digest = hashlib.sha256(b"test-catalogue").hexdigest()
-        return Tagging(tuple(tags), tuple(denied), "test-1", digest)
+        return Tagging(tuple(tags), tuple(denied), "test-1", digest, self.areas)
 
 
 @pytest.fixture

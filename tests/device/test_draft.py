@@ -14,6 +14,7 @@ from device.journal.guard import check_tool_text
 from device.journal.identity import DeviceIdentity
 from device.journal.signing import sign_segments
 from fredag.errors import ConsentRequired, GuardError, SignatureError, UsageError
+from fredag.journal import AreaName
 from fredag.protocol import Mark, ModelInfo, Segment, SignedEnvelope, verify_draft
 from tests.device.conftest import KeywordTagger, make_meta
 from tests.device.doubles import NullTagger
@@ -68,12 +69,14 @@ class TestDraftSchema:
         assert by_slug["supportive_network"].kind == "protective"
 
     def test_denied_factors_are_listed_apart(self, identity: DeviceIdentity) -> None:
-        """A denied factor is in `denied`, never in `factors`, and shown under its own heading."""
+        """A denied factor is in `denied`, never in `factors`; the journal quotes the denial
+        and names no factor (the factors are tags reviewed on the server, not journal text)."""
         draft = signed(identity).draft
         assert [f.factor for f in draft.denied] == ["child_exposed_ipv"]
         assert "child_exposed_ipv" not in {f.factor for f in draft.factors}
-        denied_part = draft.rendered.split("Efterfrågat och förnekat:")[1].split("Bedömning")[0]
-        assert "Barn som upplever våld" in denied_part
+        assert "Förnekat:" in draft.rendered
+        assert "Barn som upplever våld" not in draft.rendered
+        assert "Faktorer som nämndes" not in draft.rendered
 
     def test_rendered_header_follows_sosfs(self, identity: DeviceIdentity) -> None:
         """The rendering states date, time, caseworker, case, contact type and who was present."""
@@ -86,7 +89,7 @@ class TestDraftSchema:
             "Närvarande: mamma, Elias 12 år",
             "Vad som framkom",
             '[00:01] "Pappa dricker mycket på helgerna."',
-            "faktorkatalog test-1",
+            "Ordagranna citat ur automatisk transkription (whisper-base); kan innehålla hörfel.",
         ):
             assert expected in text
 
@@ -105,8 +108,11 @@ class TestDraftSchema:
 
 class TestGuard:
     def test_intervention_in_tool_text_is_refused(self, identity: DeviceIdentity) -> None:
-        """A factor name that proposes an intervention makes the whole draft be refused."""
-        bad = KeywordTagger({"dricker": ("parental_x", "risk", "Barnet bör placeras")})
+        """A life-area name that proposes an intervention makes the whole draft be refused."""
+        bad = KeywordTagger(
+            {"dricker": ("parental_x", "risk", "Testfaktor")},
+            areas={"parental_x": AreaName("x_area", "Barnet bör placeras", "Placement", 0)},
+        )
         with pytest.raises(GuardError, match="bör placeras"):
             signed(identity, bad)
 
@@ -233,7 +239,7 @@ QUOTED = re.compile(
 
 
 def _journal_part(rendered: str) -> list[str]:
-    return rendered.split("Vad som framkom\n")[1].split("\nFaktorer som nämndes")[0].splitlines()
+    return rendered.split("Vad som framkom\n")[1].split("\nBedömning\n")[0].splitlines()
 
 
 class TestQuoteOnlyJournal:
@@ -300,6 +306,44 @@ class TestQuoteOnlyJournal:
         for finding in draft.factors + draft.denied:
             for ev in finding.evidence:
                 assert ev.quote in journal, ev.quote
+
+    def test_told_as_over_is_a_plain_line_not_a_denial(self, identity: DeviceIdentity) -> None:
+        """A denial the tagger gives as "resolved" (told as past and over) stays in `denied`
+        but is quoted in the journal without "Förnekat"."""
+        from device.stages.tagging import FoundTag, Tagging
+
+        said = [
+            Segment(start=0.0, end=3.0, text="Hur är det med alkohol i familjen?"),
+            Segment(start=3.0, end=6.0, text="Pappan drack mycket förut, men han har slutat."),
+        ]
+        over = FoundTag(
+            factor="parental_substance_abuse",
+            kind="risk",
+            name_sv="Förälders missbruk",
+            quote="Pappan drack",
+            segment=1,
+            char_start=0,
+            char_end=12,
+            start=3.0,
+            end=6.0,
+            confidence=0.9,
+            reason="resolved",
+        )
+        draft = build_draft(
+            meta=make_meta(),
+            ended_at=ENDED,
+            segments=said,
+            duration_s=6.0,
+            language="sv",
+            model=MODEL,
+            tagging=Tagging((), (over,), "test-1", "0" * 64),
+            device_key_id=identity.key_id,
+        )
+        assert [f.factor for f in draft.denied] == ["parental_substance_abuse"]
+        assert draft.journal is not None
+        assert [ln.kind for a in draft.journal.areas for ln in a.lines] == ["over"]
+        assert '[00:03] "Pappan drack mycket förut, men han har slutat."' in draft.rendered
+        assert "Förnekat" not in draft.rendered
 
 
 class TestWithTheRealTagger:

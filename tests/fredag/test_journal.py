@@ -13,7 +13,6 @@ from fredag.journal import (
     AreaName,
     Entry,
     clock,
-    factor_notes,
     journal_from_findings,
     render_entry,
     tool_lines,
@@ -168,8 +167,6 @@ class TestJournal:
         entry = Entry(
             meeting=draft.meeting,
             journal=whole_transcript(draft.transcript.segments),
-            factors=factor_notes(draft.factors, draft.denied),
-            catalogue_version="1",
             model_name="m",
         )
         assert not any("placeras" in line for line in tool_lines(entry))
@@ -181,12 +178,135 @@ class TestJournal:
         entry = Entry(
             meeting=draft.meeting,
             journal=whole_transcript(draft.transcript.segments),
-            factors=[],
-            catalogue_version="1",
             model_name="m",
         )
         text = render_entry(entry, "en")
         assert "What was said" in text and "Assessment" in text and "Vad som" not in text
+
+
+def _said(texts: list[tuple[str | None, str]]) -> list[Any]:
+    """Segments from (speaker role, text): "caseworker" → handläggare, "other" → person 1."""
+    from fredag.protocol import Segment, Speaker
+
+    out = []
+    for i, (role, text) in enumerate(texts):
+        speaker = None
+        if role is not None:
+            name = "handläggare" if role == "caseworker" else "person 1"
+            speaker = Speaker(role=role, label=name, confidence=1.0)  # type: ignore[arg-type]
+        out.append(Segment(start=10.0 * i, end=10.0 * i + 5, text=text, speaker=speaker))
+    return out
+
+
+class TestShortEntry:
+    def test_a_verbatim_repeat_is_one_line_with_both_times(self) -> None:
+        """The same question and answer heard twice are one line, quoted once, with both
+        times; every evidence quote is still in the text."""
+        segs = _said(
+            [
+                ("caseworker", "Hur mår du?"),
+                ("other", "Jag är sjukskriven."),
+                ("caseworker", "Hur mår du?"),
+                ("other", "Jag är sjukskriven."),
+            ]
+        )
+        factors = [
+            _finding("ill", "a_first", 1, "sjukskriven", segs[1].text),
+            _finding("ill", "a_first", 3, "sjukskriven", segs[3].text),
+        ]
+        journal = journal_from_findings(segs, factors, [], AREAS)
+        (line,) = journal.areas[0].lines
+        assert (line.start, line.also_at) == (10.0, [30.0])
+        text = render_entry(_entry(journal))
+        assert '  [00:10, 00:30] person 1: "Jag är sjukskriven."' in text
+        assert text.count("Jag är sjukskriven.") == 1 and text.count("Hur mår du?") == 1
+
+    def test_the_same_words_to_another_question_stay_two_lines(self) -> None:
+        """An answer repeated to a different question is not folded."""
+        segs = _said(
+            [
+                ("caseworker", "Dricker han?"),
+                ("other", "Ja, ofta."),
+                ("caseworker", "Bråkar ni?"),
+                ("other", "Ja, ofta."),
+            ]
+        )
+        factors = [
+            _finding("drink", "a_first", 1, "ofta", segs[1].text),
+            _finding("conflict", "a_first", 3, "ofta", segs[3].text),
+        ]
+        lines = journal_from_findings(segs, factors, [], AREAS).areas[0].lines
+        assert [ln.also_at for ln in lines] == [[], []]
+
+    def test_told_as_over_is_no_denial(self) -> None:
+        """Something told as past and over is quoted without the "Förnekat" label."""
+        segs = _said(
+            [
+                ("caseworker", "Hur är det med alkohol?"),
+                ("other", "Pappan drack mycket förut, men han har slutat."),
+            ]
+        )
+        over = [_finding("drink", "a_first", 1, "Pappan drack", segs[1].text)]
+        journal = journal_from_findings(segs, [], [], AREAS, over=over)
+        (line,) = journal.areas[0].lines
+        assert line.kind == "over"
+        text = render_entry(_entry(journal))
+        assert '  [00:10] person 1: "Pappan drack mycket förut, men han har slutat."' in text
+        assert "Förnekat" not in text
+
+    def test_the_caseworkers_question_carries_no_speaker(self) -> None:
+        """A question in the caseworker's voice reads "Fråga:" (the structure keeps her
+        label); anyone else's question names the speaker."""
+        from device.voice.attribution import CASEWORKER_LABEL as DEVICE_LABEL
+        from fredag.journal import CASEWORKER_LABEL
+
+        assert DEVICE_LABEL == CASEWORKER_LABEL
+        segs = _said(
+            [
+                ("caseworker", "Dricker han?"),
+                ("other", "Ja, ofta."),
+                ("other", "Ska jag prata med BUP?"),
+                ("caseworker", "Ja, kontakten med BUP är viktig."),
+            ]
+        )
+        factors = [
+            _finding("drink", "a_first", 1, "ofta", segs[1].text),
+            _finding("bup", "b_second", 3, "BUP", segs[3].text),
+        ]
+        journal = journal_from_findings(segs, factors, [], AREAS)
+        question = journal.areas[0].lines[0].question
+        assert question is not None and question.speaker == "handläggare"
+        text = render_entry(_entry(journal))
+        assert '[00:00] Fråga: "Dricker han?"' in text
+        assert '[00:20] Fråga – person 1: "Ska jag prata med BUP?"' in text
+        assert '[00:30] handläggare: "Ja, kontakten med BUP är viktig."' in text
+
+    def test_a_long_sentence_is_quoted_by_its_clause(self) -> None:
+        """Of a sentence longer than LONG_SENTENCE_WORDS words only the clauses holding the
+        evidence are quoted, still a verbatim span of the utterance."""
+        from fredag.journal import LONG_SENTENCE_WORDS
+
+        filler = " ".join(["och sedan hände det där igen"] * (LONG_SENTENCE_WORDS // 6))
+        text = f"Vi var hemma hela helgen {filler}, men pappa dricker mycket på helgerna, sa hon."
+        segs = _said([("other", text)])
+        journal = journal_from_findings(
+            segs, [_finding("drink", "a_first", 0, "dricker", text)], [], AREAS
+        )
+        (line,) = journal.areas[0].lines
+        assert line.text == "men pappa dricker mycket på helgerna,"
+        assert text[line.char_start : line.char_end] == line.text
+
+    def test_no_factor_list_in_the_text(self) -> None:
+        """The entry names no factor: the quotes under the life areas are what it says."""
+        segs = _said([("other", "Pappa dricker mycket.")])
+        factors = [_finding("drink", "a_first", 0, "dricker", segs[0].text)]
+        text = render_entry(_entry(journal_from_findings(segs, factors, [], AREAS)))
+        assert "Område A" in text and "drink" not in text and "Faktorer" not in text
+
+
+def _entry(journal: Any) -> Entry:
+    draft = make_draft(Ed25519PrivateKey.generate())
+    return Entry(meeting=draft.meeting, journal=journal, model_name="m")
 
 
 class TestClock:

@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fredag.journal import (
     AreaName,
     Entry,
-    factor_notes,
     journal_from_findings,
     render_entry,
     whole_transcript,
@@ -137,8 +136,6 @@ def meeting_draft(
     entry = Entry(
         meeting=meeting,
         journal=journal,
-        factors=factor_notes(factors, denied),
-        catalogue_version=ref.version,
         model_name=MODEL.name,
     )
     return Draft(

@@ -29,11 +29,11 @@ class TestNothingTypedVanishes:
     def test_the_factor_section_is_not_typed_text_and_every_edit_reaches_the_entry(
         self, page: Any, web_server: ServerProcess, anna: Person
     ) -> None:
-        """The editor holds only "Vad som framkom" (the factor section is built from the
-        decisions and says so), and a line the caseworker edits is in the entry to approve."""
+        """The editor holds only "Vad som framkom" (the factors are tags reviewed apart, not
+        entry text, and it says so), and a line the caseworker edits is in the entry to approve."""
         _open_draft(page, web_server, anna)
         editor = page.locator("#text")
-        expect(editor).to_contain_text("byggs av dina beslut under Faktorer")
+        expect(editor).to_contain_text("skrivs inte in i anteckningen")
         expect(editor.locator("textarea")).not_to_have_count(0)
         assert "Faktorer som nämndes" not in " ".join(editor.locator("textarea").all_inner_texts())
         line = editor.locator("li.jline").first
@@ -49,7 +49,8 @@ class TestApprovalNeedsEveryTagReviewed:
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """Approval is refused while a tag is 'ej granskad' (the page names them); once every
-        tag is accepted or rejected the entry is approved and says the factors were reviewed."""
+        tag is accepted or rejected the entry is approved and the decisions stay with it (the
+        factors are tags, not entry text)."""
         _open_draft(page, web_server, anna)
         waiting = page.locator("#unreviewed li")
         expect(waiting.first).to_be_visible()
@@ -72,6 +73,8 @@ class TestApprovalNeedsEveryTagReviewed:
         page.get_by_role("button", name="Godkänn journalanteckning").click()
         expect(page.locator("#status")).to_have_text("Godkänd")
         approved = page.locator("#approved-text")
-        expect(approved).to_contain_text("granskade av handläggaren")
-        expect(approved).to_contain_text("Förälders missbruk eller beroende")
-        expect(approved).not_to_contain_text("Konflikter i familjen")
+        expect(approved).to_contain_text("Vad som framkom")
+        expect(approved).not_to_contain_text("Förälders missbruk eller beroende")
+        expect(page.locator('li.factor[data-key="risk-family_conflict"] .fstatus')).to_have_text(
+            "avvisad"
+        )

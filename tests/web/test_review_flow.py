@@ -167,7 +167,10 @@ class TestReviewAndApprove:
         page.get_by_role("button", name="Spara bedömning och planering").click()
         preview = page.locator("#preview-text")
         expect(preview).to_contain_text(ASSESSMENT)
-        expect(preview).to_contain_text("Stabil ekonomi")
+        # The added factor's sentence is in the entry under its area; factor names are not.
+        expect(preview).to_contain_text("Familj och miljö: ekonomi")
+        expect(preview).to_contain_text("ekonomin går ihop")
+        expect(preview).not_to_contain_text("Stabil ekonomi")
         expect(preview).not_to_contain_text("Konflikter i familjen")
         expect(preview).not_to_contain_text("bra kompis")
 
