@@ -343,7 +343,15 @@ class TouchApp:
         if self.hub.running():
             return self.page(request, "stopping.html")
         if m.draft is None:
-            return self.page(request, "error.html", 409, message=m.failure or "", can_continue=True)
+            kept = await anyio.to_thread.run_sync(self.hub.kept_segments, m)
+            return self.page(
+                request,
+                "failed.html",
+                kind=m.failure_kind or "other",
+                failure=m.failure or "",
+                session_id=m.opened.log.session_id,
+                segments=kept,
+            )
         state = None
         if m.signed is not None:
             state = await anyio.to_thread.run_sync(
@@ -387,7 +395,7 @@ class TouchApp:
         if m is None or self.hub.running() or m.signed is not None:
             return self.back("/")
         session_id = m.opened.log.session_id
-        m.opened.log.state("paused", m.result.audio_s if m.result else 0.0)
+        m.opened.log.state("paused", m.opened.controller.audio_s)
         self.hub.meeting = None
         try:
             await anyio.to_thread.run_sync(lambda: self.hub.begin(None, resume=session_id))

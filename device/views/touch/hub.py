@@ -7,6 +7,7 @@ loads the model, signing writes the store, sync talks to the server.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import shutil
@@ -20,7 +21,7 @@ from device.capture.sources import AudioSource, FileSource, MicrophoneSource
 from device.journal.draft import build_draft
 from device.journal.identity import load_or_init_identity
 from device.journal.refusal import note_refusal
-from device.journal.session import SessionMeta, list_sessions
+from device.journal.session import SessionMeta, list_sessions, load_session
 from device.journal.signing import SignedDraft, finish
 from device.journal.store import Store
 from device.keys.vault import vault_for
@@ -32,8 +33,8 @@ from device.sync.outbox import Outbox
 from device.views.touch.live import LiveMeeting
 from device.views.touch.miccheck import MicCheck
 from fredag.clock import local_text
-from fredag.errors import FredagError, StoreError, UsageError
-from fredag.protocol import Draft, Mark
+from fredag.errors import FredagError, ModelError, StoreError, UsageError
+from fredag.protocol import Draft, Mark, Segment
 from fredag.settings import get_settings
 
 RECENT_CASES = 6
@@ -87,6 +88,25 @@ class Meeting:
     draft: Draft | None = None
     signed: SignedDraft | None = None
     failure: str | None = None
+    failure_kind: str | None = None  # see `failure_kind`
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What stopped a meeting, for the screen's banner: "disk_full" (the store could not
+    write: no space left), "store" (another write failure), "transcription" (the model or a
+    post-decode stage failed) or "other"."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain of causes, not forever
+        if seen is None:
+            break
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return "disk_full"
+        seen = seen.__cause__ or seen.__context__
+    if isinstance(exc, StoreError):
+        return "store"
+    if isinstance(exc, ModelError):
+        return "transcription"
+    return "other"
 
 
 class Hub:
@@ -202,7 +222,8 @@ class Hub:
 
     # -- a meeting ----------------------------------------------------------------------------
     def running(self) -> bool:
-        return self.meeting is not None and self.meeting.result is None
+        m = self.meeting
+        return m is not None and m.result is None and m.failure is None
 
     def begin(self, meta: SessionMeta | None, resume: str | None = None) -> Meeting:
         """Open the meeting (model, session, source) and start recording."""
@@ -234,9 +255,10 @@ class Hub:
             meeting.draft = self._preview(meeting.opened, result)
             meeting.result = result
         except FredagError as exc:
-            meeting.failure = str(exc)
+            meeting.failure, meeting.failure_kind = str(exc), failure_kind(exc)
         except Exception as exc:  # the screen must show something, not hang
             meeting.failure = f"{type(exc).__name__}: {exc}"
+            meeting.failure_kind = failure_kind(exc)
         finally:
             if meeting.result is None and meeting.failure is None:
                 meeting.failure = "the meeting ended without a result"
@@ -272,6 +294,10 @@ class Hub:
                 self.last_signed = draft
             return meeting.signed
 
+    def kept_segments(self, meeting: Meeting) -> tuple[Segment, ...]:
+        """What a meeting that stopped on a failure has in its journal (all that was shown)."""
+        return load_session(self.store(), meeting.opened.log.session_id).segments
+
     def close_meeting(self) -> None:
         with self._lock:
             if self.meeting is not None and not self.running():
@@ -294,6 +320,9 @@ class Hub:
             raise UsageError("that meeting is running")
         signed = finish_session(session_id)
         self.last_signed = signed.draft
+        with self._lock:
+            if self._running_id() == session_id and not self.running():
+                self.meeting = None  # the meeting that stopped on a failure, now finished
         return signed.draft
 
     # -- sync ---------------------------------------------------------------------------------

@@ -154,6 +154,34 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "meeting once the microphone works again, or sign what there is.",
     ),
     "continue_meeting": ("Fortsätt samtalet", "Continue the meeting"),
+    "failed_title": ("Samtalet stoppades", "The meeting stopped"),
+    "failed_disk_full": (
+        "Enhetens lagringsutrymme är fullt, så inspelningen stoppades. Allt som visades är "
+        "sparat. Frigör utrymme och fortsätt samtalet, eller avsluta och signera det som finns.",
+        "The device's storage is full, so the recording stopped. Everything shown is kept. "
+        "Free some space and continue the meeting, or finish and sign what there is.",
+    ),
+    "failed_store": (
+        "Enheten kunde inte spara mer av samtalet, så inspelningen stoppades. Allt som visades "
+        "är sparat: fortsätt samtalet, eller avsluta och signera det som finns.",
+        "The device could not store more of the meeting, so the recording stopped. Everything "
+        "shown is kept: continue the meeting, or finish and sign what there is.",
+    ),
+    "failed_transcription": (
+        "Transkriberingen slutade fungera, så inspelningen stoppades. Allt som visades är "
+        "sparat: fortsätt samtalet (transkriberingen startar om), eller avsluta och signera det "
+        "som finns.",
+        "The transcription stopped working, so the recording stopped. Everything shown is "
+        "kept: continue the meeting (the transcription starts again), or finish and sign what "
+        "there is.",
+    ),
+    "failed_other": (
+        "Ett fel stoppade inspelningen. Allt som visades är sparat: fortsätt samtalet, eller "
+        "avsluta och signera det som finns.",
+        "An error stopped the recording. Everything shown is kept: continue the meeting, or "
+        "finish and sign what there is.",
+    ),
+    "kept": ("Sparat från samtalet", "Kept from the meeting"),
     "details": ("Mötet", "The meeting"),
     "case": ("Ärende", "Case"),
     "caseworker": ("Handläggare", "Caseworker"),
