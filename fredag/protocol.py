@@ -132,9 +132,10 @@ class JournalLine(Quote):
     """One line of "Vad som framkom": a quote, the question it answers, the factors it shows.
 
     `kind`: `said` (evidence of a factor), `denied` (a factor asked about and denied), `over`
-    (a factor told as past and over: "han har slutat") or `mark` (the caseworker marked this
-    moment). In a signed draft `text` is always exactly `segment`'s text from `char_start` to
-    `char_end` and `edited` is false; on the server a caseworker's edit sets `edited`.
+    (a factor told as past and over without being asked: "han har slutat"; no finding) or
+    `mark` (the caseworker marked this moment). In a signed draft `text` is always exactly
+    `segment`'s text from `char_start` to `char_end` and `edited` is false; on the server a
+    caseworker's edit sets `edited`.
     """
 
     kind: LineKind = "said"

@@ -21,7 +21,7 @@ from typing import Any
 
 from device.journal.guard import Checker, check_tool_text
 from device.journal.session import SessionMeta
-from device.stages.tagging import FoundTag, Tagging
+from device.stages.tagging import FoundTag, Tagging, told_over
 from fredag.journal import (
     Entry,
     Splitter,
@@ -115,17 +115,22 @@ def build_draft(
     catalogue = CatalogueRef(version=tagging.catalogue_version, sha256=tagging.catalogue_sha256)
     area_slugs = {slug: area.slug for slug, area in tagging.areas.items()}
     factors = findings(tagging.tags, tagging.catalogue_version, model.name, area_slugs)
-    denied = findings(tagging.denied, tagging.catalogue_version, model.name, area_slugs)
-    # Told as past and over ("han har slutat"): still no tag, but no denial in the journal.
-    told_over = [t for t in tagging.denied if t.reason == "resolved"]
-    asked_denied = [t for t in tagging.denied if t.reason != "resolved"]
+    # Told as past and over without being asked ("han har slutat"): neither a tag nor a
+    # denial, but quoted in "Vad som framkom" as what was said about the area.
+    over = [t for t in tagging.denied if told_over(t)]
+    denied = findings(
+        [t for t in tagging.denied if not told_over(t)],
+        tagging.catalogue_version,
+        model.name,
+        area_slugs,
+    )
     areas = {area.slug: area for area in tagging.areas.values()}
     journal = journal_from_findings(
         transcript.segments,
         factors,
-        findings(asked_denied, tagging.catalogue_version, model.name, area_slugs),
+        denied,
         areas,
-        over=findings(told_over, tagging.catalogue_version, model.name, area_slugs),
+        over=findings(over, tagging.catalogue_version, model.name, area_slugs),
         marks=marks,
         splitter=SPLITTER,
         unsure_at=UNCERTAIN_CONFIDENCE,

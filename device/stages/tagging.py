@@ -35,8 +35,12 @@ class FoundTag:
     end: float
     confidence: float
     reason: str | None = None
-    """A denial's reason as the tagger gave it: "negated" (asked about and denied),
-    "resolved" (told as past and over) or "uncertain"; None for a factor found."""
+    """A denial's reason as the tagger gave it: "negated" (denied), "resolved" (told as past
+    and over) or "uncertain"; None for a factor found."""
+    asked: bool = False
+    """A denial that answers a question about the factor. Told as over without being asked
+    ("Pappan drack förut, men han har slutat") is no asked-and-denied finding: the draft
+    quotes it in "Vad som framkom" but does not list it as denied."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,13 @@ def _found(tag: Tag) -> FoundTag:
         end=float(tag.end_s or 0.0),
         confidence=min(1.0, max(0.0, float(tag.confidence))),
         reason=tag.reason if isinstance(tag, Denial) else None,
+        asked=tag.asked if isinstance(tag, Denial) else False,
     )
+
+
+def told_over(tag: FoundTag | Denial) -> bool:
+    """A denial that is only something told as past and over, not asked about."""
+    return getattr(tag, "reason", None) == "resolved" and not getattr(tag, "asked", False)
 
 
 class RiskFactorsTagger:
@@ -104,6 +114,9 @@ class RiskFactorsTagger:
             return Tagging((), (), self.tagger.version, self.tagger.sha256, areas)
         result = self.tagger.tag_segments(heard, case_type)
         denied = [d for group in result.denied_by_factor().values() for d in group]
+        # Told as over without being asked: no denial, but what was said (see `told_over`).
+        present = result.factors()
+        denied += [d for d in result.denied if told_over(d) and d.factor not in present]
         return Tagging(
             tuple(_found(t) for t in result.tags),
             tuple(_found(d) for d in denied),

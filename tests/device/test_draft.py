@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -308,8 +309,8 @@ class TestQuoteOnlyJournal:
                 assert ev.quote in journal, ev.quote
 
     def test_told_as_over_is_a_plain_line_not_a_denial(self, identity: DeviceIdentity) -> None:
-        """A denial the tagger gives as "resolved" (told as past and over) stays in `denied`
-        but is quoted in the journal without "Förnekat"."""
+        """What the tagger reads as told past and over without being asked is quoted in the
+        journal without "Förnekat" and is not listed as denied; asked, it is a denial."""
         from device.stages.tagging import FoundTag, Tagging
 
         said = [
@@ -329,21 +330,27 @@ class TestQuoteOnlyJournal:
             confidence=0.9,
             reason="resolved",
         )
-        draft = build_draft(
-            meta=make_meta(),
-            ended_at=ENDED,
-            segments=said,
-            duration_s=6.0,
-            language="sv",
-            model=MODEL,
-            tagging=Tagging((), (over,), "test-1", "0" * 64),
-            device_key_id=identity.key_id,
-        )
-        assert [f.factor for f in draft.denied] == ["parental_substance_abuse"]
-        assert draft.journal is not None
-        assert [ln.kind for a in draft.journal.areas for ln in a.lines] == ["over"]
-        assert '[00:03] "Pappan drack mycket förut, men han har slutat."' in draft.rendered
-        assert "Förnekat" not in draft.rendered
+
+        def draft(tag: FoundTag):  # type: ignore[no-untyped-def]
+            return build_draft(
+                meta=make_meta(),
+                ended_at=ENDED,
+                segments=said,
+                duration_s=6.0,
+                language="sv",
+                model=MODEL,
+                tagging=Tagging((), (tag,), "test-1", "0" * 64),
+                device_key_id=identity.key_id,
+            )
+
+        told = draft(over)
+        assert told.denied == [] and told.journal is not None
+        assert [ln.kind for a in told.journal.areas for ln in a.lines] == ["over"]
+        assert '[00:03] "Pappan drack mycket förut, men han har slutat."' in told.rendered
+        assert "Förnekat" not in told.rendered
+        asked = draft(replace(over, asked=True))
+        assert [f.factor for f in asked.denied] == ["parental_substance_abuse"]
+        assert '[00:03] Förnekat: "Pappan drack' in asked.rendered
 
 
 class TestWithTheRealTagger:
@@ -361,3 +368,37 @@ class TestWithTheRealTagger:
                 assert seg.text[ev.char_start : ev.char_end] in ev.quote
                 assert (ev.start, ev.end) == (seg.start, seg.end)
                 assert ev.catalogue_version == draft.catalogue.version
+
+    def test_told_as_over_is_quoted_without_denied(self, identity: DeviceIdentity) -> None:
+        """With the real tagger, "Pappan drack mycket förut, men han har slutat" after the
+        caseworker's question is quoted under its area as said, not as "Förnekat", and is not
+        listed as denied."""
+        from device.stages.tagging import load_tagger, tag_meeting
+        from fredag.protocol import Speaker
+
+        cw = Speaker(role="caseworker", label="handläggare", confidence=1.0)
+        mother = Speaker(role="other", label="person 1", confidence=1.0)
+        said = [
+            Segment(start=0.0, end=3.0, text="Hur är det med alkohol i familjen?", speaker=cw),
+            Segment(
+                start=3.0,
+                end=7.0,
+                text="Pappan drack mycket förut, men han säger att han har slutat.",
+                speaker=mother,
+            ),
+        ]
+        draft = build_draft(
+            meta=make_meta(),
+            ended_at=ENDED,
+            segments=said,
+            duration_s=7.0,
+            language="sv",
+            model=MODEL,
+            tagging=tag_meeting(load_tagger(), said, "barn"),
+            device_key_id=identity.key_id,
+        )
+        assert draft.denied == [] and draft.journal is not None
+        lines = [ln for a in draft.journal.areas for ln in a.lines]
+        assert [ln.kind for ln in lines] == ["over"]
+        assert '[00:03] person 1: "Pappan drack mycket förut' in draft.rendered
+        assert "Förnekat" not in draft.rendered
