@@ -395,6 +395,11 @@ UI_STOP_AFTER_OPT = typer.Option(
 UI_LOCK_OPT = typer.Option(
     5.0, "--lock-after", help="Lock the screen after this many minutes without a touch."
 )
+UI_VOICE_INPUT_OPT = typer.Option(
+    None,
+    "--voice-input",
+    help="Play this recording as the caseworker reading the text of 'Min röst' (demos, tests).",
+)
 UI_CONSENT_OPT = typer.Option(
     None, "--consent-text", help="A text file: the consent text the caseworker reads out."
 )
@@ -408,6 +413,7 @@ def ui(
     consent_text: Path | None = UI_CONSENT_OPT,
     stop_after: float | None = UI_STOP_AFTER_OPT,
     lock_after: float = UI_LOCK_OPT,
+    voice_input: Path | None = UI_VOICE_INPUT_OPT,
 ) -> None:
     """The handheld's touch screen on http://127.0.0.1:PORT/ (open the printed launch address
     in the kiosk browser); meetings are recorded in this process."""
@@ -426,7 +432,7 @@ def ui(
             ) from exc
     if lock_after <= 0:
         raise UsageError("--lock-after must be above 0 minutes")
-    source = Source(device, input_file, speed, stop_after)
+    source = Source(device, input_file, speed, stop_after, voice_input)
     run_ui(port, source, text, typer.echo, lock_after * 60)
 
 

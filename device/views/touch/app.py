@@ -19,18 +19,29 @@ from starlette.applications import Starlette
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from device.journal.session import CASE_REF, CONTACT_TYPES, SessionMeta
+from device.stages.relabel import speaker_choices
 from device.views.touch.guard import COOKIE, CsrfRefused, Guard, Secrets, check_csrf
 from device.views.touch.hub import Hub
 from device.views.touch.live import mmss
 from device.views.touch.miccheck import CheckState
 from device.views.touch.texts import DEFAULT_CONSENT, LANG_COOKIE, text
+from device.views.touch.voice import enrolled_voice as voice_enrolled
+from device.views.touch.voice import forget as voice_forget
+from device.voice.attribution import CASEWORKER_LABEL
+from device.voice.enrolment import ENROL_TEXT
 from fredag.errors import FredagError
 
 HERE = Path(__file__).parent
@@ -159,7 +170,7 @@ class TouchApp:
 
     async def mic_check(self, request: Request) -> Response:
         await self.action(request)
-        if not self.hub.running():
+        if not self.hub.running() and not self.hub.voice_busy():
             self.hub.mic.start()
         if request.headers.get("hx-request"):
             return Response(status_code=204)
@@ -335,6 +346,107 @@ class TouchApp:
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 
+    # -- who said it: the caseworker corrects a line's speaker ---------------------------------
+    def _line(self, raw: object) -> int | None:
+        m = self.hub.meeting
+        if m is None or not self.hub.running():
+            return None
+        try:
+            index = int(str(raw))
+        except ValueError:
+            return None
+        segments = m.opened.controller.segments
+        return index if 0 <= index < len(segments) else None
+
+    async def speaker_choice(self, request: Request) -> Response:
+        """Tap on a line's speaker label: who said it? (the line's number only in the URL)."""
+        index = self._line(request.query_params.get("rad", ""))
+        m = self.hub.meeting
+        if index is None or m is None:
+            return self.back("/samtal")
+        segments = m.opened.controller.segments
+        return self.page(
+            request,
+            "speaker.html",
+            index=index,
+            seg=segments[index],
+            choices=speaker_choices(segments, index),
+            caseworker_label=CASEWORKER_LABEL,
+        )
+
+    async def correct_speaker(self, request: Request) -> Response:
+        form = await self.action(request)
+        index = self._line(form.get("rad", ""))
+        m = self.hub.meeting
+        if index is None or m is None:
+            return self.back("/samtal")
+        try:
+            await anyio.to_thread.run_sync(
+                m.opened.controller.correct_speaker, index, str(form.get("label", ""))
+            )
+        except FredagError as exc:
+            return self.page(request, "error.html", 409, message=str(exc))
+        return self.back(f"/samtal#seg-{index}")
+
+    # -- the caseworker's voice ("Min röst") ----------------------------------------------------
+    async def voice(self, request: Request) -> Response:
+        if self.hub.running():
+            return self.back("/samtal")
+        recording = self.hub.voice
+        status = recording.status() if recording is not None else None
+        if status is not None and status.phase == "done":
+            self.hub.voice = None  # the result is shown once
+        found = await anyio.to_thread.run_sync(lambda: voice_enrolled(self.hub.store()))
+        return self.page(
+            request,
+            "voice.html",
+            status=status,
+            enrolled=found,
+            enrol_text=ENROL_TEXT,
+            forgotten=request.query_params.get("borttagen") == "1",
+        )
+
+    async def voice_record(self, request: Request) -> Response:
+        await self.action(request)
+        try:
+            await anyio.to_thread.run_sync(self.hub.start_voice)
+        except FredagError as exc:
+            return self.page(request, "error.html", 409, message=str(exc))
+        return self.back("/rost")
+
+    async def voice_done(self, request: Request) -> Response:
+        await self.action(request)
+        if self.hub.voice is not None:
+            self.hub.voice.stop()
+        if request.headers.get("hx-request"):
+            return Response(status_code=204)
+        return self.back("/rost")
+
+    async def voice_level(self, request: Request) -> Response:
+        """The reading's phase and live input level, polled by the screen while it records."""
+        recording = self.hub.voice
+        if recording is None:
+            return JSONResponse({"phase": "done"})
+        st = recording.status()
+        return JSONResponse(
+            {
+                "phase": st.phase,
+                "level": st.level,
+                "elapsed": mmss(st.elapsed_s),
+                "left": max(0, round(st.limit_s - st.elapsed_s)),
+            }
+        )
+
+    async def voice_confirm_forget(self, request: Request) -> Response:
+        return self.page(request, "voice_forget.html")
+
+    async def voice_forget(self, request: Request) -> Response:
+        await self.action(request)
+        if self.hub.voice_busy():
+            return self.back("/rost")
+        await anyio.to_thread.run_sync(lambda: voice_forget(self.hub.store()))
+        return self.back("/rost?borttagen=1")
+
     # -- after ------------------------------------------------------------------------------------
     async def after(self, request: Request) -> Response:
         m = self.hub.meeting
@@ -430,9 +542,17 @@ class TouchApp:
             Route("/samtal", self.meeting),
             Route("/samtal/stopp", self.confirm_stop),
             Route("/samtal/fortsatt-efter-fel", self.continue_meeting, methods=["POST"]),
+            Route("/samtal/talare", self.speaker_choice),
+            Route("/samtal/talare", self.correct_speaker, methods=["POST"]),
             Route("/samtal/{what:str}", self.control, methods=["POST"]),
             Route("/handelser", self.events),
             Route("/efter", self.after),
+            Route("/rost", self.voice),
+            Route("/rost/spela-in", self.voice_record, methods=["POST"]),
+            Route("/rost/klar", self.voice_done, methods=["POST"]),
+            Route("/rost/niva", self.voice_level),
+            Route("/rost/ta-bort", self.voice_confirm_forget),
+            Route("/rost/ta-bort", self.voice_forget, methods=["POST"]),
             Route("/signera", self.sign, methods=["POST"]),
             Route("/skicka-igen", self.resend, methods=["POST"]),
             Route("/klar", self.done, methods=["POST"]),

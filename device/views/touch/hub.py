@@ -32,6 +32,7 @@ from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox
 from device.views.touch.live import LiveMeeting
 from device.views.touch.miccheck import MicCheck
+from device.views.touch.voice import Enrolled, VoiceRecording, enrolled_voice
 from fredag.clock import local_text
 from fredag.errors import FredagError, ModelError, StoreError, UsageError
 from fredag.protocol import Draft, Mark, Segment
@@ -48,12 +49,15 @@ def _when(at: datetime | None) -> str | None:
 @dataclass(frozen=True)
 class Source:
     """Where a meeting's audio comes from: a microphone (default input, or `device`), or a
-    recording played at `speed` (`make run`'s sample meeting)."""
+    recording played at `speed` (`make run`'s sample meeting). The caseworker's reading of the
+    enrolment text ("Min röst") comes from the same microphone, or from `voice_input` played
+    at `speed` (tests, demos)."""
 
     device: str | None = None
     input_file: Path | None = None
     speed: float = 1.0
     stop_after_s: float | None = None
+    voice_input: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class StartFacts:
     interrupted: tuple[Interrupted, ...]
     recent_cases: tuple[str, ...]
     source: str
+    voice: Enrolled | None = None  # the caseworker's enrolled voice ("Min röst")
 
 
 @dataclass
@@ -119,6 +124,7 @@ class Hub:
         self.meeting: Meeting | None = None
         self.last_signed: Draft | None = None
         self.sync_message: str | None = None
+        self.voice: VoiceRecording | None = None
         self._lock = threading.Lock()
         self.mic = MicCheck(self.open_input)
 
@@ -208,6 +214,7 @@ class Hub:
             interrupted=interrupted,
             recent_cases=tuple(recent[:RECENT_CASES]),
             source=str(src.input_file.name) if src.input_file else (src.device or "standard"),
+            voice=enrolled_voice(store),
         )
 
     def open_input(self) -> AudioSource:
@@ -220,6 +227,30 @@ class Hub:
     def _running_id(self) -> str | None:
         return self.meeting.opened.log.session_id if self.meeting is not None else None
 
+    # -- the caseworker's voice ("Min röst") ----------------------------------------------------
+    def voice_busy(self) -> bool:
+        return self.voice is not None and not self.voice.done
+
+    def start_voice(self) -> VoiceRecording:
+        """Record a reading of the enrolment text from the meeting's input (never during a
+        meeting: the microphone is the meeting's)."""
+        with self._lock:
+            if self.running():
+                raise UsageError("a meeting is running: the microphone is in use")
+            if self.voice_busy():
+                raise UsageError("a reading is being recorded already")
+            src = self.source
+            audio: AudioSource
+            if src.voice_input is not None:
+                audio = FileSource(src.voice_input, speed=src.speed)
+            else:
+                audio = MicrophoneSource(src.device)
+            self.mic.cancel()  # the input is opened once, by the reading
+            recording = VoiceRecording(audio, self.store(), self.unlocked)
+            recording.start()
+            self.voice = recording
+            return recording
+
     # -- a meeting ----------------------------------------------------------------------------
     def running(self) -> bool:
         m = self.meeting
@@ -230,6 +261,8 @@ class Hub:
         with self._lock:
             if self.running():
                 raise UsageError("a meeting is running already")
+            if self.voice_busy():
+                raise UsageError("the microphone is recording a reading for 'Min röst'")
             self.mic.cancel()  # the meeting's input is opened once, by the meeting
             req = RecordRequest(
                 meta=meta,

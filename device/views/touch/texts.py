@@ -200,6 +200,78 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Empty – written by the caseworker in the review web view.",
     ),
     "finished_title": ("Signerat utkast", "Signed draft"),
+    # Min röst: the caseworker's voice
+    "my_voice": ("Min röst", "My voice"),
+    "voice_intro": (
+        "Läs in din röst en gång, så märks det du själv säger som ”handläggare” i utkastet; "
+        "andra röster märks person 1, person 2 … Din röstprofil sparas krypterad på enheten och "
+        "lämnar den aldrig. Klienternas röster sparas aldrig.",
+        "Enrol your voice once and what you say is labelled ”handläggare” (caseworker) in the "
+        "draft; other voices are labelled person 1, person 2 … Your voice profile is stored "
+        "encrypted on the device and never leaves it. Clients' voices are never stored.",
+    ),
+    "voice_enrolled": ("Din röst är inläst", "Your voice is enrolled"),
+    "voice_enrolled_short": ("inläst", "enrolled"),
+    "voice_none": (
+        "Ingen röst är inläst: alla röster märks person 1, person 2 …",
+        "No voice is enrolled: every voice is labelled person 1, person 2 …",
+    ),
+    "voice_none_short": ("inte inläst", "not enrolled"),
+    "speech_seconds": ("s tal", "s of speech"),
+    "voice_read": (
+        "Läs texten högt, i lugn takt (ungefär 20 sekunder):",
+        "Read the text aloud in Swedish, at a calm pace (about 20 seconds):",
+    ),
+    "voice_record": ("Spela in min röst", "Record my voice"),
+    "voice_replace": ("Spela in på nytt (ersätter den gamla)", "Record again (replaces it)"),
+    "voice_recording": ("Spelar in – läs texten nu", "Recording – read the text now"),
+    "voice_checking": ("Kontrollerar inspelningen …", "Checking the recording …"),
+    "voice_stop": ("Klar – jag har läst texten", "Done – I have read the text"),
+    "voice_left": ("sekunder kvar", "seconds left"),
+    "voice_ok": (
+        "Klart! Din röst är inläst ({s} sekunder tal) och sparad krypterad på enheten.",
+        "Done! Your voice is enrolled ({s} seconds of speech), stored encrypted on the device.",
+    ),
+    "voice_too_short": (
+        "För kort: bara {s} sekunder tal hördes. Läs hela texten högt och försök igen.",
+        "Too short: only {s} seconds of speech were heard. Read the whole text aloud and try "
+        "again.",
+    ),
+    "voice_too_quiet": (
+        "För tyst: mikrofonen hörde dig knappt. Håll enheten närmare, läs lite högre och försök "
+        "igen.",
+        "Too quiet: the microphone hardly heard you. Hold the device closer, read a little "
+        "louder and try again.",
+    ),
+    "voice_locked": (
+        "Enheten låstes under inspelningen, så ingenting sparades. Försök igen.",
+        "The device locked during the recording, so nothing was stored. Try again.",
+    ),
+    "voice_failed": ("Inspelningen misslyckades:", "The recording failed:"),
+    "voice_kept": ("Den tidigare rösten finns kvar.", "The earlier voice is kept."),
+    "voice_forget": ("Ta bort min röst", "Delete my voice"),
+    "voice_forget_confirm": (
+        "Ta bort din inlästa röst från enheten? Därefter märks alla röster person 1, person 2 … "
+        "tills du läser in den igen.",
+        "Delete your enrolled voice from the device? After that every voice is labelled person "
+        "1, person 2 … until you enrol again.",
+    ),
+    "voice_forget_yes": ("Ja, ta bort", "Yes, delete it"),
+    "voice_forget_no": ("Nej, behåll den", "No, keep it"),
+    "voice_forgotten": ("Din röst är borttagen från enheten.", "Your voice is deleted."),
+    # Who said it (correcting a line's speaker)
+    "who_title": ("Vem sa det?", "Who said it?"),
+    "who_help": (
+        "Välj vem som sa raden. Ditt val ersätter enhetens gissning, på skärmen och i utkastet.",
+        "Choose who said the line. Your choice replaces the device's guess, on the screen and "
+        "in the draft.",
+    ),
+    "who_new": ("Ny person", "New person"),
+    "who_now": ("nu vald", "chosen now"),
+    "who_correct": ("rätta vem som sa det", "correct who said it"),
+    "who_unknown": ("talare?", "speaker?"),
+    "who_uncertain": ("osäker", "uncertain"),
+    "back_to_meeting": ("Tillbaka till samtalet", "Back to the meeting"),
     # Locked
     "locked_title": ("Enheten är låst", "The device is locked"),
     "locked_recording": ("Samtalet spelas in", "The meeting is being recorded"),

@@ -65,13 +65,22 @@
       if (elapsed) document.getElementById("elapsed").textContent = elapsed;
     }
 
+    // A line's speaker: a link to "who said it?" (the line's number only in the URL).
+    function whoLink(i, who, uncertain) {
+      var a = el("a", "button who", (who || labels.lUnknown) + (uncertain ? "?" : ""));
+      a.href = "/samtal/talare?rad=" + i;
+      a.appendChild(el("span", "sr-only", " – " + labels.lCorrect));
+      return a;
+    }
+
     var handlers = {
       segment: function (c) {
         var li = el("li");
         li.id = "seg-" + c.i;
         li.tabIndex = -1;
         li.appendChild(el("span", "at", c.at));
-        if (c.who) li.appendChild(el("span", "who", " " + c.who + ":"));
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(whoLink(c.i, c.who, c.uncertain));
         li.appendChild(document.createTextNode(" " + c.text));
         var follow = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
         segments.appendChild(li);
@@ -92,6 +101,11 @@
       level: function (c) {
         setLevel(fill, c.level);
         document.getElementById("elapsed").textContent = c.elapsed;
+      },
+      speaker: function (c) {
+        var li = document.getElementById("seg-" + c.i);
+        var old = li && li.querySelector("a.who");
+        if (old) li.replaceChild(whoLink(c.i, c.who, c.uncertain), old);
       },
       mark: function (c) { marks.appendChild(el("li", "", labels.lMarked + " [" + c.at + "]")); },
       state: function (c) { state(c.state, c.elapsed); },
@@ -143,7 +157,33 @@
     }, 1000);
   }
 
+  // "Min röst" while recording: the input level and time, until the reading is checked.
+  function voiceLive(node) {
+    var fill = document.getElementById("level-fill");
+    setLevel(fill, Number(fill.dataset.level || 0));
+    var timer = setInterval(function () {
+      fetch("/rost/niva", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { phase: "done" }; })
+        .then(function (s) {
+          if (s.phase === "done") {
+            clearInterval(timer);
+            window.location.assign(node.dataset.done);
+            return;
+          }
+          setLevel(fill, s.level);
+          document.getElementById("voice-elapsed").textContent = s.elapsed;
+          document.getElementById("voice-left").textContent = String(s.left);
+          if (s.phase === "checking") {
+            document.getElementById("voice-phase-text").textContent =
+              document.getElementById("voice-phase").dataset.lChecking;
+          }
+        });
+    }, 250);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var voice = document.getElementById("voice-live");
+    if (voice) voiceLive(voice);
     var clock = document.getElementById("locked-elapsed");
     if (clock) lockedClock(clock);
     var mic = document.getElementById("miccheck");
