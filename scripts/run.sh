@@ -8,8 +8,11 @@
 #     terminal's live loop (`fredag record --input`), at real-time pace or SPEED times faster
 #     (`make run SPEED=4`), signs the draft and syncs it to the server;
 #  5. (the meeting itself is run on the handheld's screen, below);
-#  6. starts the handheld's touch screen (`fredag ui`) beside the server, with the same sample
-#     meeting as its microphone (played at real-time pace, times SPEED, when a meeting starts);
+#  6. starts the handheld's touch screen (`fredag ui`) beside the server, recording from a
+#     stand-in microphone: an ALSA input (`fredagmic`, device/capture/standin.py) that the same
+#     sample meeting is said into, at real-time pace times SPEED, each time the device opens it
+#     (the microphone check, a meeting), through the real capture path (sounddevice, PortAudio,
+#     ALSA) as on a handheld; MIC=file plays the sample through `fredag ui --input` instead;
 #  7. prints both addresses (the handheld's screen and the review web view) and the demo
 #     logins, and keeps both up until Ctrl-C.
 #
@@ -58,6 +61,7 @@ if ! port_free "$UI_PORT" || [ "$UI_PORT" = "$PORT" ]; then
 fi
 UI_LOG="$DEMO/ui.log"
 ui_pid=""
+mic_pid=""
 
 server_pid=""
 stop() {
@@ -65,6 +69,10 @@ stop() {
   if [ -n "$ui_pid" ] && kill -0 "$ui_pid" 2>/dev/null; then
     kill -INT "$ui_pid" 2>/dev/null || true
     wait "$ui_pid" 2>/dev/null || true
+  fi
+  if [ -n "$mic_pid" ] && kill -0 "$mic_pid" 2>/dev/null; then
+    kill -TERM "$mic_pid" 2>/dev/null || true
+    wait "$mic_pid" 2>/dev/null || true
   fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     echo
@@ -143,10 +151,25 @@ if [ "${MEETING:-}" = terminal ]; then
   "$FREDAG" status
 fi
 
-step "Enhetens skärm: startar fredag ui på 127.0.0.1:$UI_PORT (logg: $UI_LOG)"
 rm -f "$FREDAG_HOME/ui-launch-url"
-"$FREDAG" ui --port "$UI_PORT" --input "$SAMPLE" --speed "$SPEED" >"$UI_LOG" 2>&1 &
-ui_pid=$!
+if [ "${MIC:-alsa}" = file ]; then
+  step "Enhetens skärm: startar fredag ui på 127.0.0.1:$UI_PORT, mikrofon: $SAMPLE (logg: $UI_LOG)"
+  "$FREDAG" ui --port "$UI_PORT" --input "$SAMPLE" --speed "$SPEED" >"$UI_LOG" 2>&1 &
+  ui_pid=$!
+else
+  MIC_DIR="$DEMO/mic"
+  step "Enhetens mikrofon: $SAMPLE sägs in i ALSA-ingången fredagmic, takt ${SPEED}x ($MIC_DIR)"
+  "$PY" -m device.capture.standin "$MIC_DIR" "$SAMPLE" --speed "$SPEED" >"$DEMO/mic.log" 2>&1 &
+  mic_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$MIC_DIR/alsa-home/.asoundrc" ] && break
+    kill -0 "$mic_pid" 2>/dev/null || { cat "$DEMO/mic.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  step "Enhetens skärm: startar fredag ui på 127.0.0.1:$UI_PORT, mikrofon fredagmic (logg: $UI_LOG)"
+  HOME="$MIC_DIR/alsa-home" "$FREDAG" ui --port "$UI_PORT" --device fredagmic >"$UI_LOG" 2>&1 &
+  ui_pid=$!
+fi
 for _ in $(seq 1 300); do
   [ -s "$FREDAG_HOME/ui-launch-url" ] && break
   if ! kill -0 "$ui_pid" 2>/dev/null; then
@@ -164,8 +187,9 @@ cat <<MSG
 
     $UI_URL
 
-     Tryck "Nytt samtal", fyll i ärendet, ge samtycke: exempelmötet spelas upp som
-     mikrofon, skrivs ut och taggas medan du tittar. Avsluta, signera och skicka.
+     Tryck "Testa mikrofonen" och sedan "Nytt samtal", fyll i ärendet, ge samtycke:
+     exempelmötet sägs in i mikrofonen, skrivs ut och taggas medan du tittar.
+     Avsluta samtalet, signera och skicka.
 
   2. Granska utkasten i webbläsaren:
 

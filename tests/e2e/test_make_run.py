@@ -3,6 +3,7 @@ meeting through the live loop with the real model, synced, reviewable; Ctrl-C st
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -64,7 +65,8 @@ class TestMakeRun:
         """The script prints both addresses (the handheld's screen, which opens with its token
         only, and the review web view) and the logins in Swedish only; with MEETING=terminal the
         caseworker sees the synced draft (its case reference on Swedish time); Ctrl-C stops the
-        server and the screen with exit 0."""
+        server and the screen with exit 0. The screen's microphone check hears the sample
+        meeting through the stand-in ALSA microphone."""
         from tests.support.speech import speak
 
         clip = speak("Pappa dricker varje dag och det blir bråk hemma.", tmp_path / "m.wav")
@@ -120,6 +122,21 @@ class TestMakeRun:
                 token = output.split(launch, 1)[1].split()[0]
                 start = screen.get(launch + token, follow_redirects=True)
                 assert start.status_code == 200 and "Nytt samtal" in start.text
+                # The microphone check hears the sample through the stand-in ALSA input.
+                base = f"http://127.0.0.1:{ui_port}"
+                csrf = start.text.split('name="csrf" value="')[1].split('"')[0]
+                asked = screen.post(
+                    base + "/mikrofon", data={"csrf": csrf}, headers={"Origin": base}
+                )
+                assert asked.status_code == 303, asked.text
+                change: dict[str, Any] = {}
+                with screen.stream("GET", base + "/mikrofon/niva") as events:
+                    for line in events.iter_lines():
+                        if line.startswith("data:"):
+                            change = json.loads(line[5:])
+                            if not change["running"]:
+                                break
+                assert change.get("outcome") == "ok", change
             os.killpg(proc.pid, signal.SIGINT)
             assert proc.wait(timeout=60) == 0  # the way to end the demo: no "Error 130"
             assert not _port_open(port)

@@ -1,5 +1,5 @@
 """The handheld's screen with its audio through the real capture path (sounddevice → PortAudio
-→ ALSA, an input paced in real time: tests/support/alsa.py), driven by the keyboard alone:
+→ ALSA, an input paced in real time: device/capture/standin.py), driven by the keyboard alone:
 the microphone check, a new meeting, consent, the meeting, stop and sign. Every screen on the
 way is also laid out at 800 x 1280 and in landscape (640 x 360, 1280 x 800): targets at least
 48 x 48 px, nothing wider than the screen, the screen's main controls on it. And with no input
@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from device.capture.standin import StandInMicrophone
 from device.journal.session import list_sessions
 from device.journal.store import Store
 from tests.device.conftest import MEETING_TURNS
-from tests.support.alsa import PacedAlsaInput
 from tests.support.axe import assert_accessible
 from tests.support.speech import conversation, read_wav, silence, speak
 from tests.web.device_screen import PHONE, phone, small_targets, ui_running
@@ -98,7 +98,7 @@ class TestThroughAlsaByKeyboard:
         hello, turns = clips
         home = tmp_path / "home"
         with (
-            PacedAlsaInput(tmp_path) as air,
+            StandInMicrophone(tmp_path) as air,
             ui_running(
                 home, whisper_base.path, "--device", "fredagmic", env={"HOME": str(air.home)}
             ) as ui,
