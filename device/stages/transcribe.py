@@ -5,6 +5,12 @@ Silero VAD removes non-speech before decoding; no conditioning on previous text 
 compression-ratio, log-probability and no-speech thresholds make the decoder give up on
 gibberish; and a final filter drops segments that are likely non-speech or that repeat
 themselves.
+
+A loop dropped by that filter can hide real speech: at temperature 0 a whole 30 s window
+sometimes comes back as one looping segment ("HÖB MÅ BÅ LÅ LÅ SÅ MÅ …") whose timestamps
+span everything in it, and without a sampling fallback that speech would be lost. Such a span
+is decoded again in shorter pieces cut at the VAD's pauses (`retry_loops`); the retry is a
+function of the audio alone, so the transcript stays deterministic.
 """
 
 from __future__ import annotations
@@ -58,6 +64,10 @@ class TranscribeOptions:
     drop_avg_logprob: float = -1.0
     # A segment whose text compresses better than this is a loop ("ja ja ja ja ...").
     drop_compression_ratio: float = 2.4
+    # A loop's span is decoded again in pieces of at most this much speech, cut at the VAD's
+    # pauses, and a piece that loops again once more utterance by utterance (None: a loop is
+    # dropped, and the speech under it with it).
+    retry_loops_s: float | None = 10.0
 
 
 @dataclass(frozen=True)
@@ -120,9 +130,34 @@ def _word_json(w: HeardWord) -> dict[str, Any]:
     }
 
 
+def _heard_segment(s: Any, offset_s: float) -> TranscribedSegment:
+    """A faster-whisper segment as ours, times shifted by `offset_s`."""
+    return TranscribedSegment(
+        start=offset_s + float(s.start),
+        end=offset_s + float(s.end),
+        text=s.text.strip(),
+        avg_logprob=float(s.avg_logprob),
+        no_speech_prob=float(s.no_speech_prob),
+        words=tuple(
+            HeardWord(
+                offset_s + float(w.start),
+                offset_s + float(w.end),
+                w.word.strip(),
+                float(w.probability),
+            )
+            for w in (s.words or ())
+        ),
+    )
+
+
 def compression_ratio(text: str) -> float:
     data = text.encode()
     return len(data) / max(1, len(zlib.compress(data)))
+
+
+def is_loop(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
+    """The decoder repeated itself: the text is long and compresses too well."""
+    return len(seg.text) > 20 and compression_ratio(seg.text) > options.drop_compression_ratio
 
 
 def keep_segment(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
@@ -133,7 +168,33 @@ def keep_segment(seg: TranscribedSegment, options: TranscribeOptions) -> bool:
         and seg.avg_logprob < options.drop_avg_logprob
     ):
         return False
-    return not (len(seg.text) > 20 and compression_ratio(seg.text) > options.drop_compression_ratio)
+    return not is_loop(seg, options)
+
+
+def speech_pieces(audio: AudioArray, vad: VadOptions, max_s: float) -> list[tuple[int, int]]:
+    """`audio` cut at the VAD's pauses into (start, end) sample ranges, consecutive speech
+    chunks grouped while a piece holds at most `max_s` seconds (a longer chunk is its own)."""
+    from faster_whisper.vad import VadOptions as FwVadOptions
+    from faster_whisper.vad import get_speech_timestamps
+
+    chunks = get_speech_timestamps(
+        audio,
+        FwVadOptions(
+            threshold=vad.threshold,
+            min_speech_duration_ms=vad.min_speech_duration_ms,
+            min_silence_duration_ms=vad.min_silence_duration_ms,
+            speech_pad_ms=vad.speech_pad_ms,
+        ),
+    )
+    pieces: list[tuple[int, int]] = []
+    limit = int(max_s * SAMPLE_RATE)
+    for chunk in chunks:
+        start, end = int(chunk["start"]), int(chunk["end"])
+        if pieces and end - pieces[-1][0] <= limit:
+            pieces[-1] = (pieces[-1][0], end)
+        else:
+            pieces.append((start, end))
+    return pieces
 
 
 WINDOW_STEP_S = 5.0
@@ -221,28 +282,38 @@ class Transcriber:
             yield from self._segments(audio, options, offset_s)
 
     def _segments(
-        self, audio: AudioArray, options: TranscribeOptions, offset_s: float
+        self, audio: AudioArray, options: TranscribeOptions, offset_s: float, depth: int = 0
     ) -> Iterator[TranscribedSegment]:
         raw, _info = self._whisper.transcribe(audio, **_decode_kwargs(options))
         for s in raw:
-            seg = TranscribedSegment(
-                start=offset_s + float(s.start),
-                end=offset_s + float(s.end),
-                text=s.text.strip(),
-                avg_logprob=float(s.avg_logprob),
-                no_speech_prob=float(s.no_speech_prob),
-                words=tuple(
-                    HeardWord(
-                        offset_s + float(w.start),
-                        offset_s + float(w.end),
-                        w.word.strip(),
-                        float(w.probability),
-                    )
-                    for w in (s.words or ())
-                ),
-            )
+            seg = _heard_segment(s, offset_s)
             if keep_segment(seg, options):
                 yield seg
+            elif is_loop(seg, options) and options.retry_loops_s and depth < 2:
+                yield from self._retry(audio, options, offset_s, seg, depth + 1)
+
+    def _retry(
+        self,
+        audio: AudioArray,
+        options: TranscribeOptions,
+        offset_s: float,
+        loop: TranscribedSegment,
+        depth: int,
+    ) -> Iterator[TranscribedSegment]:
+        """The speech under a dropped loop, decoded again in pieces: at most
+        `retry_loops_s` of speech each at the first retry, one VAD chunk each at the second."""
+        assert options.retry_loops_s
+        first = max(0, int((loop.start - offset_s) * SAMPLE_RATE))
+        last = min(len(audio), int(np.ceil((loop.end - offset_s) * SAMPLE_RATE)))
+        span = audio[first:last]
+        max_s = options.retry_loops_s if depth == 1 else 0.0
+        pieces = speech_pieces(span, options.vad, max_s)
+        if depth > 1 and len(pieces) < 2:
+            return  # one chunk: the same audio again would loop the same way
+        for start, end in pieces:
+            yield from self._segments(
+                span[start:end], options, offset_s + (first + start) / SAMPLE_RATE, depth
+            )
 
     def continuation(
         self, audio: AudioArray, prefix: str, options: TranscribeOptions
