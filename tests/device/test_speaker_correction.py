@@ -81,6 +81,8 @@ class TestCorrectionDuringTheMeeting:
         assert fixed.speaker == corrected_speaker("person 1")
         replayed = load_session(store, c.meta.session_id)  # what a kill -9 now would leave
         assert replayed.segments[0].speaker == fixed.speaker
+        [record] = [r for r in c.log.journal if r.get("type") == "speaker"]
+        assert set(record) == {"type", "segment", "start", "label", "role"}  # a label, no voice
         [event] = seen.of(SpeakerCorrected)
         assert event.index == 0 and event.segment == fixed
         assert "talare rättad: person 1: " in out.getvalue()

@@ -1,7 +1,9 @@
 """axe-core on every page of the review web view (WCAG 2.1 AA is a legal requirement for
 Swedish public-sector digital services): no serious or critical violation, in Swedish and in
-English, on a phone and on a desktop. The handheld's screens are checked in
-test_device_screen.py."""
+English, on a phone and on a desktop. The handheld's screens are checked where they are
+driven: test_device_screen.py (start to signed draft, locked, consent, interrupted),
+test_device_voice.py (Min röst: reading, enrolled, delete, in English; Vem sa det?; the meeting
+with speaker labels) and test_device_failures.py."""
 
 from __future__ import annotations
 

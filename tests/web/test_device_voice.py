@@ -15,6 +15,7 @@ from device.journal.session import list_sessions
 from device.journal.store import Store
 from device.voice import enrolment
 from fredag.protocol import Draft, b64url_decode
+from tests.device.test_speaker_draft import NUMBER_RUN, plaintexts
 from tests.support.speech import VOICE, read_wav, silence, speak, write_wav
 from tests.web.device_screen import phone, start_ui, ui_running
 from tests.web.test_device_screen import check_screen, new_meeting
@@ -125,6 +126,12 @@ class TestMyVoiceAndCorrection:
             assert first.speaker is not None and first.speaker.label == "handläggare"
             assert second.speaker is not None and second.speaker.label == label
             assert second.speaker.confidence == 1.0 and not second.speaker.uncertain
+            # Only the caseworker's enrolment holds numbers like an embedding; the correction
+            # is a label in the journal, nobody's voice.
+            stored = plaintexts(home)
+            assert {w for w, text in stored.items() if NUMBER_RUN.search(text)} == {
+                f"blob {enrolment.BLOB}"
+            }
 
             page.get_by_role("button", name="Till startsidan").tap()
             page.get_by_role("link", name="Min röst").tap()
