@@ -20,6 +20,7 @@ from device.journal.store import Store
 from tests.device.conftest import MEETING_TURNS
 from tests.support.axe import assert_accessible
 from tests.support.speech import conversation, read_wav, silence, speak
+from tests.web.conftest import screenshot
 from tests.web.device_screen import PHONE, phone, small_targets, ui_running
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -117,6 +118,7 @@ class TestThroughAlsaByKeyboard:
             )
             expect(page.locator("#mic-result")).to_have_text("Mikrofonen fungerar.")
             assert air.pending_s() == 0
+            screenshot(page, "device-mic-check.png", tmp_path)
 
             tab_to(page, new)
             page.keyboard.press("Enter")
@@ -195,4 +197,5 @@ class TestNoMicrophone:
             expect(result).to_have_class("banner error")
             expect(page.locator("#mic-detail")).to_contain_text("no microphone")
             assert_accessible(page, "start, no microphone")
+            screenshot(page, "device-no-microphone.png", tmp_path)
             page.context.close()
