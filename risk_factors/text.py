@@ -51,9 +51,23 @@ _CLAUSE_WORDS = frozenset(
 _CLAUSE_PUNCT = re.compile(r"[,;:–—]|\s-\s")
 
 
+# Closed-class words keep their own form. The auxiliary "ska"/"skall"/"skulle" is lemmatized
+# as the verb "skola", whose stem is the noun's ("skolan": "Han ska vara borta i helgen" would
+# be absence from school), and a pronoun's case is who does what to whom: "honom" is not "han"
+# ("Han slår sina klasskamrater när han blir arg" is not "han slår honom"), "min" not "jag".
+_AUXILIARIES = frozenset(
+    {"ska", "skall", "skulle"}
+    | {"honom", "henne", "mig", "dig", "oss", "dem", "hans", "hennes", "deras"}
+    | {"min", "mitt", "mina", "din", "ditt", "dina", "vår", "vårt", "våra", "er", "ert", "era"}
+    | {"sin", "sitt", "sina"}
+)
+
+
 @lru_cache(maxsize=200_000)
 def normalize(word: str) -> str:
     """The normal form of one lower-case word (Snowball stem of the simplemma lemma)."""
+    if word in _AUXILIARIES:
+        return word
     lemma = simplemma.lemmatize(word, lang="sv").lower()
     if not lemma.isalpha() and "-" not in lemma:
         lemma = word

@@ -195,6 +195,29 @@ class TestNotFacts:
         assert "motivation_for_change" in _tags(tagger.tag_text("Jag vill sluta dricka.", "vuxen"))
 
 
+class TestClosedClassWords:
+    @pytest.mark.parametrize(
+        ("text", "case_type", "slug"),
+        [
+            ("Han ska vara borta i helgen.", "barn", "truancy"),
+            ("Han slår sina klasskamrater när han blir arg.", "barn", "child_exposed_ipv"),
+            ("Hon träffar skolkuratorn varje vecka.", "barn", "truancy"),
+            ("Jag lever på försörjningsstöd.", "vuxen", "physical_ill_health"),
+        ],
+    )
+    def test_grammar_words_are_not_cue_words(
+        self, tagger: Tagger, text: str, case_type: str, slug: str
+    ) -> None:
+        """The auxiliary "ska" is not "skola", "han" is not "honom", and a compound or a verb
+        that only begins or sounds like a cue word ("skolkuratorn", "lever") is not it."""
+        assert slug not in _tags(tagger.tag_text(text, case_type))
+
+    def test_compounds_of_a_cue_word_are_found(self, tagger: Tagger) -> None:
+        """ "skolkuratorn" is a kurator: ongoing professional support."""
+        found = _tags(tagger.tag_text("Hon träffar skolkuratorn varje vecka.", "barn"))
+        assert "ongoing_professional_support" in found
+
+
 class TestHeardUnsurely:
     def test_sound_alike_cue_only_where_the_recogniser_was_unsure(self, tagger: Tagger) -> None:
         """ "slug" for "slog" is read as the cue word when its probability was low, never when
