@@ -18,6 +18,7 @@ from fredag.protocol import Draft, b64url_decode
 from tests.device.test_speaker_draft import NUMBER_RUN, plaintexts
 from tests.support.speech import VOICE, read_wav, silence, speak, write_wav
 from tests.web.device_screen import phone, start_ui, ui_running
+from tests.web.test_device_alsa import check_layouts
 from tests.web.test_device_screen import check_screen, new_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,6 +60,7 @@ def correct_line(page: Any, line: int, tmp: Path | None = None) -> str:
     expect(page.get_by_role("heading", name="Vem sa det?")).to_be_visible()
     if tmp is not None:
         check_screen(page, "speaker", tmp)
+        check_layouts(page, "speaker", [page.locator("form button[name=label]").first])
     choice = page.locator("form button[name=label]").last
     label = str(choice.get_attribute("value"))
     choice.tap()
@@ -103,6 +105,9 @@ class TestMyVoiceAndCorrection:
             )
             expect(page.locator("#voice-state")).to_contain_text("Din röst är inläst")
             check_screen(page, "voice-enrolled", tmp_path)
+            again = page.get_by_role("button", name="Spela in på nytt")
+            forget = page.get_by_role("link", name="Ta bort min röst")
+            check_layouts(page, "voice", [again, forget])
             assert enrolment.load(Store(home)) is not None
             page.get_by_role("link", name="Till startsidan").tap()
             expect(page.locator("#my-voice")).to_contain_text("inläst 20")
