@@ -54,3 +54,41 @@ class TestMinRostRecording:
         assert record(store, readings["short"]) == "too_short"
         assert record(store, readings["good"], unlocked=False) == "locked"
         assert store.get_blob(enrolment.BLOB) is None
+
+
+class TestOnlyTheScreensOwnActions:
+    def test_min_rost_is_guarded_like_every_screen(
+        self, tmp_path: Path, readings: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without the token nothing of Min röst is served; every answer is no-store; deleting
+        the voice without this start's CSRF token (or from another origin) is refused and the
+        voice kept; with both, it is deleted."""
+        from starlette.testclient import TestClient
+
+        from device.views.touch.app import create_app
+        from device.views.touch.guard import Secrets
+        from device.views.touch.hub import Hub, Source
+        from device.views.touch.serve import launch_url
+
+        home = tmp_path / "home"
+        monkeypatch.setenv("FREDAG_HOME", str(home))
+        assert record(Store(home), readings["good"]) == "ok"
+        keys = Secrets()
+        base = "http://127.0.0.1:8470"
+        client = TestClient(create_app(Hub(Source()), keys, 8470), base_url=base)
+        for path in ("/rost", "/rost/niva", "/rost/ta-bort", "/samtal/talare?rad=0"):
+            bare = client.get(path)
+            assert bare.status_code == 403 and bare.headers["cache-control"] == "no-store"
+        assert client.get(launch_url(8470, keys)).status_code == 200
+        page = client.get("/rost")
+        assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+        assert "Din röst är inläst" in page.text and enrolment.ENROL_TEXT in page.text
+        own = {"Origin": base}
+        assert client.post("/rost/ta-bort", data={"csrf": "x"}, headers=own).status_code == 403
+        foreign = {"Origin": "http://evil.example"}
+        refused = client.post("/rost/ta-bort", data={"csrf": keys.csrf}, headers=foreign)
+        assert refused.status_code == 403
+        assert enrolment.load(Store(home)) is not None
+        done = client.post("/rost/ta-bort", data={"csrf": keys.csrf}, headers=own)
+        assert done.status_code == 200 and "Din röst är borttagen" in done.text
+        assert enrolment.load(Store(home)) is None
