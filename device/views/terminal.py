@@ -64,6 +64,8 @@ class View(Protocol):
 
     def marked(self, at_s: float) -> None: ...
 
+    def corrected(self, segment: Segment) -> None: ...
+
     def level(self, dbfs: float) -> None: ...
 
     def stop(self) -> None: ...
@@ -83,8 +85,7 @@ def show(view: View, event: Event) -> None:
     elif isinstance(event, Marked):
         view.marked(event.at_s)
     elif isinstance(event, SpeakerCorrected):
-        seg = event.segment
-        view.message(f"[{clock(seg.start)}] {CORRECTED_SV}: {who(seg)}{seg.text}")
+        view.corrected(event.segment)
     elif isinstance(event, InputLevel):
         view.level(event.dbfs)
     elif isinstance(event, WarningRaised):
@@ -135,6 +136,9 @@ class PlainView:
 
     def marked(self, at_s: float) -> None:
         self._line(f"-- {MARKED_SV} [{clock(at_s)}]")
+
+    def corrected(self, segment: Segment) -> None:
+        self._line(f"-- {CORRECTED_SV}: [{clock(segment.start)}] {who(segment)}{segment.text}")
 
     def level(self, dbfs: float) -> None:
         return
@@ -248,6 +252,14 @@ class RichView:
     def marked(self, at_s: float) -> None:
         with self._lock:
             self._lines.append(f"[{clock(at_s)}] ** {MARKED_SV} **")
+
+    def corrected(self, segment: Segment) -> None:
+        """The corrected line's label changes where the line is shown (if it still is)."""
+        at = f"[{clock(segment.start)}] "
+        with self._lock:
+            for i, line in enumerate(self._lines):
+                if line.startswith(at) and line.endswith(segment.text):
+                    self._lines[i] = f"{at}{who(segment)}{segment.text}"
 
     def level(self, dbfs: float) -> None:
         with self._lock:

@@ -21,6 +21,7 @@ from device.views.terminal import PlainView, attach
 from device.views.touch.live import LiveMeeting
 from device.voice import enrolment
 from fredag.errors import UsageError
+from fredag.journal import clock
 from fredag.protocol import ModelInfo, Segment, Speaker
 from tests.device.test_controller import Recorded, controller, finished
 from tests.support.speech import read_wav, speak
@@ -85,7 +86,7 @@ class TestCorrectionDuringTheMeeting:
         assert set(record) == {"type", "segment", "start", "label", "role"}  # a label, no voice
         [event] = seen.of(SpeakerCorrected)
         assert event.index == 0 and event.segment == fixed
-        assert "talare rättad: person 1: " in out.getvalue()
+        assert f"-- talare rättad: [{clock(fixed.start)}] person 1: {fixed.text}" in out.getvalue()
         c.stop()
         result = finished(c)
         assert result.segments[0].speaker == fixed.speaker
@@ -150,6 +151,17 @@ class TestCorrectionDuringTheMeeting:
         record = load_session(store, log.session_id)
         assert [s.speaker.label for s in record.segments if s.speaker] == ["person 1", "person 2"]
         assert record.segments[1].speaker == corrected_speaker("person 2")
+
+
+class TestTerminalPanel:
+    def test_the_rich_panel_relabels_the_line_it_shows(self) -> None:
+        """In the terminal's live panel the corrected line shows its new label in place."""
+        from device.views.terminal import RichView
+
+        view = RichView()
+        view.committed((seg(0, "person 1"), seg(3, "person 1")))
+        view.corrected(seg(3).model_copy(update={"speaker": corrected_speaker("handläggare")}))
+        assert list(view._lines) == ["[00:00] person 1: rad 0", "[00:03] handläggare: rad 3"]
 
 
 class TestTouchScreenFeed:
