@@ -1,9 +1,10 @@
 """The handheld's screen with its audio through the real capture path (sounddevice → PortAudio
 → ALSA, an input paced in real time: device/capture/standin.py), driven by the keyboard alone:
-the microphone check, a new meeting, consent, the meeting, stop and sign. Every screen on the
-way is also laid out at 800 x 1280 and in landscape (640 x 360, 1280 x 800): targets at least
-48 x 48 px, nothing wider than the screen, the screen's main controls on it. And with no input
-device at all, the microphone check says so in plain Swedish."""
+the microphone check, a new meeting, consent, the meeting (mark, pause, resume), stop and
+sign. Every screen on the way is also laid out at 800 x 1280 and in landscape (640 x 360,
+1280 x 800): targets at least 48 x 48 px, nothing wider than the screen, the screen's main
+controls on it. And with no input device at all, the microphone check says so in plain
+Swedish."""
 
 from __future__ import annotations
 
@@ -152,6 +153,12 @@ class TestThroughAlsaByKeyboard:
             while air.pending_s() > 0:
                 page.wait_for_timeout(500)
             expect(page.locator("#segments")).to_contain_text("hemma", timeout=60_000)
+            tab_to(page, pause)
+            page.keyboard.press("Space")
+            expect(page.locator("#state-text")).to_have_text("Pausad")
+            tab_to(page, page.get_by_role("button", name="Fortsätt"))
+            page.keyboard.press("Enter")
+            expect(page.locator("#state-text")).to_have_text("Spelar in")
 
             tab_to(page, stop)
             page.keyboard.press("Enter")
