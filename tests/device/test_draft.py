@@ -233,10 +233,14 @@ SAMPLE = [
     Segment(start=12.0, end=15.0, text="Nej, det har aldrig förekommit något våld."),
     Segment(start=15.0, end=18.0, text="Farmor hjälper oss varje vecka."),
 ]
+_TIME = r"(?:\d+:)?\d\d:\d\d"
 QUOTED = re.compile(
-    r"^\s*\[(?:\d+:)?\d\d:\d\d\](?: (?:Fråga|Förnekat|Markerat av handläggaren):)? "
+    rf"^\s*\[{_TIME}(?:, {_TIME})*\]"
+    r"(?: (?:(?:Fråga|Förnekat|Markerat av handläggaren)(?: – (?P<after>[^:\"]+))?"
+    r"|(?P<who>[^:\"]+)):)? "
     r'"(.*)"(?: \(osäkert uppfattat\))?$'
 )
+"""A journal line: its time(s), at most a fixed label and/or a speaker, the quote."""
 
 
 def _journal_part(rendered: str) -> list[str]:
@@ -275,13 +279,53 @@ class TestQuoteOnlyJournal:
                 continue
             match = QUOTED.match(line)
             assert match is not None, line
-            assert any(match.group(1) in text for text in texts), line
+            assert any(match.group(3) in text for text in texts), line
         assert "Vi pratade om vädret" in "".join(lines)  # the marked moment, and only it
         assert draft.journal is not None
         for area in draft.journal.areas:
             for ln in area.lines:
                 assert ln.segment is not None
                 assert ln.text == SAMPLE[ln.segment].text[ln.char_start : ln.char_end]
+
+    def test_with_speakers_and_a_repeat_every_line_is_still_verbatim(
+        self, identity: DeviceIdentity
+    ) -> None:
+        """With speakers and a question and answer heard twice, every line is still times, a
+        fixed label or speaker name and a verbatim span; the repeat is one line with both
+        times and every evidence quote is in the text."""
+        from device.stages.tagging import load_tagger, tag_meeting
+        from fredag.protocol import Speaker
+
+        cw = Speaker(role="caseworker", label="handläggare", confidence=1.0)
+        mother = Speaker(role="other", label="person 1", confidence=1.0)
+        said = [
+            seg.model_copy(update={"speaker": cw if i % 3 == 0 else mother})
+            for i, seg in enumerate([*SAMPLE, *SAMPLE[:2]])
+        ]
+        said[-2:] = [
+            s.model_copy(update={"start": 20.0 + 3 * i, "end": 23.0 + 3 * i})
+            for i, s in enumerate(said[-2:])
+        ]
+        draft = build_draft(
+            meta=make_meta(),
+            ended_at=ENDED,
+            segments=said,
+            duration_s=26.0,
+            language="sv",
+            model=MODEL,
+            tagging=tag_meeting(load_tagger(), said, "barn"),
+            device_key_id=identity.key_id,
+        )
+        lines = [ln for ln in _journal_part(draft.rendered) if ln.strip()]
+        texts = {s.text for s in said}
+        quoted = [QUOTED.match(ln) for ln in lines if ln.startswith("  ")]
+        assert quoted and all(quoted), lines
+        assert all(any(m.group(3) in t for t in texts) for m in quoted if m)
+        assert '  [00:03, 00:23] person 1: "Pappa dricker mycket på helgerna."' in lines
+        journal = "\n".join(lines)
+        for finding in draft.factors + draft.denied:
+            for ev in finding.evidence:
+                assert ev.quote in journal, ev.quote
 
     def test_areas_questions_and_denials(self, identity: DeviceIdentity) -> None:
         """Each factor's utterance sits under its life area with the question it answers; a
