@@ -226,14 +226,24 @@ def score(turns: Sequence[Turn], labels: Sequence[str], enrolled: bool) -> dict[
     }
 
 
-def attribute(audios: Sequence[np.ndarray], enrolment: np.ndarray | None) -> list[str]:
+def attribute(
+    audios: Sequence[np.ndarray], enrolment: np.ndarray | None, texts: Sequence[str]
+) -> list[str]:
+    """Labels in meeting order; each utterance with its script text (its question mark feeds
+    the turn-taking prior, as the committed transcript's would)."""
     from device.voice.attribution import SpeakerTracker
     from device.voice.encoder import shared_encoder
+    from device.voice.enrolment import embed_enrolment
 
     encoder = shared_encoder()
-    enrolled = encoder.embed(enrolment) if enrolment is not None else None
-    tracker = SpeakerTracker(encoder, enrolled)
-    return [tracker.attribute(a.astype(np.float32)).label for a in audios]
+    tracker = SpeakerTracker(encoder)
+    if enrolment is not None:
+        enrolled = embed_enrolment(encoder, enrolment.astype(np.float32))
+        tracker = SpeakerTracker(encoder, enrolled.embedding, enrolled_pitch=enrolled.pitch)
+    return [
+        tracker.attribute(a.astype(np.float32), text).label
+        for a, text in zip(audios, texts, strict=True)
+    ]
 
 
 # name: (voices, the caseworker's first, utterances per meeting, seed base)
@@ -268,8 +278,9 @@ def accuracy(seeds: Sequence[int] = (0, 1, 2), heldout: bool = False) -> dict[st
             for seed in seeds:
                 turns = make(len(voices), n, base * 100 + seed)
                 audios = speak_turns(turns, voices, folder)
-                rows["enrolled"].append(score(turns, attribute(audios, enrol), True))
-                rows["not enrolled"].append(score(turns, attribute(audios, None), False))
+                texts = [t.text for t in turns]
+                rows["enrolled"].append(score(turns, attribute(audios, enrol, texts), True))
+                rows["not enrolled"].append(score(turns, attribute(audios, None, texts), False))
             results[name] = {k: _pool(v) for k, v in rows.items()}
     return results
 
@@ -295,7 +306,7 @@ def child(out: Path) -> None:
         audios = speak_turns(turns, ("sv", "sv+m3", "sv+f2"), Path(tmp))
     loaded_at = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu0 = time.process_time()
-    attribute(audios, None)
+    attribute(audios, None, [t.text for t in turns])
     cpu = time.process_time() - cpu0
     audio_s = sum(a.size for a in audios) / 16_000
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

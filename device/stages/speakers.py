@@ -39,7 +39,9 @@ def open_tracker(store: Store) -> SpeakerTracker:
 
     encoder = shared_encoder()
     enrolled = enrolment.load(store, encoder.sha256)
-    return SpeakerTracker(encoder, enrolled.embedding if enrolled else None)
+    if enrolled is None:
+        return SpeakerTracker(encoder)
+    return SpeakerTracker(encoder, enrolled.embedding, enrolled_pitch=enrolled.pitch)
 
 
 def attribute_segments(
@@ -54,7 +56,7 @@ def attribute_segments(
         if audio.size < MIN_SEGMENT_S * SAMPLE_RATE:
             out.append(segment)
             continue
-        speaker = speaker_of(tracker.attribute(audio))
+        speaker = speaker_of(tracker.attribute(audio, segment.text))
         out.append(segment.model_copy(update={"speaker": speaker}))
     return out
 

@@ -1,25 +1,42 @@
 """Who said it: a speaker for each committed utterance, decided during the meeting.
 
-`SpeakerTracker.attribute(audio)` embeds an utterance's audio (`device.voice.encoder`) and
-compares it with
+`SpeakerTracker.attribute(audio, text)` embeds an utterance's audio (`device.voice.encoder`),
+measures its pitch level (`device.voice.pitch`) and compares both with
 
 * the enrolled caseworker's voice, if there is one (`device.voice.enrolment`): a match is
-  role ``caseworker``, label ``handläggare``;
-* the voices heard so far in this meeting, kept as running means of their utterances'
-  embeddings: ``person 1``, ``person 2``, … in order of first appearance (role ``other``).
+  role ``caseworker``, label ``handläggare``. Her voice adapts during the meeting: the
+  enrolment (read aloud, unlike her questions) counts as `enrolment_weight_s` seconds of her
+  speech, and the utterances attributed to her are added, in RAM only;
+* the voices heard so far in this meeting: ``person 1``, ``person 2``, … in order of first
+  appearance (role ``other``).
 
-A voice that matches nothing well enough starts a new person, but only from an utterance long
-enough for its embedding to be trusted (`new_voice_min_s`); a short one ("Nej.") goes to the
-nearest voice with a lower confidence. Without an enrolment every voice is a person.
+Once two voices are known, embeddings are compared after subtracting the mean of everything
+heard in the meeting (what all voices in the room share). The score of a voice is that
+similarity, less a cost for a different pitch level (GE2E hardly hears pitch; people differ
+in it), less a turn-taking prior: right after a question, its asker is less likely to be the
+one speaking (`after_question_penalty`; the text of the utterance is needed for it).
+
+A voice that fits nothing starts a new person, but only from an utterance long enough for its
+embedding to be trusted (`new_voice_min_s`), and only if it is clearly someone else: further
+from every known voice than the two most alike known voices are from each other, or far
+outside the spread of its nearest voice's own utterances. A short utterance ("Nej.") always
+goes to the best-scoring known voice, with a lower confidence.
+
+Look-back: after each utterance, all utterances of the meeting so far are re-assigned to their
+nearest voice and each voice is re-estimated from them (`refine_rounds`), so one early mistake
+does not pull a voice towards someone else for the rest of the meeting; a voice no utterance
+is nearest to any more was a stray and is dropped. The labels already given stay as they were
+(they are committed and journaled); the following decisions use the better voices.
 
 A long utterance is also embedded window by window (1.6 s windows): when its beginning and its
 end sound like different known voices, the speaker probably changed inside it, and the
-attribution is marked `uncertain` with the time of the change (the text cannot be cut there:
-the transcript has no word times), with the voice heard longest as its speaker.
+attribution is marked `uncertain` with the time of the change (the committed text cannot be
+cut there: the live transcript has no word times), with the voice heard longest as its speaker.
 
-Privacy (GDPR art. 9): the voices of everyone but the enrolled caseworker exist only in this
-object's memory, for one meeting; nothing here writes, logs or returns an embedding. Only
-labels, roles and confidences leave it. `close()` drops them at the end of the meeting.
+Privacy (GDPR art. 9): the voices of everyone but the enrolled caseworker (embeddings, pitch
+levels, the meeting's utterance history) exist only in this object's memory, for one meeting;
+nothing here writes, logs or returns them. Only labels, roles and confidences leave it.
+`close()` drops them at the end of the meeting, and what her voice learnt during it.
 """
 
 from __future__ import annotations
@@ -29,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from device.voice.encoder import SAMPLE_RATE, Array, SpeakerEncoder, unit
 
@@ -42,7 +60,8 @@ def person_label(n: int) -> str:
 
 @dataclass(frozen=True)
 class AttributionOptions:
-    # Tuned on the synthesized meetings of bench/speakers.py (docs/device.md has the figures).
+    # Tuned on the development meetings of bench/speakers.py (docs/device.md has the figures;
+    # its held-out meetings were never used for tuning).
     caseworker_min: float = 0.88  # similarity to the enrolment that makes it the caseworker
     same_voice_min: float = 0.90  # similarity to a voice of this meeting that makes it that one
     short_s: float = 3.0  # below this an embedding is noisier: thresholds are lowered
@@ -58,6 +77,33 @@ class AttributionOptions:
     caseworker_min_centered: float = 0.20
     same_voice_min_centered: float = 0.10
     short_discount_centered: float = 0.10
+    # The caseworker's voice adapts during the meeting (RAM only): her centroid is the
+    # enrolment, counted as `enrolment_weight_s` seconds of speech, plus the utterances
+    # attributed to her with at least `adapt_min_confidence`.
+    enrolment_weight_s: float = 6.0
+    adapt_min_confidence: float = 0.6
+    # Look-back: after each utterance, every utterance heard so far is re-assigned to its
+    # nearest voice and the voices re-estimated from them, this many times (0: never).
+    refine_rounds: int = 2
+    history_max: int = 400  # the most recent utterances kept for that (bounds its cost)
+    # Pitch (`device.voice.pitch`): a difference in pitch level of one `pitch_sigma` (log F0;
+    # wider for short utterances) costs `pitch_weight` / 2 of similarity, at most 2 sigma.
+    pitch_sigma: float = 0.06
+    pitch_sigma_short: float = 0.12
+    pitch_weight: float = 0.08
+    # A new voice only from an utterance further from every known voice than the two most
+    # alike known voices are from each other: by `new_voice_margin` in the centred comparison,
+    # or by `new_voice_margin_raw` in raw cosine similarity (the centred one is unsteady while
+    # the meeting's mean holds only a few utterances).
+    new_voice_margin: float = 0.1
+    new_voice_margin_raw: float = 0.08
+    # ... or further from its nearest voice than that voice's own utterances are (raw cosine
+    # to its centroid) by `new_voice_spread` standard deviations, once it has
+    # `new_voice_spread_after` utterances of at least `new_voice_min_s`.
+    new_voice_spread: float = 3.0
+    new_voice_spread_after: int = 4
+    # Turn-taking: right after a question, the one who asked it is less likely to speak.
+    after_question_penalty: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -73,18 +119,33 @@ class Attribution:
 class _Voice:
     label: str
     role: SpeakerRole
-    centroid: Array
+    total: Array  # weighted sum of the embeddings attributed to it (RAM only)
     weight: float
-    fixed: bool = False  # the enrolment: not moved by the meeting
+    anchor: Array | None = None  # the enrolment (the caseworker only)
+    anchor_weight: float = 0.0
+    pitch_total: float = 0.0
+    pitch_weight: float = 0.0
 
-    def add(self, embedding: Array, weight: float) -> None:
-        if self.fixed:
-            return
-        total = self.weight + weight
-        self.centroid = unit(
-            np.asarray((self.centroid * self.weight + embedding * weight) / total, np.float32)
-        )
-        self.weight = total
+    @property
+    def fixed(self) -> bool:
+        return self.anchor is not None
+
+    @property
+    def centroid(self) -> Array:
+        if self.anchor is None:
+            return unit(self.total)
+        return unit(np.asarray(self.anchor * self.anchor_weight + self.total, np.float32))
+
+    @property
+    def pitch(self) -> float | None:
+        return self.pitch_total / self.pitch_weight if self.pitch_weight > 0 else None
+
+    def add(self, embedding: Array, weight: float, pitch: float | None) -> None:
+        self.total = np.asarray(self.total + embedding * weight, np.float32)
+        self.weight += weight
+        if pitch is not None:
+            self.pitch_total += pitch * weight
+            self.pitch_weight += weight
 
 
 @dataclass
@@ -93,6 +154,11 @@ class _State:
     persons: int = 0
     heard: int = 0
     total: Array | None = None  # sum of every utterance's embedding
+    asked_by: _Voice | None = None  # the voice whose last utterance was a question
+    # Every utterance of the meeting so far (embedding, seconds, pitch level): RAM only, for
+    # re-estimating the voices with hindsight (`_refine`).
+    history: list[tuple[Array, float, float | None]] = field(default_factory=list)
+    owners: list[_Voice] = field(default_factory=list)  # the voice each was last assigned
 
     def hear(self, embedding: Array) -> None:
         self.total = embedding.copy() if self.total is None else self.total + embedding
@@ -104,22 +170,39 @@ class SpeakerTracker:
 
     def __init__(
         self,
-        encoder: SpeakerEncoder,
+        encoder: SpeakerEncoder | None,
         enrolled: Array | None = None,
         options: AttributionOptions | None = None,
+        enrolled_pitch: float | None = None,
     ) -> None:
         self.encoder = encoder
         self.opts = options or AttributionOptions()
-        self._state = _State()
+        self._enrolled = None if enrolled is None else unit(enrolled)
+        self._enrolled_pitch = enrolled_pitch
+        self._state = self._fresh()
         self._lock = threading.Lock()
-        if enrolled is not None:
-            self._state.voices.append(
-                _Voice(CASEWORKER_LABEL, "caseworker", unit(enrolled), 1.0, fixed=True)
+
+    def _fresh(self) -> _State:
+        state = _State()
+        if self._enrolled is not None:
+            zero = np.zeros_like(self._enrolled)
+            voice = _Voice(
+                CASEWORKER_LABEL,
+                "caseworker",
+                zero,
+                0.0,
+                self._enrolled,
+                self.opts.enrolment_weight_s,
             )
+            if self._enrolled_pitch is not None:
+                voice.pitch_total = self._enrolled_pitch * self.opts.enrolment_weight_s
+                voice.pitch_weight = self.opts.enrolment_weight_s
+            state.voices.append(voice)
+        return state
 
     @property
     def enrolled(self) -> bool:
-        return any(v.role == "caseworker" for v in self._state.voices)
+        return self._enrolled is not None
 
     @property
     def labels(self) -> list[str]:
@@ -134,18 +217,22 @@ class SpeakerTracker:
                 self._state.persons = max(self._state.persons, int(label[7:]))
 
     def close(self) -> None:
-        """Forget every voice heard (the meeting is over)."""
+        """Forget every voice heard (the meeting is over), and what the caseworker's voice
+        learnt during it; only the enrolment stays."""
         with self._lock:
-            self._state = _State(voices=[v for v in self._state.voices if v.fixed])
+            self._state = self._fresh()
 
     @property
     def _centered(self) -> bool:
         """Centring needs two voices to tell apart: with one, the mean is that voice."""
         return self._state.heard >= self.opts.center_after and len(self._state.voices) >= 2
 
+    def _short(self, seconds: float) -> float:
+        return max(0.0, 1.0 - seconds / self.opts.short_s)
+
     def _threshold(self, voice: _Voice, seconds: float) -> float:
         o = self.opts
-        short = max(0.0, 1.0 - seconds / o.short_s)
+        short = self._short(seconds)
         if self._centered:
             base = o.caseworker_min_centered if voice.fixed else o.same_voice_min_centered
             return base - o.short_discount_centered * short
@@ -160,48 +247,180 @@ class SpeakerTracker:
         norms = np.linalg.norm(centred, axis=-1, keepdims=True)
         return np.asarray(centred / np.maximum(norms, 1e-9), dtype=np.float32)
 
-    def _scores(self, embedding: Array) -> list[float]:
+    def _pitch_cost(self, voice: _Voice, pitch: float | None, seconds: float) -> float:
+        """Until her voice is heard in the meeting, the caseworker's pitch level is her
+        reading's, which questions and conversation do not keep: no cost then."""
+        if pitch is None or voice.pitch is None or (voice.fixed and voice.weight == 0):
+            return 0.0
+        o = self.opts
+        sigma = o.pitch_sigma + (o.pitch_sigma_short - o.pitch_sigma) * self._short(seconds)
+        z = min(2.0, abs(pitch - voice.pitch) / sigma)
+        return o.pitch_weight * z * z / 2
+
+    def _pitch_costs(
+        self, heard: list[tuple[Array, float, float | None]]
+    ) -> npt.NDArray[np.float64]:
+        """`_pitch_cost` of every (embedding, seconds, pitch) against every voice."""
+        o = self.opts
+        pitch = np.array([np.nan if h[2] is None else h[2] for h in heard])[:, None]
+        levels = np.array([np.nan if v.pitch is None else v.pitch for v in self._state.voices])
+        short = np.clip(1.0 - np.array([h[1] for h in heard]) / o.short_s, 0.0, None)[:, None]
+        sigma = o.pitch_sigma + (o.pitch_sigma_short - o.pitch_sigma) * short
+        z = np.minimum(2.0, np.abs(pitch - levels[None, :]) / sigma)
+        return np.asarray(np.nan_to_num(o.pitch_weight * z * z / 2, nan=0.0), dtype=np.float64)
+
+    def _scores(self, embedding: Array, pitch: float | None, seconds: float) -> list[float]:
         if not self._state.voices:
             return []
-        centroids = self._project(np.stack([v.centroid for v in self._state.voices]))
-        return [float(x) for x in centroids @ self._project(embedding)]
+        voices = self._state.voices
+        centroids = self._project(np.stack([v.centroid for v in voices]))
+        sims = centroids @ self._project(embedding)
+        out = []
+        for voice, sim in zip(voices, sims, strict=True):
+            score = float(sim) - self._pitch_cost(voice, pitch, seconds)
+            if voice is self._state.asked_by and len(voices) >= 2:
+                # Turn-taking prior: only among known voices (with one, the alternative is a
+                # new voice, which needs the embedding's evidence, not the text's).
+                score -= self.opts.after_question_penalty
+            out.append(score)
+        return out
 
-    def attribute(self, audio: Array) -> Attribution:
-        """The speaker of one utterance (16 kHz mono float32); updates this meeting's voices."""
+    def attribute(self, audio: Array, text: str | None = None) -> Attribution:
+        """The speaker of one utterance (16 kHz mono float32, and its words if known: a
+        question shapes who is expected next); updates this meeting's voices."""
+        from device.voice.pitch import pitch_level
+
+        if self.encoder is None:
+            raise ValueError("a tracker without an encoder only assigns embedded utterances")
         partials, spans = self.encoder.embed_partials(audio)
-        return self.assign(partials, spans, audio.size / SAMPLE_RATE)
+        return self.assign(partials, spans, audio.size / SAMPLE_RATE, pitch_level(audio), text)
 
     def assign(
-        self, partials: Array, spans: list[tuple[float, float]], seconds: float
+        self,
+        partials: Array,
+        spans: list[tuple[float, float]],
+        seconds: float,
+        pitch: float | None = None,
+        text: str | None = None,
     ) -> Attribution:
-        """The speaker of an utterance already embedded window by window."""
+        """The speaker of an utterance already embedded window by window (and its pitch
+        level, `device.voice.pitch.pitch_level`)."""
         embedding = unit(partials.mean(axis=0))
         with self._lock:
-            voice, confidence = self._decide(embedding, seconds)
+            voice, confidence = self._decide(embedding, pitch, seconds)
             change = self._change(partials, spans, voice, seconds)
-            voice.add(embedding, seconds)
+            if not voice.fixed or (change is None and confidence >= self.opts.adapt_min_confidence):
+                voice.add(embedding, seconds, pitch)
             self._state.hear(embedding)
+            self._state.history.append((embedding, seconds, pitch))
+            self._state.owners.append(voice)
+            del self._state.history[: -self.opts.history_max]
+            del self._state.owners[: -self.opts.history_max]
+            self._refine()
+            asked = text is not None and text.rstrip().endswith("?")
+            self._state.asked_by = voice if asked and change is None else None
         if change is not None:
             return Attribution(voice.role, voice.label, min(confidence, 0.5), True, change)
         return Attribution(voice.role, voice.label, confidence)
 
-    def _decide(self, embedding: Array, seconds: float) -> tuple[_Voice, float]:
+    def _decide(
+        self, embedding: Array, pitch: float | None, seconds: float
+    ) -> tuple[_Voice, float]:
         voices = self._state.voices
-        scores = self._scores(embedding)
+        scores = self._scores(embedding, pitch, seconds)
         if voices:
             order = np.argsort(scores)[::-1]
             best = voices[int(order[0])]
             top = scores[int(order[0])]
             second = scores[int(order[1])] if len(order) > 1 else -1.0
             fits = top >= self._threshold(best, seconds)
-            may_start = seconds >= self.opts.new_voice_min_s and len(voices) < self.opts.max_voices
-            if fits or not may_start:
+            may_start = (
+                not fits
+                and seconds >= self.opts.new_voice_min_s
+                and len(voices) < self.opts.max_voices
+                and self._apart(embedding)
+            )
+            if not may_start:
                 return best, _confidence(top, second, fits, seconds, self.opts.short_s)
         self._state.persons += 1
-        voice = _Voice(person_label(self._state.persons), "other", embedding, 0.0)
+        voice = _Voice(person_label(self._state.persons), "other", np.zeros_like(embedding), 0.0)
         voices.append(voice)
         top_other = max(scores) if scores else -1.0
         return voice, _confidence(1.0, top_other, True, seconds, self.opts.short_s)
+
+    def _apart(self, embedding: Array) -> bool:
+        """Whether an utterance that fits no voice is someone new: it is further from every
+        known voice than the two most alike known voices are from each other (centred, or
+        raw: see the options), or far below what its nearest voice's own utterances score."""
+        voices = self._state.voices
+        if len(voices) < 2:
+            return True
+        o = self.opts
+        raw = np.stack([v.centroid for v in voices])
+        for c, e, margin in (
+            (self._project(raw), self._project(embedding), o.new_voice_margin),
+            (raw, embedding, -o.new_voice_margin_raw),
+        ):
+            pairs = c @ c.T
+            closest = float(pairs[np.triu_indices(len(voices), 1)].max())
+            if float((c @ e).max()) < closest + margin:
+                return True
+        sims = raw @ embedding
+        return self._outlier(voices[int(np.argmax(sims))], float(sims.max()))
+
+    def _outlier(self, voice: _Voice, sim: float) -> bool:
+        """Whether `sim` (raw, to `voice`) is far below what the voice's own long utterances
+        score against it."""
+        long = self.opts.new_voice_min_s
+        own = [
+            float(h[0] @ voice.centroid)
+            for h, who in zip(self._state.history, self._state.owners, strict=True)
+            if who is voice and h[1] >= long
+        ]
+        if len(own) < self.opts.new_voice_spread_after:
+            return False
+        return sim < float(np.mean(own)) - self.opts.new_voice_spread * float(np.std(own))
+
+    def _refine(self) -> None:
+        """Hindsight: re-assign every utterance heard so far to the voice it is nearest to
+        now (embedding and pitch), and re-estimate each voice from its utterances. Early
+        mistakes then stop pulling a voice towards someone else. The labels already given
+        are not changed (they are committed); the next decisions use the better voices."""
+        state = self._state
+        if self.opts.refine_rounds <= 0 or not self._centered or len(state.voices) < 2:
+            return
+        embeddings = np.stack([h[0] for h in state.history])
+        seconds = np.array([h[1] for h in state.history])
+        for _ in range(self.opts.refine_rounds):
+            sims = (
+                self._project(embeddings)
+                @ self._project(np.stack([v.centroid for v in state.voices])).T
+            ).astype(np.float64)
+            rows = sims - self._pitch_costs(state.history)
+            nearest = np.argmax(rows, axis=1)
+            state.owners = [state.voices[int(k)] for k in nearest]
+            kept = [v for k, v in enumerate(state.voices) if v.fixed or (nearest == k).any()]
+            if len(kept) < len(state.voices):  # a voice nobody sounds like any more: a stray
+                state.voices = kept
+                continue
+            for k, voice in enumerate(state.voices):
+                members = nearest == k
+                if not members.any():
+                    continue
+                w = seconds[members]
+                voice.total = np.asarray((embeddings[members] * w[:, None]).sum(axis=0), np.float32)
+                voice.weight = float(w.sum())
+                pitched = [
+                    (h[2], h[1])
+                    for h, m in zip(state.history, members, strict=True)
+                    if m and h[2] is not None
+                ]
+                anchor_w = self.opts.enrolment_weight_s if voice.fixed else 0.0
+                anchor_p = (self._enrolled_pitch or 0.0) * anchor_w if voice.fixed else 0.0
+                if voice.fixed and self._enrolled_pitch is None:
+                    anchor_w = 0.0
+                voice.pitch_total = anchor_p + sum(p * s for p, s in pitched)
+                voice.pitch_weight = anchor_w + sum(s for _p, s in pitched)
 
     def _change(
         self, partials: Array, spans: list[tuple[float, float]], voice: _Voice, seconds: float
@@ -223,8 +442,8 @@ class SpeakerTracker:
 
 def _confidence(top: float, second: float, fits: bool, seconds: float, short_s: float) -> float:
     """0..1: how clearly the chosen voice beats the next one, lower for short or unmatched."""
-    margin = top - second if second > -1.0 else 0.2
-    value = min(1.0, max(0.0, margin / 0.2))
+    margin = top - second if second > -1.0 else 0.3
+    value = min(1.0, max(0.0, margin / 0.6))
     value = 0.5 + 0.5 * value if fits else 0.4 * value
     if seconds < short_s:
         value *= 0.5 + 0.5 * seconds / short_s

@@ -7,6 +7,10 @@ with another model is not trusted. It never leaves the device: it is not part of
 draft, a signed envelope or anything synced. `fredag voice forget` deletes it; a new
 enrolment replaces it.
 
+Since this session it also keeps her pitch level (`device.voice.pitch.pitch_level`, one
+number) under `pitch`; an enrolment without it still loads (the level is then learnt during
+each meeting).
+
 This is the only voice embedding Fredag ever writes, and only with the caseworker's own action.
 """
 
@@ -42,6 +46,7 @@ class Enrolment:
     model_sha256: str
     speech_s: float
     created_at: datetime
+    pitch: float | None = None  # log F0 level of her reading (device.voice.pitch)
 
 
 def loudness_dbfs(audio: Array) -> float:
@@ -90,7 +95,16 @@ def embed_enrolment(encoder: SpeakerEncoder, audio: Array) -> Enrolment:
             f"only {reading.speech_s:.1f} s of speech: read the whole text aloud (at least "
             f"{MIN_SPEECH_S:.0f} s of speech is needed)"
         )
-    return Enrolment(encoder.embed(audio), encoder.sha256, reading.speech_s, datetime.now(UTC))
+    from device.voice.pitch import pitch_level
+
+    level = pitch_level(audio)
+    return Enrolment(
+        encoder.embed(audio),
+        encoder.sha256,
+        reading.speech_s,
+        datetime.now(UTC),
+        None if level is None else round(level, 4),
+    )
 
 
 def save(store: Store, enrolment: Enrolment) -> None:
@@ -101,6 +115,8 @@ def save(store: Store, enrolment: Enrolment) -> None:
         "speech_s": enrolment.speech_s,
         "created_at": enrolment.created_at.isoformat(),
     }
+    if enrolment.pitch is not None:
+        record["pitch"] = enrolment.pitch
     store.put_blob(BLOB, json.dumps(record).encode())
 
 
@@ -118,6 +134,7 @@ def load(store: Store, model_sha256: str | None = None) -> Enrolment | None:
             str(record["model_sha256"]),
             float(record["speech_s"]),
             datetime.fromisoformat(record["created_at"]),
+            None if record.get("pitch") is None else float(record["pitch"]),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"the stored voice enrolment is damaged ({exc})") from exc

@@ -6,6 +6,7 @@ synthesized once per module and kept short; the encoder costs about 0.1 CPU-s pe
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 from pathlib import Path
@@ -17,6 +18,7 @@ from device.journal.store import Store
 from device.voice import enrolment
 from device.voice.attribution import CASEWORKER_LABEL, Attribution, SpeakerTracker
 from device.voice.encoder import SpeakerEncoder, shared_encoder
+from device.voice.pitch import pitch_level
 from device.voice.weights import WEIGHTS_SHA256, load_state, weights_path
 from fredag.errors import AudioError, ModelPackageMissing
 from tests.support.cli import run_fredag
@@ -24,6 +26,7 @@ from tests.support.speech import read_wav, speak, write_wav
 
 CASEWORKER = ("-v", "sv", "-s", "135", "-g", "6")
 CLIENT = ("-v", "sv+f2", "-s", "135", "-g", "6")
+MALE_CLIENT = ("-v", "sv+m3", "-s", "135", "-g", "6")  # close to the caseworker's voice
 LINES = {
     "q1": (CASEWORKER, "Har det förekommit något våld hemma hos er?"),
     "a1": (CLIENT, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
@@ -31,6 +34,8 @@ LINES = {
     "a2": (CLIENT, "Nej."),
     "q3": (CASEWORKER, "Hur sover barnen på nätterna när det är skola dagen efter?"),
     "a3": (CLIENT, "De sover ganska bra, men lillebror vaknar ofta och vill komma till mig."),
+    "m1": (MALE_CLIENT, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
+    "m2": (MALE_CLIENT, "Nej."),
 }
 
 
@@ -50,16 +55,18 @@ def encoder() -> SpeakerEncoder:
     return shared_encoder()
 
 
-Embedded = tuple[np.ndarray, list[tuple[float, float]], float]
+Embedded = tuple[np.ndarray, list[tuple[float, float]], float, float | None, str]
 
 
 @pytest.fixture(scope="module")
 def embedded(encoder: SpeakerEncoder, clips: dict[str, np.ndarray]) -> dict[str, Embedded]:
-    """Each clip embedded once (window by window), so the tests only run the tracker."""
+    """Each clip embedded once (window by window, with its pitch level and text), so the tests
+    only run the tracker."""
     out: dict[str, Embedded] = {}
     for key, audio in clips.items():
         partials, spans = encoder.embed_partials(audio)
-        out[key] = (partials, spans, audio.size / 16_000)
+        text = LINES[key][1] if key in LINES else enrolment.ENROL_TEXT
+        out[key] = (partials, spans, audio.size / 16_000, pitch_level(audio), text)
     return out
 
 
@@ -131,8 +138,18 @@ class TestEnrolment:
         assert b"embedding" not in raw  # encrypted at rest
         loaded = enrolment.load(store, encoder.sha256)
         assert loaded is not None and np.allclose(loaded.embedding, made.embedding, atol=1e-5)
+        assert loaded.pitch is not None and loaded.pitch == made.pitch  # her pitch level too
         assert enrolment.load(store, "0" * 64) is None  # made with another model: not trusted
         assert enrolment.forget(store) and enrolment.load(store) is None
+
+    def test_an_enrolment_without_a_pitch_level_still_loads(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], store: Store
+    ) -> None:
+        """An enrolment stored before pitch levels were kept loads, with no level."""
+        made = enrolment.embed_enrolment(encoder, clips["enrol"])
+        enrolment.save(store, dataclasses.replace(made, pitch=None))
+        loaded = enrolment.load(store, encoder.sha256)
+        assert loaded is not None and loaded.pitch is None
 
     def test_too_little_speech_is_refused(
         self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray]
@@ -153,6 +170,57 @@ class TestEnrolment:
         assert "Röstprofil från" in run_fredag("voice", "status", env=env).stdout
         assert "borttagen" in run_fredag("voice", "forget", env=env).stdout
         assert "Ingen röstprofil" in run_fredag("voice", "status", env=env).stdout
+
+
+class TestPitch:
+    def test_pitch_levels_separate_a_low_and_a_high_voice(
+        self, clips: dict[str, np.ndarray]
+    ) -> None:
+        """The caseworker's voice (about 110 Hz) has a lower pitch level than the client's
+        (about 200 Hz), for long sentences and the one-word answer alike."""
+        low = [pitch_level(clips[k]) for k in ("q1", "q2", "q3")]
+        high = [pitch_level(clips[k]) for k in ("a1", "a2", "a3")]
+        assert all(x is not None for x in low + high)
+        assert max(x for x in low if x is not None) + 0.4 < min(x for x in high if x is not None)
+
+    def test_silence_has_no_pitch_level(self) -> None:
+        """Silence or a too-short clip gives no pitch level rather than a made-up one."""
+        assert pitch_level(np.zeros(16_000, dtype=np.float32)) is None
+        assert pitch_level(np.zeros(100, dtype=np.float32)) is None
+
+
+def _voice(rng: np.random.Generator, base: np.ndarray, n: int) -> list[np.ndarray]:
+    """n embeddings scattered around `base` (unit length)."""
+    out = []
+    for _ in range(n):
+        v = base + rng.normal(0, 0.02, base.size)
+        out.append((v / np.linalg.norm(v)).astype(np.float32))
+    return out
+
+
+class TestTurnTaking:
+    """The turn-taking prior and the look-back, on constructed embeddings (the mechanism
+    alone; the real voices are in TestAttribution and bench/speakers.py)."""
+
+    def test_an_ambiguous_short_answer_after_a_question_is_not_the_asker(self) -> None:
+        """A short utterance that sounds as much like the asker as like the other voice is
+        the other voice's right after a question, and the asker's after a statement."""
+        rng = np.random.default_rng(1)
+        a, b = (np.abs(rng.normal(size=256)) for _ in range(2))
+        a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+        voice_a, voice_b, asked = _voice(rng, a, 4), _voice(rng, b, 4), _voice(rng, a, 1)[0]
+        short = (a + b) / 2 + 0.05 * (a - b)  # between the two, a little nearer the asker
+        short = (short / np.linalg.norm(short)).astype(np.float32)
+        got = []
+        for text in ("Dricker han?", "Han dricker."):
+            tracker = SpeakerTracker(None)
+            for va, vb in zip(voice_a, voice_b, strict=True):
+                tracker.assign(va[None], [(0.0, 4.0)], 4.0)
+                tracker.assign(vb[None], [(0.0, 4.0)], 4.0)
+            asker = tracker.assign(asked[None], [(0.0, 4.0)], 4.0, None, text)
+            answer = tracker.assign(short[None], [(0.0, 0.6)], 0.6)
+            got.append((asker.label, answer.label))
+        assert got == [("person 1", "person 2"), ("person 1", "person 1")]
 
 
 class TestAttribution:
