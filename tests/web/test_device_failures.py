@@ -138,8 +138,8 @@ class TestMeetingFailures:
         self, browser: Any, screen: tuple[str, str, Path, Faults], tmp_path: Path
     ) -> None:
         """The decoder crashes: banner, nothing shown is lost, the meeting continues; then the
-        disk is full: banner, nothing lost, and it is finished into a signed draft holding
-        every line that was ever shown."""
+        disk is full: banner, nothing lost, continuing says the disk is still full, and once
+        there is space it is finished into a signed draft holding every line ever shown."""
         from playwright.sync_api import expect
 
         base, launch, home, faults = screen
@@ -169,6 +169,9 @@ class TestMeetingFailures:
         faults.disk_full = True
         check_stopped_screen(page, "lagringsutrymme är fullt", shown, tmp_path, "disk-full")
 
+        page.get_by_role("button", name="Fortsätt samtalet").tap()  # the disk is still full
+        page.wait_for_url("**/samtal/fortsatt-efter-fel")
+        expect(page.locator("#meeting-failed")).to_contain_text("lagringsutrymme är fullt")
         faults.disk_full = False  # space freed
         page.get_by_role("button", name="Avsluta och signera").tap()
         expect(page.locator("#signed")).to_be_visible(timeout=60_000)

@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from device.journal.session import CASE_REF, CONTACT_TYPES, SessionMeta
 from device.stages.relabel import speaker_choices
 from device.views.touch.guard import COOKIE, CsrfRefused, Guard, Secrets, check_csrf
-from device.views.touch.hub import Hub
+from device.views.touch.hub import Hub, Meeting, failure_kind
 from device.views.touch.live import mmss
 from device.views.touch.miccheck import CheckState
 from device.views.touch.texts import DEFAULT_CONSENT, LANG_COOKIE, text
@@ -455,15 +455,7 @@ class TouchApp:
         if self.hub.running():
             return self.page(request, "stopping.html")
         if m.draft is None:
-            kept = await anyio.to_thread.run_sync(self.hub.kept_segments, m)
-            return self.page(
-                request,
-                "failed.html",
-                kind=m.failure_kind or "other",
-                failure=m.failure or "",
-                session_id=m.opened.log.session_id,
-                segments=kept,
-            )
+            return await self.failed_page(request, m, m.failure_kind, m.failure or "")
         state = None
         if m.signed is not None:
             state = await anyio.to_thread.run_sync(
@@ -478,6 +470,22 @@ class TouchApp:
             state=state,
             capture_error=str(capture_error) if capture_error else None,
             sync_message=self.hub.sync_message,
+        )
+
+    async def failed_page(
+        self, request: Request, m: Meeting, kind: str | None, failure: str, status: int = 200
+    ) -> Response:
+        """The meeting stopped on a failure: why, in plain words, what was kept, and the way on
+        (continue or finish)."""
+        kept = await anyio.to_thread.run_sync(self.hub.kept_segments, m)
+        return self.page(
+            request,
+            "failed.html",
+            status,
+            kind=kind or "other",
+            failure=failure,
+            session_id=m.opened.log.session_id,
+            segments=kept,
         )
 
     async def sign(self, request: Request) -> Response:
@@ -507,7 +515,12 @@ class TouchApp:
         if m is None or self.hub.running() or m.signed is not None:
             return self.back("/")
         session_id = m.opened.log.session_id
-        m.opened.log.state("paused", m.opened.controller.audio_s)
+        try:  # the disk may still be full: the screen says so, the stopped meeting stays
+            await anyio.to_thread.run_sync(
+                m.opened.log.state, "paused", m.opened.controller.audio_s
+            )
+        except FredagError as exc:
+            return await self.failed_page(request, m, failure_kind(exc), str(exc), 409)
         self.hub.meeting = None
         try:
             await anyio.to_thread.run_sync(lambda: self.hub.begin(None, resume=session_id))
