@@ -1,10 +1,10 @@
 """The handheld's screen with its audio through the real capture path (sounddevice → PortAudio
 → ALSA, an input paced in real time: device/capture/standin.py), driven by the keyboard alone:
-the microphone check, a new meeting, consent, the meeting (mark, pause, resume), stop and
-sign. Every screen on the way is also laid out at 800 x 1280 and in landscape (640 x 360,
-1280 x 800): targets at least 48 x 48 px, nothing wider than the screen, the screen's main
-controls on it. And with no input device at all, the microphone check says so in plain
-Swedish."""
+the microphone check, lock and unlock, a new meeting, consent, the meeting (mark, pause,
+resume), stop and sign. Every screen on the way is also laid out at 800 x 1280 and in
+landscape (640 x 360, 1280 x 800): targets at least 48 x 48 px, nothing wider than the screen,
+the screen's main controls on it. And with no input device at all, the microphone check says
+so in plain Swedish."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pytest
 from device.capture.standin import StandInMicrophone
 from device.journal.session import list_sessions
 from device.journal.store import Store
+from tests.conftest import TEST_PASSPHRASE
 from tests.device.conftest import MEETING_TURNS
 from tests.support.axe import assert_accessible
 from tests.support.speech import conversation, read_wav, silence, speak
@@ -120,6 +121,16 @@ class TestThroughAlsaByKeyboard:
             expect(page.locator("#mic-result")).to_have_text("Mikrofonen fungerar.")
             assert air.pending_s() == 0
             screenshot(page, "device-mic-check.png", tmp_path)
+
+            tab_to(page, page.get_by_role("button", name="Lås", exact=True))
+            page.keyboard.press("Enter")
+            page.get_by_role("heading", name="Enheten är låst").wait_for()
+            passphrase = page.get_by_label("Lösenfras")
+            check_layouts(page, "locked", [passphrase])
+            tab_to(page, passphrase)
+            page.keyboard.type(TEST_PASSPHRASE)
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("heading", name="Start")).to_be_visible()
 
             tab_to(page, new)
             page.keyboard.press("Enter")
