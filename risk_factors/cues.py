@@ -161,6 +161,8 @@ class Lexicon:
     _fuzzy_choices: list[str] = field(default_factory=list)
     _fuzzy_ids: list[list[int]] = field(default_factory=list)
     _choice_keys: list[str] = field(default_factory=list)
+    _sound_choices: list[str] = field(default_factory=list)
+    _sound_ids: list[list[int]] = field(default_factory=list)
     _prefix_keys: list[tuple[str, int]] = field(default_factory=list)
     _surfaces: dict[int, set[str]] = field(default_factory=dict)
     _norm: dict[str, list[int]] = field(default_factory=dict)
@@ -211,7 +213,18 @@ class Lexicon:
                     by_value.setdefault(surface, []).append(tid)
         self._fuzzy_choices = list(by_value)
         self._fuzzy_ids = list(by_value.values())
-        self._choice_keys = [phonetic_key(v) for v in self._fuzzy_choices]
+        # By sound, a heard word is compared with words as written in the cues (never with a
+        # stem: "farm" of "farmor" is no word anyone says); compounds go by `_prefix_keys`.
+        by_sound: dict[str, list[int]] = {}
+        for tid, term in enumerate(self.terms):
+            if term.mode == "exact" and len(term.value) >= FUZZY_MIN_LEN + 1:
+                by_sound.setdefault(term.value, []).append(tid)
+            for surface in sorted(self._surfaces.get(tid, ())):
+                if len(surface) >= FUZZY_MIN_LEN:
+                    by_sound.setdefault(surface, []).append(tid)
+        self._sound_choices = list(by_sound)
+        self._sound_ids = list(by_sound.values())
+        self._choice_keys = [phonetic_key(v) for v in self._sound_choices]
         self._prefix_keys = [
             (phonetic_key(term.value), tid)
             for tid, term in enumerate(self.terms)
@@ -248,7 +261,7 @@ class Lexicon:
         return result
 
     def lookup_unsure(
-        self, lower: str, norm: str
+        self, lower: str, norm: str, joined: bool = False
     ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
         """Like `lookup`, for a word the recogniser itself was unsure of: it may be a cue word
         misheard as another word ("slog" heard as "slug", "våld" as "vold"), so a cue word
@@ -260,6 +273,12 @@ class Lexicon:
         exactly like (same sound key, at least STRONG_MIN_KEY letters) while it is no Swedish
         word itself: a mishearing with one likely reading, which may show a cue on its own."""
         exact, fuzzy = self.lookup(lower, norm)
+        if joined:
+            # Two heard pieces read as one word: a cue word found so is a likeness, however
+            # exactly the pieces spell it, and compound prefixes must cover both pieces.
+            exact = frozenset(t for t in exact if self.terms[t].mode in ("norm", "exact"))
+            if exact:
+                return frozenset(), exact, exact
         if exact or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
             return exact, fuzzy, frozenset()
         cache_key = "\0" + lower
@@ -273,13 +292,15 @@ class Lexicon:
             for choice, dist, idx in process.extract(
                 key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=50
             ):
-                if _sounds_alike(key, choice) and len(self._fuzzy_choices[idx]) >= FUZZY_MIN_LEN:
-                    found.update(self._fuzzy_ids[idx])
+                if _sounds_alike(key, choice):
+                    found.update(self._sound_ids[idx])
                     if non_word and _strong(dist, choice):
-                        strong.update(self._fuzzy_ids[idx])
+                        strong.update(self._sound_ids[idx])
             for prefix_key, tid in self._prefix_keys:
                 head = key[: len(prefix_key)]
-                if len(key) <= len(prefix_key) or not _sounds_alike(head, prefix_key):
+                if len(key) < len(prefix_key) - PHONETIC_DISTANCE or not _sounds_alike(
+                    head, prefix_key
+                ):
                     continue
                 dist = Levenshtein.distance(head, prefix_key)
                 if dist <= (PHONETIC_DISTANCE if len(prefix_key) >= PHONETIC_MIN_LEN else 0):
@@ -447,12 +468,17 @@ class Matcher:
                 positions.setdefault(tid, []).append((i, EXACT))
             for tid in fuzzy:
                 positions.setdefault(tid, []).append((i, STRONG if tid in strong else ALIKE))
+        joins = self._joined_words(sentence, unsure, positions) if unsure else set()
         candidates: set[int] = set()
         for tid in positions:
             candidates.update(self._by_term.get(tid, ()))
         out: list[CueMatch] = []
         for index in sorted(candidates):
-            out.extend(self._match_cue(self.cues[index], sentence, positions, lone_fuzzy))
+            for found in self._match_cue(self.cues[index], sentence, positions, lone_fuzzy):
+                if found.tokens[-1] in joins:  # quote both heard pieces of the word
+                    end = sentence.tokens[found.tokens[-1] + 1].end
+                    found = CueMatch(found.cue, found.tokens, found.fuzzy, found.char_start, end)
+                out.append(found)
         lowered: str | None = None
         for index in self._regex_cues:
             cue = self.cues[index]
@@ -467,6 +493,32 @@ class Matcher:
                 if used and not _unless(cue, positions, len(sentence.tokens)):
                     out.append(CueMatch(cue, used, 0, start, end))
         return out
+
+    def _joined_words(
+        self,
+        sentence: Sentence,
+        unsure: frozenset[int],
+        positions: dict[int, list[tuple[int, int]]],
+    ) -> set[int]:
+        """Where the recogniser split one word in two ("fron varum" for "frånvaron"): two
+        unsure neighbours, one of them no Swedish word, read together as one word may be a cue
+        word, never exactly (at best strongly alike, see `Lexicon.lookup_unsure`). Adds those
+        readings to `positions` at the first piece; returns the indices of those pieces."""
+        tokens = sentence.tokens
+        joins: set[int] = set()
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i].lower, tokens[i + 1].lower
+            if i not in unsure or i + 1 not in unsure or (a in _NO_FUZZ and b in _NO_FUZZ):
+                continue
+            if simplemma.is_known(a, lang="sv") and simplemma.is_known(b, lang="sv"):
+                continue
+            word = a + b
+            exact, fuzzy, strong = self.lexicon.lookup_unsure(word, normalize(word), joined=True)
+            for tid in exact | fuzzy:
+                level = STRONG if tid in exact or tid in strong else ALIKE
+                positions.setdefault(tid, []).append((i, level))
+                joins.add(i)
+        return joins
 
     def _match_cue(
         self,

@@ -260,6 +260,18 @@ class TestHeardUnsurely:
         real = tagger.tag_segments(_segs("Jag har varit nyttor i tio år.", p=0.5), "vuxen")
         assert "sobriety" not in _tags(real)
 
+    def test_a_word_heard_in_two_pieces_is_read_whole(self, tagger: Tagger) -> None:
+        """ "fron varum" (two unsure pieces, no Swedish words) read together sound like
+        "frånvaron"; both pieces are quoted, and "varum" alone is no "farmor" (heard words are
+        compared with cue words as written, never with their stems). Real words the recogniser
+        was sure of are not joined."""
+        text = "Skolan ringer varje vecka om fron varum."
+        result = tagger.tag_segments(_segs(text, p=0.5), "barn")
+        assert [t.quote for t in result.tags] == ["fron varum"]
+        assert result.tags[0].factor == "truancy"
+        sure = "Skolan ringer varje vecka om fram varor."
+        assert _tags(tagger.tag_segments(_segs(sure, p=0.95), "barn")) == set()
+
     def test_a_word_read_alike_is_read_so_by_the_cues_unless_too(self, tagger: Tagger) -> None:
         """Reading "råkar" as "bråkar", "Vi råkar hela tiden" is the family's quarrels, so the
         child's own fighting cue (unless "vi bråkar") does not fire on it."""
