@@ -173,6 +173,7 @@ class TestThroughAlsaByKeyboard:
 
             tab_to(page, stop)
             page.keyboard.press("Enter")
+            page.get_by_role("heading", name="Avsluta samtalet").wait_for()
             yes = page.get_by_role("button", name="Ja, avsluta")
             check_layouts(page, "stop", [yes, page.get_by_role("link", name="Nej, fortsätt")])
             tab_to(page, yes)
