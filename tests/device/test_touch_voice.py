@@ -92,3 +92,32 @@ class TestOnlyTheScreensOwnActions:
         done = client.post("/rost/ta-bort", data={"csrf": keys.csrf}, headers=own)
         assert done.status_code == 200 and "Din röst är borttagen" in done.text
         assert enrolment.load(Store(home)) is None
+
+    def test_the_screen_says_too_quiet_and_too_short_in_swedish(
+        self, tmp_path: Path, readings: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Recorded through the screen's own routes, a quiet reading reads 'För tyst' and a
+        short one 'För kort', and neither is stored."""
+        from starlette.testclient import TestClient
+
+        from device.views.touch.app import create_app
+        from device.views.touch.guard import Secrets
+        from device.views.touch.hub import Hub, Source
+        from device.views.touch.serve import launch_url
+
+        home = tmp_path / "home"
+        monkeypatch.setenv("FREDAG_HOME", str(home))
+        for reading, said in (("quiet", "För tyst: "), ("short", "För kort: ")):
+            keys = Secrets()
+            hub = Hub(Source(voice_input=readings[reading], speed=50))
+            client = TestClient(create_app(hub, keys, 8470), base_url="http://127.0.0.1:8470")
+            client.get(launch_url(8470, keys))
+            own = {"Origin": "http://127.0.0.1:8470"}
+            started = client.post(
+                "/rost/spela-in", data={"csrf": keys.csrf}, headers=own, follow_redirects=False
+            )
+            assert started.status_code == 303 and hub.voice is not None
+            hub.voice.wait(60)
+            assert client.get("/rost/niva").json()["phase"] == "done"
+            assert said in client.get("/rost").text
+        assert enrolment.load(Store(home)) is None
