@@ -290,7 +290,11 @@ def _pool(rows: list[dict[str, float]]) -> dict[str, float]:
     n1 = sum(r["one_word_n"] for r in rows)
     return {
         "overall": round(sum(r["overall"] * r["utterances"] for r in rows) / n, 3),
-        "one_word": round(sum(r["one_word"] * r["one_word_n"] for r in rows) / n1, 3),
+        "one_word": (
+            round(sum(r["one_word"] * r["one_word_n"] for r in rows if r["one_word_n"]) / n1, 3)
+            if n1
+            else float("nan")
+        ),
         "caseworker": round(sum(r["caseworker"] for r in rows) / len(rows), 3),
         "utterances": n,
         "one_word_n": n1,
@@ -382,3 +386,141 @@ if __name__ == "__main__":
         child(Path(sys.argv[2]))
     else:
         print(json.dumps(run(), indent=2, ensure_ascii=False))
+
+
+# --- The tagger with turns against without, on the meeting sets of bench/meetings.py -------
+
+
+def _script_turn_times(script: Path, voices: dict[str, str]) -> list[tuple[float, float, str]]:
+    """Where each turn of the shared scorer's spoken meeting is (start, end, who): each turn
+    is espeak-ng's output followed by 0.6 s of silence, concatenated, as its `speak` does."""
+    from bench import meetings
+
+    out = []
+    t = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "turn.wav"
+        for who, text in meetings.turns(script):
+            args = ["espeak-ng", "-v", voices.get(who, "sv"), "-s", "135", "-g", "6"]
+            subprocess.run([*args, "-w", str(raw), text], check=True, stderr=subprocess.DEVNULL)
+            import wave
+
+            with wave.open(str(raw), "rb") as w:
+                seconds = w.getnframes() / w.getframerate()
+            out.append((t, t + seconds, who))
+            t += seconds + 0.6
+    return out
+
+
+def _who_at(times: list[tuple[float, float, str]], start: float, end: float) -> str:
+    middle = (start + end) / 2
+    return min(
+        times,
+        key=lambda x: 0 if x[0] <= middle <= x[1] else min(abs(middle - x[0]), abs(middle - x[1])),
+    )[2]
+
+
+def _caseworker_findings(draft: dict[str, Any], truth: Sequence[str]) -> int:
+    """Findings (found, not denied) whose every evidence quote is in a caseworker's line."""
+    count = 0
+    for factor in draft["factors"]:
+        segments = {ev["segment"] for ev in factor.get("evidence", [])}
+        if segments and all(truth[s] == "H" for s in segments):
+            count += 1
+    return count
+
+
+def tagger_turns() -> dict[str, Any]:
+    """For each meeting set: the tagger without and with speakers, on the perfect transcript
+    (script speakers) and through speech (clean: whisper-base's cached transcript; speakers
+    from the real tracker on the meeting's audio, the caseworker `sv` enrolled reading
+    ENROL_TEXT). Also how right the tracker was on whisper's segments."""
+    from bench import meetings
+    from device.capture.audio import decode_file
+    from device.stages.speakers import attribute_transcript, heard_speaker
+    from device.stages.transcript_file import parse_transcript
+    from device.voice.attribution import SpeakerTracker
+    from device.voice.encoder import shared_encoder
+    from device.voice.enrolment import embed_enrolment
+
+    shared = meetings._shared_scorer()
+    cache = meetings.SpeechCache()
+    encoder = shared_encoder()
+    with tempfile.TemporaryDirectory() as tmp:
+        enrolled = embed_enrolment(encoder, enrolment_audio("sv", Path(tmp)).astype(np.float32))
+    out: dict[str, Any] = {}
+    for set_name, directory in meetings.SETS.items():
+        if not directory.is_dir():
+            continue
+        rows: dict[str, list[dict[str, Any]]] = {}
+        attributed: list[dict[str, float]] = []
+        for script in sorted(directory.glob("*.txt")):
+            spec = meetings.spec_of(script)
+            truth_lines = [who for who, _t in meetings.turns(script)]
+            for speakers in (False, True):
+                data = meetings.script_transcript(script, speakers)
+                draft = meetings.draft_from_transcript(data, script.stem, spec["case_type"])
+                s = meetings.score(script.stem, spec, draft, None)
+                key = f"text / {'turns' if speakers else 'no turns'}"
+                rows.setdefault(key, []).append(
+                    {
+                        **asdict_score(s),
+                        "caseworker_findings": _caseworker_findings(draft, truth_lines),
+                    }
+                )
+            transcript = cache.transcript(script, "clean")
+            if not transcript["segments"]:
+                continue
+            times = _script_turn_times(script, shared.VOICES)
+            truth = [_who_at(times, s["start"], s["end"]) for s in transcript["segments"]]
+            samples = decode_file(Path(cache._speak(script, "clean")))
+            tracker = SpeakerTracker(encoder, enrolled.embedding, enrolled_pitch=enrolled.pitch)
+            labelled, found = attribute_transcript(
+                tracker, json.loads(json.dumps(transcript)), samples
+            )
+            heard = parse_transcript(labelled, script.stem).segments
+            for seg, speaker, parsed in zip(labelled["segments"], found, heard, strict=True):
+                name = heard_speaker(parsed.model_copy(update={"speaker": speaker}))
+                if name is not None:
+                    seg["speaker"] = name
+            order = {"H": 0, "K": 1, "K2": 2}
+            split_truth = [_who_at(times, s["start"], s["end"]) for s in labelled["segments"]]
+            turns_ = [
+                Turn(order.get(who, 1), s["text"])
+                for who, s in zip(split_truth, labelled["segments"], strict=True)
+            ]
+            labels = [sp.label if sp else "" for sp in found]
+            attributed.append(score(turns_, labels, True))
+            truths = {False: truth, True: split_truth}
+            for speakers, data in ((False, transcript), (True, labelled)):
+                draft = meetings.draft_from_transcript(data, script.stem, spec["case_type"])
+                s = meetings.score(script.stem, spec, draft, None)
+                key = f"clean speech / {'tracker turns' if speakers else 'no turns'}"
+                rows.setdefault(key, []).append(
+                    {
+                        **asdict_score(s),
+                        "caseworker_findings": _caseworker_findings(draft, truths[speakers]),
+                    }
+                )
+        out[set_name] = {
+            "tagger": {k: _sum_scores(v) for k, v in rows.items()},
+            "attribution": _pool(attributed) if attributed else None,
+        }
+    return out
+
+
+def asdict_score(s: Any) -> dict[str, Any]:
+    return {
+        "found": s.found,
+        "expected": s.expected,
+        "denied": s.denied,
+        "denied_expected": s.denied_expected,
+        "extra": len(s.extra),
+        "forbidden": len(s.forbidden),
+    }
+
+
+def _sum_scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ("found", "expected", "denied", "denied_expected", "extra", "forbidden")
+    total = {k: sum(r[k] for r in rows) for k in (*keys, "caseworker_findings")}
+    return {**total, "meetings": len(rows)}

@@ -10,7 +10,7 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from device.capture.audio import AudioArray
     from device.journal.session import SessionMeta
     from device.stages.transcript_file import TranscriptFile
-    from fredag.protocol import Segment
 
 PROGRESS_MIN_AUDIO_S = 60.0
 AUDIO_ARG = typer.Argument(..., help="wav, mp3, m4a, ogg or flac file.")
@@ -202,7 +201,7 @@ def _heard_meeting(
     audio: Path | None, transcript: Path | None, model: str | None
 ) -> TranscriptFile:
     """The meeting's segments: read from `transcript`, or transcribed from `audio` now."""
-    from device.stages.transcript_file import parse_transcript, read_transcript
+    from device.stages.transcript_file import read_transcript
 
     if transcript is not None:
         heard = read_transcript(transcript)
@@ -226,17 +225,25 @@ def _heard_meeting(
     result = transcriber.transcribe(samples, options)
     if not result.segments:
         raise NoSpeech(f"no speech found in {audio} ({duration_s(samples):.1f} s of audio)")
-    heard = parse_transcript(result.to_json(), str(audio))
-    return replace(heard, segments=tuple(_with_speakers(heard.segments, samples)))
+    return _with_speakers(result.to_json(), str(audio), samples)
 
 
-def _with_speakers(segments: tuple[Segment, ...], samples: AudioArray) -> list[Segment]:
-    """Who said each segment (`device.stages.speakers`), the caseworker's enrolment used."""
+def _with_speakers(data: dict[str, Any], source: str, samples: AudioArray) -> TranscriptFile:
+    """The transcript with who said each segment (`device.stages.speakers`, the caseworker's
+    enrolment used); a segment in which the voice changes at a pause between words is split
+    there into one segment per voice."""
     from device.journal.store import Store
-    from device.stages.speakers import attribute_recording, open_tracker
+    from device.stages.speakers import attribute_transcript, open_tracker
+    from device.stages.transcript_file import parse_transcript
 
     tracker = open_tracker(Store(get_settings().home))
-    return attribute_recording(tracker, segments, samples)
+    split, speakers = attribute_transcript(tracker, data, samples)
+    heard = parse_transcript(split, source)
+    segments = tuple(
+        s if who is None else s.model_copy(update={"speaker": who})
+        for s, who in zip(heard.segments, speakers, strict=True)
+    )
+    return replace(heard, segments=segments)
 
 
 INPUT_OPT = typer.Option(

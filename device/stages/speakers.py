@@ -2,15 +2,18 @@
 
 The work is `device.voice.attribution.SpeakerTracker` (one per meeting, RAM only); this module
 turns its `Attribution`s into the protocol's `Speaker` labels on segments, for a live commit
-(`SpeakerStage`, given the commit's audio) and for a whole recording (`attribute_recording`,
-`fredag draft AUDIO`). It also says what the tagger reads as each segment's speaker
-(`heard_speaker`): the label, except for an uncertain one, which is read as unknown, so a
-segment where the caseworker may have handed over to the client is never dismissed as the
-caseworker's own words.
+(`SpeakerStage`, given the commit's audio: one VAD utterance, so turns are already apart)
+and for a whole recording (`attribute_transcript`, `fredag draft AUDIO`: the recogniser's
+segments do not follow turns, so each is cut at pauses between its words, attributed piece by
+piece, and split where the voice changes). It also says what the tagger reads as each
+segment's speaker (`heard_speaker`): the label, except for an uncertain one and for a
+caseworker label below `CASEWORKER_TRUST`, which are read as unknown, so a client's words are
+not dismissed as the caseworker's own on a doubtful attribution.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -20,6 +23,9 @@ from device.voice.attribution import Attribution, SpeakerTracker
 from fredag.protocol import Segment, Speaker
 
 MIN_SEGMENT_S = 0.2  # less audio than this holds no voice to speak of
+# The tagger reads a segment as the caseworker's own words (never a finding about the client)
+# only when she is this sure to have said it; otherwise as unknown (possibly the client).
+CASEWORKER_TRUST = 0.9
 
 
 def speaker_of(attribution: Attribution) -> Speaker:
@@ -111,7 +117,11 @@ def heard_speaker(segment: Segment) -> str | None:
     """The speaker the tagger reads: the label (`handläggare` = the caseworker), or None
     (possibly the client) when there is none or it is uncertain."""
     speaker = segment.speaker
-    return None if speaker is None or speaker.uncertain else speaker.label
+    if speaker is None or speaker.uncertain:
+        return None
+    if speaker.role == "caseworker" and speaker.confidence < CASEWORKER_TRUST:
+        return None
+    return speaker.label
 
 
 def with_heard_speakers(
@@ -127,4 +137,81 @@ def with_heard_speakers(
     for item, segment in zip(heard, segments, strict=True):
         name = heard_speaker(segment)
         out.append({**item, "speaker": name} if name is not None else dict(item))
+    return out
+
+
+PAUSE_S = 0.5  # a gap between two words this long may be a turn: attributed separately
+EDGE_S = 0.1  # audio kept either side of a piece's words
+
+
+def attribute_transcript(
+    tracker: SpeakerTracker, data: dict[str, Any], samples: AudioArray
+) -> tuple[dict[str, Any], list[Speaker | None]]:
+    """A recording's transcript JSON (`fredag transcribe --json`, with word times) with its
+    segments split where the voice changes, and who said each segment.
+
+    The recogniser's segments do not follow turns: one often ends a question and starts the
+    answer. So each segment is cut at pauses between its words (`PAUSE_S`), each piece is
+    attributed from its own audio, and neighbouring pieces of one voice are joined again: a
+    segment whose pieces have different voices becomes one segment per voice, cut at the word
+    where the voice changes. A segment without word times is attributed whole."""
+    out_segments: list[dict[str, Any]] = []
+    speakers: list[Speaker | None] = []
+    try:
+        for seg in data["segments"]:
+            for part, speaker in _split_segment(tracker, seg, samples):
+                out_segments.append(part)
+                speakers.append(speaker)
+    finally:
+        tracker.close()
+    return {**data, "segments": out_segments}, speakers
+
+
+def _pieces(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    pieces: list[list[dict[str, Any]]] = [[words[0]]]
+    for prev, word in itertools.pairwise(words):
+        if float(word["start"]) - float(prev["end"]) >= PAUSE_S:
+            pieces.append([])
+        pieces[-1].append(word)
+    return pieces
+
+
+def _split_segment(
+    tracker: SpeakerTracker, seg: dict[str, Any], samples: AudioArray
+) -> list[tuple[dict[str, Any], Speaker | None]]:
+    def audio(start: float, end: float) -> AudioArray:
+        a = max(0, round((start - EDGE_S) * SAMPLE_RATE))
+        return samples[a : round((end + EDGE_S) * SAMPLE_RATE)]
+
+    words = [w for w in seg.get("words") or [] if "start" in w and "end" in w]
+    start, end = float(seg["start"]), float(seg["end"])
+    if not words:
+        clip = audio(start, end)
+        if clip.size < MIN_SEGMENT_S * SAMPLE_RATE:
+            return [(dict(seg), None)]
+        return [(dict(seg), speaker_of(tracker.attribute(clip, str(seg["text"]))))]
+    groups: list[tuple[list[dict[str, Any]], Attribution | None]] = []
+    for piece in _pieces(words):
+        text = " ".join(str(w["word"]).strip() for w in piece)
+        clip = audio(float(piece[0]["start"]), float(piece[-1]["end"]))
+        found = tracker.attribute(clip, text) if clip.size >= MIN_SEGMENT_S * SAMPLE_RATE else None
+        if groups and (
+            found is None or groups[-1][1] is None or groups[-1][1].label == found.label
+        ):
+            groups[-1] = (groups[-1][0] + piece, groups[-1][1] or found)
+        else:
+            groups.append((list(piece), found))
+    if len(groups) == 1:
+        found = groups[0][1]
+        return [(dict(seg), None if found is None else speaker_of(found))]
+    out = []
+    for i, (piece_words, found) in enumerate(groups):
+        part = {
+            **seg,
+            "start": start if i == 0 else round(float(piece_words[0]["start"]), 2),
+            "end": end if i == len(groups) - 1 else round(float(piece_words[-1]["end"]), 2),
+            "text": " ".join(str(w["word"]).strip() for w in piece_words),
+            "words": piece_words,
+        }
+        out.append((part, None if found is None else speaker_of(found)))
     return out

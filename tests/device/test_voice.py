@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from device.journal.store import Store
+from device.stages.speakers import attribute_transcript
 from device.voice import enrolment
 from device.voice.attribution import CASEWORKER_LABEL, Attribution, SpeakerTracker
 from device.voice.encoder import SpeakerEncoder, shared_encoder
@@ -287,3 +288,56 @@ class TestAttribution:
         result = heard(SpeakerTracker(encoder), embedded, "a1")
         assert all(not isinstance(v, list | tuple | np.ndarray) for v in vars(result).values())
         json.dumps(vars(result))
+
+
+class TestSplitAtSpeakerChange:
+    def test_a_segment_holding_a_question_and_its_answer_is_split_at_the_word(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], enrolled: np.ndarray
+    ) -> None:
+        """A recogniser's segment running from the caseworker's question into the client's
+        answer (with word times) becomes two segments, cut at the answer's first word, each
+        with its own speaker; a one-voice segment stays whole."""
+        pause = np.zeros(int(0.7 * 16_000), dtype=np.float32)
+        parts = [clips["q1"], pause, clips["a1"], pause, clips["q3"], pause, clips["a3"]]
+        samples = np.concatenate(parts)
+        bounds = np.cumsum([0] + [p.size / 16_000 for p in parts])
+
+        def words(text: str, start: float, end: float) -> list[dict[str, object]]:
+            tokens = text.split()
+            step = (end - start) / len(tokens)
+            return [
+                {"word": w, "start": start + i * step, "end": start + (i + 1) * step}
+                for i, w in enumerate(tokens)
+            ]
+
+        q1, a1, q3, a3 = (LINES[k][1] for k in ("q1", "a1", "q3", "a3"))
+        data = {
+            "language": "sv",
+            "duration_s": float(bounds[-1]),
+            "model": {"name": "test", "sha256": "0" * 64},
+            "segments": [
+                {
+                    "start": 0.0,
+                    "end": float(bounds[3]),
+                    "text": f"{q1} {a1}",
+                    "words": words(q1, 0.0, bounds[1]) + words(a1, bounds[2], bounds[3]),
+                },
+                {
+                    "start": float(bounds[4]),
+                    "end": float(bounds[5]),
+                    "text": q3,
+                    "words": words(q3, bounds[4], bounds[5]),
+                },
+                {
+                    "start": float(bounds[6]),
+                    "end": float(bounds[7]),
+                    "text": a3,
+                    "words": words(a3, bounds[6], bounds[7]),
+                },
+            ],
+        }
+        split, speakers = attribute_transcript(SpeakerTracker(encoder, enrolled), data, samples)
+        texts = [s["text"] for s in split["segments"]]
+        assert texts == [q1, a1, q3, a3]
+        assert [s.label if s else None for s in speakers] == [CASEWORKER_LABEL, "person 1"] * 2
+        assert abs(split["segments"][1]["start"] - bounds[2]) < 0.01
