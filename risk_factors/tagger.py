@@ -38,7 +38,7 @@ from risk_factors.context import (
 from risk_factors.conversation import Utterance, answer_polarity, utterance, word_probabilities
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue
 from risk_factors.schema import Catalogue, Factor
-from risk_factors.text import Sentence, is_swedish_word, split_sentences
+from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
 __all__ = ["CASE_TYPES", "Denial", "Tag", "TagResult", "Tagger"]
 
@@ -277,10 +277,16 @@ class Tagger:
         whether only a word heard alike (not exactly) showed it."""
         asked: dict[str, tuple[float, bool]] = {}
         unsure = reading.unsure(question)
-        for match in self._matcher.matches(reading.text, question, unsure, lone_fuzzy=True):
-            if not self._applies(match.cue, case_type):
-                continue
-            if self._state(question, match, case_type) == "present":
+        readings = [question]
+        said = _as_said(question)
+        if said is not None:
+            readings.append(said)
+        for sentence in readings:
+            for match in self._matcher.matches(reading.text, sentence, unsure, lone_fuzzy=True):
+                if not self._applies(match.cue, case_type):
+                    continue
+                if self._state(sentence, match, case_type) != "present":
+                    continue
                 slug = match.cue.factor
                 weight = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 alike = match.fuzzy >= len(match.tokens)
@@ -510,6 +516,27 @@ def _joined(question: Sentence, answer: Sentence) -> Sentence:
         question.tokens + answer.tokens,
         question.clause_of + tuple(c + shift for c in answer.clause_of),
         False,
+    )
+
+
+# A question asks the client about themself in the second person; the cues are written as
+# the client would say it ("Har han slagit dig?" asks about "han har slagit mig").
+_SECOND_TO_FIRST = {"du": "jag", "dig": "mig", "din": "min", "ditt": "mitt", "dina": "mina"}
+
+
+def _as_said(question: Sentence) -> Sentence | None:
+    """A question in the second person as the client would say it (du → jag, dig → mig,
+    din → min), or None when it has no second person."""
+    if not any(t.lower in _SECOND_TO_FIRST for t in question.tokens):
+        return None
+    tokens = tuple(
+        Token(_SECOND_TO_FIRST[t.lower], normalize(_SECOND_TO_FIRST[t.lower]), t.start, t.end)
+        if t.lower in _SECOND_TO_FIRST
+        else t
+        for t in question.tokens
+    )
+    return Sentence(
+        question.start, question.end, tokens, question.clause_of, question.is_question_mark
     )
 
 

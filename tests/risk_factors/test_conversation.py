@@ -114,6 +114,25 @@ class TestQuestionAndAnswer:
         assert not _denied(result) and not _tags(result)
 
 
+def _denial_pairs() -> list[tuple[str, str, str, str]]:
+    lines = (DATA / "denials.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line.strip()]  # type: ignore[misc]
+
+
+class TestEverydayDenials:
+    @pytest.mark.parametrize(("case_type", "slug", "question", "answer"), _denial_pairs())
+    def test_a_no_to_an_everyday_question_is_asked_and_denied(
+        self, tagger: Tagger, case_type: str, slug: str, question: str, answer: str
+    ) -> None:
+        """data/denials.tsv: a caseworker's everyday question (second person: "Har han slagit
+        dig?" is read as "han har slagit mig") answered no is asked-and-denied, never found; a
+        hedged answer ("Nej, det tror jag inte") is neither."""
+        result = tagger.tag_segments(_segs(question, answer), case_type)
+        hedged = any(w.strip(".,") in ("tror", "vet") for w in answer.split())
+        assert (slug in result.denied_by_factor()) is not hedged
+        assert slug not in _tags(result)
+
+
 class TestRunTogether:
     def test_answer_and_next_question_in_one_sentence(self, tagger: Tagger) -> None:
         """ "Nej, hur mår du själv?" after a question about violence: the "Nej" still answers."""
