@@ -54,6 +54,7 @@ class Committer:
         self.shown_before_lock = 0
         self.missed = False  # hidden while the lock was not seen yet: read back on unlock
         self.lock = threading.Lock()
+        self.closed = False  # the meeting's segments are final: no more corrections
 
     def __call__(self, commit: Commit) -> None:
         commit = run_stages(self.stages, commit)
@@ -82,6 +83,10 @@ class Committer:
         before anything else sees it, then in the segments the draft is made of; the tagger's
         context reads it from the next commit on (what was noted stays noted: tag once)."""
         with self.lock:
+            if self.closed:
+                raise UsageError(
+                    "the meeting has ended: rename a speaker on the review page instead"
+                )
             if self.locked:
                 raise DeviceLocked("the device is locked: unlock it to correct a speaker")
             if not 0 <= index < len(self.segments):
@@ -100,7 +105,10 @@ class Committer:
         return segment
 
     def close(self) -> None:
-        """The meeting has ended: stages drop what they held for it."""
+        """The meeting has ended: its segments are final (a correction after this is
+        refused, so the draft and the journal never differ) and stages drop what they held."""
+        with self.lock:
+            self.closed = True
         close_stages(self.stages)
 
     def committed(self) -> tuple[Segment, ...]:

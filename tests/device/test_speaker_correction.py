@@ -105,7 +105,8 @@ class TestCorrectionDuringTheMeeting:
     def test_an_unknown_label_or_line_is_refused_and_nothing_journaled(
         self, store: Store, meeting_wav: Path
     ) -> None:
-        """Only handläggare, a person of the meeting or the next new one; only a shown line."""
+        """Only handläggare, a person of the meeting or the next new one; only a shown line;
+        only before the meeting has ended."""
         c = controller(store, meeting_wav, speed=4.0)
         seen = Recorded()
         c.events.subscribe(seen)
@@ -119,6 +120,8 @@ class TestCorrectionDuringTheMeeting:
             c.correct_speaker(10_000, "handläggare")
         c.stop()
         finished(c)
+        with pytest.raises(UsageError):  # the draft is made: the labels are final
+            c.correct_speaker(0, "handläggare")
         assert not [r for r in c.log.journal if r.get("type") == "speaker"]
 
     def test_key_t_corrects_the_last_line(self, store: Store, meeting_wav: Path) -> None:
