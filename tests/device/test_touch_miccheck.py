@@ -60,3 +60,20 @@ class TestMicCheck:
         run_check(check)
         state = check.state()
         assert state.outcome == "failed" and "no microphone" in (state.detail or "")
+
+    def test_cancelled_gives_no_verdict(self, tmp_path: Path) -> None:
+        """A check cancelled before it heard anything (a meeting starts) closes its input and
+        says nothing, rather than that no microphone works."""
+        quiet = write_wav(tmp_path / "quiet.wav", silence(30.0).astype(np.float32))
+        opened: list[FileSource] = []
+
+        def open_input() -> AudioSource:
+            opened.append(FileSource(quiet, speed=0.1))  # slower than the check waits
+            return opened[-1]
+
+        check = MicCheck(open_input)
+        check.start()
+        check.cancel()
+        state = check.state()
+        assert not state.running and state.outcome is None and state.detail is None
+        assert opened[0]._stop.is_set()

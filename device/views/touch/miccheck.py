@@ -99,8 +99,8 @@ class MicCheck:
         except Exception as exc:  # the screen must say something, not hang
             detail = f"{type(exc).__name__}: {exc}"
         with self._cond:
-            if self._cancel.is_set() and outcome != "failed":
-                outcome = None  # cancelled by a meeting: no verdict
+            if self._cancel.is_set():
+                outcome, detail = None, None  # cancelled (a meeting opens the input): no verdict
             self._set(running=False, level=0, outcome=outcome, detail=detail)
 
     def _listen(self, source: AudioSource) -> float:
