@@ -12,7 +12,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from risk_factors.text import Sentence
+from risk_factors.text import Sentence, Token
 
 Status = Literal["present", "negated", "resolved", "uncertain"]
 
@@ -188,6 +188,8 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
     for i, token in enumerate(tokens):
         if i in used or sentence.clause_of[i] not in clauses:
             continue
+        if token.lower in NEGATORS and _coordinated_apart(tokens, i, used):
+            continue
         if not past_counts and token.lower in _RESOLVED_WORDS:
             return "resolved"
         if token.lower not in NEGATORS:
@@ -201,6 +203,26 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
                 return "resolved"
             negated = True
     return "negated" if negated else "present"
+
+
+# "och" before a subject or a finite verb begins a new main clause ("Han kan inte sitta still
+# och har svårt att koncentrera sig", "Det finns ingen mat och han har smutsiga kläder"): a
+# negation in one conjunct does not reach into the other.
+_CONJUNCT_OPENERS = frozenset(
+    {"jag", "du", "han", "hon", "vi", "ni", "de", "dom", "det", "man", "hen"}
+    | {"har", "hade", "är", "var", "kan", "kunde", "får", "fick", "vill", "ska", "blir", "blev"}
+    | {"går", "gick", "gör", "gjorde", "säger", "sa", "tar", "tog"}
+)
+
+
+def _coordinated_apart(tokens: tuple[Token, ...], i: int, used: tuple[int, ...]) -> bool:
+    """True when "och" + a subject or finite verb stands between token `i` and the cue."""
+    lo, hi = (i, used[0]) if i < used[0] else (used[-1], i)
+    return any(
+        tokens[k].lower == "och" and tokens[k + 1].lower in _CONJUNCT_OPENERS
+        for k in range(lo + 1, hi)
+        if k + 1 < len(tokens)
+    )
 
 
 def _uncertain(sentence: Sentence, first: int) -> bool:

@@ -214,6 +214,24 @@ class TestNotFacts:
         assert "motivation_for_change" in _tags(tagger.tag_text("Jag vill sluta dricka.", "vuxen"))
 
 
+class TestNegationScope:
+    def test_a_negation_does_not_reach_into_the_next_coordinated_clause(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Han kan inte sitta still och har svårt att koncentrera sig": "och" before a
+        finite verb or a subject begins a new main clause, so its cue is stated."""
+        text = "Han är inte elak och har svårt att koncentrera sig."
+        assert "hyperactivity_impulsivity" in _tags(tagger.tag_text(text, "barn"))
+        text = "Jag har inte jobb och har inga pengar."
+        assert "economic_hardship" in _tags(tagger.tag_text(text, "vuxen"))
+
+    def test_a_negation_in_the_same_conjunct_still_negates(self, tagger: Tagger) -> None:
+        """ "Han har inte slagit mig och inte hotat mig" denies both."""
+        result = tagger.tag_text("Han har inte slagit mig och han har aldrig hotat mig.", "vuxen")
+        assert {"escalating_ipv", "threats_weapons"} <= _denied(result)
+        assert not _tags(result) & {"escalating_ipv", "threats_weapons"}
+
+
 class TestClosedClassWords:
     @pytest.mark.parametrize(
         ("text", "case_type", "slug"),
