@@ -274,7 +274,9 @@ def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = 
     for i in range(first):
         if sentence.clause_of[i] not in clauses:
             continue
-        if words[i] in _WISHES or words[i] in _UNREAL:
+        if (words[i] in _WISHES or words[i] in _UNREAL) and not _coordinated_apart(
+            tokens, i, used
+        ):
             return True
     return False
 

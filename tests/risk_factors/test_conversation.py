@@ -224,6 +224,8 @@ class TestNegationScope:
         assert "hyperactivity_impulsivity" in _tags(tagger.tag_text(text, "barn"))
         text = "Jag har inte jobb och har inga pengar."
         assert "economic_hardship" in _tags(tagger.tag_text(text, "vuxen"))
+        text = "Hon vill inte prata om det och hon har svårt att sova."  # nor a wish
+        assert "youth_mental_ill_health" in _tags(tagger.tag_text(text, "barn"))
 
     def test_a_negation_in_the_same_conjunct_still_negates(self, tagger: Tagger) -> None:
         """ "Han har inte slagit mig och inte hotat mig" denies both."""
