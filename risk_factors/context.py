@@ -274,9 +274,7 @@ def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = 
     for i in range(first):
         if sentence.clause_of[i] not in clauses:
             continue
-        if (words[i] in _WISHES or words[i] in _UNREAL) and not _coordinated_apart(
-            tokens, i, used
-        ):
+        if (words[i] in _WISHES or words[i] in _UNREAL) and not _coordinated_apart(tokens, i, used):
             return True
     return False
 
