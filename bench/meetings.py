@@ -198,10 +198,16 @@ def _shared_scorer() -> ModuleType:
     return module
 
 
-class SpeechCache:
-    """Spoken meetings transcribed once per (audio, model, options), kept as JSON."""
+BIAS = ("none", "cues")
+"""Decoder biasing: none, or the catalogue's cue words for the case type as hotwords."""
 
-    def __init__(self) -> None:
+
+class SpeechCache:
+    """Spoken meetings transcribed once per (audio, model, options), kept as JSON; the
+    options (hotwords included) are in the key, so biased and unbiased never mix."""
+
+    def __init__(self, bias: str = "none") -> None:
+        self.bias = bias
         self._transcriber: Any = None
         self._options: Any = None
         self._speak = _shared_scorer().speak
@@ -224,14 +230,26 @@ class SpeechCache:
             language=settings.language, beam_size=settings.beam_size, word_timestamps=True
         )
 
+    def options(self, case_type: str) -> Any:
+        """`fredag draft`'s options, with the catalogue's cue words as hotwords when biased."""
+        if self.bias == "none":
+            return self._options
+        from dataclasses import replace
+
+        from device.stages.vocabulary import hotwords
+        from risk_factors.catalogue import load_catalogue
+
+        return replace(self._options, hotwords=hotwords(load_catalogue(), case_type))
+
     def transcript(self, script: Path, condition: str) -> dict[str, Any]:
         wav = Path(self._speak(script, condition))
         self._load()
+        options = self.options(spec_of(script)["case_type"])
         key = hashlib.sha256(
             (
                 wav.name  # the shared scorer names its audio by a hash of script and condition
                 + self._transcriber.model.sha256
-                + json.dumps(asdict(self._options), sort_keys=True, default=str)
+                + json.dumps(asdict(options), sort_keys=True, default=str)
             ).encode()
         ).hexdigest()[:16]
         out = CACHE / "transcripts" / f"{wav.stem}-{key}.json"
@@ -242,7 +260,7 @@ class SpeechCache:
 
         samples = decode_file(wav)
         began = time.perf_counter()
-        result = self._transcriber.transcribe(samples, self._options)
+        result = self._transcriber.transcribe(samples, options)
         self.transcribe_s += time.perf_counter() - began
         self.audio_s += result.duration_s
         data = result.to_json()
@@ -382,10 +400,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dirs", nargs="*", type=Path, help="meeting directories")
     parser.add_argument("--mode", choices=MODES, default="text")
     parser.add_argument("--speakers", action="store_true", help="text mode: label speakers")
+    parser.add_argument("--bias", choices=BIAS, default="none", help="decoder biasing")
     parser.add_argument("-v", action="store_true", help="show misses and extras")
     args = parser.parse_args(argv)
     dirs = args.dirs or [d for d in SETS.values() if d.is_dir()]
-    cache = SpeechCache() if args.mode != "text" else None
+    cache = SpeechCache(args.bias) if args.mode != "text" else None
     failed = False
     for directory in dirs:
         scores = score_set(directory, args.mode, cache, args.speakers)

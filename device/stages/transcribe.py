@@ -54,6 +54,9 @@ class TranscribeOptions:
     # word by likeness only where the recogniser was unsure, and ignores what it could not read.
     # On for `fredag transcribe` and `fredag draft`; off in the live loop (it costs CPU there).
     word_timestamps: bool = False
+    # Decoder biasing: words put in every window's prompt (faster-whisper's `hotwords`), e.g.
+    # the catalogue's cue words (device.stages.vocabulary). Off: measured, it did not help.
+    hotwords: str | None = None
     # The encoder's window. None: Whisper's 30 s, as it was trained (`fredag transcribe`).
     # A number: the speech in the window rounded up to WINDOW_STEP_S, at least this many
     # seconds; the live loop decodes a few seconds of context and one utterance, and 30 s
@@ -231,6 +234,7 @@ def _decode_kwargs(options: TranscribeOptions) -> dict[str, Any]:
         "no_speech_threshold": options.no_speech_threshold,
         "temperature": list(options.temperature),
         "word_timestamps": options.word_timestamps,
+        "hotwords": options.hotwords,
     }
 
 
