@@ -198,8 +198,9 @@ def _shared_scorer() -> ModuleType:
     return module
 
 
-BIAS = ("none", "cues")
-"""Decoder biasing: none, or the catalogue's cue words for the case type as hotwords."""
+BIAS = ("none", "cues", "examples")
+"""Decoder biasing: none; the catalogue's cue words for the case type as hotwords; or its
+example sentences (one per factor, natural punctuated text) as hotwords."""
 
 
 class SpeechCache:
@@ -236,10 +237,11 @@ class SpeechCache:
             return self._options
         from dataclasses import replace
 
-        from device.stages.vocabulary import hotwords
+        from device.stages.vocabulary import example_sentences, hotwords
         from risk_factors.catalogue import load_catalogue
 
-        return replace(self._options, hotwords=hotwords(load_catalogue(), case_type))
+        vocabulary = example_sentences if self.bias == "examples" else hotwords
+        return replace(self._options, hotwords=vocabulary(load_catalogue(), case_type))
 
     def transcript(self, script: Path, condition: str) -> dict[str, Any]:
         wav = Path(self._speak(script, condition))

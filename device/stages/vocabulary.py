@@ -7,7 +7,7 @@ show most factors first), stems and exact-form markers dropped, as many as fit i
 budget. Nothing here knows how the recogniser mishears anything.
 
 Decoder biasing is off by default: measured on whole meetings it did not help (docs/device.md,
-"Decoder biasing"); `bench.meetings --bias cues` measures it.
+"Decoder biasing"); `bench.meetings --bias cues|examples` measures it.
 """
 
 from __future__ import annotations
@@ -55,3 +55,19 @@ def hotwords(catalogue: Catalogue, case_type: str, max_words: int = 40) -> str:
     """The first `max_words` cue words for `case_type`, space-separated (faster-whisper keeps
     at most 223 tokens of hotwords; 40 Swedish words are about 100)."""
     return " ".join(cue_words(catalogue, case_type)[:max_words])
+
+
+def example_sentences(catalogue: Catalogue, case_type: str, max_chars: int = 500) -> str:
+    """The first positive example sentence of each factor for `case_type`, in catalogue
+    order, as long as they fit in `max_chars` (natural, punctuated text as a prompt)."""
+    out: list[str] = []
+    used = 0
+    for factor in catalogue.factors:
+        if factor.retired or factor.applies_to not in (case_type, "alla"):
+            continue
+        sentence = factor.examples.positive[0].strip()
+        if used + len(sentence) + 1 > max_chars:
+            break
+        out.append(sentence)
+        used += len(sentence) + 1
+    return " ".join(out)
