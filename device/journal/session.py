@@ -13,7 +13,11 @@ A session's journal (see `device.journal.store`) holds, in order:
 * ``{"type": "mark", "at"}``: the caseworker marked this moment (meeting seconds);
 * ``{"type": "speaker", "segment", "start", "label", "role"}``: the caseworker corrected who
   said segment number ``segment`` (which starts at ``start``); replayed over the segment's
-  own speaker, the last correction winning (`device.stages.relabel`). A label, never a voice;
+  own speaker, the last correction winning (`device.stages.relabel`). A label, never a voice.
+  When the correction changes what the tagger reads there, the same record holds the
+  revision, ``"factors": {"first", "through", "tags", "denied"}``: the factors now noted in
+  segments ``first`` ≤ i < ``through``, replacing what the records before noted there
+  (`device.stages.factors.Revision`; one record, so a crash keeps both or neither);
 * ``{"type": "state", "state": "recording|paused|resumed|stopped|finished", "at", "audio_s"}``;
 * ``{"type": "draft", "envelope": {...}}``: the signed draft once the session is finished.
 
@@ -32,6 +36,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from device.journal.store import Journal, Store
+from device.stages.factors import Revision, revised
 from device.stages.tagging import FoundTag, Tagging
 from fredag.errors import ConsentRequired, StoreError, UsageError
 from fredag.protocol import CaseType, Meeting, ModelInfo, Segment
@@ -190,18 +195,25 @@ class SessionLog:
     def mark(self, at_s: float) -> None:
         self.journal.append({"type": "mark", "at": round(at_s, 2)})
 
-    def speaker(self, index: int, segment: Segment) -> None:
-        """The caseworker's correction of segment `index`'s speaker (already on `segment`)."""
+    def speaker(self, index: int, segment: Segment, revision: Revision | None = None) -> None:
+        """The caseworker's correction of segment `index`'s speaker (already on `segment`),
+        with the factors it revises (in the same record)."""
         assert segment.speaker is not None
-        self.journal.append(
-            {
-                "type": "speaker",
-                "segment": index,
-                "start": segment.start,
-                "label": segment.speaker.label,
-                "role": segment.speaker.role,
+        record: dict[str, Any] = {
+            "type": "speaker",
+            "segment": index,
+            "start": segment.start,
+            "label": segment.speaker.label,
+            "role": segment.speaker.role,
+        }
+        if revision is not None:
+            record["factors"] = {
+                "first": revision.first,
+                "through": revision.through,
+                "tags": [asdict(t) for t in revision.tags],
+                "denied": [asdict(t) for t in revision.denied],
             }
-        )
+        self.journal.append(record)
 
     def model(self, model: ModelInfo, language: str) -> None:
         self.journal.append({"type": "model", **model.model_dump(), "language": language})
@@ -248,6 +260,8 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
             marks.append(float(rec["at"]))
         elif kind == "speaker":
             corrections.append(rec)
+            if "factors" in rec and noted is not None:
+                noted = _revise_factors(noted, rec["factors"])
         elif kind == "model":
             model = ModelInfo(name=rec["name"], sha256=rec["sha256"])
             language = rec.get("language", language)
@@ -288,6 +302,16 @@ def _correct(segments: list[Segment], rec: dict[str, Any]) -> None:
         raise StoreError(f"a session's speaker record is damaged ({exc})") from exc
     if 0 <= index < len(segments) and abs(segments[index].start - start) < 1e-6:
         segments[index] = segments[index].model_copy(update={"speaker": speaker})
+
+
+def _revise_factors(noted: Tagging, rec: dict[str, Any]) -> Tagging:
+    try:
+        first, through = int(rec["first"]), int(rec["through"])
+        tags = tuple(_found(t) for t in rec["tags"])
+        denied = tuple(_found(t) for t in rec["denied"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"a session's speaker record is damaged ({exc})") from exc
+    return revised(noted, first, through, tags, denied)
 
 
 def _found(data: dict[str, Any]) -> FoundTag:

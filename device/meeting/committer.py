@@ -2,6 +2,13 @@
 (fsynced before anything is shown, so whatever the caseworker saw survives a kill -9), the
 tagger (once: `device.stages.factors`) with its result journaled too, then the views.
 
+A speaker correction (`correct`) goes the same way: the corrected line's neighbourhood is read
+again by the tagger, the correction and the factors it revises are journaled as one record,
+then the views are told (the label, and the factors found or withdrawn).
+
+The journal, the tagging and the events are ordered under one lock, so the views see commits
+and corrections in the order they were journaled.
+
 Runs on the transcription worker, never on the audio thread: `feed` does not wait for it.
 The commit (and the audio of its utterances) is dropped when this returns.
 
@@ -21,7 +28,14 @@ from device.journal.session import SessionLog
 from device.stages.commit import Commit, Stage, close_stages, run_stages
 from device.stages.factors import MeetingFactors
 from device.stages.relabel import corrected_speaker, speaker_choices
-from device.views.events import EventBus, FactorsNoted, Notice, SegmentsCommitted
+from device.views.events import (
+    EventBus,
+    FactorsNoted,
+    FactorsRevised,
+    Notice,
+    SegmentsCommitted,
+    SpeakerCorrected,
+)
 from fredag.errors import DeviceLocked, UsageError
 from fredag.journal import clock
 from fredag.protocol import Segment
@@ -67,21 +81,22 @@ class Committer:
             if hidden:
                 self.missed = self.missed or not self.locked
                 self.locked_segments += len(commit.segments)
-        if hidden:
-            for seg in commit.segments:
-                self.events.publish(Notice(f"[{clock(seg.start)}] {LOCKED_LINE}"))
-            return
-        self.events.publish(SegmentsCommitted(commit.segments))
-        if commit.segments:
-            new = self.factors.add(commit.segments)
-            self.log.factors(new, self.factors.tagged_through)  # durable before it is shown
-            if new.tags:
-                self.events.publish(FactorsNoted(new.tags))
+                for seg in commit.segments:
+                    self.events.publish(Notice(f"[{clock(seg.start)}] {LOCKED_LINE}"))
+                return
+            self.events.publish(SegmentsCommitted(commit.segments))
+            if commit.segments:
+                new = self.factors.add(commit.segments)  # under the lock: no correction between
+                self.log.factors(new, self.factors.tagged_through)  # durable before shown
+                if new.tags:
+                    self.events.publish(FactorsNoted(new.tags))
 
     def correct(self, index: int, label: str) -> Segment:
-        """The caseworker's decision on who said shown segment `index`: journaled (fsynced)
-        before anything else sees it, then in the segments the draft is made of; the tagger's
-        context reads it from the next commit on (what was noted stays noted: tag once)."""
+        """The caseworker's decision on who said shown segment `index`. The tagger reads the
+        line's neighbourhood again with it (`MeetingFactors.reread`); the correction and the
+        factors it revises are journaled (fsynced, one record) before anything else sees
+        them, then they are in the segments and factors the draft is made of, and the views
+        are told (`SpeakerCorrected`, then `FactorsRevised` if a factor changed)."""
         with self.lock:
             if self.closed:
                 raise UsageError(
@@ -94,10 +109,26 @@ class Committer:
             if label not in speaker_choices(self.segments, index):
                 raise UsageError(f"{label!r} is not a speaker of this meeting")
             segment = self.segments[index].model_copy(update={"speaker": corrected_speaker(label)})
-            self.log.speaker(index, segment)
+            read = list(self.factors.segments)
+            if index < len(read):
+                read[index] = segment
+            revision = self.factors.reread(read, index)
+            self.log.speaker(index, segment, revision)
             self.segments[index] = segment
-            if index < len(self.factors.segments):
-                self.factors.segments[index] = segment
+            self.factors.segments = read
+            if revision is not None:
+                self.factors.revise(revision)
+            self.events.publish(SpeakerCorrected(index, segment))
+            if revision is not None:
+                self.events.publish(
+                    FactorsRevised(
+                        revision.first,
+                        revision.through,
+                        revision.tags,
+                        revision.added,
+                        revision.withdrawn,
+                    )
+                )
         for stage in self.stages:
             taken = getattr(stage, "label_taken", None)
             if taken is not None:

@@ -48,7 +48,6 @@ from device.views.events import (
     Marked,
     Notice,
     SegmentsCommitted,
-    SpeakerCorrected,
     StateChanged,
     TentativeText,
     WarningRaised,
@@ -227,11 +226,9 @@ class MeetingController:
 
     def correct_speaker(self, index: int, label: str) -> Segment:
         """The caseworker says who said shown segment `index` (`handläggare`, a `person N` of
-        this meeting or the next new one): journaled, then shown; the draft carries it
-        (`device.stages.relabel`)."""
-        segment = self.committer.correct(index, label)
-        self.events.publish(SpeakerCorrected(index, segment))
-        return segment
+        this meeting or the next new one): journaled with the factors it revises, then
+        shown; the draft carries both (`device.stages.relabel`, `Committer.correct`)."""
+        return self.committer.correct(index, label)  # journaled, then published
 
     def next_speaker_of_last(self) -> Segment | None:
         """The last shown line's speaker set to the next choice (the terminal's key t); None

@@ -42,6 +42,20 @@ class FactorsNoted:
 
 
 @dataclass(frozen=True)
+class FactorsRevised:
+    """A speaker correction changed what segments `first` ≤ i < `through` show (already in
+    the journal): `tags` are the factors found there now, in place of every one shown there
+    before; `withdrawn` those no longer found, `added` those newly found (exactly these are
+    in the signed draft)."""
+
+    first: int
+    through: int
+    tags: tuple[FoundTag, ...]
+    added: tuple[FoundTag, ...]
+    withdrawn: tuple[FoundTag, ...]
+
+
+@dataclass(frozen=True)
 class InputLevel:
     """The input's loudness over the last moment, dBFS (-inf for digital silence)."""
 
@@ -96,6 +110,7 @@ Event = (
     SegmentsCommitted
     | TentativeText
     | FactorsNoted
+    | FactorsRevised
     | InputLevel
     | Marked
     | SpeakerCorrected

@@ -23,6 +23,7 @@ from device.views.events import (
     Event,
     EventBus,
     FactorsNoted,
+    FactorsRevised,
     InputLevel,
     Marked,
     Notice,
@@ -39,6 +40,13 @@ STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar"
 MARKED_SV = "markerat av handläggaren"
 KEYS_HELP = "p paus · r fortsätt · m markera · t rätta talare · s stopp · l lås"
 CORRECTED_SV = "talare rättad"
+WITHDRAWN_SV = "togs bort"
+
+
+def factor_line(tag: FoundTag) -> str:
+    """One noted factor as the terminal shows it: kind, name, quote, time."""
+    kind = "risk" if tag.kind == "risk" else "skydd"
+    return f'{kind}: {tag.name_sv} – "{tag.quote}" [{clock(tag.start)}]'
 
 
 def who(segment: Segment) -> str:
@@ -66,6 +74,8 @@ class View(Protocol):
 
     def corrected(self, segment: Segment) -> None: ...
 
+    def revised(self, added: tuple[FoundTag, ...], withdrawn: tuple[FoundTag, ...]) -> None: ...
+
     def level(self, dbfs: float) -> None: ...
 
     def stop(self) -> None: ...
@@ -86,6 +96,8 @@ def show(view: View, event: Event) -> None:
         view.marked(event.at_s)
     elif isinstance(event, SpeakerCorrected):
         view.corrected(event.segment)
+    elif isinstance(event, FactorsRevised):
+        view.revised(event.added, event.withdrawn)
     elif isinstance(event, InputLevel):
         view.level(event.dbfs)
     elif isinstance(event, WarningRaised):
@@ -125,8 +137,7 @@ class PlainView:
 
     def factors(self, tags: tuple[FoundTag, ...]) -> None:
         for tag in tags:
-            kind = "risk" if tag.kind == "risk" else "skydd"
-            self._line(f'  + {kind}: {tag.name_sv} – "{tag.quote}" [{clock(tag.start)}]')
+            self._line(f"  + {factor_line(tag)}")
 
     def state(self, state: str, elapsed_s: float) -> None:
         self._line(f"-- {STATE_SV.get(state, state)} ({clock(elapsed_s)})")
@@ -139,6 +150,11 @@ class PlainView:
 
     def corrected(self, segment: Segment) -> None:
         self._line(f"-- {CORRECTED_SV}: [{clock(segment.start)}] {who(segment)}{segment.text}")
+
+    def revised(self, added: tuple[FoundTag, ...], withdrawn: tuple[FoundTag, ...]) -> None:
+        for tag in withdrawn:
+            self._line(f"  - {WITHDRAWN_SV}: {factor_line(tag)}")
+        self.factors(added)
 
     def level(self, dbfs: float) -> None:
         return
@@ -230,8 +246,16 @@ class RichView:
     def factors(self, tags: tuple[FoundTag, ...]) -> None:
         with self._lock:
             for tag in tags:
-                kind = "risk" if tag.kind == "risk" else "skydd"
-                self._factors.append(f'{kind}: {tag.name_sv} – "{tag.quote}" [{clock(tag.start)}]')
+                self._factors.append(factor_line(tag))
+
+    def revised(self, added: tuple[FoundTag, ...], withdrawn: tuple[FoundTag, ...]) -> None:
+        """A withdrawn factor leaves the factor panel; a newly found one joins it."""
+        gone = {factor_line(tag) for tag in withdrawn}
+        with self._lock:
+            kept = [line for line in self._factors if line not in gone]
+            self._factors.clear()
+            self._factors.extend(kept)
+        self.factors(added)
 
     def state(self, state: str, elapsed_s: float) -> None:
         with self._lock:

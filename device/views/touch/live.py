@@ -21,6 +21,7 @@ from device.views.events import (
     ErrorRaised,
     Event,
     FactorsNoted,
+    FactorsRevised,
     InputLevel,
     Marked,
     Notice,
@@ -129,6 +130,13 @@ class LiveMeeting:
             chips = [self._chip(tag) for tag in event.tags]
             s.chips.extend(chips)
             return [{"op": "chip", **chip.__dict__} for chip in chips]
+        if isinstance(event, FactorsRevised):
+            # A speaker correction: the chips of the lines read again are replaced (a
+            # withdrawn one disappears); the screen gets the whole list again.
+            kept = [c for c in s.chips if not event.first <= c.segment < event.through]
+            at = next((i for i, c in enumerate(kept) if c.segment >= event.through), len(kept))
+            s.chips = [*kept[:at], *(self._chip(tag) for tag in event.tags), *kept[at:]]
+            return [{"op": "chips", "chips": [chip.__dict__ for chip in s.chips]}]
         if isinstance(event, InputLevel):
             s.level = level_percent(event.dbfs)
             s.elapsed_s = max(s.elapsed_s, event.at_s)

@@ -98,6 +98,12 @@
         li.appendChild(a);
         chips.appendChild(li);
       },
+      // A speaker correction re-read some lines: the whole list again (withdrawn ones go).
+      chips: function (c) {
+        chips.textContent = "";
+        c.chips.forEach(handlers.chip);
+        document.getElementById("no-factors").hidden = c.chips.length > 0;
+      },
       level: function (c) {
         setLevel(fill, c.level);
         document.getElementById("elapsed").textContent = c.elapsed;
