@@ -190,6 +190,8 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
             continue
         if token.lower in NEGATORS and _coordinated_apart(tokens, i, used):
             continue
+        if i > last and any(tokens[k].lower == "som" for k in range(last + 1, i)):
+            continue  # a relative clause: "bra kompisar som inte håller på med något"
         if not past_counts and token.lower in _RESOLVED_WORDS:
             return "resolved"
         if token.lower not in NEGATORS:

@@ -227,6 +227,11 @@ class TestNegationScope:
         text = "Hon vill inte prata om det och hon har svårt att sova."  # nor a wish
         assert "youth_mental_ill_health" in _tags(tagger.tag_text(text, "barn"))
 
+    def test_a_negation_in_a_relative_clause_is_about_that_clause(self, tagger: Tagger) -> None:
+        """ "Han har bra kompisar som inte håller på med något dumt": the friends are there."""
+        text = "Han har bra kompisar som inte håller på med något dumt."
+        assert "positive_peers" in _tags(tagger.tag_text(text, "barn"))
+
     def test_a_negation_in_the_same_conjunct_still_negates(self, tagger: Tagger) -> None:
         """ "Han har inte slagit mig och inte hotat mig" denies both."""
         result = tagger.tag_text("Han har inte slagit mig och han har aldrig hotat mig.", "vuxen")
