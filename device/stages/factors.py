@@ -66,8 +66,16 @@ class MeetingFactors:
         self.case_type = case_type
         self.segments: list[Segment] = list(previous)
         self.tagged_through = tagged_through
-        base = noted if noted is not None else tagger.tag_segments([], case_type)
-        self._tagging = base
+        empty = tagger.tag_segments([], case_type)
+        if (
+            noted is not None
+            and not noted.areas
+            and noted.catalogue_sha256 == empty.catalogue_sha256
+        ):
+            # The journal keeps the factors, not the catalogue's life areas: looked up again
+            # in the same catalogue (a session finished from its journal keeps its areas).
+            noted = replace(noted, areas=empty.areas)
+        self._tagging = noted if noted is not None else empty
 
     def add(self, segments: Sequence[Segment]) -> Tagging:
         """Tag newly committed `segments`; what was found in them (segment numbers in the

@@ -87,8 +87,9 @@ class Meeting:
 
 
 def noted(tagging: Tagging) -> tuple[object, ...]:
-    """What was noted, in order (the catalogue's areas are looked up, not journaled)."""
-    return tagging.tags, tagging.denied, tagging.catalogue_sha256
+    """What was noted, in order, with the catalogue and the factors' life areas."""
+    assert tagging.areas, "the life areas of the factors are known"
+    return tagging.tags, tagging.denied, tagging.catalogue_sha256, dict(tagging.areas)
 
 
 def found(tagging: Tagging) -> set[tuple[str, int]]:
