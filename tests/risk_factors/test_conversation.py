@@ -114,9 +114,12 @@ class TestQuestionAndAnswer:
         assert not _denied(result) and not _tags(result)
 
 
+def _lines(name: str) -> list[str]:
+    return [line for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line]
+
+
 def _denial_pairs() -> list[tuple[str, str, str, str]]:
-    lines = (DATA / "denials.tsv").read_text(encoding="utf-8").splitlines()
-    return [tuple(line.split("\t")) for line in lines if line.strip()]  # type: ignore[misc]
+    return [tuple(line.split("\t")) for line in _lines("denials.tsv")]  # type: ignore[misc]
 
 
 class TestEverydayDenials:
@@ -131,6 +134,20 @@ class TestEverydayDenials:
         hedged = any(w.strip(".,") in ("tror", "vet") for w in answer.split())
         assert (slug in result.denied_by_factor()) is not hedged
         assert slug not in _tags(result)
+
+
+class TestEverydayAnswers:
+    @pytest.mark.parametrize(
+        ("case_type", "slug", "question", "answer"),
+        [tuple(line.split("\t")) for line in _lines("answers.tsv")],
+    )
+    def test_an_answer_is_read_with_its_question(
+        self, tagger: Tagger, case_type: str, slug: str, question: str, answer: str
+    ) -> None:
+        """data/answers.tsv: an answer that says a factor only together with its question
+        ("Hur går det i skolan?" / "Han är nästan aldrig där.", "Har han hotat dig?" / "Ja,
+        flera gånger.") finds it."""
+        assert slug in _tags(tagger.tag_segments(_segs(question, answer), case_type))
 
 
 class TestRunTogether:
