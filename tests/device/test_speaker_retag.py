@@ -127,6 +127,7 @@ class TestCorrectionRereadsTheFactors:
         )
         factors, _denied = m.signed_factors(identity)
         assert factors == {"parental_substance_abuse"}
+        assert factors == {c.slug for c in m.live.screen.chips}  # shown = signed
 
     def test_a_caseworkers_line_heard_as_a_clients_loses_its_finding(
         self, store: Store, identity: DeviceIdentity
@@ -159,6 +160,7 @@ class TestCorrectionRereadsTheFactors:
         assert noted(m.replayed()) == noted(m.factors.tagging())
         factors, _denied = m.signed_factors(identity)
         assert factors == {"youth_mental_ill_health"}
+        assert factors == {c.slug for c in m.live.screen.chips}  # shown = signed
 
     def test_a_one_word_answer_corrected_is_asked_and_denied(
         self, store: Store, identity: DeviceIdentity
