@@ -8,7 +8,8 @@ was noted, and is what the draft is built from: nothing is tagged a second time.
 One thing changes what was noted: the caseworker correcting who said a line (a line read as
 the caseworker's gives no finding, a client's answer is read with the question before it).
 `reread` reads that line's neighbourhood again (`Revision`: the line before, the line and the
-line after, read with the same context as at commit time and one line after), and `revise`
+line after, and further while a sentence runs on across lines without a capital letter, read
+with the same context as at commit time and one line after), and `revise`
 puts its reading in place of what was noted there. The revision is journaled with the
 correction (`device.journal.session`) and replayed from it with `revised`, so the factors
 shown, journaled and signed stay the same.
@@ -24,7 +25,7 @@ from fredag.protocol import CaseType, Segment
 
 CONTEXT_SEGMENTS = 4
 REREAD_BEFORE = 1  # segments before a corrected one whose reading can depend on its speaker
-REREAD_AFTER = 1  # ... and after it (the answer to it, or the question it answers)
+REREAD_AFTER = 1  # ... and after it; more over a sentence run on across lines (`_runs_on`)
 FOLLOWING_CONTEXT = 1  # read after the window too: a question's answer makes it evidence
 
 
@@ -111,7 +112,19 @@ class MeetingFactors:
         with `index` corrected); None when nothing noted there would change. Only segments
         tagged already are revised: the rest is read, with the correction, when tagged."""
         first = max(0, index - REREAD_BEFORE)
-        through = min(self.tagged_through, index + 1 + REREAD_AFTER, len(segments))
+        through = index + 1 + REREAD_AFTER
+        # A line that does not begin a sentence is read with the one before it (unless
+        # another speaker said it): the window grows over such runs, whose reading the
+        # corrected line can change ("Mamma" / "har" / "slagit mig.").
+        while first > 0 and index - first < CONTEXT_SEGMENTS and _runs_on(segments[first]):
+            first -= 1
+        while (
+            through < len(segments)
+            and through - index <= CONTEXT_SEGMENTS
+            and _runs_on(segments[through])
+        ):
+            through += 1
+        through = min(self.tagged_through, through, len(segments))
         if first >= through:
             return None
         lo = max(0, first - CONTEXT_SEGMENTS)
@@ -131,6 +144,11 @@ class MeetingFactors:
         self._tagging = revised(
             self._tagging, revision.first, revision.through, revision.tags, revision.denied
         )
+
+
+def _runs_on(segment: Segment) -> bool:
+    """The segment may continue the sentence of the one before (no capital letter first)."""
+    return not segment.text[:1].isupper()
 
 
 def revised(

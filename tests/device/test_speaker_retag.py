@@ -100,8 +100,9 @@ class TestCorrectionRereadsTheFactors:
     def test_a_clients_line_heard_as_the_caseworkers_gains_its_finding(
         self, store: Store, identity: DeviceIdentity
     ) -> None:
-        """ "Pappa dricker mycket" first attributed to handläggare gives nothing; corrected to
-        person 1 it is found, journaled with the correction, shown as a chip and signed."""
+        """A client's "Pappa dricker mycket" first attributed to handläggare gives nothing;
+        corrected to person 1 it is found, journaled with the correction, shown as a chip and
+        signed."""
         m = Meeting(store)
         m.commit(line(0, "Hur har ni det hemma?", "handläggare"))
         m.commit(line(1, "Pappa dricker mycket på helgerna.", "handläggare"))
@@ -165,9 +166,9 @@ class TestCorrectionRereadsTheFactors:
     def test_a_one_word_answer_corrected_is_asked_and_denied(
         self, store: Store, identity: DeviceIdentity
     ) -> None:
-        """ "Har det förekommit våld hemma?" / "Nej." with the answer heard as handläggare
-        notes nothing; corrected to person 1 it is asked-and-denied with both utterances as
-        evidence, and signed so."""
+        """The caseworker's "Har det förekommit våld hemma?" and "Nej." with the answer heard
+        as handläggare note nothing; the answer corrected to person 1 is asked-and-denied
+        with both utterances as evidence, and signed so."""
         m = Meeting(store)
         m.commit(line(0, "Har det förekommit våld hemma?", "handläggare"))
         m.commit(line(1, "Nej.", "handläggare"))
@@ -209,6 +210,23 @@ class TestCorrectionRereadsTheFactors:
         resumed = m.replayed()
         assert found(resumed) - found(live), "the corrected, untagged line was read as said"
         assert {t for t in resumed.tags if t.segment < 4} == set(live.tags)
+
+    def test_a_sentence_run_on_across_lines_is_read_again_whole(self, store: Store) -> None:
+        """The client's "Mamma" / "har" / "slagit mig." heard as three lines is one finding
+        quoted from the first line; the last line corrected to handläggare withdraws it
+        although it begins two lines before the corrected one."""
+        m = Meeting(store)
+        m.commit(
+            line(0, "Mamma", "person 1"),
+            line(1, "har", "person 1"),
+            line(2, "slagit mig.", "person 1"),
+        )
+        assert found(m.factors.tagging()) == {("child_maltreatment", 0)}
+        m.committer.correct(2, "handläggare")
+        assert not m.factors.tagging().tags
+        [revision] = m.seen.of(FactorsRevised)
+        assert (revision.first, revision.through) == (0, 3)
+        assert noted(m.replayed()) == noted(m.factors.tagging())
 
     def test_a_correction_that_changes_no_reading_journals_no_revision(self, store: Store) -> None:
         """Relabelling one client as another changes nothing the tagger reads as a finding:
