@@ -204,8 +204,8 @@ example sentences (one per factor, natural punctuated text) as hotwords."""
 
 
 class SpeechCache:
-    """Spoken meetings transcribed once per (audio, model, options), kept as JSON; the
-    options (hotwords included) are in the key, so biased and unbiased never mix."""
+    """Spoken meetings transcribed once per (audio, model, features, options), kept as JSON;
+    the options (hotwords included) are in the key, so biased and unbiased never mix."""
 
     def __init__(self, bias: str = "none") -> None:
         self.bias = bias
@@ -244,6 +244,8 @@ class SpeechCache:
         return replace(self._options, hotwords=vocabulary(load_catalogue(), case_type))
 
     def transcript(self, script: Path, condition: str) -> dict[str, Any]:
+        from device.stages.transcribe import FEATURES
+
         wav = Path(self._speak(script, condition))
         self._load()
         options = self.options(spec_of(script)["case_type"])
@@ -251,6 +253,7 @@ class SpeechCache:
             (
                 wav.name  # the shared scorer names its audio by a hash of script and condition
                 + self._transcriber.model.sha256
+                + FEATURES
                 + json.dumps(asdict(options), sort_keys=True, default=str)
             ).encode()
         ).hexdigest()[:16]

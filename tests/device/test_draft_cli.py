@@ -21,13 +21,8 @@ SCRIPT = (
 )
 
 
-@pytest.fixture(scope="module")
-def drafted(
-    tmp_path_factory: pytest.TempPathFactory, whisper_base: Any
-) -> tuple[Path, dict[str, Any]]:
-    base = tmp_path_factory.mktemp("draft-cli")
-    audio = speak(SCRIPT, base / "meeting.wav")
-    home = base / "home"
+def draft_of(audio: Path, home: Path, whisper_base: Any, **env: str) -> dict[str, Any]:
+    """`fredag draft AUDIO --json` in a home of its own, with `env` added."""
     proc = run_fredag(
         "draft",
         str(audio),
@@ -40,10 +35,22 @@ def drafted(
         "--caseworker",
         "Anna",
         "--json",
-        env={"FREDAG_HOME": str(home), "FREDAG_MODEL": str(whisper_base.path)},
+        env={"FREDAG_HOME": str(home), "FREDAG_MODEL": str(whisper_base.path), **env},
     )
     assert proc.returncode == 0, proc.stderr
-    return home, json.loads(proc.stdout)
+    data: dict[str, Any] = json.loads(proc.stdout)
+    return data
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return speak(SCRIPT, tmp_path_factory.mktemp("draft-cli") / "meeting.wav")
+
+
+@pytest.fixture(scope="module")
+def drafted(spoken: Path, whisper_base: Any) -> tuple[Path, dict[str, Any]]:
+    home = spoken.parent / "home"
+    return home, draft_of(spoken, home, whisper_base)
 
 
 @pytest.mark.slow
@@ -79,6 +86,21 @@ class TestDraftJsonContract:
         envelope = SignedEnvelope.model_validate(sessions[0].envelope)
         draft = verify_draft(envelope, load_identity(home).public_key)
         assert str(draft.draft_id) == out["draft_id"]
+
+
+@pytest.mark.slow
+class TestSameDraftEveryTime:
+    def test_one_thread_gives_the_same_draft(
+        self, spoken: Path, drafted: tuple[Path, dict[str, Any]], whisper_base: Any
+    ) -> None:
+        """The same recording drafted again on a fresh device, with one thread for the
+        recogniser and for numpy, gives the same transcript, speakers, findings and denials."""
+        one = {"FREDAG_CPU_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+        again = draft_of(spoken, spoken.parent / "home-one-thread", whisper_base, **one)
+        first = drafted[1]
+        assert again["transcript"]["segments"] == first["transcript"]["segments"]
+        assert again["factors"] == first["factors"]
+        assert again["denied"] == first["denied"]
 
 
 class TestDraftCliErrors:
