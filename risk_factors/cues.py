@@ -322,14 +322,16 @@ class Lexicon:
 
 
 # Sounds whisper confuses in Swedish, each class written as one letter: rounded back vowels,
-# front vowels, voiced/voiceless pairs, and r/l. General phonetics, not a list of heard words.
+# front vowels (rounded or not: "nöj" for "nej"), voiced/voiceless pairs, and r/l. General
+# phonetics, not a list of heard words.
 _SOUND_CLASSES = str.maketrans(
     {
         "å": "o",
         "u": "o",
         "ä": "e",
         "æ": "e",
-        "ø": "ö",
+        "ö": "e",
+        "ø": "e",
         "y": "i",
         "b": "p",
         "d": "t",

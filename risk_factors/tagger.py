@@ -35,8 +35,14 @@ from risk_factors.context import (
     question_start,
     status,
 )
-from risk_factors.conversation import Utterance, answer_polarity, utterance, word_probabilities
-from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue
+from risk_factors.conversation import (
+    Polarity,
+    Utterance,
+    answer_polarity,
+    utterance,
+    word_probabilities,
+)
+from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -53,6 +59,9 @@ to a cue word by likeness); a yes or no below it is not a clear answer."""
 UNCLEAR_SENTENCE = 0.45
 """A sentence whose heard words average below this probability gives no finding, and a
 denial in it is at most uncertain."""
+BARE_ANSWER_WORDS = 4
+"""An answer of at most this many words that says no and states no factor is a bare no."""
+_NO_SOUNDS = frozenset({phonetic_key("nej"), phonetic_key("nä")})
 UNCERTAIN_CONFIDENCE = 0.4
 """The highest confidence an uncertain denial (heard unclearly) is given."""
 OWN_LEVELS = frozenset({"individ", "vuxen"})
@@ -196,10 +205,73 @@ class Tagger:
         tags: list[Tag] = []
         denied: list[Denial] = []
         question: Sentence | None = None
-        for whole in split_sentences(reading.text):
-            for sentence in _answer_then_question(whole):
-                question = self._next(reading, question, sentence, case_type, tags, denied)
+        sentences = [
+            piece
+            for whole in split_sentences(reading.text)
+            for s in _answer_then_question(whole)
+            for piece in self._trailing_answer(reading, s)
+        ]
+        for i, sentence in enumerate(sentences):
+            if (
+                i + 1 < len(sentences)
+                and not is_question(sentence)
+                and not reading.by_caseworker(sentence)
+                and self._bare_no(reading, sentences[i + 1], case_type)
+            ):
+                # Nobody answers a statement with a bare "Nej": what came before was a
+                # question the recogniser did not hear as one ("Uka ni skrikar på honom" /
+                # "Nej."). It is no finding; what it asks is denied, as uncertain.
+                reading.guessed_questions.add(sentence.start)
+                question = sentence
+                continue
+            question = self._next(reading, question, sentence, case_type, tags, denied)
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
+
+    def _trailing_answer(self, reading: _Reading, sentence: Sentence) -> list[Sentence]:
+        """A sentence, or the sentence and the short "Nej …" run onto its end at a comma or a
+        segment boundary ("Skålkanfum, nej.", "hann utsatt för mommning" + "nöj
+        intervalls" joined into one sentence)."""
+        n = len(sentence.tokens)
+        for k in range(max(1, n - BARE_ANSWER_WORDS), n):
+            at_break = sentence.clause_of[k] != sentence.clause_of[k - 1] or (
+                reading.starts_segment(sentence.tokens[k].start)
+            )
+            if not at_break:
+                continue
+            if phonetic_key(sentence.tokens[k].lower) not in _NO_SOUNDS:
+                continue  # the answer opens with "nej" itself (not "aldrig": "…, aldrig mer")
+            head = part(sentence, 0, k, question_mark=sentence.is_question_mark)
+            tail = part(sentence, k, n, question_mark=False)
+            if answer_polarity(head) is None and self._polarity(reading, tail)[0] == "no":
+                return [head, tail]
+        return [sentence]
+
+    def _bare_no(self, reading: _Reading, sentence: Sentence, case_type: str) -> bool:
+        """True for a short answer that only says no ("Nej.", "Nej, aldrig.", "Nöj." heard
+        unsurely) and states no factor itself."""
+        if len(sentence.tokens) > BARE_ANSWER_WORDS or is_question(sentence):
+            return False
+        if reading.by_caseworker(sentence):
+            return False  # the caseworker's "Nej" answers no question of the client's
+        if self._polarity(reading, sentence)[0] != "no":
+            return False
+        return not any(
+            self._applies(m.cue, case_type)
+            for m in self._matcher.matches(reading.text, sentence, reading.unsure(sentence))
+        )
+
+    def _polarity(self, reading: _Reading, answer: Sentence) -> tuple[Polarity | None, bool]:
+        """The answer's yes or no, and whether it was only heard alike: a first word the
+        recogniser was unsure of that sounds like "nej" ("nöj") is an uncertain no, never a
+        yes."""
+        polarity = answer_polarity(answer)
+        if polarity is not None or not answer.tokens:
+            return polarity, False
+        first = answer.tokens[0].lower
+        unsure = reading.unsure(answer)
+        if unsure is not None and 0 in unsure and phonetic_key(first) in _NO_SOUNDS:
+            return "no", True
+        return None, False
 
     def _next(
         self,
@@ -308,7 +380,7 @@ class Tagger:
         "inte längre"), each with the question and the answer as evidence. What the answer
         says itself about a factor wins; an unclear yes gives nothing, an unclear no is at
         most an uncertain denial."""
-        polarity = answer_polarity(answer)
+        polarity, by_sound = self._polarity(reading, answer)
         if polarity is None:
             return [], []
         asked = self._asked(reading, question, case_type)
@@ -321,7 +393,12 @@ class Tagger:
             said_denied[:] = [
                 replace(d, asked=True) if d.factor in asked else d for d in said_denied
             ]
-        unclear = reading.unclear(answer) or reading.unsure_at(answer, 0)
+        unclear = (
+            reading.unclear(answer)
+            or reading.unsure_at(answer, 0)
+            or by_sound
+            or question.start in reading.guessed_questions
+        )
         tags: list[Tag] = []
         denied: list[Denial] = []
         for slug, (weight, alike) in sorted(asked.items()):
@@ -445,6 +522,8 @@ class _Reading:
     offsets: list[int] = field(default_factory=list)
     caseworker: list[tuple[int, int]] = field(default_factory=list)
     probs: dict[int, float] | None = None
+    guessed_questions: set[int] = field(default_factory=set)
+    """Starts of sentences read as questions only because a bare "Nej" answered them."""
 
     @classmethod
     def of(cls, heard: Sequence[Utterance]) -> _Reading:
@@ -469,6 +548,10 @@ class _Reading:
             parts.append(u.text)
             pos += len(u.text)
         return cls("".join(parts), offsets, caseworker, probs)
+
+    def starts_segment(self, pos: int) -> bool:
+        """True when a transcript segment begins at character `pos`."""
+        return pos in self.offsets[1:]
 
     def by_caseworker(self, sentence: Sentence) -> bool:
         return any(a <= sentence.start < b for a, b in self.caseworker)

@@ -136,6 +136,34 @@ class TestEverydayDenials:
         assert slug not in _tags(result)
 
 
+class TestNeverInvertADenial:
+    @pytest.mark.parametrize(
+        ("segments", "case_type", "slug"),
+        [
+            (("Uka ni skrikar på honom", "nej"), "barn", "harsh_inconsistent_parenting"),
+            (("Skålkanfum, nej.",), "barn", "truancy"),
+            (("hann utsatt för mommning", "nöj intervalls"), "barn", "bullying_peer_rejection"),
+        ],
+    )
+    def test_a_question_not_heard_as_one_is_no_finding_when_answered_no(
+        self, tagger: Tagger, segments: tuple[str, ...], case_type: str, slug: str
+    ) -> None:
+        """Questions whisper heard as statements ("Brukar ni skrika på honom?" / "Nej."
+        heard "Uka ni skrikar på honom" / "nej", "Skolkar hon? Nej." heard "Skålkanfum, nej.")
+        are answered by a bare no (also "nöj" heard unsurely): nobody answers a statement so,
+        so it was a question. Its factor is at most an uncertain denial, never a finding."""
+        result = tagger.tag_segments(_segs(*segments, p=0.5), case_type)
+        assert slug not in _tags(result)
+        assert {d.reason for d in result.denied if d.factor == slug} <= {"uncertain"}
+
+    def test_a_caseworkers_no_does_not_turn_a_statement_into_a_question(
+        self, tagger: Tagger
+    ) -> None:
+        """With speakers, the caseworker's "Nej" after the client's statement leaves it one."""
+        segs = _segs("Han slår mig.", "Nej.", speakers=("klient", "handläggare"))
+        assert "escalating_ipv" in _tags(tagger.tag_segments(segs, "vuxen"))
+
+
 class TestEverydayAnswers:
     @pytest.mark.parametrize(
         ("case_type", "slug", "question", "answer"),
