@@ -308,6 +308,63 @@ def score_set(
     return scores
 
 
+PAIRS = ROOT / "tests" / "risk_factors" / "data"
+PAIR_FILES = ("denials.tsv", "answers.tsv")
+
+
+def pair_scripts() -> list[tuple[str, str, str, Path]]:
+    """The everyday question/answer pairs (data/denials.tsv, data/answers.tsv), each written
+    as a two-turn meeting script (caseworker asks, client answers) under the cache: (file,
+    case type, slug, script)."""
+    out = []
+    folder = CACHE / "pairs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PAIR_FILES:
+        lines = (PAIRS / name).read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(x for x in lines if x.strip()):
+            case_type, slug, question, answer = line.split("\t")
+            script = folder / f"{Path(name).stem}-{i:03d}.txt"
+            text = f"H|{question}\nK|{answer}\n"
+            if not script.exists() or script.read_text(encoding="utf-8") != text:
+                script.write_text(text, encoding="utf-8")
+            spec = script.with_suffix(".expect.json")
+            spec.write_text(json.dumps({"case_type": case_type, "expect": []}), encoding="utf-8")
+            out.append((name, case_type, slug, script))
+    return out
+
+
+def score_pairs(mode: str, cache: SpeechCache | None = None) -> dict[str, Any]:
+    """Each everyday pair spoken (or typed, in text mode) and drafted alone: denials noted
+    (a hedged answer must give none), denials that came out as findings (`inverted`, the
+    harm that must stay 0), and answers whose factor was found with their question."""
+    counts = {
+        "denials": 0,
+        "denials_expected": 0,
+        "inverted": 0,
+        "answers": 0,
+        "answers_expected": 0,
+    }
+    for name, case_type, slug, script in pair_scripts():
+        if mode == "text":
+            transcript = script_transcript(script)
+        else:
+            cache = cache or SpeechCache()
+            transcript = cache.transcript(script, mode)
+        draft = draft_from_transcript(transcript, script.stem, case_type)
+        found = {f["factor"] for f in draft["factors"]}
+        denied = {f["factor"] for f in draft.get("denied", [])}
+        if name == "denials.tsv":
+            answer = turns(script)[-1][1]
+            hedged = any(w.strip(".,") in ("tror", "vet") for w in answer.split())
+            counts["denials_expected"] += 1
+            counts["denials"] += (slug in denied) != hedged
+            counts["inverted"] += slug in found
+        else:
+            counts["answers_expected"] += 1
+            counts["answers"] += slug in found
+    return counts
+
+
 def summary(scores: list[MeetingScore]) -> dict[str, Any]:
     found = sum(s.found for s in scores)
     expected = sum(s.expected for s in scores)
@@ -353,6 +410,8 @@ def run() -> dict[str, Any]:
             continue
         for mode in MODES:
             out[f"{set_name} / {mode}"] = summary(score_set(directory, mode, cache))
+    for mode in MODES:
+        out[f"everyday pairs / {mode}"] = score_pairs(mode, cache)
     out["_seconds"] = round(time.perf_counter() - began, 1)
     out["_transcribe_rtf"] = round(cache.transcribe_s / cache.audio_s, 3) if cache.audio_s else None
     return out
@@ -370,8 +429,9 @@ def markdown(result: dict[str, Any]) -> str:
         "| set / mode | meetings | found | denials | extra (max/meeting) | forbidden | WER |",
         "|---|---|---|---|---|---|---|",
     ]
+    pairs = {k: r for k, r in result.items() if k.startswith("everyday pairs")}
     for key, r in result.items():
-        if key.startswith("_") or not isinstance(r, dict):
+        if key.startswith("_") or not isinstance(r, dict) or key in pairs:
             continue
         wer_text = "–" if r["wer"] is None else f"{r['wer']:.2f}"
         lines.append(
@@ -379,6 +439,22 @@ def markdown(result: dict[str, Any]) -> str:
             f"{r['denied_recall']:.2f} ({r['denied']}/{r['denied_expected']}) | "
             f"{r['extra']} ({r['max_extra_per_meeting']}) | {r['forbidden']} | {wer_text} |"
         )
+    if pairs:
+        lines += [
+            "",
+            "Everyday question/answer pairs (`tests/risk_factors/data/denials.tsv`, "
+            "`answers.tsv`, written in session 2 without the meetings' lines), each spoken and "
+            "drafted alone. `inverted`: a denial that came out as a finding, the harm that must "
+            "stay 0.",
+            "",
+            "| pairs / mode | denials noted | inverted | answers found |",
+            "|---|---|---|---|",
+        ]
+        for key, r in pairs.items():
+            lines.append(
+                f"| {key} | {r['denials']}/{r['denials_expected']} | {r['inverted']} | "
+                f"{r['answers']}/{r['answers_expected']} |"
+            )
     lines += ["", BASELINE]
     if result.get("_transcribe_rtf") is not None:
         lines += [
@@ -419,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speakers", action="store_true", help="text mode: label speakers")
     parser.add_argument("--bias", choices=BIAS, default="none", help="decoder biasing")
     parser.add_argument("-v", action="store_true", help="show misses and extras")
+    parser.add_argument("--pairs", action="store_true", help="score the everyday pairs too")
     args = parser.parse_args(argv)
     dirs = args.dirs or [d for d in SETS.values() if d.is_dir()]
     cache = SpeechCache(args.bias) if args.mode != "text" else None
@@ -429,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
         total = summary(scores)
         print(f"== {directory}: {json.dumps(total)}")
         failed |= total["forbidden"] > 0 or total["problems"] > 0
+    if args.pairs:
+        pairs = score_pairs(args.mode, cache)
+        print(f"== everyday pairs: {json.dumps(pairs)}")
+        failed |= pairs["inverted"] > 0
     return 1 if failed else 0
 
 

@@ -16,6 +16,7 @@ segment times), a confidence and the catalogue version: what `fredag.protocol.Ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -59,7 +60,10 @@ to a cue word by likeness); a yes or no below it is not a clear answer."""
 UNCLEAR_SENTENCE = 0.45
 """A sentence whose heard words average below this probability gives no finding, and a
 denial in it is at most uncertain."""
-BARE_ANSWER_WORDS = 4
+_BUT_WORDS = frozenset({"men", "bara", "utom", "förutom", "fast"})
+"""A no with one of these goes on to say something else ("Nej, men jag dricker på helgerna")."""
+_CONTINUES = re.compile(r"och\b", re.IGNORECASE)
+BARE_ANSWER_WORDS = 6
 """An answer of at most this many words that says no and states no factor is a bare no."""
 _NO_SOUNDS = frozenset({phonetic_key("nej"), phonetic_key("nä")})
 UNCERTAIN_CONFIDENCE = 0.4
@@ -386,6 +390,13 @@ class Tagger:
         asked = self._asked(reading, question, case_type)
         if not asked:
             return [], []
+        contradicted: list[str] = []
+        if polarity == "no" and not _BUT_WORDS & {t.lower for t in answer.tokens}:
+            # "Brukar du dricka?" / "Nej, jag dricker aldrig." heard as "Nej, jag dricker på
+            # dricker.": a no whose own words state what was asked contradicts itself; it is
+            # no finding (a denial lost to the recogniser must not become one), only uncertain.
+            contradicted = sorted({t.factor for t in said if t.factor in asked})
+            said[:] = [t for t in said if t.factor not in contradicted]
         spoken = {t.factor for t in said} | {d.factor for d in said_denied}
         if polarity != "yes":
             # "Dricker du?" / "Nej, jag dricker inte längre.": the answer's own words were
@@ -412,7 +423,7 @@ class Tagger:
                     ]
                 continue
             reason = "negated" if polarity == "no" else "resolved"
-            if unclear or alike:
+            if unclear or alike or slug in contradicted:
                 reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
             denied += [
                 self._whole(Denial, s, slug, conf, reading.text, reason=reason, asked=True)
@@ -536,7 +547,10 @@ class _Reading:
             if i:
                 prev = heard[i - 1]
                 new_turn = u.speaker is not None and u.speaker != prev.speaker
-                new_sentence = u.text[:1].isupper()
+                # A capital letter begins a new sentence, except "Och …": the recogniser
+                # capitalises every segment, and "och" goes on with the sentence before
+                # ("Hans mamma dricker mycket" / "Och ligger ofta full …").
+                new_sentence = u.text[:1].isupper() and not _CONTINUES.match(u.text)
                 parts.append("\n" if new_turn or new_sentence else " ")
                 pos += 1
             offsets.append(pos)

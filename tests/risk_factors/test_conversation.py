@@ -156,6 +156,31 @@ class TestNeverInvertADenial:
         assert slug not in _tags(result)
         assert {d.reason for d in result.denied if d.factor == slug} <= {"uncertain"}
 
+    def test_a_short_no_with_a_pronoun_is_bare_too(self, tagger: Tagger) -> None:
+        """ "Han oskan hel rådkit eller rögt." / "Nej, dit har han inte." (a question about
+        the child's drinking heard as a statement): the no answers it, nothing is found."""
+        segs = _segs("Han oskan hel rådkit eller rögt.", "Nej, dit har han inte.", p=0.5)
+        assert "early_substance_use" not in _tags(tagger.tag_segments(segs, "barn"))
+
+    def test_och_at_a_segment_start_goes_on_with_the_sentence(self, tagger: Tagger) -> None:
+        """Whisper capitalises every segment: "Hans mamma ricker mycket" / "Och ligger ofta
+        full på soffan när han kommer hem" is still the mother's drinking, not the child's."""
+        segs = _segs(
+            "Hans mamma dricker mycket", "Och ligger ofta full på soffan när han kommer hem"
+        )
+        assert "early_substance_use" not in _tags(tagger.tag_segments(segs, "barn"))
+
+    def test_a_no_that_states_what_was_asked_is_uncertain(self, tagger: Tagger) -> None:
+        """ "Brukar du dricka?" / "Nej, jag dricker aldrig." heard as "Nej, jag dricker på
+        dricker.": the no contradicts its own words, so it is an uncertain denial, never a
+        finding; "Nej, men jag dricker på helgerna" goes on to say something else and is."""
+        segs = _segs("Kan du dricker på helgen här?", "Nej, jag dricker på dricker.")
+        result = tagger.tag_segments(segs, "vuxen")
+        assert "alcohol_problem" not in _tags(result)
+        assert {d.reason for d in result.denied if d.factor == "alcohol_problem"} == {"uncertain"}
+        segs = _segs("Dricker du varje dag?", "Nej, men jag dricker på helgerna.")
+        assert "alcohol_problem" in _tags(tagger.tag_segments(segs, "vuxen"))
+
     def test_a_caseworkers_no_does_not_turn_a_statement_into_a_question(
         self, tagger: Tagger
     ) -> None:
