@@ -204,7 +204,7 @@ example sentences (one per factor, natural punctuated text) as hotwords."""
 
 
 class SpeechCache:
-    """Spoken meetings transcribed once per (audio, model, features, options), kept as JSON;
+    """Spoken meetings transcribed once per (audio, model, decoder revision, options), kept as JSON;
     the options (hotwords included) are in the key, so biased and unbiased never mix."""
 
     def __init__(self, bias: str = "none") -> None:
@@ -244,7 +244,7 @@ class SpeechCache:
         return replace(self._options, hotwords=vocabulary(load_catalogue(), case_type))
 
     def transcript(self, script: Path, condition: str) -> dict[str, Any]:
-        from device.stages.transcribe import FEATURES
+        from device.stages.transcribe import REVISION
 
         wav = Path(self._speak(script, condition))
         self._load()
@@ -253,7 +253,7 @@ class SpeechCache:
             (
                 wav.name  # the shared scorer names its audio by a hash of script and condition
                 + self._transcriber.model.sha256
-                + FEATURES
+                + REVISION
                 + json.dumps(asdict(options), sort_keys=True, default=str)
             ).encode()
         ).hexdigest()[:16]

@@ -6,11 +6,13 @@ compression-ratio, log-probability and no-speech thresholds make the decoder giv
 gibberish; and a final filter drops segments that are likely non-speech or that repeat
 themselves.
 
-A loop dropped by that filter can hide real speech: at temperature 0 a whole 30 s window
-sometimes comes back as one looping segment ("HÖB MÅ BÅ LÅ LÅ SÅ MÅ …") whose timestamps
-span everything in it, and without a sampling fallback that speech would be lost. Such a span
-is decoded again in shorter pieces cut at the VAD's pauses (`retry_loops`); the retry is a
-function of the audio alone, so the transcript stays deterministic.
+A loop can hide real speech: at temperature 0 a whole 30 s window sometimes comes back as
+one looping segment ("HÖB MÅ BÅ LÅ LÅ SÅ MÅ …") whose timestamps span everything in it, or as
+one sentence said again and again, each copy a segment of its own; without a sampling
+fallback the speech under it would be lost or replaced. Such a span (a looping segment, or a
+whole window whose text compresses too well) is decoded again in shorter pieces cut at the
+VAD's pauses (`retry_loops_s`); the retry is a function of the audio alone, so the transcript
+stays deterministic.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -238,9 +241,10 @@ def _decode_kwargs(options: TranscribeOptions) -> dict[str, Any]:
     }
 
 
-FEATURES = "mel-einsum"
-"""How the log-mel features are computed (`MelFilters`): part of a cached transcript's key,
-since the same audio, model and options decode differently when this changes."""
+REVISION = "mel-einsum, loops retried by window"
+"""How this module decodes beyond its options (the features' `MelFilters`, the loop retry):
+part of a cached transcript's key, since the same audio, model and options decode
+differently when this changes. Change it with either."""
 
 
 class MelFilters(np.ndarray):
@@ -311,12 +315,21 @@ class Transcriber:
         self, audio: AudioArray, options: TranscribeOptions, offset_s: float, depth: int = 0
     ) -> Iterator[TranscribedSegment]:
         raw, _info = self._whisper.transcribe(audio, **_decode_kwargs(options))
-        for s in raw:
-            seg = _heard_segment(s, offset_s)
-            if keep_segment(seg, options):
-                yield seg
-            elif is_loop(seg, options) and options.retry_loops_s and depth < 2:
-                yield from self._retry(audio, options, offset_s, seg, depth + 1)
+        retry = bool(options.retry_loops_s) and depth < 2
+        for _seek, decoded in groupby(raw, key=lambda s: getattr(s, "seek", 0)):
+            window = list(decoded)
+            heard = [_heard_segment(s, offset_s) for s in window]
+            # One decode's text as a whole (faster-whisper gives each of its segments the
+            # window's ratio): a sentence said again and again, each copy a segment of its own.
+            if retry and float(window[0].compression_ratio) > options.drop_compression_ratio:
+                span = replace(heard[0], end=heard[-1].end)
+                yield from self._retry(audio, options, offset_s, span, depth + 1)
+                continue
+            for seg in heard:
+                if keep_segment(seg, options):
+                    yield seg
+                elif retry and is_loop(seg, options):
+                    yield from self._retry(audio, options, offset_s, seg, depth + 1)
 
     def _retry(
         self,

@@ -18,7 +18,12 @@ import numpy as np
 import pytest
 
 from device.capture.audio import SAMPLE_RATE, decode_file
-from device.stages.transcribe import TranscribeOptions, Transcriber, speech_pieces
+from device.stages.transcribe import (
+    TranscribeOptions,
+    Transcriber,
+    compression_ratio,
+    speech_pieces,
+)
 
 OPTIONS = TranscribeOptions(word_timestamps=True)
 LOOP = "HÖB MÅ BÅ " + "LÅ SÅ MÅ " * 30
@@ -36,22 +41,44 @@ def fresh(whisper_base: Any) -> Transcriber:
 
 
 def looping(
-    t: Transcriber, loops: Callable[[np.ndarray], bool], calls: list[float]
+    t: Transcriber,
+    loops: Callable[[np.ndarray], bool],
+    calls: list[float],
+    copies: int = 0,
 ) -> Callable[..., Any]:
-    """`t`'s decoder, except that audio for which `loops` holds comes back as one loop."""
+    """`t`'s decoder, except that audio for which `loops` holds comes back as one loop (or,
+    with `copies`, as one sentence said that many times, each copy a segment)."""
     real = t._whisper.transcribe
 
     def decode(audio: np.ndarray, **kwargs: Any) -> Any:
         calls.append(audio.size / SAMPLE_RATE)
-        if loops(audio):
-            end = audio.size / SAMPLE_RATE
-            seg = SimpleNamespace(
-                start=0.3, end=end, text=LOOP, avg_logprob=-0.2, no_speech_prob=0.6, words=[]
-            )
-            return iter([seg]), None
-        return real(audio, **kwargs)
+        if not loops(audio):
+            return real(audio, **kwargs)
+        end = audio.size / SAMPLE_RATE
+        if not copies:
+            return iter([heard(0.3, end, LOOP, 8.5)]), None
+        step = (end - 0.3) / copies
+        said = "Han är ute själv sent på kvällarna."
+        ratio = compression_ratio(" ".join([said] * copies))
+        return iter(
+            heard(0.3 + i * step, 0.3 + (i + 1) * step, said, ratio) for i in range(copies)
+        ), None
 
     return decode
+
+
+def heard(start: float, end: float, text: str, window_ratio: float) -> Any:
+    """A faster-whisper segment of the first window, its window's text compressing so well."""
+    return SimpleNamespace(
+        seek=0,
+        start=start,
+        end=end,
+        text=text,
+        avg_logprob=-0.2,
+        compression_ratio=window_ratio,
+        no_speech_prob=0.6,
+        words=[],
+    )
 
 
 def unheard(audio: np.ndarray, segments: Any) -> list[tuple[float, float]]:
@@ -106,6 +133,21 @@ class TestLoopRetry:
         assert segments and all("LÅ SÅ" not in s.text for s in segments)
         assert unheard(audio, segments) == []
         assert [s.start for s in segments] == sorted(s.start for s in segments)
+
+    def test_a_sentence_said_again_and_again_is_decoded_again(
+        self, audio: np.ndarray, fresh: Transcriber, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A window that comes back as one sentence said six times, each copy a segment of its
+        own that the filter would keep, is decoded again in pieces: the copies are gone and
+        every stretch of speech is in the transcript."""
+        calls: list[float] = []
+        whole = audio.size
+        decode = looping(fresh, lambda a: a.size == whole, calls, copies=6)
+        monkeypatch.setattr(fresh._whisper, "transcribe", decode)
+        segments = fresh.transcribe(audio, OPTIONS).segments
+        assert len(calls) > 1
+        assert segments and all("sent på kvällarna" not in s.text for s in segments)
+        assert unheard(audio, segments) == []
 
     def test_a_piece_that_loops_again_is_decoded_chunk_by_chunk(
         self, audio: np.ndarray, fresh: Transcriber, monkeypatch: pytest.MonkeyPatch
