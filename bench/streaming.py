@@ -152,8 +152,13 @@ def child(wav: Path, out: Path) -> None:
     attach(view, events)
     # The commit path of `fredag record`: its post-decode stages (speaker attribution), journal
     # (fsync), tagger (once, journaled), views.
+    # BENCH_STREAMING_NO_SPEAKERS=1: the same loop without speaker attribution (to measure
+    # what attribution adds to latency and CPU; not how the device runs).
+    no_speakers = os.environ.get("BENCH_STREAMING_NO_SPEAKERS") == "1"
     stages = tuple(
-        profile.stage(s) for s in post_decode_stages(StageContext(settings, store, meta))
+        profile.stage(s)
+        for s in post_decode_stages(StageContext(settings, store, meta))
+        if not (no_speakers and type(s).__name__ == "SpeakerStage")
     )
     committer = Committer(
         log=log, factors=MeetingFactors(tagger, "barn"), events=events, stages=stages

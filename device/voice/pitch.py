@@ -25,6 +25,7 @@ F0_MIN, F0_MAX = 60.0, 400.0
 VOICED_MIN = 0.5
 MIN_VOICED = 8
 PERCENTILE = 90.0
+BLOCK = 256  # frames per FFT batch
 
 
 def f0_track(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
@@ -32,18 +33,24 @@ def f0_track(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     if audio.size < FRAME:
         return np.zeros(0)
     n = 1 + (audio.size - FRAME) // HOP
-    x = np.ascontiguousarray(audio, dtype=np.float64)
+    x = np.ascontiguousarray(audio, dtype=np.float32)
     frames = np.lib.stride_tricks.as_strided(
         x, shape=(n, FRAME), strides=(x.strides[0] * HOP, x.strides[0])
     )
-    frames = frames - frames.mean(axis=1, keepdims=True)
-    energy = np.sqrt(np.mean(frames**2, axis=1))
-    spectrum = np.fft.rfft(frames * np.hanning(FRAME), n=2 * FRAME, axis=1)
-    ac = np.fft.irfft(np.abs(spectrum) ** 2, axis=1)[:, :FRAME]
-    ac = ac / np.maximum(ac[:, :1], 1e-12)
     lo, hi = int(SAMPLE_RATE / F0_MAX), int(SAMPLE_RATE / F0_MIN)
-    lags = ac[:, lo:hi].argmax(axis=1) + lo
-    peaks = ac[:, lo:hi].max(axis=1)
+    energy = np.empty(n)
+    lags = np.empty(n, dtype=np.int64)
+    peaks = np.empty(n)
+    window = np.hanning(FRAME).astype(np.float32)
+    for at in range(0, n, BLOCK):  # in blocks: a long utterance's spectra stay small
+        block = frames[at : at + BLOCK].astype(np.float32)
+        block = block - block.mean(axis=1, keepdims=True)
+        energy[at : at + BLOCK] = np.sqrt(np.mean(block**2, axis=1))
+        spectrum = np.fft.rfft(block * window, n=2 * FRAME, axis=1)
+        ac = np.fft.irfft(np.abs(spectrum) ** 2, axis=1)[:, :hi]
+        ac = ac / np.maximum(ac[:, :1], 1e-12)
+        lags[at : at + BLOCK] = ac[:, lo:hi].argmax(axis=1) + lo
+        peaks[at : at + BLOCK] = ac[:, lo:hi].max(axis=1)
     loud = float(np.percentile(energy, 95))
     voiced = (peaks >= VOICED_MIN) & (energy > loud * 0.1)
     return np.asarray(SAMPLE_RATE / lags[voiced], dtype=np.float64)
