@@ -93,6 +93,9 @@ FUZZY_MIN_LEN = 4
 PREFIX_MIN_LEN = 4
 """A compound cue (``skol*``) is matched by sound only when its written part has this many
 letters ("skol" in "skoran"); shorter ones would begin too many heard words."""
+PREFIX_ENDING = 4
+"""By sound, a compound cue's written part (``skola*``) may be followed by at most this many
+sounds: an inflection ("skoran"), not the rest of a long misheard word ("superboligt")."""
 STRONG_MIN_KEY = 5
 STRONG_ONE_OFF_KEY = 7
 """A heard non-word that sounds exactly like a cue word whose sound key has at least
@@ -288,6 +291,7 @@ class Lexicon:
             reach = PHONETIC_DISTANCE if len(key) >= PHONETIC_MIN_LEN else 0
             found: set[int] = set(fuzzy)
             strong: set[int] = set()
+            lost_first: set[int] = set()
             non_word = not simplemma.is_known(lower, lang="sv")
             for choice, dist, idx in process.extract(
                 key, self._choice_keys, scorer=Levenshtein.distance, score_cutoff=reach, limit=50
@@ -296,17 +300,25 @@ class Lexicon:
                     found.update(self._sound_ids[idx])
                     if non_word and _strong(dist, choice):
                         strong.update(self._sound_ids[idx])
+                    if key == choice[1:]:
+                        lost_first.update(self._sound_ids[idx])
             for prefix_key, tid in self._prefix_keys:
                 head = key[: len(prefix_key)]
                 if len(key) < len(prefix_key) - PHONETIC_DISTANCE or not _sounds_alike(
                     head, prefix_key
                 ):
                     continue
+                if len(key) - len(prefix_key) > PREFIX_ENDING:
+                    continue  # an ending ("skoran"), not a long misheard word ("superboligt")
                 dist = Levenshtein.distance(head, prefix_key)
                 if dist <= (PHONETIC_DISTANCE if len(prefix_key) >= PHONETIC_MIN_LEN else 0):
                     found.add(tid)
                     if non_word and _strong(dist, prefix_key):
                         strong.add(tid)
+            if strong:
+                # The likely readings: "souver" is "sover", not also "super"; a cue word with
+                # only its first sound lost ("riker": "dricker") is as likely as an exact sound.
+                found = strong | lost_first
             hit = (exact, frozenset(found), frozenset(strong))
             self._unsure_cache[cache_key] = hit
         return hit

@@ -374,6 +374,14 @@ class TestHeardUnsurely:
         real = tagger.tag_segments(_segs("Jag har varit nyttor i tio år.", p=0.5), "vuxen")
         assert "sobriety" not in _tags(real)
 
+    def test_a_non_word_is_read_as_the_cue_word_it_sounds_most_like(self, tagger: Tagger) -> None:
+        """ "souver" sounds exactly like "sover" and only alike "super": it is read as the
+        first, so "Hon har mycket ångest och souver dåligt" heard with "Hon" as "mor" is no
+        parent's drinking."""
+        text = "Mor fun har mycket ångest och souver dåligt på nätterna."
+        found = _tags(tagger.tag_segments(_segs(text, p=0.5), "barn"))
+        assert "parental_substance_abuse" not in found
+
     def test_a_word_heard_in_two_pieces_is_read_whole(self, tagger: Tagger) -> None:
         """ "fron varum" (two unsure pieces, no Swedish words) read together sound like
         "frånvaron"; both pieces are quoted, and "varum" alone is no "farmor" (heard words are
