@@ -67,20 +67,6 @@ def attribute_segments(
     return out
 
 
-def attribute_recording(
-    tracker: SpeakerTracker, segments: Sequence[Segment], samples: AudioArray
-) -> list[Segment]:
-    """Speakers for the segments of one recording (16 kHz), each from its own stretch."""
-
-    def audio_of(segment: Segment) -> AudioArray:
-        return samples[round(segment.start * SAMPLE_RATE) : round(segment.end * SAMPLE_RATE)]
-
-    try:
-        return attribute_segments(tracker, segments, audio_of)
-    finally:
-        tracker.close()
-
-
 class _Commit(Protocol):
     """What the stage needs of a live commit (`device.stages.commit.Commit`)."""
 
