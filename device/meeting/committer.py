@@ -36,6 +36,7 @@ from device.views.events import (
     SegmentsCommitted,
     SpeakerCorrected,
 )
+from device.views.messages import LOCKED_LINE, Code
 from fredag.errors import DeviceLocked, UsageError
 from fredag.journal import clock
 from fredag.protocol import Segment
@@ -43,7 +44,7 @@ from fredag.protocol import Segment
 if TYPE_CHECKING:
     from device.keys.vault import Vault
 
-LOCKED_LINE = "(låst – sparat krypterat / locked – stored sealed)"
+__all__ = ["LOCKED_LINE", "Committer"]
 
 
 class Committer:
@@ -82,7 +83,7 @@ class Committer:
                 self.missed = self.missed or not self.locked
                 self.locked_segments += len(commit.segments)
                 for seg in commit.segments:
-                    self.events.publish(Notice(f"[{clock(seg.start)}] {LOCKED_LINE}"))
+                    self.events.publish(Notice(Code.LOCKED_LINE, {"at": clock(seg.start)}))
                 return
             self.events.publish(SegmentsCommitted(commit.segments))
             if commit.segments:

@@ -11,7 +11,13 @@ Every committed segment is written (and fsynced) to the session's journal *befor
 gets it, so whatever the caseworker has seen as committed survives a kill -9 or a power
 loss. Pause flushes the utterance in progress; stop (a control, Ctrl-C, SIGTERM, end of
 input) drains the transcription and returns. A capture failure mid-meeting commits what was
-heard, leaves the session resumable and reports the error.
+heard, leaves the session resumable and reports the error. A failure of the transcription
+worker or of the journal (a full disk) is published (`ErrorRaised` with its code) the moment
+it happens, ends the loop and is raised; what was committed is in the journal already, and the
+session can be resumed or finished.
+
+Messages to the caseworker are codes (`device.views.messages.Code`), never prose: each view
+words them in its own language.
 
 When the device locks (`lock`, key l, the touch screen, or `fredag device lock` anywhere) the
 meeting keeps recording: segments go to the journal sealed to the device's public key, the
@@ -52,6 +58,7 @@ from device.views.events import (
     TentativeText,
     WarningRaised,
 )
+from device.views.messages import Code, failure_code
 from fredag.errors import CaptureError, UsageError
 from fredag.protocol import Segment
 
@@ -122,9 +129,7 @@ class _Level:
         self.events.publish(InputLevel(dbfs, at_s))
         if self._silent_n >= SILENT_WARN_S * SAMPLE_RATE and not self._warned:
             self._warned = True
-            self.events.publish(
-                WarningRaised("Inget ljud från mikrofonen – kontrollera att den är på.")
-            )
+            self.events.publish(WarningRaised(Code.INPUT_SILENT))
         elif self._silent_n == 0:
             self._warned = False
 
@@ -174,6 +179,7 @@ class MeetingController:
         self._thread: threading.Thread | None = None
         self._result: RecordResult | None = None
         self._failure: BaseException | None = None
+        self._announced = False  # the error that ends this meeting was published
         self.keeper = _AudioKeeper(log, offset_s) if meta.keep_audio else None
         self._level = _Level(self.events)
         self.engine = StreamingTranscriber(
@@ -182,6 +188,7 @@ class MeetingController:
             options,
             offset_s=offset_s,
             on_tentative=self._tentative,
+            on_error=self._announce,
         )
 
     # -- controls: from any thread ------------------------------------------------------------
@@ -271,9 +278,7 @@ class MeetingController:
                 c.shown_before_lock = len(c.segments)
                 c.segments = []
                 self.events.publish(StateChanged("locked", self.audio_s))
-                self.events.publish(
-                    Notice("Enheten är låst: inspelningen fortsätter och ny text sparas krypterad.")
-                )
+                self.events.publish(Notice(Code.LOCKED))
             elif not locked and (c.locked or c.missed):
                 self._reload()
 
@@ -287,9 +292,7 @@ class MeetingController:
         c.segments = list(record.segments)
         if was_locked:
             self.events.publish(StateChanged("recording", self.audio_s))
-        self.events.publish(
-            Notice(f"Upplåst: {c.locked_segments} segment från den låsta tiden är inlästa.")
-        )
+        self.events.publish(Notice(Code.UNLOCKED, {"count": c.locked_segments}))
         self.events.publish(SegmentsCommitted(tuple(c.segments[shown:])))
         c.locked_segments = 0
         self.factors.segments = list(record.segments)
@@ -298,6 +301,16 @@ class MeetingController:
             self.log.factors(new, self.factors.tagged_through)
         if new.tags:
             self.events.publish(FactorsNoted(new.tags))
+
+    def _announce(self, exc: BaseException) -> None:
+        """Tell the views, once and at once, what ends the meeting (from the thread that
+        failed: the transcription worker, capture, the loop); what was committed is kept."""
+        with self._lock:
+            if self._announced:
+                return
+            self._announced = True
+        code = Code.MICROPHONE_LOST if isinstance(exc, CaptureError) else failure_code(exc)
+        self.events.publish(ErrorRaised(code, str(exc)))
 
     def _run_in_thread(self) -> None:
         try:
@@ -321,7 +334,16 @@ class MeetingController:
             self.events.publish(StateChanged("recording", self.audio_s))
 
     def run(self) -> RecordResult:
-        """Record until stopped or the input ends; returns what was committed."""
+        """Record until stopped or the input ends; returns what was committed. A failure
+        (the transcription worker, the journal: a full disk) is published as an
+        `ErrorRaised` the moment it happens (the worker's own) or here, then raised."""
+        try:
+            return self._record()
+        except Exception as exc:
+            self._announce(exc)
+            raise
+
+    def _record(self) -> RecordResult:
         error: CaptureError | None = None
         if self._previous:
             self.events.publish(SegmentsCommitted(self._previous))
@@ -336,6 +358,7 @@ class MeetingController:
                 except EOFError:
                     break
                 if chunk is None or self._paused:
+                    self.engine.check()  # a worker that failed ends the meeting, even paused
                     continue
                 if self.keeper is not None:
                     self.keeper.add(chunk)
@@ -343,7 +366,7 @@ class MeetingController:
                 self._level.add(chunk, self.audio_s)
         except CaptureError as exc:
             error = exc
-            self.events.publish(ErrorRaised(str(exc)))
+            self._announce(exc)
         finally:
             self.source.close()
             self.events.publish(StateChanged("stopping", self.audio_s))

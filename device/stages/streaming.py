@@ -87,6 +87,16 @@ class StreamingOptions:
 CommitSink = Callable[[Commit], None]
 
 
+def _as_fredag_error(exc: BaseException) -> FredagError:
+    """A worker's failure as the loop raises it: a `FredagError` as it is (a journal that
+    could not write), anything else as a `ModelError` caused by it."""
+    if isinstance(exc, FredagError):
+        return exc
+    error = ModelError(f"transcription failed: {exc}")
+    error.__cause__, error.__suppress_context__ = exc, True
+    return error
+
+
 class StreamingTranscriber:
     """Feed it audio chunks; it calls `on_commit` with committed segments from a worker thread."""
 
@@ -98,10 +108,13 @@ class StreamingTranscriber:
         *,
         offset_s: float = 0.0,
         on_tentative: Callable[[str], None] | None = None,
+        on_error: Callable[[FredagError], None] | None = None,
     ) -> None:
         self.opts = options or StreamingOptions()
         self.on_commit = on_commit
         self.on_tentative = on_tentative
+        self.on_error = on_error  # called on the worker the moment it fails, with the error
+        # that `feed`/`close` raise next
         self.offset_s = offset_s
         self.segmenter = Segmenter(self.opts.vad, self.opts.max_utterance_s, offset_s)
         self.budget = Budget(self.opts.load_window_s)
@@ -178,13 +191,18 @@ class StreamingTranscriber:
     def load(self) -> float:
         return self.budget.load()
 
+    def worker_error(self) -> FredagError | None:
+        """The error the worker stopped on (a `FredagError`, else a `ModelError` from it)."""
+        return _as_fredag_error(self.errors[0]) if self.errors else None
+
+    def check(self) -> None:
+        """Raise the worker's error, if it failed (the loop's turn without audio)."""
+        self._raise_worker_error()
+
     def _raise_worker_error(self) -> None:
-        if not self.errors:
-            return
-        exc = self.errors[0]
-        if isinstance(exc, FredagError):
-            raise exc
-        raise ModelError(f"transcription failed: {exc}") from exc
+        error = self.worker_error()
+        if error is not None:
+            raise error
 
     def wait_idle(self, timeout: float = 120.0) -> None:
         """Block until the worker has looked at everything fed and nothing is queued, running
@@ -220,9 +238,13 @@ class StreamingTranscriber:
                         self.scheduler.job_done()
                         self._cond.notify_all()
         except BaseException as exc:
-            self.errors.append(exc)
-            with self._cond:
-                self._cond.notify_all()
+            try:  # told before `feed` can raise it: the failure is said before the loop ends
+                if self.on_error is not None:
+                    self.on_error(_as_fredag_error(exc))
+            finally:
+                self.errors.append(exc)
+                with self._cond:
+                    self._cond.notify_all()
 
     def _next_job(self) -> Job | None:
         with self._cond:

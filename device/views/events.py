@@ -10,10 +10,11 @@ event only; the meeting goes on (what was committed is in the journal already).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from device.stages.tagging import FoundTag
+from device.views.messages import Code
 from fredag.protocol import Segment
 
 MeetingState = str  # "recording" | "paused" | "stopping" | "stopped"
@@ -87,23 +88,30 @@ class StateChanged:
 
 @dataclass(frozen=True)
 class Notice:
-    """Something to tell the caseworker (e.g. the signed draft)."""
+    """News about the meeting's state (e.g. the device locked): a `Code` each view words
+    itself (`device.views.messages`), with its `params`."""
 
-    text: str
+    code: Code
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class WarningRaised:
     """Something is wrong but the meeting goes on (e.g. the input is silent)."""
 
-    text: str
+    code: Code
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ErrorRaised:
-    """The meeting could not go on (e.g. the microphone vanished); what was heard is kept."""
+    """The meeting cannot go on (the microphone vanished, the disk is full, the transcription
+    crashed), published the moment it happens; what was committed is kept in the journal.
+    `detail` is the technical reason (English, for a "technical error" line), never the
+    message: each view words `code` itself."""
 
-    text: str
+    code: Code
+    detail: str = ""
 
 
 Event = (

@@ -33,6 +33,7 @@ from device.views.events import (
     TentativeText,
     WarningRaised,
 )
+from device.views.messages import LOCKED_LINE, Code, say
 from fredag.journal import clock
 from fredag.protocol import Segment
 
@@ -47,6 +48,14 @@ def factor_line(tag: FoundTag) -> str:
     """One noted factor as the terminal shows it: kind, name, quote, time."""
     kind = "risk" if tag.kind == "risk" else "skydd"
     return f'{kind}: {tag.name_sv} – "{tag.quote}" [{clock(tag.start)}]'
+
+
+def notice_line(notice: Notice) -> str:
+    """A notice as the terminal words it: Swedish; a line sealed while locked keeps its
+    bilingual placeholder (`LOCKED_LINE`)."""
+    if notice.code is Code.LOCKED_LINE:
+        return f"[{notice.params['at']}] {LOCKED_LINE}"
+    return say(notice.code, "sv", notice.params)
 
 
 def who(segment: Segment) -> str:
@@ -101,9 +110,9 @@ def show(view: View, event: Event) -> None:
     elif isinstance(event, InputLevel):
         view.level(event.dbfs)
     elif isinstance(event, WarningRaised):
-        view.message(f"Varning: {event.text}")
+        view.message(f"Varning: {say(event.code, 'sv', event.params)}")
     elif isinstance(event, Notice):
-        view.message(event.text)
+        view.message(notice_line(event))
     elif isinstance(event, ErrorRaised):
         return
 

@@ -3,6 +3,7 @@ that never holds up capture, and tag once (the factors shown are the factors sig
 
 from __future__ import annotations
 
+import errno
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from device.stages.commit import Commit
 from device.stages.factors import MeetingFactors
 from device.stages.streaming import StreamingOptions
 from device.views.events import (
+    ErrorRaised,
     Event,
     FactorsNoted,
     InputLevel,
@@ -29,6 +31,8 @@ from device.views.events import (
     WarningRaised,
 )
 from device.views.keys import KeyInput
+from device.views.messages import Code
+from fredag.errors import ModelError, StoreError
 from fredag.journal import clock
 from fredag.protocol import Mark, ModelInfo, Segment
 from tests.device.conftest import KeywordTagger, make_meta
@@ -68,7 +72,7 @@ def controller(
         log=SessionLog.create(store, meta),
         meta=meta,
         source=FileSource(wav, speed=speed),
-        transcriber=InstantTranscriber(),  # type: ignore[arg-type]
+        transcriber=kw.pop("transcriber", None) or InstantTranscriber(),
         tagger=tagger or NullTagger(),
         options=kw.pop("options", FAST),
         **kw,
@@ -380,3 +384,74 @@ class TestSpeakerStage:
         assert stored and [s.speaker for s in stored] == [s.speaker for s in result.segments]
         labels = {s.speaker.label for s in stored if s.speaker is not None}
         assert labels and all(label.startswith("person ") for label in labels)
+
+
+class TestFailuresAreAnnounced:
+    def test_a_full_disk_is_published_the_moment_it_happens(
+        self, store: Store, meeting_wav: Path
+    ) -> None:
+        """The journal refusing a segment (no space left) on the transcription worker is
+        published at once as ErrorRaised(DISK_FULL), before the loop stops; the meeting
+        ends with the error and every segment shown is in the journal."""
+        c = controller(store, meeting_wav, speed=4.0)
+        seen = Recorded()
+        c.events.subscribe(seen)
+        write, full = c.log.segment, threading.Event()
+
+        def segment(seg: Segment) -> None:
+            if full.is_set():
+                raise StoreError("the session journal could not be written") from OSError(
+                    errno.ENOSPC, "No space left on device"
+                )
+            write(seg)
+
+        c.log.segment = segment  # type: ignore[method-assign]
+        c.start()
+        assert seen.wait_for(lambda ev: any(isinstance(e, SegmentsCommitted) for e in ev))
+        full.set()
+        with pytest.raises(StoreError):
+            c.wait(120)
+        [error] = seen.of(ErrorRaised)
+        assert error.code is Code.DISK_FULL and "could not be written" in error.detail
+        ends = [e for e in seen.events if isinstance(e, ErrorRaised | StateChanged)]
+        assert isinstance(ends[0], ErrorRaised) and ends[-1] == StateChanged(
+            "stopping", ends[-1].elapsed_s
+        )
+        shown = [s.text for e in seen.of(SegmentsCommitted) for s in e.segments]
+        kept = [s.text for s in load_session(store, c.meta.session_id).segments]
+        assert shown and all(text in kept for text in shown)
+
+    def test_a_crashed_transcription_is_published_while_paused(
+        self, store: Store, meeting_wav: Path
+    ) -> None:
+        """The model failing (here while the meeting is paused) is published as
+        ErrorRaised(TRANSCRIPTION_FAILED), the technical reason apart, and ends the meeting
+        although no audio is fed."""
+        entered, release = threading.Event(), threading.Event()
+
+        class Crashing(InstantTranscriber):
+            crash = False
+
+            def segments(self, audio: Any, options: Any, *, offset_s: float = 0.0) -> Any:
+                if self.crash:
+                    entered.set()
+                    release.wait(60)
+                    raise RuntimeError("std::bad_alloc")
+                return super().segments(audio, options, offset_s=offset_s)
+
+        model = Crashing()
+        c = controller(store, meeting_wav, speed=4.0, transcriber=model)
+        seen = Recorded()
+        c.events.subscribe(seen)
+        c.start()
+        assert seen.wait_for(lambda ev: any(isinstance(e, SegmentsCommitted) for e in ev))
+        model.crash = True
+        assert entered.wait(60)  # the worker is in the decode that will fail
+        c.pause()
+        assert seen.wait_for(lambda ev: any(isinstance(e, StateChanged) for e in ev))
+        release.set()
+        with pytest.raises(ModelError):
+            c.wait(120)
+        [error] = seen.of(ErrorRaised)
+        assert error.code is Code.TRANSCRIPTION_FAILED and "bad_alloc" in error.detail
+        assert [e.state for e in seen.of(StateChanged)] == ["paused", "stopping"]

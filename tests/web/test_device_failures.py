@@ -20,6 +20,7 @@ import pytest
 
 from device.journal.session import list_sessions
 from device.journal.store import Store
+from device.views.messages import Code, say
 from tests.device.conftest import MEETING_TURNS
 from tests.support.axe import assert_accessible
 from tests.support.postgres import free_port
@@ -133,12 +134,37 @@ def check_stopped_screen(page: Any, banner: str, shown: list[str], tmp: Path, na
     screenshot(page, f"device-{name}.png", tmp)
 
 
+def check_live_banner(
+    page: Any, code: Code, shown: list[str], tmp: Path, name: str, *, shot: bool = True
+) -> None:
+    """The failure is on the meeting screen as it happens: the Swedish banner (the screen's
+    wording, the technical reason apart), the meeting stopped with every line still shown, and
+    continue and finish offered in place of pause, mark and stop; accessible, 48 px targets."""
+    from playwright.sync_api import expect
+
+    banner = page.locator("#banners .banner.error")
+    expect(banner).to_be_visible(timeout=120_000)
+    assert banner.locator("p").first.inner_text() == say(code, "sv")
+    expect(page.locator("#state-text")).to_have_text("Stoppad", timeout=60_000)
+    expect(page.get_by_role("button", name="Fortsätt samtalet")).to_be_visible()
+    expect(page.get_by_role("button", name="Avsluta och signera")).to_be_visible()
+    expect(page.locator("#controls")).to_be_hidden()
+    still = said_texts(page.locator("#segments li"))
+    assert all(line in still for line in shown), (shown, still)
+    assert page.url.endswith("/samtal")
+    assert_accessible(page, name)
+    assert small_targets(page) == [], name
+    if shot:
+        screenshot(page, f"device-{name}.png", tmp)
+
+
 class TestMeetingFailures:
     def test_crash_continue_then_full_disk_finish(
         self, browser: Any, screen: tuple[str, str, Path, Faults], tmp_path: Path
     ) -> None:
-        """The decoder crashes: banner, nothing shown is lost, the meeting continues; then the
-        disk is full: banner, nothing lost, continuing says the disk is still full, and once
+        """The decoder crashes: the meeting screen shows the banner at once, nothing shown is
+        lost, the meeting continues from there; then the disk is full: the banner at once, the
+        stopped screen lists everything kept, continuing says the disk is still full, and once
         there is space it is finished into a signed draft holding every line ever shown."""
         from playwright.sync_api import expect
 
@@ -158,15 +184,17 @@ class TestMeetingFailures:
         expect(lines.first).to_be_visible(timeout=60_000)
         shown = said_texts(lines)
         faults.crash = True
-        check_stopped_screen(page, "Transkriberingen slutade fungera", shown, tmp_path, "crashed")
+        check_live_banner(page, Code.TRANSCRIPTION_FAILED, shown, tmp_path, "crashed")
 
         faults.crash = False
-        page.get_by_role("button", name="Fortsätt samtalet").tap()
+        page.get_by_role("button", name="Fortsätt samtalet").tap()  # from the meeting screen
         page.wait_for_url("**/samtal")
         kept = len(said_texts(page.locator("#segments li")))
         expect(lines.nth(kept)).to_be_visible(timeout=60_000)  # heard after continuing
         shown = said_texts(lines)
         faults.disk_full = True
+        check_live_banner(page, Code.DISK_FULL, shown, tmp_path, "disk full, live", shot=False)
+        page.reload()  # the screen after the stopped meeting says the same, lists what is kept
         check_stopped_screen(page, "lagringsutrymme är fullt", shown, tmp_path, "disk-full")
 
         page.get_by_role("button", name="Fortsätt samtalet").tap()  # the disk is still full

@@ -15,6 +15,7 @@ import pytest
 from device.capture.sources import InputDevice, MicrophoneSource, _sounddevice
 from device.journal.session import list_sessions
 from device.journal.store import Store
+from device.views.messages import Code, say
 from tests.device.conftest import MEETING_TURNS
 from tests.device.test_capture import _VanishingStream
 from tests.support.axe import assert_accessible
@@ -69,8 +70,9 @@ class TestMicrophoneVanishes:
     def test_banner_nothing_lost_continue_or_sign(
         self, browser: Any, screen: tuple[str, str, Path]
     ) -> None:
-        """The device vanishes after 12 s: a Swedish banner, the segments heard are in the
-        draft, and signing it gives a finished session with them."""
+        """The device vanishes after 12 s: the meeting screen shows the Swedish banner at once
+        and offers to continue or see the draft (in English by the switch); the segments heard
+        are in the draft, and signing it gives a finished session with them."""
         from playwright.sync_api import expect
 
         base, launch, home = screen
@@ -84,9 +86,20 @@ class TestMicrophoneVanishes:
         page.get_by_label("Ärendenummer").fill("Vx-2026-9")
         page.get_by_role("button", name="Vidare till samtycke").tap()
         page.get_by_role("button", name="Samtycke givet").tap()
-        page.wait_for_url("**/efter", timeout=120_000)
+        page.wait_for_url("**/samtal")
+        live = page.locator("#banners .banner.error")  # on the meeting screen, as it happens
+        expect(live).to_contain_text("Mikrofonen slutade fungera", timeout=120_000)
+        assert live.locator("p").first.inner_text() == say(Code.MICROPHONE_LOST, "sv")
+        expect(page.locator("#state-text")).to_have_text("Stoppad")
+        expect(page.get_by_role("button", name="Fortsätt samtalet")).to_be_visible()
+        expect(page.get_by_role("link", name="Visa utkastet")).to_be_visible()
+        expect(page.locator("#controls")).to_be_hidden()  # no pause, mark or stop any more
+        assert_accessible(page, "meeting, microphone lost")
+        page.get_by_role("button", name="In English").tap()  # the screen after it, in English
+        expect(page.locator("#capture-error")).to_contain_text(say(Code.MICROPHONE_LOST, "en"))
+        page.get_by_role("button", name="På svenska").tap()
         banner = page.locator("#capture-error")
-        expect(banner).to_contain_text("Mikrofonen slutade fungera", timeout=120_000)
+        expect(banner).to_contain_text("Mikrofonen slutade fungera")
         expect(page.get_by_role("button", name="Fortsätt samtalet")).to_be_visible()
         page.wait_for_load_state()
         assert_accessible(page, "after, microphone lost")

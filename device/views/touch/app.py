@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from device.journal.session import CASE_REF, CONTACT_TYPES, SessionMeta
 from device.stages.relabel import speaker_choices
+from device.views.messages import Code
 from device.views.touch.guard import COOKIE, CsrfRefused, Guard, Secrets, check_csrf
 from device.views.touch.hub import Hub, Meeting, failure_kind
 from device.views.touch.live import mmss
@@ -290,7 +291,12 @@ class TouchApp:
             return self.back("/efter")
         seq, screen = m.live.snapshot()
         return self.page(
-            request, "meeting.html", seq=seq, s=screen, case_ref=m.opened.meta.case_ref
+            request,
+            "meeting.html",
+            seq=seq,
+            s=screen,
+            case_ref=m.opened.meta.case_ref,
+            session_id=m.opened.log.session_id,
         )
 
     async def control(self, request: Request) -> Response:
@@ -307,7 +313,10 @@ class TouchApp:
         elif what == "fortsatt":
             c.resume()
         elif what == "markera":
-            c.mark()
+            try:
+                c.mark()
+            except FredagError as exc:  # e.g. a full disk: the meeting's banner says why
+                return self.page(request, "error.html", 409, message=str(exc))
         elif what == "stopp":
             c.stop()
             return self.back("/efter")
@@ -473,7 +482,7 @@ class TouchApp:
         )
 
     async def failed_page(
-        self, request: Request, m: Meeting, kind: str | None, failure: str, status: int = 200
+        self, request: Request, m: Meeting, kind: Code | None, failure: str, status: int = 200
     ) -> Response:
         """The meeting stopped on a failure: why, in plain words, what was kept, and the way on
         (continue or finish)."""
@@ -482,7 +491,7 @@ class TouchApp:
             request,
             "failed.html",
             status,
-            kind=kind or "other",
+            kind=kind or Code.FAILED,
             failure=failure,
             session_id=m.opened.log.session_id,
             segments=kept,

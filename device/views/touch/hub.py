@@ -7,7 +7,6 @@ loads the model, signing writes the store, sync talks to the server.
 
 from __future__ import annotations
 
-import errno
 import getpass
 import os
 import shutil
@@ -30,11 +29,12 @@ from device.meeting.recording import OpenMeeting, RecordRequest, finish_session,
 from device.sync import enrollment
 from device.sync.index import DraftIndex
 from device.sync.outbox import Outbox
+from device.views.messages import Code, failure_code
 from device.views.touch.live import LiveMeeting
 from device.views.touch.miccheck import MicCheck
 from device.views.touch.voice import Enrolled, VoiceRecording, enrolled_voice
 from fredag.clock import local_text
-from fredag.errors import FredagError, ModelError, StoreError, UsageError
+from fredag.errors import FredagError, StoreError, UsageError
 from fredag.protocol import Draft, Mark, Segment
 from fredag.settings import get_settings
 
@@ -93,25 +93,13 @@ class Meeting:
     draft: Draft | None = None
     signed: SignedDraft | None = None
     failure: str | None = None
-    failure_kind: str | None = None  # see `failure_kind`
+    failure_kind: Code | None = None  # see `failure_kind`
 
 
-def failure_kind(exc: BaseException) -> str:
-    """What stopped a meeting, for the screen's banner: "disk_full" (the store could not
-    write: no space left), "store" (another write failure), "transcription" (the model or a
-    post-decode stage failed) or "other"."""
-    seen: BaseException | None = exc
-    for _ in range(8):  # the chain of causes, not forever
-        if seen is None:
-            break
-        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
-            return "disk_full"
-        seen = seen.__cause__ or seen.__context__
-    if isinstance(exc, StoreError):
-        return "store"
-    if isinstance(exc, ModelError):
-        return "transcription"
-    return "other"
+def failure_kind(exc: BaseException) -> Code:
+    """What stopped a meeting, for the screen's banner (`device.views.messages.failure_code`;
+    the controller published the same code the moment it happened)."""
+    return failure_code(exc)
 
 
 class Hub:
@@ -295,7 +283,12 @@ class Hub:
         finally:
             if meeting.result is None and meeting.failure is None:
                 meeting.failure = "the meeting ended without a result"
-            meeting.live.ended()
+            if meeting.failure is not None:
+                meeting.live.ended("finish")  # the banner is up: continue, or finish and sign
+            elif meeting.result is not None and meeting.result.capture_error is not None:
+                meeting.live.ended("draft")  # the microphone vanished: continue, or the draft
+            else:
+                meeting.live.ended()
 
     def _preview(self, opened: OpenMeeting, result: RecordResult) -> Draft:
         """The draft exactly as it will be signed."""

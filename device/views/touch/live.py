@@ -13,6 +13,7 @@ import json
 import math
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,13 +25,13 @@ from device.views.events import (
     FactorsRevised,
     InputLevel,
     Marked,
-    Notice,
     SegmentsCommitted,
     SpeakerCorrected,
     StateChanged,
     TentativeText,
     WarningRaised,
 )
+from device.views.messages import Code, say
 from fredag.protocol import Segment
 
 FEED_KEPT = 400  # changes kept for a reconnecting screen; older: it reloads the page
@@ -59,6 +60,21 @@ class Chip:
     at: str
 
 
+@dataclass(frozen=True)
+class Banner:
+    """A notice, warning or error as the screen shows it: worded from the event's code in
+    both languages (`device.views.messages`), with the technical detail of an error."""
+
+    id: int
+    kind: str  # notice | warning | error
+    sv: str
+    en: str
+    detail: str = ""
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.sv
+
+
 @dataclass
 class Screen:
     """What the during-the-meeting screen shows."""
@@ -70,8 +86,9 @@ class Screen:
     tentative: str = ""
     chips: list[Chip] = field(default_factory=list)
     marks: list[float] = field(default_factory=list)
-    banners: list[tuple[int, str, str]] = field(default_factory=list)  # (id, kind, text)
+    banners: list[Banner] = field(default_factory=list)
     ended: bool = False
+    stopped: str = ""  # the loop ended on a failure: "draft" (one is ready) or "finish"
 
 
 class LiveMeeting:
@@ -90,11 +107,18 @@ class LiveMeeting:
             for change in self._apply(event):
                 self._push(change)
 
-    def ended(self) -> None:
-        """The meeting's loop has returned: the screen goes to the draft."""
+    def ended(self, stopped: str = "") -> None:
+        """The meeting's loop has returned: the screen goes to the draft. When a failure
+        ended it (its banner is up already), the screen stays and offers the way on instead:
+        continue, or the draft ("draft") / finish and sign what was kept ("finish")."""
         with self._lock:
             self.screen.ended = True
-            self._push({"op": "goto", "url": "/efter"})
+            if not stopped:
+                self._push({"op": "goto", "url": "/efter"})
+                return
+            self.screen.stopped, self.screen.state = stopped, "stopped"
+            self._push({"op": "state", "state": "stopped", "elapsed": mmss(self.screen.elapsed_s)})
+            self._push({"op": "stopped", "how": stopped})
 
     def _push(self, change: dict[str, Any]) -> None:
         self._seq += 1
@@ -156,22 +180,29 @@ class LiveMeeting:
             s.state = event.state
             s.elapsed_s = max(s.elapsed_s, event.elapsed_s)
             return [{"op": "state", "state": event.state, "elapsed": mmss(s.elapsed_s)}]
-        kind = {WarningRaised: "warning", ErrorRaised: "error", Notice: "notice"}[type(event)]
-        return self._banner(kind, event.text)
+        if isinstance(event, ErrorRaised):
+            return self._banner("error", event.code, {}, event.detail)
+        kind = "warning" if isinstance(event, WarningRaised) else "notice"
+        return self._banner(kind, event.code, event.params)
 
-    def _banner(self, kind: str, text: str) -> list[dict[str, Any]]:
+    def _banner(
+        self, kind: str, code: Code, params: Mapping[str, object], detail: str = ""
+    ) -> list[dict[str, Any]]:
         """A banner for a warning or an error stays; a notice is news about the meeting's
         state and replaces the notice before it (after an unlock "Upplåst: …" replaces
         "Enheten är låst: …", which is no longer true)."""
         s = self.screen
         out: list[dict[str, Any]] = []
         if kind == "notice":
-            for old in [b for b in s.banners if b[1] == "notice"]:
+            for old in [b for b in s.banners if b.kind == "notice"]:
                 s.banners.remove(old)
-                out.append({"op": "unbanner", "id": old[0]})
+                out.append({"op": "unbanner", "id": old.id})
         self._banner_ids += 1
-        s.banners.append((self._banner_ids, kind, text))
-        out.append({"op": "banner", "id": self._banner_ids, "kind": kind, "text": text})
+        banner = Banner(
+            self._banner_ids, kind, say(code, "sv", params), say(code, "en", params), detail
+        )
+        s.banners.append(banner)
+        out.append({"op": "banner", **banner.__dict__})
         return out
 
     def _chip(self, tag: FoundTag) -> Chip:
@@ -191,6 +222,7 @@ class LiveMeeting:
                 list(s.marks),
                 list(s.banners),
                 s.ended,
+                s.stopped,
             )
             return self._seq, copy
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from device.views.messages import MESSAGES
+
 LANG_COOKIE = "fredag_ui_lang"
 
 DEFAULT_CONSENT = (
@@ -147,40 +149,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "sync_refused": ("Avvisat av servern.", "Refused by the server."),
     "retry": ("Försök skicka igen", "Try sending again"),
     "meeting_failed": ("Samtalet kunde inte avslutas", "The meeting could not be finished"),
-    "mic_lost": (
-        "Mikrofonen slutade fungera. Allt som hördes fram till dess är sparat: fortsätt samtalet "
-        "när mikrofonen fungerar igen, eller signera det som finns.",
-        "The microphone stopped working. Everything heard until then is kept: continue the "
-        "meeting once the microphone works again, or sign what there is.",
-    ),
     "continue_meeting": ("Fortsätt samtalet", "Continue the meeting"),
+    "to_draft": ("Visa utkastet", "Show the draft"),
     "failed_title": ("Samtalet stoppades", "The meeting stopped"),
-    "failed_disk_full": (
-        "Enhetens lagringsutrymme är fullt, så inspelningen stoppades. Allt som visades är "
-        "sparat. Frigör utrymme och fortsätt samtalet, eller avsluta och signera det som finns.",
-        "The device's storage is full, so the recording stopped. Everything shown is kept. "
-        "Free some space and continue the meeting, or finish and sign what there is.",
-    ),
-    "failed_store": (
-        "Enheten kunde inte spara mer av samtalet, så inspelningen stoppades. Allt som visades "
-        "är sparat: fortsätt samtalet, eller avsluta och signera det som finns.",
-        "The device could not store more of the meeting, so the recording stopped. Everything "
-        "shown is kept: continue the meeting, or finish and sign what there is.",
-    ),
-    "failed_transcription": (
-        "Transkriberingen slutade fungera, så inspelningen stoppades. Allt som visades är "
-        "sparat: fortsätt samtalet (transkriberingen startar om), eller avsluta och signera det "
-        "som finns.",
-        "The transcription stopped working, so the recording stopped. Everything shown is "
-        "kept: continue the meeting (the transcription starts again), or finish and sign what "
-        "there is.",
-    ),
-    "failed_other": (
-        "Ett fel stoppade inspelningen. Allt som visades är sparat: fortsätt samtalet, eller "
-        "avsluta och signera det som finns.",
-        "An error stopped the recording. Everything shown is kept: continue the meeting, or "
-        "finish and sign what there is.",
-    ),
     "kept": ("Sparat från samtalet", "Kept from the meeting"),
     "details": ("Mötet", "The meeting"),
     "case": ("Ärende", "Case"),
@@ -285,6 +256,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "The action did not come from the device's own screen and was not done.",
     ),
 }
+
+
+# The meeting's notices, warnings and errors, by their code (`device.views.messages.Code`):
+# the banners of the meeting screen and of the screens after a meeting stopped.
+STRINGS.update({str(code): pair for code, pair in MESSAGES.items()})
 
 
 def text(lang: str, key: str) -> str:

@@ -115,10 +115,26 @@
       },
       mark: function (c) { marks.appendChild(el("li", "", labels.lMarked + " [" + c.at + "]")); },
       state: function (c) { state(c.state, c.elapsed); },
+      // A notice, warning or error, worded on the server in both languages.
       banner: function (c) {
-        var p = el("p", "banner " + c.kind, c.text);
-        p.id = "banner-" + c.id;
-        banners.appendChild(p);
+        var box = el("div", "banner " + c.kind);
+        box.id = "banner-" + c.id;
+        box.appendChild(el("p", "", document.documentElement.lang === "en" ? c.en : c.sv));
+        if (c.detail) {
+          var help = el("p", "help", banners.dataset.lDetail + ": ");
+          var detail = el("span", "", c.detail);
+          detail.lang = "en";
+          help.appendChild(detail);
+          box.appendChild(help);
+        }
+        banners.appendChild(box);
+      },
+      // A failure ended the meeting (its banner is up): the way on instead of the controls.
+      stopped: function (c) {
+        document.getElementById("controls").hidden = true;
+        document.getElementById("stopped-draft").hidden = c.how !== "draft";
+        document.getElementById("stopped-finish").hidden = c.how !== "finish";
+        document.getElementById("stopped").hidden = false;
       },
       unbanner: function (c) {
         var old = document.getElementById("banner-" + c.id);
