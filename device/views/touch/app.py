@@ -38,7 +38,7 @@ from device.views.touch.guard import COOKIE, CsrfRefused, Guard, Secrets, check_
 from device.views.touch.hub import Hub, Meeting, failure_kind
 from device.views.touch.live import mmss
 from device.views.touch.miccheck import CheckState
-from device.views.touch.texts import DEFAULT_CONSENT, LANG_COOKIE, text
+from device.views.touch.texts import DEFAULT_CONSENT, LANG_COOKIE, error_text, text
 from device.views.touch.voice import enrolled_voice as voice_enrolled
 from device.views.touch.voice import forget as voice_forget
 from device.voice.attribution import CASEWORKER_LABEL
@@ -74,6 +74,12 @@ class TouchApp:
             **values,
         }
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    def error_page(self, request: Request, exc: FredagError, status_code: int = 409) -> Response:
+        """An action that failed: what happened in plain words, the error's own (English)
+        text apart as the technical reason."""
+        message = error_text(self.lang(request), exc)
+        return self.page(request, "error.html", status_code, message=message, detail=str(exc))
 
     async def action(self, request: Request) -> FormData:
         try:
@@ -166,7 +172,7 @@ class TouchApp:
         try:
             draft = await anyio.to_thread.run_sync(self.hub.finish_interrupted, session_id)
         except FredagError as exc:
-            return self.page(request, "error.html", 409, message=str(exc))
+            return self.error_page(request, exc)
         return self.page(request, "signed.html", draft=draft, state="unsent")
 
     async def mic_check(self, request: Request) -> Response:
@@ -276,7 +282,7 @@ class TouchApp:
             )
             await anyio.to_thread.run_sync(self.hub.begin, meta)
         except FredagError as exc:
-            return self.page(request, "error.html", 409, message=str(exc))
+            return self.error_page(request, exc)
         return self.back("/samtal")
 
     async def refused(self, request: Request) -> Response:
@@ -316,7 +322,7 @@ class TouchApp:
             try:
                 c.mark()
             except FredagError as exc:  # e.g. a full disk: the meeting's banner says why
-                return self.page(request, "error.html", 409, message=str(exc))
+                return self.error_page(request, exc)
         elif what == "stopp":
             c.stop()
             return self.back("/efter")
@@ -394,7 +400,7 @@ class TouchApp:
                 m.opened.controller.correct_speaker, index, str(form.get("label", ""))
             )
         except FredagError as exc:
-            return self.page(request, "error.html", 409, message=str(exc))
+            return self.error_page(request, exc)
         return self.back(f"/samtal#seg-{index}")
 
     # -- the caseworker's voice ("Min röst") ----------------------------------------------------
@@ -420,7 +426,7 @@ class TouchApp:
         try:
             await anyio.to_thread.run_sync(self.hub.start_voice)
         except FredagError as exc:
-            return self.page(request, "error.html", 409, message=str(exc))
+            return self.error_page(request, exc)
         return self.back("/rost")
 
     async def voice_done(self, request: Request) -> Response:
@@ -502,7 +508,7 @@ class TouchApp:
         try:
             await anyio.to_thread.run_sync(self.hub.sign)
         except FredagError as exc:
-            return self.page(request, "error.html", 409, message=str(exc))
+            return self.error_page(request, exc)
         if form.get("send") == "1":
             await anyio.to_thread.run_sync(self.hub.sync_now)
         return self.back("/efter")
@@ -534,7 +540,7 @@ class TouchApp:
         try:
             await anyio.to_thread.run_sync(lambda: self.hub.begin(None, resume=session_id))
         except FredagError as exc:
-            return self.page(request, "error.html", 409, message=str(exc))
+            return self.error_page(request, exc)
         return self.back("/samtal")
 
     # -- the app ----------------------------------------------------------------------------------

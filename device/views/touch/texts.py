@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from device.views.messages import MESSAGES
+from device.views.messages import MESSAGES, Code, failure_code
+from fredag.errors import CaptureError, FredagError, ModelError, StoreError, UsageError
 
 LANG_COOKIE = "fredag_ui_lang"
 
@@ -251,6 +252,25 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "lock": ("Lås", "Lock"),
     # Errors
     "error_title": ("Något gick inte", "Something went wrong"),
+    "error_disk_full": (
+        "Enhetens lagringsutrymme är fullt, så det gick inte att spara. Frigör utrymme och "
+        "försök igen.",
+        "The device's storage is full, so nothing could be stored. Free some space and try again.",
+    ),
+    "error_store": (
+        "Enheten kunde inte läsa eller spara. Försök igen; om felet finns kvar, kontakta "
+        "IT-supporten.",
+        "The device could not read or store. Try again; if it persists, contact IT support.",
+    ),
+    "error_model": (
+        "Transkriberingen kunde inte startas. Kontakta IT-supporten.",
+        "The transcription could not be started. Contact IT support.",
+    ),
+    "error_usage": ("Det går inte att göra just nu.", "That cannot be done right now."),
+    "error_other": (
+        "Något gick fel, och åtgärden gjordes inte.",
+        "Something went wrong and the action was not done.",
+    ),
     "csrf": (
         "Åtgärden kom inte från enhetens egen skärm och gjordes inte.",
         "The action did not come from the device's own screen and was not done.",
@@ -266,3 +286,25 @@ STRINGS.update({str(code): pair for code, pair in MESSAGES.items()})
 def text(lang: str, key: str) -> str:
     sv, en = STRINGS[key]
     return en if lang == "en" else sv
+
+
+def error_text(lang: str, exc: FredagError) -> str:
+    """What the error page says about `exc`, in plain words (its own text is shown apart, as
+    the technical reason): a full disk, a key error (locked, wrong passphrase …), no
+    microphone, the model, the store, an action that cannot be done now, anything else."""
+    from device.keys.banners import BANNERS_SV
+
+    if failure_code(exc) is Code.DISK_FULL:
+        return text(lang, "error_disk_full")
+    for kind, sv in BANNERS_SV.items():
+        if isinstance(exc, kind):
+            return sv if lang != "en" else str(exc)
+    for kind, key in (
+        (CaptureError, "mic_failed"),
+        (ModelError, "error_model"),
+        (StoreError, "error_store"),
+        (UsageError, "error_usage"),
+    ):
+        if isinstance(exc, kind):
+            return text(lang, key)
+    return text(lang, "error_other")
