@@ -317,6 +317,7 @@ class TestClosedClassWords:
             ("Han slår sina klasskamrater när han blir arg.", "barn", "child_exposed_ipv"),
             ("Hon träffar skolkuratorn varje vecka.", "barn", "truancy"),
             ("Jag lever på försörjningsstöd.", "vuxen", "physical_ill_health"),
+            ("Jag vill ta tag i mitt liv.", "vuxen", "self_harm_suicidality"),
         ],
     )
     def test_grammar_words_are_not_cue_words(
