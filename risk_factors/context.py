@@ -386,17 +386,28 @@ OTHER_PEOPLE = frozenset(
 _SELF = frozenset({"jag", "mig", "själv", "själva"})
 
 
-def about_someone_else(sentence: Sentence, used: tuple[int, ...], case_type: str) -> bool:
+def about_someone_else(
+    sentence: Sentence,
+    used: tuple[int, ...],
+    case_type: str,
+    others: frozenset[int] = frozenset(),
+) -> bool:
     """True when the clause of the cue is about another person than the client: it opens with
     one ("Min bror använder kokain", "Hans mamma dricker") and, in an adult's case, the client
-    ("jag") does not come between that person and the cue."""
-    words = [t.lower for t in sentence.tokens]
+    ("jag") does not come between that person and the cue; or its subject is a word in
+    `others` (start offsets of words that refer to someone else: a name, "han" for a father
+    named before, see `risk_factors.persons`), as the subject of a statement before or in the
+    cue ("Han dricker") or of a question after its verb ("Dricker Marcus?")."""
+    tokens = sentence.tokens
+    words = [t.lower for t in tokens]
     clause = sentence.clause_of[used[0]]
     start = next(i for i in range(len(words)) if sentence.clause_of[i] == clause)
     before = words[start : used[0]]
     after = words[used[-1] + 1 :]
     if any(after[i : i + 2] == ["inte", "jag"] for i in range(len(after) - 1)):
         return True  # "Min bror använder kokain, men inte jag."
+    if others and _subject_is_other(sentence, used, start, others):
+        return True
     for j, word in enumerate(before):
         if word in OTHER_PEOPLE:
             later = before[j + 1 :]
@@ -404,6 +415,38 @@ def about_someone_else(sentence: Sentence, used: tuple[int, ...], case_type: str
         if word in _SELF or word in {"han", "hon", "hen"}:
             return False
     return False
+
+
+_CLIENT_SUBJECTS = frozenset({"jag", "du", "vi", "ni", "man"})
+
+
+def _subject_is_other(
+    sentence: Sentence, used: tuple[int, ...], start: int, others: frozenset[int]
+) -> bool:
+    """True when the nearest subject before or inside the cue refers to someone else, or the
+    clause asks in question word order (verb first) about someone else ("Dricker Marcus?",
+    "Har hon druckit?")."""
+    tokens = sentence.tokens
+    words = [t.lower for t in tokens]
+    first = start
+    while first < len(words) and words[first] in {"och", "men", "så"}:
+        first += 1
+    if first + 1 < len(words) and words[first] in QUESTION_VERBS and is_question(sentence):
+        return tokens[first + 1].start in others
+    for k in range(used[-1], start - 1, -1):
+        if k in used and words[k] not in {"han", "hon"}:
+            continue
+        if tokens[k].start in others and words[k] in {"han", "hon"}:
+            return True
+        if words[k] in _CLIENT_SUBJECTS or words[k] in {"han", "hon", "hen"}:
+            return False
+        if tokens[k].start in others and (k == start or words[k - 1] not in _PREPOSITIONS):
+            return True
+    return False
+
+
+# A person after a preposition is no subject: "när jag är hos honom", "hemma hos Lisa".
+_PREPOSITIONS = frozenset({"hos", "med", "till", "av", "från", "om", "för", "åt", "på", "mot"})
 
 
 # ---------------------------------------------------------------- an answer and a question in one

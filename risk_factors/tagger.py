@@ -44,6 +44,7 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
+from risk_factors.persons import other_references
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -215,6 +216,7 @@ class Tagger:
             for s in _answer_then_question(whole)
             for piece in self._trailing_answer(reading, s)
         ]
+        reading.others = other_references(reading.text, sentences, case_type)
         for i, sentence in enumerate(sentences):
             if (
                 i + 1 < len(sentences)
@@ -301,9 +303,11 @@ class Tagger:
         denied += d
         return None
 
-    def _state(self, sentence: Sentence, match: CueMatch, case_type: str) -> str:
+    def _state(self, reading: _Reading, sentence: Sentence, match: CueMatch, case_type: str) -> str:
         factor = self.factors[match.cue.factor]
-        if factor.level in OWN_LEVELS and about_someone_else(sentence, match.tokens, case_type):
+        if factor.level in OWN_LEVELS and about_someone_else(
+            sentence, match.tokens, case_type, reading.others
+        ):
             return "someone_else"
         if hypothetical(sentence, match.tokens, wish_counts=factor.slug in WISH_FACTORS):
             return "hypothetical"
@@ -322,7 +326,7 @@ class Tagger:
             if not self._applies(match.cue, case_type):
                 continue
             factor = self.factors[match.cue.factor]
-            state = self._state(sentence, match, case_type)
+            state = self._state(reading, sentence, match, case_type)
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
@@ -361,7 +365,7 @@ class Tagger:
             for match in self._matcher.matches(reading.text, sentence, unsure, lone_fuzzy=True):
                 if not self._applies(match.cue, case_type):
                     continue
-                if self._state(sentence, match, case_type) != "present":
+                if self._state(reading, sentence, match, case_type) != "present":
                     continue
                 slug = match.cue.factor
                 weight = match.cue.weight * FUZZY_FACTOR**match.fuzzy
@@ -454,7 +458,7 @@ class Tagger:
                 continue
             if match.tokens[-1] < n_question or match.tokens[0] >= n_question:
                 continue  # the question alone, or the answer alone (already read)
-            if self._state(joined, match, case_type) != "present":
+            if self._state(reading, joined, match, case_type) != "present":
                 continue
             conf = match.cue.weight * ANSWER_FACTOR * FUZZY_FACTOR**match.fuzzy
             best[match.cue.factor] = max(best.get(match.cue.factor, 0.0), conf)
@@ -535,6 +539,8 @@ class _Reading:
     probs: dict[int, float] | None = None
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
+    others: frozenset[int] = frozenset()
+    """Starts of the words that refer to someone other than the client (`persons`)."""
 
     @classmethod
     def of(cls, heard: Sequence[Utterance]) -> _Reading:

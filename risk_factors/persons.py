@@ -1,0 +1,230 @@
+"""Who a sentence is about: the client, or another person named or referred to earlier.
+
+A conversation about a client is full of other people: "Vill du berätta om pappa?" / "Han
+dricker." is the father's drinking, "Dricker Marcus?" / "Ja, mycket." the partner's, and "Din
+storebror då?" / "Han sitter på anstalt." the brother's prison term. None of them is the
+client's own problem. This module marks, for a whole conversation, the words that refer to
+someone other than the client:
+
+* a person noun ("pappa", "sambon", and compounds ending in one: "storebror", "lillasyster");
+* a name (a capitalised word inside a sentence, or one the Swedish dictionary does not know)
+  that is not the client's own: the client's names are those the caseworker addresses with
+  "du"/"ni" ("Wilma, vet du …", "Hej Linnea") or whose genitive names the parents
+  ("Melvins föräldrar");
+* "han"/"hon" while the last person of that gender named in the last few sentences is another
+  person ("På pappa mest." / "Han dricker."). A child word ("sonen", "flickan") or the client's
+  name makes the pronoun the client's again; a possessive ("hans pappa") makes it ambiguous,
+  and an ambiguous pronoun is left as the client's, as before.
+
+The referent is not resolved beyond that: when the subject is unclear the tagger keeps its
+earlier reading of the client, and the rules above only ever remove findings about the client.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from risk_factors.text import Sentence, is_swedish_word
+
+_MALE = frozenset(
+    {
+        "pappa",
+        "pappan",
+        "far",
+        "fadern",
+        "farsan",
+        "bror",
+        "brodern",
+        "brorsan",
+        "morfar",
+        "farfar",
+        "styvpappa",
+        "styvpappan",
+        "styvfar",
+        "bonuspappa",
+        "pojkvän",
+        "pojkvännen",
+        "exmannen",
+        "maken",
+        "morbror",
+        "farbror",
+    }
+)
+_FEMALE = frozenset(
+    {
+        "mamma",
+        "mamman",
+        "mor",
+        "modern",
+        "morsan",
+        "syster",
+        "systern",
+        "syrran",
+        "mormor",
+        "farmor",
+        "styvmamma",
+        "styvmamman",
+        "styvmor",
+        "bonusmamma",
+        "flickvän",
+        "flickvännen",
+        "frun",
+        "exfrun",
+        "moster",
+        "faster",
+    }
+)
+_EITHER = frozenset(
+    {
+        "sambo",
+        "sambon",
+        "partner",
+        "partnern",
+        "kusin",
+        "kusinen",
+        "grannen",
+        "kompis",
+        "kompisen",
+        "kollegan",
+        "exet",
+    }
+)
+# Compounds whose last part is one of these are persons too ("storebror", "halvsyster",
+# "lillebrorsan", "bonuspappan"). Short heads ("far", "mor") are left out: "humor", "tiofar".
+_HEADS_MALE = ("bror", "brodern", "brorsan", "pappa", "pappan")
+_HEADS_FEMALE = ("syster", "systern", "syrran", "mamma", "mamman")
+# Words for the child in a child's case: "han"/"hon" after them is the child again.
+_CHILD = frozenset(
+    {"sonen", "pojken", "killen", "grabben", "dottern", "flickan", "tjejen", "barnet"}
+)
+_PRONOUNS = {"han": "m", "hon": "f"}
+_SECOND_PERSON = frozenset({"du", "dig", "din", "ditt", "dina", "ni", "er", "era"})
+_PARENT_WORDS = frozenset({"föräldrar", "föräldrarna", "mamma", "pappa", "förälder"})
+REFERENT_SENTENCES = 6
+"""How many sentences a named other person stays the referent of "han"/"hon"."""
+
+
+def person_gender(word: str) -> str | None:
+    """ "m", "f" or "mf" when the lower-case word is a person other than the client ("pappa",
+    "storebror", "sambon"); None otherwise."""
+    if word in _MALE:
+        return "m"
+    if word in _FEMALE:
+        return "f"
+    if word in _EITHER:
+        return "mf"
+    for heads, gender in ((_HEADS_MALE, "m"), (_HEADS_FEMALE, "f")):
+        if any(word.endswith(h) and len(word) - len(h) >= 3 for h in heads):
+            return gender
+    return None
+
+
+def _is_name(text: str, sentence: Sentence, k: int) -> bool:
+    token = sentence.tokens[k]
+    surface = text[token.start : token.end]
+    if not surface[:1].isupper() or surface.isupper() or token.lower in _PRONOUNS:
+        return False
+    if token.lower in {"jag", "ja", "nej"} or person_gender(token.lower) or token.lower in _CHILD:
+        return False
+    return k > 0 or not is_swedish_word(token.lower)
+
+
+def _introduced(sentence: Sentence, k: int) -> bool:
+    """True for the name in "Jag heter Eva": the speaker's own."""
+    return k > 0 and sentence.tokens[k - 1].lower in {"heter", "är"}
+
+
+def client_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
+    """Names that are the client's: addressed next to "du"/"ni" at a sentence's edge or after
+    "hej", or whose genitive names the parents ("Melvins föräldrar")."""
+    names: set[str] = set()
+    for s in sentences:
+        words = [t.lower for t in s.tokens]
+        second = bool(_SECOND_PERSON & set(words))
+        for k, token in enumerate(s.tokens):
+            surface = text[token.start : token.end]
+            if not surface[:1].isupper() or surface.isupper():
+                continue
+            nxt = words[k + 1] if k + 1 < len(words) else ""
+            if token.lower.endswith("s") and nxt in _PARENT_WORDS and k + 1 < len(words):
+                names.add(token.lower[:-1])
+                continue
+            at_edge = (k == 0 and len(words) > 1 and s.clause_of[1] != s.clause_of[0]) or (
+                k == len(words) - 1 and k > 0 and s.clause_of[k] != s.clause_of[k - 1]
+            )
+            after_hej = k > 0 and words[k - 1] in {"hej", "hejsan", "tjena"}
+            if after_hej or (second and at_edge):
+                names.add(token.lower)
+    return frozenset(names)
+
+
+def _name_gender(name: str) -> str:
+    """A guess good enough to know which pronoun a client's name resets: Swedish women's
+    names mostly end in -a (Wilma, Linnea), men's mostly not (Melvin, Omar)."""
+    return "f" if name.endswith("a") else "m"
+
+
+def _most_named(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
+    """The name(s) mentioned in the most sentences: in a child's case, the child's."""
+    counts: Counter[str] = Counter()
+    for s in sentences:
+        counts.update(
+            {
+                s.tokens[k].lower.removesuffix("s")
+                for k in range(len(s.tokens))
+                if _is_name(text, s, k) and not _introduced(s, k)
+            }
+        )
+    if not counts:
+        return frozenset()
+    top = max(counts.values())
+    return frozenset(n for n, c in counts.items() if c == top)
+
+
+def other_references(
+    text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
+) -> frozenset[int]:
+    """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
+    person other than the client: person nouns, others' names, and "han"/"hon" whose referent
+    is such a person. In a child's case the name mentioned most often is the child's."""
+    clients = client_names(text, sentences)
+    if case_type == "barn":
+        clients |= _most_named(text, sentences)
+    out: set[int] = set()
+    # For "m" and "f": the sentence index where another person of that gender was last
+    # named, or None when the pronoun is the client's (or ambiguous).
+    last: dict[str, int | None] = {"m": None, "f": None}
+    for n, s in enumerate(sentences):
+        words = [t.lower for t in s.tokens]
+        for k, token in enumerate(s.tokens):
+            word = words[k]
+            gender = _PRONOUNS.get(word)
+            if gender is not None:
+                since = last[gender]
+                if since is not None and n - since <= REFERENT_SENTENCES:
+                    out.add(token.start)
+                continue
+            found = person_gender(word)
+            name = found is None and _is_name(text, s, k)
+            if name and _introduced(s, k):
+                continue  # "Jag heter Eva": the speaker's own name
+            if name and word.endswith("s") and word[:-1] in clients:
+                word = word[:-1]  # "Melvins föräldrar"
+            if word in _CHILD or (name and word in clients):
+                for g in ("m", "f") if word in _CHILD else _name_gender(word):
+                    last[g] = None
+                continue
+            if found is None and not name:
+                continue
+            out.add(token.start)
+            possessor = words[k - 1] if k > 0 else ""
+            for g in found or "mf":
+                if (
+                    possessor in {"hans", "hennes"}
+                    and _PRONOUNS.get("han" if possessor == "hans" else "hon") == g
+                ):
+                    last[g] = None  # "hans pappa … han": which one is unclear
+                else:
+                    last[g] = n
+    return frozenset(out)

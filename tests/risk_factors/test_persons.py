@@ -1,0 +1,99 @@
+"""Whose problem it is: a named person, a person noun (also a compound like "lillebror") or a
+"han"/"hon" whose referent is such a person is not the client, in a statement, in a question's
+subject position, or in the answer to such a question; the child's own name and pronoun stay
+the child's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from risk_factors.persons import other_references, person_gender
+from risk_factors.tagger import Tagger
+from risk_factors.text import split_sentences
+
+
+def _segs(*texts: str) -> list[dict[str, Any]]:
+    return [
+        {"start": float(2 * i), "end": float(2 * i + 1.5), "text": text}
+        for i, text in enumerate(texts)
+    ]
+
+
+def _found(tagger: Tagger, case_type: str, *texts: str) -> set[str]:
+    return tagger.tag_segments(_segs(*texts), case_type).factors()
+
+
+class TestPronounReferent:
+    def test_he_after_a_grandfather_is_the_grandfather(self, tagger: Tagger) -> None:
+        """ "Han dricker" after a question about the grandfather is his drinking, not the
+        child's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hur är det när ni hälsar på morfar?",
+            "Han dricker öl hela dagarna och är full när vi kommer dit.",
+        )
+        assert "early_substance_use" not in found
+
+    def test_he_about_the_named_child_is_the_child(self, tagger: Tagger) -> None:
+        """ "Han" after a question about the child by name is the child."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hur har Elias haft det i höst?",
+            "Han röker hasch med äldre killar varje helg.",
+        )
+        assert "early_substance_use" in found
+
+    def test_a_possessive_leaves_he_ambiguous(self, tagger: Tagger) -> None:
+        """After "Hans pappa …" a "han" may be the child: the child's reading is kept."""
+        found = _found(
+            tagger, "barn", "Hans pappa jobbar natt.", "Han röker hasch med äldre killar."
+        )
+        assert "early_substance_use" in found
+
+    def test_a_younger_brother_in_prison_is_not_the_client(self, tagger: Tagger) -> None:
+        """A compound kin noun ("lillebror") is a person: his prison term is his."""
+        found = _found(
+            tagger, "vuxen", "Hur går det för din lillebror?", "Han sitter i fängelse sedan i maj."
+        )
+        assert "legal_problems" not in found
+
+    def test_the_referent_fades(self) -> None:
+        """A father named long before is no longer what "han" refers to."""
+        text = "Pappa bor i Luleå. " + "Vi pratar inte. " * 7 + "Han ljuger."
+        sentences = split_sentences(text)
+        others = other_references(text, sentences, "barn")
+        assert text.index("Pappa") in others
+        assert text.index("Han ljuger") not in others
+
+
+class TestNamedPerson:
+    def test_a_question_about_a_named_partner_is_not_about_the_client(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Dricker Kevin mycket?" / "Ja, varje dag." is Kevin's drinking, not the client's."""
+        assert "alcohol_problem" not in _found(
+            tagger, "vuxen", "Dricker Kevin mycket?", "Ja, varje dag."
+        )
+        assert "alcohol_problem" in _found(tagger, "vuxen", "Dricker du mycket?", "Ja, varje dag.")
+
+    def test_he_after_a_named_partner_is_the_partner(self, tagger: Tagger) -> None:
+        """The answer's "han" is the partner the question named."""
+        found = _found(
+            tagger, "vuxen", "Har Kevin suttit inne?", "Ja, han dömdes för rån för tre år sedan."
+        )
+        assert "legal_problems" not in found
+
+    def test_the_client_addressed_by_name_is_the_client(self) -> None:
+        """A name the caseworker addresses with "du" is the client's, not another person's."""
+        text = "Selma, hur mår du?\nSelma dricker inte."
+        sentences = split_sentences(text)
+        assert text.rindex("Selma") not in other_references(text, sentences, "barn")
+
+    def test_kin_nouns_and_compounds(self) -> None:
+        """Kin nouns have a gender; compounds ending in one are persons; "humor" is not."""
+        assert person_gender("storebror") == "m"
+        assert person_gender("halvsyster") == "f"
+        assert person_gender("sambon") == "mf"
+        assert person_gender("humor") is None
