@@ -69,9 +69,7 @@ class TestPronounReferent:
 
 
 class TestNamedPerson:
-    def test_a_question_about_a_named_partner_is_not_about_the_client(
-        self, tagger: Tagger
-    ) -> None:
+    def test_a_question_about_a_named_partner_is_not_about_the_client(self, tagger: Tagger) -> None:
         """ "Dricker Kevin mycket?" / "Ja, varje dag." is Kevin's drinking, not the client's."""
         assert "alcohol_problem" not in _found(
             tagger, "vuxen", "Dricker Kevin mycket?", "Ja, varje dag."
