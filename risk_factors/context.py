@@ -236,12 +236,31 @@ def _uncertain(sentence: Sentence, first: int) -> bool:
     )
 
 
+# What a "men" clause after a cue says to make the cue past and over: "…, men jag har varit
+# ren i två år nu", "…, men sedan i våras är jag nykter", "…, men det har jag slutat med".
+_OVER_WORDS = frozenset(
+    {"slutat", "slutade", "ren", "drogfri", "nykter", "spelfri", "upphört", "längre"}
+)
+
+
 def _contrasted_with_now(sentence: Sentence, last: int) -> bool:
+    """True when a "men" clause after the cue says it is over: "men nu …", or a "men" clause
+    with "nu"/"idag" or a word of having stopped or being clean."""
     tokens = sentence.tokens
-    return any(
-        tokens[i].lower == "men" and tokens[i + 1].lower in _NOW_WORDS
-        for i in range(last + 1, len(tokens) - 1)
-    )
+    for i in range(last + 1, len(tokens) - 1):
+        if tokens[i].lower != "men":
+            continue
+        if tokens[i + 1].lower in _NOW_WORDS:
+            return True
+        clause = sentence.clause_of[i]
+        rest = {
+            t.lower
+            for t, c in zip(tokens[i + 1 :], sentence.clause_of[i + 1 :], strict=True)
+            if c == clause
+        }
+        if rest & (_OVER_WORDS | _NOW_WORDS) and not rest & NEGATORS:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- not facts: conditionals, wishes
@@ -529,3 +548,16 @@ def inner_question_start(sentence: Sentence) -> int:
         if is_question(part(sentence, k, len(words), question_mark=False)):
             return k
     return 0
+
+
+_TOLD_SUBJECTS = frozenset({"du", "ni"})
+_SPEAKER_SELF = frozenset({"jag", "mig", "min", "mitt", "mina", "vi", "oss", "vår", "vårt", "våra"})
+
+
+def told_to_client(sentence: Sentence) -> bool:
+    """True for a statement made to the client about the client ("I anmälan står det att du
+    har slutat gå till skolan", "Ni har fått en varning"): its subject is "du"/"ni" and the
+    speaker says nothing of themself. It is the caseworker's (or a report's) account, not the
+    client's own words: no finding, but what a following yes or no answers."""
+    words = [t.lower for t in sentence.tokens]
+    return bool(_TOLD_SUBJECTS & set(words)) and not (_SPEAKER_SELF & set(words))

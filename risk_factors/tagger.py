@@ -35,6 +35,7 @@ from risk_factors.context import (
     part,
     question_start,
     status,
+    told_to_client,
 )
 from risk_factors.conversation import (
     Polarity,
@@ -291,8 +292,14 @@ class Tagger:
         """Read one sentence after `question` (the sentence before, if it asked); add what it
         shows to `tags` and `denied`; return it if it asks a question, else None."""
         asks = is_question(sentence)
+        if asks and question is not None and told_to_client(question) and not reading.speakers:
+            # "Skolan skriver att du har varit borta mycket. Stämmer det?": the question asks
+            # about what was just told.
+            return _joined(question, sentence)
         if asks or reading.by_caseworker(sentence):
             return sentence if asks else None
+        if told_to_client(sentence) and not reading.speakers:
+            return sentence  # who said it is unknown: the caseworker, most likely
         t, d = self._tag_sentence(reading, sentence, case_type)
         if question is not None:
             t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
@@ -540,6 +547,8 @@ class _Reading:
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
     others: frozenset[int] = frozenset()
+    speakers: bool = False
+    """True when the segments say who spoke."""
     """Starts of the words that refer to someone other than the client (`persons`)."""
 
     @classmethod
@@ -567,7 +576,8 @@ class _Reading:
                 probs.update(word_probabilities(u.text, pos, u.words))
             parts.append(u.text)
             pos += len(u.text)
-        return cls("".join(parts), offsets, caseworker, probs)
+        speakers = any(u.speaker is not None for u in heard)
+        return cls("".join(parts), offsets, caseworker, probs, speakers=speakers)
 
     def starts_segment(self, pos: int) -> bool:
         """True when a transcript segment begins at character `pos`."""

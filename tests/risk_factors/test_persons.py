@@ -95,3 +95,51 @@ class TestNamedPerson:
         assert person_gender("halvsyster") == "f"
         assert person_gender("sambon") == "mf"
         assert person_gender("humor") is None
+
+
+class TestPastAndOver:
+    def test_used_before_but_clean_now_is_over(self, tagger: Tagger) -> None:
+        """ "Jag rökte cannabis i fem år, men jag har varit ren sedan i fjol" is over, not
+        a present drug problem."""
+        result = tagger.tag_text(
+            "Jag rökte cannabis i fem år, men jag har varit ren sedan i fjol.", "vuxen"
+        )
+        assert "drug_problem" not in result.factors()
+
+    def test_a_but_clause_that_is_not_over_keeps_the_finding(self, tagger: Tagger) -> None:
+        """ "…, men jag är inte nykter" says nothing is over."""
+        result = tagger.tag_text("Jag dricker varje dag, men jag är inte nykter nu.", "vuxen")
+        assert "alcohol_problem" in result.factors()
+
+
+class TestToldToTheClient:
+    def test_a_report_read_to_the_client_is_no_finding(self, tagger: Tagger) -> None:
+        """ "Det står i brevet att du har använt kokain." is the caseworker's account: no
+        finding on its own, with no speakers known."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Det står i brevet att du har använt kokain. Hur är det nu?",
+            "Det var länge sedan.",
+        )
+        assert "drug_problem" not in found
+
+    def test_a_yes_to_a_report_confirms_it(self, tagger: Tagger) -> None:
+        """ "… att du har använt kokain. Stämmer det?" / "Ja." finds it."""
+        found = _found(
+            tagger, "vuxen", "Polisen skriver att du har använt kokain. Stämmer det?", "Ja."
+        )
+        assert "drug_problem" in found
+
+
+class TestMedication:
+    def test_pills_for_an_illness_are_medication(self, tagger: Tagger) -> None:
+        """ "tabletter mot migrän" is medication, not a drug problem; bare "tabletter" still
+        is one."""
+        assert (
+            "drug_problem"
+            not in tagger.tag_text("Jag tar tabletter mot migrän varje morgon.", "vuxen").factors()
+        )
+        assert (
+            "drug_problem" in tagger.tag_text("Jag knaprar tabletter varje dag.", "vuxen").factors()
+        )
