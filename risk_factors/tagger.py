@@ -232,7 +232,29 @@ class Tagger:
                 question = sentence
                 continue
             question = self._next(reading, question, sentence, case_type, tags, denied)
+        tags = self._outweighed(reading, tags, case_type)
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
+
+    def _outweighed(self, reading: _Reading, tags: list[Tag], case_type: str) -> list[Tag]:
+        """Leave out a protective factor read only from an open question's topic ("Hur länge
+        har du bott där?" / "Ett och ett halvt år.") when a risk factor of the same life area
+        is found in the meeting in the client's own words: when unsure, say less."""
+        direct = [t for t in tags if id(t) not in reading.inferred]
+        risk_areas = {
+            self._area(t.factor, case_type) for t in direct if self.factors[t.factor].kind == "risk"
+        }
+        direct_slugs = {t.factor for t in direct}
+        return [
+            t
+            for t in tags
+            if t.factor in direct_slugs
+            or self.factors[t.factor].kind != "protective"
+            or self._area(t.factor, case_type) not in risk_areas
+        ]
+
+    def _area(self, slug: str, case_type: str) -> str | None:
+        area = self.factors[slug].area
+        return getattr(area, case_type, None) if area else None
 
     def _trailing_answer(self, reading: _Reading, sentence: Sentence) -> list[Sentence]:
         """A sentence, or the sentence and the short "Nej …" run onto its end at a comma or a
@@ -305,7 +327,9 @@ class Tagger:
             t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
             t += t2
             d += d2
-            t += self._topic(reading, question, sentence, case_type, t, d)
+            inferred = self._topic(reading, question, sentence, case_type, t, d)
+            reading.inferred.update(id(tag) for tag in inferred)
+            t += inferred
         tags += t
         denied += d
         return None
@@ -547,6 +571,8 @@ class _Reading:
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
     others: frozenset[int] = frozenset()
+    inferred: set[int] = field(default_factory=set)
+    """ids of the tags read only from an open question's topic."""
     speakers: bool = False
     """True when the segments say who spoke."""
     """Starts of the words that refer to someone other than the client (`persons`)."""

@@ -143,3 +143,14 @@ class TestMedication:
         assert (
             "drug_problem" in tagger.tag_text("Jag knaprar tabletter varje dag.", "vuxen").factors()
         )
+
+
+class TestOutweighed:
+    def test_a_topic_reading_gives_way_to_the_clients_own_words(self, tagger: Tagger) -> None:
+        """ "Hur länge har ni bott där?" / "Snart fyra år." is stable housing, unless the
+        client says in so many words that the housing is insecure."""
+        asked = ("Hur länge har ni bott där?", "Snart fyra år.")
+        assert "stable_housing" in _found(tagger, "vuxen", *asked)
+        found = _found(tagger, "vuxen", "Vi hyr i andra hand och vi blir vräkta i mars.", *asked)
+        assert "stable_housing" not in found
+        assert "housing_instability" in found
