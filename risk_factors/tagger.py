@@ -223,11 +223,14 @@ class Tagger:
                 i + 1 < len(sentences)
                 and not is_question(sentence)
                 and not reading.by_caseworker(sentence)
+                and answer_polarity(sentence) is None
                 and self._bare_no(reading, sentences[i + 1], case_type)
             ):
                 # Nobody answers a statement with a bare "Nej": what came before was a
                 # question the recogniser did not hear as one ("Uka ni skrikar på honom" /
-                # "Nej."). It is no finding; what it asks is denied, as uncertain.
+                # "Nej."). It is no finding; what it asks is denied, as uncertain. A yes or
+                # no is no such question: a second voice (or the same) says no again ("Nej,
+                # aldrig." / "Nej. Det skulle vi aldrig göra.").
                 reading.guessed_questions.add(sentence.start)
                 question = sentence
                 continue

@@ -154,3 +154,14 @@ class TestOutweighed:
         found = _found(tagger, "vuxen", "Vi hyr i andra hand och vi blir vräkta i mars.", *asked)
         assert "stable_housing" not in found
         assert "housing_instability" in found
+
+
+class TestTwoNos:
+    def test_a_no_said_twice_is_one_denial(self, tagger: Tagger) -> None:
+        """Two voices answering "Nej" in turn deny what was asked; the first "Nej" is no
+        question the recogniser missed."""
+        result = tagger.tag_segments(
+            _segs("Röker du hasch?", "Nej, aldrig.", "Nej. Han har aldrig gjort det."), "vuxen"
+        )
+        assert "drug_problem" in {d.factor for d in result.denied if d.asked}
+        assert "drug_problem" not in result.factors()
