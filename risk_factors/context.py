@@ -12,7 +12,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from risk_factors.text import Sentence, Token
+from risk_factors.text import Sentence, Token, is_swedish_word
 
 Status = Literal["present", "negated", "resolved", "uncertain"]
 
@@ -161,7 +161,20 @@ def is_question(sentence: Sentence) -> bool:
         return True
     if words[0] in QUESTION_VERBS and _subject_heard(words[1]):
         return True
+    if words[0] in {"har", "hade"} and len(words) > 2 and words[2] in _SUPINES:
+        # "Har markus varit dömd …" (a name the recogniser wrote small): auxiliary, subject,
+        # supine is question word order; a statement never opens with the auxiliary.
+        return words[1] not in _ADVERBS
+    if words[0] in _QUESTION_OPENERS and len(words) > 2 and not is_swedish_word(words[1]):
+        return True  # a name no dictionary knows as the subject
     return words[0] in QUESTION_WORDS and words[1] in _WH_FOLLOWERS
+
+
+_SUPINES = frozenset(
+    {"varit", "blivit", "haft", "fått", "gjort", "druckit", "använt", "slagit", "hotat"}
+    | {"suttit", "tagit", "provat", "testat", "rökt", "skadat", "försökt", "pratat"}
+)
+_ADVERBS = frozenset({"alltid", "aldrig", "inte", "ju", "nog", "redan", "också", "bara", "just"})
 
 
 def _subject_heard(word: str) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from risk_factors.context import QUESTION_VERBS, is_question
 from risk_factors.text import Sentence, is_swedish_word
 
 _MALE = frozenset(
@@ -99,6 +100,11 @@ _CHILD = frozenset(
     {"sonen", "pojken", "killen", "grabben", "dottern", "flickan", "tjejen", "barnet"}
 )
 _PRONOUNS = {"han": "m", "hon": "f"}
+_QUESTION_SUBJECTS = frozenset(
+    {"du", "ni", "han", "hon", "hen", "de", "dom", "det", "någon", "man", "vi", "jag", "ingen"}
+    | {"din", "ditt", "dina", "er", "ert", "era", "hans", "hennes", "deras", "barnen", "barnet"}
+    | {"alla", "något", "nåt", "inget", "ingenting", "detta", "den", "dessa"}
+)
 _SECOND_PERSON = frozenset({"du", "dig", "din", "ditt", "dina", "ni", "er", "era"})
 _PARENT_WORDS = frozenset({"föräldrar", "föräldrarna", "mamma", "pappa", "förälder"})
 REFERENT_SENTENCES = 6
@@ -123,6 +129,12 @@ def person_gender(word: str) -> str | None:
 def _is_name(text: str, sentence: Sentence, k: int) -> bool:
     token = sentence.tokens[k]
     surface = text[token.start : token.end]
+    opener = sentence.tokens[0].lower
+    if k == 1 and opener in QUESTION_VERBS and is_question(sentence):
+        # "Har markus varit dömd?" as the recogniser writes it: the subject of a yes/no
+        # question that is no pronoun, person noun or child word is a name.
+        word = token.lower
+        return word not in _QUESTION_SUBJECTS and not person_gender(word) and word not in _CHILD
     if not surface[:1].isupper() or surface.isupper() or token.lower in _PRONOUNS:
         return False
     if token.lower in {"jag", "ja", "nej"} or person_gender(token.lower) or token.lower in _CHILD:

@@ -165,3 +165,21 @@ class TestTwoNos:
         )
         assert "drug_problem" in {d.factor for d in result.denied if d.asked}
         assert "drug_problem" not in result.factors()
+
+
+class TestHeardNames:
+    def test_a_name_written_small_in_a_question_is_someone_else(self, tagger: Tagger) -> None:
+        """ "Har kevin varit dömd för något." (no capital, no question mark, as the recogniser
+        writes it) asks about Kevin, and "han dömdes" in the answer is his."""
+        found = _found(
+            tagger, "vuxen", "Har kevin varit dömd för något.", "Ja, han dömdes för rån."
+        )
+        assert "legal_problems" not in found
+
+
+class TestPrisonInAChildsCase:
+    def test_a_prison_in_a_childs_case_is_an_adults(self, tagger: Tagger) -> None:
+        """A child is never sentenced to prison: "Han sitter i fängelse" in a child's case is
+        not the child's legal problem; in an adult's case with no other person it is."""
+        assert "legal_problems" not in _found(tagger, "barn", "Han sitter i fängelse.")
+        assert "legal_problems" in _found(tagger, "vuxen", "Jag satt i fängelse i två år.")
