@@ -7,10 +7,11 @@ client's own problem. This module marks, for a whole conversation, the words tha
 someone other than the client:
 
 * a person noun ("pappa", "sambon", and compounds ending in one: "storebror", "lillasyster");
-* a name (a capitalised word inside a sentence, or one the Swedish dictionary does not know)
-  that is not the client's own: the client's names are those the caseworker addresses with
-  "du"/"ni" ("Wilma, vet du …", "Hej Linnea") or whose genitive names the parents
-  ("Melvins föräldrar");
+* in an adult's case, a name (a capitalised word inside a sentence, or the subject of a
+  yes/no question as the recogniser writes it: "Har markus varit dömd") that is not the
+  client's own: the client's names are those the caseworker addresses with "du"/"ni"
+  ("Linnea, hur mår du?", "Hej Linnea"). In a child's case a name is taken for the child's
+  ("Melvins föräldrar", "Hur mår Elsa?");
 * "han"/"hon" while the last person of that gender named in the last few sentences is another
   person ("På pappa mest." / "Han dricker."). A child word ("sonen", "flickan") or the client's
   name makes the pronoun the client's again; a possessive ("hans pappa") makes it ambiguous,
@@ -22,10 +23,9 @@ earlier reading of the client, and the rules above only ever remove findings abo
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
-from risk_factors.context import QUESTION_VERBS, is_question
+from risk_factors.context import _SUPINES, QUESTION_VERBS, _subject_heard, is_question
 from risk_factors.text import Sentence, is_swedish_word
 
 _MALE = frozenset(
@@ -127,19 +127,22 @@ def person_gender(word: str) -> str | None:
 
 
 def _is_name(text: str, sentence: Sentence, k: int) -> bool:
+    """True when token `k` is a person's name: capitalised inside a sentence (a sentence's
+    first word may be any word), or the subject of a yes/no question that is no pronoun nor
+    person word and is either no word of the language or followed by a supine ("Har markus
+    varit dömd?" as the recogniser writes it)."""
     token = sentence.tokens[k]
+    word = token.lower
     surface = text[token.start : token.end]
-    opener = sentence.tokens[0].lower
-    if k == 1 and opener in QUESTION_VERBS and is_question(sentence):
-        # "Har markus varit dömd?" as the recogniser writes it: the subject of a yes/no
-        # question that is no pronoun, person noun or child word is a name.
-        word = token.lower
-        return word not in _QUESTION_SUBJECTS and not person_gender(word) and word not in _CHILD
-    if not surface[:1].isupper() or surface.isupper() or token.lower in _PRONOUNS:
+    if word in _PRONOUNS or word in {"jag", "ja", "nej"} or person_gender(word) or word in _CHILD:
         return False
-    if token.lower in {"jag", "ja", "nej"} or person_gender(token.lower) or token.lower in _CHILD:
-        return False
-    return k > 0 or not is_swedish_word(token.lower)
+    if k == 1 and sentence.tokens[0].lower in QUESTION_VERBS and is_question(sentence):
+        after = sentence.tokens[2].lower if len(sentence.tokens) > 2 else ""
+        if word in _QUESTION_SUBJECTS or _subject_heard(word):
+            return False
+        if after in _SUPINES or (len(word) >= 4 and not is_swedish_word(word)):
+            return True  # a short non-word is more likely a misheard pronoun ("gu" for "du")
+    return k > 0 and surface[:1].isupper() and not surface.isupper()
 
 
 def _introduced(sentence: Sentence, k: int) -> bool:
@@ -177,32 +180,14 @@ def _name_gender(name: str) -> str:
     return "f" if name.endswith("a") else "m"
 
 
-def _most_named(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
-    """The name(s) mentioned in the most sentences: in a child's case, the child's."""
-    counts: Counter[str] = Counter()
-    for s in sentences:
-        counts.update(
-            {
-                s.tokens[k].lower.removesuffix("s")
-                for k in range(len(s.tokens))
-                if _is_name(text, s, k) and not _introduced(s, k)
-            }
-        )
-    if not counts:
-        return frozenset()
-    top = max(counts.values())
-    return frozenset(n for n, c in counts.items() if c == top)
-
-
 def other_references(
     text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
 ) -> frozenset[int]:
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
-    is such a person. In a child's case the name mentioned most often is the child's."""
+    is such a person. In a child's case a name is taken for the child's: the child is the
+    person most talked about by name, and the recogniser's slips make counting names unsafe."""
     clients = client_names(text, sentences)
-    if case_type == "barn":
-        clients |= _most_named(text, sentences)
     out: set[int] = set()
     # For "m" and "f": the sentence index where another person of that gender was last
     # named, or None when the pronoun is the client's (or ambiguous).
@@ -223,7 +208,7 @@ def other_references(
                 continue  # "Jag heter Eva": the speaker's own name
             if name and word.endswith("s") and word[:-1] in clients:
                 word = word[:-1]  # "Melvins föräldrar"
-            if word in _CHILD or (name and word in clients):
+            if word in _CHILD or (name and (word in clients or case_type == "barn")):
                 for g in ("m", "f") if word in _CHILD else _name_gender(word):
                     last[g] = None
                 continue

@@ -323,7 +323,7 @@ class Tagger:
             return _joined(question, sentence)
         if asks or reading.by_caseworker(sentence):
             return sentence if asks else None
-        if told_to_client(sentence) and not reading.speakers:
+        if told_to_client(sentence) and not reading.speakers and question is None:
             return sentence  # who said it is unknown: the caseworker, most likely
         t, d = self._tag_sentence(reading, sentence, case_type)
         if question is not None:

@@ -183,3 +183,10 @@ class TestPrisonInAChildsCase:
         not the child's legal problem; in an adult's case with no other person it is."""
         assert "legal_problems" not in _found(tagger, "barn", "Han sitter i fängelse.")
         assert "legal_problems" in _found(tagger, "vuxen", "Jag satt i fängelse i två år.")
+
+
+class TestMisheardPronoun:
+    def test_a_short_non_word_subject_is_no_name(self, tagger: Tagger) -> None:
+        """ "Använder gu droger?" ("gu" misheard for "du") still asks the client."""
+        result = tagger.tag_segments(_segs("Använder gu droger?", "Nej."), "vuxen")
+        assert "drug_problem" in {d.factor for d in result.denied}
