@@ -463,8 +463,13 @@ def _subject_is_other(
     first = start
     while first < len(words) and words[first] in {"och", "men", "så"}:
         first += 1
-    if first + 1 < len(words) and words[first] in QUESTION_VERBS and is_question(sentence):
-        return tokens[first + 1].start in others
+    if first + 1 < len(words) and words[first] in QUESTION_VERBS:
+        # Verb first: the subject follows the verb ("Dricker Marcus?", and "Har du …" read
+        # as the client would say it, "har jag …").
+        if words[first + 1] in _CLIENT_SUBJECTS:
+            return False
+        if is_question(sentence):
+            return tokens[first + 1].start in others
     for k in range(used[-1], start - 1, -1):
         if k in used and words[k] not in {"han", "hon"}:
             continue

@@ -190,3 +190,14 @@ class TestMisheardPronoun:
         """ "Använder gu droger?" ("gu" misheard for "du") still asks the client."""
         result = tagger.tag_segments(_segs("Använder gu droger?", "Nej."), "vuxen")
         assert "drug_problem" in {d.factor for d in result.denied}
+
+    def test_a_question_to_the_client_stays_the_clients(self) -> None:
+        """ "Har du varit dömd?" misheard as "Har du far i dömd", read as the client would say
+        it ("har jag …"): the subject after the verb is the client, not the "far" heard
+        later."""
+        from risk_factors.context import about_someone_else
+
+        text = "Har jag far i dömd"
+        sentence = split_sentences(text)[0]
+        others = other_references(text, [sentence], "vuxen")
+        assert not about_someone_else(sentence, (4,), "vuxen", others)
