@@ -206,6 +206,8 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
         if i > last and any(tokens[k].lower == "som" for k in range(last + 1, i)):
             continue  # a relative clause: "bra kompisar som inte håller på med något"
         if not past_counts and token.lower in _RESOLVED_WORDS:
+            if i > 0 and tokens[i - 1].lower == "än":
+                continue  # a comparison is no past: "Vi bråkar mer än förut"
             return "resolved"
         if token.lower not in NEGATORS:
             continue

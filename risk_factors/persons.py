@@ -183,17 +183,30 @@ def _name_gender(name: str) -> str:
 def other_references(
     text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
 ) -> frozenset[int]:
+    """Start offsets of the tokens that refer to a person other than the client (see
+    `resolve`)."""
+    return resolve(text, sentences, case_type)[0]
+
+
+def resolve(
+    text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
+) -> tuple[frozenset[int], dict[int, str]]:
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
-    is such a person. In a child's case a name is taken for the child's: the child is the
-    person most talked about by name, and the recogniser's slips make counting names unsafe."""
+    is such a person; and, for each "han"/"hon" whose referent is a person noun named in a
+    question, that noun ("Vill du berätta om pappa?" / "Han dricker": "pappa"). In a
+    child's case a name is taken for the child's: the child is the person most talked about
+    by name, and the recogniser's slips make counting names unsafe."""
     clients = client_names(text, sentences)
     out: set[int] = set()
+    nouns: dict[int, str] = {}
     # For "m" and "f": the sentence index where another person of that gender was last
-    # named, or None when the pronoun is the client's (or ambiguous).
+    # named, or None when the pronoun is the client's (or ambiguous); and the noun if any.
     last: dict[str, int | None] = {"m": None, "f": None}
+    noun: dict[str, str | None] = {"m": None, "f": None}
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
+        asks = is_question(s)  # a person asked about is the topic of the answers
         for k, token in enumerate(s.tokens):
             word = words[k]
             gender = _PRONOUNS.get(word)
@@ -201,6 +214,9 @@ def other_references(
                 since = last[gender]
                 if since is not None and n - since <= REFERENT_SENTENCES:
                     out.add(token.start)
+                    referent = noun[gender]
+                    if referent is not None:
+                        nouns[token.start] = referent
                 continue
             found = person_gender(word)
             name = found is None and _is_name(text, s, k)
@@ -224,4 +240,5 @@ def other_references(
                     last[g] = None  # "hans pappa … han": which one is unclear
                 else:
                     last[g] = n
-    return frozenset(out)
+                    noun[g] = word if found and asks else None
+    return frozenset(out), nouns

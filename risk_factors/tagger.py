@@ -45,7 +45,7 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
-from risk_factors.persons import other_references
+from risk_factors.persons import resolve
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -217,7 +217,7 @@ class Tagger:
             for s in _answer_then_question(whole)
             for piece in self._trailing_answer(reading, s)
         ]
-        reading.others = other_references(reading.text, sentences, case_type)
+        reading.others, reading.referents = resolve(reading.text, sentences, case_type)
         for i, sentence in enumerate(sentences):
             if (
                 i + 1 < len(sentences)
@@ -356,11 +356,22 @@ class Tagger:
         text = reading.text
         best: dict[str, tuple[float, CueMatch]] = {}
         worst: dict[str, tuple[str, CueMatch]] = {}
-        for match in self._matcher.matches(text, sentence, reading.unsure(sentence)):
+        unsure = reading.unsure(sentence)
+        readings = [(sentence, m) for m in self._matcher.matches(text, sentence, unsure)]
+        named = _with_referents(sentence, reading.referents)
+        if named is not None:
+            # "Han dricker" where "han" is the father named before is read as "pappa
+            # dricker" too: the parent's factor, never the client's own.
+            readings += [
+                (named, m)
+                for m in self._matcher.matches(text, named, unsure)
+                if self.factors[m.cue.factor].level not in OWN_LEVELS
+            ]
+        for read, match in readings:
             if not self._applies(match.cue, case_type):
                 continue
             factor = self.factors[match.cue.factor]
-            state = self._state(reading, sentence, match, case_type)
+            state = self._state(reading, read, match, case_type)
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
@@ -574,6 +585,8 @@ class _Reading:
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
     others: frozenset[int] = frozenset()
+    referents: dict[int, str] = field(default_factory=dict)
+    """For a "han"/"hon" (by start) whose referent is a person noun, that noun."""
     inferred: set[int] = field(default_factory=set)
     """ids of the tags read only from an open question's topic."""
     speakers: bool = False
@@ -679,6 +692,22 @@ def _as_said(question: Sentence) -> Sentence | None:
     )
     return Sentence(
         question.start, question.end, tokens, question.clause_of, question.is_question_mark
+    )
+
+
+def _with_referents(sentence: Sentence, referents: dict[int, str]) -> Sentence | None:
+    """The sentence with each "han"/"hon" that refers to a person noun replaced by it, or
+    None when it has none."""
+    if not any(t.start in referents for t in sentence.tokens):
+        return None
+    tokens = tuple(
+        Token(referents[t.start], normalize(referents[t.start]), t.start, t.end)
+        if t.start in referents
+        else t
+        for t in sentence.tokens
+    )
+    return Sentence(
+        sentence.start, sentence.end, tokens, sentence.clause_of, sentence.is_question_mark
     )
 
 

@@ -201,3 +201,19 @@ class TestMisheardPronoun:
         sentence = split_sentences(text)[0]
         others = other_references(text, [sentence], "vuxen")
         assert not about_someone_else(sentence, (4,), "vuxen", others)
+
+
+class TestReferentNoun:
+    def test_he_for_a_father_asked_about_is_the_fathers_factor(self, tagger: Tagger) -> None:
+        """ "Hur är det med din pappa?" / "Han dricker varje kväll." is the parent's
+        substance abuse, and never the child's own."""
+        found = _found(tagger, "barn", "Hur är det med din pappa?", "Han dricker varje kväll.")
+        assert "parental_substance_abuse" in found
+        assert "early_substance_use" not in found
+
+
+class TestComparison:
+    def test_more_than_before_is_no_past(self, tagger: Tagger) -> None:
+        """ "mer än förut" compares; it does not make the quarrels past."""
+        assert "family_conflict" in tagger.tag_text("Vi bråkar mer än förut.", "barn").factors()
+        assert "family_conflict" not in tagger.tag_text("Vi bråkade förut.", "barn").factors()
