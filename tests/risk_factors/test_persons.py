@@ -217,3 +217,13 @@ class TestComparison:
         """ "mer än förut" compares; it does not make the quarrels past."""
         assert "family_conflict" in tagger.tag_text("Vi bråkar mer än förut.", "barn").factors()
         assert "family_conflict" not in tagger.tag_text("Vi bråkade förut.", "barn").factors()
+
+
+class TestArrears:
+    def test_behind_with_the_rent_is_economic_not_school(self, tagger: Tagger) -> None:
+        """ "ligger efter med räkningarna" is economic hardship; "ligger efter i engelska"
+        is school failure."""
+        bills = tagger.tag_text("Vi har legat efter med räkningarna sedan i somras.", "barn")
+        assert bills.factors() == {"economic_hardship"}
+        school = tagger.tag_text("Hon ligger efter i engelska.", "barn")
+        assert "school_failure" in school.factors()
