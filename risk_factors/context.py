@@ -572,12 +572,14 @@ def inner_question_start(sentence: Sentence) -> int:
 
 _TOLD_SUBJECTS = frozenset({"du", "ni"})
 _SPEAKER_SELF = frozenset({"jag", "mig", "min", "mitt", "mina", "vi", "oss", "vår", "vårt", "våra"})
+_THIRD_SUBJECTS = frozenset({"han", "hon", "hen", "de", "dom"})
 
 
 def told_to_client(sentence: Sentence) -> bool:
     """True for a statement made to the client about the client ("I anmälan står det att du
     har slutat gå till skolan", "Ni har fått en varning"): its subject is "du"/"ni" and the
-    speaker says nothing of themself. It is the caseworker's (or a report's) account, not the
-    client's own words: no finding, but what a following yes or no answers."""
-    words = [t.lower for t in sentence.tokens]
-    return bool(_TOLD_SUBJECTS & set(words)) and not (_SPEAKER_SELF & set(words))
+    speaker says nothing of themself nor of a third person. It is the caseworker's (or a
+    report's) account, not the client's own words: no finding, but what a following yes or no
+    answers."""
+    words = {t.lower for t in sentence.tokens}
+    return bool(_TOLD_SUBJECTS & words) and not (_SPEAKER_SELF | _THIRD_SUBJECTS) & words

@@ -227,3 +227,22 @@ class TestArrears:
         assert bills.factors() == {"economic_hardship"}
         school = tagger.tag_text("Hon ligger efter i engelska.", "barn")
         assert "school_failure" in school.factors()
+
+
+class TestNotToldToTheClient:
+    def test_a_sentence_about_a_third_person_is_not_told_to_the_client(
+        self, tagger: Tagger
+    ) -> None:
+        """A "du" beside "hon" ("Hon skolkar, vet du") is not a report about the client."""
+        assert "truancy" in _found(tagger, "barn", "Hon skolkar varje fredag, vet du.")
+
+
+class TestEverydayWords:
+    def test_sad_every_day_and_wanting_to_work(self, tagger: Tagger) -> None:
+        """ "ledsen varje dag" is an adult's mental ill health; "jag vill arbeta" is
+        motivation for change; "Jag vill inte arbeta" is not."""
+        assert "adult_mental_ill_health" in _found(
+            tagger, "vuxen", "Jag gråter hela tiden och är ledsen jämt."
+        )
+        assert "motivation_for_change" in _found(tagger, "vuxen", "Jag vill arbeta igen.")
+        assert "motivation_for_change" not in _found(tagger, "vuxen", "Jag vill inte arbeta.")
