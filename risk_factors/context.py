@@ -485,7 +485,10 @@ def _subject_is_other(
 
 
 # A person after a preposition is no subject: "när jag är hos honom", "hemma hos Lisa".
-_PREPOSITIONS = frozenset({"hos", "med", "till", "av", "från", "om", "för", "åt", "på", "mot"})
+_PREPOSITIONS = frozenset(
+    {"hos", "med", "till", "av", "från", "om", "för", "åt", "på", "mot", "i", "vid", "under"}
+    | {"efter", "genom", "inom", "utanför", "bredvid", "hemma", "än", "som", "utan"}
+)
 
 
 # ---------------------------------------------------------------- an answer and a question in one

@@ -246,3 +246,10 @@ class TestEverydayWords:
         )
         assert "motivation_for_change" in _found(tagger, "vuxen", "Jag vill arbeta igen.")
         assert "motivation_for_change" not in _found(tagger, "vuxen", "Jag vill inte arbeta.")
+
+
+class TestPlaces:
+    def test_a_place_name_is_no_subject(self, tagger: Tagger) -> None:
+        """ "I Malmö dricker jag" is the client's drinking: a name after a
+        preposition is a place or an object, not the subject."""
+        assert "alcohol_problem" in _found(tagger, "vuxen", "I Malmö dricker jag.")
