@@ -39,10 +39,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("FREDAG_SHARED_DIR", ROOT.parent / "shared"))
 OWN = ROOT / "tests" / "risk_factors" / "data" / "meetings"
 HELDOUT = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout"
+# Written in session 2 by engineers who never read the tagger: heldout2 scored first at 15:58
+# UTC and then used to find general faults; heldout3 scored once at 16:23 UTC, unseen before.
+HELDOUT2 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout2"
+HELDOUT3 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout3"
 SETS = {
     "shared dev": SHARED / "meetings-dev",
     "own": OWN,
     "own held-out": HELDOUT,
+    "held-out 2": HELDOUT2,
+    "held-out 3": HELDOUT3,
 }
 MODES = ("text", "clean", "room")
 CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
