@@ -8,6 +8,7 @@ dricker"). So a negation word negates a cue when it stands in the same clause (c
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -425,13 +426,17 @@ def about_someone_else(
     used: tuple[int, ...],
     case_type: str,
     others: frozenset[int] = frozenset(),
+    conversation: bool = False,
 ) -> bool:
     """True when the clause of the cue is about another person than the client: it opens with
     one ("Min bror använder kokain", "Hans mamma dricker") and, in an adult's case, the client
     ("jag") does not come between that person and the cue; or its subject is a word in
     `others` (start offsets of words that refer to someone else: a name, "han" for a father
     named before, see `risk_factors.persons`), as the subject of a statement before or in the
-    cue ("Han dricker") or of a question after its verb ("Dricker Marcus?")."""
+    cue ("Han dricker") or of a question after its verb ("Dricker Marcus?"). In an adult's
+    case a yes/no question about "han"/"hon" is about that person; so is a statement in a
+    `conversation` (a text where the client is "jag" and "du"): the client never calls
+    themself "han"."""
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     clause = sentence.clause_of[used[0]]
@@ -440,7 +445,7 @@ def about_someone_else(
     after = words[used[-1] + 1 :]
     if any(after[i : i + 2] == ["inte", "jag"] for i in range(len(after) - 1)):
         return True  # "Min bror använder kokain, men inte jag."
-    if others and _subject_is_other(sentence, used, start, others):
+    if _subject_is_other(sentence, used, start, others, case_type, conversation):
         return True
     for j, word in enumerate(before):
         if word in OTHER_PEOPLE:
@@ -455,11 +460,21 @@ _CLIENT_SUBJECTS = frozenset({"jag", "du", "vi", "ni", "man"})
 
 
 def _subject_is_other(
-    sentence: Sentence, used: tuple[int, ...], start: int, others: frozenset[int]
+    sentence: Sentence,
+    used: tuple[int, ...],
+    start: int,
+    others: frozenset[int],
+    case_type: str = "barn",
+    conversation: bool = False,
 ) -> bool:
     """True when the nearest subject before or inside the cue refers to someone else, or the
     clause asks in question word order (verb first) about someone else ("Dricker Marcus?",
-    "Har hon druckit?")."""
+    "Har hon druckit?"). In an adult's case "han"/"hon" is never the client: the client is
+    "jag" to themself and "du" to the caseworker ("Dricker han?" / "Ja, mycket." is the
+    partner's drinking); a statement's "han"/"hon" only in a `conversation` (a single note
+    may speak of the client in the third person: "Hon har ett alkoholmissbruk")."""
+    asked = {"han", "hon"} if case_type == "vuxen" else set()
+    third = asked if conversation else set()
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     first = start
@@ -471,11 +486,11 @@ def _subject_is_other(
         if words[first + 1] in _CLIENT_SUBJECTS:
             return False
         if is_question(sentence):
-            return tokens[first + 1].start in others
+            return tokens[first + 1].start in others or words[first + 1] in asked
     for k in range(used[-1], start - 1, -1):
         if k in used and words[k] not in {"han", "hon"}:
             continue
-        if tokens[k].start in others and words[k] in {"han", "hon"}:
+        if words[k] in third or (tokens[k].start in others and words[k] in {"han", "hon"}):
             return True
         if words[k] in _CLIENT_SUBJECTS or words[k] in {"han", "hon", "hen"}:
             return False
@@ -586,3 +601,75 @@ def told_to_client(sentence: Sentence) -> bool:
     answers."""
     words = {t.lower for t in sentence.tokens}
     return bool(_TOLD_SUBJECTS & words) and not (_SPEAKER_SELF | _THIRD_SUBJECTS) & words
+
+
+# ---------------------------------------------------------------- over, said in a later sentence
+# "Då var jag hemlös i tre år. Jag sov på härbärgen. Men det är över nu.", "I anmälan står det
+# om slagsmål. Hur är det nu?" / "Det var i tvåan. Men det har slutat.": a sentence that says
+# of what was just told ("det") that it is over, or of someone that they stopped ("han slutade
+# förra våren": the verb with no object of its own), ends it.
+_STOP_VERBS = frozenset({"slutat", "slutade", "upphört", "upphörde", "lagt", "la"})
+_OVER_SUBJECTS = frozenset({"det", "han", "hon", "jag", "vi", "de", "dom", "hen"})
+# What may follow a stop verb when it has no object: a time, "nu", "med det", the end.
+_AFTER_STOP = frozenset(
+    {"förra", "för", "i", "när", "efter", "sedan", "nu", "helt", "med", "då", "redan", "innan"}
+    | {"ju", "faktiskt", "också", "numera", "och", "men"}
+)
+_PAST_TIMES = (
+    ("förra", "året"),
+    ("förra", "våren"),
+    ("förra", "hösten"),
+    ("förra", "sommaren"),
+    ("förra", "vintern"),
+    ("i", "fjol"),
+    ("länge", "sedan"),
+    ("på", "den", "tiden"),
+    ("när", "jag", "var"),
+    ("när", "han", "var"),
+    ("när", "hon", "var"),
+    ("som", "liten"),
+    ("som", "barn"),
+)
+# A school year ("i tvåan", "i sjuan") or "för två år sedan" is a time in the past as well.
+_GRADES = frozenset(
+    {"ettan", "tvåan", "trean", "fyran", "femman", "sexan", "sjuan", "åttan", "nian"}
+)
+_TIME_SUBORDINATORS = frozenset({"innan", "när", "efter", "sedan", "tills", "att", "om", "ifall"})
+_STILL = frozenset({"fortfarande", "nu", "idag", "numera", "längre", "än"})
+
+
+def _has_past_time(words: list[str]) -> bool:
+    if any(words[i : i + len(p)] == list(p) for p in _PAST_TIMES for i in range(len(words))):
+        return True
+    if any(a == "i" and b in _GRADES for a, b in pairwise(words)):
+        return True
+    return any(w == "för" and "sedan" in words[i + 2 : i + 5] for i, w in enumerate(words))
+
+
+def says_over(sentence: Sentence) -> bool:
+    """True when the sentence tells that what was just said is over: "det är över (nu)", "det
+    har slutat", "han slutade förra våren", "det har inte hänt sedan jul", "det var i tvåan"
+    (the subject "det" placed in a time of the past). Not a question, not negated."""
+    if is_question(sentence):
+        return False
+    words = [t.lower for t in sentence.tokens]
+    for i, word in enumerate(words):
+        prev = set(words[max(0, i - 3) : i])
+        if not prev & _OVER_SUBJECTS or prev & _TIME_SUBORDINATORS:
+            continue  # "ett bedrägeri från innan jag slutade": a time, not an end
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        ends = i + 1 == len(words) or sentence.clause_of[i + 1] != sentence.clause_of[i]
+        if word in _STOP_VERBS and not prev & NEGATORS and (ends or nxt in _AFTER_STOP):
+            return True
+        if word == "över" and words[i - 1] in {"är", "var"} and not prev & NEGATORS:
+            return True
+        if word == "hänt" and prev & NEGATORS and "sedan" in words[i + 1 :]:
+            return True
+    return len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:])
+
+
+def asks_if_still(sentence: Sentence) -> bool:
+    """True for a question whether what was just told still holds ("Gör han det
+    fortfarande?", "Hur är det nu?"): it names no topic of its own but "det"."""
+    words = {t.lower for t in sentence.tokens}
+    return is_question(sentence) and "det" in words and bool(words & _STILL)

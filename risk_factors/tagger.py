@@ -17,6 +17,7 @@ segment times), a confidence and the catalogue version: what `fredag.protocol.Ev
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -25,8 +26,10 @@ from typing import Any, Literal, Protocol, TypeVar
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
+    QUESTION_VERBS,
     about_someone_else,
     answer_start,
+    asks_if_still,
     asks_openly,
     hypothetical,
     inner_question_start,
@@ -34,6 +37,7 @@ from risk_factors.context import (
     lost,
     part,
     question_start,
+    says_over,
     status,
     told_to_client,
 )
@@ -75,6 +79,8 @@ OWN_LEVELS = frozenset({"individ", "vuxen"})
 person ("Hans mamma dricker" is not the child's drinking)."""
 WISH_FACTORS = frozenset({"motivation_for_change", "self_esteem", "self_harm_suicidality"})
 """Factors that are about wanting, hoping or thinking: a wish does state them."""
+_CLIENT_SELF = frozenset({"jag", "mig", "vi", "oss", "min", "mitt", "mina"})
+_FIRST_SECOND = frozenset({"jag", "mig", "du", "dig", "vi", "oss", "ni", "er"})
 CaseType = Literal["barn", "vuxen"]
 _T = TypeVar("_T", bound="Tag")
 
@@ -218,6 +224,9 @@ class Tagger:
             for piece in self._trailing_answer(reading, s)
         ]
         reading.others, reading.referents = resolve(reading.text, sentences, case_type)
+        reading.conversation = len(sentences) > 1 and any(
+            t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
+        )
         for i, sentence in enumerate(sentences):
             if (
                 i + 1 < len(sentences)
@@ -235,8 +244,79 @@ class Tagger:
                 question = sentence
                 continue
             question = self._next(reading, question, sentence, case_type, tags, denied)
+        tags = self._over_later(sentences, tags, denied)
         tags = self._outweighed(reading, tags, case_type)
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
+
+    def _over_later(
+        self, sentences: list[Sentence], tags: list[Tag], denied: list[Denial]
+    ) -> list[Tag]:
+        """Tags told as over in a later sentence become resolved (never asked-and-denied):
+
+        * a sentence that says what was just told is over ("Men det är över nu", "han slutade
+          förra våren", "Det var i tvåan") ends the factors found in the sentences before it
+          in the same answer, and, across a question whether it still holds ("Hur är det
+          nu?", "Gör han det fortfarande?"), in the sentence before that question; so does a
+          bare no to such a question;
+        * a factor told as over right after it was found ("Förra gången pratade vi om
+          levern." / "Jag hade hepatit C, men nu är jag frisk.") is over.
+
+        Only factors whose past does not count; when unsure, say less."""
+        if not tags:
+            return tags
+        starts = [s.start for s in sentences]
+
+        def index(pos: int) -> int:
+            return max(0, bisect_right(starts, pos) - 1)
+
+        ended: dict[int, set[str] | None] = {}  # sentence index -> factors (None: all)
+        for j, sentence in enumerate(sentences):
+            over = says_over(sentence) or (
+                j > 0
+                and asks_if_still(sentences[j - 1])
+                and answer_polarity(sentence) == "no"
+                and len(sentence.tokens) <= BARE_ANSWER_WORDS
+            )
+            if over:
+                for k in self._before_over(sentences, j):
+                    ended[k] = None
+        for d in denied:
+            if d.reason != "resolved":
+                continue
+            j = index(d.start)
+            for k in range(j - 1, max(-1, j - 3), -1):
+                if is_question(sentences[k]):
+                    break
+                found = ended.setdefault(k, set())
+                if found is not None:
+                    found.add(d.factor)
+        kept: list[Tag] = []
+        for tag in tags:
+            k = index(tag.start)
+            if k in ended and not self.factors[tag.factor].past_counts:
+                factors = ended[k]
+                if factors is None or tag.factor in factors:
+                    denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
+                    continue
+            kept.append(tag)
+        return kept
+
+    @staticmethod
+    def _before_over(sentences: list[Sentence], j: int) -> list[int]:
+        """The sentences an over-statement at `j` speaks of: back through the answer it is
+        in and, past a question whether it still holds, the one sentence before it."""
+        out: list[int] = []
+        k = j - 1
+        while k >= 0 and j - k <= 4:
+            if is_question(sentences[k]):
+                if not asks_if_still(sentences[k]):
+                    break
+                if k > 0 and not is_question(sentences[k - 1]):
+                    out.append(k - 1)
+                break
+            out.append(k)
+            k -= 1
+        return out
 
     def _outweighed(self, reading: _Reading, tags: list[Tag], case_type: str) -> list[Tag]:
         """Leave out a protective factor read only from an open question's topic ("Hur länge
@@ -326,6 +406,11 @@ class Tagger:
         if told_to_client(sentence) and not reading.speakers and question is None:
             return sentence  # who said it is unknown: the caseworker, most likely
         t, d = self._tag_sentence(reading, sentence, case_type)
+        if question is not None and self._asks_about_other(reading, question, case_type):
+            # "Använder han droger?" / "Ja, kokain.": an answer with no subject of its own
+            # speaks of the person asked about, not of the client.
+            own = {t.lower for t in sentence.tokens} & _CLIENT_SELF
+            t = [x for x in t if own or self.factors[x.factor].level not in OWN_LEVELS]
         if question is not None:
             t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
             t += t2
@@ -337,10 +422,23 @@ class Tagger:
         denied += d
         return None
 
+    def _asks_about_other(self, reading: _Reading, question: Sentence, case_type: str) -> bool:
+        """True when a yes/no question's subject is someone else ("Dricker Marcus?", in an
+        adult's case "Använder han …?")."""
+        words = [t.lower for t in question.tokens]
+        while words and words[0] in {"och", "men", "så"}:
+            words = words[1:]
+        if len(words) < 2 or words[0] not in QUESTION_VERBS or not is_question(question):
+            return False
+        k = len(question.tokens) - len(words) + 1
+        return question.tokens[k].start in reading.others or (
+            case_type == "vuxen" and words[1] in {"han", "hon"}
+        )
+
     def _state(self, reading: _Reading, sentence: Sentence, match: CueMatch, case_type: str) -> str:
         factor = self.factors[match.cue.factor]
         if factor.level in OWN_LEVELS and about_someone_else(
-            sentence, match.tokens, case_type, reading.others
+            sentence, match.tokens, case_type, reading.others, reading.conversation
         ):
             return "someone_else"
         if hypothetical(sentence, match.tokens, wish_counts=factor.slug in WISH_FACTORS):
@@ -591,6 +689,9 @@ class _Reading:
     """ids of the tags read only from an open question's topic."""
     speakers: bool = False
     """True when the segments say who spoke."""
+    conversation: bool = False
+    """True when the text is a conversation in which the client is "jag" and "du" (more
+    than one sentence, with a first or second person): "han"/"hon" is then someone else."""
     """Starts of the words that refer to someone other than the client (`persons`)."""
 
     @classmethod

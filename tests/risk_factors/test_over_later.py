@@ -1,0 +1,164 @@
+"""Past and over, told after the fact: a later sentence that says what was just told is over
+("Men det är slut nu", "hon slutade i fjol", a no to "Är det så fortfarande?") ends the
+factors found just before it; and in an adult's conversation a "han"/"hon" (in a yes/no
+question, or as a statement's subject) is someone else, never the client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from risk_factors.context import asks_if_still, says_over
+from risk_factors.tagger import Tagger
+from risk_factors.text import split_sentences
+
+
+def _segs(*texts: str) -> list[dict[str, Any]]:
+    return [
+        {"start": float(2 * i), "end": float(2 * i + 1.5), "text": text}
+        for i, text in enumerate(texts)
+    ]
+
+
+def _found(tagger: Tagger, case_type: str, *texts: str) -> set[str]:
+    return tagger.tag_segments(_segs(*texts), case_type).factors()
+
+
+def _one(text: str) -> Any:
+    return split_sentences(text)[0]
+
+
+class TestSaysOver:
+    def test_over_statements(self) -> None:
+        """ "Det är över", "det har slutat", "hon slutade i fjol", "det har inte hänt sedan
+        påsk" and "Det var i femman" tell that what was just said is over."""
+        for text in (
+            "Men det är över sedan länge.",
+            "Det har slutat helt.",
+            "Hon slutade i fjol.",
+            "Det har inte hänt en gång sedan påsk.",
+            "Det var i femman.",
+            "Det var för fyra år sedan.",
+        ):
+            assert says_over(_one(text)), text
+
+    def test_not_over(self) -> None:
+        """A stop verb with an object ("slutade gymnasiet"), in a time clause ("från innan jag
+        slutade"), negated ("det har inte slutat") or asked is no end."""
+        for text in (
+            "Jag slutade gymnasiet och började jobba.",
+            "Skulden är från innan jag slutade.",
+            "Det har inte slutat.",
+            "Har det slutat?",
+            "Det var roligt.",
+        ):
+            assert not says_over(_one(text)), text
+
+    def test_still_question(self) -> None:
+        """ "Är det så fortfarande?" asks if what was just told still holds; "Hur är det i
+        skolan?" names a topic of its own."""
+        assert asks_if_still(_one("Är det så fortfarande?"))
+        assert asks_if_still(_one("Hur ser det ut nu?"))
+        assert not asks_if_still(_one("Hur mår du i skolan?"))
+
+
+class TestOverLater:
+    def test_over_two_sentences_later(self, tagger: Tagger) -> None:
+        """ "Jag bodde på ett vandrarhem … Jag sov i bilen. Men det är över nu." is past."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur bodde du förut?",
+            "Jag bodde på ett vandrarhem i två år. Sedan sov jag i bilen. Men det är över nu.",
+        )
+        assert "housing_instability" not in found
+
+    def test_over_across_a_still_question(self, tagger: Tagger) -> None:
+        """A report's word, then "Hur ser det ut nu?" / "Det var i femman. Det har slutat."."""
+        found = _found(
+            tagger,
+            "barn",
+            "Förskolan skrev att hon slogs med de andra barnen.",
+            "Hur ser det ut nu?",
+            "Det var i femman. Det har slutat.",
+        )
+        assert "aggressive_behaviour" not in found
+
+    def test_no_to_still_question(self, tagger: Tagger) -> None:
+        """ "Hon spelade handboll förut?" … "Gör hon det fortfarande?" / "Nej." ends leisure."""
+        found = _found(
+            tagger,
+            "barn",
+            "Du berättade att hon spelade handboll.",
+            "Gör hon det fortfarande?",
+            "Nej.",
+        )
+        assert "structured_leisure" not in found
+
+    def test_still_yes_keeps_it(self, tagger: Tagger) -> None:
+        """A yes to the same question keeps the factor."""
+        found = _found(
+            tagger,
+            "barn",
+            "Du berättade att hon spelade handboll.",
+            "Gör hon det fortfarande?",
+            "Ja, tre gånger i veckan.",
+        )
+        assert "structured_leisure" in found
+
+    def test_later_question_is_a_new_topic(self, tagger: Tagger) -> None:
+        """An over-statement does not reach back past a question with a topic of its own."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur bor du?",
+            "Jag har ett förstahandskontrakt sedan i höstas.",
+            "Och innan dess?",
+            "Då sov jag på ett härbärge. Men det är över.",
+        )
+        assert "stable_housing" in found
+        assert "housing_instability" not in found
+
+    def test_over_right_after(self, tagger: Tagger) -> None:
+        """A factor told as over in the next sentence ("Jag hade diabetes, men nu är jag
+        frisk") ends the same factor found just before it."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur är hälsan?",
+            "Förra året pratade vi om din astma.",
+            "Jag hade astma, men nu är jag frisk.",
+        )
+        assert "physical_ill_health" not in found
+
+    def test_present_after_is_kept(self, tagger: Tagger) -> None:
+        """No over-statement: the factor stays."""
+        found = _found(tagger, "vuxen", "Hur bor du?", "Jag sover på ett härbärge. Det är jobbigt.")
+        assert "housing_instability" in found
+
+
+class TestThirdPersonInAdultCase:
+    def test_yes_to_a_question_about_him(self, tagger: Tagger) -> None:
+        """ "Använder han droger?" / "Ja, kokain." is the partner's, not the client's."""
+        found = _found(tagger, "vuxen", "Använder han droger?", "Ja, kokain varje helg.")
+        assert "drug_problem" not in found
+
+    def test_his_prison_term(self, tagger: Tagger) -> None:
+        """ "Han har suttit på kåken" in a conversation is his, not the client's."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur länge har ni varit tillsammans?",
+            "I fem år. Han har suttit på anstalt för rån.",
+        )
+        assert "legal_problems" not in found
+
+    def test_her_own_words_count(self, tagger: Tagger) -> None:
+        """The client's own "jag" still counts in the same conversation."""
+        found = _found(
+            tagger, "vuxen", "Hur är det med alkoholen?", "Jag dricker en flaska vin varje kväll."
+        )
+        assert "alcohol_problem" in found
+
+    def test_a_note_in_the_third_person(self, tagger: Tagger) -> None:
+        """A single note about the client in the third person is still the client's."""
+        assert "alcohol_problem" in tagger.tag_text("Hon dricker varje dag.", "vuxen").factors()
