@@ -119,6 +119,23 @@ def phone(browser: Any, ui: UiProcess, **viewport: int) -> Any:
     return page
 
 
+def meeting_started(browser: Any, base_url: str, launch_url: str, case_ref: str) -> Any:
+    """A phone context on the screen at `base_url` (opened through `launch_url`) with a new
+    meeting for `case_ref` started after consent: the page on the meeting screen."""
+    ctx = browser.new_context(
+        base_url=base_url, viewport=PHONE, has_touch=True, is_mobile=True, locale="sv-SE"
+    )
+    ctx.set_default_timeout(20_000)
+    page = ctx.new_page()
+    page.goto(launch_url)
+    page.get_by_role("link", name="Nytt samtal").tap()
+    page.get_by_label("Ärendenummer").fill(case_ref)
+    page.get_by_role("button", name="Vidare till samtycke").tap()
+    page.get_by_role("button", name="Samtycke givet").tap()
+    page.wait_for_url("**/samtal")
+    return page
+
+
 def small_targets(page: Any) -> list[str]:
     """Visible buttons, links and form controls smaller than 48 x 48 px."""
     found: list[str] = page.evaluate(

@@ -26,7 +26,7 @@ from tests.support.axe import assert_accessible
 from tests.support.postgres import free_port
 from tests.support.speech import conversation, read_wav, silence, write_wav
 from tests.web.conftest import screenshot
-from tests.web.device_screen import PHONE, said_texts, small_targets
+from tests.web.device_screen import meeting_started, said_texts, small_targets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -169,17 +169,7 @@ class TestMeetingFailures:
         from playwright.sync_api import expect
 
         base, launch, home, faults = screen
-        ctx = browser.new_context(
-            base_url=base, viewport=PHONE, has_touch=True, is_mobile=True, locale="sv-SE"
-        )
-        ctx.set_default_timeout(20_000)
-        page = ctx.new_page()
-        page.goto(launch)
-        page.get_by_role("link", name="Nytt samtal").tap()
-        page.get_by_label("Ärendenummer").fill("BoU-2026-0500")
-        page.get_by_role("button", name="Vidare till samtycke").tap()
-        page.get_by_role("button", name="Samtycke givet").tap()
-        page.wait_for_url("**/samtal")
+        page = meeting_started(browser, base, launch, "BoU-2026-0500")
         lines = page.locator("#segments li")
         expect(lines.first).to_be_visible(timeout=60_000)
         shown = said_texts(lines)
@@ -203,7 +193,7 @@ class TestMeetingFailures:
         faults.disk_full = False  # space freed
         page.get_by_role("button", name="Avsluta och signera").tap()
         expect(page.locator("#signed")).to_be_visible(timeout=60_000)
-        ctx.close()
+        page.context.close()
         [session] = list_sessions(Store(home))
         assert session.finished and session.envelope is not None
         said = [s.text.strip() for s in session.segments]

@@ -21,7 +21,7 @@ from tests.device.test_capture import _VanishingStream
 from tests.support.axe import assert_accessible
 from tests.support.postgres import free_port
 from tests.support.speech import conversation, read_wav
-from tests.web.device_screen import PHONE, said_texts
+from tests.web.device_screen import meeting_started, said_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,17 +76,7 @@ class TestMicrophoneVanishes:
         from playwright.sync_api import expect
 
         base, launch, home = screen
-        ctx = browser.new_context(
-            base_url=base, viewport=PHONE, has_touch=True, is_mobile=True, locale="sv-SE"
-        )
-        ctx.set_default_timeout(20_000)
-        page = ctx.new_page()
-        page.goto(launch)
-        page.get_by_role("link", name="Nytt samtal").tap()
-        page.get_by_label("Ärendenummer").fill("Vx-2026-9")
-        page.get_by_role("button", name="Vidare till samtycke").tap()
-        page.get_by_role("button", name="Samtycke givet").tap()
-        page.wait_for_url("**/samtal")
+        page = meeting_started(browser, base, launch, "Vx-2026-9")
         live = page.locator("#banners .banner.error")  # on the meeting screen, as it happens
         expect(live).to_contain_text("Mikrofonen slutade fungera", timeout=120_000)
         assert live.locator("p").first.inner_text() == say(Code.MICROPHONE_LOST, "sv")
@@ -107,7 +97,7 @@ class TestMicrophoneVanishes:
         assert heard, "nothing heard before the microphone vanished is shown"
         page.get_by_role("button", name="Signera, skicka senare").tap()
         expect(page.locator("#signed")).to_be_visible()
-        ctx.close()
+        page.context.close()
         [session] = list_sessions(Store(home))
         assert session.finished
         said = [s.text.strip() for s in session.segments]
