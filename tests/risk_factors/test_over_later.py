@@ -162,3 +162,18 @@ class TestThirdPersonInAdultCase:
     def test_a_note_in_the_third_person(self, tagger: Tagger) -> None:
         """A single note about the client in the third person is still the client's."""
         assert "alcohol_problem" in tagger.tag_text("Hon dricker varje dag.", "vuxen").factors()
+
+
+class TestTemporaryHousing:
+    def test_a_time_limited_stay_is_not_stable(self, tagger: Tagger) -> None:
+        """A stay with a limit ("i max sex veckor", "tillfälligt") is no stable housing."""
+        for text in (
+            "Vi bor hos en väninna nu och vi får bo där i max sex veckor.",
+            "Jag har fått en egen lägenhet tillfälligt genom kommunen.",
+        ):
+            assert "stable_housing" not in tagger.tag_text(text, "vuxen").factors(), text
+
+    def test_years_in_the_same_flat_is_stable(self, tagger: Tagger) -> None:
+        """Without a limit the same words are stable housing."""
+        found = tagger.tag_text("Vi har bott där i nio år.", "vuxen").factors()
+        assert "stable_housing" in found
