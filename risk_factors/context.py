@@ -13,6 +13,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
+from risk_factors.cues import phonetic_key
 from risk_factors.text import Sentence, Token, is_swedish_word
 
 Status = Literal["present", "negated", "resolved", "uncertain"]
@@ -27,6 +28,7 @@ _RESOLVED_WORDS = frozenset(
 )
 _RESOLVED_AFTER_NEGATOR = frozenset({"längre", "mer", "numera"})
 AFTER_REACH = 2
+_INTE_KEY = phonetic_key("inte")
 # "... men nu ..." after a cue: what came before is over ("skolkade förut men nu går han").
 _NOW_WORDS = frozenset({"nu", "numera", "idag"})
 # Words that make what follows uncertain rather than stated: "jag vet inte om han har vapen".
@@ -202,7 +204,7 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
     for i, token in enumerate(tokens):
         if i in used or sentence.clause_of[i] not in clauses:
             continue
-        if token.lower in NEGATORS and _coordinated_apart(tokens, i, used):
+        if _negator(token.lower) and _coordinated_apart(tokens, i, used):
             continue
         if i > last and any(tokens[k].lower == "som" for k in range(last + 1, i)):
             continue  # a relative clause: "bra kompisar som inte håller på med något"
@@ -210,7 +212,7 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
             if i > 0 and tokens[i - 1].lower == "än":
                 continue  # a comparison is no past: "Vi bråkar mer än förut"
             return "resolved"
-        if token.lower not in NEGATORS:
+        if not _negator(token.lower):
             continue
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower if i > 0 else ""
@@ -241,6 +243,14 @@ def _coordinated_apart(tokens: tuple[Token, ...], i: int, used: tuple[int, ...])
         for k in range(lo + 1, hi)
         if k + 1 < len(tokens)
     )
+
+
+def _negator(word: str) -> bool:
+    """A negation word, or a non-word that sounds like "inte" ("intä" as the recogniser
+    writes it): when unsure, a misheard negation still negates, which says less."""
+    if word in NEGATORS:
+        return True
+    return len(word) == 4 and not is_swedish_word(word) and phonetic_key(word) == _INTE_KEY
 
 
 def _uncertain(sentence: Sentence, first: int) -> bool:
@@ -672,4 +682,11 @@ def asks_if_still(sentence: Sentence) -> bool:
     """True for a question whether what was just told still holds ("Gör han det
     fortfarande?", "Hur är det nu?"): it names no topic of its own but "det"."""
     words = {t.lower for t in sentence.tokens}
-    return is_question(sentence) and "det" in words and bool(words & _STILL)
+    if not is_question(sentence):
+        return False
+    # One letter off, as the recogniser writes them ("Ur han dit fotfarande?").
+    det = any(Levenshtein.distance(w, "det") <= 1 and len(w) == 3 for w in words)
+    still = any(
+        w in _STILL or (len(w) >= 8 and Levenshtein.distance(w, "fortfarande") <= 1) for w in words
+    )
+    return det and still

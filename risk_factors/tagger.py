@@ -435,13 +435,24 @@ class Tagger:
             case_type == "vuxen" and words[1] in {"han", "hon"}
         )
 
-    def _state(self, reading: _Reading, sentence: Sentence, match: CueMatch, case_type: str) -> str:
+    def _state(
+        self,
+        reading: _Reading,
+        sentence: Sentence,
+        match: CueMatch,
+        case_type: str,
+        original: Sentence | None = None,
+    ) -> str:
+        """`original`: the sentence as said, when `sentence` has a "han" replaced by its
+        referent ("om han börjar" stays a condition when read as "om pappa börjar")."""
         factor = self.factors[match.cue.factor]
         if factor.level in OWN_LEVELS and about_someone_else(
             sentence, match.tokens, case_type, reading.others, reading.conversation
         ):
             return "someone_else"
-        if hypothetical(sentence, match.tokens, wish_counts=factor.slug in WISH_FACTORS):
+        if hypothetical(
+            original or sentence, match.tokens, wish_counts=factor.slug in WISH_FACTORS
+        ):
             return "hypothetical"
         state = status(sentence, match.tokens, factor.past_counts)
         if state == "present" and factor.kind == "protective" and lost(sentence, match.tokens):
@@ -469,7 +480,7 @@ class Tagger:
             if not self._applies(match.cue, case_type):
                 continue
             factor = self.factors[match.cue.factor]
-            state = self._state(reading, read, match, case_type)
+            state = self._state(reading, read, match, case_type, sentence)
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:

@@ -177,3 +177,25 @@ class TestTemporaryHousing:
         """Without a limit the same words are stable housing."""
         found = tagger.tag_text("Vi har bott där i nio år.", "vuxen").factors()
         assert "stable_housing" in found
+
+
+class TestHeardUnclearly:
+    def test_a_misheard_negation_still_negates(self, tagger: Tagger) -> None:
+        """ "Jag röker intä" (a non-word that sounds like "inte") is no finding."""
+        found = _found(tagger, "vuxen", "Hur är det med droger?", "Nej, jag röker intä hasch.")
+        assert "drug_problem" not in found
+
+    def test_still_question_heard_a_letter_off(self, tagger: Tagger) -> None:
+        """ "Gör hon dit fortfarnde?" is still a question whether it still holds."""
+        assert asks_if_still(_one("Gör hon dit fortfarnde?"))
+
+    def test_a_condition_about_the_father_stays_a_condition(self, tagger: Tagger) -> None:
+        """ "om han börjar dricka igen", with "han" the father, is no finding of his drinking."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hur är det med pappa?",
+            "Han jobbar mycket.",
+            "Men om han börjar dricka igen, då vet jag inte vad jag gör.",
+        )
+        assert "parental_substance_abuse" not in found
