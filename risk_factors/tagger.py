@@ -257,7 +257,7 @@ class Tagger:
           förra våren", "Det var i tvåan") ends the factors found in the sentences before it
           in the same answer, and, across a question whether it still holds ("Hur är det
           nu?", "Gör han det fortfarande?"), in the sentence before that question; so does a
-          bare no to such a question;
+          no to such a question ("Nej, han slutade …");
         * a factor told as over right after it was found ("Förra gången pratade vi om
           levern." / "Jag hade hepatit C, men nu är jag frisk.") is over.
 
@@ -272,10 +272,7 @@ class Tagger:
         ended: dict[int, set[str] | None] = {}  # sentence index -> factors (None: all)
         for j, sentence in enumerate(sentences):
             over = says_over(sentence) or (
-                j > 0
-                and asks_if_still(sentences[j - 1])
-                and answer_polarity(sentence) == "no"
-                and len(sentence.tokens) <= BARE_ANSWER_WORDS
+                j > 0 and asks_if_still(sentences[j - 1]) and answer_polarity(sentence) == "no"
             )
             if over:
                 for k in self._before_over(sentences, j):

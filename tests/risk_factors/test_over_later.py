@@ -199,3 +199,16 @@ class TestHeardUnclearly:
             "Men om han börjar dricka igen, då vet jag inte vad jag gör.",
         )
         assert "parental_substance_abuse" not in found
+
+
+class TestNoToStillQuestion:
+    def test_a_long_no_to_a_still_question(self, tagger: Tagger) -> None:
+        """ "Nej, hon höll på i fyra år men la av i våras." ends the leisure told before."""
+        found = _found(
+            tagger,
+            "barn",
+            "Du berättade att hon spelade handboll.",
+            "Gör hon det fortfarande?",
+            "Nej, hon höll på i fyra år men tröttnade i våras.",
+        )
+        assert "structured_leisure" not in found
