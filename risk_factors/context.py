@@ -689,4 +689,14 @@ def asks_if_still(sentence: Sentence) -> bool:
     still = any(
         w in _STILL or (len(w) >= 8 and Levenshtein.distance(w, "fortfarande") <= 1) for w in words
     )
-    return det and still
+    if det and still:
+        return True
+    # "Hur är det?" with no topic word of its own (as heard: "hur är dit nöd dit var dit?").
+    ordered = [t.lower for t in sentence.tokens]
+    return (
+        det
+        and ordered[:2] == ["hur", "är"]
+        and len(ordered) <= 8
+        and all(len(w) <= 5 for w in ordered)
+        and not {"dig", "du", "ni", "er", "han", "hon", "honom", "henne"} & words
+    )

@@ -59,6 +59,9 @@ class TestSaysOver:
         assert asks_if_still(_one("Är det så fortfarande?"))
         assert asks_if_still(_one("Hur ser det ut nu?"))
         assert not asks_if_still(_one("Hur mår du i skolan?"))
+        assert asks_if_still(_one("Hur är dit?"))
+        assert not asks_if_still(_one("Hur är det med dig?"))
+        assert not asks_if_still(_one("Hur är det på fritidsgården?"))
 
 
 class TestOverLater:
