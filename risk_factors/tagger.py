@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
@@ -788,36 +788,31 @@ def _joined(question: Sentence, answer: Sentence) -> Sentence:
 _SECOND_TO_FIRST = {"du": "jag", "dig": "mig", "din": "min", "ditt": "mitt", "dina": "mina"}
 
 
+def _replaced(sentence: Sentence, word_for: Callable[[Token], str | None]) -> Sentence | None:
+    """The sentence with each token for which `word_for` gives a word read as that word (same
+    place in the text), or None when it gives none."""
+    words = [word_for(t) for t in sentence.tokens]
+    if not any(w is not None for w in words):
+        return None
+    tokens = tuple(
+        t if w is None else Token(w, normalize(w), t.start, t.end)
+        for t, w in zip(sentence.tokens, words, strict=True)
+    )
+    return Sentence(
+        sentence.start, sentence.end, tokens, sentence.clause_of, sentence.is_question_mark
+    )
+
+
 def _as_said(question: Sentence) -> Sentence | None:
     """A question in the second person as the client would say it (du → jag, dig → mig,
     din → min), or None when it has no second person."""
-    if not any(t.lower in _SECOND_TO_FIRST for t in question.tokens):
-        return None
-    tokens = tuple(
-        Token(_SECOND_TO_FIRST[t.lower], normalize(_SECOND_TO_FIRST[t.lower]), t.start, t.end)
-        if t.lower in _SECOND_TO_FIRST
-        else t
-        for t in question.tokens
-    )
-    return Sentence(
-        question.start, question.end, tokens, question.clause_of, question.is_question_mark
-    )
+    return _replaced(question, lambda t: _SECOND_TO_FIRST.get(t.lower))
 
 
 def _with_referents(sentence: Sentence, referents: dict[int, str]) -> Sentence | None:
     """The sentence with each "han"/"hon" that refers to a person noun replaced by it, or
     None when it has none."""
-    if not any(t.start in referents for t in sentence.tokens):
-        return None
-    tokens = tuple(
-        Token(referents[t.start], normalize(referents[t.start]), t.start, t.end)
-        if t.start in referents
-        else t
-        for t in sentence.tokens
-    )
-    return Sentence(
-        sentence.start, sentence.end, tokens, sentence.clause_of, sentence.is_question_mark
-    )
+    return _replaced(sentence, lambda t: referents.get(t.start))
 
 
 def _answer_then_question(sentence: Sentence) -> list[Sentence]:
