@@ -10,17 +10,7 @@ from typing import Any
 from risk_factors.context import asks_if_still, says_over
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
-
-
-def _segs(*texts: str) -> list[dict[str, Any]]:
-    return [
-        {"start": float(2 * i), "end": float(2 * i + 1.5), "text": text}
-        for i, text in enumerate(texts)
-    ]
-
-
-def _found(tagger: Tagger, case_type: str, *texts: str) -> set[str]:
-    return tagger.tag_segments(_segs(*texts), case_type).factors()
+from tests.risk_factors.support import factors_found as _found
 
 
 def _one(text: str) -> Any:

@@ -5,22 +5,11 @@ the child's."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from risk_factors.persons import other_references, person_gender
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
-
-
-def _segs(*texts: str) -> list[dict[str, Any]]:
-    return [
-        {"start": float(2 * i), "end": float(2 * i + 1.5), "text": text}
-        for i, text in enumerate(texts)
-    ]
-
-
-def _found(tagger: Tagger, case_type: str, *texts: str) -> set[str]:
-    return tagger.tag_segments(_segs(*texts), case_type).factors()
+from tests.risk_factors.support import factors_found as _found
+from tests.risk_factors.support import typed_segments as _segs
 
 
 class TestPronounReferent:
