@@ -177,8 +177,10 @@ class TestMeetingFailures:
         check_live_banner(page, Code.TRANSCRIPTION_FAILED, shown, tmp_path, "crashed")
 
         faults.crash = False
-        page.get_by_role("button", name="Fortsätt samtalet").tap()  # from the meeting screen
-        page.wait_for_url("**/samtal")
+        # From the meeting screen: the POST answers with a redirect back to the same address,
+        # so wait for that navigation itself (the URL matches before it has happened).
+        with page.expect_navigation(url="**/samtal"):
+            page.get_by_role("button", name="Fortsätt samtalet").tap()
         kept = len(said_texts(page.locator("#segments li")))
         expect(lines.nth(kept)).to_be_visible(timeout=60_000)  # heard after continuing
         shown = said_texts(lines)
