@@ -286,7 +286,10 @@ class SpeechCache:
         self.audio_s += result.duration_s
         data = result.to_json()
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        # Written aside and renamed: others may read the shared cache at the same time.
+        part = out.with_name(f".{out.name}.{os.getpid()}")
+        part.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        part.replace(out)
         return data
 
 
