@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -305,11 +305,33 @@ def score(turns: Sequence[Turn], labels: Sequence[str], enrolled: bool) -> dict[
     }
 
 
+Heard = tuple[np.ndarray, list[tuple[float, float]], float, float | None]
+
+
+def embedded(audios: Sequence[np.ndarray]) -> list[Heard]:
+    """Each utterance embedded window by window, with its length and pitch level, once (the
+    tracker's `assign` input), so the modes below run the tracker on the same numbers."""
+    from device.voice.encoder import shared_encoder
+    from device.voice.pitch import pitch_level
+
+    encoder = shared_encoder()
+    out = []
+    for a in audios:
+        a = a.astype(np.float32)
+        partials, spans = encoder.embed_partials(a)
+        out.append((partials, spans, a.size / 16_000, pitch_level(a)))
+    return out
+
+
 def attribute(
-    audios: Sequence[np.ndarray], enrolment: np.ndarray | None, texts: Sequence[str]
+    heard: Sequence[Heard],
+    enrolment: np.ndarray | None,
+    texts: Sequence[str],
+    speakers: Sequence[int] | None = None,
 ) -> list[str]:
     """Labels in meeting order; each utterance with its script text (its question mark feeds
-    the turn-taking prior, as the committed transcript's would)."""
+    the turn-taking prior, as the committed transcript's would). With `speakers` (who really
+    said each), the caseworker corrects one line per voice (`corrected`)."""
     from device.voice.attribution import SpeakerTracker
     from device.voice.encoder import shared_encoder
     from device.voice.enrolment import embed_enrolment
@@ -319,10 +341,62 @@ def attribute(
     if enrolment is not None:
         enrolled = embed_enrolment(encoder, enrolment.astype(np.float32))
         tracker = SpeakerTracker(encoder, enrolled.embedding, enrolled_pitch=enrolled.pitch)
-    return [
-        tracker.attribute(a.astype(np.float32), text).label
-        for a, text in zip(audios, texts, strict=True)
-    ]
+
+    def hear(i: int) -> str:
+        return tracker.assign(*heard[i], texts[i], i).label
+
+    if speakers is None:
+        return [hear(i) for i in range(len(heard))]
+    return corrected(len(heard), hear, tracker.correct, speakers, enrolment is not None)
+
+
+def corrected(
+    n: int,
+    hear: Callable[[int], str],
+    correct: Callable[[int, str], object],
+    speakers: Sequence[int],
+    enrolled: bool,
+) -> list[str]:
+    """Labels in meeting order when the caseworker corrects the first wrong line of each
+    voice, right after it is shown, and no other (one correction per misattributed voice).
+    The label she chooses is the one that voice has carried most so far and no voice
+    carried more often (`handläggare` for herself when enrolled), else a new person."""
+    labels: list[str] = []
+    done: set[int] = set()
+    for i in range(n):
+        label = hear(i)
+        who = speakers[i]
+        if who not in done:
+            wanted = _wanted(speakers[:i], labels, enrolled)
+            want = wanted.get(who)
+            if want is None and label not in wanted.values():
+                want = label  # the first line of a voice, with a label of its own
+            if want is None:
+                used = [int(x[7:]) for x in [*labels, label] if x.startswith("person ")]
+                want = f"person {max(used, default=0) + 1}"
+            if label != want:
+                done.add(who)
+                correct(i, want)
+                label = want
+        labels.append(label)
+    return labels
+
+
+def _wanted(speakers: Sequence[int], labels: Sequence[str], enrolled: bool) -> dict[int, str]:
+    """Each voice's label so far: the one it carried most that no voice carried more."""
+    counts: dict[int, Counter[str]] = {}
+    for who, label in zip(speakers, labels, strict=True):
+        counts.setdefault(who, Counter())[label] += 1
+    wanted: dict[int, str] = {0: "handläggare"} if enrolled else {}
+    taken = set(wanted.values())
+    for who, c in sorted(counts.items(), key=lambda kv: -sum(kv[1].values())):
+        if who in wanted:
+            continue
+        free = [(k, label) for label, k in c.items() if label not in taken]
+        if free:
+            wanted[who] = max(free)[1]
+            taken.add(wanted[who])
+    return wanted
 
 
 # name: (voices, the caseworker's first, utterances per meeting, seed base)
@@ -367,6 +441,14 @@ HELDOUT3 = {
 }
 
 
+# Each meeting is attributed four ways: with and without an enrolment, and each again with
+# the caseworker correcting the first wrong line of each voice (`corrected`).
+MODES = {
+    "enrolled": (True, False),
+    "not enrolled": (False, False),
+    "enrolled, one correction per voice": (True, True),
+    "not enrolled, one correction per voice": (False, True),
+}
 SETS = {
     "dev": (MEETINGS, script),
     "heldout": (HELDOUT, heldout_script),
@@ -381,13 +463,17 @@ def accuracy(seeds: Sequence[int] = (0, 1, 2), which: str = "dev") -> dict[str, 
         folder = Path(tmp)
         for name, (voices, n, base) in meetings.items():
             enrol = enrolment_audio(voices[0], folder)
-            rows: dict[str, list[dict[str, float]]] = {"enrolled": [], "not enrolled": []}
+            rows: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
             for seed in seeds:
                 turns = make(len(voices), n, base * 100 + seed)
-                audios = speak_turns(turns, voices, folder)
+                heard = embedded(speak_turns(turns, voices, folder))
                 texts = [t.text for t in turns]
-                rows["enrolled"].append(score(turns, attribute(audios, enrol, texts), True))
-                rows["not enrolled"].append(score(turns, attribute(audios, None, texts), False))
+                who = [t.speaker for t in turns]
+                for mode, (enrolled, correcting) in MODES.items():
+                    labels = attribute(
+                        heard, enrol if enrolled else None, texts, who if correcting else None
+                    )
+                    rows[mode].append(score(turns, labels, enrolled))
             results[name] = {k: _pool(v) for k, v in rows.items()}
     return results
 
@@ -417,7 +503,7 @@ def child(out: Path) -> None:
         audios = speak_turns(turns, ("sv", "sv+m3", "sv+f2"), Path(tmp))
     loaded_at = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cpu0 = time.process_time()
-    attribute(audios, None, [t.text for t in turns])
+    attribute(embedded(audios), None, [t.text for t in turns])
     cpu = time.process_time() - cpu0
     audio_s = sum(a.size for a in audios) / 16_000
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -131,9 +131,9 @@ class Committer:
                     )
                 )
         for stage in self.stages:
-            taken = getattr(stage, "label_taken", None)
-            if taken is not None:
-                taken(label)  # the tracker numbers its next new voice after it
+            learn = getattr(stage, "corrected", None)
+            if learn is not None:
+                learn(segment)  # the tracker learns the voice (RAM only)
         return segment
 
     def close(self) -> None:

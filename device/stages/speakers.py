@@ -62,7 +62,7 @@ def attribute_segments(
         if audio.size < MIN_SEGMENT_S * SAMPLE_RATE:
             out.append(segment)
             continue
-        speaker = speaker_of(tracker.attribute(audio, segment.text))
+        speaker = speaker_of(tracker.attribute(audio, segment.text, key=segment.start))
         out.append(segment.model_copy(update={"speaker": speaker}))
     return out
 
@@ -91,9 +91,12 @@ class SpeakerStage:
         )
         return c.with_segments(segments)
 
-    def label_taken(self, label: str) -> None:
-        """A label the caseworker gave a line (`device.stages.relabel`)."""
-        self.tracker.label_taken(label)
+    def corrected(self, segment: Segment) -> None:
+        """The caseworker corrected who said `segment` (`device.stages.relabel`): the tracker
+        learns from it (the utterance moves to that voice, in RAM; later lines follow) and
+        numbers a voice it hears later after any person she made."""
+        if segment.speaker is not None:
+            self.tracker.correct(segment.start, segment.speaker.label)
 
     def close(self) -> None:
         self.tracker.close()

@@ -149,15 +149,27 @@ class _Voice:
 
 
 @dataclass
+class _Heard:
+    """One utterance of the meeting as the tracker keeps it (RAM only)."""
+
+    embedding: Array
+    seconds: float
+    pitch: float | None
+    key: object = None  # the caller's name for it (the segment's start): for a correction
+    given: str = ""  # the label it was given
+    pinned: _Voice | None = None  # the caseworker said whose it is (a correction)
+
+
+@dataclass
 class _State:
     voices: list[_Voice] = field(default_factory=list)
     persons: int = 0
     heard: int = 0
     total: Array | None = None  # sum of every utterance's embedding
     asked_by: _Voice | None = None  # the voice whose last utterance was a question
-    # Every utterance of the meeting so far (embedding, seconds, pitch level): RAM only, for
-    # re-estimating the voices with hindsight (`_refine`).
-    history: list[tuple[Array, float, float | None]] = field(default_factory=list)
+    # Every utterance of the meeting so far: RAM only, for re-estimating the voices with
+    # hindsight (`_refine`) and learning from a correction (`correct`).
+    history: list[_Heard] = field(default_factory=list)
     owners: list[_Voice] = field(default_factory=list)  # the voice each was last assigned
 
     def hear(self, embedding: Array) -> None:
@@ -257,14 +269,12 @@ class SpeakerTracker:
         z = min(2.0, abs(pitch - voice.pitch) / sigma)
         return o.pitch_weight * z * z / 2
 
-    def _pitch_costs(
-        self, heard: list[tuple[Array, float, float | None]]
-    ) -> npt.NDArray[np.float64]:
-        """`_pitch_cost` of every (embedding, seconds, pitch) against every voice."""
+    def _pitch_costs(self, heard: list[_Heard]) -> npt.NDArray[np.float64]:
+        """`_pitch_cost` of every utterance heard against every voice."""
         o = self.opts
-        pitch = np.array([np.nan if h[2] is None else h[2] for h in heard])[:, None]
+        pitch = np.array([np.nan if h.pitch is None else h.pitch for h in heard])[:, None]
         levels = np.array([np.nan if v.pitch is None else v.pitch for v in self._state.voices])
-        short = np.clip(1.0 - np.array([h[1] for h in heard]) / o.short_s, 0.0, None)[:, None]
+        short = np.clip(1.0 - np.array([h.seconds for h in heard]) / o.short_s, 0.0, None)[:, None]
         sigma = o.pitch_sigma + (o.pitch_sigma_short - o.pitch_sigma) * short
         z = np.minimum(2.0, np.abs(pitch - levels[None, :]) / sigma)
         return np.asarray(np.nan_to_num(o.pitch_weight * z * z / 2, nan=0.0), dtype=np.float64)
@@ -285,15 +295,17 @@ class SpeakerTracker:
             out.append(score)
         return out
 
-    def attribute(self, audio: Array, text: str | None = None) -> Attribution:
+    def attribute(self, audio: Array, text: str | None = None, key: object = None) -> Attribution:
         """The speaker of one utterance (16 kHz mono float32, and its words if known: a
-        question shapes who is expected next); updates this meeting's voices."""
+        question shapes who is expected next); updates this meeting's voices. `key` names
+        the utterance for a later `correct` (the live loop uses the segment's start)."""
         from device.voice.pitch import pitch_level
 
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         partials, spans = self.encoder.embed_partials(audio)
-        return self.assign(partials, spans, audio.size / SAMPLE_RATE, pitch_level(audio), text)
+        seconds = audio.size / SAMPLE_RATE
+        return self.assign(partials, spans, seconds, pitch_level(audio), text, key)
 
     def assign(
         self,
@@ -302,6 +314,7 @@ class SpeakerTracker:
         seconds: float,
         pitch: float | None = None,
         text: str | None = None,
+        key: object = None,
     ) -> Attribution:
         """The speaker of an utterance already embedded window by window (and its pitch
         level, `device.voice.pitch.pitch_level`)."""
@@ -312,7 +325,7 @@ class SpeakerTracker:
             if not voice.fixed or (change is None and confidence >= self.opts.adapt_min_confidence):
                 voice.add(embedding, seconds, pitch)
             self._state.hear(embedding)
-            self._state.history.append((embedding, seconds, pitch))
+            self._state.history.append(_Heard(embedding, seconds, pitch, key, voice.label))
             self._state.owners.append(voice)
             del self._state.history[: -self.opts.history_max]
             del self._state.owners[: -self.opts.history_max]
@@ -342,11 +355,27 @@ class SpeakerTracker:
             )
             if not may_start:
                 return best, _confidence(top, second, fits, seconds, self.opts.short_s)
+            # A voice the caseworker made from a short utterance (a correction) is known by
+            # too little to tell it apart: the first long utterance that fits no voice is its.
+            unsettled = [k for k, v in enumerate(voices) if self._unsettled(v)]
+            if unsettled:
+                k = max(unsettled, key=lambda j: scores[j])
+                return voices[k], _confidence(scores[k], top, False, seconds, self.opts.short_s)
         self._state.persons += 1
         voice = _Voice(person_label(self._state.persons), "other", np.zeros_like(embedding), 0.0)
         voices.append(voice)
         top_other = max(scores) if scores else -1.0
         return voice, _confidence(1.0, top_other, True, seconds, self.opts.short_s)
+
+    def _unsettled(self, voice: _Voice) -> bool:
+        """A voice known only from short utterances the caseworker gave it."""
+        state = self._state
+        mine = [h for h, who in zip(state.history, state.owners, strict=True) if who is voice]
+        return (
+            not voice.fixed
+            and any(h.pinned is voice for h in mine)
+            and all(h.seconds < self.opts.new_voice_min_s for h in mine)
+        )
 
     def _apart(self, embedding: Array) -> bool:
         """Whether an utterance that fits no voice is someone new: it is further from every
@@ -373,9 +402,9 @@ class SpeakerTracker:
         score against it."""
         long = self.opts.new_voice_min_s
         own = [
-            float(h[0] @ voice.centroid)
+            float(h.embedding @ voice.centroid)
             for h, who in zip(self._state.history, self._state.owners, strict=True)
-            if who is voice and h[1] >= long
+            if who is voice and h.seconds >= long
         ]
         if len(own) < self.opts.new_voice_spread_after:
             return False
@@ -384,13 +413,13 @@ class SpeakerTracker:
     def _refine(self) -> None:
         """Hindsight: re-assign every utterance heard so far to the voice it is nearest to
         now (embedding and pitch), and re-estimate each voice from its utterances. Early
-        mistakes then stop pulling a voice towards someone else. The labels already given
-        are not changed (they are committed); the next decisions use the better voices."""
+        mistakes then stop pulling a voice towards someone else. An utterance the caseworker
+        corrected stays with the voice she gave it. The labels already given are not changed
+        (they are committed); the next decisions use the better voices."""
         state = self._state
         if self.opts.refine_rounds <= 0 or not self._centered or len(state.voices) < 2:
             return
-        embeddings = np.stack([h[0] for h in state.history])
-        seconds = np.array([h[1] for h in state.history])
+        embeddings = np.stack([h.embedding for h in state.history])
         for _ in range(self.opts.refine_rounds):
             sims = (
                 self._project(embeddings)
@@ -398,29 +427,106 @@ class SpeakerTracker:
             ).astype(np.float64)
             rows = sims - self._pitch_costs(state.history)
             nearest = np.argmax(rows, axis=1)
-            state.owners = [state.voices[int(k)] for k in nearest]
-            kept = [v for k, v in enumerate(state.voices) if v.fixed or (nearest == k).any()]
+            state.owners = [
+                h.pinned if h.pinned is not None else state.voices[int(k)]
+                for h, k in zip(state.history, nearest, strict=True)
+            ]
+            owned = {id(v) for v in state.owners}
+            kept = [v for v in state.voices if v.fixed or id(v) in owned]
             if len(kept) < len(state.voices):  # a voice nobody sounds like any more: a stray
                 state.voices = kept
                 continue
-            for k, voice in enumerate(state.voices):
-                members = nearest == k
-                if not members.any():
-                    continue
-                w = seconds[members]
-                voice.total = np.asarray((embeddings[members] * w[:, None]).sum(axis=0), np.float32)
-                voice.weight = float(w.sum())
-                pitched = [
-                    (h[2], h[1])
-                    for h, m in zip(state.history, members, strict=True)
-                    if m and h[2] is not None
-                ]
-                anchor_w = self.opts.enrolment_weight_s if voice.fixed else 0.0
-                anchor_p = (self._enrolled_pitch or 0.0) * anchor_w if voice.fixed else 0.0
-                if voice.fixed and self._enrolled_pitch is None:
-                    anchor_w = 0.0
-                voice.pitch_total = anchor_p + sum(p * s for p, s in pitched)
-                voice.pitch_weight = anchor_w + sum(s for _p, s in pitched)
+            self._reestimate(embeddings)
+
+    def _reestimate(self, embeddings: Array | None = None) -> None:
+        """Each voice's embedding and pitch level from the utterances it now owns (the
+        caseworker's also from her enrolment)."""
+        state = self._state
+        if embeddings is None:
+            embeddings = np.stack([h.embedding for h in state.history])
+        seconds = np.array([h.seconds for h in state.history])
+        for voice in state.voices:
+            members = np.array([who is voice for who in state.owners], dtype=bool)
+            if not members.any():
+                continue
+            w = seconds[members]
+            voice.total = np.asarray((embeddings[members] * w[:, None]).sum(axis=0), np.float32)
+            voice.weight = float(w.sum())
+            pitched = [
+                (h.pitch, h.seconds)
+                for h, m in zip(state.history, members, strict=True)
+                if m and h.pitch is not None
+            ]
+            anchor_w = self.opts.enrolment_weight_s if voice.fixed else 0.0
+            anchor_p = (self._enrolled_pitch or 0.0) * anchor_w if voice.fixed else 0.0
+            if voice.fixed and self._enrolled_pitch is None:
+                anchor_w = 0.0
+            voice.pitch_total = anchor_p + sum(p * s for p, s in pitched)
+            voice.pitch_weight = anchor_w + sum(s for _p, s in pitched)
+
+    def correct(self, key: object, label: str) -> bool:
+        """The caseworker says utterance `key` (as given to `attribute`) was `label`'s: the
+        tracker learns from it (RAM only, like everything it holds). The utterance moves to
+        that voice (made if the tracker has none of that label: a new person, or
+        `handläggare` without an enrolment) and stays there; the voices are re-estimated, so
+        later utterances of that voice follow. If the utterance is long and sounds like the
+        rest of the voice it was given, the caseworker is saying that voice is `label`: the
+        whole voice takes the label. Committed labels are not changed here (the caller holds
+        them). False when the utterance is no longer held (too short to attribute, heard
+        before a restart, or beyond `history_max`)."""
+        self.label_taken(label)
+        with self._lock:
+            state = self._state
+            at = next((i for i, h in enumerate(state.history) if h.key == key), None)
+            if at is None:
+                return False
+            heard = state.history[at]
+            target = next((v for v in state.voices if v.label == label), None)
+            given = next((v for v in state.voices if v.label == heard.given), None)
+            if given is not None and given is not target and self._whole_voice(at, given):
+                if target is None:  # the voice is someone the tracker had no name for
+                    given.label = label
+                    given.role = "caseworker" if label == CASEWORKER_LABEL else "other"
+                    target = given
+                elif not given.fixed:  # one voice heard as two: join them
+                    state.owners = [target if v is given else v for v in state.owners]
+                    state.voices = [v for v in state.voices if v is not given]
+                    if state.asked_by is given:
+                        state.asked_by = target
+            if target is None:
+                role: SpeakerRole = "caseworker" if label == CASEWORKER_LABEL else "other"
+                target = _Voice(label, role, np.zeros_like(heard.embedding), 0.0)
+                state.voices.append(target)
+            heard.pinned = target
+            state.owners[at] = target
+            owned = {id(v) for v in state.owners}
+            state.voices = [v for v in state.voices if v.fixed or id(v) in owned]
+            if state.asked_by is not None and id(state.asked_by) not in owned:
+                state.asked_by = None
+            self._reestimate()
+            self._refine()
+            return True
+
+    def _whole_voice(self, at: int, voice: _Voice) -> bool:
+        """Whether utterance `at` (long enough to trust its embedding) sounds like the other
+        utterances of `voice` do: within one standard deviation of their own similarity to
+        the voice without it (at least two other long ones: a younger voice may be a mixture
+        of two people, so only the line moves; a voice of that line alone simply goes)."""
+        state = self._state
+        heard = state.history[at]
+        if heard.seconds < self.opts.new_voice_min_s or voice.fixed:
+            return False
+        others = [
+            h
+            for i, (h, who) in enumerate(zip(state.history, state.owners, strict=True))
+            if who is voice and i != at and h.pinned is None
+        ]
+        long = [h for h in others if h.seconds >= self.opts.new_voice_min_s]
+        if len(long) < 2:
+            return False
+        centroid = unit(np.sum([h.embedding * h.seconds for h in others], axis=0))
+        own = np.array([float(h.embedding @ centroid) for h in long])
+        return float(heard.embedding @ centroid) >= float(own.mean() - own.std())
 
     def _change(
         self, partials: Array, spans: list[tuple[float, float]], voice: _Voice, seconds: float

@@ -15,19 +15,22 @@ import numpy as np
 import pytest
 
 from device.journal.store import Store
-from device.stages.speakers import attribute_transcript
+from device.stages.relabel import corrected_speaker
+from device.stages.speakers import SpeakerStage, attribute_segments, attribute_transcript
 from device.voice import enrolment
 from device.voice.attribution import CASEWORKER_LABEL, Attribution, SpeakerTracker
 from device.voice.encoder import SpeakerEncoder, shared_encoder
 from device.voice.pitch import pitch_level
 from device.voice.weights import WEIGHTS_SHA256, load_state, weights_path
 from fredag.errors import AudioError, ModelPackageMissing
+from fredag.protocol import Segment
 from tests.support.cli import run_fredag
 from tests.support.speech import read_wav, speak, write_wav
 
 CASEWORKER = ("-v", "sv", "-s", "135", "-g", "6")
 CLIENT = ("-v", "sv+f2", "-s", "135", "-g", "6")
 MALE_CLIENT = ("-v", "sv+m3", "-s", "135", "-g", "6")  # close to the caseworker's voice
+SECOND_CLIENT = ("-v", "sv+m1", "-s", "125", "-g", "6", "-p", "35")  # answers in one word
 LINES = {
     "q1": (CASEWORKER, "Har det förekommit något våld hemma hos er?"),
     "a1": (CLIENT, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
@@ -37,6 +40,13 @@ LINES = {
     "a3": (CLIENT, "De sover ganska bra, men lillebror vaknar ofta och vill komma till mig."),
     "m1": (MALE_CLIENT, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
     "m2": (MALE_CLIENT, "Nej."),
+    "q4": (CASEWORKER, "Och du, brukar du sova bra?"),
+    "q5": (CASEWORKER, "Har du kompisar i skolan?"),
+    "q6": (CASEWORKER, "Går du dit varje dag?"),
+    "b1": (SECOND_CLIENT, "Nej."),
+    "b2": (SECOND_CLIENT, "Ja."),
+    "b3": (SECOND_CLIENT, "Några."),
+    "b4": (SECOND_CLIENT, "Nästan."),
 }
 
 
@@ -288,6 +298,71 @@ class TestAttribution:
         result = heard(SpeakerTracker(encoder), embedded, "a1")
         assert all(not isinstance(v, list | tuple | np.ndarray) for v in vars(result).values())
         json.dumps(vars(result))
+
+
+class TestLearningFromACorrection:
+    """The caseworker's correction of a line teaches the tracker that voice (RAM only): later
+    lines of it follow. Real voices, each utterance committed as a segment through the live
+    stage's path (`attribute_segments`, keyed by the segment's start)."""
+
+    MEETING = ("q1", "a1", "q2", "b1", "q3", "a3", "q4", "b2", "q5", "b3", "q6", "b4")
+
+    def _meeting(
+        self,
+        tracker: SpeakerTracker,
+        clips: dict[str, np.ndarray],
+        correct: dict[str, str],
+    ) -> list[str]:
+        stage = SpeakerStage(tracker)
+        out = []
+        for i, key in enumerate(self.MEETING):
+            segment = Segment(start=10.0 * i, end=10.0 * i + 3, text=LINES[key][1])
+            (got,) = attribute_segments(tracker, [segment], lambda _s, k=key: clips[k])
+            assert got.speaker is not None
+            if key in correct:
+                fixed = got.model_copy(update={"speaker": corrected_speaker(correct[key])})
+                stage.corrected(fixed)  # what Committer.correct tells the stage
+                got = fixed
+            out.append(got.speaker.label)
+        return out
+
+    def test_a_second_clients_one_word_answers_follow_a_correction(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], enrolled: np.ndarray
+    ) -> None:
+        """A second client who only answers in one word is first heard as someone already
+        known; once the caseworker corrects that first answer to a new person, the client's
+        later one-word answers get that label (without the correction they do not)."""
+        answers = [i for i, k in enumerate(self.MEETING) if k.startswith("b")]
+        plain = self._meeting(SpeakerTracker(encoder, enrolled), clips, {})
+        assert all(plain[i] != "person 2" for i in answers)
+        taught = self._meeting(SpeakerTracker(encoder, enrolled), clips, {"b1": "person 2"})
+        assert [taught[i] for i in answers] == ["person 2"] * 4
+        others = [lab for i, lab in enumerate(taught) if i not in answers]
+        assert (
+            others
+            == [CASEWORKER_LABEL, "person 1"]
+            + [CASEWORKER_LABEL] * 2
+            + ["person 1"]
+            + [CASEWORKER_LABEL] * 3
+        )
+
+    def test_an_unenrolled_caseworker_named_once_keeps_her_name(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray]
+    ) -> None:
+        """Without an enrolment the caseworker is a person; after she corrects her first line
+        to `handläggare`, her later lines are `handläggare` too, and the tracker forgets it all
+        when the meeting closes."""
+        plain = self._meeting(SpeakerTracker(encoder), clips, {})
+        questions = [i for i, k in enumerate(self.MEETING) if k.startswith("q")]
+        assert {plain[i] for i in questions} == {"person 1"}
+        tracker = SpeakerTracker(encoder)
+        taught = self._meeting(tracker, clips, {"q1": CASEWORKER_LABEL})
+        assert [taught[i] for i in questions] == [CASEWORKER_LABEL] * len(questions)
+        assert CASEWORKER_LABEL not in {taught[i] for i in range(len(taught))} - {
+            taught[i] for i in questions
+        }
+        tracker.close()
+        assert tracker.labels == []
 
 
 class TestSplitAtSpeakerChange:
