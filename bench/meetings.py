@@ -228,6 +228,7 @@ class SpeechCache:
         self._speak = _shared_scorer().speak
         self.transcribe_s = 0.0
         self.audio_s = 0.0
+        self.scored_s = 0.0  # speech scored, cached or not
 
     def _load(self) -> None:
         if self._transcriber is not None:
@@ -276,6 +277,7 @@ class SpeechCache:
         out = CACHE / "transcripts" / f"{wav.stem}-{key}.json"
         if out.exists():
             data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+            self.scored_s += float(data.get("duration_s", 0.0))
             return data
         from device.capture.audio import decode_file
 
@@ -284,6 +286,7 @@ class SpeechCache:
         result = self._transcriber.transcribe(samples, options)
         self.transcribe_s += time.perf_counter() - began
         self.audio_s += result.duration_s
+        self.scored_s += result.duration_s
         data = result.to_json()
         out.parent.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: others may read the shared cache at the same time.
@@ -434,8 +437,10 @@ def over_renders(per_render: list[list[MeetingScore]]) -> dict[str, Any]:
     denied = [t["denied"] for t in sums]
     wers = [t["wer"] for t in sums if t["wer"] is not None]
     disagree: dict[str, dict[str, Any]] = {}
+    forbidden_any = 0
     for i, name in enumerate(s.name for s in per_render[0]):
         mine = [scores[i] for scores in per_render]
+        forbidden_any += len({slug for m in mine for slug in m.forbidden})
         row: dict[str, list[Any]] = {
             "found": [m.found for m in mine],
             "denied": [m.denied for m in mine],
@@ -461,6 +466,7 @@ def over_renders(per_render: list[list[MeetingScore]]) -> dict[str, Any]:
         "extra_median": median([t["extra"] for t in sums]),
         "max_extra_per_meeting": max(t["max_extra_per_meeting"] for t in sums),
         "forbidden_worst": max(t["forbidden"] for t in sums),
+        "forbidden_any": forbidden_any,
         "wer_min": min(wers) if wers else None,
         "wer_max": max(wers) if wers else None,
         "disagree": disagree,
@@ -472,7 +478,8 @@ def _print_renders(total: dict[str, Any]) -> None:
         f"   over {total['renders']} renderings: found median {total['found_median']} "
         f"{total['found']}/{total['expected']}, denied median {total['denied_median']} "
         f"{total['denied']}/{total['denied_expected']}, forbidden worst "
-        f"{total['forbidden_worst']} {total['forbidden']}, WER {total['wer_min']}–"
+        f"{total['forbidden_worst']} {total['forbidden']} (on some rendering "
+        f"{total['forbidden_any']}), WER {total['wer_min']}–"
         f"{total['wer_max']}"
     )
     for name, row in total["disagree"].items():
@@ -522,11 +529,18 @@ def run() -> dict[str, Any]:
             out[f"{set_name} / {mode}"] = over_renders(
                 score_renders(directory, mode, cache, RENDERS)
             )
+    out["_speech_s"] = round(cache.scored_s, 1)
+    out["_meetings_seconds"] = round(time.perf_counter() - began, 1)
     for mode in MODES:
         out[f"everyday pairs / {mode}"] = score_pairs(mode, cache)
     out["_seconds"] = round(time.perf_counter() - began, 1)
     out["_transcribe_rtf"] = round(cache.transcribe_s / cache.audio_s, 3) if cache.audio_s else None
     return out
+
+
+CPU_PER_AUDIO_S = 0.0
+"""CPU seconds (all threads) per second of meeting audio transcribed, measured while warming."""
+CPU_MEASURED = "not measured yet"
 
 
 def _num(x: float) -> str:
@@ -548,6 +562,8 @@ def _row(key: str, r: dict[str, Any]) -> str:
 
     worst = r["forbidden_worst"]
     forbidden = f"**{worst}**" if worst else "0"
+    if r["forbidden_any"] > worst:
+        forbidden += f", {r['forbidden_any']} on some rendering"
     wer_text = "–" if r["wer_min"] is None else f"{r['wer_min']:.2f}–{r['wer_max']:.2f}"
     return (
         f"| {key} | {r['meetings']} | {r['renders']} | {r['recall_median']:.2f} "
@@ -573,7 +589,9 @@ def markdown(result: dict[str, Any]) -> str:
         "another run of sox changes (its TPDF dither, and in `room` the pink noise's "
         "realisation), seeded by their number and the same on every run. Found and denials: "
         "the median over the renderings (then each rendering's count, rendering 0 first); "
-        "forbidden: the **worst** rendering (each rendering's count in brackets); extra: the "
+        "forbidden: the **worst** rendering (each rendering's count in brackets; and how "
+        "many distinct forbidden findings the meetings have on some rendering, when more); "
+        "extra: the "
         "median (most in one meeting on any rendering); WER: the range of the renderings' "
         "mean WER.",
         "",
@@ -612,6 +630,20 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {key} | {r['denials']}/{r['denials_expected']} | {r['inverted']} | "
                 f"{r['answers']}/{r['answers_expected']} |"
             )
+    if result.get("_speech_s") and CPU_PER_AUDIO_S:
+        hours = result["_speech_s"] / 3600
+        cpu_min = result["_speech_s"] * CPU_PER_AUDIO_S / 60
+        lines += [
+            "",
+            f"Cost: the speech rows hear {hours:.1f} h of audio ({RENDERS} renderings × clean "
+            f"and room). From a cold cache that is about {cpu_min:.0f} CPU-minutes of "
+            f"transcription ({CPU_PER_AUDIO_S} CPU-s per audio second, whisper-base int8, "
+            "beam 5, word timestamps, as measured while warming the cache for renderings 1 and "
+            f"2; {CPU_MEASURED}), i.e. about {cpu_min / 2:.0f} min on two idle cores, "
+            f"{RENDERS} times the cost of one rendering; with the transcripts cached this "
+            f"section took {result['_meetings_seconds']:.0f} s (meetings) and "
+            f"{result['_seconds']:.0f} s with the pairs.",
+        ]
     lines += ["", BASELINE]
     if result.get("_transcribe_rtf") is not None:
         lines += [

@@ -121,3 +121,30 @@ class TestDither:
         error = renderings.dither(exact, np.random.default_rng(1)) - exact
         assert abs(float(error.var()) - 0.25) < 0.01
         assert float(np.abs(error).max()) <= 1.5
+
+
+class TestOverRenderings:
+    def test_medians_worst_and_disagreements(self) -> None:
+        """Over three renderings: the median found and denials, the worst rendering's forbidden
+        count, the distinct forbidden findings on any rendering, and only the meetings whose
+        renderings differ are listed."""
+        from bench.meetings import MeetingScore, over_renders
+
+        def one(name: str, found: int, denied: int, forbidden: list[str]) -> MeetingScore:
+            return MeetingScore(name, found, 5, denied, 1, [], forbidden, 0.3)
+
+        per_render = [
+            [one("a", 3, 1, []), one("b", 2, 0, ["x"])],
+            [one("a", 4, 1, ["y"]), one("b", 2, 0, ["x"])],
+            [one("a", 2, 0, []), one("b", 2, 0, ["x"])],
+        ]
+        total = over_renders(per_render)
+        assert (total["found"], total["found_median"]) == ([5, 6, 4], 5)
+        assert (total["denied"], total["denied_median"]) == ([1, 1, 0], 1)
+        assert (total["forbidden"], total["forbidden_worst"], total["forbidden_any"]) == (
+            [1, 2, 1],
+            2,
+            2,
+        )
+        assert list(total["disagree"]) == ["a"]
+        assert total["disagree"]["a"]["forbidden"] == [[], ["y"], []]
