@@ -230,20 +230,13 @@ def _heard_meeting(
 
 def _with_speakers(data: dict[str, Any], source: str, samples: AudioArray) -> TranscriptFile:
     """The transcript with who said each segment (`device.stages.speakers`, the caseworker's
-    enrolment used); a segment in which the voice changes at a pause between words is split
-    there into one segment per voice."""
+    enrolment used); a segment in which the voice changes where a turn may end (a pause the
+    live loop's VAD ends an utterance at) is split there into one segment per voice."""
     from device.journal.store import Store
-    from device.stages.speakers import attribute_transcript, open_tracker
-    from device.stages.transcript_file import parse_transcript
+    from device.stages.speakers import open_tracker, transcript_with_speakers
 
     tracker = open_tracker(Store(get_settings().home))
-    split, speakers = attribute_transcript(tracker, data, samples)
-    heard = parse_transcript(split, source)
-    segments = tuple(
-        s if who is None else s.model_copy(update={"speaker": who})
-        for s, who in zip(heard.segments, speakers, strict=True)
-    )
-    return replace(heard, segments=segments)
+    return transcript_with_speakers(tracker, data, samples, source)[1]
 
 
 INPUT_OPT = typer.Option(

@@ -13,12 +13,16 @@ not dismissed as the caseworker's own on a doubtful attribution.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any, Literal, Protocol
 
 from device.capture.audio import SAMPLE_RATE, AudioArray
 from device.journal.store import Store
+from device.stages.transcript_file import TranscriptFile, parse_transcript
+from device.stages.vad import Endpointer, SileroStream, VadSettings
 from device.voice.attribution import Attribution, SpeakerTracker
 from fredag.protocol import Segment, Speaker
 
@@ -129,26 +133,63 @@ def with_heard_speakers(
     return out
 
 
-PAUSE_S = 0.5  # a gap between two words this long may be a turn: attributed separately
+PAUSE_S = 0.5  # `cut="words"`: a gap between two words this long may be a turn
 EDGE_S = 0.1  # audio kept either side of a piece's words
+VAD_CHUNK = 1600  # samples fed to the VAD at a time: the live capture's 0.1 s chunks
+Cut = Literal["vad", "words"]
+
+
+def speech_pauses(
+    samples: AudioArray, settings: VadSettings | None = None
+) -> list[tuple[float, float]]:
+    """The pauses (start, end in seconds) at which the live loop's VAD (Silero and its
+    endpointer, `device.stages.vad`, the live loop's settings) ends an utterance: where a
+    turn may end. Each is the silence between one utterance's last speech and the next one's
+    first."""
+    vad = settings or VadSettings()
+    pad = vad.pad_s
+    stream, endpointer = SileroStream(), Endpointer(vad)
+    pauses: list[tuple[float, float]] = []
+    ended: float | None = None
+    for i in range(0, samples.size, VAD_CHUNK):
+        for event in endpointer.push(stream.feed(samples[i : i + VAD_CHUNK])):
+            at = event.sample / SAMPLE_RATE
+            if event.kind == "start":
+                if ended is not None:
+                    pauses.append((ended, max(ended, at + pad)))
+                ended = None
+            else:  # "end", or "cancel" (a burst too short for an utterance: still a turn)
+                ended = at - pad
+    return pauses
 
 
 def attribute_transcript(
-    tracker: SpeakerTracker, data: dict[str, Any], samples: AudioArray
+    tracker: SpeakerTracker, data: dict[str, Any], samples: AudioArray, cut: Cut = "vad"
 ) -> tuple[dict[str, Any], list[Speaker | None]]:
     """A recording's transcript JSON (`fredag transcribe --json`, with word times) with its
     segments split where the voice changes, and who said each segment.
 
     The recogniser's segments do not follow turns: one often ends a question and starts the
-    answer. So each segment is cut at pauses between its words (`PAUSE_S`), each piece is
-    attributed from its own audio, and neighbouring pieces of one voice are joined again: a
-    segment whose pieces have different voices becomes one segment per voice, cut at the word
-    where the voice changes. A segment without word times is attributed whole."""
+    answer. So each segment is cut where a turn may end, each piece is attributed from its own
+    audio, and neighbouring pieces of one voice are joined again: a segment whose pieces have
+    different voices becomes one segment per voice, cut at the word where the voice changes.
+    Where a turn may end (`cut`): `"vad"` at the pauses the live loop's VAD ends an utterance
+    at (`speech_pauses`; a word belongs to the side of a pause its middle is on, and a piece's
+    audio reaches from the speech after one pause to the speech before the next, so no
+    neighbour's voice leaks in through the recogniser's word times), or `"words"` at gaps of
+    `PAUSE_S` between the recogniser's word times (less reliable: its words often run into the
+    pause). A segment without word times is attributed whole."""
     out_segments: list[dict[str, Any]] = []
     speakers: list[Speaker | None] = []
+    regions = _Regions(speech_pauses(samples), samples.size / SAMPLE_RATE) if cut == "vad" else None
+    segments = data["segments"]
     try:
-        for seg in data["segments"]:
-            for part, speaker in _split_segment(tracker, seg, samples):
+        for i, seg in enumerate(segments):
+            shared = (
+                _edge_region(segments[i - 1], regions, -1) if i > 0 else None,
+                _edge_region(segments[i + 1], regions, 0) if i + 1 < len(segments) else None,
+            )
+            for part, speaker in _split_segment(tracker, seg, samples, regions, shared):
                 out_segments.append(part)
                 speakers.append(speaker)
     finally:
@@ -156,33 +197,100 @@ def attribute_transcript(
     return {**data, "segments": out_segments}, speakers
 
 
-def _pieces(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def transcript_with_speakers(
+    tracker: SpeakerTracker,
+    data: dict[str, Any],
+    samples: AudioArray,
+    source: str,
+    cut: Cut = "vad",
+) -> tuple[dict[str, Any], TranscriptFile]:
+    """`fredag draft AUDIO`'s reading of a recording's transcript: split where the voice
+    changes (`attribute_transcript`) and parsed, each segment with its speaker."""
+    split, speakers = attribute_transcript(tracker, data, samples, cut)
+    heard = parse_transcript(split, source)
+    segments = tuple(
+        s if who is None else s.model_copy(update={"speaker": who})
+        for s, who in zip(heard.segments, speakers, strict=True)
+    )
+    return split, replace(heard, segments=segments)
+
+
+class _Regions:
+    """The stretches of speech between the VAD's pauses: which one a time is in, and where
+    each one's speech begins and ends."""
+
+    def __init__(self, pauses: list[tuple[float, float]], duration: float) -> None:
+        self.cuts = [(a + b) / 2 for a, b in pauses]
+        self.starts = [0.0] + [b for _a, b in pauses]
+        self.ends = [a for a, _b in pauses] + [duration]
+
+    def of(self, word: dict[str, Any]) -> int:
+        return bisect.bisect(self.cuts, (float(word["start"]) + float(word["end"])) / 2)
+
+
+def _edge_region(seg: dict[str, Any], regions: _Regions | None, index: int) -> int | None:
+    """The VAD stretch of a segment's first (`index` 0) or last (-1) word."""
+    words = [w for w in seg.get("words") or [] if "start" in w and "end" in w]
+    return None if regions is None or not words else regions.of(words[index])
+
+
+def _pieces(words: list[dict[str, Any]], regions: _Regions | None) -> list[list[dict[str, Any]]]:
     pieces: list[list[dict[str, Any]]] = [[words[0]]]
     for prev, word in itertools.pairwise(words):
-        if float(word["start"]) - float(prev["end"]) >= PAUSE_S:
+        if regions is None:
+            apart = float(word["start"]) - float(prev["end"]) >= PAUSE_S
+        else:
+            apart = regions.of(word) != regions.of(prev)
+        if apart:
             pieces.append([])
         pieces[-1].append(word)
     return pieces
 
 
+def _span(
+    piece: list[dict[str, Any]], regions: _Regions | None, shares_start: bool, shares_end: bool
+) -> tuple[float, float]:
+    """Where a piece's audio is: its words' times, or with `regions` the speech of its VAD
+    stretches (from the recogniser's word times only on a side where another segment's words
+    are in the same stretch)."""
+    start, end = float(piece[0]["start"]) - EDGE_S, float(piece[-1]["end"]) + EDGE_S
+    if regions is None:
+        return start, end
+    r = regions.of(piece[0])
+    lo, hi = regions.starts[r] - EDGE_S, regions.ends[regions.of(piece[-1])] + EDGE_S
+    return (max(lo, start) if shares_start else lo), (min(hi, end) if shares_end else hi)
+
+
 def _split_segment(
-    tracker: SpeakerTracker, seg: dict[str, Any], samples: AudioArray
+    tracker: SpeakerTracker,
+    seg: dict[str, Any],
+    samples: AudioArray,
+    regions: _Regions | None = None,
+    neighbours: tuple[int | None, int | None] = (None, None),
 ) -> list[tuple[dict[str, Any], Speaker | None]]:
+    """`neighbours`: the VAD stretches of the previous segment's last word and the next
+    one's first; a piece sharing one with them takes its audio edge there from its words."""
+
     def audio(start: float, end: float) -> AudioArray:
-        a = max(0, round((start - EDGE_S) * SAMPLE_RATE))
-        return samples[a : round((end + EDGE_S) * SAMPLE_RATE)]
+        a = max(0, round(start * SAMPLE_RATE))
+        return samples[a : max(a, round(end * SAMPLE_RATE))]
 
     words = [w for w in seg.get("words") or [] if "start" in w and "end" in w]
     start, end = float(seg["start"]), float(seg["end"])
     if not words:
-        clip = audio(start, end)
+        clip = audio(start - EDGE_S, end + EDGE_S)
         if clip.size < MIN_SEGMENT_S * SAMPLE_RATE:
             return [(dict(seg), None)]
         return [(dict(seg), speaker_of(tracker.attribute(clip, str(seg["text"]))))]
     groups: list[tuple[list[dict[str, Any]], Attribution | None]] = []
-    for piece in _pieces(words):
+    pieces = _pieces(words, regions)
+    for i, piece in enumerate(pieces):
         text = " ".join(str(w["word"]).strip() for w in piece)
-        clip = audio(float(piece[0]["start"]), float(piece[-1]["end"]))
+        shares_start = i == 0 and regions is not None and neighbours[0] == regions.of(piece[0])
+        shares_end = (
+            i == len(pieces) - 1 and regions is not None and neighbours[1] == regions.of(piece[-1])
+        )
+        clip = audio(*_span(piece, regions, shares_start, shares_end))
         found = tracker.attribute(clip, text) if clip.size >= MIN_SEGMENT_S * SAMPLE_RATE else None
         if groups and (
             found is None or groups[-1][1] is None or groups[-1][1].label == found.label

@@ -16,7 +16,12 @@ import pytest
 
 from device.journal.store import Store
 from device.stages.relabel import corrected_speaker
-from device.stages.speakers import SpeakerStage, attribute_segments, attribute_transcript
+from device.stages.speakers import (
+    SpeakerStage,
+    attribute_segments,
+    attribute_transcript,
+    speech_pauses,
+)
 from device.voice import enrolment
 from device.voice.attribution import CASEWORKER_LABEL, Attribution, SpeakerTracker
 from device.voice.encoder import SpeakerEncoder, shared_encoder
@@ -416,3 +421,47 @@ class TestSplitAtSpeakerChange:
         assert texts == [q1, a1, q3, a3]
         assert [s.label if s else None for s in speakers] == [CASEWORKER_LABEL, "person 1"] * 2
         assert abs(split["segments"][1]["start"] - bounds[2]) < 0.01
+
+    def test_a_turn_is_cut_at_the_vads_pause_when_word_times_run_into_it(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], enrolled: np.ndarray
+    ) -> None:
+        """When the recogniser's word times leave no gap between a question and its answer
+        (the answer's first word starting inside the pause, as whisper's often do), the cut
+        is still made where the live loop's VAD hears the pause, and each side gets its own
+        speaker; cutting at gaps between word times keeps the segment whole."""
+        pause = np.zeros(int(0.7 * 16_000), dtype=np.float32)
+        samples = np.concatenate([clips["q1"], pause, clips["a1"]])
+        q_end = clips["q1"].size / 16_000
+        a_end = samples.size / 16_000
+        (lo, hi), *rest = speech_pauses(samples)
+        assert not rest and lo <= q_end + 0.1 and hi >= q_end + 0.6
+
+        def words(text: str, start: float, end: float) -> list[dict[str, object]]:
+            tokens = text.split()
+            step = (end - start) / len(tokens)
+            return [
+                {"word": w, "start": start + i * step, "end": start + (i + 1) * step}
+                for i, w in enumerate(tokens)
+            ]
+
+        q1, a1 = LINES["q1"][1], LINES["a1"][1]
+        data = {
+            "language": "sv",
+            "duration_s": a_end,
+            "model": {"name": "test", "sha256": "0" * 64},
+            "segments": [
+                {
+                    "start": 0.0,
+                    "end": a_end,
+                    "text": f"{q1} {a1}",
+                    "words": words(q1, 0.0, q_end + 0.3) + words(a1, q_end + 0.3, a_end),
+                }
+            ],
+        }
+        split, speakers = attribute_transcript(SpeakerTracker(encoder, enrolled), data, samples)
+        assert [s["text"] for s in split["segments"]] == [q1, a1]
+        assert [s.label if s else None for s in speakers] == [CASEWORKER_LABEL, "person 1"]
+        whole, _ = attribute_transcript(
+            SpeakerTracker(encoder, enrolled), data, samples, cut="words"
+        )
+        assert len(whole["segments"]) == 1
