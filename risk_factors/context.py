@@ -192,7 +192,9 @@ def _subject_heard(word: str) -> bool:
 
 
 def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Status:
-    """Whether the cue on token indices `used` is stated as present, negated, or over."""
+    """Whether the cue on token indices `used` is stated as present, negated, or over; or
+    "uncertain": hedged ("jag vet inte om …"), or beside a non-word that may be a misheard
+    negation ("pengarna räcker intät"), which gives no finding."""
     tokens = sentence.tokens
     clauses = {sentence.clause_of[i] for i in used}
     last = used[-1]
@@ -200,7 +202,7 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
         return "uncertain"
     if not past_counts and _contrasted_with_now(sentence, last):
         return "resolved"
-    negated = False
+    negated = maybe_negated = False
     for i, token in enumerate(tokens):
         if i in used or sentence.clause_of[i] not in clauses:
             continue
@@ -213,6 +215,8 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
                 continue  # a comparison is no past: "Vi bråkar mer än förut"
             return "resolved"
         if not _negator(token.lower):
+            if _maybe_negator(token.lower) and (i < last or i - last <= AFTER_REACH):
+                maybe_negated = True
             continue
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower if i > 0 else ""
@@ -222,7 +226,9 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
             if not past_counts and nxt in _RESOLVED_AFTER_NEGATOR:
                 return "resolved"
             negated = True
-    return "negated" if negated else "present"
+    if negated:
+        return "negated"
+    return "uncertain" if maybe_negated else "present"
 
 
 # "och" before a subject or a finite verb begins a new main clause ("Han kan inte sitta still
@@ -251,6 +257,18 @@ def _negator(word: str) -> bool:
     if word in NEGATORS:
         return True
     return len(word) == 4 and not is_swedish_word(word) and phonetic_key(word) == _INTE_KEY
+
+
+_NEGATOR_KEYS = frozenset(phonetic_key(w) for w in ("inte", "aldrig", "ingen", "inget", "inga"))
+
+
+def _maybe_negator(word: str) -> bool:
+    """A non-word one sound from a negation ("intät", "aldri"): the recogniser may have heard
+    "inte" or "aldrig" there, so whether the clause states or denies is unknown."""
+    if len(word) < 4 or is_swedish_word(word):
+        return False
+    key = phonetic_key(word)
+    return any(key[:1] == neg[:1] and Levenshtein.distance(key, neg) <= 1 for neg in _NEGATOR_KEYS)
 
 
 def _uncertain(sentence: Sentence, first: int) -> bool:
@@ -298,8 +316,14 @@ _CONDITION_SUBJECTS = frozenset(
 )
 # Modal verbs of the unreal: "det skulle bli lättare", "det vore skönt".
 _UNREAL = frozenset({"skulle", "vore"})
-# What someone wants, plans or fears is not yet a fact ("jag vill börja plugga").
-_WISHES = frozenset({"vill", "ville", "önskar", "hoppas", "drömmer", "planerar", "funderar"})
+# What someone wants, plans, considers or fears is not yet a fact ("jag vill börja plugga",
+# "jag har funderat på att lämna honom"), in every form of the verb.
+_WISHES = frozenset(
+    {"vill", "ville", "velat", "önskar", "önskade", "önskat", "hoppas", "hoppades", "hoppats"}
+    | {"drömmer", "drömde", "drömt", "planerar", "planerade", "planerat", "planera"}
+    | {"funderar", "funderade", "funderat", "fundera", "överväger", "övervägde", "övervägt"}
+    | {"överväga"}
+)
 
 
 def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = False) -> bool:
@@ -678,11 +702,27 @@ def says_over(sentence: Sentence) -> bool:
     return len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:])
 
 
+_NOT_A_VERB = _ANSWER_OPENERS | _PRONOUN_SUBJECTS | {"jo", "nu", "då", "och", "men", "så"}
+
+
+def _verb_first(sentence: Sentence) -> bool:
+    """True when a short sentence's second word is a subject pronoun and its first word can
+    only be the verb: question word order, as when the recogniser writes "Gör han det
+    fortfarande?" with its verb misheard and no question mark ("Ur han dit fotfarande.")."""
+    words = [t.lower for t in sentence.tokens]
+    return (
+        3 <= len(words) <= 6
+        and words[1] in _PRONOUN_SUBJECTS
+        and words[0] not in _NOT_A_VERB
+        and sentence.clause_of[1] == sentence.clause_of[0]
+    )
+
+
 def asks_if_still(sentence: Sentence) -> bool:
     """True for a question whether what was just told still holds ("Gör han det
     fortfarande?", "Hur är det nu?"): it names no topic of its own but "det"."""
     words = {t.lower for t in sentence.tokens}
-    if not is_question(sentence):
+    if not is_question(sentence) and not _verb_first(sentence):
         return False
     # One letter off, as the recogniser writes them ("Ur han dit fotfarande?").
     det = any(Levenshtein.distance(w, "det") <= 1 and len(w) == 3 for w in words)

@@ -305,7 +305,7 @@ class Tagger:
         out: list[int] = []
         k = j - 1
         while k >= 0 and j - k <= 4:
-            if is_question(sentences[k]):
+            if is_question(sentences[k]) or asks_if_still(sentences[k]):
                 if not asks_if_still(sentences[k]):
                     break
                 if k > 0 and not is_question(sentences[k - 1]):
