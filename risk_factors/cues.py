@@ -31,7 +31,8 @@ import simplemma
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from risk_factors.text import Sentence, normalize
+from risk_factors.dictionary import is_dictionary_word
+from risk_factors.text import Sentence, Token, is_swedish_word, normalize
 
 _WORD_SYNTAX = re.compile(r"^(=?)(\*?)([\wåäöéü-]+)(\*?)$", re.IGNORECASE)
 
@@ -101,6 +102,11 @@ STRONG_ONE_OFF_KEY = 7
 """A heard non-word that sounds exactly like a cue word whose sound key has at least
 STRONG_MIN_KEY letters (or one sound off one of STRONG_ONE_OFF_KEY letters: "dronfri" for
 "drogfri") may show the cue without an exactly heard word beside it."""
+MERGED_MIN_LEN = 7
+PIECE_MIN_LEN = 4
+"""A heard non-word of at least MERGED_MIN_LEN letters that no dictionary accepts, not even as
+a compound, may be two words the recogniser ran together ("märgökniv" for "bär du kniv"); a
+piece of it counts when it has at least PIECE_MIN_LEN letters."""
 PHRASE_GAP = 1
 MAX_COMBINATIONS = 64
 MAX_TRIED = 4096
@@ -234,6 +240,10 @@ class Lexicon:
             if term.mode == "prefix" and len(term.value) >= PREFIX_MIN_LEN
         ]
         self._built = True
+
+    def surfaces(self, tid: int) -> set[str]:
+        """The forms a term is written in, in the cues."""
+        return self._surfaces.get(tid, set())
 
     def lookup(self, lower: str, norm: str) -> tuple[frozenset[int], frozenset[int]]:
         """(exactly matched term ids, fuzzily matched term ids) for one word."""
@@ -451,6 +461,7 @@ class Matcher:
         self.lexicon = lexicon
         self._by_term: dict[int, list[int]] = {}
         self._regex_cues = [i for i, c in enumerate(self.cues) if c.regex is not None]
+        self._splits: dict[str, int | None] = {}
         for index, cue in enumerate(self.cues):
             for alt in cue.groups[0] if cue.groups else ():
                 self._by_term.setdefault(alt[0], []).append(index)
@@ -466,7 +477,10 @@ class Matcher:
 
         `unsure`: when the recogniser's word probabilities are known, the indices of the
         tokens it was unsure of. Only those may then match a cue word by likeness; without
-        probabilities (typed text), unknown words may.
+        probabilities (typed text), unknown words may. A piece of a word the recogniser ran
+        together (`split_merged`) is at best strongly alike, and alone shows no cue: a match
+        needs a word heard whole, or both pieces of one word ("soverdoligt": "sover dåligt"),
+        except in a question (`lone_fuzzy`), which can only be denied as uncertain.
         """
         positions: dict[int, list[tuple[int, int]]] = {}
         for i, token in enumerate(sentence.tokens):
@@ -478,10 +492,13 @@ class Matcher:
             else:
                 exact, fuzzy = self.lexicon.lookup(token.lower, token.norm)
                 fuzzy = frozenset()
+            # A piece of a word run together is at best strongly alike, never exact.
+            lowest = STRONG if token.piece else EXACT
             for tid in exact:
-                positions.setdefault(tid, []).append((i, EXACT))
+                positions.setdefault(tid, []).append((i, lowest))
             for tid in fuzzy:
-                positions.setdefault(tid, []).append((i, STRONG if tid in strong else ALIKE))
+                level = STRONG if tid in strong and not token.piece else ALIKE
+                positions.setdefault(tid, []).append((i, level))
         joins = self._joined_words(sentence, unsure, positions) if unsure else set()
         candidates: set[int] = set()
         for tid in positions:
@@ -492,6 +509,10 @@ class Matcher:
                 if found.tokens[-1] in joins:  # quote both heard pieces of the word
                     end = sentence.tokens[found.tokens[-1] + 1].end
                     found = CueMatch(found.cue, found.tokens, found.fuzzy, found.char_start, end)
+                if any(sentence.tokens[i].piece for i in found.tokens):
+                    if not lone_fuzzy and not _whole_pieces(sentence, found.tokens):
+                        continue
+                    found = _whole_words(sentence, found)
                 out.append(found)
         lowered: str | None = None
         for index in self._regex_cues:
@@ -507,6 +528,69 @@ class Matcher:
                 if used and not _unless(cue, positions, len(sentence.tokens)):
                     out.append(CueMatch(cue, used, 0, start, end))
         return out
+
+    def split_merged(self, sentence: Sentence, unsure: frozenset[int] | None) -> Sentence:
+        """The sentence with each unsure non-word that is two words run together ("märgökniv"
+        for "bär du kniv", "soverdoligt" for "sover dåligt") read as two tokens, each marked
+        `piece` (see `_split_point`); the sentence itself when no word is split or there are
+        no word probabilities (typed text)."""
+        if not unsure:
+            return sentence
+        tokens: list[Token] = []
+        clause_of: list[int] = []
+        for i, token in enumerate(sentence.tokens):
+            k = self._split_point(token.lower) if i in unsure else None
+            if k is None or len(token.lower) != token.end - token.start:
+                tokens.append(token)
+                clause_of.append(sentence.clause_of[i])
+                continue
+            for a, b in ((0, k), (k, len(token.lower))):
+                word = token.lower[a:b]
+                tokens.append(Token(word, normalize(word), token.start + a, token.start + b, True))
+                clause_of.append(sentence.clause_of[i])
+        if len(tokens) == len(sentence.tokens):
+            return sentence
+        return Sentence(
+            sentence.start, sentence.end, tuple(tokens), tuple(clause_of), sentence.is_question_mark
+        )
+
+    def _split_point(self, word: str) -> int | None:
+        """Where to cut a heard word into two that the recogniser ran together: only a
+        non-word of MERGED_MIN_LEN letters or more that matches no cue word as it is and that
+        no dictionary accepts, not even as a compound ("smörkniv" is a word); cut where a
+        piece of PIECE_MIN_LEN letters is a Swedish word that is a cue word, or a non-word
+        that sounds exactly like one ("doligt"). A cut into two Swedish words wins, then the
+        longest such piece; None when there is none."""
+        if len(word) < MERGED_MIN_LEN or not word.isalpha() or is_swedish_word(word):
+            return None
+        cached = self._splits.get(word, -1)
+        if cached != -1:
+            return cached
+        best: tuple[int, int, int] | None = None
+        exact, _fuzzy, strong = self.lexicon.lookup_unsure(word, normalize(word))
+        if not exact and not strong and not is_dictionary_word(word):
+            for k in range(2, len(word) - 1):
+                pieces = (word[:k], word[k:])
+                cue = sum(
+                    len(p) for p in pieces if len(p) >= PIECE_MIN_LEN and self._piece_is_cue(p)
+                )
+                # Two Swedish words ("testat" + "droger") before a word and a sound.
+                score = (sum(is_swedish_word(p) for p in pieces), cue, -k)
+                if cue and (best is None or score > best):
+                    best = score
+        self._splits[word] = None if best is None else -best[2]
+        return self._splits[word]
+
+    def _piece_is_cue(self, piece: str) -> bool:
+        """True for a piece that is a cue word as written ("kniv", not "hels" for "hela"),
+        or a non-word that sounds exactly like one ("doligt")."""
+        norm = normalize(piece)
+        if is_swedish_word(piece):
+            return any(
+                piece == self.lexicon.terms[t].value or piece in self.lexicon.surfaces(t)
+                for t in self.lexicon.lookup(piece, norm)[0]
+            )
+        return bool(self.lexicon.lookup_unsure(piece, norm)[2])
 
     def _joined_words(
         self,
@@ -581,6 +665,37 @@ class Matcher:
                 break
         results.sort(key=lambda m: (m.fuzzy, m.tokens[-1] - m.tokens[0]))
         return results
+
+
+def _whole_pieces(sentence: Sentence, used: tuple[int, ...]) -> bool:
+    """True when a match that uses a piece of a word run together uses every piece of it
+    ("sover" and "dåligt" of "soverdoligt"), not one piece beside other words ("super" of
+    "superdålit" with "hela")."""
+    toks, chosen = sentence.tokens, set(used)
+    for i in used:
+        if not toks[i].piece:
+            continue
+        if i > 0 and toks[i - 1].piece and toks[i - 1].end == toks[i].start and i - 1 not in chosen:
+            return False
+        after = i + 1 < len(toks) and toks[i + 1].piece and toks[i + 1].start == toks[i].end
+        if after and i + 1 not in chosen:
+            return False
+    return True
+
+
+def _whole_words(sentence: Sentence, match: CueMatch) -> CueMatch:
+    """A match that uses a piece of a word run together, quoting the whole heard word."""
+    toks = sentence.tokens
+    first, last = match.tokens[0], match.tokens[-1]
+    while toks[first].piece and first > 0 and toks[first - 1].end == toks[first].start:
+        first -= 1
+    while toks[last].piece and last + 1 < len(toks) and toks[last + 1].start == toks[last].end:
+        last += 1
+    start = min(match.char_start, toks[first].start)
+    end = max(match.char_end, toks[last].end)
+    # Every word of it counts as heard alike: a question asked so is denied only as
+    # uncertain, and a yes to it is no finding.
+    return CueMatch(match.cue, match.tokens, len(match.tokens), start, end)
 
 
 def _phrase_occurrences(

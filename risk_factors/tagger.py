@@ -218,7 +218,7 @@ class Tagger:
         denied: list[Denial] = []
         question: Sentence | None = None
         sentences = [
-            piece
+            self._matcher.split_merged(piece, reading.unsure(piece))
             for whole in split_sentences(reading.text)
             for s in _answer_then_question(whole)
             for piece in self._trailing_answer(reading, s)
@@ -754,7 +754,11 @@ class _Reading:
             i
             for i in range(len(sentence.tokens))
             if (p := self._token_prob(sentence, i)) is not None
-            and (p < UNSURE_WORD or not is_swedish_word(sentence.tokens[i].lower))
+            and (
+                p < UNSURE_WORD
+                or sentence.tokens[i].piece
+                or not is_swedish_word(sentence.tokens[i].lower)
+            )
         )
 
     def unsure_at(self, sentence: Sentence, index: int) -> bool:
@@ -795,7 +799,7 @@ def _replaced(sentence: Sentence, word_for: Callable[[Token], str | None]) -> Se
     if not any(w is not None for w in words):
         return None
     tokens = tuple(
-        t if w is None else Token(w, normalize(w), t.start, t.end)
+        t if w is None else Token(w, normalize(w), t.start, t.end, t.piece)
         for t, w in zip(sentence.tokens, words, strict=True)
     )
     return Sentence(

@@ -31,6 +31,9 @@ class Token:
     norm: str
     start: int
     end: int
+    piece: bool = False
+    """True for a piece of a heard word that the recogniser ran together from two
+    (`risk_factors.cues.Matcher.split_merged`): at best strongly alike, never exact."""
 
 
 @dataclass(frozen=True, slots=True)

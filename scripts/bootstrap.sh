@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 
 profile="${1:-test}"
 case "$profile" in
-  run)  debs=(espeak-ng libportaudio2 libasound2-plugins fonts-dejavu-core) ; extras="device,server" ;;
-  test) debs=(espeak-ng libportaudio2 libasound2-plugins sox postgresql chromium fonts-dejavu-core) ; extras="device,server,convert,dev" ;;
+  run)  debs=(espeak-ng libportaudio2 libasound2-plugins fonts-dejavu-core hunspell-sv) ; extras="device,server" ;;
+  test) debs=(espeak-ng libportaudio2 libasound2-plugins sox postgresql chromium fonts-dejavu-core hunspell-sv) ; extras="device,server,convert,dev" ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 

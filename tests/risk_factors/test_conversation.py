@@ -10,6 +10,7 @@ import pytest
 
 from risk_factors.cues import phonetic_key
 from risk_factors.tagger import UNCERTAIN_CONFIDENCE, Tagger, TagResult
+from risk_factors.text import split_sentences
 
 from .conftest import DATA
 
@@ -438,3 +439,48 @@ class TestHeardUnsurely:
         assert result.tags == ()
         assert {d.reason for d in result.denied} == {"uncertain"}
         assert all(d.confidence <= UNCERTAIN_CONFIDENCE for d in result.denied)
+
+
+class TestWordsRunTogether:
+    """The recogniser often writes two words as one non-word ("bär du kniv" as "märgökniv");
+    heard unsurely, such a word is read as its two pieces, each at best strongly alike."""
+
+    def test_a_question_with_its_cue_word_run_together_can_be_denied(self, tagger: Tagger) -> None:
+        """ "Har du testatdroger?" / "Nej." asks about drugs: denied, as uncertain; never
+        a finding."""
+        result = tagger.tag_segments(_segs("Har du testatdroger?", "Nej.", p=0.5), "vuxen")
+        assert "drug_problem" in _denied(result) and "drug_problem" not in _tags(result)
+        assert {d.reason for d in result.denied if d.factor == "drug_problem"} == {"uncertain"}
+
+    def test_both_pieces_of_one_word_show_a_cue(self, tagger: Tagger) -> None:
+        """ "soverdåligt" is "sover dåligt": found, quoting the whole heard word."""
+        text = "Sonen har ont i magen och soverdåligt."
+        result = tagger.tag_segments(_segs(text, p=0.5), "barn")
+        assert "youth_mental_ill_health" in _tags(result)
+        quotes = [t.quote for t in result.tags if t.factor == "youth_mental_ill_health"]
+        assert all("soverdåligt" in q for q in quotes)
+
+    def test_a_piece_alone_shows_nothing(self, tagger: Tagger) -> None:
+        """ "superdålit" begins with the cue word "super", but a piece of a word heard as one
+        is no finding on its own."""
+        text = "Jag har varit superdålit hela veckan."
+        assert "alcohol_problem" not in _tags(tagger.tag_segments(_segs(text, p=0.5), "vuxen"))
+
+    def test_a_compound_the_dictionary_accepts_stays_whole(self, tagger: Tagger) -> None:
+        """Hunspell accepts "leksakskniven" as a compound: it is a word, not "leksaks" +
+        "kniven"; "testatdroger" is no word and is cut before "droger"."""
+        [toy] = split_sentences("Han lekte med leksakskniven.")
+        assert tagger._matcher.split_merged(toy, frozenset(range(4))) is toy
+        [run] = split_sentences("Har du testatdroger?")
+        split = tagger._matcher.split_merged(run, frozenset(range(3)))
+        assert [(t.lower, t.piece) for t in split.tokens][-2:] == [
+            ("testat", True),
+            ("droger", True),
+        ]
+
+    def test_typed_text_is_never_split(self, tagger: Tagger) -> None:
+        """Without the recogniser's probabilities nothing is split (typed text is read as
+        written)."""
+        assert "youth_mental_ill_health" not in _tags(
+            tagger.tag_segments(_segs("Sonen har ont i magen och soverdåligt."), "barn")
+        )
