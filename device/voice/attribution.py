@@ -19,8 +19,15 @@ one speaking (`after_question_penalty`; the text of the utterance is needed for 
 A voice that fits nothing starts a new person, but only from an utterance long enough for its
 embedding to be trusted (`new_voice_min_s`), and only if it is clearly someone else: further
 from every known voice than the two most alike known voices are from each other, or far
-outside the spread of its nearest voice's own utterances. A short utterance ("Nej.") always
-goes to the best-scoring known voice, with a lower confidence.
+outside the spread of its nearest voice's own utterances. A short utterance ("Nej.") goes to
+the best-scoring known voice, with a lower confidence, unless it answers a question and
+nobody but the asker is known, or its pitch level is far from every known voice but the
+asker's (`_newcomer`: a one-word answer is then someone not heard yet). A voice known only
+from short utterances takes the next long utterance that fits no voice (`_unsettled`).
+
+Learning from a correction (`correct`): the caseworker says who said an utterance; it moves
+to that voice for good (through every look-back), the voices are re-estimated, and later
+utterances follow. The labels already given are never changed here.
 
 Look-back: after each utterance, all utterances of the meeting so far are re-assigned to their
 nearest voice and each voice is re-estimated from them (`refine_rounds`), so one early mistake
@@ -66,7 +73,7 @@ class AttributionOptions:
     same_voice_min: float = 0.90  # similarity to a voice of this meeting that makes it that one
     short_s: float = 3.0  # below this an embedding is noisier: thresholds are lowered
     short_discount: float = 0.12  # how much lower, at zero length (linear up to short_s)
-    new_voice_min_s: float = 2.5  # a shorter utterance never starts a new voice
+    new_voice_min_s: float = 3.0  # a shorter utterance starts a new voice only by `_newcomer`
     change_min_s: float = 3.2  # utterances at least this long are checked for a change inside
     change_margin: float = 0.03  # how much better the other voice must fit a window
     max_voices: int = 8
@@ -74,7 +81,7 @@ class AttributionOptions:
     # of everything heard in the meeting (what all voices in the room share: language,
     # microphone, room), with these thresholds instead.
     center_after: int = 2
-    caseworker_min_centered: float = 0.20
+    caseworker_min_centered: float = 0.10
     same_voice_min_centered: float = 0.10
     short_discount_centered: float = 0.10
     # The caseworker's voice adapts during the meeting (RAM only): her centroid is the
@@ -91,6 +98,7 @@ class AttributionOptions:
     pitch_sigma: float = 0.06
     pitch_sigma_short: float = 0.12
     pitch_weight: float = 0.08
+    pitch_cap: float = 2.0  # in sigmas
     # A new voice only from an utterance further from every known voice than the two most
     # alike known voices are from each other: by `new_voice_margin` in the centred comparison,
     # or by `new_voice_margin_raw` in raw cosine similarity (the centred one is unsteady while
@@ -104,6 +112,11 @@ class AttributionOptions:
     new_voice_spread_after: int = 4
     # Turn-taking: right after a question, the one who asked it is less likely to speak.
     after_question_penalty: float = 0.3
+    # A short utterance that fits no voice starts a new one (known by too little until a long
+    # utterance joins it: `_unsettled`) when its pitch level is this far (log F0) from every
+    # known voice's, or when it answers a question by the only voice known.
+    short_new_pitch: float = 0.25
+    short_new_after_question: bool = True
 
 
 @dataclass(frozen=True)
@@ -266,7 +279,7 @@ class SpeakerTracker:
             return 0.0
         o = self.opts
         sigma = o.pitch_sigma + (o.pitch_sigma_short - o.pitch_sigma) * self._short(seconds)
-        z = min(2.0, abs(pitch - voice.pitch) / sigma)
+        z = min(o.pitch_cap, abs(pitch - voice.pitch) / sigma)
         return o.pitch_weight * z * z / 2
 
     def _pitch_costs(self, heard: list[_Heard]) -> npt.NDArray[np.float64]:
@@ -276,7 +289,7 @@ class SpeakerTracker:
         levels = np.array([np.nan if v.pitch is None else v.pitch for v in self._state.voices])
         short = np.clip(1.0 - np.array([h.seconds for h in heard]) / o.short_s, 0.0, None)[:, None]
         sigma = o.pitch_sigma + (o.pitch_sigma_short - o.pitch_sigma) * short
-        z = np.minimum(2.0, np.abs(pitch - levels[None, :]) / sigma)
+        z = np.minimum(o.pitch_cap, np.abs(pitch - levels[None, :]) / sigma)
         return np.asarray(np.nan_to_num(o.pitch_weight * z * z / 2, nan=0.0), dtype=np.float64)
 
     def _scores(self, embedding: Array, pitch: float | None, seconds: float) -> list[float]:
@@ -349,15 +362,22 @@ class SpeakerTracker:
             fits = top >= self._threshold(best, seconds)
             may_start = (
                 not fits
-                and seconds >= self.opts.new_voice_min_s
                 and len(voices) < self.opts.max_voices
-                and self._apart(embedding)
+                and (
+                    self._apart(embedding)
+                    if seconds >= self.opts.new_voice_min_s
+                    else self._newcomer(pitch, best)
+                )
             )
             if not may_start:
                 return best, _confidence(top, second, fits, seconds, self.opts.short_s)
             # A voice the caseworker made from a short utterance (a correction) is known by
             # too little to tell it apart: the first long utterance that fits no voice is its.
-            unsettled = [k for k, v in enumerate(voices) if self._unsettled(v)]
+            unsettled = [
+                k
+                for k, v in enumerate(voices)
+                if self._unsettled(v) and not self._pitch_apart(pitch, v)
+            ]
             if unsettled:
                 k = max(unsettled, key=lambda j: scores[j])
                 return voices[k], _confidence(scores[k], top, False, seconds, self.opts.short_s)
@@ -368,14 +388,30 @@ class SpeakerTracker:
         return voice, _confidence(1.0, top_other, True, seconds, self.opts.short_s)
 
     def _unsettled(self, voice: _Voice) -> bool:
-        """A voice known only from short utterances the caseworker gave it."""
+        """A voice known only from short utterances (a correction, or `_newcomer`)."""
         state = self._state
         mine = [h for h, who in zip(state.history, state.owners, strict=True) if who is voice]
-        return (
-            not voice.fixed
-            and any(h.pinned is voice for h in mine)
-            and all(h.seconds < self.opts.new_voice_min_s for h in mine)
-        )
+        return not voice.fixed and all(h.seconds < self.opts.new_voice_min_s for h in mine)
+
+    def _newcomer(self, pitch: float | None, best: _Voice) -> bool:
+        """Whether a short utterance that fits no voice is someone not heard yet: right after
+        a question (its asker does not answer it), when no other voice is known or its pitch
+        level is far (`short_new_pitch`, log F0) from every other known voice's."""
+        o = self.opts
+        asker = self._state.asked_by
+        if not o.short_new_after_question or asker is None:
+            return False
+        others = [v for v in self._state.voices if v is not asker]
+        if not others:
+            return True
+        return all(self._pitch_apart(pitch, v) for v in others)
+
+    def _pitch_apart(self, pitch: float | None, voice: _Voice) -> bool:
+        """Whether a pitch level is clearly not this voice's (`short_new_pitch` apart)."""
+        o = self.opts
+        if pitch is None or voice.pitch is None or o.short_new_pitch <= 0:
+            return False
+        return abs(pitch - voice.pitch) > o.short_new_pitch
 
     def _apart(self, embedding: Array) -> bool:
         """Whether an utterance that fits no voice is someone new: it is further from every

@@ -35,7 +35,8 @@ from tests.support.speech import read_wav, speak, write_wav
 CASEWORKER = ("-v", "sv", "-s", "135", "-g", "6")
 CLIENT = ("-v", "sv+f2", "-s", "135", "-g", "6")
 MALE_CLIENT = ("-v", "sv+m3", "-s", "135", "-g", "6")  # close to the caseworker's voice
-SECOND_CLIENT = ("-v", "sv+m1", "-s", "125", "-g", "6", "-p", "35")  # answers in one word
+SECOND_CLIENT = ("-v", "sv+f4", "-s", "140", "-g", "6")  # a woman, like the first client
+CHILD = ("-v", "sv+steph", "-s", "150", "-g", "6", "-p", "90")  # higher than anyone (300 Hz)
 LINES = {
     "q1": (CASEWORKER, "Har det förekommit något våld hemma hos er?"),
     "a1": (CLIENT, "Nej, det har aldrig förekommit något våld hemma, det är jag säker på."),
@@ -52,6 +53,10 @@ LINES = {
     "b2": (SECOND_CLIENT, "Ja."),
     "b3": (SECOND_CLIENT, "Några."),
     "b4": (SECOND_CLIENT, "Nästan."),
+    "c1": (CHILD, "Nej."),
+    "c2": (CHILD, "Ja."),
+    "c3": (CHILD, "Några."),
+    "c4": (CHILD, "Nästan."),
 }
 
 
@@ -317,10 +322,11 @@ class TestLearningFromACorrection:
         tracker: SpeakerTracker,
         clips: dict[str, np.ndarray],
         correct: dict[str, str],
+        meeting: tuple[str, ...] = MEETING,
     ) -> list[str]:
         stage = SpeakerStage(tracker)
         out = []
-        for i, key in enumerate(self.MEETING):
+        for i, key in enumerate(meeting):
             segment = Segment(start=10.0 * i, end=10.0 * i + 3, text=LINES[key][1])
             (got,) = attribute_segments(tracker, [segment], lambda _s, k=key: clips[k])
             assert got.speaker is not None
@@ -334,9 +340,10 @@ class TestLearningFromACorrection:
     def test_a_second_clients_one_word_answers_follow_a_correction(
         self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], enrolled: np.ndarray
     ) -> None:
-        """A second client who only answers in one word is first heard as someone already
-        known; once the caseworker corrects that first answer to a new person, the client's
-        later one-word answers get that label (without the correction they do not)."""
+        """A second client (a woman, like the first) who only answers in one word is heard
+        as the first client; once the caseworker corrects that first answer to a new person,
+        the second client's later one-word answers get that label (without the correction
+        they do not)."""
         answers = [i for i, k in enumerate(self.MEETING) if k.startswith("b")]
         plain = self._meeting(SpeakerTracker(encoder, enrolled), clips, {})
         assert all(plain[i] != "person 2" for i in answers)
@@ -368,6 +375,23 @@ class TestLearningFromACorrection:
         }
         tracker.close()
         assert tracker.labels == []
+
+
+class TestShortAnswers:
+    def test_a_one_word_answer_of_a_new_voice_far_in_pitch_is_a_new_person(
+        self, encoder: SpeakerEncoder, clips: dict[str, np.ndarray], enrolled: np.ndarray
+    ) -> None:
+        """A one-word answer right after the caseworker's question, from a voice not heard
+        yet whose pitch is far from every other known voice's (a child beside a woman and
+        a man), is a new person at once, and so are that voice's later one-word answers."""
+        meeting = tuple(k.replace("b", "c") for k in TestLearningFromACorrection.MEETING)
+        got = TestLearningFromACorrection()._meeting(
+            SpeakerTracker(encoder, enrolled), clips, {}, meeting
+        )
+        clients = ["person 1", "person 2", "person 1", "person 2", "person 2", "person 2"]
+        assert got == [
+            x for pair in zip([CASEWORKER_LABEL] * 6, clients, strict=True) for x in pair
+        ]
 
 
 class TestSplitAtSpeakerChange:
