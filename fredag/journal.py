@@ -63,8 +63,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "present": {"sv": "Närvarande", "en": "Present"},
     "not_given": {"sv": "ej angivet", "en": "not given"},
     "consent": {
-        "sv": "Samtycke till inspelning: bekräftat av handläggaren",
-        "en": "Consent to recording: confirmed by the caseworker",
+        "sv": "Samtycke till inspelning: bekräftat",
+        "en": "Consent to recording: confirmed",
     },
     "heard": {"sv": "Vad som framkom", "en": "What was said"},
     "no_speech": {"sv": "Inget tal uppfattades.", "en": "No speech was heard."},
@@ -74,6 +74,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "outside_areas": {"sv": "Utan livsområde", "en": "Outside any life area"},
     "question": {"sv": "Fråga", "en": "Question"},
+    "speaker_unless_named": {"sv": "Talare om inget annat anges", "en": "Speaker unless named"},
     "denied": {"sv": "Förnekat", "en": "Denied"},
     "mark": {"sv": "Markerat av handläggaren", "en": "Marked by the caseworker"},
     "unsure": {"sv": "(osäkert uppfattat)", "en": "(heard unsurely)"},
@@ -87,10 +88,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "none_noted": {"sv": "inga noterade", "en": "none noted"},
     "assessment": {"sv": "Bedömning", "en": "Assessment"},
     "planning": {"sv": "Planering", "en": "Planning"},
-    "empty_for_caseworker": {
-        "sv": "(tomt – fylls i av handläggaren)",
-        "en": "(empty – written by the caseworker)",
-    },
     "not_written": {"sv": "(ej ifyllt)", "en": "(not written)"},
     "footer": {
         "sv": "Ordagranna citat ur automatisk transkription ({model}); kan innehålla hörfel.",
@@ -165,10 +162,8 @@ class Entry:
 Span = tuple[int, int]
 
 
-LONG_SENTENCE_WORDS: Final = 30
-"""A sentence longer than this is quoted by its clauses that hold the evidence, not whole."""
-
 _CLAUSE_END = re.compile(r"[,;:–—](?=\s)")
+_TRAILING = ",;:–— \t\n"
 
 
 def asks(text: str) -> bool:
@@ -243,22 +238,48 @@ def clause_spans(text: str, sentence: Span) -> list[Span]:
     return out
 
 
-def _covering(
-    text: str, ranges: Sequence[Span], sentences: Callable[[str], Sequence[Span]]
-) -> Span:
-    """The sentences of `text` that hold any of `ranges`, as one span; of a sentence longer
-    than `LONG_SENTENCE_WORDS` words only the clauses holding them."""
+def _covering(text: str, ranges: Sequence[Span], splitter: Splitter, *, onward: bool) -> Span:
+    """The words of `text` that carry `ranges`, as one span. Without `splitter.reads` the
+    whole sentences holding them. With it, of each such sentence only the run of clauses from
+    the first to the last that holds a quote or a word that changes how the quote reads
+    (negation, "förut", "om", the person: `Splitter.reads`), so a shortened quote can never
+    read as its opposite. `onward`: a denial or something told as over also takes the
+    utterance's following sentences while they hold such words ("Jag drack mycket förra året.
+    Men det är över nu.")."""
     spans: list[Span] = []
-    for sentence in sentences(text):
+    sentences = list(splitter.sentences(text))
+    last = -1
+    for n, sentence in enumerate(sentences):
         if not _overlaps(sentence, ranges):
             continue
-        if len(text[sentence[0] : sentence[1]].split()) > LONG_SENTENCE_WORDS:
-            spans += [c for c in clause_spans(text, sentence) if _overlaps(c, ranges)]
-        else:
-            spans.append(sentence)
+        last = n
+        spans.append(_clause_run(text, sentence, ranges, splitter))
     if not spans:
         return (0, len(text))
+    if onward and splitter.reads is not None:
+        for sentence in sentences[last + 1 :]:
+            if not splitter.reads(text, sentence):
+                break
+            spans.append(sentence)
     return (min(s[0] for s in spans), max(s[1] for s in spans))
+
+
+def _clause_run(text: str, sentence: Span, ranges: Sequence[Span], splitter: Splitter) -> Span:
+    if splitter.reads is None:
+        return sentence
+    reads = splitter.reads
+    kept = [c for c in splitter.clauses(text, sentence) if _overlaps(c, ranges) or reads(text, c)]
+    if not kept:
+        return sentence
+    begin, end = kept[0][0], kept[-1][1]
+    if end >= sentence[1] or text[end : sentence[1]].strip(_TRAILING + ".!?…") == "":
+        end = sentence[1]  # the sentence's last clause kept: its full stop too
+    while end > begin and text[end - 1] in _TRAILING:
+        end -= 1
+    for lo, hi in ranges:  # never cut into a quote
+        if lo < sentence[1] and sentence[0] < hi:
+            begin, end = min(begin, max(lo, sentence[0])), max(end, min(hi, sentence[1]))
+    return (begin, end)
 
 
 def _asked_within(text: str, span: Span, splitter: Splitter) -> tuple[Span, Span | None]:
@@ -276,6 +297,15 @@ class Splitter:
 
     sentences: Callable[[str], Sequence[Span]] = sentence_spans
     asks: Callable[[str], bool] = asks
+    clauses: Callable[[str, Span], Sequence[Span]] = clause_spans
+    """A sentence's clauses (spans in the text), in order."""
+    reads: Callable[[str, Span], bool] | None = None
+    """Whether a clause (its span in the text) holds a word that can change how a quote in its
+    sentence reads: a negation, "förut", "om", a person. None: every clause may, so sentences
+    are quoted whole."""
+    alone: Callable[[str, str], bool] | None = None
+    """Whether an answer (the quoted words) can be read without the question before it (the
+    question's words). None: never, so every answer's question is quoted."""
 
 
 def _question(segments: Sequence[Segment], before: int, splitter: Splitter) -> Quote | None:
@@ -338,12 +368,14 @@ def journal_from_findings(
         entries = sorted(placed[area], key=lambda p: (p[0], p[1] != "said"))
         # A question that is itself evidence (asked, then answered) is the answer's question,
         # not a line of its own; the answer line names the factors of both.
-        asked: dict[int, tuple[int, str, list[tuple[Span, str, bool]]]] = {}
+        # Keyed by (answer, kind): an utterance quoted both as said and as denied ("Nej, jag har
+        # varit nykter i tio år.") takes the question's factors only into the line of its kind.
+        asked: dict[tuple[int, str], tuple[int, str, list[tuple[Span, str, bool]]]] = {}
         for entry in entries:
             index, kind, _shown = entry
             prev = next((e for e in entries if e[0] == index - 1 and e[1] == kind), None)
             if prev is not None and _question(segments, index - 1, splitter) is not None:
-                asked[index] = prev
+                asked[(index, kind)] = prev
         merged = {id(p) for p in asked.values()}
         lines_at = {e[0] for e in entries}
         lines: list[JournalLine] = []
@@ -352,15 +384,25 @@ def journal_from_findings(
                 continue
             index, kind, shown = entry
             seg = segments[index]
-            span = _covering(seg.text, [h[0] for h in shown], splitter.sentences)
+            ranges = [h[0] for h in shown]
+            span = _covering(seg.text, ranges, splitter, onward=kind != "said")
             before = index - 1
             question = None
-            if index in asked or before not in lines_at:
+            was_asked = (index, kind) in asked
+            if was_asked or before not in lines_at:
                 question = _question(segments, before, splitter)
             span, inner = _asked_within(seg.text, span, splitter)
             if inner is not None:  # asked and answered in one utterance: the question apart
                 question = _quote(segments, index, inner)
-            with_question = shown + (asked[index][2] if index in asked else [])
+            if (  # the tagger read the answer with its question (`asked`): it stays
+                question is not None
+                and not was_asked
+                and not _overlaps(inner or (0, 0), ranges)
+                and splitter.alone is not None
+                and splitter.alone(seg.text[span[0] : span[1]], question.text)
+            ):
+                question = None  # the answer reads on its own: its question is not quoted
+            with_question = shown + (asked[(index, kind)][2] if was_asked else [])
             quote = _quote(segments, index, span)
             lines.append(
                 JournalLine(
@@ -468,8 +510,15 @@ def quote_line(
     return f'{head} "{verbatim(quote.text)}"'
 
 
-def line_texts(line: JournalLine, lang: Lang = "sv", verbatim: Verbatim = _same) -> list[str]:
-    """The rendered lines of one journal line: its question first, when it has one."""
+def line_texts(
+    line: JournalLine,
+    lang: Lang = "sv",
+    verbatim: Verbatim = _same,
+    *,
+    implied: str | None = None,
+) -> list[str]:
+    """The rendered lines of one journal line: its question first, when it has one. A quote
+    by `implied` (the speaker named once above all lines) carries no speaker of its own."""
     out: list[str] = []
     if line.question is not None:
         question = line.question
@@ -483,27 +532,68 @@ def line_texts(line: JournalLine, lang: Lang = "sv", verbatim: Verbatim = _same)
         "over": None,  # told as over: the quote says so itself; it is no denial
         "mark": label("mark", lang),
     }
-    said = quote_line(line, prefix[line.kind], also_at=line.also_at, verbatim=verbatim)
+    quote = line
+    if implied is not None and line.kind != "mark" and line.speaker == implied:
+        quote = line.model_copy(update={"speaker": None})
+    said = quote_line(quote, prefix[line.kind], also_at=line.also_at, verbatim=verbatim)
     out.append(f"{said} {label('unsure', lang)}" if line.unsure else said)
     return out
+
+
+def implied_speaker(journal: Journal, lang: Lang = "sv") -> str | None:
+    """The speaker named once under "Vad som framkom" ("Talare om inget annat anges: person
+    1") instead of on each of their lines: whoever said most of the quoted lines, when naming
+    them once makes the text shorter; None otherwise (and for the caseworker's own words)."""
+    said: dict[str, int] = {}
+    for area in journal.areas:
+        for line in area.lines:
+            if line.speaker and line.speaker.strip().lower() != CASEWORKER_LABEL:
+                said[line.speaker] = said.get(line.speaker, 0) + 1
+    if not said:
+        return None
+    who, count = max(sorted(said.items()), key=lambda kv: kv[1])
+    note = len(label("speaker_unless_named", lang).split()) + len(who.split())
+    return who if count * len(who.split()) > note else None
+
+
+def area_group(heading: str) -> tuple[str | None, str]:
+    """ "Barnets behov: hälsa" → ("Barnets behov", "Hälsa"); a name without a group → (None,
+    name)."""
+    group, sep, rest = heading.partition(": ")
+    if not sep or not rest.strip():
+        return None, heading
+    return group, rest[:1].upper() + rest[1:]
 
 
 def journal_lines(
     journal: Journal, lang: Lang = "sv", verbatim: Verbatim = _same, *, has_speech: bool = True
 ) -> list[str]:
-    """ "Vad som framkom" and "Markeringar" as text; an area without lines has no heading."""
+    """ "Vad som framkom" and "Markeringar" as text; an area without lines has no heading.
+    Areas of one group (BBIC's "Barnets behov: hälsa", "Barnets behov: utbildning") share
+    the group's heading once, each area's own name under it; a speaker who said most lines
+    is named once at the top (`implied_speaker`)."""
     out = [label("heard", lang)]
     areas = [a for a in journal.areas if a.lines]
     if not areas:
         out.append(label("no_quotes" if has_speech else "no_speech", lang))
+    implied = implied_speaker(journal, lang)
+    if implied is not None:
+        out.append(f"{label('speaker_unless_named', lang)}: {verbatim(implied)}")
+    current: str | None = None
     for area in areas:
+        indent = "  " if area.area is not None else ""
         if area.area is not None or len(areas) > 1:
-            out += ["", area_heading(area, lang)]
+            group, name = area_group(area_heading(area, lang))
+            if group is None:
+                out += ["", area_heading(area, lang)]
+            else:
+                if group != current:
+                    out += ["", group]
+                out.append(f"  {name}")
+                indent = "    "
+            current = group
         for line in area.lines:
-            out += [
-                f"  {text}" if area.area is not None else text
-                for text in line_texts(line, lang, verbatim)
-            ]
+            out += [f"{indent}{text}" for text in line_texts(line, lang, verbatim, implied=implied)]
     if journal.marks:
         out += ["", label("marks", lang)]
         for line in journal.marks:
@@ -545,8 +635,8 @@ def factor_lines(
 
 
 def _written(text: str | None, lang: Lang, verbatim: Verbatim) -> list[str]:
-    if text is None:
-        return [label("empty_for_caseworker", lang)]
+    if text is None:  # a draft: left empty for the caseworker (the review page has the box)
+        return []
     if not text.strip():
         return [label("not_written", lang)]
     return [verbatim(text.strip())]

@@ -740,3 +740,68 @@ def asks_if_still(sentence: Sentence) -> bool:
         and all(len(w) <= 5 for w in ordered)
         and not {"dig", "du", "ni", "er", "han", "hon", "honom", "henne"} & words
     )
+
+
+# ---------------------------------------------------------------- quoting a cue shorter
+# `device.journal.draft` may quote a clause of a sentence rather than the whole sentence; these
+# say which words must stay in the quote so that it cannot read as its opposite.
+_PRONOUN_PERSONS = frozenset(
+    {"jag", "mig", "min", "mitt", "mina", "du", "dig", "din", "ditt", "dina", "han", "honom"}
+    | {"hans", "hon", "henne", "hennes", "hen", "vi", "oss", "vår", "vårt", "våra", "ni", "er"}
+    | {"ert", "era", "de", "dem", "dom", "deras", "sig", "sin", "sitt", "sina", "man", "någon"}
+    | {"själv", "själva", "ingen"}
+)
+_YES_NO = frozenset({"ja", "nej", "nä", "jo", "japp", "nja", "nope"})
+_CHILD_WORDS = frozenset(
+    {"barn", "barnen", "barnet", "son", "sonen", "dotter", "dottern", "pojken", "flickan"}
+    | {"killen", "tjejen", "grabben"}
+)
+
+
+def reading_words() -> frozenset[str]:
+    """Every word whose presence in a sentence can change how the tagger reads a cue in it:
+    negation, past and over, "nu", conditions, the unreal, wishes, uncertainty, yes and no,
+    and people (pronouns and words for persons; a name is any capitalised word after the
+    first). A quote cut shorter than its sentence keeps every clause that holds one."""
+    uncertain = {w for pattern in _UNCERTAIN for w in pattern}
+    return (
+        NEGATORS
+        | _RESOLVED_WORDS
+        | _RESOLVED_AFTER_NEGATOR
+        | _NOW_WORDS
+        | _OVER_WORDS
+        | _STOP_VERBS
+        | _STILL
+        | _CONDITIONALS
+        | _UNREAL
+        | _WISHES
+        | uncertain
+        | _GRADES
+        | {
+            w
+            for pattern in _PAST_TIMES
+            for w in pattern
+            if w not in {"i", "på", "som", "var", "den"}
+        }
+        | _YES_NO
+        | _PRONOUN_PERSONS
+        | _CHILD_WORDS
+        | OTHER_PEOPLE
+    )
+
+
+def clause_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    """The sentence's clauses as character spans (first word to last word): where the tagger
+    stops a negation reaching (commas, "men", "utan", …), and "och" before a new subject or
+    finite verb ("… två gånger och det kändes bra")."""
+    out: list[tuple[int, int]] = []
+    tokens = sentence.tokens
+    begin = 0
+    for k in range(1, len(tokens) + 1):
+        ends = k == len(tokens) or sentence.clause_of[k] != sentence.clause_of[k - 1]
+        if not ends and tokens[k].lower == "och" and k + 1 < len(tokens):
+            ends = tokens[k + 1].lower in _CONJUNCT_OPENERS
+        if ends:
+            out.append((tokens[begin].start, tokens[k - 1].end))
+            begin = k
+    return out

@@ -39,12 +39,22 @@ from fredag.protocol import (
     Segment,
     Transcript,
 )
-from risk_factors.context import is_question
+from risk_factors.context import clause_spans, is_question, reading_words
+from risk_factors.persons import person_gender
 from risk_factors.tagger import UNCERTAIN_CONFIDENCE
-from risk_factors.text import split_sentences
+from risk_factors.text import split_sentences, tokenize
+
+Span = tuple[int, int]
+READING = reading_words()
+_THIRD = frozenset({"han", "hon", "hen", "de", "dom", "honom", "henne", "dem"})
+_THIRD |= frozenset({"hans", "hennes", "deras"})
+_BARE = frozenset({"ja", "nej", "nä", "jo", "japp", "nja", "ibland", "aldrig", "ofta", "sällan"})
+_BARE |= frozenset({"kanske", "inte", "alltid", "mycket", "lite", "nu", "längre", "mer", "det"})
+_BARE |= frozenset({"gör", "har", "är", "var", "så", "men", "och", "jag", "vet", "ju", "nog"})
+_BARE |= frozenset({"absolut", "visst", "jovisst", "ok", "okej", "precis", "typ", "väl", "då"})
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def _sentences(text: str) -> list[Span]:
     return [(s.start, s.end) for s in split_sentences(text)]
 
 
@@ -53,8 +63,69 @@ def _asks(sentence: str) -> bool:
     return bool(found) and is_question(found[-1])
 
 
-SPLITTER = Splitter(sentences=_sentences, asks=_asks)
-"""Sentences and questions as the tagger reads them (risk_factors.text and .context)."""
+_CONTRAST = frozenset({"men", "fast", "utan", "fastän", "annars"})
+
+
+def _clauses(text: str, span: Span) -> list[Span]:
+    """The clauses of the sentence at `span` as the tagger scopes a negation, except that a
+    contrast stays whole: "Det är mest lugnt, men det blir bråk …" is one, so a quote is
+    never more one-sided than what was said."""
+    out: list[Span] = []
+    for sentence in split_sentences(text):
+        if span[0] <= sentence.start and sentence.end <= span[1]:
+            for clause in clause_spans(sentence):
+                words = tokenize(text, clause[0], clause[1])
+                if out and words and words[0].lower in _CONTRAST:
+                    out[-1] = (out[-1][0], clause[1])
+                elif out and len(words) > 1 and words[0].lower == "och":
+                    out.append((words[1].start, clause[1]))  # a quote does not open on "och"
+                else:
+                    out.append(clause)
+    return out or [span]
+
+
+def _reads(text: str, span: Span) -> bool:
+    """Whether the clause at `span` holds a word that can change how a quote in its sentence
+    reads (`risk_factors.context.reading_words`, a person's name, "storebror")."""
+    starts = {s.start for s in split_sentences(text)}
+    for token in tokenize(text, span[0], span[1]):
+        if token.lower in READING or person_gender(token.lower) is not None:
+            return True
+        if token.start not in starts and text[token.start].isupper():
+            return True  # a name
+    return False
+
+
+_CHILD_NOUNS = frozenset({"barn", "barnen", "barnet", "son", "sonen", "dotter", "dottern"})
+_CHILD_NOUNS |= frozenset({"pojken", "flickan", "killen", "tjejen", "grabben"})
+
+
+def _names_someone(text: str) -> bool:
+    """Whether `text` names a person by more than a pronoun: "pappa", "sonen", a name."""
+    starts = {s.start for s in split_sentences(text)}
+    return any(
+        person_gender(t.lower) is not None
+        or t.lower in _CHILD_NOUNS
+        or (t.start not in starts and text[t.start].isupper())
+        for t in tokenize(text)
+    )
+
+
+def _alone(answer: str, question: str) -> bool:
+    """Whether an answer can be read without its question: not when it is only yes, no, a
+    how often ("Nej.", "Ja, ibland."), and not when its person is a "han"/"de" for someone
+    only the question names ("Har din son några fritidsaktiviteter?" / "Han spelade fotboll
+    förut …")."""
+    words = {t.lower for t in tokenize(answer)}
+    if words <= _BARE:
+        return False
+    return not (words & _THIRD and not _names_someone(answer) and _names_someone(question))
+
+
+SPLITTER = Splitter(sentences=_sentences, asks=_asks, clauses=_clauses, reads=_reads, alone=_alone)
+"""Sentences, clauses and questions as the tagger reads them (risk_factors.text and .context):
+a quote is the run of clauses holding its evidence and every word that changes how it reads;
+an answer's question is quoted only when the answer cannot be read without it."""
 
 
 def findings(

@@ -281,20 +281,38 @@ class TestShortEntry:
         assert '[00:20] Fråga – person 1: "Ska jag prata med BUP?"' in text
         assert '[00:30] handläggare: "Ja, kontakten med BUP är viktig."' in text
 
-    def test_a_long_sentence_is_quoted_by_its_clause(self) -> None:
-        """Of a sentence longer than LONG_SENTENCE_WORDS words only the clauses holding the
-        evidence are quoted, still a verbatim span of the utterance."""
-        from fredag.journal import LONG_SENTENCE_WORDS
+    def test_a_sentence_is_quoted_by_the_clauses_that_carry_it(self) -> None:
+        """With a splitter that knows which words change how a quote reads, only the run of
+        clauses holding the evidence and such words is quoted, still a verbatim span; without
+        one the sentence is quoted whole."""
+        from fredag.journal import Splitter
 
-        filler = " ".join(["och sedan hände det där igen"] * (LONG_SENTENCE_WORDS // 6))
-        text = f"Vi var hemma hela helgen {filler}, men pappa dricker mycket på helgerna, sa hon."
+        text = "Vi var hemma hela helgen, och sedan regnade det, men pappa dricker mycket, sa hon."
         segs = _said([("other", text)])
-        journal = journal_from_findings(
-            segs, [_finding("drink", "a_first", 0, "dricker", text)], [], AREAS
-        )
-        (line,) = journal.areas[0].lines
-        assert line.text == "men pappa dricker mycket på helgerna,"
+        found = [_finding("drink", "a_first", 0, "dricker", text)]
+
+        def reads(words: str, span: tuple[int, int]) -> bool:
+            return "pappa" in words[span[0] : span[1]]
+
+        (whole,) = journal_from_findings(segs, found, [], AREAS).areas[0].lines
+        assert whole.text == text
+        trimmed = journal_from_findings(segs, found, [], AREAS, splitter=Splitter(reads=reads))
+        (line,) = trimmed.areas[0].lines
+        assert line.text == "men pappa dricker mycket"
         assert text[line.char_start : line.char_end] == line.text
+
+    def test_an_answer_that_reads_alone_has_no_question(self) -> None:
+        """The question before an answer is quoted only when the splitter says the answer
+        cannot be read without it."""
+        from fredag.journal import Splitter
+
+        segs = _said([("caseworker", "Hur är det hemma?"), ("other", "Pappa dricker mycket.")])
+        found = [_finding("drink", "a_first", 1, "dricker", segs[1].text)]
+        (asked,) = journal_from_findings(segs, found, [], AREAS).areas[0].lines
+        assert asked.question is not None
+        alone = Splitter(alone=lambda answer, question: True)
+        (line,) = journal_from_findings(segs, found, [], AREAS, splitter=alone).areas[0].lines
+        assert line.question is None and line.text == "Pappa dricker mycket."
 
     def test_no_factor_list_in_the_text(self) -> None:
         """The entry names no factor: the quotes under the life areas are what it says."""

@@ -168,7 +168,9 @@ class TestReviewAndApprove:
         preview = page.locator("#preview-text")
         expect(preview).to_contain_text(ASSESSMENT)
         # The added factor's sentence is in the entry under its area; factor names are not.
-        expect(preview).to_contain_text("Familj och miljö: ekonomi")
+        # areas of one group under the group's heading once ("Familj och miljö", "Ekonomi")
+        expect(preview).to_contain_text("Familj och miljö")
+        expect(preview).to_contain_text("Ekonomi")
         expect(preview).to_contain_text("ekonomin går ihop")
         expect(preview).not_to_contain_text("Stabil ekonomi")
         expect(preview).not_to_contain_text("Konflikter i familjen")
@@ -197,7 +199,7 @@ class TestReviewAndApprove:
         assert ASSESSMENT in text and PLANNING in text
         assert "Godkänd av Anna Lind" in text
         assert "Konflikter i familjen" not in text
-        assert "Familj och miljö: familjens bakgrund" in text
+        assert "Familj och miljö\r\n  Familjens bakgrund" in text
         assert "Bilaga: transkription" not in text
 
         with page.expect_download() as attached_download:
