@@ -314,6 +314,64 @@ class TestShortEntry:
         (line,) = journal_from_findings(segs, found, [], AREAS, splitter=alone).areas[0].lines
         assert line.question is None and line.text == "Pappa dricker mycket."
 
+    def test_group_headings_once_and_a_speaker_named_once(self) -> None:
+        """Areas of one group sit under the group's heading once, each with its own name; the
+        person who said most lines is named once above them and only the others' lines carry
+        a name; the tool's words are still only fixed headings and labels."""
+        from fredag.protocol import Segment, Speaker
+
+        areas = {
+            "g_a": AreaName("g_a", "Grupp: första", "Group: first", 0),
+            "g_b": AreaName("g_b", "Grupp: andra", "Group: second", 1),
+        }
+        mother = Speaker(role="other", label="person 1", confidence=1.0)
+        child = Speaker(role="other", label="person 2", confidence=1.0)
+        said = [
+            ("Pappa dricker mycket.", mother),
+            ("Pappa dricker varje helg.", mother),
+            ("Pappa dricker på jobbet.", mother),
+            ("Pappa dricker i bilen.", mother),
+            ("Pappa dricker öl.", child),
+        ]
+        segs = [
+            Segment(start=10.0 * i, end=10.0 * i + 5, text=t, speaker=who)
+            for i, (t, who) in enumerate(said)
+        ]
+        found = [
+            _finding("drink", "g_a" if i < 2 else "g_b", i, "dricker", t)
+            for i, (t, _who) in enumerate(said)
+        ]
+        entry = _entry(journal_from_findings(segs, found, [], areas))
+        text = render_entry(entry)
+        assert "Talare om inget annat anges: person 1\n\nGrupp\n  Första\n" in text
+        assert "\n  Andra\n" in text and text.count("Grupp") == 1
+        assert '    [00:00] "Pappa dricker mycket."' in text
+        assert '    [00:40] person 2: "Pappa dricker öl."' in text
+        tool = {line.strip() for line in tool_lines(entry)}
+        assert tool >= {"Grupp", "Första", "Andra", "Talare om inget annat anges: …"}
+
+    def test_an_earlier_v2_draft_still_parses_verifies_and_shows(self) -> None:
+        """A v2 draft made before these rules (whole sentences, every answer's question, no
+        `also_at`) verifies and renders with its questions as it was built."""
+        key = Ed25519PrivateKey.generate()
+        data: dict[str, Any] = make_draft(key).model_dump(mode="json", by_alias=True)
+        for area in data["journal"]["areas"]:
+            for line in area["lines"]:
+                del line["also_at"]
+                line["question"] = {
+                    "segment": line["segment"],
+                    "char_start": 0,
+                    "char_end": None,
+                    "start": line["start"],
+                    "text": data["transcript"]["segments"][line["segment"]]["text"],
+                    "speaker": None,
+                }
+        old = Draft.model_validate(data)
+        assert verify_draft(sign_draft(old, key), key.public_key()) == old
+        assert old.journal is not None
+        text = render_entry(_entry(old.journal))
+        assert "Fråga:" in text and old.journal.areas[0].lines[0].text in text
+
     def test_no_factor_list_in_the_text(self) -> None:
         """The entry names no factor: the quotes under the life areas are what it says."""
         segs = _said([("other", "Pappa dricker mycket.")])
