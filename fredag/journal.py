@@ -163,6 +163,8 @@ Span = tuple[int, int]
 
 
 _CLAUSE_END = re.compile(r"[,;:–—](?=\s)")
+ONWARD_SENTENCES: Final = 2
+"""How many sentences on a denial or something told as over looks for the one that ends it."""
 _TRAILING = ",;:–— \t\n"
 
 
@@ -244,8 +246,9 @@ def _covering(text: str, ranges: Sequence[Span], splitter: Splitter, *, onward: 
     the first to the last that holds a quote or a word that changes how the quote reads
     (negation, "förut", "om", the person: `Splitter.reads`), so a shortened quote can never
     read as its opposite. `onward`: a denial or something told as over also takes the
-    utterance's following sentences while they hold such words ("Jag drack mycket förra året.
-    Men det är över nu.")."""
+    utterance's next sentences up to one that says it is over (`Splitter.ends`: "Jag drack
+    mycket förra året. Men det är över nu."), at most `ONWARD_SENTENCES` on and never past a
+    question."""
     spans: list[Span] = []
     sentences = list(splitter.sentences(text))
     last = -1
@@ -256,11 +259,14 @@ def _covering(text: str, ranges: Sequence[Span], splitter: Splitter, *, onward: 
         spans.append(_clause_run(text, sentence, ranges, splitter))
     if not spans:
         return (0, len(text))
-    if onward and splitter.reads is not None:
-        for sentence in sentences[last + 1 :]:
-            if not splitter.reads(text, sentence):
+    if onward and splitter.ends is not None:
+        for sentence in sentences[last + 1 : last + 1 + ONWARD_SENTENCES]:
+            words = text[sentence[0] : sentence[1]]
+            if splitter.asks(words):
+                break  # a new question: the next exchange
+            if splitter.ends(words):
+                spans.append(sentence)
                 break
-            spans.append(sentence)
     return (min(s[0] for s in spans), max(s[1] for s in spans))
 
 
@@ -303,6 +309,9 @@ class Splitter:
     """Whether a clause (its span in the text) holds a word that can change how a quote in its
     sentence reads: a negation, "förut", "om", a person. None: every clause may, so sentences
     are quoted whole."""
+    ends: Callable[[str], bool] | None = None
+    """Whether a sentence says that what was just told is over ("Men det är över nu"): a
+    denial or something told as over is quoted with it. None: never looked for."""
     alone: Callable[[str, str], bool] | None = None
     """Whether an answer (the quoted words) can be read without the question before it (the
     question's words). None: never, so every answer's question is quoted."""

@@ -39,7 +39,7 @@ from fredag.protocol import (
     Segment,
     Transcript,
 )
-from risk_factors.context import clause_spans, is_question, reading_words
+from risk_factors.context import clause_spans, is_question, reading_words, says_over
 from risk_factors.persons import person_gender
 from risk_factors.tagger import UNCERTAIN_CONFIDENCE
 from risk_factors.text import split_sentences, tokenize
@@ -122,7 +122,20 @@ def _alone(answer: str, question: str) -> bool:
     return not (words & _THIRD and not _names_someone(answer) and _names_someone(question))
 
 
-SPLITTER = Splitter(sentences=_sentences, asks=_asks, clauses=_clauses, reads=_reads, alone=_alone)
+def _ends(sentence: str) -> bool:
+    """The tagger's own test for a later sentence that ends what was just told."""
+    found = split_sentences(sentence)
+    return bool(found) and says_over(found[-1])
+
+
+SPLITTER = Splitter(
+    sentences=_sentences,
+    asks=_asks,
+    clauses=_clauses,
+    reads=_reads,
+    ends=_ends,
+    alone=_alone,
+)
 """Sentences, clauses and questions as the tagger reads them (risk_factors.text and .context):
 a quote is the run of clauses holding its evidence and every word that changes how it reads;
 an answer's question is quoted only when the answer cannot be read without it."""

@@ -102,6 +102,15 @@ class TestPolaritySurvivesTrimming:
         assert line.kind == "over"
         assert line.text == "Jag drack mycket förra året. Men det är över nu."
 
+    def test_a_denial_is_not_run_on_into_what_follows(self) -> None:
+        """ "Nej, aldrig. Jag vill verkligen sluta dricka.": the denial is "Nej, aldrig."; only a
+        sentence that ends what was told would be quoted with it."""
+        lines = _asked(
+            "Har du använt narkotika?", "Nej, aldrig. Jag vill verkligen sluta dricka.", "vuxen"
+        )
+        denied = [line for line in lines if line.kind == "denied"]
+        assert [line.text for line in denied] == ["Nej, aldrig."]
+
     def test_a_third_person_stays_in_the_quote(self) -> None:
         """Whose drinking it is ("hans mamma") is never cut away."""
         lines = _asked("Hur är det hemma?", "Bussen går tidigt, och hans mamma dricker varje helg.")
