@@ -309,6 +309,9 @@ class Splitter:
     """Whether a clause (its span in the text) holds a word that can change how a quote in its
     sentence reads: a negation, "förut", "om", a person. None: every clause may, so sentences
     are quoted whole."""
+    dated: Callable[[str], bool] | None = None
+    """Whether a quote itself says when (past, over, "nu", a negation). Something told as
+    over whose quote does not is quoted with what came after it. None: never looked at."""
     ends: Callable[[str], bool] | None = None
     """Whether a sentence says that what was just told is over ("Men det är över nu"): a
     denial or something told as over is quoted with it. None: never looked for."""
@@ -422,6 +425,8 @@ def journal_from_findings(
                     unsure=any(h[2] for h in shown),
                 )
             )
+            if kind == "over" and splitter.dated is not None and not splitter.dated(quote.text):
+                lines += _what_ended_it(segments, index, lines[-1], lines_at, splitter)
         known = areas.get(area) if area is not None else None
         blocks.append(
             JournalArea(
@@ -432,6 +437,37 @@ def journal_from_findings(
             )
         )
     return Journal(areas=blocks, marks=marks_as_lines(segments, marks))
+
+
+def _what_ended_it(
+    segments: Sequence[Segment],
+    index: int,
+    told: JournalLine,
+    taken: set[int],
+    splitter: Splitter,
+) -> list[JournalLine]:
+    """Something the tagger read as over whose quote does not say so itself ("att han spelar
+    fotboll", then "Gör han det fortfarande?" / "Nej, han slutade"): the next utterances,
+    whole and verbatim, as lines of their own (one that asks as the next one's question), up
+    to `ONWARD_SENTENCES` of them and the first that says when, so it never reads as still
+    so."""
+    out: list[JournalLine] = []
+    question: Quote | None = None
+    for k in range(index + 1, min(len(segments), index + 1 + ONWARD_SENTENCES)):
+        if k in taken or not segments[k].text.strip():
+            break
+        asked = _question(segments, k, splitter)
+        if asked is not None and asked.char_start == 0 and question is None:
+            question = asked  # the utterance is a question: the next one answers it
+            continue
+        line = _quote(segments, k, (0, len(segments[k].text)))
+        out.append(
+            JournalLine(**line.model_dump(), kind="over", question=question, factors=told.factors)
+        )
+        question = None
+        if splitter.dated is None or splitter.dated(line.text):
+            break
+    return out
 
 
 def fold_repeats(lines: Sequence[JournalLine]) -> list[JournalLine]:

@@ -765,6 +765,25 @@ def reading_words() -> frozenset[str]:
     first). A quote cut shorter than its sentence keeps every clause that holds one."""
     uncertain = {w for pattern in _UNCERTAIN for w in pattern}
     return (
+        tense_words()
+        | {"när", "jag", "han", "hon", "barn", "liten"}  # of the past times: "när jag var"
+        | _CONDITIONALS
+        | _UNREAL
+        | _WISHES
+        | uncertain
+        | _YES_NO
+        | _PRONOUN_PERSONS
+        | _CHILD_WORDS
+        | OTHER_PEOPLE
+    )
+
+
+def tense_words() -> frozenset[str]:
+    """The words that say when something holds: negation, past and over ("förut", "slutat",
+    "förra året", "i sjuan"), "nu", "fortfarande", "längre"."""
+    past = {w for pattern in _PAST_TIMES for w in pattern}
+    past -= {"i", "på", "som", "var", "den", "när", "jag", "han", "hon", "barn", "liten"}
+    return (
         NEGATORS
         | _RESOLVED_WORDS
         | _RESOLVED_AFTER_NEGATOR
@@ -772,21 +791,8 @@ def reading_words() -> frozenset[str]:
         | _OVER_WORDS
         | _STOP_VERBS
         | _STILL
-        | _CONDITIONALS
-        | _UNREAL
-        | _WISHES
-        | uncertain
         | _GRADES
-        | {
-            w
-            for pattern in _PAST_TIMES
-            for w in pattern
-            if w not in {"i", "på", "som", "var", "den"}
-        }
-        | _YES_NO
-        | _PRONOUN_PERSONS
-        | _CHILD_WORDS
-        | OTHER_PEOPLE
+        | past
     )
 
 

@@ -39,13 +39,20 @@ from fredag.protocol import (
     Segment,
     Transcript,
 )
-from risk_factors.context import clause_spans, is_question, reading_words, says_over
+from risk_factors.context import (
+    clause_spans,
+    is_question,
+    reading_words,
+    says_over,
+    tense_words,
+)
 from risk_factors.persons import person_gender
 from risk_factors.tagger import UNCERTAIN_CONFIDENCE
 from risk_factors.text import split_sentences, tokenize
 
 Span = tuple[int, int]
 READING = reading_words()
+TENSE = tense_words()
 _THIRD = frozenset({"han", "hon", "hen", "de", "dom", "honom", "henne", "dem"})
 _THIRD |= frozenset({"hans", "hennes", "deras"})
 _BARE = frozenset({"ja", "nej", "nä", "jo", "japp", "nja", "ibland", "aldrig", "ofta", "sällan"})
@@ -122,6 +129,11 @@ def _alone(answer: str, question: str) -> bool:
     return not (words & _THIRD and not _names_someone(answer) and _names_someone(question))
 
 
+def _dated(quote: str) -> bool:
+    """Whether a quote itself says when: a negation, past and over, "nu", "fortfarande"."""
+    return any(t.lower in TENSE for t in tokenize(quote))
+
+
 def _ends(sentence: str) -> bool:
     """The tagger's own test for a later sentence that ends what was just told."""
     found = split_sentences(sentence)
@@ -133,6 +145,7 @@ SPLITTER = Splitter(
     asks=_asks,
     clauses=_clauses,
     reads=_reads,
+    dated=_dated,
     ends=_ends,
     alone=_alone,
 )

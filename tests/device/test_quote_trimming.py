@@ -111,6 +111,26 @@ class TestPolaritySurvivesTrimming:
         denied = [line for line in lines if line.kind == "denied"]
         assert [line.text for line in denied] == ["Nej, aldrig."]
 
+    def test_over_told_in_the_next_exchange_is_quoted_with_it(self) -> None:
+        """ "Han spelar fotboll i en klubb." read as over because of "Gör han det
+        fortfarande?" / "Nej.": the quote does not say so itself, so the exchange that did
+        follows it in the entry; it never reads as still so."""
+        draft, _tagging = _draft(
+            _segments(
+                [
+                    (True, "Har han några fritidsintressen?"),
+                    (False, "Han spelar fotboll i en klubb."),
+                    (True, "Gör han det fortfarande?"),
+                    (False, "Nej."),
+                ]
+            )
+        )
+        told, ended = _lines(draft)
+        assert (told.kind, told.text) == ("over", "Han spelar fotboll i en klubb.")
+        assert (ended.kind, ended.text) == ("over", "Nej.")
+        assert ended.question is not None and ended.question.text == "Gör han det fortfarande?"
+        assert ended.factors == told.factors
+
     def test_a_third_person_stays_in_the_quote(self) -> None:
         """Whose drinking it is ("hans mamma") is never cut away."""
         lines = _asked("Hur är det hemma?", "Bussen går tidigt, och hans mamma dricker varje helg.")
