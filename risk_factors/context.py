@@ -200,6 +200,11 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
     last = used[-1]
     if _uncertain(sentence, used[0]):
         return "uncertain"
+    for i in used:
+        if _negator(tokens[i].lower) and any(_new_subject_between(tokens, i, k) for k in used):
+            # A negation the cue needs ("inte … längre") negates nothing in another main
+            # clause: "Vi bråkar och han lyssnar inte längre" says nothing of not smoking.
+            return "uncertain"
     if not past_counts and _contrasted_with_now(sentence, last):
         return "resolved"
     negated = maybe_negated = False
@@ -239,6 +244,16 @@ _CONJUNCT_OPENERS = frozenset(
     | {"har", "hade", "är", "var", "kan", "kunde", "får", "fick", "vill", "ska", "blir", "blev"}
     | {"går", "gick", "gör", "gjorde", "säger", "sa", "tar", "tog"}
 )
+
+
+def _new_subject_between(tokens: tuple[Token, ...], i: int, k: int) -> bool:
+    """True when "och" + a subject pronoun (a new main clause with its own subject) stands
+    between tokens `i` and `k`."""
+    lo, hi = min(i, k), max(i, k)
+    return any(
+        tokens[j].lower == "och" and tokens[j + 1].lower in _CONDITION_SUBJECTS
+        for j in range(lo + 1, hi)
+    )
 
 
 def _coordinated_apart(tokens: tuple[Token, ...], i: int, used: tuple[int, ...]) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from risk_factors.context import _SUPINES, QUESTION_VERBS, _subject_heard, is_question
+from risk_factors.cues import phonetic_key
 from risk_factors.text import Sentence, is_swedish_word
 
 _MALE = frozenset(
@@ -100,6 +101,12 @@ _CHILD = frozenset(
     {"sonen", "pojken", "killen", "grabben", "dottern", "flickan", "tjejen", "barnet"}
 )
 _PRONOUNS = {"han": "m", "hon": "f"}
+_HEADS = frozenset(_HEADS_MALE + _HEADS_FEMALE)
+_SOUND_NOUNS = tuple(
+    [(w, "m") for w in sorted(_MALE)]
+    + [(w, "f") for w in sorted(_FEMALE)]
+    + [(w, "mf") for w in sorted(_EITHER)]
+)
 _QUESTION_SUBJECTS = frozenset(
     {"du", "ni", "han", "hon", "hen", "de", "dom", "det", "någon", "man", "vi", "jag", "ingen"}
     | {"din", "ditt", "dina", "er", "ert", "era", "hans", "hennes", "deras", "barnen", "barnet"}
@@ -123,6 +130,30 @@ def person_gender(word: str) -> str | None:
     for heads, gender in ((_HEADS_MALE, "m"), (_HEADS_FEMALE, "f")):
         if any(word.endswith(h) and len(word) - len(h) >= 3 for h in heads):
             return gender
+    return None
+
+
+# Inflection endings as sounds (`phonetic_key`): definite -n, genitive -s, plural -r.
+_ENDING_SOUNDS = ("", "n", "s", "l")
+_HEARD_MIN_KEY = 4
+
+
+def heard_person(word: str) -> tuple[str, str] | None:
+    """(gender, noun) when a heard non-word sounds like a person noun or a compound ending in
+    one ("papa" for "pappa", "lukaspapar" for "Lucas pappa"): the recogniser's slip of a
+    person word still names someone other than the client. Real words and short sounds are
+    never read so."""
+    if is_swedish_word(word):
+        return None
+    key = phonetic_key(word)
+    for noun, gender in _SOUND_NOUNS:
+        noun_key = phonetic_key(noun)
+        if len(noun_key) < _HEARD_MIN_KEY:
+            continue
+        for ending in _ENDING_SOUNDS:
+            whole = noun_key + ending
+            if key == whole or (key.endswith(whole) and noun in _HEADS):
+                return gender, noun
     return None
 
 
@@ -219,6 +250,9 @@ def resolve(
                         nouns[token.start] = referent
                 continue
             found = person_gender(word)
+            heard = None if found else heard_person(word)
+            if heard is not None:
+                found, word = heard  # read as the person word it sounds like
             name = found is None and _is_name(text, s, k)
             if name and _introduced(s, k):
                 continue  # "Jag heter Eva": the speaker's own name

@@ -70,3 +70,34 @@ class TestStillQuestionHeardUnclearly:
         assert "structured_leisure" not in _found(no)
         yes = tagger.tag_segments(_heard(told, asked, "Ja, varje tisdag."), "barn")
         assert "structured_leisure" in _found(yes)
+
+
+class TestNegationInItsOwnClause:
+    def test_a_cues_negation_in_another_main_clause_negates_nothing(self, tagger: Tagger) -> None:
+        """Sobriety's "inte … längre" must negate the substance word: in "Vi röker ute på
+        balkongen och han pratar inte med mig längre" it belongs to another main clause
+        ("och han …"), so it states no sobriety; "Jag har inte druckit på tre månader" does."""
+        text = "Vi röker ute på balkongen och han pratar inte med mig längre."
+        assert "sobriety" not in _found(tagger.tag_text(text, "vuxen"))
+        stated = tagger.tag_text("Jag har inte druckit på tre månader.", "vuxen")
+        assert "sobriety" in _found(stated)
+
+
+class TestPersonHeardAlike:
+    def test_a_person_word_heard_as_a_non_word_is_still_that_person(self, tagger: Tagger) -> None:
+        """ "Berätta om din mamma" heard "mama" (no word, the sound of "mamma") names the
+        mother: "Hon dricker varje helg" is her drinking, not the child's; so does a compound
+        ending in a person's sound ("storasistern")."""
+        mother = tagger.tag_segments(
+            _heard("Berätta om din mama.", "Hon dricker varje helg."), "barn"
+        )
+        assert "early_substance_use" not in _found(mother)
+        assert "parental_substance_abuse" in _found(mother)
+        sister = tagger.tag_segments(
+            _heard("Hur har du det med storasistern?", "Hon röker på med sina kompisar."), "barn"
+        )
+        assert "early_substance_use" not in _found(sister)
+        child = tagger.tag_segments(
+            _heard("Hur mår du?", "Hon röker på med sina kompisar."), "barn"
+        )
+        assert "early_substance_use" in _found(child)
