@@ -592,7 +592,7 @@ def asks_openly(sentence: Sentence) -> bool:
     return bool(words) and words[0] in _QUESTION_OPENING_WORDS
 
 
-_ANSWER_OPENERS = frozenset(
+ANSWER_OPENERS = frozenset(
     {"jag", "han", "hon", "vi", "de", "dom", "hans", "hennes", "min", "mitt", "mina", "ja", "nej"}
 )
 
@@ -605,7 +605,7 @@ def answer_start(sentence: Sentence) -> int:
         return 0
     words = [t.lower for t in sentence.tokens]
     for k in range(2, len(words)):
-        if sentence.clause_of[k] != sentence.clause_of[k - 1] and words[k] in _ANSWER_OPENERS:
+        if sentence.clause_of[k] != sentence.clause_of[k - 1] and words[k] in ANSWER_OPENERS:
             return k
     return 0
 
@@ -717,7 +717,7 @@ def says_over(sentence: Sentence) -> bool:
     return len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:])
 
 
-_NOT_A_VERB = _ANSWER_OPENERS | _PRONOUN_SUBJECTS | {"jo", "nu", "då", "och", "men", "så"}
+_NOT_A_VERB = ANSWER_OPENERS | _PRONOUN_SUBJECTS | {"jo", "nu", "då", "och", "men", "så"}
 
 
 def _verb_first(sentence: Sentence) -> bool:

@@ -49,6 +49,9 @@ class HeardWord:
 
     word: str
     probability: float
+    start: float | None = None
+    end: float | None = None
+    """When the word was heard (seconds), if the recogniser said (``word_timestamps``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,13 @@ def utterance(seg: Any) -> Utterance:
 def _heard_word(raw: Any) -> HeardWord:
     get = _getter(raw)
     try:
-        return HeardWord(str(get("word")), min(1.0, max(0.0, float(get("probability")))))
+        start, end = get("start", None), get("end", None)
+        return HeardWord(
+            str(get("word")),
+            min(1.0, max(0.0, float(get("probability")))),
+            None if start is None else float(start),
+            None if end is None else float(end),
+        )
     except (TypeError, ValueError) as exc:
         raise UsageError(f"a heard word needs word and probability: {raw!r}") from exc
 
@@ -113,6 +122,32 @@ def word_probabilities(text: str, offset: int, words: Sequence[HeardWord]) -> di
             out[offset + i] = w.probability
         pos = at + len(needle)
     return out
+
+
+def word_pauses(
+    text: str, offset: int, words: Sequence[HeardWord], before: float | None
+) -> tuple[dict[int, float], float | None]:
+    """For each heard word with times, found in order in the segment's text (plus `offset`),
+    the silence before it in seconds (from the end of the word before, `before` for the
+    segment's first); and the end of the segment's last timed word."""
+    out: dict[int, float] = {}
+    pos = 0
+    lowered = text.lower()
+    last = before
+    for w in words:
+        needle = w.word.strip().lower()
+        if not needle:
+            continue
+        at = lowered.find(needle, pos)
+        if at < 0:
+            continue
+        pos = at + len(needle)
+        if w.start is None or w.end is None:
+            continue
+        if last is not None:
+            out[offset + at] = max(0.0, w.start - last)
+        last = w.end
+    return out, last
 
 
 def answer_polarity(sentence: Sentence) -> Polarity | None:
@@ -142,5 +177,6 @@ __all__ = [
     "Utterance",
     "answer_polarity",
     "utterance",
+    "word_pauses",
     "word_probabilities",
 ]

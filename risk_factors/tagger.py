@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
+    ANSWER_OPENERS,
     QUESTION_VERBS,
     about_someone_else,
     answer_start,
@@ -46,6 +47,7 @@ from risk_factors.conversation import (
     Utterance,
     answer_polarity,
     utterance,
+    word_pauses,
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
@@ -70,6 +72,9 @@ _BUT_WORDS = frozenset({"men", "bara", "utom", "förutom", "fast"})
 """A no with one of these goes on to say something else ("Nej, men jag dricker på helgerna")."""
 _CONTINUES = re.compile(r"och\b", re.IGNORECASE)
 BARE_ANSWER_WORDS = 6
+ANSWER_PAUSE = 0.5
+"""A pause (seconds, from the recogniser's word times) at which a question and an answer
+written as one sentence are read apart (`Tagger._paused_turns`)."""
 """An answer of at most this many words that says no and states no factor is a bare no."""
 _NO_SOUNDS = frozenset({phonetic_key("nej"), phonetic_key("nä")})
 UNCERTAIN_CONFIDENCE = 0.4
@@ -221,7 +226,8 @@ class Tagger:
             self._matcher.split_merged(piece, reading.unsure(piece))
             for whole in split_sentences(reading.text)
             for s in _answer_then_question(whole)
-            for piece in self._trailing_answer(reading, s)
+            for heard in self._trailing_answer(reading, s)
+            for piece in self._paused_turns(reading, heard)
         ]
         reading.others, reading.referents = resolve(reading.text, sentences, case_type)
         reading.conversation = len(sentences) > 1 and any(
@@ -353,6 +359,32 @@ class Tagger:
             tail = part(sentence, k, n, question_mark=False)
             if answer_polarity(head) is None and self._polarity(reading, tail)[0] == "no":
                 return [head, tail]
+        return [sentence]
+
+    def _paused_turns(self, reading: _Reading, sentence: Sentence) -> list[Sentence]:
+        """A question and its answer (or an answer and the next question) that the recogniser
+        wrote as one sentence, cut where it heard a pause of ANSWER_PAUSE seconds or more
+        between them: a part in question word order ("Finns det någon vuxen som han har
+        förtroende för") and, after the pause, a part that is none, opening as an answer
+        does (a subject such as "hans", "min", "jag", or a word no dictionary knows, most
+        often a misheard pronoun), or the reverse (a statement, then a question in question
+        word order). The question keeps the question mark; without word times nothing is
+        cut."""
+        n = len(sentence.tokens)
+        for k in range(2, n - 1):
+            if reading.pauses.get(sentence.tokens[k].start, 0.0) < ANSWER_PAUSE:
+                continue
+            head = part(sentence, 0, k, question_mark=False)
+            tail = part(sentence, k, n, question_mark=False)
+            first = tail.tokens[0].lower
+            opens_answer = first in ANSWER_OPENERS or not is_swedish_word(first)
+            if is_question(head) and not is_question(tail) and opens_answer:
+                head = part(sentence, 0, k, question_mark=True)
+            elif not is_question(head) and is_question(tail) and len(tail.tokens) >= 3:
+                tail = part(sentence, k, n, question_mark=True)
+            else:
+                continue
+            return [head, *self._paused_turns(reading, tail)]
         return [sentence]
 
     def _bare_no(self, reading: _Reading, sentence: Sentence, case_type: str) -> bool:
@@ -688,6 +720,8 @@ class _Reading:
     offsets: list[int] = field(default_factory=list)
     caseworker: list[tuple[int, int]] = field(default_factory=list)
     probs: dict[int, float] | None = None
+    pauses: dict[int, float] = field(default_factory=dict)
+    """For the start of a heard word with times, the silence before it (seconds)."""
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
     others: frozenset[int] = frozenset()
@@ -708,6 +742,8 @@ class _Reading:
         offsets: list[int] = []
         caseworker: list[tuple[int, int]] = []
         probs: dict[int, float] | None = None
+        pauses: dict[int, float] = {}
+        last_end: float | None = None
         pos = 0
         for i, u in enumerate(heard):
             if i:
@@ -725,10 +761,12 @@ class _Reading:
             if u.words is not None:
                 probs = probs if probs is not None else {}
                 probs.update(word_probabilities(u.text, pos, u.words))
+                heard_pauses, last_end = word_pauses(u.text, pos, u.words, last_end)
+                pauses.update(heard_pauses)
             parts.append(u.text)
             pos += len(u.text)
         speakers = any(u.speaker is not None for u in heard)
-        return cls("".join(parts), offsets, caseworker, probs, speakers=speakers)
+        return cls("".join(parts), offsets, caseworker, probs, pauses=pauses, speakers=speakers)
 
     def starts_segment(self, pos: int) -> bool:
         """True when a transcript segment begins at character `pos`."""

@@ -65,7 +65,15 @@ def _heard(seg: dict[str, Any]) -> dict[str, Any]:
     if seg.get("speaker") is not None:
         out["speaker"] = str(seg["speaker"])
     if isinstance(seg.get("words"), list):
-        out["words"] = [
-            {"word": str(w["word"]), "probability": float(w["probability"])} for w in seg["words"]
-        ]
+        out["words"] = [_heard_word(w) for w in seg["words"]]
+    return out
+
+
+def _heard_word(w: dict[str, Any]) -> dict[str, Any]:
+    """A heard word as the tagger reads it: word and probability, and its times if given (the
+    tagger hears a pause between a question and an answer run into one sentence)."""
+    out: dict[str, Any] = {"word": str(w["word"]), "probability": float(w["probability"])}
+    for key in ("start", "end"):
+        if w.get(key) is not None:
+            out[key] = float(w[key])
     return out

@@ -85,12 +85,15 @@ class TestDraftFromTranscript:
 
 class TestParseTranscript:
     def test_speaker_and_word_probabilities_are_kept_for_the_tagger(self) -> None:
-        """A segment's speaker and heard words reach the tagger's input; the draft's segments
-        stay start, end and text (a file's free-form speaker is not an attributed one)."""
+        """A segment's speaker and heard words (with their times) reach the tagger's input;
+        the draft's segments stay start, end and text (a file's free-form speaker is not an
+        attributed one)."""
         data = {**TRANSCRIPT, "segments": [{**TRANSCRIPT["segments"][3], "speaker": "klient"}]}
         parsed = parse_transcript(data)
         assert parsed.heard[0]["speaker"] == "klient"
-        assert parsed.heard[0]["words"] == [{"word": " Nej.", "probability": 0.97}]
+        [word] = parsed.heard[0]["words"]
+        assert word["word"] == " Nej." and word["probability"] == 0.97
+        assert {"start", "end"} <= set(word)  # the pause before a word is read by the tagger
         dumped = parsed.segments[0].model_dump()
         assert set(dumped) == {"start", "end", "text", "speaker"} and dumped["speaker"] is None
 

@@ -484,3 +484,41 @@ class TestWordsRunTogether:
         assert "youth_mental_ill_health" not in _tags(
             tagger.tag_segments(_segs("Sonen har ont i magen och soverdåligt."), "barn")
         )
+
+
+def _timed(text: str, pause_before: str, pause: float, p: float = 0.9) -> list[dict[str, Any]]:
+    """One segment whose words are heard a quarter second apart, with `pause` seconds of
+    silence before the word `pause_before`."""
+    words, t = [], 0.0
+    for w in text.split():
+        if w.strip(",.?") == pause_before:
+            t += pause
+        words.append({"word": w, "start": t, "end": t + 0.3, "probability": p})
+        t += 0.3
+    return [{"start": 0.0, "end": t, "text": text, "words": words}]
+
+
+class TestPausedTurns:
+    """Whisper often writes a question and its answer as one sentence with no mark between
+    them; its word times still show the pause where the other voice began."""
+
+    def test_an_answer_after_a_pause_is_read_as_an_answer(self, tagger: Tagger) -> None:
+        """ "Finns det något han tycker om att göra <pause> han simmar i en klubb varje
+        vecka?" is a question and its answer: the answer is found; without the pause the
+        whole is one question and gives nothing."""
+        text = "Finns det något han tycker om att göra han simmar i en klubb varje vecka?"
+        assert "structured_leisure" in _tags(tagger.tag_segments(_timed(text, "han", 0.7), "barn"))
+        assert _tags(tagger.tag_segments(_timed(text, "han", 0.1), "barn")) == set()
+
+    def test_a_statement_then_a_question_after_a_pause(self, tagger: Tagger) -> None:
+        """ "Han simmar i en klubb varje vecka <pause> har han några vänner där?" states
+        and then asks: the statement is found."""
+        text = "Han simmar i en klubb varje vecka har han några vänner där?"
+        assert "structured_leisure" in _tags(tagger.tag_segments(_timed(text, "har", 0.7), "barn"))
+
+    def test_a_pause_inside_a_question_does_not_make_a_statement(self, tagger: Tagger) -> None:
+        """ "Har du någon gång <pause> druckit så mycket att du inte minns något?" stays a
+        question: what follows the pause does not open as an answer."""
+        text = "Har du någon gång druckit så mycket att du inte minns något?"
+        result = tagger.tag_segments(_timed(text, "druckit", 0.9), "vuxen")
+        assert _tags(result) == set()
