@@ -229,6 +229,8 @@ class Tagger:
             for heard in self._trailing_answer(reading, s)
             for piece in self._paused_turns(reading, heard)
         ]
+        if reading.probs is not None:
+            sentences = _answers_heard_as_questions(sentences)
         reading.others, reading.referents = resolve(reading.text, sentences, case_type)
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
@@ -811,6 +813,36 @@ class _Reading:
             if (p := self._token_prob(sentence, i)) is not None
         ]
         return bool(known) and sum(known) / len(known) < UNCLEAR_SENTENCE
+
+
+_ADDRESSED = frozenset({"du", "dig", "din", "ditt", "dina", "ni", "er", "era", "ert"})
+HEARD_ANSWER_WORDS = 4
+"""The fewest words of a question-marked statement that `_answers_heard_as_questions` reads
+as an answer (a short "Och pappa?" still asks)."""
+
+
+def _answers_heard_as_questions(sentences: list[Sentence]) -> list[Sentence]:
+    """Whisper often ends an answer with a question mark when it follows a question ("hur
+    mår du?" / "jag är sjukskriven för utmattning sedan i våras?"). A heard sentence with a
+    question mark but in statement word order, addressing nobody ("du", "ni"), of
+    HEARD_ANSWER_WORDS words or more, right after a question (or after another such answer),
+    is read as the answer it is. Typed text keeps its question marks."""
+    out: list[Sentence] = []
+    after_question = False
+    for sentence in sentences:
+        plain = replace(sentence, is_question_mark=False)
+        if (
+            after_question
+            and sentence.is_question_mark
+            and len(sentence.tokens) >= HEARD_ANSWER_WORDS
+            and not is_question(plain)
+            and not _ADDRESSED & {t.lower for t in sentence.tokens}
+        ):
+            out.append(plain)
+            continue  # the next may be read as an answer too
+        out.append(sentence)
+        after_question = is_question(sentence)
+    return out
 
 
 def _joined(question: Sentence, answer: Sentence) -> Sentence:

@@ -522,3 +522,24 @@ class TestPausedTurns:
         text = "Har du någon gång druckit så mycket att du inte minns något?"
         result = tagger.tag_segments(_timed(text, "druckit", 0.9), "vuxen")
         assert _tags(result) == set()
+
+
+class TestAnswersHeardAsQuestions:
+    """Whisper often ends an answer with a question mark when a question came just before."""
+
+    def test_a_statement_with_a_question_mark_after_a_question_is_an_answer(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Hur har hösten varit?" / "Jag har haft panikångest nästan varje vecka?" heard
+        so is the client's answer: found. Typed, the question mark is the writer's own."""
+        texts = ("Hur har hösten varit?", "Jag har haft panikångest nästan varje vecka?")
+        assert "adult_mental_ill_health" in _tags(
+            tagger.tag_segments(_segs(*texts, p=0.9), "vuxen")
+        )
+        assert _tags(tagger.tag_segments(_segs(*texts), "vuxen")) == set()
+
+    def test_a_question_to_the_client_keeps_its_question_mark(self, tagger: Tagger) -> None:
+        """ "Du dricker varje dag?" addresses the client: it still asks, so "Nej." denies."""
+        texts = ("Hur ser det ut med alkoholen?", "Du dricker varje dag?", "Nej.")
+        result = tagger.tag_segments(_segs(*texts, p=0.9), "vuxen")
+        assert "alcohol_problem" in _denied(result) and not _tags(result)
