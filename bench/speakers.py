@@ -592,16 +592,21 @@ def markdown(result: dict[str, Any]) -> str:
         "utterances one word), each utterance attributed in order from its own audio "
         "(`bench/speakers.py`). `sv` and `sv+m3` are variants of one synthetic voice that the "
         "encoder barely tells apart; `sv+f2` differs as two people do. Targets: ≥ 95% "
-        "overall, ≥ 85% one-word answers, caseworker ≥ 98% with enrolment.",
+        "overall, ≥ 85% one-word answers, caseworker ≥ 98% with enrolment. Each meeting is "
+        "attributed with and without an enrolment, and each again with *one correction per "
+        "voice*: the caseworker corrects the first wrongly labelled line of each voice right "
+        "after it is shown (to the label that voice carried most so far, or a new person) "
+        "and no other line; the tracker learns from it (`SpeakerTracker.correct`). "
+        "Development meetings (the tracker was tuned on these):",
         "",
     ]
     lines += _table(result["accuracy"])
     if "heldout" in result:
         lines += [
             "",
-            "Held-out meetings (other scripts with one-word acknowledgements by the caseworker "
-            "and clients who go on after one, other voices and pitches; defined before the "
-            "attribution was tuned and run only to report):",
+            "Held-out meetings of session 2 (other scripts with one-word acknowledgements by "
+            "the caseworker and clients who go on after one, other voices and pitches; defined "
+            "before session 2's tuning and run once at its end; not looked at since):",
             "",
             *_table(result["heldout"]),
         ]
