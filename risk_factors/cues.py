@@ -234,10 +234,14 @@ class Lexicon:
         self._sound_choices = list(by_sound)
         self._sound_ids = list(by_sound.values())
         self._choice_keys = [phonetic_key(v) for v in self._sound_choices]
+        # A compound's written part is heard by sound only when its sound has PREFIX_MIN_LEN
+        # letters too ("skjut*" keys as "ot" and would begin too many heard words).
         self._prefix_keys = [
-            (phonetic_key(term.value), tid)
+            (key, tid)
             for tid, term in enumerate(self.terms)
-            if term.mode == "prefix" and len(term.value) >= PREFIX_MIN_LEN
+            if term.mode == "prefix"
+            and len(term.value) >= PREFIX_MIN_LEN
+            and len(key := phonetic_key(term.value)) >= PREFIX_MIN_LEN
         ]
         self._built = True
 
@@ -368,11 +372,20 @@ _SOUND_CLASSES = str.maketrans(
 )
 
 
+# The Swedish sj-sound written "sj" or "skj" at the start of a word ("själv", "sjuk",
+# "skjuta") is a breathy fricative that the recogniser hears as an h ("själv" written
+# "helv", "hel"): it is keyed like a silent h. General phonetics, not a list of heard words.
+# (Its other spellings, "stj", "sk" before a front vowel, were measured to add unexpected
+# findings: "stjäla" would key like any "h…ela".)
+_SJ_SOUND = re.compile(r"^(?:skj|sj)(?=[aeiouyåäö])")
+
+
 def phonetic_key(word: str) -> str:
     """A rough sound key of a Swedish word: letters that sound alike or that the recogniser
     confuses map to one letter, doubled letters collapse, and a silent initial h before a
-    vowel is dropped ("hotat" and "otat" share a key)."""
-    w = word.lower()
+    vowel is dropped ("hotat" and "otat" share a key), and so is the sj-sound the recogniser
+    hears as one ("själv" and "helv")."""
+    w = _SJ_SOUND.sub("", word.lower())
     if len(w) > 1 and w[0] == "h" and w[1] in "aeiouyåäö":
         w = w[1:]
     w = w.translate(_SOUND_CLASSES)

@@ -543,3 +543,29 @@ class TestAnswersHeardAsQuestions:
         texts = ("Hur ser det ut med alkoholen?", "Du dricker varje dag?", "Nej.")
         result = tagger.tag_segments(_segs(*texts, p=0.9), "vuxen")
         assert "alcohol_problem" in _denied(result) and not _tags(result)
+
+
+class TestTheSjSound:
+    """The sj-sound ("själv", "sjuk", "skjuta") is heard as an h: "själv" is written "helv"."""
+
+    def test_the_sj_sound_and_h_share_a_sound_key(self) -> None:
+        """ "själv" and "helv", "skjuta" and "huta" share a key; "stjäla" is not "hela"."""
+        assert phonetic_key("själv") == phonetic_key("helv")
+        assert phonetic_key("skjuta") == phonetic_key("huta")
+        assert phonetic_key("stjäla") != phonetic_key("hela")
+
+    def test_a_question_with_its_sj_word_heard_as_h_can_be_denied(self, tagger: Tagger) -> None:
+        """ "Har du någon gång velat skada dig helv?" / "Nej." heard unsurely asks about
+        self-harm: denied as uncertain, never found."""
+        texts = ("Har du någon gång velat skada dig helv?", "Nej.")
+        result = tagger.tag_segments(_segs(*texts, p=0.5), "vuxen")
+        assert "self_harm_suicidality" in _denied(result)
+        assert "self_harm_suicidality" not in _tags(result)
+
+    def test_a_compound_cue_with_a_short_sound_is_not_heard_by_sound(self, tagger: Tagger) -> None:
+        """ "skjut*" sounds like "ut": an unsure non-word "utant" beside "här" is no
+        shooting in the neighbourhood."""
+        text = "Vi har bott här länge utant bil."
+        assert "deprived_neighbourhood" not in _tags(
+            tagger.tag_segments(_segs(text, p=0.5), "barn")
+        )
