@@ -529,13 +529,16 @@ def _subject_is_other(
     first = start
     while first < len(words) and words[first] in {"och", "men", "så"}:
         first += 1
-    if first + 1 < len(words) and words[first] in QUESTION_VERBS:
+    if first + 1 < len(words) and (words[first] in QUESTION_VERBS or first in used):
         # Verb first: the subject follows the verb ("Dricker Marcus?", and "Har du …" read
-        # as the client would say it, "har jag …").
+        # as the client would say it, "har jag …"); also when the clause opens with the
+        # cue's own word, a verb the recogniser may have misheard ("Tricker markus.").
         if words[first + 1] in _CLIENT_SUBJECTS:
             return False
+        if tokens[first + 1].start in others:
+            return True  # only a question puts a name right after the verb
         if is_question(sentence):
-            return tokens[first + 1].start in others or words[first + 1] in asked
+            return words[first + 1] in asked
     for k in range(used[-1], start - 1, -1):
         if k in used and words[k] not in {"han", "hon"}:
             continue

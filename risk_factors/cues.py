@@ -84,6 +84,9 @@ _NO_FUZZ = frozenset(
         "deras",
     ]
 )
+GRAMMAR_WORDS = _NO_FUZZ
+"""Pronouns, auxiliaries, prepositions and conjunctions: a sentence's grammar, never what it
+is about."""
 FUZZY_CUTOFF = 83.0
 PHONETIC_DISTANCE = 1
 PHONETIC_MIN_LEN = 5

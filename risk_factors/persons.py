@@ -25,8 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from risk_factors.context import _SUPINES, QUESTION_VERBS, _subject_heard, is_question
-from risk_factors.cues import phonetic_key
+from risk_factors.context import (
+    _SUPINES,
+    QUESTION_VERBS,
+    QUESTION_WORDS,
+    _subject_heard,
+    is_question,
+)
+from risk_factors.cues import GRAMMAR_WORDS, phonetic_key
 from risk_factors.text import Sentence, is_swedish_word
 
 _MALE = frozenset(
@@ -176,6 +182,27 @@ def _is_name(text: str, sentence: Sentence, k: int) -> bool:
     return k > 0 and surface[:1].isupper() and not surface.isupper()
 
 
+# Words a recogniser's capital letter may land on that are never a name elsewhere.
+_NEVER_NAMES = QUESTION_VERBS | QUESTION_WORDS | _QUESTION_SUBJECTS | {"ja", "nej", "jo", "mm"}
+
+
+def _names_seen(
+    text: str, sentences: Sequence[Sentence], clients: frozenset[str]
+) -> frozenset[str]:
+    """Others' names as found anywhere in the conversation: a name the recogniser once wrote
+    so that it reads as one ("Har markus varit dömd?") is that name wherever it is written
+    ("Det är min sambo markus."), before or after."""
+    return frozenset(
+        s.tokens[k].lower
+        for s in sentences
+        for k in range(len(s.tokens))
+        if s.tokens[k].lower not in clients | GRAMMAR_WORDS | _NEVER_NAMES
+        and not person_gender(s.tokens[k].lower)
+        and _is_name(text, s, k)
+        and not _introduced(s, k)
+    )
+
+
 def _introduced(sentence: Sentence, k: int) -> bool:
     """True for the name in "Jag heter Eva": the speaker's own."""
     return k > 0 and sentence.tokens[k - 1].lower in {"heter", "är"}
@@ -229,6 +256,7 @@ def resolve(
     child's case a name is taken for the child's: the child is the person most talked about
     by name, and the recogniser's slips make counting names unsafe."""
     clients = client_names(text, sentences)
+    named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
     out: set[int] = set()
     nouns: dict[int, str] = {}
     # For "m" and "f": the sentence index where another person of that gender was last
@@ -253,7 +281,7 @@ def resolve(
             heard = None if found else heard_person(word)
             if heard is not None:
                 found, word = heard  # read as the person word it sounds like
-            name = found is None and _is_name(text, s, k)
+            name = found is None and (_is_name(text, s, k) or word in named)
             if name and _introduced(s, k):
                 continue  # "Jag heter Eva": the speaker's own name
             if name and word.endswith("s") and word[:-1] in clients:

@@ -85,6 +85,7 @@ person ("Hans mamma dricker" is not the child's drinking)."""
 WISH_FACTORS = frozenset({"motivation_for_change", "self_esteem", "self_harm_suicidality"})
 """Factors that are about wanting, hoping or thinking: a wish does state them."""
 _CLIENT_SELF = frozenset({"jag", "mig", "vi", "oss", "min", "mitt", "mina"})
+_ALSO = frozenset({"också", "även", "själv", "båda", "bägge"})
 _FIRST_SECOND = frozenset({"jag", "mig", "du", "dig", "vi", "oss", "ni", "er"})
 CaseType = Literal["barn", "vuxen"]
 _T = TypeVar("_T", bound="Tag")
@@ -440,8 +441,17 @@ class Tagger:
         if question is not None and self._asks_about_other(reading, question, case_type):
             # "Använder han droger?" / "Ja, kokain.": an answer with no subject of its own
             # speaks of the person asked about, not of the client.
-            own = {t.lower for t in sentence.tokens} & _CLIENT_SELF
-            t = [x for x in t if own or self.factors[x.factor].level not in OWN_LEVELS]
+            # An answer that says again what was asked about that person ("Har Markus varit
+            # dömd?" / "Ja, han dömdes …" heard "Jag hann dömdes …") is that person's too,
+            # unless it says the client did so as well ("jag också").
+            words = {t.lower for t in sentence.tokens}
+            own = words & _CLIENT_SELF
+            asked = set() if words & _ALSO else self._named(reading, question, case_type)
+            t = [
+                x
+                for x in t
+                if self.factors[x.factor].level not in OWN_LEVELS or (own and x.factor not in asked)
+            ]
         if question is not None:
             t2, d2 = self._answer(reading, question, sentence, case_type, t, d)
             t += t2
@@ -452,6 +462,14 @@ class Tagger:
         tags += t
         denied += d
         return None
+
+    def _named(self, reading: _Reading, question: Sentence, case_type: str) -> set[str]:
+        """The factors a question's words name, whoever it asks about."""
+        return {
+            m.cue.factor
+            for m in self._matcher.matches(reading.text, question, reading.unsure(question))
+            if self._applies(m.cue, case_type)
+        }
 
     def _asks_about_other(self, reading: _Reading, question: Sentence, case_type: str) -> bool:
         """True when a yes/no question's subject is someone else ("Dricker Marcus?", in an

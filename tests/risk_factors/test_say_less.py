@@ -101,3 +101,33 @@ class TestPersonHeardAlike:
             _heard("Hur mår du?", "Hon röker på med sina kompisar."), "barn"
         )
         assert "early_substance_use" in _found(child)
+
+
+class TestSomeoneElseAskedAbout:
+    def test_other_children_are_not_the_familys_children(self, tagger: Tagger) -> None:
+        """ "har blivit slagen av de andra barnen" is about other children, never the
+        family's children beaten at home; "barnen har blivit slagna hemma" is."""
+        text = "Förskolan säger att sonen har blivit slagen av de andra barnen på gården."
+        assert "child_maltreatment" not in _found(tagger.tag_text(text, "barn"))
+        home = tagger.tag_text("Pedagogen berättar att barnen har blivit slagna hemma.", "barn")
+        assert "child_maltreatment" in _found(home)
+
+    def test_an_answer_saying_again_what_was_asked_of_another_is_theirs(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Har Jonas varit dömd för något?" / "Ja, han dömdes …" heard as "Jag dömdes för
+        misshandel." is Jonas's conviction, not the client's; "jag … också" is the client's."""
+        asked = "Har Jonas varit dömd för något?"
+        misheard = tagger.tag_segments(_heard(asked, "Jag dömdes för misshandel."), "vuxen")
+        assert "legal_problems" not in _found(misheard)
+        also = _heard(asked, "Ja, och jag dömdes också för misshandel.")
+        assert "legal_problems" in _found(tagger.tag_segments(also, "vuxen"))
+
+    def test_a_name_is_a_name_wherever_it_is_written(self, tagger: Tagger) -> None:
+        """ "jonas", known as a name from "Har jonas varit dömd?", is the subject of
+        "Dricker jonas." (its verb first, its question mark lost): his drinking, not the
+        client's; with nothing showing it is a name, the old reading stays."""
+        named = _heard("Dricker jonas.", "Ja, varje kväll.", "Har jonas varit dömd?")
+        assert "alcohol_problem" not in _found(tagger.tag_segments(named, "vuxen"))
+        alone = _heard("Dricker mycket.", "Ja, varje kväll.", "Har jonas varit dömd?")
+        assert "alcohol_problem" in _found(tagger.tag_segments(alone, "vuxen"))
