@@ -17,9 +17,10 @@ Reported per set:
   is right; with an enrolment the caseworker's words must be `handläggare`, every other voice
   the label it got most often (no two voices one label). "Mixed": segments holding words of
   two or more turns' speakers.
-* the tagger: factors found, asked-and-denied noted, extra, forbidden, and *caseworker
-  findings* (found factors whose every evidence quote is in a segment mostly the caseworker's),
-  without speakers (whisper's segments as they are) and with them.
+* the tagger: factors found (and of those, found from someone else's words than the
+  caseworker's: *not hers*), asked-and-denied noted, extra, forbidden, and *caseworker
+  findings* (found factors whose every evidence quote is in a segment mostly the caseworker's:
+  what turns should remove), without speakers (whisper's segments as they are) and with them.
 
     python -m bench.turns [--condition clean|room] [--cut vad|words] [SET ...]
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
@@ -52,8 +54,12 @@ VOICES: dict[str, tuple[str, ...]] = {
 }
 PACE = ("-s", "135", "-g", "6")
 GAP_S = 0.6
+# "quick": each turn trimmed to its speech (espeak's own leading and trailing silence cut) and
+# turns this far apart, as people who answer at once: shorter than the live loop's endpoint.
+QUICK_GAP_S = 0.25
+TRIM = ("silence", "1", "0.02", "-45d", "reverse", "silence", "1", "0.02", "-45d", "reverse")
 RATE = 16_000
-CONDITIONS = ("clean", "room")
+CONDITIONS = ("clean", "quick", "room")
 
 
 def _folder() -> Path:
@@ -69,7 +75,11 @@ def render(script: Path, condition: str) -> tuple[Path, list[tuple[float, float,
 
     lines = turns(script)
     key = hashlib.sha256(
-        json.dumps([lines, VOICES, PACE, GAP_S, condition], ensure_ascii=False).encode()
+        json.dumps(
+            [lines, VOICES, PACE, GAP_S, condition]
+            + ([QUICK_GAP_S, TRIM] if condition == "quick" else []),
+            ensure_ascii=False,
+        ).encode()
     ).hexdigest()[:16]
     out = _folder() / f"{script.stem}-{condition}-{key}.wav"
     spans_file = out.with_suffix(".turns.json")
@@ -79,6 +89,7 @@ def render(script: Path, condition: str) -> tuple[Path, list[tuple[float, float,
     out.parent.mkdir(parents=True, exist_ok=True)
     spans = []
     t = 0.0
+    gap = QUICK_GAP_S if condition == "quick" else GAP_S
     with tempfile.TemporaryDirectory() as tmp:
         parts = []
         for i, (who, text) in enumerate(lines):
@@ -89,8 +100,9 @@ def render(script: Path, condition: str) -> tuple[Path, list[tuple[float, float,
                 check=True,
                 stderr=subprocess.DEVNULL,
             )
+            trim = TRIM if condition == "quick" else ()
             subprocess.run(
-                ["sox", "-R", "-D", "-q", raw, "-r", "16000", "-c", "1", "-b", "16", part],
+                ["sox", "-R", "-D", "-q", raw, "-r", "16000", "-c", "1", "-b", "16", part, *trim],
                 check=True,
             )
             with wave.open(part, "rb") as w:
@@ -98,10 +110,10 @@ def render(script: Path, condition: str) -> tuple[Path, list[tuple[float, float,
             spans.append((round(t, 3), round(t + seconds, 3), who))
             padded = f"{tmp}/q{i:03d}.wav"
             subprocess.run(
-                ["sox", "-R", "-D", "-q", part, padded, "pad", "0", str(GAP_S)], check=True
+                ["sox", "-R", "-D", "-q", part, padded, "pad", "0", str(gap)], check=True
             )
             parts.append(padded)
-            t += seconds + GAP_S
+            t += seconds + gap
         clean = f"{tmp}/clean.wav"
         subprocess.run(["sox", "-R", "-D", "-q", *parts, clean], check=True)
         if condition == "room":
@@ -248,19 +260,19 @@ def draft_of(heard: Any, case: str, case_type: str) -> dict[str, Any]:
     return draft_view(draft)
 
 
-def _caseworker_findings(
+def _caseworker_only(
     draft: dict[str, Any],
     segments: Sequence[dict[str, Any]],
     spans: Sequence[tuple[float, float, str]],
-) -> int:
+) -> set[str]:
     """Found factors whose every evidence quote is in a segment mostly the caseworker's."""
     mostly = [Counter(_word_truths(s, spans)).most_common(1)[0][0] for s in segments]
-    count = 0
+    out = set()
     for factor in draft["factors"]:
         used = {ev["segment"] for ev in factor.get("evidence", [])}
         if used and all(mostly[i] == "H" for i in used):
-            count += 1
-    return count
+            out.add(factor["factor"])
+    return out
 
 
 def tagger_score(
@@ -271,14 +283,17 @@ def tagger_score(
     spec = meetings.spec_of(script)
     ref = " ".join(t for _w, t in meetings.turns(script))
     s = meetings.score(script.stem, spec, draft, ref)
+    hers = _caseworker_only(draft, segments, spans)
+    theirs = {f["factor"] for f in draft["factors"]} - hers
     return {
         "found": s.found,
+        "found_not_hers": sum(bool(set(g) & theirs) for g in spec["expect"]),
         "expected": s.expected,
         "denied": s.denied,
         "denied_expected": s.denied_expected,
         "extra": len(s.extra),
         "forbidden": len(s.forbidden),
-        "caseworker_findings": _caseworker_findings(draft, segments, spans),
+        "caseworker_findings": len(hers),
         "wer": s.wer,
         "forbidden_slugs": s.forbidden,
     }
@@ -403,7 +418,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"Condition `{condition}`:",
             "",
             "| set | speakers | words right | segments right (mixed) | caseworker words | "
-            "found | asked-and-denied | extra | forbidden | caseworker findings |",
+            "found (not hers) | asked-and-denied | extra | forbidden | caseworker findings |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for set_name, r in sets.items():
@@ -423,7 +438,8 @@ def markdown(result: dict[str, Any]) -> str:
                     else "– | – | –"
                 )
                 lines.append(
-                    f"| {set_name} | {mode} | {attr} | {t['found']}/{t['expected']} | "
+                    f"| {set_name} | {mode} | {attr} | {t['found']}/{t['expected']} "
+                    f"({t['found_not_hers']}) | "
                     f"{t['denied']}/{t['denied_expected']} | {t['extra']} | {t['forbidden']} | "
                     f"{t['caseworker_findings']} |"
                 )
@@ -437,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--condition", choices=CONDITIONS, default="clean")
     parser.add_argument("--cut", choices=("vad", "words"), default="vad")
     parser.add_argument("--transcribe-only", action="store_true")
+    parser.add_argument("--pause", type=float, help="the silence that may end a turn (s)")
     parser.add_argument("--json", type=Path, help="write the whole result here")
     args = parser.parse_args(argv)
     if args.transcribe_only:
@@ -450,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
                 transcripts.transcript(script, args.condition)
                 print(f"{set_name} {script.stem}", flush=True)
         return 0
+    if args.pause is not None:
+        from device.stages import speakers
+
+        speakers.TURN_PAUSE_S = args.pause
     result = run_sets(args.sets or None, args.condition, args.cut)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -459,3 +480,75 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- The live loop: a speaker change inside one VAD utterance ----------------------------------
+
+
+def live_changes(gap_s: float | None = None) -> dict[str, Any]:
+    """The bench streaming meeting (`bench.streaming.TURNS`, its voices `sv`/`sv+m3`, turns
+    `TURN_GAP_S` apart as that bench plays it; with `gap_s`, each turn trimmed to its speech
+    and turns `gap_s` apart, as people who answer quickly), cut into utterances by the live
+    loop's VAD (its `Segmenter`, the live settings, 0.1 s chunks) and each attributed as
+    `SpeakerStage` does
+    (no enrolment): how many utterances hold the speech of two turns' speakers (a change the
+    live loop cannot cut: it has no word times), how many the tracker marks uncertain, and of
+    those how many hold a change."""
+    import numpy as np
+
+    from bench import streaming
+    from device.stages.segmentation import Segmenter
+    from device.stages.streaming import StreamingOptions
+    from device.voice.attribution import SpeakerTracker
+    from device.voice.encoder import shared_encoder
+    from tests.support.speech import VOICE, VOICE_2, read_wav, silence, speak
+
+    gap = streaming.TURN_GAP_S if gap_s is None else gap_s
+    pieces: list[np.ndarray] = []
+    spans: list[tuple[float, float, int]] = []
+    total = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        while total < streaming.TARGET_S:
+            for i, (who, text) in enumerate(streaming.TURNS):
+                audio = read_wav(
+                    speak(text, Path(tmp) / f"t{i}.wav", VOICE if who == 0 else VOICE_2)
+                )[0]
+                loud = np.flatnonzero(np.abs(audio) > 0.01)
+                if gap_s is not None and loud.size:
+                    audio = audio[loud[0] : loud[-1] + 1]
+                    loud = loud - loud[0]
+                if loud.size:
+                    spans.append((total + loud[0] / RATE, total + (loud[-1] + 1) / RATE, who))
+                pieces += [audio, silence(gap)]
+                total += audio.size / RATE + gap
+                if total >= streaming.TARGET_S:
+                    break
+    samples = np.concatenate(pieces).astype(np.float32)
+    options = StreamingOptions()
+    segmenter = Segmenter(options.vad, options.max_utterance_s)
+    utterances = []
+    step = int(0.1 * RATE)
+    for i in range(0, samples.size, step):
+        chunk = samples[i : i + step]
+        utterances += segmenter.push(chunk, segmenter.probabilities(chunk))
+    utterances += segmenter.flush()
+    tracker = SpeakerTracker(shared_encoder())
+    counts = Counter[str]()
+    for utt in utterances:
+        start = utt.start_sample / RATE
+        end = start + utt.n / RATE
+        inside = {who for a, b, who in spans if a < end and b > start}
+        attribution = tracker.attribute(utt.audio())
+        counts["utterances"] += 1
+        counts["with_change"] += len(inside) > 1
+        counts["uncertain"] += attribution.uncertain
+        counts["uncertain_with_change"] += attribution.uncertain and len(inside) > 1
+    tracker.close()
+    quiet = sorted(b[0] - a[1] for a, b in itertools.pairwise(spans))
+    return {
+        "gap_s": gap,
+        "speech_gap_s": round(quiet[len(quiet) // 2], 2),
+        "turns": len(spans),
+        "audio_s": round(total, 1),
+        **counts,
+    }

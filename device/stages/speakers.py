@@ -137,6 +137,7 @@ PAUSE_S = 0.5  # `cut="words"`: a gap between two words this long may be a turn
 EDGE_S = 0.1  # audio kept either side of a piece's words
 VAD_CHUNK = 1600  # samples fed to the VAD at a time: the live capture's 0.1 s chunks
 Cut = Literal["vad", "words"]
+TURN_PAUSE_S = VadSettings().min_silence_s  # `cut="vad"`: the silence that may end a turn
 
 
 def speech_pauses(
@@ -181,7 +182,8 @@ def attribute_transcript(
     pause). A segment without word times is attributed whole."""
     out_segments: list[dict[str, Any]] = []
     speakers: list[Speaker | None] = []
-    regions = _Regions(speech_pauses(samples), samples.size / SAMPLE_RATE) if cut == "vad" else None
+    pauses = speech_pauses(samples, VadSettings(min_silence_s=TURN_PAUSE_S))
+    regions = _Regions(pauses, samples.size / SAMPLE_RATE) if cut == "vad" else None
     segments = data["segments"]
     try:
         for i, seg in enumerate(segments):
