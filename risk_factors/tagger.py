@@ -240,7 +240,6 @@ class Tagger:
             if (
                 i + 1 < len(sentences)
                 and not is_question(sentence)
-                and not reading.by_caseworker(sentence)
                 and answer_polarity(sentence) is None
                 and self._bare_no(reading, sentences[i + 1], case_type)
             ):
@@ -248,7 +247,8 @@ class Tagger:
                 # question the recogniser did not hear as one ("Uka ni skrikar på honom" /
                 # "Nej."). It is no finding; what it asks is denied, as uncertain. A yes or
                 # no is no such question: a second voice (or the same) says no again ("Nej,
-                # aldrig." / "Nej. Det skulle vi aldrig göra.").
+                # aldrig." / "Nej. Det skulle vi aldrig göra."). The caseworker's own sentence
+                # too (with speakers): hers is never a finding, but the client's no answers it.
                 reading.guessed_questions.add(sentence.start)
                 question = sentence
                 continue

@@ -249,6 +249,20 @@ class TestSpeakers:
         )
         assert "drug_problem" in _denied(result)
 
+    @pytest.mark.parametrize("case_type", ["barn", "vuxen"])
+    def test_her_question_heard_as_a_statement_is_answered_by_a_bare_no(
+        self, tagger: Tagger, case_type: str
+    ) -> None:
+        """ "Har han blivit utsatt för våld?" heard as the statement "Han har blivit utsatt för
+        våld." and attributed to the caseworker, then the client's "Nej.": the no answers it,
+        as it does without speakers (an uncertain denial), and nothing is found."""
+        segs = _segs("Han har blivit utsatt för våld.", "Nej.", speakers=("handläggare", "klient"))
+        result = tagger.tag_segments(segs, case_type)
+        assert not _tags(result)
+        assert {d.reason for d in result.denied if d.factor == "prior_victimisation"} == {
+            "uncertain"
+        }
+
 
 class TestNotFacts:
     @pytest.mark.parametrize(
