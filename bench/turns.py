@@ -317,9 +317,19 @@ def meeting(
     from device.voice.attribution import SpeakerTracker
 
     case_type = meetings.spec_of(script)["case_type"]
+    out: dict[str, Any] = {}
+    for speakers in (False, True):
+        # The script itself as a perfect transcript, with the script's speakers or none.
+        typed = meetings.script_transcript(script, speakers)
+        lines = [
+            (float(x["start"]), float(x["end"]), who)
+            for x, (who, _t) in zip(typed["segments"], meetings.turns(script), strict=True)
+        ]
+        draft = draft_of(parse_transcript(typed, script.stem), script.stem, case_type)
+        key = "text / turns" if speakers else "text / no turns"
+        out[key] = {"tagger": tagger_score(script, draft, typed["segments"], lines)}
     wav, spans = render(script, condition)
     data = transcripts.transcript(script, condition)
-    out: dict[str, Any] = {}
     if not data["segments"]:
         return out
     heard = parse_transcript(json.loads(json.dumps(data)), script.stem)
@@ -422,7 +432,7 @@ def markdown(result: dict[str, Any]) -> str:
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for set_name, r in sets.items():
-            for mode in ("no turns", "enrolled", "not enrolled"):
+            for mode in ("text / no turns", "text / turns", "no turns", "enrolled", "not enrolled"):
                 if mode not in r:
                     continue
                 t = r[mode]["tagger"]
