@@ -149,7 +149,10 @@ def _quoted_words(draft: Any) -> int:
         return 0
     lines = [line for area in journal.areas for line in area.lines] + list(journal.marks)
     return sum(
-        len(q.text.split()) for line in lines for q in (line, line.question) if q is not None
+        len(q.text.split())
+        for line in lines
+        for q in (line, line.question, *line.referents)
+        if q is not None
     )
 
 

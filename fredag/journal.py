@@ -6,7 +6,9 @@ An entry reads, in this order (SOSFS 2014:5):
     header             Datum, Handläggare, Ärende, Kontakttyp, Närvarande, Samtycke
     Vad som framkom    per life area touched: the area's name, then its lines in meeting order
                        (the question answered, the quote, denials as their own lines; words
-                       said again verbatim are one line with all their times)
+                       said again verbatim are one line with all their times; words that are
+                       both a finding and a denial one line; where a "han"/"hon" is someone
+                       named sentences back, the words naming them: "Sammanhang")
     Markeringar        the caseworker's marks from the meeting
     Bedömning          empty in a draft: only the caseworker writes it
     Planering          likewise
@@ -30,9 +32,9 @@ shows exactly those words to the guard.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 from fredag.clock import to_local
 from fredag.protocol import (
@@ -44,6 +46,7 @@ from fredag.protocol import (
     Mark,
     Meeting,
     Quote,
+    ReadKind,
     Segment,
 )
 
@@ -74,6 +77,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "outside_areas": {"sv": "Utan livsområde", "en": "Outside any life area"},
     "question": {"sv": "Fråga", "en": "Question"},
+    "referent": {"sv": "Sammanhang", "en": "Context"},
     "speaker_unless_named": {"sv": "Talare om inget annat anges", "en": "Speaker unless named"},
     "denied": {"sv": "Förnekat", "en": "Denied"},
     "mark": {"sv": "Markerat av handläggaren", "en": "Marked by the caseworker"},
@@ -332,6 +336,15 @@ def _question(segments: Sequence[Segment], before: int, splitter: Splitter) -> Q
     return _quote(segments, before, last) if splitter.asks(text[last[0] : last[1]]) else None
 
 
+_Found = tuple[Span, tuple[int, str], str | None, str, bool, ReadKind]
+"""Evidence in one segment: its span there, its area's rank, the area, the factor, whether
+read unsurely, its kind."""
+_Hit = tuple[Span, str, bool, ReadKind]
+"""Evidence in one segment as a line holds it: its span, the factor, unsure, its kind."""
+_KINDS: Final[tuple[ReadKind, ...]] = ("denied", "said", "over")
+"""A line's kind when its words read as several: a denial first (it takes "Förnekat")."""
+
+
 def journal_from_findings(
     segments: Sequence[Segment],
     factors: Sequence[FactorFinding],
@@ -342,6 +355,7 @@ def journal_from_findings(
     marks: Sequence[Mark] = (),
     splitter: Splitter = Splitter(),
     unsure_at: float = -1.0,
+    persons: Persons | None = None,
 ) -> Journal:
     """ "Vad som framkom" from the findings: per life area touched (catalogue order), the
     sentences carrying its evidence in meeting order, each with the question it answers (the
@@ -350,99 +364,156 @@ def journal_from_findings(
     Every line's text is a verbatim span of one transcript segment: the whole sentences
     holding the quotes (of a very long sentence, its clauses holding them). An utterance is
     quoted once: under the area of the factor it shows first (its earliest quote; ties in
-    catalogue order), listing all the factors it shows; words said again verbatim (same kind,
-    speaker and question) are folded into their first line's `also_at`. A factor without an
-    area goes to an unnamed block. A line whose evidence the tagger read with a confidence at
-    or below `unsure_at` is marked unsure."""
+    catalogue order), listing all the factors it shows, of every kind (words both said and
+    denied are one `denied` line, the said factors in `also_as`); words said again verbatim
+    (same kind, speaker and question) are folded into their first line's `also_at`. A factor
+    without an area goes to an unnamed block. A line whose evidence the tagger read with a
+    confidence at or below `unsure_at` is marked unsure. With `persons` (the tagger's reading
+    of who is who), a line whose "han"/"hon" is a person nothing shown before it in its area
+    names gets the words that last named them (`JournalLine.referents`)."""
 
     def rank(area: str | None) -> tuple[int, str]:
         known = areas.get(area) if area is not None else None
         return (known.order, known.slug) if known else (1_000_000, area or "")
 
-    # (segment, kind) -> [(span in the segment, area rank, area, factor, unsure)]
-    hits: dict[tuple[int, str], list[tuple[Span, tuple[int, str], str | None, str, bool]]] = {}
-    for kind, group in (("said", factors), ("denied", denied), ("over", over)):
+    hits: dict[int, list[_Found]] = {}  # segment -> its evidence
+    groups: tuple[tuple[ReadKind, Sequence[FactorFinding]], ...] = (
+        ("said", factors),
+        ("denied", denied),
+        ("over", over),
+    )
+    for kind, group in groups:
         for finding in group:
             for evidence in finding.evidence:
                 for index, span in _segments_of(evidence, segments):
                     unsure = evidence.confidence <= unsure_at
-                    hits.setdefault((index, kind), []).append(
-                        (span, rank(finding.area), finding.area, finding.factor, unsure)
+                    hits.setdefault(index, []).append(
+                        (span, rank(finding.area), finding.area, finding.factor, unsure, kind)
                     )
-    placed: dict[str | None, list[tuple[int, str, list[tuple[Span, str, bool]]]]] = {}
-    for (index, kind), found in hits.items():
-        first = min(found, key=lambda h: (h[0][0], h[1]))
-        shown = [(h[0], h[3], h[4]) for h in found]
-        placed.setdefault(first[2], []).append((index, kind, shown))
+    placed: dict[str | None, list[tuple[int, list[_Hit]]]] = {}
+    for index, found in hits.items():
+        for together in _same_words(segments[index].text, found, splitter):
+            first = min(together, key=lambda h: (h[0][0], h[1]))
+            shown = [(h[0], h[3], h[4], h[5]) for h in together]
+            placed.setdefault(first[2], []).append((index, shown))
 
     blocks: list[JournalArea] = []
     for area in sorted(placed, key=rank):
-        entries = sorted(placed[area], key=lambda p: (p[0], p[1] != "said"))
+        entries = sorted(placed[area], key=lambda p: (p[0], min(h[0][0] for h in p[1])))
         # A question that is itself evidence (asked, then answered) is the answer's question,
-        # not a line of its own; the answer line names the factors of both.
-        # Keyed by (answer, kind): an utterance quoted both as said and as denied ("Nej, jag har
-        # varit nykter i tio år.") takes the question's factors only into the line of its kind.
-        asked: dict[tuple[int, str], tuple[int, str, list[tuple[Span, str, bool]]]] = {}
+        # not a line of its own; the answer line names the factors of both. Only when every
+        # kind the question shows is one the answer shows too: the answer to "Dricker du?"
+        # denied takes the question's denied factors, never as said.
+        asked: dict[int, tuple[int, list[_Hit]]] = {}
         for entry in entries:
-            index, kind, _shown = entry
-            prev = next((e for e in entries if e[0] == index - 1 and e[1] == kind), None)
+            index, shown = entry
+            prev = next(
+                (
+                    e
+                    for e in entries
+                    if e[0] == index - 1 and {h[3] for h in e[1]} <= {h[3] for h in shown}
+                ),
+                None,
+            )
             if prev is not None and _question(segments, index - 1, splitter) is not None:
-                asked[(index, kind)] = prev
+                asked[id(entry)] = prev
         merged = {id(p) for p in asked.values()}
         lines_at = {e[0] for e in entries}
         lines: list[JournalLine] = []
         for entry in entries:
             if id(entry) in merged:
                 continue
-            index, kind, shown = entry
-            seg = segments[index]
-            ranges = [h[0] for h in shown]
-            span = _covering(seg.text, ranges, splitter, onward=kind != "said")
-            before = index - 1
-            question = None
-            was_asked = (index, kind) in asked
-            if was_asked or before not in lines_at:
-                question = _question(segments, before, splitter)
-            span, inner = _asked_within(seg.text, span, splitter)
-            if inner is not None:  # asked and answered in one utterance: the question apart
-                question = _quote(segments, index, inner)
-            if (  # the tagger read the answer with its question (`asked`): it stays
-                question is not None
-                and not was_asked
-                and not _overlaps(inner or (0, 0), ranges)
-                and splitter.alone is not None
-                and splitter.alone(seg.text[span[0] : span[1]], question.text)
-            ):
-                question = None  # the answer reads on its own: its question is not quoted
-            with_question = shown + (asked[(index, kind)][2] if was_asked else [])
-            quote = _quote(segments, index, span)
-            lines.append(
-                JournalLine(
-                    **quote.model_dump(),
-                    kind=kind,
-                    question=question,
-                    factors=sorted({h[1] for h in with_question}),
-                    unsure=any(h[2] for h in shown),
-                )
-            )
-            if kind == "over" and splitter.dated is not None and not splitter.dated(quote.text):
-                lines += _what_ended_it(segments, index, lines[-1], lines_at, splitter)
+            index, shown = entry
+            lines += _line(segments, index, shown, asked.get(id(entry)), lines_at, splitter)
         known = areas.get(area) if area is not None else None
+        folded = fold_repeats(lines)
+        if persons is not None:
+            folded = with_referents(folded, segments, persons, splitter)
         blocks.append(
             JournalArea(
                 area=area,
                 name_sv=known.name_sv if known else None,
                 name_en=known.name_en if known else None,
-                lines=fold_repeats(lines),
+                lines=folded,
             )
         )
     return Journal(areas=blocks, marks=marks_as_lines(segments, marks))
 
 
+def _same_words(text: str, found: list[_Found], splitter: Splitter) -> list[list[_Found]]:
+    """The evidence in one utterance, grouped into lines: by kind, and kinds whose quotes
+    would share words as one group ("Nej, jag har varit nykter i tio år.", sobriety said and
+    alcohol denied, is one line; "Nej, aldrig." denied and "Jag vill verkligen sluta
+    dricka." said stay two)."""
+    kinds = [k for k in _KINDS if any(h[5] == k for h in found)]
+    spans = {
+        k: _covering(text, [h[0] for h in found if h[5] == k], splitter, onward=k != "said")
+        for k in kinds
+    }
+    groups: list[tuple[Span, list[ReadKind]]] = []
+    for kind in sorted(kinds, key=lambda k: spans[k]):
+        span = spans[kind]
+        if groups and span[0] < groups[-1][0][1]:
+            last, members = groups[-1]
+            groups[-1] = ((last[0], max(last[1], span[1])), [*members, kind])
+        else:
+            groups.append((span, [kind]))
+    return [[h for h in found if h[5] in members] for _span, members in groups]
+
+
+def _line(
+    segments: Sequence[Segment],
+    index: int,
+    shown: list[_Hit],
+    asked: tuple[int, list[_Hit]] | None,
+    lines_at: set[int],
+    splitter: Splitter,
+) -> list[JournalLine]:
+    """The line quoting segment `index` for the evidence `shown` in it (and, `asked`, in
+    the question before it that the tagger read with it); and, for something told as over
+    whose quote does not say when, the exchange after it."""
+    seg = segments[index]
+    ranges = [h[0] for h in shown]
+    kinds = {h[3] for h in shown}
+    kind = next(k for k in _KINDS if k in kinds)
+    span = _covering(seg.text, ranges, splitter, onward=kinds != {"said"})
+    before = index - 1
+    question = None
+    if asked is not None or before not in lines_at:
+        question = _question(segments, before, splitter)
+    span, inner = _asked_within(seg.text, span, splitter)
+    if inner is not None:  # asked and answered in one utterance: the question apart
+        question = _quote(segments, index, inner)
+    if (  # the tagger read the answer with its question (`asked`): it stays
+        question is not None
+        and asked is None
+        and not _overlaps(inner or (0, 0), ranges)
+        and splitter.alone is not None
+        and splitter.alone(seg.text[span[0] : span[1]], question.text)
+    ):
+        question = None  # the answer reads on its own: its question is not quoted
+    every = shown + (asked[1] if asked is not None else [])
+    factors = {k: sorted({h[1] for h in every if h[3] == k}) for k in _KINDS if k in kinds}
+    quote = _quote(segments, index, span)
+    line = JournalLine(
+        **quote.model_dump(),
+        kind=kind,
+        question=question,
+        factors=factors.pop(kind),
+        also_as=factors,
+        unsure=any(h[2] for h in shown),
+    )
+    out = [line]
+    if "over" in kinds and splitter.dated is not None and not splitter.dated(quote.text):
+        told = line.factors if kind == "over" else line.also_as["over"]
+        out += _what_ended_it(segments, index, told, lines_at, splitter)
+    return out
+
+
 def _what_ended_it(
     segments: Sequence[Segment],
     index: int,
-    told: JournalLine,
+    told: list[str],
     taken: set[int],
     splitter: Splitter,
 ) -> list[JournalLine]:
@@ -461,9 +532,7 @@ def _what_ended_it(
             question = asked  # the utterance is a question: the next one answers it
             continue
         line = _quote(segments, k, (0, len(segments[k].text)))
-        out.append(
-            JournalLine(**line.model_dump(), kind="over", question=question, factors=told.factors)
-        )
+        out.append(JournalLine(**line.model_dump(), kind="over", question=question, factors=told))
         question = None
         if splitter.dated is None or splitter.dated(line.text):
             break
@@ -473,7 +542,7 @@ def _what_ended_it(
 def fold_repeats(lines: Sequence[JournalLine]) -> list[JournalLine]:
     """Lines whose words were said again verbatim (same kind, text, speaker, question and
     sureness) as one line: the first, with the later times in `also_at` and the factors of
-    all."""
+    all (of every kind)."""
     out: list[JournalLine] = []
     first: dict[tuple[object, ...], int] = {}
     for line in lines:
@@ -489,9 +558,165 @@ def fold_repeats(lines: Sequence[JournalLine]) -> list[JournalLine]:
             update={
                 "also_at": [*kept.also_at, line.start, *line.also_at],
                 "factors": sorted({*kept.factors, *line.factors}),
+                "also_as": {
+                    k: sorted({*kept.also_as.get(k, []), *line.also_as.get(k, [])})
+                    for k in _KINDS
+                    if k in kept.also_as or k in line.also_as
+                },
             }
         )
     return out
+
+
+Place = tuple[int, int, int]
+"""Words in the transcript: (segment, char_start, char_end)."""
+
+
+class Persons(Protocol):
+    """Who, other than the client, the meeting's words name, as the tagger reads them
+    (`risk_factors.tagger.persons`)."""
+
+    @property
+    def naming(self) -> Collection[Place]:
+        """The words that name a person other than the client ("pappa", "Marcus")."""
+        ...
+
+    @property
+    def named(self) -> Mapping[tuple[int, int], Place]:
+        """(segment, char_start) of a "han"/"hon" read as such a person → the words that
+        last named them."""
+        ...
+
+
+def with_referents(
+    lines: Sequence[JournalLine],
+    segments: Sequence[Segment],
+    persons: Persons,
+    splitter: Splitter = Splitter(),
+) -> list[JournalLine]:
+    """The lines of one area, each "han"/"hon" the tagger read as another person made
+    readable: when the last person named in what is shown before the pronoun (the area's
+    lines above, in the order they read: referents, question, quote; then the line's own
+    words before it) is not that person, the words that named them are shown with the line:
+    as its question when they are in the question just before it, else in `referents` (the
+    clause naming them, verbatim, with its time). Verbatim only: nothing is written."""
+    pronouns: dict[int, list[tuple[int, Place]]] = {}
+    for (segment, at), place in persons.named.items():
+        pronouns.setdefault(segment, []).append((at, place))
+    naming = sorted(set(persons.naming) | set(persons.named.values()))
+    shown: list[Place] = []
+    out: list[JournalLine] = []
+    for line in lines:
+        if line.segment is None or line.segment >= len(segments) or line.edited:
+            out.append(line)
+            continue
+        question, referents = line.question, list(line.referents)
+        for answer, quoted in ((False, line.question), (True, line)):
+            if quoted is None:
+                continue
+            seg, begin, end = _place(quoted)
+            for at, place in sorted(pronouns.get(seg, [])):
+                if not begin <= at < end:
+                    continue
+                before = [*shown, *(_place(r) for r in referents)]
+                if answer and question is not None:
+                    before.append(_place(question))
+                before.append((seg, begin, at))
+                if _last_named(naming, before) == place:
+                    continue
+                asked = _asked_naming(segments, line, question, place, splitter)
+                earlier = _sentence_before(segments, line, place, splitter)
+                if answer and earlier is not None:
+                    line = line.model_copy(update=earlier.model_dump())  # its own words on
+                    begin = line.char_start
+                elif answer and asked is not None:
+                    question = asked  # the question before, from the words naming them
+                elif all(not _inside(place, _place(r)) for r in referents):
+                    referents.append(_naming_clause(segments, place, splitter))
+        if question is not line.question or referents != line.referents:
+            referents.sort(key=lambda q: (q.segment or 0, q.char_start))
+            line = line.model_copy(update={"question": question, "referents": referents})
+        shown += [_place(q) for q in (*line.referents, line.question, line) if q is not None]
+        out.append(line)
+    return out
+
+
+def _place(quote: Quote) -> Place:
+    length = len(quote.text)
+    return (quote.segment or 0, quote.char_start, quote.char_start + length)
+
+
+def _inside(word: Place, quoted: Place) -> bool:
+    return word[0] == quoted[0] and quoted[1] <= word[1] and word[2] <= quoted[2]
+
+
+def _last_named(naming: Sequence[Place], shown: Sequence[Place]) -> Place | None:
+    """The last word naming someone in what is shown (places in reading order)."""
+    for quoted in reversed(shown):
+        inside = [w for w in naming if _inside(w, quoted)]
+        if inside:
+            return inside[-1]
+    return None
+
+
+def _asked_naming(
+    segments: Sequence[Segment],
+    line: JournalLine,
+    question: Quote | None,
+    word: Place,
+    splitter: Splitter,
+) -> Quote | None:
+    """The question the line answers (the utterance before, when it asks), taken from the
+    sentence holding `word` on when that sentence is the question or the one before it ("Du
+    nämnde din bror. Hur har han det?"); None when `word` is not there or the line shows
+    another question."""
+    asks = _question(segments, (line.segment or 0) - 1, splitter)
+    if asks is None or word[0] != asks.segment:
+        return None
+    if question is not None and _place(question) != _place(asks):
+        return None
+    sentences = [s for s in splitter.sentences(segments[word[0]].text) if s[0] <= asks.char_start]
+    for sentence in sentences[-2:]:
+        if sentence[0] <= word[1] < sentence[1]:
+            return _quote(segments, word[0], (sentence[0], _place(asks)[2]))
+    return None
+
+
+def _sentence_before(
+    segments: Sequence[Segment], line: JournalLine, word: Place, splitter: Splitter
+) -> Quote | None:
+    """The line's quote from the sentence just before it on, when that sentence of the same
+    utterance holds `word` ("Det är min sambo, Marcus. Han har tagit stryptag …"); else
+    None."""
+    if word[0] != line.segment or word[1] >= line.char_start:
+        return None
+    before = [s for s in splitter.sentences(segments[word[0]].text) if s[1] <= line.char_start]
+    if not before or not before[-1][0] <= word[1] < before[-1][1]:
+        return None
+    return _quote(segments, word[0], (before[-1][0], _place(line)[2]))
+
+
+NAMING_SENTENCE_WORDS: Final = 8
+"""A sentence naming someone of at most this many words is quoted whole as a referent."""
+
+
+def _naming_clause(segments: Sequence[Segment], word: Place, splitter: Splitter) -> Quote:
+    """The words naming a person (`word`) as a referent: their sentence when it asks or is
+    short ("Det är min sambo, Marcus."), else its clause holding them, verbatim."""
+    text = segments[word[0]].text
+    for sentence in splitter.sentences(text):
+        if sentence[0] <= word[1] < sentence[1]:
+            words = text[sentence[0] : sentence[1]]
+            if splitter.asks(words) or len(words.split()) <= NAMING_SENTENCE_WORDS:
+                return _quote(segments, word[0], sentence)
+            for clause in splitter.clauses(text, sentence):
+                if clause[0] <= word[1] < clause[1]:
+                    begin, end = clause
+                    while end > begin and text[end - 1] in _TRAILING:
+                        end -= 1
+                    return _quote(segments, word[0], (begin, max(end, word[2])))
+            return _quote(segments, word[0], sentence)
+    return _quote(segments, word[0], (word[1], word[2]))
 
 
 def marks_as_lines(segments: Sequence[Segment], marks: Sequence[Mark]) -> list[JournalLine]:
@@ -562,9 +787,14 @@ def line_texts(
     *,
     implied: str | None = None,
 ) -> list[str]:
-    """The rendered lines of one journal line: its question first, when it has one. A quote
-    by `implied` (the speaker named once above all lines) carries no speaker of its own."""
+    """The rendered lines of one journal line: the words naming whom its "han"/"hon" stands
+    for ("Sammanhang – handläggare:") and its question first, when it has them. A quote by
+    `implied` (the speaker named once above all lines) carries no speaker of its own."""
     out: list[str] = []
+    for referent in line.referents:
+        if implied is not None and referent.speaker == implied:
+            referent = referent.model_copy(update={"speaker": None})
+        out.append(quote_line(referent, label("referent", lang), verbatim=verbatim))
     if line.question is not None:
         question = line.question
         if (question.speaker or "").strip().lower() == CASEWORKER_LABEL:

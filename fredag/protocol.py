@@ -15,8 +15,9 @@ consent must have been confirmed.
 Schema versions: `fredag.draft/2` (built by devices now) adds each factor's life area, the
 caseworker's marks and `journal`, the structured "Vad som framkom" whose every line is a
 verbatim transcript segment, and each transcript segment's `speaker` (role and label,
-issue 15). `fredag.draft/1` (older devices) is still accepted and still
-serializes to exactly its own fields.
+issue 15); a journal line's `also_as` and `referents` came later, with empty defaults, so a
+v2 draft made before them parses and verifies unchanged. `fredag.draft/1` (older devices)
+is still accepted and still serializes to exactly its own fields.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 LineKind = Literal["said", "denied", "over", "mark"]
+ReadKind = Literal["said", "denied", "over"]
 
 
 class _Strict(BaseModel):
@@ -133,9 +135,12 @@ class JournalLine(Quote):
 
     `kind`: `said` (evidence of a factor), `denied` (a factor asked about and denied), `over`
     (a factor told as past and over without being asked: "han har slutat"; no finding) or
-    `mark` (the caseworker marked this moment). In a signed draft `text` is always exactly
-    `segment`'s text from `char_start` to `char_end` and `edited` is false; on the server a
-    caseworker's edit sets `edited`.
+    `mark` (the caseworker marked this moment). Words that read as more than one kind (a
+    finding and a denial: "Nej, jag har varit nykter i tio år.", sobriety said, alcohol
+    denied) are one line: `kind` is `denied` when they deny anything, else `said`, and
+    `also_as` holds the other kinds' factors. In a signed draft `text` (and every quote of
+    the line) is always exactly `segment`'s text from `char_start` to `char_end` and `edited`
+    is false; on the server a caseworker's edit sets `edited`.
     """
 
     kind: LineKind = "said"
@@ -147,6 +152,14 @@ class JournalLine(Quote):
     also_at: Annotated[list[Annotated[float, Field(ge=0)]], Field(max_length=1_000)] = []
     """When the same words (same kind, speaker and question) were said again later in the
     meeting: those times, in order. The repeat is folded into this line, quoted once."""
+    also_as: dict[ReadKind, Annotated[list[Slug], Field(max_length=100)]] = {}
+    """The factors the same words show as other kinds than `kind` (kind → slugs): a line both
+    said and denied is one `denied` line with `also_as={"said": [...]}`. Empty: one kind."""
+    referents: Annotated[list[Quote], Field(max_length=10)] = []
+    """Where the people its "han"/"hon" stand for were last named (the tagger's reading),
+    when nothing quoted before it under its area (nor its own words or question) names
+    them: "Vill du berätta om pappa?" before "Han har druckit mycket i flera år." Verbatim
+    spans like the line, in meeting order."""
 
 
 class JournalArea(_Strict):
@@ -216,7 +229,7 @@ class Draft(_Strict):
             raise ValueError("a fredag.draft/2 carries its journal")
         segments = self.transcript.segments
         for line in _lines(self.journal):
-            for quote in (line, line.question):
+            for quote in (line, line.question, *line.referents):
                 if quote is None or quote.segment is None:
                     continue
                 if (

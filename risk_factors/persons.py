@@ -249,6 +249,32 @@ def other_references(
 def resolve(
     text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
 ) -> tuple[frozenset[int], dict[int, str]]:
+    """See `_resolution`."""
+    out, nouns, _named = _resolution(text, sentences, case_type)
+    return out, nouns
+
+
+def named_at(
+    text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
+) -> tuple[frozenset[tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Where the others in `resolve` are named: the spans of the words that name a person
+    other than the client (person nouns, others' names; no pronouns), and for each
+    "han"/"hon" (by start) read as such a person, the span of the word that last named them
+    ("Vill du berätta om pappa?" … "Han dricker": "pappa"). Reading unchanged: the same
+    walk as `resolve`, only reported."""
+    out, _nouns, named = _resolution(text, sentences, case_type)
+    words = frozenset(
+        (t.start, t.end)
+        for s in sentences
+        for t in s.tokens
+        if t.start in out and t.start not in named
+    )
+    return words, named
+
+
+def _resolution(
+    text: str, sentences: Sequence[Sentence], case_type: str
+) -> tuple[frozenset[int], dict[int, str], dict[int, tuple[int, int]]]:
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
     is such a person; and, for each "han"/"hon" whose referent is a person noun named in a
@@ -259,6 +285,8 @@ def resolve(
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
     out: set[int] = set()
     nouns: dict[int, str] = {}
+    pointed: dict[int, tuple[int, int]] = {}  # a pronoun's start -> the word that named it
+    where: dict[str, tuple[int, int]] = {}
     # For "m" and "f": the sentence index where another person of that gender was last
     # named, or None when the pronoun is the client's (or ambiguous); and the noun if any.
     last: dict[str, int | None] = {"m": None, "f": None}
@@ -273,6 +301,7 @@ def resolve(
                 since = last[gender]
                 if since is not None and n - since <= REFERENT_SENTENCES:
                     out.add(token.start)
+                    pointed[token.start] = where[gender]
                     referent = noun[gender]
                     if referent is not None:
                         nouns[token.start] = referent
@@ -302,5 +331,6 @@ def resolve(
                     last[g] = None  # "hans pappa … han": which one is unclear
                 else:
                     last[g] = n
+                    where[g] = (token.start, token.end)
                     noun[g] = word if found and asks else None
-    return frozenset(out), nouns
+    return frozenset(out), nouns, pointed

@@ -51,11 +51,11 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
-from risk_factors.persons import resolve
+from risk_factors.persons import named_at, resolve
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
-__all__ = ["CASE_TYPES", "Denial", "Tag", "TagResult", "Tagger"]
+__all__ = ["CASE_TYPES", "Denial", "Persons", "Tag", "TagResult", "Tagger", "persons"]
 
 CASE_TYPES = ("barn", "vuxen")
 FUZZY_FACTOR = 0.7
@@ -223,15 +223,7 @@ class Tagger:
         tags: list[Tag] = []
         denied: list[Denial] = []
         question: Sentence | None = None
-        sentences = [
-            self._matcher.split_merged(piece, reading.unsure(piece))
-            for whole in split_sentences(reading.text)
-            for s in _answer_then_question(whole)
-            for heard in self._trailing_answer(reading, s)
-            for piece in self._paused_turns(reading, heard)
-        ]
-        if reading.probs is not None:
-            sentences = _answers_heard_as_questions(sentences)
+        sentences = _sentences(reading, self._matcher.split_merged)
         reading.others, reading.referents = resolve(reading.text, sentences, case_type)
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
@@ -345,7 +337,8 @@ class Tagger:
         area = self.factors[slug].area
         return getattr(area, case_type, None) if area else None
 
-    def _trailing_answer(self, reading: _Reading, sentence: Sentence) -> list[Sentence]:
+    @staticmethod
+    def _trailing_answer(reading: _Reading, sentence: Sentence) -> list[Sentence]:
         """A sentence, or the sentence and the short "Nej …" run onto its end at a comma or a
         segment boundary ("Skålkanfum, nej.", "hann utsatt för mommning" + "nöj
         intervalls" joined into one sentence)."""
@@ -360,11 +353,12 @@ class Tagger:
                 continue  # the answer opens with "nej" itself (not "aldrig": "…, aldrig mer")
             head = part(sentence, 0, k, question_mark=sentence.is_question_mark)
             tail = part(sentence, k, n, question_mark=False)
-            if answer_polarity(head) is None and self._polarity(reading, tail)[0] == "no":
+            if answer_polarity(head) is None and Tagger._polarity(reading, tail)[0] == "no":
                 return [head, tail]
         return [sentence]
 
-    def _paused_turns(self, reading: _Reading, sentence: Sentence) -> list[Sentence]:
+    @staticmethod
+    def _paused_turns(reading: _Reading, sentence: Sentence) -> list[Sentence]:
         """A question and its answer (or an answer and the next question) that the recogniser
         wrote as one sentence, cut where it heard a pause of ANSWER_PAUSE seconds or more
         between them: a part in question word order ("Finns det någon vuxen som han har
@@ -387,7 +381,7 @@ class Tagger:
                 tail = part(sentence, k, n, question_mark=True)
             else:
                 continue
-            return [head, *self._paused_turns(reading, tail)]
+            return [head, *Tagger._paused_turns(reading, tail)]
         return [sentence]
 
     def _bare_no(self, reading: _Reading, sentence: Sentence, case_type: str) -> bool:
@@ -404,7 +398,8 @@ class Tagger:
             for m in self._matcher.matches(reading.text, sentence, reading.unsure(sentence))
         )
 
-    def _polarity(self, reading: _Reading, answer: Sentence) -> tuple[Polarity | None, bool]:
+    @staticmethod
+    def _polarity(reading: _Reading, answer: Sentence) -> tuple[Polarity | None, bool]:
         """The answer's yes or no, and whether it was only heard alike: a first word the
         recogniser was unsure of that sounds like "nej" ("nöj") is an uncertain no, never a
         yes."""
@@ -921,6 +916,64 @@ def _answer_then_question(sentence: Sentence) -> list[Sentence]:
     if k:
         return [part(sentence, 0, k, question_mark=False), part(sentence, k, n, question_mark=True)]
     return [sentence]
+
+
+def _sentences(
+    reading: _Reading, split_merged: Callable[[Sentence, frozenset[int] | None], Sentence] | None
+) -> list[Sentence]:
+    """The sentences the tagger reads, in order: split at sentence ends, a question and its
+    answer run together read apart, and (`split_merged`, the matcher's) two words the
+    recogniser ran together read as two; with word probabilities, an answer heard with a
+    question mark read as the answer."""
+    sentences = [
+        piece if split_merged is None else split_merged(piece, reading.unsure(piece))
+        for whole in split_sentences(reading.text)
+        for s in _answer_then_question(whole)
+        for heard in Tagger._trailing_answer(reading, s)
+        for piece in Tagger._paused_turns(reading, heard)
+    ]
+    if reading.probs is not None:
+        sentences = _answers_heard_as_questions(sentences)
+    return sentences
+
+
+Place = tuple[int, int, int]
+"""(segment, char_start, char_end): words in one transcript segment."""
+
+
+@dataclass(frozen=True)
+class Persons:
+    """Who, other than the client, a meeting's words name, as the tagger reads them
+    (`risk_factors.persons`), in transcript segments: `naming` the words that name such a
+    person ("pappa", "Marcus", "storebror"); `named`, for each "han"/"hon" the tagger reads as
+    such a person, (segment, char_start) → the word that last named them."""
+
+    naming: frozenset[Place]
+    named: Mapping[tuple[int, int], Place]
+
+
+def persons(
+    segments: Sequence[SegmentLike] | Sequence[Mapping[str, Any]], case_type: str
+) -> Persons:
+    """The tagger's reading of who is who in `segments` (as `Tagger.tag_segments` reads them;
+    needs no catalogue). Two words the recogniser ran together are not read apart here (that
+    takes the catalogue's words), so with word probabilities a pronoun's sentence count may
+    differ from the tagger's by such a split."""
+    heard = [utterance(s) for s in segments]
+    if not heard:
+        return Persons(frozenset(), {})
+    reading = _Reading.of(heard)
+    words, named = named_at(reading.text, _sentences(reading, None), case_type)
+
+    def place(span: tuple[int, int]) -> Place:
+        k = _segment_at(reading.offsets, span[0])
+        return (k, span[0] - reading.offsets[k], span[1] - reading.offsets[k])
+
+    out: dict[tuple[int, int], Place] = {}
+    for pronoun, naming in named.items():
+        k = _segment_at(reading.offsets, pronoun)
+        out[(k, pronoun - reading.offsets[k])] = place(naming)
+    return Persons(frozenset(place(w) for w in words), out)
 
 
 @lru_cache(maxsize=1)

@@ -3,8 +3,10 @@
 The entry's structure, headings and wording live in `fredag.journal` (shared with the server).
 Here the device fills it in: the meeting details, "Vad som framkom" as life areas holding the
 sentences that carry each factor's evidence (verbatim, with the question they answer), the
-denials as their own lines (what was told as past and over as plain lines), the caseworker's
-marks, and Bedömning and Planering left empty for the caseworker. The factors noted travel as
+denials as their own lines (what was told as past and over as plain lines), the words naming
+whom a "han"/"hon" stands for where the tagger read it as someone named sentences back
+(`device.stages.tagging.persons_of`), the caseworker's marks, and Bedömning and Planering
+left empty for the caseworker. The factors noted travel as
 structured tags with their evidence (`factors`, `denied`) and the whole transcript as the
 attachment (`transcript`); neither is journal text.
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from device.journal.guard import Checker, check_tool_text
 from device.journal.session import SessionMeta
-from device.stages.tagging import FoundTag, Tagging, told_over
+from device.stages.tagging import FoundTag, Tagging, persons_of, told_over
 from fredag.journal import (
     Entry,
     Splitter,
@@ -47,7 +49,7 @@ from risk_factors.context import (
     tense_words,
 )
 from risk_factors.persons import person_gender
-from risk_factors.tagger import UNCERTAIN_CONFIDENCE
+from risk_factors.tagger import UNCERTAIN_CONFIDENCE, Persons
 from risk_factors.text import split_sentences, tokenize
 
 Span = tuple[int, int]
@@ -138,6 +140,23 @@ def _ends(sentence: str) -> bool:
     """The tagger's own test for a later sentence that ends what was just told."""
     found = split_sentences(sentence)
     return bool(found) and says_over(found[-1])
+
+
+_PLACE_BEFORE = frozenset({"i", "från", "ifrån"})
+
+
+def _people(persons: Persons, segments: Sequence[Segment]) -> Persons:
+    """The tagger's reading of who is who, less a "han"/"hon" read as a capitalised word
+    after "i"/"från" ("Min familj bor i Polen. Han vill inte …"): a place, not a person, so
+    its words would not say who he is. When unsure, the line shows no referent, as before."""
+
+    def place_name(word: tuple[int, int, int]) -> bool:
+        text = segments[word[0]].text
+        before = text[: word[1]].split()
+        return bool(before) and before[-1].lower() in _PLACE_BEFORE and text[word[1]].isupper()
+
+    named = {k: v for k, v in persons.named.items() if not place_name(v)}
+    return Persons(frozenset(w for w in persons.naming if not place_name(w)), named)
 
 
 SPLITTER = Splitter(
@@ -231,6 +250,7 @@ def build_draft(
         marks=marks,
         splitter=SPLITTER,
         unsure_at=UNCERTAIN_CONFIDENCE,
+        persons=_people(persons_of(transcript.segments, meeting.case_type), transcript.segments),
     )
     entry = Entry(
         meeting=meeting,

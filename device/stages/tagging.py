@@ -17,7 +17,7 @@ from fredag.journal import AreaName
 from fredag.protocol import CaseType, FactorKind, Segment
 from risk_factors.catalogue import validate_catalogue
 from risk_factors.schema import Catalogue
-from risk_factors.tagger import Denial, Tag, Tagger
+from risk_factors.tagger import Denial, Persons, Tag, Tagger, persons
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,16 @@ def tag_meeting(
         result: Tagging = tag_heard(heard, case_type)
         return result
     return tagger.tag_segments(segments, case_type)
+
+
+def persons_of(segments: Sequence[Segment], case_type: CaseType) -> Persons:
+    """Who, other than the client, the meeting's words name and whom each "han"/"hon" the
+    tagger reads as such a person stands for (`risk_factors.tagger.persons`), the segments
+    read with their attributed speakers as the tagger reads them."""
+    from device.stages.speakers import with_heard_speakers
+
+    named = with_heard_speakers(None, segments)
+    return persons(list(segments) if named is None else named, case_type)
 
 
 def load_tagger(catalogue: dict[str, Any] | None = None) -> SegmentTagger:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fredag.protocol import Journal, JournalArea, JournalLine, Segment
+from fredag.protocol import Journal, JournalArea, JournalLine, Quote, Segment
 from server.web.content import MARKS_KEY, NO_AREA_KEY, block_key
 
 
@@ -134,27 +134,32 @@ def pull(
 
 
 def speakers(journal: Journal) -> list[str]:
-    """The speaker labels in the entry (lines and the questions they answer), in order."""
+    """The speaker labels in the entry (lines, the questions they answer, their referents),
+    in order."""
     found: dict[str, None] = {}
     for line in [ln for a in journal.areas for ln in a.lines] + list(journal.marks):
-        for quote in (line.question, line):
+        for quote in (*line.referents, line.question, line):
             if quote is not None and quote.speaker:
                 found.setdefault(quote.speaker)
     return list(found)
 
 
 def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
-    """Every line (and question) said by `old` now says `new` ("person 1" → "mamma")."""
+    """Every line (question, referent) said by `old` now says `new` ("person 1" → "mamma")."""
     new = " ".join(new.split())
     if not new or len(new) > MAX_SPEAKER or old not in speakers(journal):
         raise LineError(f"no speaker {old!r} to rename, or no new name")
 
+    def quote(q: Quote) -> Quote:
+        return q.model_copy(update={"speaker": new}) if q.speaker == old else q
+
     def renamed(line: JournalLine) -> JournalLine:
-        question = line.question
-        if question is not None and question.speaker == old:
-            question = question.model_copy(update={"speaker": new})
+        question = None if line.question is None else quote(line.question)
         speaker = new if line.speaker == old else line.speaker
-        return line.model_copy(update={"speaker": speaker, "question": question})
+        referents = [quote(r) for r in line.referents]
+        return line.model_copy(
+            update={"speaker": speaker, "question": question, "referents": referents}
+        )
 
     areas = [a.model_copy(update={"lines": [renamed(ln) for ln in a.lines]}) for a in journal.areas]
     marks = [renamed(ln) for ln in journal.marks]

@@ -220,3 +220,89 @@ class TestQuestionOnlyWhereNeeded:
             "Han spelade fotboll förut, men han slutade i våras när det blev för mycket.",
         )
         assert lines and all(line.question is not None for line in lines)
+
+
+def _conversation(turns: list[str], case_type: str = "barn") -> Draft:
+    """'H|…' the caseworker's turns, anything else the client's."""
+    segments = _segments([(t.startswith("H|"), t.removeprefix("H|")) for t in turns])
+    return _draft(segments, case_type)[0]
+
+
+def _verbatim(draft: Draft) -> None:
+    """Every quote of every line, character for character its segment's."""
+    segments = draft.transcript.segments
+    for line in _lines(draft):
+        for quote in (line, line.question, *line.referents):
+            if quote is not None and quote.segment is not None:
+                text = segments[quote.segment].text
+                assert quote.text == text[quote.char_start : quote.char_end]
+
+
+class TestWhoHeIs:
+    def test_a_han_the_tagger_read_as_pappa_is_shown_with_the_question_naming_him(self) -> None:
+        """ "Han har slagit mamma flera gånger." (another area than the drinking) quotes the
+        caseworker's "Vill du berätta om pappa?", with its time, as the words naming him."""
+        draft = _conversation(
+            [
+                "H|Vill du berätta om pappa?",
+                "Han dricker varje helg och blir arg.",
+                "H|Hur går det i skolan?",
+                "Det går bra. Jag har många kompisar.",
+                "H|Och hemma?",
+                "Han har slagit mamma flera gånger.",
+            ]
+        )
+        (hits,) = [ln for ln in _lines(draft) if ln.text == "Han har slagit mamma flera gånger."]
+        assert [(r.text, r.start, r.speaker) for r in hits.referents] == [
+            ("Vill du berätta om pappa?", 0.0, "handläggare")
+        ]
+        assert '[00:00] Sammanhang – handläggare: "Vill du berätta om pappa?"' in draft.rendered
+        _verbatim(draft)
+
+    def test_an_answer_whose_han_only_its_question_names_keeps_the_question(self) -> None:
+        """ "Hur är kontakten med Lucas pappa?" / "Vi separerade … Han dricker mycket, så
+        Lucas får bara träffa honom på dagtid.": the child's name in the answer is not who he
+        is, so the question stays."""
+        draft = _conversation(
+            [
+                "H|Hur är kontakten med Lucas pappa?",
+                "Vi separerade för fyra år sedan. Han dricker mycket, så Lucas får bara träffa "
+                "honom på dagtid, aldrig över natten.",
+            ]
+        )
+        (line,) = _lines(draft)
+        assert line.question is not None
+        assert line.question.text == "Hur är kontakten med Lucas pappa?"
+        _verbatim(draft)
+
+    def test_a_place_is_not_who_he_is(self) -> None:
+        """ "Min familj bor i Polen. Han kontrollerar mina pengar …": the tagger takes "Polen"
+        for a name, but a capitalised word after "i" is a place; no referent is shown."""
+        turns = [
+            "H|Har du vänner eller familj här?",
+            "Nej. Min familj bor i Polen. Han kontrollerar mina pengar och vill inte att jag "
+            "träffar någon.",
+        ]
+        segments = _segments([(t.startswith("H|"), t.removeprefix("H|")) for t in turns])
+        from device.stages.tagging import persons_of
+
+        text = segments[1].text
+        assert persons_of(segments, "vuxen").named[(1, text.index("Han"))][1] == text.index("Polen")
+        draft = _conversation(turns, "vuxen")
+        assert [ln.referents for ln in _lines(draft)] == [[]]
+
+
+class TestOneLine:
+    def test_an_answer_both_said_and_denied_is_one_line(self) -> None:
+        """ "Dricker du alkohol?" / "Nej, jag har varit nykter i tio år." is one "Förnekat"
+        line carrying the denied alcohol problem and the sobriety it shows."""
+        draft = _conversation(
+            ["H|Dricker du alkohol?", "Nej, jag har varit nykter i tio år."], "vuxen"
+        )
+        (line,) = _lines(draft)
+        assert line.kind == "denied" and line.factors == ["alcohol_problem"]
+        assert line.also_as == {"said": ["sobriety"]}
+        assert draft.rendered.count("Nej, jag har varit nykter i tio år.") == 1
+        assert {f.factor for f in draft.factors} >= {"sobriety"}
+        assert {f.factor for f in draft.denied} >= {"alcohol_problem"}
+        _verbatim(draft)

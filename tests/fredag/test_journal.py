@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from fredag.journal import (
     AreaName,
     Entry,
+    Place,
     clock,
     journal_from_findings,
     render_entry,
@@ -23,8 +24,10 @@ from fredag.protocol import (
     Evidence,
     FactorFinding,
     Mark,
+    canonical_json,
     draft_bytes,
     sign_draft,
+    sign_payload,
     verify_draft,
 )
 from tests.server.factory import make_draft
@@ -357,7 +360,7 @@ class TestShortEntry:
         data: dict[str, Any] = make_draft(key).model_dump(mode="json", by_alias=True)
         for area in data["journal"]["areas"]:
             for line in area["lines"]:
-                del line["also_at"]
+                del line["also_at"], line["also_as"], line["referents"]
                 line["question"] = {
                     "segment": line["segment"],
                     "char_start": 0,
@@ -368,6 +371,8 @@ class TestShortEntry:
                 }
         old = Draft.model_validate(data)
         assert verify_draft(sign_draft(old, key), key.public_key()) == old
+        signed_then = sign_payload(canonical_json(data), key)  # the bytes an old device signed
+        assert verify_draft(signed_then, key.public_key()) == old
         assert old.journal is not None
         text = render_entry(_entry(old.journal))
         assert "Fråga:" in text and old.journal.areas[0].lines[0].text in text
@@ -378,6 +383,133 @@ class TestShortEntry:
         factors = [_finding("drink", "a_first", 0, "dricker", segs[0].text)]
         text = render_entry(_entry(journal_from_findings(segs, factors, [], AREAS)))
         assert "Område A" in text and "drink" not in text and "Faktorer" not in text
+
+
+class TestOneLinePerWords:
+    def test_words_both_said_and_denied_are_one_line_that_carries_both(self) -> None:
+        """ "Nej, jag har varit nykter i tio år." showing sobriety and denying alcohol is one
+        line: "Förnekat", the question the denial needs, both factors in the structure."""
+        segs = _said(
+            [
+                ("caseworker", "Dricker du alkohol?"),
+                ("other", "Nej, jag har varit nykter i tio år."),
+            ]
+        )
+        said = [_finding("sober", "a_first", 1, "nykter", segs[1].text)]
+        denied = [
+            _finding("drink", "a_first", 0, "Dricker du alkohol", segs[0].text),
+            _finding("drink", "a_first", 1, "Nej", segs[1].text),
+        ]
+        journal = journal_from_findings(segs, said, denied, AREAS)
+        (line,) = journal.areas[0].lines
+        assert (line.kind, line.factors, line.also_as) == ("denied", ["drink"], {"said": ["sober"]})
+        text = render_entry(_entry(journal))
+        assert text.count("Nej, jag har varit nykter i tio år.") == 1
+        assert '[00:10] Förnekat – person 1: "Nej, jag har varit nykter i tio år."' in text
+        assert '[00:00] Fråga: "Dricker du alkohol?"' in text
+
+    def test_said_and_told_as_over_in_the_same_words_are_one_line(self) -> None:
+        """A finding and something told as over in one sentence are one plain line."""
+        segs = _said([("other", "Jag använde amfetamin förut, men jag har varit ren i två år.")])
+        said = [_finding("sober", "a_first", 0, "varit ren", segs[0].text)]
+        over = [_finding("drugs", "b_second", 0, "använde amfetamin", segs[0].text)]
+        journal = journal_from_findings(segs, said, [], AREAS, over=over)
+        ((line,),) = [a.lines for a in journal.areas]
+        assert (line.kind, line.factors, line.also_as) == ("said", ["sober"], {"over": ["drugs"]})
+        assert journal.areas[0].area == "b_second"  # the earliest quote's area
+
+    def test_a_denial_and_a_finding_in_other_words_stay_two_lines(self) -> None:
+        """ "Nej, aldrig. Jag vill sluta dricka.": the denial and the finding share no words,
+        so each keeps its own line and "Förnekat" stays on the denial alone."""
+        segs = _said(
+            [("caseworker", "Har du använt narkotika?"), ("other", "Nej, aldrig. Jag vill sluta.")]
+        )
+        said = [_finding("wish", "a_first", 1, "vill sluta", segs[1].text)]
+        denied = [_finding("drugs", "a_first", 1, "Nej, aldrig", segs[1].text)]
+        lines = journal_from_findings(segs, said, denied, AREAS).areas[0].lines
+        assert [(ln.kind, ln.text) for ln in lines] == [
+            ("denied", "Nej, aldrig."),
+            ("said", "Jag vill sluta."),
+        ]
+
+
+class _Persons:
+    """The tagger's reading of who is who, as `journal_from_findings` takes it."""
+
+    def __init__(self, naming: set[Place], named: dict[tuple[int, int], Place]) -> None:
+        self.naming = naming
+        self.named = named
+
+
+class TestReferents:
+    SEGS = (
+        ("caseworker", "Vill du berätta om pappa?"),
+        ("other", "Han dricker varje helg."),
+        ("caseworker", "Hur går det i skolan?"),
+        ("other", "Det går bra."),
+        ("caseworker", "Och hemma då?"),
+        ("other", "Det är lugnt nu. Han har slagit mamma flera gånger."),
+    )
+
+    def _journal(self, areas: tuple[str, str]) -> Any:
+        segs = _said(list(self.SEGS))
+        factors = [
+            _finding("drink", areas[0], 1, "dricker", segs[1].text),
+            _finding("hits", areas[1], 5, "slagit mamma", segs[5].text),
+        ]
+        pappa = (0, segs[0].text.index("pappa"), segs[0].text.index("pappa") + 5)
+        mamma = (5, segs[5].text.index("mamma"), segs[5].text.index("mamma") + 5)
+        persons = _Persons({pappa, mamma}, {(1, 0): pappa, (5, segs[5].text.index("Han")): pappa})
+        return segs, journal_from_findings(segs, factors, [], AREAS, persons=persons)
+
+    def test_a_han_named_sentences_back_is_shown_with_the_words_naming_him(self) -> None:
+        """ "Han har slagit mamma" under another area than "Vill du berätta om pappa?": the
+        line carries that question, verbatim with its time, as "Sammanhang"; nothing else is
+        written, and the draft's verbatim check covers it."""
+        segs, journal = self._journal(("a_first", "b_second"))
+        (hits,) = journal.areas[1].lines
+        assert hits.text == "Han har slagit mamma flera gånger."
+        (ref,) = hits.referents
+        assert (ref.segment, ref.text, ref.start) == (0, "Vill du berätta om pappa?", 0.0)
+        assert ref.text == segs[0].text[ref.char_start : ref.char_end]
+        text = render_entry(_entry(journal))
+        assert (
+            '  [00:00] Sammanhang – handläggare: "Vill du berätta om pappa?"\n'
+            '  [00:40] Fråga: "Och hemma då?"\n'
+            '  [00:50] person 1: "Han har slagit mamma flera gånger."'
+        ) in text
+        tool = {line.strip() for line in tool_lines(_entry(journal))}
+        assert '[00:00] Sammanhang – …: "…"' in tool
+        draft = make_draft(Ed25519PrivateKey.generate())
+        data = draft.model_dump(mode="json", by_alias=True)
+        data["transcript"]["segments"] = [s.model_dump(mode="json") for s in segs]
+        data["journal"] = journal.model_dump(mode="json")
+        Draft.model_validate(data)  # verbatim: accepted
+        data["journal"]["areas"][1]["lines"][0]["referents"][0]["text"] = "Vill du berätta om pappa"
+        with pytest.raises(ValidationError, match="verbatim"):
+            Draft.model_validate(data)
+
+    def test_no_referent_where_the_lines_above_already_name_him(self) -> None:
+        """Under the same area, the question naming pappa is shown just above: nothing is
+        added; the answer's own question is quoted when it is what names him."""
+        _segs, journal = self._journal(("a_first", "a_first"))
+        drink, hits = journal.areas[0].lines
+        assert drink.question is not None and drink.question.text == "Vill du berätta om pappa?"
+        assert hits.referents == []
+
+    def test_a_referent_renders_in_english_and_on_old_lines_nothing_changes(self) -> None:
+        """The label is fixed and bilingual; a line without referents renders as before."""
+        _segs, journal = self._journal(("a_first", "b_second"))
+        assert '"Vill du berätta om pappa?"' in render_entry(_entry(journal), "en")
+        assert "Context – handläggare:" in render_entry(_entry(journal), "en")
+        plain = journal_from_findings(
+            _said([("other", "Han dricker.")]),
+            [_finding("drink", "a_first", 0, "dricker", "Han dricker.")],
+            [],
+            AREAS,
+        )
+        assert "Sammanhang" not in render_entry(_entry(plain))
+        assert plain.areas[0].lines[0].referents == []
 
 
 def _entry(journal: Any) -> Entry:

@@ -242,3 +242,22 @@ class TestPlaces:
         """ "I Malmö dricker jag" is the client's drinking: a name after a
         preposition is a place or an object, not the subject."""
         assert "alcohol_problem" in _found(tagger, "vuxen", "I Malmö dricker jag.")
+
+
+class TestWhereTheyAreNamed:
+    def test_each_pronoun_read_as_another_person_points_at_the_word_naming_them(self) -> None:
+        """`persons` reports, in segment coordinates, the word that last named the person a
+        "han" is read as ("pappa" in the question), the naming words, and nothing for a
+        "han" that is the named child's."""
+        from risk_factors.tagger import persons
+
+        texts = (
+            "Vill du berätta om pappa?",
+            "Han dricker varje helg.",
+            "Hur har Elias det i skolan?",
+            "Han har många kompisar.",
+        )
+        found = persons(_segs(*texts), "barn")
+        pappa = (0, texts[0].index("pappa"), texts[0].index("pappa") + len("pappa"))
+        assert dict(found.named) == {(1, 0): pappa}
+        assert set(found.naming) == {pappa}

@@ -34,7 +34,7 @@ from fredag.protocol import (
     key_id,
 )
 from risk_factors.catalogue import catalogue_sha256, validate_catalogue
-from risk_factors.tagger import Tag, Tagger
+from risk_factors.tagger import Tag, Tagger, persons
 
 MODEL = ModelInfo(name="kb-whisper-small-sv", sha256="b" * 64)
 
@@ -131,7 +131,11 @@ def meeting_draft(
     ref = CatalogueRef(version=catalogue.version, sha256=catalogue_sha256(catalogue))
     by_slug = {a.slug: a for a in areas.values()}
     journal = (
-        whole_transcript(segs) if old else journal_from_findings(segs, factors, denied, by_slug)
+        whole_transcript(segs)
+        if old
+        else journal_from_findings(
+            segs, factors, denied, by_slug, persons=persons(segs, "barn")
+        )  # who each "han"/"hon" is, as the device reads it
     )
     entry = Entry(
         meeting=meeting,

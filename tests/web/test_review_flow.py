@@ -323,6 +323,55 @@ class TestOldDrafts:
         assert "Handläggare: Anna Lind" in exported and "root" not in exported
 
 
+class TestWhoAndBoth:
+    SEGMENTS = (
+        "Vill du berätta om pappa?",
+        "Han dricker varje helg och blir arg.",
+        "Hur går det i skolan?",
+        "Det går bra. Jag har många kompisar.",
+        "Och hemma?",
+        "Han har slagit mamma flera gånger.",
+        "Har du själv druckit alkohol?",
+        "Nej, jag har aldrig druckit, jag tränar fotboll i stället.",
+    )
+
+    def test_who_han_is_and_a_line_both_said_and_denied_show_and_export(
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+    ) -> None:
+        """The review page shows the words naming whom "han" stands for ("Sammanhang") above
+        his line, and an answer both said and denied as one "Förnekat" line; the exported
+        text has both, each quote once."""
+        draft = meeting_draft(
+            anna.device.key,
+            current_catalogue(web_server),
+            segments=self.SEGMENTS,
+            speakers=["handläggare", "person 1"],
+        )
+        draft_id = upload(anna, draft)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        ref = page.locator("#journal p.jref")
+        expect(ref).to_have_count(1)
+        expect(ref).to_contain_text("Sammanhang – handläggare: ”Vill du berätta om pappa?”")
+        both = page.locator("#journal li.jline.denied", has=page.locator("textarea"))
+        expect(both).to_have_count(1)
+        expect(both.locator("textarea")).to_have_value(self.SEGMENTS[-1])
+        expect(both.locator(".jlabel")).to_have_text("Förnekat:")
+        review_all(page)
+        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
+        page.get_by_role("button", name="Godkänn journalanteckning").click()
+        expect(page.locator("#status")).to_have_text("Godkänd")
+        with page.expect_download() as download:
+            page.locator("#export-txt").click()
+        path = tmp_path / "who.txt"
+        download.value.save_as(path)
+        exported = path.read_text(encoding="utf-8")
+        assert 'Sammanhang – handläggare: "Vill du berätta om pappa?"' in exported
+        assert exported.count(self.SEGMENTS[-1]) == 1
+        (line,) = [ln for ln in exported.splitlines() if self.SEGMENTS[-1] in ln]
+        assert "Förnekat" in line
+
+
 class TestTypingSurvivesReview:
     def test_unsaved_line_text_stays_while_factors_are_decided(
         self, page: Any, web_server: ServerProcess, anna: Person
