@@ -302,6 +302,19 @@ _OVER_WORDS = frozenset(
 )
 
 
+def opens_with_now(sentence: Sentence) -> bool:
+    """True for a statement that opens by setting now against what was just said ("Men nu
+    har vi det bra.", "Men idag går det bättre"): the sentence before it is over, as with
+    ", men nu …" inside one sentence."""
+    words = [t.lower for t in sentence.tokens]
+    return (
+        len(words) >= 2
+        and words[0] == "men"
+        and words[1] in _NOW_WORDS
+        and not is_question(sentence)
+    )
+
+
 def _contrasted_with_now(sentence: Sentence, last: int) -> bool:
     """True when a "men" clause after the cue says it is over: "men nu …", or a "men" clause
     with "nu"/"idag" or a word of having stopped or being clean."""
@@ -736,10 +749,31 @@ def _verb_first(sentence: Sentence) -> bool:
     )
 
 
+def _still_word(word: str) -> bool:
+    return word == "fortfarande" or (
+        len(word) >= 8 and Levenshtein.distance(word, "fortfarande") <= 1
+    )
+
+
+def _short_still(words: list[str]) -> bool:
+    """True for a sentence of at most three words ending in "fortfarande" that neither
+    answers nor negates: "Gör han det fortfarande?" with its words run together
+    ("Jörhandit, fotfarande.")."""
+    return (
+        1 <= len(words) <= 3
+        and _still_word(words[-1])
+        and words[0] not in {"ja", "nej", "jo", "nä", "japp"}
+        and not NEGATORS & set(words)
+    )
+
+
 def asks_if_still(sentence: Sentence) -> bool:
     """True for a question whether what was just told still holds ("Gör han det
     fortfarande?", "Hur är det nu?"): it names no topic of its own but "det"."""
     words = {t.lower for t in sentence.tokens}
+    ordered = [t.lower for t in sentence.tokens]
+    if _short_still(ordered):
+        return True
     if not is_question(sentence) and not _verb_first(sentence):
         return False
     # One letter off, as the recogniser writes them ("Ur han dit fotfarande?").

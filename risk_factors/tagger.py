@@ -36,6 +36,7 @@ from risk_factors.context import (
     inner_question_start,
     is_question,
     lost,
+    opens_with_now,
     part,
     question_start,
     says_over,
@@ -278,6 +279,8 @@ class Tagger:
             if over:
                 for k in self._before_over(sentences, j):
                     ended[k] = None
+            elif j > 0 and opens_with_now(sentence) and not is_question(sentences[j - 1]):
+                ended[j - 1] = None  # "Vi bråkade mycket förut." / "Men nu har vi det bra."
         for d in denied:
             if d.reason != "resolved":
                 continue

@@ -131,3 +131,26 @@ class TestSomeoneElseAskedAbout:
         assert "alcohol_problem" not in _found(tagger.tag_segments(named, "vuxen"))
         alone = _heard("Dricker mycket.", "Ja, varje kväll.", "Har jonas varit dömd?")
         assert "alcohol_problem" in _found(tagger.tag_segments(alone, "vuxen"))
+
+
+class TestOverInTheNextSentence:
+    def test_men_nu_opening_the_next_sentence_ends_the_one_before(self, tagger: Tagger) -> None:
+        """ "Vi bråkade mycket." / "Men nu har vi det lugnt." is over, as ", men nu …" in one
+        sentence is; without it the quarrels are found."""
+        asked = "Hur har ni det hemma?"
+        over = tagger.tag_segments(
+            _heard(asked, "Vi bråkade mycket.", "Men nu har vi det lugnt."), "barn"
+        )
+        assert "family_conflict" not in _found(over)
+        told = tagger.tag_segments(_heard(asked, "Vi bråkade mycket."), "barn")
+        assert "family_conflict" in _found(told)
+
+    def test_a_still_question_run_together(self, tagger: Tagger) -> None:
+        """ "Gör han det fortfarande?" heard as "Görhandet, fortfarande." still asks: a no
+        ends the club told before it, a yes keeps it."""
+        told = "Han tränar judo i en klubb två kvällar i veckan."
+        asked = "Görhandet, fortfarande."
+        no = tagger.tag_segments(_heard(told, asked, "Nej, inte efter jul."), "barn")
+        assert "structured_leisure" not in _found(no)
+        yes = tagger.tag_segments(_heard(told, asked, "Ja, varje vecka."), "barn")
+        assert "structured_leisure" in _found(yes)
