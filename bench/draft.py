@@ -379,7 +379,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "Every evidence quote is in the journal. A line quotes the clauses that carry its "
         "evidence together with every word that changes how it reads (negation, past and over, "
-        "conditions, people), the question only where the answer cannot be read without it, "
+        "conditions, people), the question only where the answer cannot be read without it "
+        "(and the words that named whom a 'han' stands for when nothing shown above does), "
         "areas of one group under one heading, and the speaker who said most lines named once "
         '(docs/device.md, "The draft"). The journal is a fixed part (title, header, empty '
         f"Bedömning and Planering, footer: {result['base_words']} words whatever the meeting) "

@@ -24,6 +24,7 @@ earlier reading of the client, and the rules above only ever remove findings abo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from risk_factors.context import (
     _SUPINES,
@@ -124,6 +125,7 @@ REFERENT_SENTENCES = 6
 """How many sentences a named other person stays the referent of "han"/"hon"."""
 
 
+@lru_cache(maxsize=8192)
 def person_gender(word: str) -> str | None:
     """ "m", "f" or "mf" when the lower-case word is a person other than the client ("pappa",
     "storebror", "sambon"); None otherwise."""

@@ -20,7 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
 from fredag.errors import UsageError
@@ -788,7 +788,12 @@ class _Reading:
 
     def starts_segment(self, pos: int) -> bool:
         """True when a transcript segment begins at character `pos`."""
-        return pos in self.offsets[1:]
+        return pos in self._later_starts
+
+    @cached_property
+    def _later_starts(self) -> frozenset[int]:
+        """Where every segment but the first begins (a set: looked up per word)."""
+        return frozenset(self.offsets[1:])
 
     def by_caseworker(self, sentence: Sentence) -> bool:
         return any(a <= sentence.start < b for a, b in self.caseworker)
