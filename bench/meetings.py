@@ -547,6 +547,11 @@ CPU_MEASURED = (
 )
 
 
+def _later(renders: int) -> str:
+    """The seeded renderings' numbers in words: "1", "1 and 2", "1 … 4"."""
+    return {2: "1", 3: "1 and 2"}.get(renders, f"1 … {renders - 1}")
+
+
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -589,7 +594,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"Through speech every meeting is scored on {RENDERS} renderings "
         "(`bench/renderings.py`): rendering 0 is the shared scorer's own (the cached wav; "
-        f"`SOX_OPTS=-R` when none is cached), renderings 1 … {RENDERS - 1} change only what "
+        "`SOX_OPTS=-R` when none is cached; the cached ones here were made in session 1 and 2 "
+        f"with a fresh seed), renderings {_later(RENDERS)} change only what "
         "another run of sox changes (its TPDF dither, and in `room` the pink noise's "
         "realisation), seeded by their number and the same on every run. Found and denials: "
         "the median over the renderings (then each rendering's count, rendering 0 first); "
@@ -597,7 +603,8 @@ def markdown(result: dict[str, Any]) -> str:
         "many distinct forbidden findings the meetings have on some rendering, when more); "
         "extra: the "
         "median (most in one meeting on any rendering); WER: the range of the renderings' "
-        "mean WER.",
+        f"mean WER. One set: `python -m bench.meetings DIR --mode clean|room --renders {RENDERS}"
+        " -v`.",
         "",
         "| set / mode | meetings | renderings | found | denials | extra (max/meeting) | "
         "forbidden | WER |",

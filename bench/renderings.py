@@ -29,12 +29,13 @@ Rendering ``k`` of a script and condition:
   ``$FREDAG_EVAL_CACHE/renders/`` as ``NAME-CONDITION-KEY-rK.wav`` (KEY as the shared scorer's).
 
 Renderings of one script and condition have the same length; ``k ≥ 1`` gives the same bytes
-on every run and machine with the same espeak-ng and sox. Checked (tests/device/
-test_meeting_renderings.py, and on barn-elsa): with the dither replaced by plain rounding,
-this pipeline gives the shared `speak()`'s samples under ``SOX_OPTS="-R -D"`` exactly, clean
-and room; with it, rendering 1 differs from a sox ``-R`` rendering as two sox runs differ from
-each other (clean: at most 2 LSB, the same distribution of differences; room: difference RMS
-573 against 569 between two sox runs, on a signal RMS of 2309).
+on every run and machine with the same espeak-ng, sox and numpy (PCG64 streams). Checked
+(tests/device/test_meeting_renderings.py, and on barn-elsa): with the dither replaced by
+plain rounding, this pipeline gives the shared `speak()`'s samples under
+``SOX_OPTS="-R -D"`` exactly, clean and room; with it, rendering 1 differs from a sox ``-R``
+rendering as two sox runs differ from each other (clean: at most 2 LSB, the same
+distribution of differences; room: difference RMS 573 against 569 between two sox runs, on a
+signal RMS of 2309).
 """
 
 from __future__ import annotations
