@@ -159,6 +159,12 @@ def draft(
 
     if (audio is None) == (transcript is None):
         raise UsageError("give either a recording or --transcript FILE")
+    if audio is not None:
+        from risk_factors.dictionary import warm_up
+
+        # Whisper's words will need the dictionary (words run together): missing, it is an
+        # error now rather than after the transcription; its load runs beside it.
+        warm_up()
     meta = _meta(case, case_type, contact_type, present, caseworker, consent)
     settings = get_settings(model=model)
     source = audio if audio is not None else transcript

@@ -20,6 +20,8 @@ from device.meeting.controller import MeetingController, RecordResult
 from device.stages.commit import Commit
 from device.stages.factors import MeetingFactors
 from device.stages.streaming import StreamingOptions
+from device.stages.tagging import load_tagger, tag_meeting
+from device.stages.transcribe import HeardWord, TranscribedSegment
 from device.views.events import (
     ErrorRaised,
     Event,
@@ -35,6 +37,7 @@ from device.views.messages import Code
 from fredag.errors import ModelError, StoreError
 from fredag.journal import clock
 from fredag.protocol import Mark, ModelInfo, Segment
+from risk_factors import cues
 from tests.device.conftest import KeywordTagger, make_meta
 from tests.device.doubles import InstantTranscriber, NullTagger
 from tests.support.speech import silence, write_wav
@@ -455,3 +458,48 @@ class TestFailuresAreAnnounced:
         [error] = seen.of(ErrorRaised)
         assert error.code is Code.TRANSCRIPTION_FAILED and "bad_alloc" in error.detail
         assert [e.state for e in seen.of(StateChanged)] == ["paused", "stopping"]
+
+
+RUN_TOGETHER = "Har du märgökniv med dig"  # "bär du kniv" heard as one non-word
+
+
+class HeardRunTogether(InstantTranscriber):
+    """Every decode hears a sentence with two words run together, each word unsure."""
+
+    def segments(
+        self, audio: Any, options: Any, *, offset_s: float = 0.0
+    ) -> list[TranscribedSegment]:
+        end = offset_s + audio.size / 16000
+        words = tuple(HeardWord(offset_s, end, f" {w}", 0.3) for w in RUN_TOGETHER.split())
+        return [TranscribedSegment(offset_s, end, RUN_TOGETHER, -0.1, 0.0, words)]
+
+
+class TestTheDictionaryStaysOffTheLiveLoop:
+    """The Hunspell dictionary (3-5.5 s, ~100 MB to load) is read only for word
+    probabilities, which committed segments do not carry: a meeting never waits for it."""
+
+    def test_a_meeting_tags_run_together_words_without_the_dictionary(
+        self, store: Store, meeting_wav: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A live meeting whose committed text holds a non-word run together is tagged by the
+        real tagger without one dictionary lookup."""
+        looked_up: list[str] = []
+        monkeypatch.setattr(cues, "is_dictionary_word", lambda w: looked_up.append(w) or True)
+        c = controller(store, meeting_wav, transcriber=HeardRunTogether(), tagger=load_tagger())
+        c.start()
+        result = finished(c)
+        assert any("märgökniv" in s.text for s in result.segments)
+        assert looked_up == []
+
+    def test_the_same_words_with_probabilities_would_need_it(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The probe above can fail: the same sentence heard with word probabilities (as
+        `fredag draft AUDIO` reads it) looks the run-together word up."""
+        looked_up: list[str] = []
+        monkeypatch.setattr(cues, "is_dictionary_word", lambda w: looked_up.append(w) or True)
+        segment = Segment(start=0, end=2, text=RUN_TOGETHER)
+        words = [{"word": f" {w}", "probability": 0.3} for w in RUN_TOGETHER.split()]
+        heard = [{"start": 0, "end": 2, "text": RUN_TOGETHER, "words": words}]
+        tag_meeting(load_tagger(), [segment], "barn", heard)
+        assert "märgökniv" in looked_up

@@ -131,3 +131,33 @@ class TestDraftCliErrors:
             env={"FREDAG_HOME": str(tmp_path)},
         )
         assert proc.returncode == 4 and "Traceback" not in proc.stderr
+
+
+class TestDictionaryAtStart:
+    def test_a_missing_dictionary_fails_before_the_recording_is_transcribed(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`fredag draft AUDIO` without the Hunspell dictionary says so (ExtraMissing, naming
+        hunspell-sv) before it looks for the model or transcribes anything."""
+        from device.cli import draft
+        from fredag.errors import ExtraMissing
+        from risk_factors import dictionary
+        from tests.support.speech import silence, write_wav
+
+        monkeypatch.setattr(dictionary, "SEARCH", (tmp_path,))
+        monkeypatch.setenv("FREDAG_HUNSPELL_DIR", str(tmp_path))
+        monkeypatch.setattr(dictionary, "_loaded", None)
+        audio = write_wav(tmp_path / "meeting.wav", silence(1.0))
+        with pytest.raises(ExtraMissing, match="hunspell-sv"):
+            draft(
+                audio=audio,
+                case="BoU-7",
+                case_type="barn",
+                contact_type="besök",
+                present=["mamma"],
+                caseworker="Anna",
+                consent=True,
+                model=str(tmp_path / "no-model"),  # would fail next, as ModelMissing
+                transcript=None,
+                as_json=True,
+            )

@@ -21,13 +21,36 @@ class TestDictionary:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Without the dictionary files the lookup raises ExtraMissing naming hunspell-sv."""
-        monkeypatch.setattr(dictionary, "SEARCH", (tmp_path,))
-        monkeypatch.setenv("FREDAG_HUNSPELL_DIR", str(tmp_path))
-        dictionary._dictionary.cache_clear()
+        _without_dictionary(tmp_path, monkeypatch)
         dictionary.is_dictionary_word.cache_clear()
         try:
             with pytest.raises(ExtraMissing, match="hunspell-sv"):
                 dictionary.is_dictionary_word("kniv")
         finally:
-            dictionary._dictionary.cache_clear()
             dictionary.is_dictionary_word.cache_clear()
+
+
+def _without_dictionary(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No dictionary files anywhere, and none loaded (put back after the test)."""
+    monkeypatch.setattr(dictionary, "SEARCH", (folder,))
+    monkeypatch.setenv("FREDAG_HUNSPELL_DIR", str(folder))
+    monkeypatch.setattr(dictionary, "_loaded", None)
+
+
+class TestWarmUp:
+    def test_warm_up_loads_the_dictionary_on_a_thread(self) -> None:
+        """After `warm_up`'s thread has ended the dictionary is in memory, and a lookup gives
+        the same answer as without it."""
+        dictionary.warm_up().join()
+        assert dictionary.is_loaded()
+        assert dictionary.is_dictionary_word("leksakskniven")
+
+    def test_a_missing_dictionary_fails_when_warming_up(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`warm_up` raises ExtraMissing at once when the files are not installed, before
+        any thread is started."""
+        _without_dictionary(tmp_path, monkeypatch)
+        with pytest.raises(ExtraMissing, match="hunspell-sv"):
+            dictionary.warm_up()
+        assert not dictionary.is_loaded()
