@@ -52,7 +52,7 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
-from risk_factors.persons import named_at, resolve
+from risk_factors.persons import named_at, person_gender, resolve
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -526,6 +526,8 @@ class Tagger:
         for read, match in readings:
             if not self._applies(match.cue, case_type):
                 continue
+            if match.fuzzy and _person_apart(read, match):
+                continue  # a guess that also joins a person to words of another clause
             factor = self.factors[match.cue.factor]
             state = self._state(reading, read, match, case_type, sentence)
             if state == "present":
@@ -864,6 +866,19 @@ def _answers_heard_as_questions(sentences: list[Sentence]) -> list[Sentence]:
         out.append(sentence)
         after_question = is_question(sentence)
     return out
+
+
+def _person_apart(sentence: Sentence, match: CueMatch) -> bool:
+    """True when the match joins a person word ("mamma") to cue words all in other clauses,
+    the person's own clause saying something of its own ("mamma sa det, …")."""
+    people = [i for i in match.tokens if person_gender(sentence.tokens[i].lower)]
+    rest = [i for i in match.tokens if i not in people]
+    if not people or not rest:
+        return False
+    clauses = {sentence.clause_of[i] for i in people}
+    if any(sentence.clause_of.count(c) == 1 for c in clauses):
+        return False  # the person alone before a comma is the topic of what follows ("Mamma, …")
+    return not clauses & {sentence.clause_of[i] for i in rest}
 
 
 def _joined(question: Sentence, answer: Sentence) -> Sentence:

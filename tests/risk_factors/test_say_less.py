@@ -154,3 +154,17 @@ class TestOverInTheNextSentence:
         assert "structured_leisure" not in _found(no)
         yes = tagger.tag_segments(_heard(told, asked, "Ja, varje vecka."), "barn")
         assert "structured_leisure" in _found(yes)
+
+
+class TestPersonJoinedToAGuess:
+    def test_a_person_and_a_guessed_word_of_another_clause_are_no_finding(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Ja, mamma sa det, läraren skriver om ett brått." ("brått" heard unsurely, alike
+        "brott") joins the mother to a guess in another clause: no finding; "Mamma har gjort
+        ett brått." says it of her in one clause."""
+        unsure = {"brått": 0.5}
+        apart = _heard("Ja, mamma sa det, läraren skriver om ett brått.", unsure=unsure)
+        assert "parental_criminality" not in _found(tagger.tag_segments(apart, "barn"))
+        one = _heard("Mamma har gjort ett brått.", unsure=unsure)
+        assert "parental_criminality" in _found(tagger.tag_segments(one, "barn"))
