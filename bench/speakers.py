@@ -63,6 +63,18 @@ VOICES = {
     "sv+grandma -s140": ("-v", "sv+grandma", "-s", "140", "-g", "6"),  # 198 Hz
     "sv+john -s130": ("-v", "sv+john", "-s", "130", "-g", "6"),  # 106 Hz
     "sv+Annie -s145": ("-v", "sv+Annie", "-s", "145", "-g", "6"),  # 246 Hz
+    # Held-out voices of session 3's second round (HELDOUT4; 90th-percentile F0 of a sentence)
+    "sv+aunty": ("-v", "sv+aunty", "-s", "135", "-g", "6"),  # 186 Hz
+    "sv+belinda -s140": ("-v", "sv+belinda", "-s", "140", "-g", "6"),  # 242 Hz
+    "sv+Andrea -s130": ("-v", "sv+Andrea", "-s", "130", "-g", "6"),  # 258 Hz
+    "sv+Alex": ("-v", "sv+Alex", "-s", "135", "-g", "6"),  # 107 Hz
+    "sv+paul -s125": ("-v", "sv+paul", "-s", "125", "-g", "6"),  # 95 Hz
+    "sv+shelby -s145": ("-v", "sv+shelby", "-s", "145", "-g", "6"),  # 213 Hz
+    "sv+Alicia": ("-v", "sv+Alicia", "-s", "135", "-g", "6"),  # 271 Hz
+    "sv+benjamin -s130": ("-v", "sv+benjamin", "-s", "130", "-g", "6"),  # 113 Hz
+    "sv+norbert -s140": ("-v", "sv+norbert", "-s", "140", "-g", "6"),  # 113 Hz
+    "sv+rob": ("-v", "sv+rob", "-s", "135", "-g", "6"),  # 140 Hz
+    "sv+anika -s145": ("-v", "sv+anika", "-s", "145", "-g", "6"),  # 296 Hz
 }
 
 QUESTIONS = [
@@ -449,10 +461,33 @@ MODES = {
     "enrolled, one correction per voice": (True, True),
     "not enrolled, one correction per voice": (False, True),
 }
+# Held-out meetings of session 3's second round: after HELDOUT3's one run showed three-voice
+# meetings failing where the development set had none like them (two clients of one sex),
+# these were defined before any change made in answer to it, with voices never used before,
+# `heldout3_script` and new seeds; run once, after that change.
+HELDOUT4 = {
+    "two voices (sv+rob, sv+anika)": (("sv+rob", "sv+anika -s145"), 60, 31),
+    "three voices, two women clients (sv+aunty, sv+belinda, sv+Andrea)": (
+        ("sv+aunty", "sv+belinda -s140", "sv+Andrea -s130"),
+        60,
+        32,
+    ),
+    "three voices (sv+Alex, sv+paul, sv+shelby)": (
+        ("sv+Alex", "sv+paul -s125", "sv+shelby -s145"),
+        60,
+        33,
+    ),
+    "three voices, two men clients (sv+Alicia, sv+benjamin, sv+norbert)": (
+        ("sv+Alicia", "sv+benjamin -s130", "sv+norbert -s140"),
+        60,
+        34,
+    ),
+}
 SETS = {
     "dev": (MEETINGS, script),
     "heldout": (HELDOUT, heldout_script),
     "heldout3": (HELDOUT3, heldout3_script),
+    "heldout4": (HELDOUT4, heldout3_script),
 }
 
 
