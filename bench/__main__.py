@@ -27,6 +27,7 @@ AREAS = [
     "keys",
     "models",
     "speakers",
+    "turns",
     "draft",
     "touch",
 ]

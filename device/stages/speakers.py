@@ -176,22 +176,18 @@ def attribute_transcript(
     different voices becomes one segment per voice, cut at the word where the voice changes.
     Where a turn may end (`cut`): `"vad"` at the pauses the live loop's VAD ends an utterance
     at (`speech_pauses`; a word belongs to the side of a pause its middle is on, and a piece's
-    audio reaches from the speech after one pause to the speech before the next, so no
-    neighbour's voice leaks in through the recogniser's word times), or `"words"` at gaps of
-    `PAUSE_S` between the recogniser's word times (less reliable: its words often run into the
+    audio is kept inside its stretch of speech, so no neighbour's voice leaks in through the
+    recogniser's word times, `_span`) and also at gaps of
+    `PAUSE_S` between the recogniser's word times (a quicker turn the VAD runs on through);
+    `"words"` only at those gaps (less reliable alone: whisper's words often run into the
     pause). A segment without word times is attributed whole."""
     out_segments: list[dict[str, Any]] = []
     speakers: list[Speaker | None] = []
     pauses = speech_pauses(samples, VadSettings(min_silence_s=TURN_PAUSE_S))
     regions = _Regions(pauses, samples.size / SAMPLE_RATE) if cut == "vad" else None
-    segments = data["segments"]
     try:
-        for i, seg in enumerate(segments):
-            shared = (
-                _edge_region(segments[i - 1], regions, -1) if i > 0 else None,
-                _edge_region(segments[i + 1], regions, 0) if i + 1 < len(segments) else None,
-            )
-            for part, speaker in _split_segment(tracker, seg, samples, regions, shared):
+        for seg in data["segments"]:
+            for part, speaker in _split_segment(tracker, seg, samples, regions):
                 out_segments.append(part)
                 speakers.append(speaker)
     finally:
@@ -230,37 +226,28 @@ class _Regions:
         return bisect.bisect(self.cuts, (float(word["start"]) + float(word["end"])) / 2)
 
 
-def _edge_region(seg: dict[str, Any], regions: _Regions | None, index: int) -> int | None:
-    """The VAD stretch of a segment's first (`index` 0) or last (-1) word."""
-    words = [w for w in seg.get("words") or [] if "start" in w and "end" in w]
-    return None if regions is None or not words else regions.of(words[index])
-
-
 def _pieces(words: list[dict[str, Any]], regions: _Regions | None) -> list[list[dict[str, Any]]]:
     pieces: list[list[dict[str, Any]]] = [[words[0]]]
     for prev, word in itertools.pairwise(words):
-        if regions is None:
-            apart = float(word["start"]) - float(prev["end"]) >= PAUSE_S
-        else:
-            apart = regions.of(word) != regions.of(prev)
+        apart = float(word["start"]) - float(prev["end"]) >= PAUSE_S
+        if regions is not None:
+            apart = apart or regions.of(word) != regions.of(prev)
         if apart:
             pieces.append([])
         pieces[-1].append(word)
     return pieces
 
 
-def _span(
-    piece: list[dict[str, Any]], regions: _Regions | None, shares_start: bool, shares_end: bool
-) -> tuple[float, float]:
-    """Where a piece's audio is: its words' times, or with `regions` the speech of its VAD
-    stretches (from the recogniser's word times only on a side where another segment's words
-    are in the same stretch)."""
+def _span(piece: list[dict[str, Any]], regions: _Regions | None) -> tuple[float, float]:
+    """Where a piece's audio is: its words' times (and `EDGE_S` either side), kept inside the
+    VAD stretches its words are in, so a neighbour's voice does not come in through word times
+    that run into a pause (never widened: a stretch may hold another voice's words that the
+    recogniser did not write)."""
     start, end = float(piece[0]["start"]) - EDGE_S, float(piece[-1]["end"]) + EDGE_S
     if regions is None:
         return start, end
-    r = regions.of(piece[0])
-    lo, hi = regions.starts[r] - EDGE_S, regions.ends[regions.of(piece[-1])] + EDGE_S
-    return (max(lo, start) if shares_start else lo), (min(hi, end) if shares_end else hi)
+    lo, hi = regions.starts[regions.of(piece[0])], regions.ends[regions.of(piece[-1])]
+    return max(lo - EDGE_S, start), min(hi + EDGE_S, end)
 
 
 def _split_segment(
@@ -268,10 +255,7 @@ def _split_segment(
     seg: dict[str, Any],
     samples: AudioArray,
     regions: _Regions | None = None,
-    neighbours: tuple[int | None, int | None] = (None, None),
 ) -> list[tuple[dict[str, Any], Speaker | None]]:
-    """`neighbours`: the VAD stretches of the previous segment's last word and the next
-    one's first; a piece sharing one with them takes its audio edge there from its words."""
 
     def audio(start: float, end: float) -> AudioArray:
         a = max(0, round(start * SAMPLE_RATE))
@@ -285,14 +269,9 @@ def _split_segment(
             return [(dict(seg), None)]
         return [(dict(seg), speaker_of(tracker.attribute(clip, str(seg["text"]))))]
     groups: list[tuple[list[dict[str, Any]], Attribution | None]] = []
-    pieces = _pieces(words, regions)
-    for i, piece in enumerate(pieces):
+    for piece in _pieces(words, regions):
         text = " ".join(str(w["word"]).strip() for w in piece)
-        shares_start = i == 0 and regions is not None and neighbours[0] == regions.of(piece[0])
-        shares_end = (
-            i == len(pieces) - 1 and regions is not None and neighbours[1] == regions.of(piece[-1])
-        )
-        clip = audio(*_span(piece, regions, shares_start, shares_end))
+        clip = audio(*_span(piece, regions))
         found = tracker.attribute(clip, text) if clip.size >= MIN_SEGMENT_S * SAMPLE_RATE else None
         if groups and (
             found is None or groups[-1][1] is None or groups[-1][1].label == found.label
