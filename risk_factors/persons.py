@@ -193,7 +193,8 @@ def _names_seen(
 ) -> frozenset[str]:
     """Others' names as found anywhere in the conversation: a name the recogniser once wrote
     so that it reads as one ("Har markus varit dömd?") is that name wherever it is written
-    ("Det är min sambo markus."), before or after."""
+    ("Det är min sambo markus."), before or after; never a sentence's first word, which the
+    recogniser capitalises anyway (a misheard "Jag" as "Jod")."""
     return frozenset(
         s.tokens[k].lower
         for s in sentences
@@ -312,7 +313,7 @@ def _resolution(
             heard = None if found else heard_person(word)
             if heard is not None:
                 found, word = heard  # read as the person word it sounds like
-            name = found is None and (_is_name(text, s, k) or word in named)
+            name = found is None and (_is_name(text, s, k) or (k > 0 and word in named))
             if name and _introduced(s, k):
                 continue  # "Jag heter Eva": the speaker's own name
             if name and word.endswith("s") and word[:-1] in clients:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from risk_factors.persons import resolve
 from risk_factors.tagger import Tagger, TagResult
+from risk_factors.text import split_sentences
 
 
 def _heard(*texts: str, p: float = 0.95, unsure: dict[str, float] | None = None) -> list[Any]:
@@ -168,3 +170,13 @@ class TestPersonJoinedToAGuess:
         assert "parental_criminality" not in _found(tagger.tag_segments(apart, "barn"))
         one = _heard("Mamma har gjort ett brått.", unsure=unsure)
         assert "parental_criminality" in _found(tagger.tag_segments(one, "barn"))
+
+    def test_a_sentences_first_word_is_not_taken_for_a_name_seen_elsewhere(self) -> None:
+        """The recogniser capitalises every sentence's first word, so a name seen elsewhere
+        ("Har jonas varit dömd?") is that name later in a sentence ("Det vet jonas."), but a
+        first word written alike (a misheard "Jag") is not taken for it."""
+        text = "Har jonas varit dömd? Ja. Jonas har ett jobb. Det vet jonas."
+        sentences = split_sentences(text)
+        others, _ = resolve(text, sentences, "vuxen")
+        marked = [t.start in others for s in sentences for t in s.tokens if t.lower == "jonas"]
+        assert marked == [True, False, True]
