@@ -627,7 +627,10 @@ def _turns_table(turns: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "Attribution on whisper's (split) segments of those meetings, with enrolment, "
-        "against the script's speaker at each segment's middle: " + "; ".join(notes) + ".",
+        "against the script's speaker at each segment's middle: " + "; ".join(notes) + ". "
+        "These meetings' voices are the shared scorer's, whose caseworker `sv` and client "
+        "`sv+m3` are one synthetic voice; the same meetings spoken with clearly different "
+        "voices per role are measured in the next section (`python -m bench turns`).",
     ]
     return lines
 
