@@ -51,12 +51,15 @@ HELDOUT = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout"
 # UTC and then used to find general faults; heldout3 scored once at 16:23 UTC, unseen before.
 HELDOUT2 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout2"
 HELDOUT3 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout3"
+# Written in session 3 by an engineer who never read the tagger; scored once at 19:31 UTC.
+HELDOUT4 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout4"
 SETS = {
     "shared dev": SHARED / "meetings-dev",
     "own": OWN,
     "own held-out": HELDOUT,
     "held-out 2": HELDOUT2,
     "held-out 3": HELDOUT3,
+    "held-out 4": HELDOUT4,
 }
 MODES = ("text", "clean", "room")
 CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
