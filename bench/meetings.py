@@ -136,12 +136,17 @@ def script_transcript(script: Path, speakers: bool = False) -> dict[str, Any]:
 def draft_from_transcript(data: dict[str, Any], case: str, case_type: str) -> dict[str, Any]:
     """The draft JSON `fredag draft --transcript FILE --json` prints, made in process (not
     signed or stored): the same reading, tagging and draft building."""
+    from device.stages.transcript_file import parse_transcript
+
+    return draft_of(parse_transcript(data, case), case, case_type)
+
+
+def draft_of(heard: Any, case: str, case_type: str) -> dict[str, Any]:
+    """The draft `fredag draft` makes of these heard segments (not signed or stored)."""
     from device.journal.draft import build_draft, draft_view
     from device.journal.session import SessionMeta
     from device.stages.tagging import tag_meeting
-    from device.stages.transcript_file import parse_transcript
 
-    heard = parse_transcript(data, case)
     ended = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
     meta = SessionMeta(
         case_ref=case,
@@ -152,8 +157,7 @@ def draft_from_transcript(data: dict[str, Any], case: str, case_type: str) -> di
         consent_confirmed=True,
         started_at=ended - timedelta(seconds=heard.duration_s),
     )
-    tagger = _packaged_tagger()
-    tagging = tag_meeting(tagger, heard.segments, meta.case_type, heard.heard)
+    tagging = tag_meeting(_packaged_tagger(), heard.segments, meta.case_type, heard.heard)
     draft = build_draft(
         meta=meta,
         ended_at=ended,

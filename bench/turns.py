@@ -37,7 +37,6 @@ import tempfile
 import wave
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -229,37 +228,6 @@ def attribution_score(
     return dict(out)
 
 
-def draft_of(heard: Any, case: str, case_type: str) -> dict[str, Any]:
-    """The draft `fredag draft` makes of these heard segments (not signed or stored)."""
-    from bench.meetings import _packaged_tagger
-    from device.journal.draft import build_draft, draft_view
-    from device.journal.session import SessionMeta
-    from device.stages.tagging import tag_meeting
-
-    ended = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-    meta = SessionMeta(
-        case_ref=case,
-        case_type=case_type,  # type: ignore[arg-type]
-        contact_type="besök",
-        present=(),
-        caseworker="bench",
-        consent_confirmed=True,
-        started_at=ended - timedelta(seconds=heard.duration_s),
-    )
-    tagging = tag_meeting(_packaged_tagger(), heard.segments, meta.case_type, heard.heard)
-    draft = build_draft(
-        meta=meta,
-        ended_at=ended,
-        segments=heard.segments,
-        duration_s=heard.duration_s,
-        language=heard.language,
-        model=heard.model,
-        tagging=tagging,
-        device_key_id="0" * 64,
-    )
-    return draft_view(draft)
-
-
 def _caseworker_only(
     draft: dict[str, Any],
     segments: Sequence[dict[str, Any]],
@@ -325,7 +293,7 @@ def meeting(
             (float(x["start"]), float(x["end"]), who)
             for x, (who, _t) in zip(typed["segments"], meetings.turns(script), strict=True)
         ]
-        draft = draft_of(parse_transcript(typed, script.stem), script.stem, case_type)
+        draft = meetings.draft_of(parse_transcript(typed, script.stem), script.stem, case_type)
         key = "text / turns" if speakers else "text / no turns"
         out[key] = {"tagger": tagger_score(script, draft, typed["segments"], lines)}
     wav, spans = render(script, condition)
@@ -333,7 +301,7 @@ def meeting(
     if not data["segments"]:
         return out
     heard = parse_transcript(json.loads(json.dumps(data)), script.stem)
-    draft = draft_of(heard, script.stem, case_type)
+    draft = meetings.draft_of(heard, script.stem, case_type)
     truths = [set(_word_truths(s, spans)) for s in data["segments"]]
     out["no turns"] = {
         "tagger": tagger_score(script, draft, data["segments"], spans),
@@ -353,7 +321,7 @@ def meeting(
             None if s.speaker is None or s.speaker.uncertain else s.speaker.label
             for s in heard.segments
         ]
-        draft = draft_of(heard, script.stem, case_type)
+        draft = meetings.draft_of(heard, script.stem, case_type)
         out[name] = {
             "attribution": attribution_score(split["segments"], labels, spans, enrol is not None),
             "tagger": tagger_score(script, draft, split["segments"], spans),
