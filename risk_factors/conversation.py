@@ -19,7 +19,7 @@ notes violence as asked about and denied, "... ?" / "Ja, ibland." as found
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -105,10 +105,9 @@ def _heard_word(raw: Any) -> HeardWord:
         raise UsageError(f"a heard word needs word and probability: {raw!r}") from exc
 
 
-def word_probabilities(text: str, offset: int, words: Sequence[HeardWord]) -> dict[int, float]:
-    """For each character position of `text` (plus `offset`) that a heard word covers, that
-    word's probability: the recogniser's words are found in order in the segment's text."""
-    out: dict[int, float] = {}
+def _aligned(text: str, words: Sequence[HeardWord]) -> Iterator[tuple[int, int, HeardWord]]:
+    """The heard words found in order in `text` (case-insensitively): each word's start and
+    end in the text, with the word; a word not found there is passed over."""
     pos = 0
     lowered = text.lower()
     for w in words:
@@ -118,9 +117,17 @@ def word_probabilities(text: str, offset: int, words: Sequence[HeardWord]) -> di
         at = lowered.find(needle, pos)
         if at < 0:
             continue
-        for i in range(at, at + len(needle)):
-            out[offset + i] = w.probability
         pos = at + len(needle)
+        yield at, pos, w
+
+
+def word_probabilities(text: str, offset: int, words: Sequence[HeardWord]) -> dict[int, float]:
+    """For each character position of `text` (plus `offset`) that a heard word covers, that
+    word's probability: the recogniser's words are found in order in the segment's text."""
+    out: dict[int, float] = {}
+    for at, end, w in _aligned(text, words):
+        for i in range(at, end):
+            out[offset + i] = w.probability
     return out
 
 
@@ -131,17 +138,8 @@ def word_pauses(
     the silence before it in seconds (from the end of the word before, `before` for the
     segment's first); and the end of the segment's last timed word."""
     out: dict[int, float] = {}
-    pos = 0
-    lowered = text.lower()
     last = before
-    for w in words:
-        needle = w.word.strip().lower()
-        if not needle:
-            continue
-        at = lowered.find(needle, pos)
-        if at < 0:
-            continue
-        pos = at + len(needle)
+    for at, _end, w in _aligned(text, words):
         if w.start is None or w.end is None:
             continue
         if last is not None:
