@@ -169,10 +169,24 @@ def review_all(page: Any) -> None:
 
 def approve(page: Any, draft_id: str) -> None:
     """Open the draft, review every tag, tick the box and approve."""
+    page.goto(f"/utkast/{draft_id}")
+    approve_open(page)
+
+
+def approve_open(page: Any) -> None:
+    """On the open draft page: review every tag, tick the box and approve."""
     from playwright.sync_api import expect
 
-    page.goto(f"/utkast/{draft_id}")
     review_all(page)
     page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
     page.get_by_role("button", name="Godkänn journalanteckning").click()
     expect(page.locator("#status")).to_have_text("Godkänd")
+
+
+def exported_text(page: Any, folder: Path, name: str) -> str:
+    """The approved entry's paste text, downloaded with "Exportera text" into `folder`."""
+    with page.expect_download() as download:
+        page.locator("#export-txt").click()
+    path = folder / name
+    download.value.save_as(path)
+    return path.read_text(encoding="utf-8")

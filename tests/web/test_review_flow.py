@@ -15,7 +15,9 @@ from fredag.clock import local_text
 from tests.server.harness import Api, ServerProcess
 from tests.web.conftest import (
     Person,
+    approve_open,
     current_catalogue,
+    exported_text,
     login,
     make_person,
     review_all,
@@ -310,15 +312,8 @@ class TestOldDrafts:
         expect(page.locator("#preview-text")).to_contain_text(
             '"Vi bestämmer att vi ses igen om två veckor."'
         )
-        review_all(page)
-        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
-        page.get_by_role("button", name="Godkänn journalanteckning").click()
-        expect(page.locator("#status")).to_have_text("Godkänd")
-        with page.expect_download() as download:
-            page.locator("#export-txt").click()
-        path = tmp_path / "old.txt"
-        download.value.save_as(path)
-        exported = path.read_text(encoding="utf-8")
+        approve_open(page)
+        exported = exported_text(page, tmp_path, "old.txt")
         assert "Vi bestämmer att vi ses igen om två veckor." in exported
         assert "Handläggare: Anna Lind" in exported and "root" not in exported
 
@@ -357,15 +352,8 @@ class TestWhoAndBoth:
         expect(both).to_have_count(1)
         expect(both.locator("textarea")).to_have_value(self.SEGMENTS[-1])
         expect(both.locator(".jlabel")).to_have_text("Förnekat:")
-        review_all(page)
-        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
-        page.get_by_role("button", name="Godkänn journalanteckning").click()
-        expect(page.locator("#status")).to_have_text("Godkänd")
-        with page.expect_download() as download:
-            page.locator("#export-txt").click()
-        path = tmp_path / "who.txt"
-        download.value.save_as(path)
-        exported = path.read_text(encoding="utf-8")
+        approve_open(page)
+        exported = exported_text(page, tmp_path, "who.txt")
         assert 'Sammanhang – handläggare: "Vill du berätta om pappa?"' in exported
         assert exported.count(self.SEGMENTS[-1]) == 1
         (line,) = [ln for ln in exported.splitlines() if self.SEGMENTS[-1] in ln]
@@ -414,13 +402,6 @@ class TestSpeakers:
         page.get_by_role("button", name="Byt i hela anteckningen").click()
         expect(page.locator(".jspeaker", has_text="mamma:").first).to_be_visible()
         expect(page.locator(".jspeaker", has_text="person 1")).to_have_count(0)
-        review_all(page)
-        page.get_by_label("Jag har läst texten och godkänner den som journalanteckning.").check()
-        page.get_by_role("button", name="Godkänn journalanteckning").click()
-        expect(page.locator("#status")).to_have_text("Godkänd")
-        with page.expect_download() as download:
-            page.locator("#export-txt").click()
-        path = tmp_path / "speakers.txt"
-        download.value.save_as(path)
-        exported = path.read_text(encoding="utf-8")
+        approve_open(page)
+        exported = exported_text(page, tmp_path, "speakers.txt")
         assert 'mamma: "' in exported and "person 1" not in exported
