@@ -104,6 +104,16 @@ def labels(tracker: SpeakerTracker, embedded: dict[str, Embedded], keys: list[st
     return [heard(tracker, embedded, k).label for k in keys]
 
 
+def _even_words(text: str, start: float, end: float) -> list[dict[str, object]]:
+    """Word times for `text` spread evenly over start…end, as a recogniser would give them."""
+    tokens = text.split()
+    step = (end - start) / len(tokens)
+    return [
+        {"word": w, "start": start + i * step, "end": start + (i + 1) * step}
+        for i, w in enumerate(tokens)
+    ]
+
+
 class TestSpeakerModel:
     def test_weights_come_from_the_installed_package_and_match_the_pin(self) -> None:
         """The encoder's weights are read from the installed resemblyzer wheel, pinned by sha256."""
@@ -417,14 +427,6 @@ class TestSplitAtSpeakerChange:
         samples = np.concatenate(parts)
         bounds = np.cumsum([0] + [p.size / 16_000 for p in parts])
 
-        def words(text: str, start: float, end: float) -> list[dict[str, object]]:
-            tokens = text.split()
-            step = (end - start) / len(tokens)
-            return [
-                {"word": w, "start": start + i * step, "end": start + (i + 1) * step}
-                for i, w in enumerate(tokens)
-            ]
-
         q1, a1, q3, a3 = (LINES[k][1] for k in ("q1", "a1", "q3", "a3"))
         data = {
             "language": "sv",
@@ -435,19 +437,20 @@ class TestSplitAtSpeakerChange:
                     "start": 0.0,
                     "end": float(bounds[3]),
                     "text": f"{q1} {a1}",
-                    "words": words(q1, 0.0, bounds[1]) + words(a1, bounds[2], bounds[3]),
+                    "words": _even_words(q1, 0.0, bounds[1])
+                    + _even_words(a1, bounds[2], bounds[3]),
                 },
                 {
                     "start": float(bounds[4]),
                     "end": float(bounds[5]),
                     "text": q3,
-                    "words": words(q3, bounds[4], bounds[5]),
+                    "words": _even_words(q3, bounds[4], bounds[5]),
                 },
                 {
                     "start": float(bounds[6]),
                     "end": float(bounds[7]),
                     "text": a3,
-                    "words": words(a3, bounds[6], bounds[7]),
+                    "words": _even_words(a3, bounds[6], bounds[7]),
                 },
             ],
         }
@@ -471,14 +474,6 @@ class TestSplitAtSpeakerChange:
         (lo, hi), *rest = speech_pauses(samples)
         assert not rest and lo <= q_end + 0.1 and hi >= q_end + 0.6
 
-        def words(text: str, start: float, end: float) -> list[dict[str, object]]:
-            tokens = text.split()
-            step = (end - start) / len(tokens)
-            return [
-                {"word": w, "start": start + i * step, "end": start + (i + 1) * step}
-                for i, w in enumerate(tokens)
-            ]
-
         q1, a1 = LINES["q1"][1], LINES["a1"][1]
         data = {
             "language": "sv",
@@ -489,7 +484,8 @@ class TestSplitAtSpeakerChange:
                     "start": 0.0,
                     "end": a_end,
                     "text": f"{q1} {a1}",
-                    "words": words(q1, 0.0, q_end + 0.3) + words(a1, q_end + 0.3, a_end),
+                    "words": _even_words(q1, 0.0, q_end + 0.3)
+                    + _even_words(a1, q_end + 0.3, a_end),
                 }
             ],
         }
