@@ -165,15 +165,27 @@ def heard_person(word: str) -> tuple[str, str] | None:
     return None
 
 
+# A capitalised word after these is a place ("Min familj bor i Polen", "hon kommer från
+# Syrien"), not a person: it names nobody "han"/"hon" could stand for.
+_PLACE_BEFORE = frozenset({"i", "från", "ifrån"})
+
+
+def _a_place(sentence: Sentence, k: int) -> bool:
+    """True when token `k` comes right after "i"/"från": a place, whatever its letters."""
+    return k > 0 and sentence.tokens[k - 1].lower in _PLACE_BEFORE
+
+
 def _is_name(text: str, sentence: Sentence, k: int) -> bool:
     """True when token `k` is a person's name: capitalised inside a sentence (a sentence's
-    first word may be any word), or the subject of a yes/no question that is no pronoun nor
-    person word and is either no word of the language or followed by a supine ("Har markus
-    varit dömd?" as the recogniser writes it)."""
+    first word may be any word; after "i"/"från" it is a place), or the subject of a yes/no
+    question that is no pronoun nor person word and is either no word of the language or
+    followed by a supine ("Har markus varit dömd?" as the recogniser writes it)."""
     token = sentence.tokens[k]
     word = token.lower
     surface = text[token.start : token.end]
     if word in _PRONOUNS or word in {"jag", "ja", "nej"} or person_gender(word) or word in _CHILD:
+        return False
+    if _a_place(sentence, k):
         return False
     if k == 1 and sentence.tokens[0].lower in QUESTION_VERBS and is_question(sentence):
         after = sentence.tokens[2].lower if len(sentence.tokens) > 2 else ""
@@ -313,7 +325,9 @@ def _resolution(
             heard = None if found else heard_person(word)
             if heard is not None:
                 found, word = heard  # read as the person word it sounds like
-            name = found is None and (_is_name(text, s, k) or (k > 0 and word in named))
+            name = found is None and (
+                _is_name(text, s, k) or (k > 0 and word in named and not _a_place(s, k))
+            )
             if name and _introduced(s, k):
                 continue  # "Jag heter Eva": the speaker's own name
             if name and word.endswith("s") and word[:-1] in clients:

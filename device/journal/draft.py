@@ -49,7 +49,7 @@ from risk_factors.context import (
     tense_words,
 )
 from risk_factors.persons import person_gender
-from risk_factors.tagger import UNCERTAIN_CONFIDENCE, Persons
+from risk_factors.tagger import UNCERTAIN_CONFIDENCE
 from risk_factors.text import split_sentences, tokenize
 
 Span = tuple[int, int]
@@ -140,23 +140,6 @@ def _ends(sentence: str) -> bool:
     """The tagger's own test for a later sentence that ends what was just told."""
     found = split_sentences(sentence)
     return bool(found) and says_over(found[-1])
-
-
-_PLACE_BEFORE = frozenset({"i", "från", "ifrån"})
-
-
-def _people(persons: Persons, segments: Sequence[Segment]) -> Persons:
-    """The tagger's reading of who is who, less a "han"/"hon" read as a capitalised word
-    after "i"/"från" ("Min familj bor i Polen. Han vill inte …"): a place, not a person, so
-    its words would not say who he is. When unsure, the line shows no referent, as before."""
-
-    def place_name(word: tuple[int, int, int]) -> bool:
-        text = segments[word[0]].text
-        before = text[: word[1]].split()
-        return bool(before) and before[-1].lower() in _PLACE_BEFORE and text[word[1]].isupper()
-
-    named = {k: v for k, v in persons.named.items() if not place_name(v)}
-    return Persons(frozenset(w for w in persons.naming if not place_name(w)), named)
 
 
 SPLITTER = Splitter(
@@ -250,7 +233,7 @@ def build_draft(
         marks=marks,
         splitter=SPLITTER,
         unsure_at=UNCERTAIN_CONFIDENCE,
-        persons=_people(persons_of(transcript.segments, meeting.case_type), transcript.segments),
+        persons=persons_of(transcript.segments, meeting.case_type),
     )
     entry = Entry(
         meeting=meeting,

@@ -243,6 +243,24 @@ class TestPlaces:
         preposition is a place or an object, not the subject."""
         assert "alcohol_problem" in _found(tagger, "vuxen", "I Malmö dricker jag.")
 
+    def test_a_place_after_i_or_fran_does_not_take_over_he(self, tagger: Tagger) -> None:
+        """In a child's case a name is the child's, but a capitalised word after "i"/"från"
+        is a place: "han" after "Han har flyttat till en lägenhet i Borås" is still the
+        father asked about, and his drinking is the parent's, not the child's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Berätta om pappa.",
+            "Han har flyttat till en lägenhet i Borås.",
+            "Han dricker varje helg.",
+        )
+        assert "early_substance_use" not in found
+        assert "parental_substance_abuse" in found
+        found = _found(
+            tagger, "barn", "Hur är det med pappa?", "Han kommer från Irak.", "Han röker på."
+        )
+        assert "early_substance_use" not in found
+
 
 class TestWhereTheyAreNamed:
     def test_each_pronoun_read_as_another_person_points_at_the_word_naming_them(self) -> None:
