@@ -207,12 +207,19 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
             return "uncertain"
     if not past_counts and _contrasted_with_now(sentence, last):
         return "resolved"
+    if not past_counts and _completed(sentence, used):
+        return "resolved"
+    own_negation = any(_negator(tokens[i].lower) for i in used)
     negated = maybe_negated = False
     for i, token in enumerate(tokens):
         if i in used or sentence.clause_of[i] not in clauses:
             continue
         if _negator(token.lower) and _coordinated_apart(tokens, i, used):
             continue
+        if _negator(token.lower) and own_negation and _own_phrase_negator(tokens, i, used):
+            continue  # "inget jobb och ingen inkomst": each negation is of its own noun
+        if _negator(token.lower) and _negates_completion(tokens, i):
+            continue  # "Skulden är inte betald": the debt is not over, it is there
         if i > last and any(tokens[k].lower == "som" for k in range(last + 1, i)):
             continue  # a relative clause: "bra kompisar som inte håller på med något"
         if not past_counts and token.lower in _RESOLVED_WORDS:
@@ -227,13 +234,91 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
         prev = tokens[i - 1].lower if i > 0 else ""
         if nxt in _NOT_NEGATING_AFTER or prev in _NOT_NEGATING_BEFORE:
             continue
-        if i < last or i - last <= AFTER_REACH:
+        if i < last or i - last <= AFTER_REACH or _fronted(sentence, used, i):
             if not past_counts and nxt in _RESOLVED_AFTER_NEGATOR:
                 return "resolved"
             negated = True
     if negated:
         return "negated"
     return "uncertain" if maybe_negated else "present"
+
+
+# A subject pronoun right after the finite verb: the word order of a main clause whose first
+# place holds something else ("Tabletter tar du inte", "Alkohol dricker jag aldrig").
+_INVERTED_SUBJECTS = frozenset({"jag", "du", "han", "hon", "vi", "ni", "de", "dom", "man", "hen"})
+_FRONTED_MAX = 5
+"""The most words before the finite verb that `_fronted` reads as the clause's first place."""
+
+
+def _fronted(sentence: Sentence, used: tuple[int, ...], i: int) -> bool:
+    """True when the negation at `i` stands in a main clause's adverb place, after the finite
+    verb and an inverted subject pronoun, and the cue is the clause's first place, before the
+    verb, one of the common finite verbs of `QUESTION_VERBS` ("Tabletter utöver recept tar du
+    inte", "Alkohol dricker du inte, sa du"): Swedish fronts what the clause is about, and the
+    negation after the verb negates the whole clause.
+    Not when the first place is a subordinate clause or holds a subject of its own ("När
+    pappa dricker vågar jag inte gå hem" says nothing against the drinking)."""
+    tokens = sentence.tokens
+    clause = sentence.clause_of[i]
+    start = next(k for k in range(len(tokens)) if sentence.clause_of[k] == clause)
+    verb = i - 2
+    if verb <= used[-1] or tokens[i - 1].lower not in _INVERTED_SUBJECTS:
+        return False
+    if tokens[verb].lower not in QUESTION_VERBS:
+        return False  # "Pappa slår honom när han inte lyder": no finite verb before "han"
+    if used[0] < start or verb - start > _FRONTED_MAX:
+        return False
+    first = [t.lower for t in tokens[start:verb]]
+    return not (set(first) & (_INVERTED_SUBJECTS | _SUBORDINATORS | {"och", "men", "så", "eller"}))
+
+
+# Words that say something is paid, served or finished: "Skulden är avbetald", "Domen är
+# avtjänad sedan länge", "Jag har betalat av skulderna", "Behandlingen är avslutad".
+_COMPLETION = frozenset(
+    {"betald", "betalda", "betalt", "betalat", "avbetald", "avbetalda", "avbetalt", "avbetalat"}
+    | {"avtjänad", "avtjänat", "avslutad", "avslutat", "avslutade", "återbetald", "återbetalda"}
+    | {"återbetalt", "återbetalat"}
+)
+_COMPLETION_REACH = 4
+"""How many words from the cue a completion word (`_COMPLETION`) still speaks of it."""
+
+
+def _completed(sentence: Sentence, used: tuple[int, ...]) -> bool:
+    """True when the cue is told as paid, served or finished in its own clause: a completion
+    word of `_COMPLETION` near the cue (or the cue's own word, "Den är avtjänad") that no
+    negation takes back ("Skulden är inte betald" is still a debt), and not "betalat av på"
+    (paying towards it)."""
+    tokens = sentence.tokens
+    words = [t.lower for t in tokens]
+    clauses = {sentence.clause_of[i] for i in used}
+    lo, hi = used[0] - _COMPLETION_REACH, used[-1] + _COMPLETION_REACH
+    for k in range(max(0, lo), min(len(words), hi + 1)):
+        if words[k] not in _COMPLETION or sentence.clause_of[k] not in clauses:
+            continue
+        if k in used and (k == 0 or words[k - 1] not in {"är", "var", "blev", "blivit"}):
+            continue  # the cue's own word only as "är avtjänad": "har avtjänat" is a history
+        if words[k + 1 : k + 3] == ["av", "på"]:
+            continue
+        if any(_negator(w) for w in words[max(0, k - 2) : k]):
+            continue
+        return True
+    return False
+
+
+def _negates_completion(tokens: tuple[Token, ...], i: int) -> bool:
+    """True when the negation at `i` negates a completion word right after it ("inte
+    betald", "inte betalat", "aldrig avbetald"), not the cue."""
+    return any(t.lower in _COMPLETION for t in tokens[i + 1 : i + 3])
+
+
+def _own_phrase_negator(tokens: tuple[Token, ...], i: int, used: tuple[int, ...]) -> bool:
+    """For a cue that holds its own negation ("ingen inkomst", "inte haft något jobb"): True
+    when the negation at `i` belongs to another phrase, a determiner of its own noun
+    ("inget jobb och ingen inkomst") or set apart by "och"/"eller"."""
+    if tokens[i].lower in {"ingen", "inget", "inga"}:
+        return True
+    lo, hi = (i, used[0]) if i < used[0] else (used[-1], i)
+    return any(tokens[k].lower in {"och", "eller", "utan"} for k in range(lo + 1, hi))
 
 
 # "och" before a subject or a finite verb begins a new main clause ("Han kan inte sitta still
@@ -332,6 +417,13 @@ def _contrasted_with_now(sentence: Sentence, last: int) -> bool:
         }
         if rest & (_OVER_WORDS | _NOW_WORDS) and not rest & NEGATORS:
             return True
+        said = [
+            t.lower
+            for t, c in zip(tokens[i + 1 :], sentence.clause_of[i + 1 :], strict=True)
+            if c == clause
+        ]
+        if said[:2] in (["det", "är"], ["det", "var"]) and tuple(said[2:4]) in _LONG_AGO:
+            return True  # "…, men det är länge sedan"
     return False
 
 
@@ -730,7 +822,35 @@ def says_over(sentence: Sentence) -> bool:
             return True
         if word == "hänt" and prev & NEGATORS and "sedan" in words[i + 1 :]:
             return True
-    return len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:])
+    if len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:]):
+        return True
+    return _long_ago_or_nothing_now(sentence)
+
+
+_LONG_AGO = (("länge", "sedan"), ("länge", "sen"))
+_NOTHING = frozenset({"inget", "ingenting"})
+
+
+def _long_ago_or_nothing_now(sentence: Sentence) -> bool:
+    """True when a statement's first clause says of "det" (what was just told) that it was
+    long ago ("Men det är länge sedan", "Det var länge sen") or is nothing now ("Det är
+    inget nu", "det är ingenting längre"). A clause that only says it is nothing ("Det är
+    inget problem") says nothing of when: a minimised drinking is still drinking."""
+    words = [t.lower for t in sentence.tokens]
+    clause = [
+        w for w, c in zip(words, sentence.clause_of, strict=True) if c == sentence.clause_of[0]
+    ]
+    while clause and clause[0] in {"men", "och", "så", "fast"}:
+        clause = clause[1:]
+    if clause[:2] not in (["det", "är"], ["det", "var"]):
+        return False
+    rest = clause[2:]
+    if tuple(rest[:2]) in _LONG_AGO:
+        return True
+    return bool(rest) and rest[0] in _NOTHING and bool(_NOW_AFTER & set(rest[1:]))
+
+
+_NOW_AFTER = frozenset({"nu", "längre", "numera", "idag"})
 
 
 _NOT_A_VERB = ANSWER_OPENERS | _PRONOUN_SUBJECTS | {"jo", "nu", "då", "och", "men", "så"}

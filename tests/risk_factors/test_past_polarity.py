@@ -1,0 +1,121 @@
+"""Past and over, and polarity: what was long ago or is paid off is over; a negation of
+paying is no denial of the debt; a negation after a fronted word negates it; a cue that is
+itself a negation ("ingen lön") is not undone by the negation of the next noun."""
+
+from __future__ import annotations
+
+from risk_factors.tagger import Tagger, TagResult
+from tests.risk_factors.support import typed_segments
+
+
+def _read(tagger: Tagger, case_type: str, *texts: str) -> TagResult:
+    return tagger.tag_segments(typed_segments(*texts), case_type)
+
+
+class TestLongAgo:
+    def test_long_ago_in_the_next_sentence(self, tagger: Tagger) -> None:
+        """ "… retad av klasskamraterna i trean." / "Men det var länge sen, …" is over."""
+        result = _read(
+            tagger,
+            "barn",
+            "Hur har det varit med kamraterna?",
+            "Han blev retad av klasskamraterna i trean. Men det var länge sen, nu trivs han.",
+        )
+        assert "bullying_peer_rejection" not in result.factors()
+
+    def test_nothing_now(self, tagger: Tagger) -> None:
+        """ "Hon blev utfryst på mellanstadiet. Det är ingenting nu." is over."""
+        result = _read(tagger, "barn", "Hon blev utfryst på mellanstadiet. Det är ingenting nu.")
+        assert "bullying_peer_rejection" not in result.factors()
+
+    def test_long_ago_in_a_men_clause(self, tagger: Tagger) -> None:
+        """ "…, men det är länge sedan." after the cue in one sentence is over."""
+        result = _read(tagger, "barn", "Jag blev mobbad i sexan, men det är länge sedan.")
+        assert "bullying_peer_rejection" not in result.factors()
+
+    def test_nothing_without_now_is_still_there(self, tagger: Tagger) -> None:
+        """ "Det är inget problem" says nothing of when: still found; "sedan länge" after a
+        verb is "for a long time" ("Han har blivit retad sedan länge")."""
+        assert (
+            "bullying_peer_rejection"
+            in _read(
+                tagger, "barn", "Han blir retad varje dag. Det är inget problem, säger han."
+            ).factors()
+        )
+        assert (
+            "bullying_peer_rejection"
+            in _read(
+                tagger, "barn", "Han blir retad i klassen, men han har blivit retad sedan länge."
+            ).factors()
+        )
+
+
+class TestPaidAndServed:
+    def test_paid_debt_is_over(self, tagger: Tagger) -> None:
+        """ "Skulderna hos inkasso är betalda sedan i våras." is no economic hardship now."""
+        result = _read(tagger, "vuxen", "Skulderna hos inkasso är betalda sedan i våras.")
+        assert "economic_hardship" not in result.factors()
+
+    def test_served_sentence_is_over(self, tagger: Tagger) -> None:
+        """ "Straffet är avtjänat sedan flera år." is no legal problem now; "Jag har avtjänat
+        två straff" is a history and still noted."""
+        assert (
+            "legal_problems"
+            not in _read(tagger, "vuxen", "Straffet är avtjänat sedan flera år.").factors()
+        )
+        assert (
+            "legal_problems"
+            in _read(tagger, "vuxen", "Jag har avtjänat två straff för inbrott.").factors()
+        )
+
+    def test_unpaid_debt_is_no_denial(self, tagger: Tagger) -> None:
+        """ "Hyresskulden är inte betald än" and "Jag har inte betalat av lånen hos
+        Kronofogden" state a debt: found, never denied."""
+        for text in (
+            "Hyresskulden är inte betald än.",
+            "Jag har inte betalat av lånen hos Kronofogden.",
+        ):
+            result = _read(tagger, "vuxen", text)
+            assert "economic_hardship" in result.factors(), text
+            assert "economic_hardship" not in result.denied_by_factor(), text
+
+    def test_paying_towards_is_not_paid(self, tagger: Tagger) -> None:
+        """ "Jag har betalat av på skulden varje månad" pays towards a debt that is still
+        there."""
+        result = _read(tagger, "vuxen", "Jag har betalat av på skulden varje månad.")
+        assert "economic_hardship" in result.factors()
+
+
+class TestFrontedNegation:
+    def test_negation_after_verb_and_subject(self, tagger: Tagger) -> None:
+        """ "Narkotika har jag aldrig provat." and "Sprit dricker jag inte alls." deny what
+        stands first in the clause."""
+        result = _read(tagger, "vuxen", "Narkotika har jag aldrig provat.")
+        assert "drug_problem" not in result.factors()
+        assert "drug_problem" in result.denied_by_factor()
+        result = _read(tagger, "vuxen", "Sprit dricker jag inte alls.")
+        assert "alcohol_problem" not in result.factors()
+
+    def test_fronted_time_clause_is_not_negated(self, tagger: Tagger) -> None:
+        """ "När mamma dricker vågar jag inte sova." still tells of the mother's drinking."""
+        result = _read(tagger, "barn", "När mamma dricker vågar jag inte sova hemma.")
+        assert "parental_substance_abuse" in result.factors()
+
+    def test_negation_in_a_later_time_clause(self, tagger: Tagger) -> None:
+        """ "Mamma slår henne när hon inte gör läxorna." states the hitting: the negation
+        after "när hon" is the time clause's own."""
+        result = _read(tagger, "barn", "Mamma slår henne när hon inte gör läxorna.")
+        assert "child_maltreatment" in result.factors()
+
+
+class TestNegationOfItsOwnNoun:
+    def test_two_negated_nouns(self, tagger: Tagger) -> None:
+        """ "Jag har ingen lön och inga sparpengar." and "Jag har inget arbete och ingen
+        inkomst." state no income: found, not denied."""
+        for text in (
+            "Jag har ingen lön och inga sparpengar.",
+            "Jag har inget arbete och ingen inkomst just nu.",
+        ):
+            result = _read(tagger, "vuxen", text)
+            assert "unemployment_income" in result.factors(), text
+            assert "unemployment_income" not in result.denied_by_factor(), text
