@@ -24,6 +24,7 @@ earlier reading of the client, and the rules above only ever remove findings abo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from risk_factors.context import (
@@ -277,14 +278,31 @@ def named_at(
     "han"/"hon" (by start) read as such a person, the span of the word that last named them
     ("Vill du berätta om pappa?" … "Han dricker": "pappa"). Reading unchanged: the same
     walk as `resolve`, only reported."""
-    out, _nouns, named = _resolution(text, sentences, case_type)
+    found = resolution(text, sentences, case_type)
+    return found.naming, found.named
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """`resolve` and `named_at` from one walk: the tagger reads with it and reports it."""
+
+    others: frozenset[int]
+    nouns: dict[int, str]
+    naming: frozenset[tuple[int, int]]
+    named: dict[int, tuple[int, int]]
+
+
+def resolution(text: str, sentences: Sequence[Sentence], case_type: str = "vuxen") -> Resolution:
+    """Who is who in `sentences`, in one walk: what `resolve` gives (the others' words, the
+    nouns of pronouns asked about) and what `named_at` gives (where the others are named)."""
+    out, nouns, named = _resolution(text, sentences, case_type)
     words = frozenset(
         (t.start, t.end)
         for s in sentences
         for t in s.tokens
         if t.start in out and t.start not in named
     )
-    return words, named
+    return Resolution(out, nouns, words, named)
 
 
 def _resolution(

@@ -52,7 +52,7 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
-from risk_factors.persons import named_at, person_gender, resolve
+from risk_factors.persons import Resolution, person_gender, resolution
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -138,12 +138,33 @@ class Denial(Tag):
     asked: bool = False
 
 
+Place = tuple[int, int, int]
+"""(segment, char_start, char_end): words in one transcript segment."""
+
+
+@dataclass(frozen=True)
+class Persons:
+    """Who, other than the client, a meeting's words name, as the tagger reads them
+    (`risk_factors.persons`), in transcript segments: `naming` the words that name such a
+    person ("pappa", "Marcus", "storebror"); `named`, for each "han"/"hon" the tagger reads as
+    such a person, (segment, char_start) → the word that last named them."""
+
+    naming: frozenset[Place]
+    named: Mapping[tuple[int, int], Place]
+
+
+NOBODY = Persons(frozenset(), {})
+
+
 @dataclass(frozen=True)
 class TagResult:
     tags: tuple[Tag, ...]
     denied: tuple[Denial, ...]
     catalogue_version: str
     catalogue_sha256: str
+    persons: Persons = NOBODY
+    """Who is who as this reading took it (`tag_segments`: the same walk that decided whose
+    each factor is, in transcript segments); nobody for `tag_text`."""
 
     def factors(self) -> set[str]:
         """The slugs tagged as present."""
@@ -225,7 +246,8 @@ class Tagger:
         denied: list[Denial] = []
         question: Sentence | None = None
         sentences = _sentences(reading, self._matcher.split_merged)
-        reading.others, reading.referents = resolve(reading.text, sentences, case_type)
+        reading.resolution = resolution(reading.text, sentences, case_type)
+        reading.others, reading.referents = reading.resolution.others, reading.resolution.nouns
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
@@ -728,6 +750,7 @@ class Tagger:
             tuple(_place(d, items, reading.offsets) for d in result.denied),
             result.catalogue_version,
             result.catalogue_sha256,
+            _persons(reading),
         )
 
 
@@ -747,6 +770,8 @@ class _Reading:
     others: frozenset[int] = frozenset()
     referents: dict[int, str] = field(default_factory=dict)
     """For a "han"/"hon" (by start) whose referent is a person noun, that noun."""
+    resolution: Resolution | None = None
+    """Who is who, as read (`risk_factors.persons.resolution`)."""
     inferred: set[int] = field(default_factory=set)
     """ids of the tags read only from an open question's topic."""
     speakers: bool = False
@@ -960,43 +985,37 @@ def _sentences(
     return sentences
 
 
-Place = tuple[int, int, int]
-"""(segment, char_start, char_end): words in one transcript segment."""
-
-
-@dataclass(frozen=True)
-class Persons:
-    """Who, other than the client, a meeting's words name, as the tagger reads them
-    (`risk_factors.persons`), in transcript segments: `naming` the words that name such a
-    person ("pappa", "Marcus", "storebror"); `named`, for each "han"/"hon" the tagger reads as
-    such a person, (segment, char_start) → the word that last named them."""
-
-    naming: frozenset[Place]
-    named: Mapping[tuple[int, int], Place]
-
-
 def persons(
     segments: Sequence[SegmentLike] | Sequence[Mapping[str, Any]], case_type: str
 ) -> Persons:
-    """The tagger's reading of who is who in `segments` (as `Tagger.tag_segments` reads them;
-    needs no catalogue). Two words the recogniser ran together are not read apart here (that
-    takes the catalogue's words), so with word probabilities a pronoun's sentence count may
-    differ from the tagger's by such a split."""
+    """Who is who in `segments` read again without the catalogue, for what was tagged before
+    a tagging reported it (`TagResult.persons` is the tagger's own reading: use that). Two
+    words the recogniser ran together are not read apart here (that takes the catalogue's
+    words), so with word probabilities a pronoun's sentence count may differ from the
+    tagger's by such a split."""
     heard = [utterance(s) for s in segments]
     if not heard:
-        return Persons(frozenset(), {})
+        return NOBODY
     reading = _Reading.of(heard)
-    words, named = named_at(reading.text, _sentences(reading, None), case_type)
+    reading.resolution = resolution(reading.text, _sentences(reading, None), case_type)
+    return _persons(reading)
+
+
+def _persons(reading: _Reading) -> Persons:
+    """A reading's who-is-who in transcript segments."""
+    found = reading.resolution
+    if found is None or not reading.offsets:
+        return NOBODY
 
     def place(span: tuple[int, int]) -> Place:
         k = _segment_at(reading.offsets, span[0])
         return (k, span[0] - reading.offsets[k], span[1] - reading.offsets[k])
 
     out: dict[tuple[int, int], Place] = {}
-    for pronoun, naming in named.items():
+    for pronoun, naming in found.named.items():
         k = _segment_at(reading.offsets, pronoun)
         out[(k, pronoun - reading.offsets[k])] = place(naming)
-    return Persons(frozenset(place(w) for w in words), out)
+    return Persons(frozenset(place(w) for w in found.naming), out)
 
 
 @lru_cache(maxsize=1)

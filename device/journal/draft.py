@@ -5,8 +5,8 @@ Here the device fills it in: the meeting details, "Vad som framkom" as life area
 sentences that carry each factor's evidence (verbatim, with the question they answer), the
 denials as their own lines (what was told as past and over as plain lines), the words naming
 whom a "han"/"hon" stands for where the tagger read it as someone named sentences back
-(`device.stages.tagging.persons_of`), the caseworker's marks, and Bedömning and Planering
-left empty for the caseworker. The factors noted travel as
+(the tagger's own reading, `device.stages.tagging.persons_of`), the caseworker's marks, and
+Bedömning and Planering left empty for the caseworker. The factors noted travel as
 structured tags with their evidence (`factors`, `denied`) and the whole transcript as the
 attachment (`transcript`); neither is journal text.
 
@@ -233,7 +233,7 @@ def build_draft(
         marks=marks,
         splitter=SPLITTER,
         unsure_at=UNCERTAIN_CONFIDENCE,
-        persons=persons_of(transcript.segments, meeting.case_type),
+        persons=persons_of(tagging, transcript.segments, meeting.case_type),
     )
     entry = Entry(
         meeting=meeting,

@@ -6,17 +6,22 @@ A session's journal (see `device.journal.store`) holds, in order:
 * ``{"type": "segment", "start", "end", "text", "speaker", "seq"}``: each committed segment,
   the moment it is committed (committed text never changes, so it is never rewritten); its
   speaker's label, role and confidence when attributed, never a voice embedding;
-* ``{"type": "factors", "through", "tags", "denied", "catalogue_version", "catalogue_sha256"}``:
-  the factors found in the segments committed last, written right after them and before they
-  are shown; ``through`` counts the segments tagged so far (tag once: the draft is built from
-  these records, `device.stages.factors`);
+* ``{"type": "factors", "through", "tags", "denied", "catalogue_version", "catalogue_sha256",
+  "persons"}``: the factors found in the segments committed last, written right after them and
+  before they are shown; ``through`` counts the segments tagged so far (tag once: the draft is
+  built from these records, `device.stages.factors`); ``persons`` who is who as that reading
+  took it in those segments (``{"naming": [[segment, start, end], ...], "named": [[segment,
+  start, segment, start, end], ...]}``: the words naming another person, and each
+  "han"/"hon" read as one with the word that named them). A record without it (written
+  before taggings carried it) leaves who is who unknown and the draft reads it again;
 * ``{"type": "mark", "at"}``: the caseworker marked this moment (meeting seconds);
 * ``{"type": "speaker", "segment", "start", "label", "role"}``: the caseworker corrected who
   said segment number ``segment`` (which starts at ``start``); replayed over the segment's
   own speaker, the last correction winning (`device.stages.relabel`). A label, never a voice.
   When the correction changes what the tagger reads there, the same record holds the
-  revision, ``"factors": {"first", "through", "tags", "denied"}``: the factors now noted in
-  segments ``first`` ≤ i < ``through``, replacing what the records before noted there
+  revision, ``"factors": {"first", "through", "tags", "denied", "persons"}``: the factors
+  now noted in segments ``first`` ≤ i < ``through`` and who is who there, replacing what the
+  records before noted there
   (`device.stages.factors.Revision`; one record, so a crash keeps both or neither);
 * ``{"type": "state", "state": "recording|paused|resumed|stopped|finished", "at", "audio_s"}``;
 * ``{"type": "draft", "envelope": {...}}``: the signed draft once the session is finished.
@@ -36,10 +41,11 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from device.journal.store import Journal, Store
-from device.stages.factors import Revision, revised
+from device.stages.factors import Revision, persons_replaced, revised
 from device.stages.tagging import FoundTag, Tagging
 from fredag.errors import ConsentRequired, StoreError, UsageError
 from fredag.protocol import CaseType, Meeting, ModelInfo, Segment
+from risk_factors.tagger import Persons
 
 CONTACT_TYPES = ("besök", "hembesök", "telefon", "videosamtal", "nätverksmöte", "skolbesök")
 CASE_REF = re.compile(r"^[\w./:-]{1,64}$")
@@ -189,6 +195,7 @@ class SessionLog:
                 "denied": [asdict(t) for t in new.denied],
                 "catalogue_version": new.catalogue_version,
                 "catalogue_sha256": new.catalogue_sha256,
+                **_persons_record(new.persons),
             }
         )
 
@@ -212,6 +219,7 @@ class SessionLog:
                 "through": revision.through,
                 "tags": [asdict(t) for t in revision.tags],
                 "denied": [asdict(t) for t in revision.denied],
+                **_persons_record(revision.persons),
             }
         self.journal.append(record)
 
@@ -309,9 +317,32 @@ def _revise_factors(noted: Tagging, rec: dict[str, Any]) -> Tagging:
         first, through = int(rec["first"]), int(rec["through"])
         tags = tuple(_found(t) for t in rec["tags"])
         denied = tuple(_found(t) for t in rec["denied"])
+        persons = _persons(rec)
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"a session's speaker record is damaged ({exc})") from exc
-    return revised(noted, first, through, tags, denied)
+    return revised(noted, first, through, tags, denied, persons)
+
+
+def _persons_record(persons: Persons | None) -> dict[str, Any]:
+    """Who is who as journaled (`persons`; nothing when not known)."""
+    if persons is None:
+        return {}
+    return {
+        "persons": {
+            "naming": sorted([list(w) for w in persons.naming]),
+            "named": sorted([[k, at, *w] for (k, at), w in persons.named.items()]),
+        }
+    }
+
+
+def _persons(rec: dict[str, Any]) -> Persons | None:
+    """Who is who from a record (None: a record written before taggings carried it)."""
+    if "persons" not in rec:
+        return None
+    data = rec["persons"]
+    naming = frozenset((int(k), int(a), int(b)) for k, a, b in data["naming"])
+    named = {(int(k), int(at)): (int(j), int(a), int(b)) for k, at, j, a, b in data["named"]}
+    return Persons(naming, named)
 
 
 def _found(data: dict[str, Any]) -> FoundTag:
@@ -324,16 +355,19 @@ def _add_factors(noted: Tagging | None, rec: dict[str, Any]) -> Tagging:
         tags = tuple(_found(t) for t in rec["tags"])
         denied = tuple(_found(t) for t in rec["denied"])
         version, sha = rec["catalogue_version"], rec["catalogue_sha256"]
-    except (KeyError, TypeError) as exc:
+        persons = _persons(rec)
+    except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"a session's factors record is damaged ({exc})") from exc
     if noted is None:
-        return Tagging(tags, denied, version, sha)
+        return Tagging(tags, denied, version, sha, persons=persons)
     return replace(
         noted,
         tags=noted.tags + tags,
         denied=noted.denied + denied,
         catalogue_version=version,
         catalogue_sha256=sha,
+        # Each record holds who is who in its own new segments: added to what was known.
+        persons=persons_replaced(noted.persons, 0, 0, persons),
     )
 
 

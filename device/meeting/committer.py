@@ -120,7 +120,7 @@ class Committer:
             if revision is not None:
                 self.factors.revise(revision)
             self.events.publish(SpeakerCorrected(index, segment))
-            if revision is not None:
+            if revision is not None and revision.factors_changed:
                 self.events.publish(
                     FactorsRevised(
                         revision.first,

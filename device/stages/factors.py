@@ -1,8 +1,10 @@
 """Tag once: the factors noted during a meeting are the factors in its signed draft.
 
-Each commit is tagged when it is committed, with the few segments before it as context (a
-question and its answer are often two segments); only tags that begin in the new segments
-are kept, with their segment numbers in the whole meeting. `tagging()` is the sum of what
+Each commit is tagged when it is committed, with the segments before it as context (a
+question and its answer are often two segments; a "han" is read as the person named up to
+`risk_factors.persons.REFERENT_SENTENCES` sentences back, so the context reaches that far);
+only tags that begin in the new segments are kept, with their segment numbers in the whole
+meeting. `tagging()` is the sum of what
 was noted, and is what the draft is built from: nothing is tagged a second time.
 
 One thing changes what was noted: the caseworker correcting who said a line (a line read as
@@ -13,6 +15,10 @@ with the same context as at commit time and one line after), and `revise`
 puts its reading in place of what was noted there. The revision is journaled with the
 correction (`device.journal.session`) and replayed from it with `revised`, so the factors
 shown, journaled and signed stay the same.
+
+Who is who (`Tagging.persons`: whom a "han" the tagger read as another person stands for)
+is kept the same way, from the reading that noted each segment's factors: the draft shows
+the words the tagger's own reading rests on, never a second reading of the meeting.
 """
 
 from __future__ import annotations
@@ -22,8 +28,12 @@ from dataclasses import dataclass, replace
 
 from device.stages.tagging import FoundTag, SegmentTagger, Tagging
 from fredag.protocol import CaseType, Segment
+from risk_factors.persons import REFERENT_SENTENCES
+from risk_factors.tagger import Persons
+from risk_factors.text import split_sentences
 
-CONTEXT_SEGMENTS = 4
+CONTEXT_SEGMENTS = 4  # segments before the new ones read as context, at least
+MAX_CONTEXT_SEGMENTS = 16  # ... and at most, while they hold fewer than REFERENT_SENTENCES
 REREAD_BEFORE = 1  # segments before a corrected one whose reading can depend on its speaker
 REREAD_AFTER = 1  # ... and after it; more over a sentence run on across lines (`_runs_on`)
 FOLLOWING_CONTEXT = 1  # read after the window too: a question's answer makes it evidence
@@ -39,6 +49,11 @@ class Revision:
     tags: tuple[FoundTag, ...]
     denied: tuple[FoundTag, ...]
     before: tuple[FoundTag, ...] = ()
+    persons: Persons | None = None
+    """Who is who in the window as now read (segment numbers of the whole meeting); None:
+    the tagger does not say."""
+    factors_changed: bool = True
+    """False when only who is who changed, not a factor."""
 
     @property
     def withdrawn(self) -> tuple[FoundTag, ...]:
@@ -87,19 +102,25 @@ class MeetingFactors:
     def catch_up(self) -> Tagging:
         first = self.tagged_through
         if first >= len(self.segments):
-            return replace(self._tagging, tags=(), denied=())
-        context = self.segments[max(0, first - CONTEXT_SEGMENTS) : first]
-        result = self.tagger.tag_segments([*context, *self.segments[first:]], self.case_type)
+            nobody = persons_in(self._tagging.persons, 0, 0, 0)
+            return replace(self._tagging, tags=(), denied=(), persons=nobody)
+        context = self.segments[context_start(self.segments, first) : first]
+        segments_read = [*context, *self.segments[first:]]
+        result = self.tagger.tag_segments(segments_read, self.case_type)
         shift = first - len(context)
         new = replace(
             result, tags=_placed(result.tags, len(context), shift),
             denied=_placed(result.denied, len(context), shift),
+            persons=persons_in(result.persons, len(context), len(segments_read), shift),
         )  # fmt: skip
         self.tagged_through = len(self.segments)
         self._tagging = replace(
             new,
             tags=self._tagging.tags + new.tags,
             denied=self._tagging.denied + new.denied,
+            persons=persons_replaced(
+                self._tagging.persons, first, self.tagged_through, new.persons
+            ),
         )
         return new
 
@@ -127,23 +148,45 @@ class MeetingFactors:
         through = min(self.tagged_through, through, len(segments))
         if first >= through:
             return None
-        lo = max(0, first - CONTEXT_SEGMENTS)
+        lo = context_start(segments, first)
         hi = min(len(segments), through + FOLLOWING_CONTEXT)
         result = self.tagger.tag_segments(list(segments[lo:hi]), self.case_type)
         tags = _window(result.tags, first - lo, through - lo, lo)
         denied = _window(result.denied, first - lo, through - lo, lo)
+        persons = persons_in(result.persons, first - lo, through - lo, lo)
         old = self._tagging
         old_tags = tuple(t for t in old.tags if first <= t.segment < through)
         old_denied = tuple(t for t in old.denied if first <= t.segment < through)
-        if (tags, denied) == (old_tags, old_denied):
+        old_persons = persons_in(old.persons, first, through, 0)
+        changed = (tags, denied) != (old_tags, old_denied)
+        if not changed and persons == old_persons:
             return None
-        return Revision(first, through, tags, denied, old_tags)
+        return Revision(first, through, tags, denied, old_tags, persons, changed)
 
     def revise(self, revision: Revision) -> None:
         """Put a revision's reading in place of what was noted in its window."""
         self._tagging = revised(
-            self._tagging, revision.first, revision.through, revision.tags, revision.denied
+            self._tagging,
+            revision.first,
+            revision.through,
+            revision.tags,
+            revision.denied,
+            revision.persons,
         )
+
+
+def context_start(segments: Sequence[Segment], first: int) -> int:
+    """Where the context of a reading from segment `first` begins: CONTEXT_SEGMENTS back, and
+    further (up to MAX_CONTEXT_SEGMENTS) until it holds REFERENT_SENTENCES sentences and one
+    more, so a "han" in the new segments is read as whoever the whole meeting's reading would
+    take him for (`risk_factors.persons`), and the draft's words naming him are that one
+    reading's."""
+    lo = max(0, first - CONTEXT_SEGMENTS)
+    held = sum(len(split_sentences(s.text)) for s in segments[lo:first])
+    while lo > 0 and first - lo < MAX_CONTEXT_SEGMENTS and held <= REFERENT_SENTENCES:
+        lo -= 1
+        held += len(split_sentences(segments[lo].text))
+    return lo
 
 
 def _runs_on(segment: Segment) -> bool:
@@ -157,14 +200,55 @@ def revised(
     through: int,
     tags: Sequence[FoundTag],
     denied: Sequence[FoundTag],
+    persons: Persons | None = None,
 ) -> Tagging:
     """`tagging` with what was noted in segments `first` ≤ i < `through` replaced by `tags`
-    and `denied` (kept in place: before the first noted tag of a later segment). Used live
-    and when a session is replayed from its journal, so both give the same factors."""
+    and `denied` (kept in place: before the first noted tag of a later segment), and who is
+    who there by `persons` (None: left as it was). Used live and when a session is replayed
+    from its journal, so both give the same factors."""
     return replace(
         tagging,
         tags=_replaced(tagging.tags, first, through, tags),
         denied=_replaced(tagging.denied, first, through, denied),
+        persons=tagging.persons
+        if persons is None
+        else persons_replaced(tagging.persons, first, through, persons),
+    )
+
+
+def persons_in(persons: Persons | None, first: int, through: int, shift: int) -> Persons | None:
+    """Who is who as a reading took it in its segments `first` ≤ i < `through` (the pronouns
+    there and the words there naming someone), renumbered by `shift` (the reading's first
+    segment in the whole meeting). A pronoun keeps the word that named it wherever that is."""
+
+    def moved(place: tuple[int, int, int]) -> tuple[int, int, int]:
+        return (place[0] + shift, place[1], place[2])
+
+    if persons is None:
+        return None
+    return Persons(
+        frozenset(moved(w) for w in persons.naming if first <= w[0] < through),
+        {
+            (k + shift, at): moved(word)
+            for (k, at), word in persons.named.items()
+            if first <= k < through
+        },
+    )
+
+
+def persons_replaced(
+    noted: Persons | None, first: int, through: int, new: Persons | None
+) -> Persons | None:
+    """`noted` with who is who in segments `first` ≤ i < `through` taken from `new`; None
+    (not known) when either is not known."""
+    if noted is None or new is None:
+        return None
+    return Persons(
+        frozenset(w for w in noted.naming if not first <= w[0] < through) | new.naming,
+        {
+            **{k: w for k, w in noted.named.items() if not first <= k[0] < through},
+            **new.named,
+        },
     )
 
 

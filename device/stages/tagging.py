@@ -17,7 +17,7 @@ from fredag.journal import AreaName
 from fredag.protocol import CaseType, FactorKind, Segment
 from risk_factors.catalogue import validate_catalogue
 from risk_factors.schema import Catalogue
-from risk_factors.tagger import Denial, Persons, Tag, Tagger, persons
+from risk_factors.tagger import NOBODY, Denial, Persons, Tag, Tagger, persons
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class Tagging:
     catalogue_sha256: str
     areas: Mapping[str, AreaName] = field(default_factory=dict)
     """Each factor's life area for this case type (factor slug → area), from the catalogue."""
+    persons: Persons | None = None
+    """Who is who as the tagger read it while tagging (whom each "han"/"hon" it read as
+    another person stands for, and the words naming them), in these segments' numbers: the
+    draft shows the words its reading rests on. None when not known (a tagger that does not
+    say, a session journaled before taggings carried it): the draft then reads the meeting
+    again (`persons_of`)."""
 
 
 def factor_areas(catalogue: Catalogue, case_type: CaseType) -> dict[str, AreaName]:
@@ -111,7 +117,7 @@ class RiskFactorsTagger:
         with probabilities (see `risk_factors.conversation`)."""
         areas = factor_areas(self.tagger.catalogue, case_type)
         if not heard:
-            return Tagging((), (), self.tagger.version, self.tagger.sha256, areas)
+            return Tagging((), (), self.tagger.version, self.tagger.sha256, areas, NOBODY)
         result = self.tagger.tag_segments(heard, case_type)
         denied = [d for group in result.denied_by_factor().values() for d in group]
         # Told as over without being asked: no denial, but what was said (see `told_over`).
@@ -123,6 +129,7 @@ class RiskFactorsTagger:
             result.catalogue_version,
             result.catalogue_sha256,
             areas,
+            result.persons,
         )
 
 
@@ -144,10 +151,13 @@ def tag_meeting(
     return tagger.tag_segments(segments, case_type)
 
 
-def persons_of(segments: Sequence[Segment], case_type: CaseType) -> Persons:
+def persons_of(tagging: Tagging, segments: Sequence[Segment], case_type: CaseType) -> Persons:
     """Who, other than the client, the meeting's words name and whom each "han"/"hon" the
-    tagger reads as such a person stands for (`risk_factors.tagger.persons`), the segments
-    read with their attributed speakers as the tagger reads them."""
+    tagger read as such a person stands for: the tagging's own reading; only when it has none
+    (`Tagging.persons`) the segments read again with their attributed speakers
+    (`risk_factors.tagger.persons`)."""
+    if tagging.persons is not None:
+        return tagging.persons
     from device.stages.speakers import with_heard_speakers
 
     named = with_heard_speakers(None, segments)

@@ -284,10 +284,10 @@ class TestWhoHeIs:
             "träffar någon.",
         ]
         segments = _segments([(t.startswith("H|"), t.removeprefix("H|")) for t in turns])
-        from device.stages.tagging import persons_of
-
+        tagging = tag_meeting(_tagger(), segments, "vuxen")  # type: ignore[arg-type]
         text = segments[1].text
-        assert (1, text.index("Han")) not in persons_of(segments, "vuxen").named
+        assert tagging.persons is not None
+        assert (1, text.index("Han")) not in tagging.persons.named
         draft = _conversation(turns, "vuxen")
         assert [ln.referents for ln in _lines(draft)] == [[]]
 

@@ -87,9 +87,17 @@ class Meeting:
 
 
 def noted(tagging: Tagging) -> tuple[object, ...]:
-    """What was noted, in order, with the catalogue and the factors' life areas."""
+    """What was noted, in order, with the catalogue, the factors' life areas and who is who
+    as the tagger read it."""
     assert tagging.areas, "the life areas of the factors are known"
-    return tagging.tags, tagging.denied, tagging.catalogue_sha256, dict(tagging.areas)
+    assert tagging.persons is not None, "the tagger's reading of who is who is known"
+    return (
+        tagging.tags,
+        tagging.denied,
+        tagging.catalogue_sha256,
+        dict(tagging.areas),
+        tagging.persons,
+    )
 
 
 def found(tagging: Tagging) -> set[tuple[str, int]]:

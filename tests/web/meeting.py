@@ -34,7 +34,7 @@ from fredag.protocol import (
     key_id,
 )
 from risk_factors.catalogue import catalogue_sha256, validate_catalogue
-from risk_factors.tagger import Tag, Tagger, persons
+from risk_factors.tagger import Tag, Tagger
 
 MODEL = ModelInfo(name="kb-whisper-small-sv", sha256="b" * 64)
 
@@ -134,8 +134,8 @@ def meeting_draft(
         whole_transcript(segs)
         if old
         else journal_from_findings(
-            segs, factors, denied, by_slug, persons=persons(segs, "barn")
-        )  # who each "han"/"hon" is, as the device reads it
+            segs, factors, denied, by_slug, persons=result.persons
+        )  # who each "han"/"hon" is, as the tagger read it
     )
     entry = Entry(
         meeting=meeting,
