@@ -1,0 +1,135 @@
+"""Recall of stated factors in how people actually say them: cues written from the factor
+definitions (paraphrases a caseworker hears), never the meetings' own sentences. Every
+sentence here was written for this test; each positive one is missed by the catalogue
+without the cue it names."""
+
+from __future__ import annotations
+
+import pytest
+
+from risk_factors.tagger import Tagger
+from tests.risk_factors.support import factors_found
+
+# (case type, what is said, the factor it states)
+STATED = [
+    # procriminal_attitudes: a theft made light of (nobody harmed, insured, they can afford it)
+    (
+        "barn",
+        "Affärerna får ju ersättning från försäkringen, så det spelar ingen roll.",
+        "procriminal_attitudes",
+    ),
+    (
+        "barn",
+        "Han säger att kedjan har råd, så det gör inget att man snor därifrån.",
+        "procriminal_attitudes",
+    ),
+    (
+        "barn",
+        "Hon menar att det är ingen som förlorar något när man snattar i en stor butik.",
+        "procriminal_attitudes",
+    ),
+    (
+        "barn",
+        "Han tycker att det är helt okej att ta från dem som har mycket.",
+        "procriminal_attitudes",
+    ),
+    # school_failure
+    ("barn", "Hon saknar betyg i engelska och matte.", "school_failure"),
+    ("barn", "Han kommer inte in på gymnasiet med de betygen.", "school_failure"),
+    # difficult_temperament
+    ("barn", "Som liten gick han aldrig att trösta, hur vi än gjorde.", "difficult_temperament"),
+    (
+        "barn",
+        "Hon får utbrott för minsta lilla sak, som att strumpan sitter fel.",
+        "difficult_temperament",
+    ),
+    # self_esteem
+    ("vuxen", "Jag tror att jag kan klara körkortet nu.", "self_esteem"),
+    # bullying_peer_rejection
+    ("barn", "Tjejerna i klassen låter henne inte vara med i matsalen.", "bullying_peer_rejection"),
+    ("barn", "De andra kallar honom tjockis när lärarna inte hör.", "bullying_peer_rejection"),
+    # parental_sensitivity
+    ("barn", "Jag ser hur hon mår så fort hon kommer innanför dörren.", "parental_sensitivity"),
+    # emotion_regulation
+    (
+        "barn",
+        "När hon blir arg nu tar hon en paus i hallen innan hon pratar.",
+        "emotion_regulation",
+    ),
+    (
+        "vuxen",
+        "Jag har lärt mig att andas och räkna när jag känner ilskan komma.",
+        "emotion_regulation",
+    ),
+    # impulse_control
+    ("barn", "Han har börjat tänka sig för innan han svarar på ett sms.", "impulse_control"),
+    # school_success
+    ("barn", "Det går jättebra i skolan för honom, särskilt i engelska.", "school_success"),
+    # safe_neighbourhood
+    ("vuxen", "Vi bor i ett tryggt radhusområde nära skogen.", "safe_neighbourhood"),
+    ("barn", "Där vi bor kan barnen leka ute på gården hela kvällen.", "safe_neighbourhood"),
+    # stable_economy
+    ("vuxen", "Vi gör en budget varje månad och den håller.", "stable_economy"),
+    ("vuxen", "Numera har jag full koll på ekonomin.", "stable_economy"),
+    # positive_peers
+    ("vuxen", "Jag umgås med schyssta kompisar från jobbet.", "positive_peers"),
+    # positive_role_models
+    ("barn", "Han vill bli som sin morbror, som är snickare.", "positive_role_models"),
+    ("vuxen", "Min sponsor betyder mycket för mig.", "positive_role_models"),
+    # ongoing_professional_support
+    ("vuxen", "Jag går på AA-möten två gånger i veckan.", "ongoing_professional_support"),
+    (
+        "vuxen",
+        "Jag träffar en sjukgymnast för knät varannan vecka.",
+        "ongoing_professional_support",
+    ),
+    # physical_ill_health
+    ("vuxen", "Jag har artros i båda höfterna.", "physical_ill_health"),
+    # housing_instability
+    ("vuxen", "Just nu bor jag på ett skyddat boende med barnen.", "housing_instability"),
+    ("vuxen", "Vi har en hyresskuld på tre månader.", "housing_instability"),
+    # motivation_for_change
+    ("vuxen", "Jag vill gå en kurs i svenska och sedan söka jobb.", "motivation_for_change"),
+    ("vuxen", "Jag vill aldrig hamna där igen.", "motivation_for_change"),
+    # poor_supervision
+    ("barn", "På helgerna vet jag inte vilka hon är med.", "poor_supervision"),
+    # secure_attachment
+    ("barn", "När han har ont kryper han upp i famnen på mig.", "secure_attachment"),
+    # supportive_network
+    ("vuxen", "Min väninna tittar till mig varje dag och handlar åt mig.", "supportive_network"),
+    # social_isolation
+    ("vuxen", "Jag sitter mest hemma framför datorn nuförtiden.", "social_isolation"),
+    ("vuxen", "Jag har tappat kontakten med alla mina vänner.", "social_isolation"),
+]
+
+# Everyday talk near the new cues' words that states none of those factors.
+NOT_STATED = [
+    ("vuxen", "Vi har en försäkring på bilen.", "procriminal_attitudes"),
+    ("barn", "Hon blir lite arg ibland när hon är trött.", "difficult_temperament"),
+    ("barn", "Han skriker och straffar henne för minsta lilla sak.", "difficult_temperament"),
+    ("barn", "Han har lärt sig simma i sommar.", "emotion_regulation"),
+    ("barn", "Vi kallar honom Totte hemma.", "bullying_peer_rejection"),
+    ("vuxen", "Jag jobbar som sjuksköterska på ett sjukhus.", "ongoing_professional_support"),
+    ("vuxen", "Jag har pratat med dem om det.", "physical_ill_health"),
+    ("vuxen", "Hon har bästa kompis i klassen.", "school_success"),
+    ("vuxen", "Vi kan prata om skyddat boende om det behövs.", "housing_instability"),
+    ("vuxen", "Jag har brutit med dem jag tog droger med.", "social_isolation"),
+    ("vuxen", "Vi har aldrig kunnat spara pengar.", "stable_economy"),
+]
+
+
+class TestStatedAsPeopleSayIt:
+    @pytest.mark.parametrize(("case_type", "text", "factor"), STATED)
+    def test_paraphrase_is_found(
+        self, tagger: Tagger, case_type: str, text: str, factor: str
+    ) -> None:
+        """A factor said in everyday words (not the catalogue's own) is found."""
+        found = factors_found(tagger, case_type, text)
+        assert factor in found, found
+
+    @pytest.mark.parametrize(("case_type", "text", "factor"), NOT_STATED)
+    def test_near_words_are_not_the_factor(
+        self, tagger: Tagger, case_type: str, text: str, factor: str
+    ) -> None:
+        """Everyday talk with the new cues' words but not their meaning gives no finding."""
+        assert factor not in factors_found(tagger, case_type, text)
