@@ -5,7 +5,6 @@ parts when it runs."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -82,25 +81,14 @@ CASEWORKER_OPT = typer.Option(
 )
 
 
-def _enrolled_caseworker() -> str | None:
-    """The caseworker the device is enrolled to (None on a device not enrolled yet)."""
-    from device.journal.store import Store
-    from device.sync.enrollment import load_optional
-    from fredag.settings import get_settings
-
-    enrollment = load_optional(Store(get_settings().home))
-    if enrollment is None:
-        return None
-    return enrollment.caseworker_name or enrollment.caseworker or None
-
-
-NOT_GIVEN = "ej angiven"
-
-
 def _caseworker(name: str | None) -> str:
     """Who the draft names as Handläggare: as given, else the caseworker the device is
     enrolled to; never the operating-system login ("ej angiven" on a device not enrolled)."""
-    return name or os.environ.get("FREDAG_CASEWORKER") or _enrolled_caseworker() or NOT_GIVEN
+    from device.journal.store import Store
+    from device.sync.enrollment import draft_caseworker
+    from fredag.settings import get_settings
+
+    return draft_caseworker(Store(get_settings().home), name)
 
 
 def _meta(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -89,6 +90,25 @@ def load_optional(store: Store) -> Enrollment | None:
         return Enrollment.model_validate(json.loads(data))
     except (ValueError, ValidationError) as exc:
         raise StoreError("the device's enrollment record is damaged; enroll again") from exc
+
+
+NOT_GIVEN = "ej angiven"
+"""The draft's Handläggare on a device not enrolled to anyone (never the OS login)."""
+
+
+def draft_caseworker(store: Store, given: str | None = None) -> str:
+    """Who a draft names as Handläggare, on every path that starts a meeting (`fredag record`,
+    `fredag draft`, the touch screen): as `given` (``--caseworker``), else
+    ``FREDAG_CASEWORKER``, else the caseworker this device is enrolled to (the full name the
+    server sent, else their user name); never the operating-system login: ``NOT_GIVEN``."""
+    if given:
+        return given
+    if named := os.environ.get("FREDAG_CASEWORKER"):
+        return named
+    enrolled = load_optional(store)
+    if enrolled is not None and (enrolled.caseworker_name or enrolled.caseworker):
+        return enrolled.caseworker_name or enrolled.caseworker
+    return NOT_GIVEN
 
 
 def load(store: Store) -> Enrollment:

@@ -187,6 +187,34 @@ class TestHandlaggare:
         assert cli._caseworker(None) == "Anna Lind"
         assert cli._caseworker("Bo Ek") == "Bo Ek"
 
+    def test_the_touch_screen_names_the_same_caseworker(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A meeting started on the touch screen names the enrolled caseworker's full name
+        (not their user name), and on a device not enrolled "ej angiven", never the login."""
+        from device.journal.store import Store
+        from device.sync.enrollment import Enrollment, save
+        from device.views.touch.hub import Hub, Source
+
+        monkeypatch.setenv("FREDAG_HOME", str(tmp_path))
+        monkeypatch.delenv("FREDAG_CASEWORKER", raising=False)
+        hub = Hub(Source())
+        assert hub.caseworker() == "ej angiven"
+        save(
+            Store(tmp_path),
+            Enrollment(
+                server_url="https://fredag.example",
+                device_id=1,
+                key_id="a" * 64,
+                caseworker="anna",
+                caseworker_name="Anna Lind",
+                server_key_id="b" * 64,
+                server_public_key="c" * 43,
+                enrolled_at=ENDED,
+            ),
+        )
+        assert hub.caseworker() == "Anna Lind"
+
     def test_never_the_login_name(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A device not enrolled says the caseworker is not given, never the OS user."""
         from device import cli

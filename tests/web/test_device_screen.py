@@ -136,6 +136,8 @@ class TestWholeMeeting:
                 timeout=180_000
             )
             expect(page.locator("#rendered")).to_contain_text("Markerat av handläggaren")
+            # Handläggare: the full name of the caseworker the device is enrolled to.
+            expect(page.locator("#rendered")).to_contain_text("Handläggare: Dora\n")
             check_screen(page, "after", tmp_path)
             page.get_by_role("button", name="Signera och skicka").tap()
             expect(page.locator("#signed")).to_contain_text("Skickat till servern.")

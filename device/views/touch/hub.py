@@ -7,8 +7,6 @@ loads the model, signing writes the store, sync talks to the server.
 
 from __future__ import annotations
 
-import getpass
-import os
 import shutil
 import threading
 import time
@@ -157,10 +155,8 @@ class Hub:
 
     # -- the start screen -------------------------------------------------------------------
     def caseworker(self) -> str:
-        enrolled = enrollment.load_optional(self.store())
-        if enrolled is not None:
-            return enrolled.caseworker
-        return os.environ.get("FREDAG_CASEWORKER") or getpass.getuser()
+        """The draft's Handläggare: as for `fredag record` (`enrollment.draft_caseworker`)."""
+        return enrollment.draft_caseworker(self.store())
 
     def start_facts(self) -> StartFacts:
         store = self.store()
