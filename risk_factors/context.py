@@ -8,6 +8,7 @@ dricker"). So a negation word negates a cue when it stands in the same clause (c
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import pairwise
 from typing import Literal
 
@@ -170,7 +171,19 @@ def is_question(sentence: Sentence) -> bool:
         return words[1] not in _ADVERBS
     if words[0] in _QUESTION_OPENERS and len(words) > 2 and not is_swedish_word(words[1]):
         return True  # a name no dictionary knows as the subject
+    if words[0] in _QUESTION_OPENERS and len(words) > 2 and _short_pronoun_alike(words[1]):
+        return True  # "Har dit förekommit …": "det" heard one letter off
+
     return words[0] in QUESTION_WORDS and words[1] in _WH_FOLLOWERS
+
+
+def _short_pronoun_alike(word: str) -> bool:
+    """A three-letter word one letter from the subject "det", "han", "hon" or "dom" ("dit",
+    "hun"): after "Har", "Kan", "Finns" … it stands where only a subject can, so the sentence
+    asks, whatever the recogniser wrote."""
+    return len(word) == 3 and any(
+        Levenshtein.distance(word, s) == 1 for s in ("det", "han", "hon", "dom")
+    )
 
 
 _SUPINES = frozenset(
@@ -228,6 +241,8 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
             return "resolved"
         if not _negator(token.lower):
             if _maybe_negator(token.lower) and (i < last or i - last <= AFTER_REACH):
+                maybe_negated = True
+            if not past_counts and _maybe_past(token.lower):
                 maybe_negated = True
             continue
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
@@ -369,6 +384,29 @@ def _maybe_negator(word: str) -> bool:
         return False
     key = phonetic_key(word)
     return any(key[:1] == neg[:1] and Levenshtein.distance(key, neg) <= 1 for neg in _NEGATOR_KEYS)
+
+
+@cache
+def _past_keys() -> tuple[tuple[str, str], ...]:
+    """The words of past and over and of paying off with their sound keys (4+ sounds)."""
+    pairs = ((w, phonetic_key(w)) for w in sorted(_RESOLVED_WORDS | _COMPLETION))
+    return tuple((w, k) for w, k in pairs if len(k) >= 4)
+
+
+def _maybe_past(word: str) -> bool:
+    """A non-word one sound and at most two letters (three in a word of seven or more) from
+    a word of past and over or of paying off ("förgut" for "förut", "avbättad" for
+    "avbetald"): the recogniser may have heard that the cue is over, so whether it holds now
+    is unknown."""
+    if len(word) < 5 or is_swedish_word(word):
+        return False
+    key = phonetic_key(word)
+    return any(
+        key[:1] == k[:1]
+        and Levenshtein.distance(key, k) <= 1
+        and Levenshtein.distance(word, w) <= (2 if len(w) < 7 else 3)
+        for w, k in _past_keys()
+    )
 
 
 def _uncertain(sentence: Sentence, first: int) -> bool:

@@ -4,7 +4,9 @@ itself a negation ("ingen lön") is not undone by the negation of the next noun.
 
 from __future__ import annotations
 
+from risk_factors.context import is_question
 from risk_factors.tagger import Tagger, TagResult
+from risk_factors.text import split_sentences
 from tests.risk_factors.support import typed_segments
 
 
@@ -119,3 +121,30 @@ class TestNegationOfItsOwnNoun:
             result = _read(tagger, "vuxen", text)
             assert "unemployment_income" in result.factors(), text
             assert "unemployment_income" not in result.denied_by_factor(), text
+
+
+class TestPastHeardAlike:
+    def test_non_word_near_a_past_word(self, tagger: Tagger) -> None:
+        """ "Hon spelar fotboll i ett lag förutt." ("förut" heard one sound off) may be over:
+        no finding; without it, found."""
+        assert (
+            "structured_leisure"
+            not in _read(tagger, "barn", "Hon spelar fotboll i ett lag förutt.").factors()
+        )
+        assert (
+            "structured_leisure" in _read(tagger, "barn", "Hon spelar fotboll i ett lag.").factors()
+        )
+
+    def test_non_word_near_a_paid_word(self, tagger: Tagger) -> None:
+        """ "Hyresskulden är avbetalld sedan maj." may be paid: no finding."""
+        result = _read(tagger, "vuxen", "Hyresskulden är avbetalld sedan maj.")
+        assert "economic_hardship" not in result.factors()
+
+
+class TestQuestionWithSubjectHeardOff:
+    def test_three_letter_subject_one_letter_off(self) -> None:
+        """ "Har dit förekommit bråk hemma." and "Kan hun sova på nätterna." stand in question
+        order ("det", "hon" heard one letter off); "Har varit hemma hela veckan." does not."""
+        assert is_question(split_sentences("Har dit förekommit bråk hemma.")[0])
+        assert is_question(split_sentences("Kan hun sova på nätterna.")[0])
+        assert not is_question(split_sentences("Har varit hemma hela veckan.")[0])
