@@ -649,6 +649,10 @@ def about_someone_else(
 
 
 _CLIENT_SUBJECTS = frozenset({"jag", "du", "vi", "ni", "man"})
+_POSSESSIVE_WORDS = frozenset(
+    {"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "sin", "sitt", "sina"}
+    | {"vår", "vårt", "våra", "er", "ert", "era", "deras"}
+)
 
 
 def _subject_is_other(
@@ -680,6 +684,12 @@ def _subject_is_other(
             return False
         if tokens[first + 1].start in others:
             return True  # only a question puts a name right after the verb
+        if (
+            words[first + 1] in _POSSESSIVE_WORDS
+            and first + 2 < len(words)
+            and tokens[first + 2].start in others
+        ):
+            return True  # "Dricker din pappa?", "Har din man varit dömd?"
         if is_question(sentence):
             return words[first + 1] in asked
     for k in range(used[-1], start - 1, -1):
@@ -687,10 +697,15 @@ def _subject_is_other(
             continue
         if words[k] in third or (tokens[k].start in others and words[k] in {"han", "hon"}):
             return True
-        if words[k] in _CLIENT_SUBJECTS or words[k] in {"han", "hon", "hen"}:
-            return False
+        if tokens[k].start not in others and (
+            words[k] in _CLIENT_SUBJECTS or words[k] in {"han", "hon", "hen"}
+        ):
+            return False  # ("man" after a possessive is a person: "min man dricker")
         if tokens[k].start in others and (k == start or words[k - 1] not in _PREPOSITIONS):
-            return True
+            # "Jag och min man dricker": the client is a subject too.
+            return not any(
+                words[i : i + 2] in (["jag", "och"], ["vi", "och"]) for i in range(start, k)
+            )
     return False
 
 

@@ -57,8 +57,13 @@ _MALE = frozenset(
         "pojkvännen",
         "exmannen",
         "maken",
+        "make",
+        "mannen",
+        "exman",
         "morbror",
         "farbror",
+        "svåger",
+        "svärfar",
     }
 )
 _FEMALE = frozenset(
@@ -79,10 +84,18 @@ _FEMALE = frozenset(
         "bonusmamma",
         "flickvän",
         "flickvännen",
+        "fru",
         "frun",
+        "hustru",
+        "hustrun",
+        "exfru",
         "exfrun",
+        "väninna",
+        "väninnan",
         "moster",
         "faster",
+        "svägerska",
+        "svärmor",
     }
 )
 _EITHER = frozenset(
@@ -93,9 +106,17 @@ _EITHER = frozenset(
         "partnern",
         "kusin",
         "kusinen",
+        "granne",
         "grannen",
         "kompis",
         "kompisen",
+        "polare",
+        "polaren",
+        "bästis",
+        "bästisen",
+        "vän",
+        "vännen",
+        "kollega",
         "kollegan",
         "exet",
     }
@@ -104,9 +125,34 @@ _EITHER = frozenset(
 # "lillebrorsan", "bonuspappan"). Short heads ("far", "mor") are left out: "humor", "tiofar".
 _HEADS_MALE = ("bror", "brodern", "brorsan", "pappa", "pappan")
 _HEADS_FEMALE = ("syster", "systern", "syrran", "mamma", "mamman")
-# Words for the child in a child's case: "han"/"hon" after them is the child again.
-_CHILD = frozenset(
-    {"sonen", "pojken", "killen", "grabben", "dottern", "flickan", "tjejen", "barnet"}
+# Words for the child in a child's case: "han"/"hon" after them is the child again. In an
+# adult's case they are the client's children, other people ("Min son har fastnat i
+# narkotika" is the son's drugs): gender "m"/"f", "mf" either, "p" several (no "han"/"hon").
+_CHILD_GENDER = {
+    "son": "m",
+    "sonen": "m",
+    "pojken": "m",
+    "killen": "m",
+    "grabben": "m",
+    "dotter": "f",
+    "dottern": "f",
+    "flickan": "f",
+    "tjejen": "f",
+    "barnet": "mf",
+    "barnbarn": "mf",
+    "barnbarnet": "mf",
+    "barnen": "p",
+    "sönerna": "p",
+    "döttrarna": "p",
+    "barnbarnen": "p",
+}
+_CHILD = frozenset(_CHILD_GENDER)
+# Words that name another person only after a possessive ("min man", "hennes kille"): alone
+# "man" is "one", "ex" a prefix, and "en kille från klassen" no one "han" stands for later.
+_POSSESSED = {"man": "m", "kille": "m", "tjej": "f", "ex": "mf"}
+_POSSESSIVES = frozenset(
+    {"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "sin", "sitt", "sina"}
+    | {"vår", "vårt", "våra", "er", "ert", "era", "deras"}
 )
 _PRONOUNS = {"han": "m", "hon": "f"}
 _HEADS = frozenset(_HEADS_MALE + _HEADS_FEMALE)
@@ -176,6 +222,17 @@ def _a_place(sentence: Sentence, k: int) -> bool:
     return k > 0 and sentence.tokens[k - 1].lower in _PLACE_BEFORE
 
 
+def _other_by_place(words: Sequence[str], k: int, case_type: str) -> str | None:
+    """The gender of word `k` when where it stands makes it another person: after a
+    possessive ("min man", "hennes ex"), or, in an adult's case, a word for a child ("Min
+    son …", "Dottern …": the client's child, not the client)."""
+    if k > 0 and words[k - 1] in _POSSESSIVES and words[k] in _POSSESSED:
+        return _POSSESSED[words[k]]
+    if case_type == "vuxen":
+        return _CHILD_GENDER.get(words[k])
+    return None
+
+
 def _is_name(text: str, sentence: Sentence, k: int) -> bool:
     """True when token `k` is a person's name: capitalised inside a sentence (a sentence's
     first word may be any word; after "i"/"från" it is a place), or the subject of a yes/no
@@ -217,6 +274,36 @@ def _names_seen(
         and _is_name(text, s, k)
         and not _introduced(s, k)
     )
+
+
+# Words after which no subject stands, so a capitalised word there is no misheard "jag"
+# ("Jod vet att Jod klarar det"): prepositions ("om", "för", "efter" also open clauses).
+_OBJECT_BEFORE = frozenset(
+    {"med", "hos", "till", "av", "åt", "på", "mot", "vid", "bredvid", "kring", "runt"}
+)
+
+
+def _written_inside(
+    text: str, sentences: Sequence[Sentence], named: frozenset[str]
+) -> frozenset[str]:
+    """The names of `named` written with a capital letter inside a sentence where no
+    subject could stand: after a preposition ("Mest med Tommy"), after a person word ("min
+    kompis Tommy") or after "den där" ("Den där Tommy som du nämnde"). Such a name is a name
+    as a sentence's first word too ("Tommy dricker från morgon till kväll"), where every word
+    has a capital; a word the recogniser writes for "jag" ("Jod vet att Jod klarar det")
+    stands where subjects do."""
+    out: set[str] = set()
+    for s in sentences:
+        words = [t.lower for t in s.tokens]
+        for k in range(1, len(words)):
+            t = s.tokens[k]
+            if words[k] not in named or not text[t.start : t.start + 1].isupper():
+                continue
+            before = words[k - 1]
+            pointed = before == "där" and k > 1 and words[k - 2] in {"den", "det"}
+            if before in _OBJECT_BEFORE or person_gender(before) or pointed:
+                out.add(words[k])
+    return frozenset(out)
 
 
 def _introduced(sentence: Sentence, k: int) -> bool:
@@ -316,6 +403,7 @@ def _resolution(
     by name, and the recogniser's slips make counting names unsafe."""
     clients = client_names(text, sentences)
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
+    written = _written_inside(text, sentences, named)
     out: set[int] = set()
     nouns: dict[int, str] = {}
     pointed: dict[int, tuple[int, int]] = {}  # a pronoun's start -> the word that named it
@@ -339,19 +427,21 @@ def _resolution(
                     if referent is not None:
                         nouns[token.start] = referent
                 continue
-            found = person_gender(word)
+            found = person_gender(word) or _other_by_place(words, k, case_type)
             heard = None if found else heard_person(word)
             if heard is not None:
                 found, word = heard  # read as the person word it sounds like
             name = found is None and (
-                _is_name(text, s, k) or (k > 0 and word in named and not _a_place(s, k))
+                _is_name(text, s, k)
+                or (word in named and not _a_place(s, k) and (k > 0 or word in written))
             )
             if name and _introduced(s, k):
                 continue  # "Jag heter Eva": the speaker's own name
             if name and word.endswith("s") and word[:-1] in clients:
                 word = word[:-1]  # "Melvins föräldrar"
-            if word in _CHILD or (name and (word in clients or case_type == "barn")):
-                for g in ("m", "f") if word in _CHILD else _name_gender(word):
+            child = word in _CHILD and case_type == "barn"
+            if child or (name and (word in clients or case_type == "barn")):
+                for g in ("m", "f") if child else _name_gender(word):
                     last[g] = None
                 continue
             if found is None and not name:
@@ -359,6 +449,8 @@ def _resolution(
             out.add(token.start)
             possessor = words[k - 1] if k > 0 else ""
             for g in found or "mf":
+                if g not in last:
+                    continue  # several ("barnen"): no "han"/"hon" stands for them
                 if (
                     possessor in {"hans", "hennes"}
                     and _PRONOUNS.get("han" if possessor == "hans" else "hon") == g

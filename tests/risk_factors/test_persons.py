@@ -279,3 +279,81 @@ class TestWhereTheyAreNamed:
         pappa = (0, texts[0].index("pappa"), texts[0].index("pappa") + len("pappa"))
         assert dict(found.named) == {(1, 0): pappa}
         assert set(found.naming) == {pappa}
+
+
+class TestWhoseWords:
+    def test_an_adults_child_is_another_person(self, tagger: Tagger) -> None:
+        """In an adult's case "min son"/"dottern" is the client's child: the son's drugs are
+        not the client's drug problem; in a child's case "min son" said by a parent is the
+        child."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur är det med familjen?",
+            "Min son har fastnat i kokain, jag oroar mig jämt.",
+        )
+        assert "drug_problem" not in found
+        found = _found(
+            tagger, "vuxen", "Vem bor hemma?", "Jag och dottern. Dottern är arbetslös sedan i maj."
+        )
+        assert "unemployment_income" not in found
+        assert "early_substance_use" in _found(
+            tagger, "barn", "Vad oroar dig mest?", "Min son har börjat röka på med äldre killar."
+        )
+
+    def test_a_possessed_man_or_ex_is_another_person(self, tagger: Tagger) -> None:
+        """ "Min man dricker" and "Mitt ex knarkar" are about the partner ("man" is a person
+        only after a possessive); "Jag och min man dricker" includes the client."""
+        assert "alcohol_problem" not in _found(
+            tagger, "vuxen", "Hur är det hemma?", "Min man dricker varje kväll."
+        )
+        assert "drug_problem" not in _found(
+            tagger, "vuxen", "Hur är det hemma?", "Mitt ex knarkar fortfarande."
+        )
+        assert "alcohol_problem" in _found(
+            tagger, "vuxen", "Hur är det hemma?", "Jag och min man dricker varje kväll."
+        )
+
+    def test_friends_and_neighbours_are_other_people(self, tagger: Tagger) -> None:
+        """A neighbour's, a mate's or a friend's problem is theirs ("Min granne dricker",
+        "Min polare är arbetslös", "Min gamla vän röker på")."""
+        for text, slug in (
+            ("Min granne dricker från morgon till kväll.", "alcohol_problem"),
+            ("Min polare är arbetslös sedan i våras.", "unemployment_income"),
+            ("Min bästa vän röker på varje dag.", "drug_problem"),
+        ):
+            assert slug not in _found(tagger, "vuxen", "Hur är det runt dig?", text), text
+
+    def test_a_question_about_a_possessed_person_asks_about_them(self, tagger: Tagger) -> None:
+        """ "Dricker din pappa?" / "Ja, varje dag." is the father's drinking, and "Har din man
+        suttit i fängelse?" / "Ja, två gånger." the husband's prison terms."""
+        assert "alcohol_problem" not in _found(
+            tagger, "vuxen", "Dricker din pappa?", "Ja, varje dag."
+        )
+        assert "legal_problems" not in _found(
+            tagger, "vuxen", "Har din man suttit i fängelse?", "Ja, två gånger."
+        )
+
+
+class TestNameFirstInASentence:
+    def test_a_name_written_where_no_subject_stands_is_a_name_first_too(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Mest med Jonas." makes "Jonas" a name, so "Jonas röker på varje helg", where the
+        capital letter alone says nothing, is Jonas's drug use, not the client's."""
+        found = _found(
+            tagger, "vuxen", "Vem umgås du med?", "Mest med Jonas.", "Jonas röker på varje helg."
+        )
+        assert "drug_problem" not in found
+
+    def test_a_word_written_where_subjects_stand_is_not(self, tagger: Tagger) -> None:
+        """A word the recogniser writes with a capital for "jag" ("Jod vet att Jod …") is
+        no name first in a sentence: "Jod dricker varje dag" stays the client's."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur går det med alkoholen?",
+            "Jod dricker varje dag.",
+            "Jod vet att Jod måste sluta.",
+        )
+        assert "alcohol_problem" in found
