@@ -8,7 +8,9 @@ An entry reads, in this order (SOSFS 2014:5):
                        (the question answered, the quote, denials as their own lines; words
                        said again verbatim are one line with all their times; words that are
                        both a finding and a denial one line; where a "han"/"hon" is someone
-                       named sentences back, the words naming them: "Sammanhang")
+                       named sentences back, the words naming them: "Sammanhang"; a line
+                       the caseworker edited on the server says so: "(ändrad av
+                       handläggaren)", never passed off as a verbatim quote)
     Markeringar        the caseworker's marks from the meeting
     Bedömning          empty in a draft: only the caseworker writes it
     Planering          likewise
@@ -82,6 +84,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "denied": {"sv": "Förnekat", "en": "Denied"},
     "mark": {"sv": "Markerat av handläggaren", "en": "Marked by the caseworker"},
     "unsure": {"sv": "(osäkert uppfattat)", "en": "(heard unsurely)"},
+    "edited": {"sv": "(ändrad av handläggaren)", "en": "(edited by the caseworker)"},
     "marks": {"sv": "Markeringar", "en": "Marks"},
     "factors": {"sv": "Faktorer som nämndes", "en": "Factors mentioned"},
     "catalogue": {"sv": "faktorkatalog", "en": "factor catalogue"},
@@ -811,7 +814,12 @@ def line_texts(
     if implied is not None and line.kind != "mark" and line.speaker == implied:
         quote = line.model_copy(update={"speaker": None})
     said = quote_line(quote, prefix[line.kind], also_at=line.also_at, verbatim=verbatim)
-    out.append(f"{said} {label('unsure', lang)}" if line.unsure else said)
+    if line.unsure:
+        said += f" {label('unsure', lang)}"
+    if line.edited:
+        # The caseworker's words, not the transcript's: never passed off as a verbatim quote.
+        said += f" {label('edited', lang)}"
+    out.append(said)
     return out
 
 

@@ -257,6 +257,24 @@ class TestShortEntry:
         assert '  [00:10] person 1: "Pappan drack mycket förut, men han har slutat."' in text
         assert "Förnekat" not in text
 
+    def test_a_line_the_caseworker_edited_is_not_passed_off_as_a_verbatim_quote(self) -> None:
+        """A line whose words the caseworker changed on the server renders with its fixed
+        label "(ändrad av handläggaren)" ("edited by the caseworker" in English), so the
+        entry never shows her words as the client's quote; an unedited line has none."""
+        segs = _said([("other", "Pappa dricker mycket på helgerna.")])
+        found = [_finding("drink", "a_first", 0, "Pappa dricker", segs[0].text)]
+        journal = journal_from_findings(segs, found, [], AREAS)
+        assert "ändrad" not in render_entry(_entry(journal))
+        (line,) = journal.areas[0].lines
+        edited = line.model_copy(update={"text": "Pappa dricker ibland.", "edited": True})
+        area = journal.areas[0].model_copy(update={"lines": [edited]})
+        journal = journal.model_copy(update={"areas": [area]})
+        text = render_entry(_entry(journal))
+        assert '[00:00] person 1: "Pappa dricker ibland." (ändrad av handläggaren)' in text
+        english = render_entry(_entry(journal), "en")
+        assert '"Pappa dricker ibland." (edited by the caseworker)' in english
+        assert any(ln.endswith(" (ändrad av handläggaren)") for ln in tool_lines(_entry(journal)))
+
     def test_the_caseworkers_question_carries_no_speaker(self) -> None:
         """A question in the caseworker's voice reads "Fråga:" (the structure keeps her
         label); anyone else's question names the speaker."""

@@ -202,6 +202,8 @@ class TestReviewAndApprove:
         assert "Godkänd av Anna Lind" in text
         assert "Konflikter i familjen" not in text
         assert "Familj och miljö\r\n  Familjens bakgrund" in text
+        # The caseworker's own words are never exported as the client's verbatim quote.
+        assert '"Vi bestämmer att vi ses igen den 6 december." (ändrad av handläggaren)' in text
         assert "Bilaga: transkription" not in text
 
         with page.expect_download() as attached_download:
