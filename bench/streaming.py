@@ -125,7 +125,9 @@ def child(wav: Path, out: Path) -> None:
     from device.views.terminal import RichView, attach
     from fredag.settings import get_settings
     from models.registry import resolve
+    from risk_factors.dictionary import warm_up
 
+    warm_up()  # as `fredag record` does when a meeting opens (the tagger reads heard words)
     settings = get_settings()
     model = resolve(settings.model, settings.models_dir)
     transcriber = Transcriber(
@@ -155,11 +157,12 @@ def child(wav: Path, out: Path) -> None:
     # BENCH_STREAMING_NO_SPEAKERS=1: the same loop without speaker attribution (to measure
     # what attribution adds to latency and CPU; not how the device runs).
     no_speakers = os.environ.get("BENCH_STREAMING_NO_SPEAKERS") == "1"
-    stages = tuple(
-        profile.stage(s)
+    composed = [
+        s
         for s in post_decode_stages(StageContext(settings, store, meta))
         if not (no_speakers and type(s).__name__ == "SpeakerStage")
-    )
+    ]
+    stages = tuple(profile.stage(s) for s in composed)
     committer = Committer(
         log=log, factors=MeetingFactors(tagger, "barn"), events=events, stages=stages
     )
@@ -171,6 +174,7 @@ def child(wav: Path, out: Path) -> None:
                 "wall": commit.wall,
                 "covered": commit.covered_until,
                 "texts": [s.text for s in commit.segments],
+                "words": [len(w) for w in commit.words_of()],
             }
         )
 
@@ -234,6 +238,8 @@ def child(wav: Path, out: Path) -> None:
                 "profile": profile.report(cpu, engine.audio_s),
                 "threads": thread_cpu,
                 "levels": engine.level_jobs(),
+                "speaker_cuts": sum(getattr(s, "cuts", 0) for s in composed),
+                "words": sum(sum(c["words"]) for c in commits),
             }
         )
     )
@@ -324,6 +330,8 @@ def run() -> dict[str, Any]:
         "profile": result["profile"],
         "threads": result["threads"],
         "levels": result["levels"],
+        "speaker_cuts": result.get("speaker_cuts", 0),
+        "words": result.get("words", 0),
         "peak_rss_mb": round(result["peak_rss_mb"]),
         "rss_floor_early_mb": round(min(early)),
         "rss_floor_late_mb": round(min(late)),
@@ -387,8 +395,11 @@ def markdown(r: dict[str, Any]) -> str:
 
 A {r["audio_s"]} s synthesized two-voice Swedish meeting ({r["turns"]} turns) played at real
 time through the file source; whisper-base int8, beam 5; every commit goes the way it goes in
-`fredag record`: attributed to a speaker (no enrolment: every voice clustered), written to the
-encrypted journal, tagged and shown in the Rich view (rendered to /dev/null). The batch
+`fredag record`: decoded with word timestamps ({r.get("words", 0)} words with times and
+probabilities committed; the Hunspell dictionary warmed up at the start, as a meeting opens),
+attributed to a speaker (no enrolment: every voice clustered; a segment cut where the voice
+changes: {r.get("speaker_cuts", 0)}), written to the encrypted journal with its words, tagged
+with them and shown in the Rich view (rendered to /dev/null). The batch
 reference is `fredag transcribe --json` of the same file in the same run (a whole process:
 start, model load, word timestamps), and the streaming figure is its whole process too.
 Transcribe calls: {calls} (wall per call p50 {r["call_s_p50"]} s, p95 {r["call_s_p95"]} s);

@@ -6,10 +6,11 @@ compound ("smörkniv", "fotbollslaget"). A word neither knows ("märgökniv", "f
 no Swedish word: the recogniser most likely ran two words together (`risk_factors.cues`).
 
 The dictionary is loaded once per process (3–5.5 s and 100–130 MB resident, spylls being pure
-Python), on first use, and only a transcript heard with word probabilities ever needs it:
-typed text never does, nor does the live meeting loop (its committed segments carry no word
-probabilities). `fredag draft AUDIO` calls `warm_up` when it starts: a missing dictionary is
-an error before anything is transcribed, and the load runs beside the transcription.
+Python), on first use, and only a transcript heard with word probabilities ever needs it
+(typed text never does). `fredag draft AUDIO` and a live meeting (`open_meeting`: its
+committed segments carry the recogniser's words) call `warm_up` when they start: a missing
+dictionary is an error before anything is transcribed or recorded, and the load runs beside
+the transcription.
 """
 
 from __future__ import annotations

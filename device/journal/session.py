@@ -3,9 +3,12 @@
 A session's journal (see `device.journal.store`) holds, in order:
 
 * ``{"type": "meta", ...}``: the `SessionMeta`, written before any audio is captured;
-* ``{"type": "segment", "start", "end", "text", "speaker", "seq"}``: each committed segment,
-  the moment it is committed (committed text never changes, so it is never rewritten); its
-  speaker's label, role and confidence when attributed, never a voice embedding;
+* ``{"type": "segment", "start", "end", "text", "speaker", "seq", "words"}``: each committed
+  segment, the moment it is committed (committed text never changes, so it is never
+  rewritten); its speaker's label, role and confidence when attributed, never a voice
+  embedding; ``words`` (when the decode heard word times) the recogniser's words with their
+  times and probabilities, ``[{"start", "end", "word", "probability"}]``, which the tagger
+  reads, so a session tagged from its journal (resumed, finished) reads as it did live;
 * ``{"type": "factors", "through", "tags", "denied", "catalogue_version", "catalogue_sha256",
   "persons"}``: the factors found in the segments committed last, written right after them and
   before they are shown; ``through`` counts the segments tagged so far (tag once: the draft is
@@ -43,6 +46,7 @@ from pydantic import ValidationError
 from device.journal.store import Journal, Store
 from device.stages.factors import Revision, persons_replaced, revised
 from device.stages.tagging import FoundTag, Tagging
+from device.stages.transcribe import HeardWord, word_from_json, word_json
 from fredag.errors import ConsentRequired, StoreError, UsageError
 from fredag.protocol import CaseType, Meeting, ModelInfo, Segment
 from risk_factors.tagger import Persons
@@ -141,6 +145,7 @@ class SessionRecord:
     marks: tuple[float, ...] = ()
     noted: Tagging | None = None  # the factors noted so far, from the "factors" records
     tagged_through: int = 0  # how many of `segments` were tagged
+    words: tuple[tuple[HeardWord, ...], ...] = ()  # each segment's heard words (or none)
 
     @property
     def interrupted(self) -> bool:
@@ -176,9 +181,13 @@ class SessionLog:
         log._seq = len(record.segments)
         return log, record
 
-    def segment(self, segment: Segment) -> None:
-        # Every field of the segment, so what a post-decode stage adds (a speaker) is kept.
-        self.journal.append({"type": "segment", "seq": self._seq, **segment.model_dump()})
+    def segment(self, segment: Segment, words: tuple[HeardWord, ...] = ()) -> None:
+        # Every field of the segment, so what a post-decode stage adds (a speaker) is kept,
+        # and the words heard in it (the tagger reads them: tag once from the journal too).
+        record: dict[str, Any] = {"type": "segment", "seq": self._seq, **segment.model_dump()}
+        if words:
+            record["words"] = [word_json(w) for w in words]
+        self.journal.append(record)
         self._seq += 1
 
     def state(self, state: SessionState, audio_s: float) -> None:
@@ -240,6 +249,7 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
         raise StoreError(f"session {session_id} has no metadata; it cannot be used")
     meta = SessionMeta.from_record(records[0])
     segments: list[Segment] = []
+    words: list[tuple[HeardWord, ...]] = []
     state: SessionState = "recording"
     audio_s = 0.0
     last_at = meta.started_at
@@ -254,6 +264,7 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
         kind = rec.get("type")
         if kind == "segment":
             segments.append(_segment(rec))
+            words.append(_words(rec))
             audio_s = max(audio_s, float(rec["end"]))
         elif kind == "state":
             state = rec["state"]
@@ -288,6 +299,7 @@ def load_session(store: Store, session_id: str) -> SessionRecord:
         tuple(marks),
         noted,
         tagged_through,
+        tuple(words),
     )
 
 
@@ -296,6 +308,13 @@ def _segment(rec: dict[str, Any]) -> Segment:
         # The segment's own fields; the journal adds its bookkeeping (type, seq, merged_from).
         return Segment.model_validate({k: v for k, v in rec.items() if k in Segment.model_fields})
     except ValidationError as exc:
+        raise StoreError(f"a session's segment record is damaged ({exc})") from exc
+
+
+def _words(rec: dict[str, Any]) -> tuple[HeardWord, ...]:
+    try:
+        return tuple(word_from_json(w) for w in rec.get("words") or ())
+    except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"a session's segment record is damaged ({exc})") from exc
 
 

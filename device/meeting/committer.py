@@ -75,8 +75,9 @@ class Committer:
         commit = run_stages(self.stages, commit)
         with self.lock:
             hidden = self.locked or (self.vault is not None and not self.vault.is_unlocked)
-            for seg in commit.segments:
-                self.log.segment(seg)  # durable before it is shown (sealed while locked)
+            words = commit.words_of()
+            for seg, heard in zip(commit.segments, words, strict=True):
+                self.log.segment(seg, heard)  # durable before it is shown (sealed while locked)
                 if not hidden:
                     self.segments.append(seg)
             if hidden:
@@ -87,7 +88,8 @@ class Committer:
                 return
             self.events.publish(SegmentsCommitted(commit.segments))
             if commit.segments:
-                new = self.factors.add(commit.segments)  # under the lock: no correction between
+                # Under the lock (no correction between), with the words heard in each.
+                new = self.factors.add(commit.segments, words)
                 self.log.factors(new, self.factors.tagged_through)  # durable before shown
                 if new.tags:
                     self.events.publish(FactorsNoted(new.tags))

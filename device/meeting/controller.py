@@ -162,6 +162,7 @@ class MeetingController:
             previous=self._previous,
             noted=previous.noted if previous is not None else None,
             tagged_through=previous.tagged_through if previous is not None else 0,
+            words=previous.words if previous is not None else (),
         )
         self.committer = Committer(
             log=log,
@@ -295,7 +296,7 @@ class MeetingController:
         self.events.publish(Notice(Code.UNLOCKED, {"count": c.locked_segments}))
         self.events.publish(SegmentsCommitted(tuple(c.segments[shown:])))
         c.locked_segments = 0
-        self.factors.segments = list(record.segments)
+        self.factors.reset(record.segments, record.words)
         new = self.factors.catch_up()
         if record.tagged_through != self.factors.tagged_through:
             self.log.factors(new, self.factors.tagged_through)

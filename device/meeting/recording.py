@@ -133,6 +133,12 @@ def open_meeting(
 ) -> OpenMeeting:
     """Settings, store, source, model, session and controller for one meeting (new, or
     resumed with `req.resume`). The meeting's details and consent come in `req.meta`."""
+    from risk_factors.dictionary import warm_up
+
+    # The live loop hears words with probabilities, so the tagger may ask the Swedish
+    # dictionary whether an unsure word is two run together: missing, that is an error now,
+    # before anything is recorded; its load (seconds) runs beside the model's and the meeting's.
+    warm_up()
     settings = get_settings(model=req.model)
     store = Store(settings.home)
     store.cipher()  # a wrong key or passphrase fails now, before anything is recorded
@@ -204,6 +210,7 @@ def finish_session(prefix: str) -> SignedDraft:
         previous=record.segments,
         noted=record.noted,
         tagged_through=record.tagged_through,
+        words=record.words,
     )
     caught_up = factors.catch_up()
     if caught_up.tags or caught_up.denied or factors.tagged_through != record.tagged_through:

@@ -21,8 +21,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from device.capture.audio import SAMPLE_RATE, AudioArray
+from device.stages.transcribe import HeardWord
 from device.stages.utterance import Utterance
 from fredag.protocol import Segment
+
+Words = tuple[HeardWord, ...]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,18 @@ class Commit:
     utterances: tuple[Utterance, ...] = ()
     # Free-form notes stages leave for later stages (e.g. {"speaker": ...}); not journaled.
     notes: dict[str, Any] = field(default_factory=dict)
+    # The words heard in each segment (meeting times, the recogniser's probabilities), one
+    # tuple per segment; () when the decodes had no word times. Journaled with the segments
+    # and read by the tagger.
+    words: tuple[Words, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.words and len(self.words) != len(self.segments):
+            raise ValueError("a commit's words are one tuple per segment")
+
+    def words_of(self) -> tuple[Words, ...]:
+        """The words of each segment (empty ones when none were heard)."""
+        return self.words or tuple(() for _ in self.segments)
 
     def audio_between(self, start_s: float, end_s: float) -> AudioArray:
         """The commit's audio between two meeting times (e.g. one segment's), joined across
@@ -48,11 +63,21 @@ class Commit:
                 pieces.append(utt.audio()[a:b])
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
-    def with_segments(self, segments: Sequence[Segment]) -> Commit:
-        """The same commit with annotated segments (same number, same times)."""
-        if len(segments) != len(self.segments):
-            raise ValueError("a stage may annotate segments, not add or drop them")
-        return replace(self, segments=tuple(segments))
+    def with_segments(
+        self, segments: Sequence[Segment], words: Sequence[Words] | None = None
+    ) -> Commit:
+        """The same commit with annotated segments (same number, same times), or, given
+        the words of each, with a segment cut in pieces where its words say (a change of
+        voice): the pieces' words are the segment's, in order, none added or dropped."""
+        if words is None:
+            if len(segments) != len(self.segments):
+                raise ValueError("a stage may annotate segments, not add or drop them")
+            return replace(self, segments=tuple(segments))
+        if len(words) != len(segments) or [w for ws in words for w in ws] != [
+            w for ws in self.words_of() for w in ws
+        ]:
+            raise ValueError("a stage may cut segments at their words, not add or drop words")
+        return replace(self, segments=tuple(segments), words=tuple(tuple(w) for w in words))
 
 
 class Stage(Protocol):

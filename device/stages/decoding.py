@@ -12,6 +12,10 @@
   utterance really ended there (`Decoder.speculate`); used instead of decoding again.
 * Local agreement for a long utterance (`Decoder.hypothesis`, `agreed`), and a quick greedy
   preview of the utterance in progress (`Decoder.preview`).
+* Words: every committed decode comes with the words heard in it, their meeting times and the
+  recogniser's probability for each (`Heard`; `StreamingOptions.words`), as `fredag draft
+  AUDIO` has them: the tagger accepts a sound-alike cue word only where the recogniser was
+  unsure, and the speaker stage can cut an utterance where the voice changes.
 
 Runs on the transcription worker only; `Budget` learns how long each call took.
 """
@@ -21,14 +25,21 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from device.capture.audio import SAMPLE_RATE, AudioArray
 from device.stages.scheduling import Budget
-from device.stages.transcribe import TranscribedSegment, TranscribeOptions, Transcriber
+from device.stages.transcribe import (
+    HeardWord,
+    TranscribedSegment,
+    TranscribeOptions,
+    Transcriber,
+    rounded,
+)
 from device.stages.utterance import Utterance
 from fredag.protocol import Segment
 
@@ -77,18 +88,48 @@ def _words(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
 
-def _to_segment(seg: TranscribedSegment) -> Segment:
-    return Segment(start=round(seg.start, 2), end=round(max(seg.end, seg.start), 2), text=seg.text)
+@dataclass(frozen=True)
+class Heard:
+    """A decoded segment with the words heard in it: meeting times (0.01 s) and the
+    recogniser's probability of each (`device.stages.transcribe.rounded`); none where the
+    decode gave no word times (word timestamps off)."""
+
+    segment: Segment
+    words: tuple[HeardWord, ...] = ()
+
+    @property
+    def start(self) -> float:
+        return self.segment.start
+
+    @property
+    def end(self) -> float:
+        return self.segment.end
+
+    @property
+    def text(self) -> str:
+        return self.segment.text
 
 
-def _same(a: Segment, b: Segment) -> bool:
+class _Text(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+def _to_heard(seg: TranscribedSegment) -> Heard:
+    segment = Segment(
+        start=round(seg.start, 2), end=round(max(seg.end, seg.start), 2), text=seg.text
+    )
+    return Heard(segment, tuple(rounded(w) for w in seg.words))
+
+
+def _same(a: Heard, b: Heard) -> bool:
     return _words(a.text) == _words(b.text)
 
 
-def agreed(previous: list[Segment], hypothesis: list[Segment]) -> list[Segment]:
+def agreed(previous: list[Heard], hypothesis: list[Heard]) -> list[Heard]:
     """Local agreement: the leading segments two consecutive hypotheses agree on, but the
     last segment of the newer one (it may still change)."""
-    out: list[Segment] = []
+    out: list[Heard] = []
     for a, b in zip(previous, hypothesis[:-1], strict=False):
         if not _same(a, b):
             break
@@ -105,6 +146,38 @@ def join_speech(pieces: list[AudioArray]) -> AudioArray:
     return np.concatenate(out[:-1]) if out else np.zeros(0, dtype=np.float32)
 
 
+class _Spans:
+    """Where pieces of audio joined one after another (`join_speech`) came from: a time in
+    the joined audio back to meeting time, inside the piece it falls in."""
+
+    def __init__(self, lead_samples: int, starts: Sequence[float], sizes: Sequence[int]) -> None:
+        gap = int(JOIN_GAP_S * SAMPLE_RATE)
+        self.spans: list[tuple[float, float, float]] = []  # (joined start, meeting start, s)
+        pos = lead_samples
+        for start, size in zip(starts, sizes, strict=True):
+            self.spans.append((pos / SAMPLE_RATE, start, size / SAMPLE_RATE))
+            pos += size + gap
+
+    def back(self, t: float) -> float:
+        joined, start, length = next(
+            (s for s in reversed(self.spans) if s[0] <= t + 1e-6), self.spans[0]
+        )
+        return round(start + min(length, max(0.0, t - joined)), 2)
+
+    def word(self, w: HeardWord) -> HeardWord:
+        """A word of the joined audio in meeting time, both ends in the piece its middle is in
+        (a word aligned into the silence between pieces is kept at that piece's edge)."""
+        joined, start, length = next(
+            (s for s in reversed(self.spans) if s[0] <= (w.start + w.end) / 2 + 1e-6),
+            self.spans[0],
+        )
+
+        def at(t: float) -> float:
+            return start + min(length, max(0.0, t - joined))
+
+        return rounded(HeardWord(at(w.start), at(w.end), w.word, w.probability))
+
+
 class Decoder:
     def __init__(
         self,
@@ -115,7 +188,8 @@ class Decoder:
     ) -> None:
         self.t = transcriber
         self.opts = options
-        self.transcribe = options.transcribe
+        # Committed decodes hear words with their times and probabilities (previews do not).
+        self.transcribe = replace(options.transcribe, word_timestamps=options.words)
         self.budget = budget
         self.offset_s = offset_s
         self.calls = {
@@ -131,10 +205,10 @@ class Decoder:
         # (audio, committed text) of the latest committed speech.
         self.context: deque[tuple[AudioArray, str]] = deque()
         # A speculative decode: its utterance's key and its result.
-        self._spec: tuple[tuple[int, int, int], list[Segment]] | None = None
+        self._spec: tuple[tuple[int, int, int], list[Heard]] | None = None
 
     # -- strategies ----------------------------------------------------------------------------
-    def final(self, batch: list[Utterance]) -> list[Segment]:
+    def final(self, batch: list[Utterance]) -> list[Heard]:
         """The committed text of utterances that ended: the speculation made in their pause
         if it decoded exactly this audio, else a decode; remembered as context."""
         self.calls["final"] += 1
@@ -153,7 +227,7 @@ class Decoder:
         self.calls["speculative"] += 1
         self._spec = (guess.key, self._decode([guess]))
 
-    def hypothesis(self, utt: Utterance) -> list[Segment]:
+    def hypothesis(self, utt: Utterance) -> list[Heard]:
         """A full decode of a long utterance in progress, for local agreement."""
         self.calls["split"] += 1
         return self._run(utt.audio(), utt.start_sample, self.transcribe)
@@ -161,28 +235,27 @@ class Decoder:
     def preview(self, utt: Utterance) -> str:
         """Quick greedy text of the utterance in progress."""
         self.calls["preview"] += 1
-        quick = replace(self.transcribe, beam_size=1, temperature=(0.0,))
+        quick = replace(self.transcribe, beam_size=1, temperature=(0.0,), word_timestamps=False)
         audio = utt.audio()
-        segments = self._after_context([audio], utt.start_sample, utt.end_sample, quick)
+        segments = self._after_context([audio], [utt.start_sample], utt.end_sample, quick)
         if segments is None:
             segments = self._run(audio, utt.start_sample, quick)
         return " ".join(s.text for s in segments)
 
     # -- building blocks -------------------------------------------------------------------------
-    def _run(
-        self, audio: AudioArray, start_sample: int, options: TranscribeOptions
-    ) -> list[Segment]:
+    def _run(self, audio: AudioArray, start_sample: int, options: TranscribeOptions) -> list[Heard]:
         began = time.monotonic()
         try:
             offset = self.offset_s + start_sample / SAMPLE_RATE
-            return [_to_segment(s) for s in self.t.segments(audio, options, offset_s=offset)]
+            return [_to_heard(s) for s in self.t.segments(audio, options, offset_s=offset)]
         finally:
             self.budget.record_busy(began)
 
-    def _decode(self, batch: list[Utterance]) -> list[Segment]:
+    def _decode(self, batch: list[Utterance]) -> list[Heard]:
         """Transcribe utterances after the committed context, or on their own without one."""
         audios = [u.audio() for u in batch]
-        segments = self._after_context(audios, batch[0].start_sample, batch[-1].end_sample)
+        starts = [u.start_sample for u in batch]
+        segments = self._after_context(audios, starts, batch[-1].end_sample)
         if segments is not None:
             return segments
         if len(batch) == 1:
@@ -192,11 +265,13 @@ class Decoder:
     def _after_context(
         self,
         audios: list[AudioArray],
-        start_sample: int,
+        starts: list[int],
         end_sample: int,
         options: TranscribeOptions | None = None,
-    ) -> list[Segment] | None:
-        """Decode `audios` after the committed context; None when no context gave usable text.
+    ) -> list[Heard] | None:
+        """Decode `audios` (starting at absolute samples `starts`) after the committed
+        context; None when no context gave usable text. The commit is one segment from the
+        first audio's start to `end_sample`, with the words heard in it in meeting time.
 
         A decode that repeats a sentence of the context or collapses (`repeats`, `garbled`)
         is tried once more with the context before the last sentence, then given up (the
@@ -213,17 +288,27 @@ class Decoder:
             audio = join_speech([*(a for a, _ in context), *audios])
             began = time.monotonic()
             try:
-                text = self.t.continuation(audio, prefix, self._windowed(options))
+                heard = self.t.continuation(audio, prefix, self._windowed(options))
             finally:
                 self.budget.record_busy(began)
-            if text is None:
+            if heard is None:
                 break
+            text = heard.text
             if not text:
                 return []
             if not (any(repeats(text, before) for before in said) or garbled(text)):
-                start = round(self.offset_s + start_sample / SAMPLE_RATE, 2)
+                start = round(self.offset_s + starts[0] / SAMPLE_RATE, 2)
                 end = round(self.offset_s + end_sample / SAMPLE_RATE, 2)
-                return [Segment(start=start, end=max(start, end), text=text)]
+                lead = sum(a.size for a, _ in context) + len(context) * int(
+                    JOIN_GAP_S * SAMPLE_RATE
+                )
+                spans = _Spans(
+                    lead,
+                    [self.offset_s + s / SAMPLE_RATE for s in starts],
+                    [a.size for a in audios],
+                )
+                words = tuple(spans.word(w) for w in heard.words)
+                return [Heard(Segment(start=start, end=max(start, end), text=text), words)]
             self.calls["context_retry"] += 1
             pieces.pop()
         if self.context:
@@ -250,7 +335,7 @@ class Decoder:
             out.insert(0, (audio, text))
         return out
 
-    def remember_context(self, audios: list[AudioArray], segments: list[Segment]) -> None:
+    def remember_context(self, audios: list[AudioArray], segments: Sequence[_Text]) -> None:
         """Keep committed speech with its text as context: at most 2 × `context_s` seconds
         (`context_s` for a decode, and as much again for a retry that skips the newest)."""
         text = " ".join(s.text for s in segments).strip()
@@ -264,19 +349,10 @@ class Decoder:
         while self.context and total > 2 * self.opts.context_s * SAMPLE_RATE:
             total -= self.context.popleft()[0].size
 
-    def _joined(self, batch: list[Utterance]) -> list[Segment]:
+    def _joined(self, batch: list[Utterance]) -> list[Heard]:
         """One call for several utterances: joined with silences, times mapped back."""
-        gap = int(JOIN_GAP_S * SAMPLE_RATE)
-        spans: list[tuple[float, float]] = []  # (joined start s, absolute start s)
-        pos = 0
-        for utt in batch:
-            spans.append((pos / SAMPLE_RATE, self.offset_s + utt.start_sample / SAMPLE_RATE))
-            pos += utt.n + gap
-
-        def back(t: float) -> float:
-            joined, absolute = next((s for s in reversed(spans) if s[0] <= t + 1e-6), spans[0])
-            return round(absolute + (t - joined), 2)
-
+        spans = _Spans(0, [self.offset_s + u.start_sample / SAMPLE_RATE for u in batch],
+                       [u.n for u in batch])  # fmt: skip
         began = time.monotonic()
         try:
             audio = join_speech([u.audio() for u in batch])
@@ -285,8 +361,8 @@ class Decoder:
             self.budget.record_busy(began)
         out = []
         for s in raw:
-            start = back(s.start)
-            out.append(
-                Segment(start=start, end=max(start, back(max(s.start, s.end - 0.01))), text=s.text)
-            )
+            start = spans.back(s.start)
+            end = max(start, spans.back(max(s.start, s.end - 0.01)))
+            words = tuple(spans.word(w) for w in s.words)
+            out.append(Heard(Segment(start=start, end=end, text=s.text), words))
         return out

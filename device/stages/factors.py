@@ -25,12 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from device.stages.tagging import FoundTag, SegmentTagger, Tagging
+from device.stages.tagging import FoundTag, SegmentTagger, Tagging, tag_meeting
+from device.stages.transcribe import HeardWord, word_json
 from fredag.protocol import CaseType, Segment
 from risk_factors.persons import REFERENT_SENTENCES
 from risk_factors.tagger import Persons
 from risk_factors.text import split_sentences
+
+Words = tuple[HeardWord, ...]
 
 CONTEXT_SEGMENTS = 4  # segments before the new ones read as context, at least
 MAX_CONTEXT_SEGMENTS = 16  # ... and at most, while they hold fewer than REFERENT_SENTENCES
@@ -75,12 +79,16 @@ class MeetingFactors:
         previous: Sequence[Segment] = (),
         noted: Tagging | None = None,
         tagged_through: int = 0,
+        words: Sequence[Words] = (),
     ) -> None:
         """`previous`: the session's segments so far (a resumed session), of which the first
-        `tagged_through` were tagged already with the result `noted`."""
+        `tagged_through` were tagged already with the result `noted`; `words`: the words heard
+        in each of them (`SessionRecord.words`; none for a session journaled without)."""
         self.tagger = tagger
         self.case_type = case_type
         self.segments: list[Segment] = list(previous)
+        # The words heard in each segment (times, probabilities), read by the tagger with it.
+        self.words: list[Words] = _padded(words, len(self.segments))
         self.tagged_through = tagged_through
         empty = tagger.tag_segments([], case_type)
         if (
@@ -93,25 +101,43 @@ class MeetingFactors:
             noted = replace(noted, areas=empty.areas)
         self._tagging = noted if noted is not None else empty
 
-    def add(self, segments: Sequence[Segment]) -> Tagging:
-        """Tag newly committed `segments`; what was found in them (segment numbers in the
-        whole meeting). Segments left untagged before (a crash) are tagged along."""
+    def add(self, segments: Sequence[Segment], words: Sequence[Words] = ()) -> Tagging:
+        """Tag newly committed `segments` (with the `words` heard in each, if known); what
+        was found in them (segment numbers in the whole meeting). Segments left untagged
+        before (a crash) are tagged along."""
+        self.words = _padded(self.words, len(self.segments)) + _padded(words, len(segments))
         self.segments.extend(segments)
         return self.catch_up()
+
+    def reset(self, segments: Sequence[Segment], words: Sequence[Words]) -> None:
+        """The meeting's segments and words as read back from its journal (after an unlock)."""
+        self.segments = list(segments)
+        self.words = _padded(words, len(self.segments))
+
+    def _tag(self, segments: Sequence[Segment], first: int, through: int) -> Tagging:
+        """`segments[first:through]` (this meeting's, numbered as `self.segments`) read
+        together, each with the words heard in it, as `fredag draft AUDIO` reads a recording
+        (`tag_meeting`)."""
+        chosen = list(segments[first:through])
+        words = _padded(self.words, len(segments))[first:through]
+        heard: list[dict[str, Any]] | None = None
+        if any(words):
+            heard = [_heard(s, w) for s, w in zip(chosen, words, strict=True)]
+        return tag_meeting(self.tagger, chosen, self.case_type, heard)
 
     def catch_up(self) -> Tagging:
         first = self.tagged_through
         if first >= len(self.segments):
             nobody = persons_in(self._tagging.persons, 0, 0, 0)
             return replace(self._tagging, tags=(), denied=(), persons=nobody)
-        context = self.segments[context_start(self.segments, first) : first]
-        segments_read = [*context, *self.segments[first:]]
-        result = self.tagger.tag_segments(segments_read, self.case_type)
+        lo = context_start(self.segments, first)
+        context = self.segments[lo:first]
+        result = self._tag(self.segments, lo, len(self.segments))
         shift = first - len(context)
         new = replace(
             result, tags=_placed(result.tags, len(context), shift),
             denied=_placed(result.denied, len(context), shift),
-            persons=persons_in(result.persons, len(context), len(segments_read), shift),
+            persons=persons_in(result.persons, len(context), len(self.segments) - lo, shift),
         )  # fmt: skip
         self.tagged_through = len(self.segments)
         self._tagging = replace(
@@ -150,7 +176,7 @@ class MeetingFactors:
             return None
         lo = context_start(segments, first)
         hi = min(len(segments), through + FOLLOWING_CONTEXT)
-        result = self.tagger.tag_segments(list(segments[lo:hi]), self.case_type)
+        result = self._tag(segments, lo, hi)
         tags = _window(result.tags, first - lo, through - lo, lo)
         denied = _window(result.denied, first - lo, through - lo, lo)
         persons = persons_in(result.persons, first - lo, through - lo, lo)
@@ -187,6 +213,21 @@ def context_start(segments: Sequence[Segment], first: int) -> int:
         lo -= 1
         held += len(split_sentences(segments[lo].text))
     return lo
+
+
+def _padded(words: Sequence[Words], n: int) -> list[Words]:
+    """`words` as one tuple per segment of `n` (segments without words get none)."""
+    out = [tuple(w) for w in words[:n]]
+    return out + [()] * (n - len(out))
+
+
+def _heard(segment: Segment, words: Words) -> dict[str, Any]:
+    """A segment as the tagger reads it with the words heard in it (the transcript JSON's
+    form, `device.stages.transcript_file`; the speaker is added by `tag_meeting`)."""
+    out: dict[str, Any] = {"start": segment.start, "end": segment.end, "text": segment.text}
+    if words:
+        out["words"] = [word_json(w) for w in words]
+    return out
 
 
 def _runs_on(segment: Segment) -> bool:

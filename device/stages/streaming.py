@@ -41,19 +41,23 @@ from dataclasses import dataclass, field
 
 from device.capture.audio import SAMPLE_RATE, AudioArray
 from device.stages.commit import Commit
-from device.stages.decoding import Decoder, agreed, garbled, join_speech, repeats
+from device.stages.decoding import Decoder, Heard, agreed, garbled, join_speech, repeats
 from device.stages.scheduling import LEVELS, Budget, Job, Scheduler
 from device.stages.segmentation import Segmenter
 from device.stages.transcribe import TranscribeOptions, Transcriber
 from device.stages.utterance import Utterance
 from device.stages.vad import VadSettings
 from fredag.errors import FredagError, ModelError
-from fredag.protocol import Segment
 
 
 @dataclass(frozen=True)
 class StreamingOptions:
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    # Committed decodes hear words with their times and the recogniser's probability of each
+    # (faster-whisper's word timestamps; `transcribe.word_timestamps` is set from this): the
+    # tagger reads the live meeting as it reads `fredag draft AUDIO`, and the speaker stage can
+    # cut an utterance at a change of voice. Previews never do.
+    words: bool = True
     vad: VadSettings = field(default_factory=VadSettings)
     split_s: float = 12.0
     split_every_s: float = 3.0
@@ -273,11 +277,11 @@ class StreamingTranscriber:
         else:
             self._preview(job.utterances[0])
 
-    def _commit(
-        self, segments: list[Segment], covered_until_sample: int, utts: list[Utterance]
-    ) -> None:
+    def _commit(self, heard: list[Heard], covered_until_sample: int, utts: list[Utterance]) -> None:
         covered = self.offset_s + covered_until_sample / SAMPLE_RATE
-        self.on_commit(Commit(tuple(segments), covered, time.monotonic(), tuple(utts)))
+        segments = tuple(h.segment for h in heard)
+        words = tuple(h.words for h in heard) if self.opts.words else ()
+        self.on_commit(Commit(segments, covered, time.monotonic(), tuple(utts), words=words))
 
     def _final(self, batch: list[Utterance]) -> None:
         segments = self.decoder.final(batch)

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import groupby
+from itertools import groupby, islice
 from typing import Any
 
 import numpy as np
@@ -55,7 +55,8 @@ class TranscribeOptions:
     temperature: tuple[float, ...] = (0.0,)
     # Each word's probability (faster-whisper's word timestamps): the tagger matches a cue
     # word by likeness only where the recogniser was unsure, and ignores what it could not read.
-    # On for `fredag transcribe` and `fredag draft`; off in the live loop (it costs CPU there).
+    # On for `fredag transcribe`, `fredag draft` and the live loop's committed decodes
+    # (`StreamingOptions.words`); off for the live previews.
     word_timestamps: bool = False
     # Decoder biasing: words put in every window's prompt (faster-whisper's `hotwords`), e.g.
     # the catalogue's cue words (device.stages.vocabulary). Off: measured, it did not help.
@@ -136,6 +137,33 @@ def _word_json(w: HeardWord) -> dict[str, Any]:
     }
 
 
+def word_json(w: HeardWord) -> dict[str, Any]:
+    """A heard word as the transcript JSON, the session journal and the tagger read it (times
+    to 0.01 s, probability to 4 decimals)."""
+    return _word_json(w)
+
+
+def word_from_json(data: dict[str, Any]) -> HeardWord:
+    return HeardWord(
+        float(data["start"]), float(data["end"]), str(data["word"]), float(data["probability"])
+    )
+
+
+def rounded(w: HeardWord) -> HeardWord:
+    """The word as `word_json` writes it: the live loop tags what the journal keeps, so a
+    meeting finished from its journal reads exactly as it was read live."""
+    return word_from_json(_word_json(w))
+
+
+@dataclass(frozen=True)
+class Continued:
+    """What `Transcriber.continuation` heard after the prefix: its text and, with word
+    timestamps, its words (times in seconds from the start of the decoded audio)."""
+
+    text: str
+    words: tuple[HeardWord, ...] = ()
+
+
 def _heard_segment(s: Any, offset_s: float) -> TranscribedSegment:
     """A faster-whisper segment as ours, times shifted by `offset_s`."""
     return TranscribedSegment(
@@ -154,6 +182,22 @@ def _heard_segment(s: Any, offset_s: float) -> TranscribedSegment:
             for w in (s.words or ())
         ),
     )
+
+
+def _after_prefix(words: list[Any], prefix_chars: int) -> tuple[HeardWord, ...]:
+    """The words (faster-whisper's) of a decode's text that come after its first
+    `prefix_chars` characters (the forced prefix): the words' text put together is the
+    decoded text, so a word belongs to the new text when it begins after the prefix. A word
+    that straddles the prefix's end (the decoder continued its last word) is left out."""
+    out = []
+    said = ""
+    for w in words:
+        said += w.word
+        end = len(said.lstrip())
+        if end - len(w.word.strip()) >= prefix_chars:
+            word = HeardWord(float(w.start), float(w.end), w.word.strip(), float(w.probability))
+            out.append(word)
+    return tuple(out)
 
 
 def compression_ratio(text: str) -> float:
@@ -203,6 +247,7 @@ def speech_pieces(audio: AudioArray, vad: VadOptions, max_s: float) -> list[tupl
     return pieces
 
 
+WINDOW_S = 30.0  # Whisper's window
 WINDOW_STEP_S = 5.0
 FRAMES_PER_S = 100  # log-mel frames per second of audio
 
@@ -356,8 +401,8 @@ class Transcriber:
 
     def continuation(
         self, audio: AudioArray, prefix: str, options: TranscribeOptions
-    ) -> str | None:
-        """The text of `audio` after its already transcribed beginning `prefix`.
+    ) -> Continued | None:
+        """What `audio` says after its already transcribed beginning `prefix`.
 
         `audio` starts with speech whose transcript is `prefix`; the decoder is forced through
         `prefix` and continues from there, so a short utterance is decoded with the context of
@@ -367,24 +412,28 @@ class Transcriber:
         there is none or it is filtered out), or None when the output does not begin with
         `prefix` (a window skipped as silence, or a prefix too long to force): the caller
         then transcribes the new audio on its own.
+
+        With `options.word_timestamps`, the new text's words come with their times and
+        probabilities (faster-whisper aligns the prefix and the new text against the audio;
+        the prefix's words are left out). The text is the same with and without: the words
+        are aligned after decoding. Only the first 30 s window is decoded when the audio fits
+        in one, as without word times: faster-whisper would otherwise go on from the last
+        word's end and decode the tail after it as a window of its own.
         """
         prefix = prefix.strip()
-        kwargs = {
-            **_decode_kwargs(options),
-            "condition_on_previous_text": False,
-            "word_timestamps": False,
-        }
+        kwargs = {**_decode_kwargs(options), "condition_on_previous_text": False}
         with self._encoder_window(options):
             raw, _info = self._whisper.transcribe(
                 audio, prefix=prefix, without_timestamps=True, **kwargs
             )
-            segments = list(raw)
+            one_window = options.word_timestamps and duration_s(audio) <= WINDOW_S
+            segments = list(islice(raw, 1) if one_window else raw)
         text = " ".join(s.text.strip() for s in segments).strip()
         if not prefix or not text.startswith(prefix):
             return None
         new = text[len(prefix) :].strip()
         if not new:
-            return ""
+            return Continued("")
         last = segments[-1]
         seg = TranscribedSegment(
             start=0.0,
@@ -393,7 +442,10 @@ class Transcriber:
             avg_logprob=min(float(s.avg_logprob) for s in segments),
             no_speech_prob=float(last.no_speech_prob),
         )
-        return new if keep_segment(seg, options) else ""
+        if not keep_segment(seg, options):
+            return Continued("")
+        heard = [w for s in segments for w in (s.words or ())]
+        return Continued(new, _after_prefix(heard, len(prefix)))
 
     def transcribe(
         self,
@@ -417,6 +469,7 @@ class Transcriber:
 
 __all__ = [
     "SAMPLE_RATE",
+    "Continued",
     "HeardWord",
     "TranscribeOptions",
     "TranscribedSegment",

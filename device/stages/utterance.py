@@ -8,10 +8,14 @@ Nothing writes an utterance's audio anywhere; `--keep-audio` keeps the capture s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from device.capture.audio import SAMPLE_RATE, AudioArray
-from fredag.protocol import Segment
+
+if TYPE_CHECKING:
+    from device.stages.decoding import Heard
 
 
 class Utterance:
@@ -25,7 +29,7 @@ class Utterance:
         self.chunks: list[AudioArray] = []
         self.n = 0
         self.last_split_n = 0
-        self.hypothesis: list[Segment] = []
+        self.hypothesis: list[Heard] = []
 
     def add(self, chunk: AudioArray) -> None:
         if chunk.size:

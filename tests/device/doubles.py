@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from device.stages.tagging import Tagging
-from device.stages.transcribe import TranscribedSegment
+from device.stages.transcribe import Continued, TranscribedSegment
 from fredag.protocol import CaseType, Segment
 
 
@@ -34,5 +34,5 @@ class InstantTranscriber:
             TranscribedSegment(half, end, "tre", -0.1, 0.0),
         ]
 
-    def continuation(self, audio: np.ndarray, prefix: str, options: Any) -> str | None:
+    def continuation(self, audio: np.ndarray, prefix: str, options: Any) -> Continued | None:
         return None

@@ -21,7 +21,7 @@ from device.stages.streaming import (
     join_speech,
     repeats,
 )
-from device.stages.transcribe import TranscribeOptions
+from device.stages.transcribe import Continued, TranscribeOptions
 from device.stages.utterance import Utterance
 from device.stages.vad import Endpointer, SileroStream, VadSettings
 from fredag.protocol import Segment
@@ -208,9 +208,9 @@ class ScriptedContinuations:
         self.answers = answers
         self.prefixes: list[str] = []
 
-    def continuation(self, audio: np.ndarray, prefix: str, options: Any) -> str | None:
+    def continuation(self, audio: np.ndarray, prefix: str, options: Any) -> Continued | None:
         self.prefixes.append(prefix)
-        return self.answers.pop(0)
+        return Continued(self.answers.pop(0))
 
     def segments(self, *args: Any, **kwargs: Any) -> Any:
         raise AssertionError("decoded alone")
@@ -279,8 +279,10 @@ class TestContinuation:
         """Decoding after a transcribed first sentence gives the second one, not the first again."""
         one = read_wav(speak(ONE, tmp_path / "one.wav"))[0]
         two = read_wav(speak(TWO, tmp_path / "two.wav"))[0]
-        new = transcriber.continuation(join_speech([one, two]), ONE, TranscribeOptions())
-        assert new is not None and "pojk" in new.lower(), new
+        heard = transcriber.continuation(join_speech([one, two]), ONE, TranscribeOptions())
+        assert heard is not None
+        new = heard.text
+        assert "pojk" in new.lower(), new
         assert "familjen" not in new.lower() and "farmor" not in new.lower(), new
 
     def test_prefix_that_cannot_be_forced_gives_none(

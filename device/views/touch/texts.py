@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Final
 
 from device.views.messages import MESSAGES, Code, failure_code
-from fredag.errors import CaptureError, FredagError, ModelError, StoreError, UsageError
+from fredag.errors import (
+    CaptureError,
+    ExtraMissing,
+    FredagError,
+    ModelError,
+    StoreError,
+    UsageError,
+)
 
 LANG_COOKIE = "fredag_ui_lang"
 
@@ -266,6 +273,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Transkriberingen kunde inte startas. Kontakta IT-supporten.",
         "The transcription could not be started. Contact IT support.",
     ),
+    "error_extra": (
+        "En del av programmet saknas på enheten (t.ex. den svenska ordlistan hunspell-sv), så "
+        "samtalet kan inte starta. Kontakta IT-supporten.",
+        "A part of the program is missing on the device (e.g. the Swedish dictionary "
+        "hunspell-sv), so the meeting cannot start. Contact IT support.",
+    ),
     "error_usage": ("Det går inte att göra just nu.", "That cannot be done right now."),
     "error_other": (
         "Något gick fel, och åtgärden gjordes inte.",
@@ -302,6 +315,7 @@ def error_text(lang: str, exc: FredagError) -> str:
     for kind, key in (
         (CaptureError, "mic_failed"),
         (ModelError, "error_model"),
+        (ExtraMissing, "error_extra"),
         (StoreError, "error_store"),
         (UsageError, "error_usage"),
     ):
