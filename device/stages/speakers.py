@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 
 from device.capture.audio import SAMPLE_RATE, AudioArray
 from device.journal.store import Store
+from device.stages.transcribe import HeardWord
 from device.stages.transcript_file import TranscriptFile, parse_transcript
 from device.stages.vad import Endpointer, SileroStream, VadSettings
 from device.voice.attribution import Attribution, SpeakerTracker
@@ -77,23 +78,73 @@ class _Commit(Protocol):
     @property
     def segments(self) -> tuple[Segment, ...]: ...
 
+    def words_of(self) -> tuple[tuple[HeardWord, ...], ...]: ...
+
     def audio_between(self, start_s: float, end_s: float) -> AudioArray: ...
 
-    def with_segments(self, segments: Sequence[Segment]) -> Any: ...
+    def with_segments(
+        self, segments: Sequence[Segment], words: Sequence[tuple[HeardWord, ...]] | None = None
+    ) -> Any: ...
+
+
+Piece = tuple[Segment, tuple[HeardWord, ...]]
+CHANGE_BEFORE_S = 0.5  # where to look for the pause a change of voice comes at, around the
+CHANGE_AFTER_S = 1.5  # tracker's time (later: its time leaves out the utterance's silences)
 
 
 class SpeakerStage:
-    """A post-decode stage: the commit's segments come out with their speakers."""
+    """A post-decode stage: the commit's segments come out with their speakers. A segment
+    whose words have times is first checked for a change of voice inside it
+    (`SpeakerTracker.change_in`); where one is found it is cut at the word the new voice
+    begins with, and each piece is attributed on its own (`split_at_change`)."""
 
     def __init__(self, tracker: SpeakerTracker) -> None:
         self.tracker = tracker
+        self.cuts = 0  # segments cut at a change of voice in this meeting (for benchmarks)
 
     def __call__(self, commit: Any) -> Any:
         c: _Commit = commit
-        segments = attribute_segments(
-            self.tracker, c.segments, lambda s: c.audio_between(s.start, s.end)
-        )
-        return c.with_segments(segments)
+        pieces: list[Piece] = []
+        for segment, words in zip(c.segments, c.words_of(), strict=True):
+            pieces += self._attribute(segment, words, c)
+        if len(pieces) == len(c.segments):
+            return c.with_segments([p for p, _ in pieces])
+        return c.with_segments([p for p, _ in pieces], [w for _, w in pieces])
+
+    def _attribute(self, segment: Segment, words: tuple[HeardWord, ...], c: _Commit) -> list[Piece]:
+        audio = c.audio_between(segment.start, segment.end)
+        if audio.size < MIN_SEGMENT_S * SAMPLE_RATE:
+            return [(segment, words)]
+        change = self.tracker.change_in(audio) if len(words) >= 2 else None
+        pieces = split_at_change(segment, words, change) if change is not None else None
+        if pieces is None:
+            return [(self._speaker(segment, audio), words)]
+        out: list[Piece] = []
+        for piece, piece_words in pieces:
+            clip = c.audio_between(piece.start, piece.end)
+            if clip.size < MIN_SEGMENT_S * SAMPLE_RATE:
+                out.append((piece, piece_words))
+            else:
+                out.append((self._speaker(piece, clip), piece_words))
+        first, second = out
+        if (
+            first[0].speaker is None
+            or second[0].speaker is None
+            or (first[0].speaker.label == second[0].speaker.label)
+        ):
+            # The pieces do not bear the change out: the segment stays whole, with the longer
+            # piece's speaker, marked uncertain as the tracker marks a change it cannot cut.
+            speaker = max(out, key=lambda p: p[0].end - p[0].start)[0].speaker
+            if speaker is not None:
+                speaker = speaker.model_copy(
+                    update={"uncertain": True, "confidence": min(speaker.confidence, 0.5)}
+                )
+            return [(segment.model_copy(update={"speaker": speaker}), words)]
+        self.cuts += 1
+        return out
+
+    def _speaker(self, segment: Segment, audio: AudioArray) -> Segment:
+        return attribute_segments(self.tracker, [segment], lambda _s: audio)[0]
 
     def corrected(self, segment: Segment) -> None:
         """The caseworker corrected who said `segment` (`device.stages.relabel`): the tracker
@@ -104,6 +155,47 @@ class SpeakerStage:
 
     def close(self) -> None:
         self.tracker.close()
+
+
+def split_at_change(
+    segment: Segment, words: tuple[HeardWord, ...], change_s: float
+) -> tuple[Piece, Piece] | None:
+    """`segment` cut in two where another voice takes over, `change_s` seconds into its audio
+    (the tracker's estimate, `SpeakerTracker.change_in`): at the widest pause between two
+    of its words from `CHANGE_BEFORE_S` before that time to `CHANGE_AFTER_S` after it (a turn
+    comes at a pause; the tracker's time runs early, leaving out silences), each piece with
+    its words and the text from that word on. None when no pause between two words lies
+    there, or the words cannot be found in the text in order."""
+    at = segment.start + change_s
+    gaps = []  # (pause, -distance from the tracker's time, word index)
+    for i in range(1, len(words)):
+        middle = (words[i - 1].end + words[i].start) / 2
+        if at - CHANGE_BEFORE_S <= middle <= at + CHANGE_AFTER_S:
+            gaps.append((round(words[i].start - words[i - 1].end, 2), -abs(middle - at), i))
+    if not gaps:
+        return None
+    *_, k = max(gaps)
+    char = _word_position(segment.text, words, k)
+    if char is None or not segment.text[:char].strip():
+        return None
+    boundary = round((words[k - 1].end + words[k].start) / 2, 2)
+    boundary = min(max(boundary, segment.start), segment.end)
+    first = segment.model_copy(update={"end": boundary, "text": segment.text[:char].rstrip()})
+    second = segment.model_copy(update={"start": boundary, "text": segment.text[char:].strip()})
+    return (first, words[:k]), (second, words[k:])
+
+
+def _word_position(text: str, words: tuple[HeardWord, ...], k: int) -> int | None:
+    """Where word `k` begins in `text`, the words found one after another in it."""
+    pos = 0
+    for i, w in enumerate(words):
+        at = text.find(w.word, pos)
+        if at < 0:
+            return None
+        if i == k:
+            return at
+        pos = at + len(w.word)
+    return None
 
 
 def heard_speaker(segment: Segment) -> str | None:

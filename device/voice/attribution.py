@@ -37,8 +37,10 @@ is nearest to any more was a stray and is dropped. The labels already given stay
 
 A long utterance is also embedded window by window (1.6 s windows): when its beginning and its
 end sound like different known voices, the speaker probably changed inside it, and the
-attribution is marked `uncertain` with the time of the change (the committed text cannot be
-cut there: the live transcript has no word times), with the voice heard longest as its speaker.
+attribution is marked `uncertain` with the time of the change, with the voice heard longest as
+its speaker. `change_in` runs the same test without attributing: the live loop asks it first
+and, where the words' times allow, cuts the utterance there and attributes each piece
+(`device.stages.speakers.SpeakerStage`).
 
 Privacy (GDPR art. 9): the voices of everyone but the enrolled caseworker (embeddings, pitch
 levels, the meeting's utterance history) exist only in this object's memory, for one meeting;
@@ -319,6 +321,24 @@ class SpeakerTracker:
         partials, spans = self.encoder.embed_partials(audio)
         seconds = audio.size / SAMPLE_RATE
         return self.assign(partials, spans, seconds, pitch_level(audio), text, key)
+
+    def change_in(self, audio: Array) -> float | None:
+        """Where (seconds into `audio`) another known voice clearly takes over from the one
+        the utterance begins with, by the same test that marks an attributed utterance
+        `uncertain` (`_change`); None when none does. Read only: nothing is learnt or kept,
+        so the live loop can cut the utterance there first and attribute each piece on its
+        own (`device.stages.speakers.SpeakerStage`). Costs an embedding of `audio`, and only
+        for an utterance long enough to be checked once two voices are known."""
+        if self.encoder is None:
+            raise ValueError("a tracker without an encoder only assigns embedded utterances")
+        seconds = audio.size / SAMPLE_RATE
+        with self._lock:
+            voices = list(self._state.voices)
+        if seconds < self.opts.change_min_s or len(voices) < 2:
+            return None
+        partials, spans = self.encoder.embed_partials(audio)
+        with self._lock:
+            return self._change(partials, spans, voices[0], seconds)
 
     def assign(
         self,

@@ -1,0 +1,84 @@
+"""The live loop cuts an utterance where the voice changes: the attribution stage
+(`SpeakerStage`) asks the tracker where another voice takes over (`SpeakerTracker.change_in`)
+and, where the words' times show a pause there, cuts the segment at that word and attributes
+each piece on its own audio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from device.stages.commit import Commit
+from device.stages.speakers import SpeakerStage, split_at_change
+from device.stages.transcribe import HeardWord
+from device.stages.utterance import Utterance
+from device.voice.attribution import Attribution
+from fredag.protocol import Segment
+
+
+def _words(*spans: tuple[str, float, float]) -> tuple[HeardWord, ...]:
+    return tuple(HeardWord(a, b, w, 0.9) for w, a, b in spans)
+
+
+class VoicesByTime:
+    """A stand-in tracker: the voice changes `change` s into any audio longer than 3 s; an
+    utterance is the voice `labels` gives for its key (its start)."""
+
+    def __init__(self, change: float | None, labels: dict[float, str]) -> None:
+        self.change = change
+        self.labels = labels  # segment start -> label
+        self.heard: list[tuple[float, str | None]] = []
+
+    def change_in(self, audio: np.ndarray) -> float | None:
+        return self.change if audio.size > 3 * 16000 else None
+
+    def attribute(self, audio: np.ndarray, text: str | None = None, key: Any = None) -> Attribution:
+        self.heard.append((key, text))
+        label = self.labels[key]
+        role = "caseworker" if label == "handläggare" else "other"
+        return Attribution(role, label, 0.9)  # type: ignore[arg-type]
+
+
+class TestCutAtAVoiceChange:
+    TEXT = "Har han slagit dig? Nej, aldrig."
+    WORDS = _words(
+        ("Har", 10.2, 10.5), ("han", 10.5, 10.7), ("slagit", 10.7, 11.2), ("dig?", 11.2, 11.6),
+        ("Nej,", 11.9, 12.3), ("aldrig.", 12.3, 13.0),
+    )  # fmt: skip
+
+    def commit(self) -> Commit:
+        utt = Utterance(1, 10 * 16000)
+        utt.add(np.full(int(3.2 * 16000), 0.1, dtype=np.float32))
+        segment = Segment(start=10.0, end=13.2, text=self.TEXT)
+        return Commit((segment,), 13.2, 0.0, (utt,), words=(self.WORDS,))
+
+    def test_an_utterance_is_cut_at_the_pause_where_the_voice_changes(self) -> None:
+        """The tracker hears another voice take over about 1.5 s in: the segment is cut at
+        the widest pause between words there, and each piece is attributed on its own audio
+        (the whole never is), with its words."""
+        tracker = VoicesByTime(1.5, {10.0: "handläggare", 11.75: "person 1"})
+        out = SpeakerStage(tracker)(self.commit())  # type: ignore[arg-type]
+        assert [(s.start, s.end, s.text) for s in out.segments] == [
+            (10.0, 11.75, "Har han slagit dig?"),
+            (11.75, 13.2, "Nej, aldrig."),
+        ]
+        assert [s.speaker.label for s in out.segments] == ["handläggare", "person 1"]
+        assert out.words == (self.WORDS[:4], self.WORDS[4:])
+        assert tracker.heard == [(10.0, "Har han slagit dig?"), (11.75, "Nej, aldrig.")]
+
+    def test_one_voice_after_all_keeps_the_segment_whole(self) -> None:
+        """When both pieces turn out to be the same voice, the segment stays as committed,
+        marked uncertain (as a change the tracker sees but nothing cuts)."""
+        tracker = VoicesByTime(1.5, {10.0: "person 1", 11.75: "person 1"})
+        out = SpeakerStage(tracker)(self.commit())  # type: ignore[arg-type]
+        assert [s.text for s in out.segments] == [self.TEXT]
+        speaker = out.segments[0].speaker
+        assert speaker is not None and speaker.label == "person 1" and speaker.uncertain
+        assert out.words == (self.WORDS,)
+
+    def test_no_pause_near_the_change_no_cut(self) -> None:
+        """A change no two words meet near (past the last word) is not cut."""
+        segment = Segment(start=10.0, end=13.2, text=self.TEXT)
+        assert split_at_change(segment, self.WORDS, 4.5) is None
+        assert split_at_change(segment, self.WORDS, 1.5) is not None
