@@ -18,8 +18,12 @@ one speaking (`after_question_penalty`; the text of the utterance is needed for 
 
 A voice that fits nothing starts a new person, but only from an utterance long enough for its
 embedding to be trusted (`new_voice_min_s`), and only if it is clearly someone else: further
-from every known voice than the two most alike known voices are from each other, or far
-outside the spread of its nearest voice's own utterances. A short utterance ("Nej.") goes to
+from every known voice than the two most alike known voices are from each other. A long
+utterance that fits a client's voice best but is less like it than that voice's own long
+utterances are (`_stranger`) is someone new too: with the caseworker and one client known, a
+second client is nearer the client than the caseworker, so fitting is no evidence. A voice
+whose long utterances fall into two clearly different halves holds two people (`_split`):
+the later half becomes a new person. A short utterance ("Nej.") goes to
 the best-scoring known voice, with a lower confidence, unless it answers a question and
 nobody but the asker is known, or its pitch level is far from every known voice but the
 asker's (`_newcomer`: a one-word answer is then someone not heard yet). A voice known only
@@ -107,11 +111,6 @@ class AttributionOptions:
     # the meeting's mean holds only a few utterances).
     new_voice_margin: float = 0.1
     new_voice_margin_raw: float = 0.08
-    # ... or further from its nearest voice than that voice's own utterances are (raw cosine
-    # to its centroid) by `new_voice_spread` standard deviations, once it has
-    # `new_voice_spread_after` utterances of at least `new_voice_min_s`.
-    new_voice_spread: float = 3.0
-    new_voice_spread_after: int = 4
     # Turn-taking: right after a question, the one who asked it is less likely to speak.
     after_question_penalty: float = 0.3
     # A short utterance that fits no voice starts a new one (known by too little until a long
@@ -119,6 +118,23 @@ class AttributionOptions:
     # known voice's, or when it answers a question by the only voice known.
     short_new_pitch: float = 0.25
     short_new_after_question: bool = True
+    # A long utterance less like the voice it fits best (raw cosine to its centroid) than
+    # `stranger_max` AND than that voice's own long utterances are (the least alike of them,
+    # each against the rest, less `stranger_margin`; at least `stranger_after` of them) is
+    # someone new, however well it fits otherwise: with the caseworker and one client known,
+    # a second client is nearer the client than the caseworker, so fitting is no evidence.
+    stranger_after: int = 2
+    stranger_max: float = 0.82
+    stranger_margin: float = 0.02
+    # Two people heard as one voice (a second client who sounds like the first and never made
+    # a voice of their own): once a voice holds `split_min` long utterances, they are parted in
+    # two (2-means on the embeddings); if each part has `split_part_min` of them and the two
+    # parts' centroids are less alike (raw cosine) than `split_max` AND than the other voices'
+    # own halves are (their median, less `split_margin`), the later part is a new person.
+    split_min: int = 6
+    split_part_min: int = 2
+    split_max: float = 0.82
+    split_margin: float = 0.06
 
 
 @dataclass(frozen=True)
@@ -363,6 +379,8 @@ class SpeakerTracker:
             del self._state.history[: -self.opts.history_max]
             del self._state.owners[: -self.opts.history_max]
             self._refine()
+            if self._split():
+                self._refine()
             asked = text is not None and text.rstrip().endswith("?")
             self._state.asked_by = voice if asked and change is None else None
         if change is not None:
@@ -380,15 +398,13 @@ class SpeakerTracker:
             top = scores[int(order[0])]
             second = scores[int(order[1])] if len(order) > 1 else -1.0
             fits = top >= self._threshold(best, seconds)
-            may_start = (
-                not fits
-                and len(voices) < self.opts.max_voices
-                and (
-                    self._apart(embedding)
-                    if seconds >= self.opts.new_voice_min_s
-                    else self._newcomer(pitch, best)
-                )
+            long = seconds >= self.opts.new_voice_min_s
+            stranger = long and self._stranger(embedding, best)
+            may_start = len(voices) < self.opts.max_voices and (
+                stranger
+                or (not fits and (self._apart(embedding) if long else self._newcomer(pitch, best)))
             )
+            fits = fits and not stranger
             if not may_start:
                 return best, _confidence(top, second, fits, seconds, self.opts.short_s)
             # A voice the caseworker made from a short utterance (a correction) is known by
@@ -406,6 +422,29 @@ class SpeakerTracker:
         voices.append(voice)
         top_other = max(scores) if scores else -1.0
         return voice, _confidence(1.0, top_other, True, seconds, self.opts.short_s)
+
+    def _stranger(self, embedding: Array, voice: _Voice) -> bool:
+        """Whether a long utterance is further from `voice` than its own long utterances
+        are (see the options: `stranger_*`)."""
+        o = self.opts
+        if voice.fixed or o.stranger_after <= 0:
+            return False
+        state = self._state
+        mine = [
+            h
+            for h, who in zip(state.history, state.owners, strict=True)
+            if who is voice and h.seconds >= o.new_voice_min_s and h.pinned is None
+        ]
+        if len(mine) < o.stranger_after:
+            return False
+        vectors = np.stack([h.embedding * h.seconds for h in mine])
+        total = vectors.sum(axis=0)
+        own = min(
+            float(h.embedding @ unit(np.asarray(total - v, np.float32)))
+            for h, v in zip(mine, vectors, strict=True)
+        )
+        bar = min(o.stranger_max, own - o.stranger_margin)
+        return float(embedding @ unit(np.asarray(total, np.float32))) < bar
 
     def _unsettled(self, voice: _Voice) -> bool:
         """A voice known only from short utterances (a correction, or `_newcomer`)."""
@@ -450,21 +489,7 @@ class SpeakerTracker:
             closest = float(pairs[np.triu_indices(len(voices), 1)].max())
             if float((c @ e).max()) < closest + margin:
                 return True
-        sims = raw @ embedding
-        return self._outlier(voices[int(np.argmax(sims))], float(sims.max()))
-
-    def _outlier(self, voice: _Voice, sim: float) -> bool:
-        """Whether `sim` (raw, to `voice`) is far below what the voice's own long utterances
-        score against it."""
-        long = self.opts.new_voice_min_s
-        own = [
-            float(h.embedding @ voice.centroid)
-            for h, who in zip(self._state.history, self._state.owners, strict=True)
-            if who is voice and h.seconds >= long
-        ]
-        if len(own) < self.opts.new_voice_spread_after:
-            return False
-        return sim < float(np.mean(own)) - self.opts.new_voice_spread * float(np.std(own))
+        return False
 
     def _refine(self) -> None:
         """Hindsight: re-assign every utterance heard so far to the voice it is nearest to
@@ -493,6 +518,47 @@ class SpeakerTracker:
                 state.voices = kept
                 continue
             self._reestimate(embeddings)
+
+    def _split(self) -> bool:
+        """Part a voice that holds two people (see the options: `split_*`): the part heard
+        later becomes a new person, and the look-back then sorts the short utterances. The
+        bar is set by this meeting's other voices (how alike their own halves are: room,
+        microphone and language shape that), and never above `split_max`."""
+        o = self.opts
+        state = self._state
+        if o.split_min <= 0 or len(state.voices) >= o.max_voices:
+            return False
+        found: list[tuple[_Voice, list[int], npt.NDArray[np.bool_], float]] = []
+        own_halves: dict[int, float] = {}
+        for voice in state.voices:
+            at = [
+                i
+                for i, (h, who) in enumerate(zip(state.history, state.owners, strict=True))
+                if who is voice and h.seconds >= o.new_voice_min_s and h.pinned is None
+            ]
+            if len(at) < o.split_min:
+                continue
+            second, alike = _halves(np.stack([state.history[i].embedding for i in at]))
+            own_halves[id(voice)] = alike
+            parts = (int(second.sum()), int((~second).sum()))
+            if not voice.fixed and min(parts) >= o.split_part_min:
+                found.append((voice, at, second, alike))
+        if not found or len(own_halves) < 2:
+            return False
+        voice, at, second, alike = min(found, key=lambda f: f[3])
+        others = [a for k, a in own_halves.items() if k != id(voice)]
+        if alike >= min(o.split_max, float(np.median(others)) - o.split_margin):
+            return False
+        if second[0]:  # the part holding the voice's first long utterance keeps its label
+            second = ~second
+        state.persons += 1
+        new = _Voice(person_label(state.persons), "other", np.zeros_like(voice.total), 0.0)
+        state.voices.append(new)
+        for i, later in zip(at, second, strict=True):
+            if later:
+                state.owners[i] = new
+        self._reestimate()
+        return True
 
     def _reestimate(self, embeddings: Array | None = None) -> None:
         """Each voice's embedding and pitch level from the utterances it now owns (the
@@ -600,6 +666,22 @@ class SpeakerTracker:
             return None
         switch = next(i for i in range(len(best)) if best[i] != first)
         return round(spans[switch][0] + (spans[switch - 1][1] - spans[switch][0]) / 2, 2)
+
+
+def _halves(embeddings: Array, rounds: int = 10) -> tuple[npt.NDArray[np.bool_], float]:
+    """Unit embeddings parted in two by 2-means on cosine similarity, started from the two
+    least alike: which are in the second part, and how alike the two parts' centroids are."""
+    sims = embeddings @ embeddings.T
+    i, j = np.unravel_index(int(np.argmin(sims)), sims.shape)
+    centres = np.stack([embeddings[i], embeddings[j]])
+    second = np.zeros(len(embeddings), dtype=bool)
+    for _ in range(rounds):
+        nearest = (embeddings @ centres.T).argmax(axis=1) == 1
+        if nearest.all() or not nearest.any():
+            break
+        second = nearest
+        centres = np.stack([unit(embeddings[~k].mean(axis=0)) for k in (second, ~second)])
+    return second, float(centres[0] @ centres[1])
 
 
 def _confidence(top: float, second: float, fits: bool, seconds: float, short_s: float) -> float:
