@@ -148,3 +148,30 @@ class TestQuestionWithSubjectHeardOff:
         assert is_question(split_sentences("Har dit förekommit bråk hemma.")[0])
         assert is_question(split_sentences("Kan hun sova på nätterna.")[0])
         assert not is_question(split_sentences("Har varit hemma hela veckan.")[0])
+
+
+class TestQuestionsNameWhoDidIt:
+    def test_hit_by_an_adult_denied(self, tagger: Tagger) -> None:
+        """ "Har Elin någon gång blivit slagen av en vuxen?" / "Nej." denies maltreatment, not
+        bullying."""
+        denied = _read(
+            tagger, "barn", "Har Elin någon gång blivit slagen av en vuxen?", "Nej."
+        ).denied_by_factor()
+        assert "child_maltreatment" in denied
+        assert "bullying_peer_rejection" not in denied
+
+    def test_violence_between_you_and_him_denied(self, tagger: Tagger) -> None:
+        """ "Var det något våld mellan dig och henne?" / "Nej." denies the violence a child
+        lives with."""
+        denied = _read(
+            tagger, "barn", "Var det något våld mellan dig och henne?", "Nej."
+        ).denied_by_factor()
+        assert "child_exposed_ipv" in denied
+
+    def test_mistreated_is_no_treatment(self, tagger: Tagger) -> None:
+        """ "Har Lisa blivit slagen eller illa behandlad?" / "Nej." denies no professional
+        support."""
+        denied = _read(
+            tagger, "barn", "Har Lisa blivit slagen eller illa behandlad?", "Nej."
+        ).denied_by_factor()
+        assert "ongoing_professional_support" not in denied
