@@ -753,6 +753,30 @@ def asks_openly(sentence: Sentence) -> bool:
     return bool(words) and words[0] in _QUESTION_OPENING_WORDS
 
 
+# "Finns det någon du litar på?", "Har du någon som hjälper dig?": who it is, not whether.
+_SOMEONE_OPENINGS = (
+    ("finns", "det", "någon"),
+    ("finns", "det", "några"),
+    ("har", "du", "någon"),
+    ("har", "ni", "någon"),
+    ("har", "du", "några"),
+    ("har", "ni", "några"),
+    ("känner", "du", "någon"),
+)
+
+
+def asks_for_someone(sentence: Sentence) -> bool:
+    """True for a question whether there is someone ("Finns det någon vuxen som han lyssnar
+    på?", "Har ni någon omkring er som hjälper till?"): an answer that names the person says
+    yes and who, and what the question says of that person is the answer's topic."""
+    if not is_question(sentence):
+        return False
+    words = [t.lower for t in sentence.tokens]
+    while words and words[0] in {"och", "men", "så", "okej"}:
+        words = words[1:]
+    return any(tuple(words[: len(w)]) == w for w in _SOMEONE_OPENINGS)
+
+
 ANSWER_OPENERS = frozenset(
     {"jag", "han", "hon", "vi", "de", "dom", "hans", "hennes", "min", "mitt", "mina", "ja", "nej"}
 )

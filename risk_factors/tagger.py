@@ -27,9 +27,11 @@ from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
     ANSWER_OPENERS,
+    NEGATORS,
     QUESTION_VERBS,
     about_someone_else,
     answer_start,
+    asks_for_someone,
     asks_if_still,
     asks_openly,
     hypothetical,
@@ -672,7 +674,11 @@ class Tagger:
         """What an answer says about the topic an open question named: "Hur går det i
         skolan?" / "Han har varit borta i tre veckor." The question and the answer are read
         as one statement; a cue found there must use words of the answer, and both are quoted."""
-        if not asks_openly(question) or reading.unclear(answer):
+        if reading.unclear(answer):
+            return []
+        if not asks_openly(question) and not (
+            asks_for_someone(question) and _names_someone(reading.text, answer)
+        ):
             return []
         joined = _joined(question, answer)
         n_question = len(question.tokens)
@@ -904,6 +910,31 @@ def _person_apart(sentence: Sentence, match: CueMatch) -> bool:
     if any(sentence.clause_of.count(c) == 1 for c in clauses):
         return False  # the person alone before a comma is the topic of what follows ("Mamma, …")
     return not clauses & {sentence.clause_of[i] for i in rest}
+
+
+_POSSESSIVES = frozenset({"min", "mitt", "mina", "vår", "vårt", "våra", "hans", "hennes", "deras"})
+
+
+# Swedish nouns for someone who does something end so: tränare(n), sjuksköterska(n),
+# kurator(n), chaufför, terapeut(en), psykolog(en), specialist(en).
+_AGENT_NOUN = re.compile(
+    r"..(?:are|aren|erska|erskan|tor|torn|ör|ören|eut|euten|log|logen|ist|isten)$"
+)
+
+
+def _names_someone(text: str, answer: Sentence) -> bool:
+    """True when an answer opens by naming a person and denies nothing: "Min syster.",
+    "Mormor, hon bor nära.", "Yusuf på fritidsgården." (a name: a capitalised word no
+    dictionary knows). "Nej", "Ingen", "Inte direkt" name nobody."""
+    words = [t.lower for t in answer.tokens]
+    if not words or set(words) & (NEGATORS | {"nej", "nä", "nja"}):
+        return False
+    first = 1 if words[0] in _POSSESSIVES | {"ja", "en"} and len(words) > 1 else 0
+    token = answer.tokens[first]
+    if person_gender(token.lower) is not None or _AGENT_NOUN.search(token.lower):
+        return True
+    written = text[token.start : token.end]
+    return written[:1].isupper() and first == 0 and not is_swedish_word(token.lower)
 
 
 def _joined(question: Sentence, answer: Sentence) -> Sentence:

@@ -100,6 +100,12 @@ STATED = [
     # social_isolation
     ("vuxen", "Jag sitter mest hemma framför datorn nuförtiden.", "social_isolation"),
     ("vuxen", "Jag har tappat kontakten med alla mina vänner.", "social_isolation"),
+    # self_esteem, deviant_peers, unemployment_income, adult_mental_ill_health
+    ("barn", "Hon säger att hon är nöjd med sig själv numera.", "self_esteem"),
+    ("barn", "Han hänger med killar som är äldre och säljer hasch.", "deviant_peers"),
+    ("vuxen", "Jag har aldrig haft något jobb i Sverige.", "unemployment_income"),
+    ("vuxen", "På nätterna hör jag röster som säger åt mig saker.", "adult_mental_ill_health"),
+    ("vuxen", "Sedan i somras sover jag dåligt nästan varje natt.", "adult_mental_ill_health"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -115,6 +121,9 @@ NOT_STATED = [
     ("vuxen", "Vi kan prata om skyddat boende om det behövs.", "housing_instability"),
     ("vuxen", "Jag har brutit med dem jag tog droger med.", "social_isolation"),
     ("vuxen", "Vi har aldrig kunnat spara pengar.", "stable_economy"),
+    ("vuxen", "Barnen sover dåligt sedan flytten.", "adult_mental_ill_health"),
+    ("barn", "Hennes äldre syster säljer kläder på nätet.", "deviant_peers"),
+    ("vuxen", "Jag har inte missat en enda dag på jobbet.", "unemployment_income"),
 ]
 
 
@@ -133,3 +142,38 @@ class TestStatedAsPeopleSayIt:
     ) -> None:
         """Everyday talk with the new cues' words but not their meaning gives no finding."""
         assert factor not in factors_found(tagger, case_type, text)
+
+
+class TestWhoItIs:
+    """ "Finns det någon …?" asks who, not whether: an answer that names someone says yes,
+    and what the question says of that someone is the answer's topic."""
+
+    def test_a_named_person_answers_a_question_for_someone(self, tagger: Tagger) -> None:
+        """A relative named as the one to talk to is the client's network; a friend named as
+        the one trusted is a good friend; a leader named as the one listened to is a role
+        model."""
+        cases = [
+            (
+                "vuxen",
+                "Har du någon som du kan prata med?",
+                "Min moster i Gävle.",
+                "supportive_network",
+            ),
+            ("barn", "Finns det någon du kan lita på?", "Min bästis Sam.", "positive_peers"),
+            (
+                "barn",
+                "Finns det någon vuxen som hon lyssnar på?",
+                "Tränaren i basketlaget.",
+                "positive_role_models",
+            ),
+        ]
+        for case_type, question, answer, factor in cases:
+            assert factor in factors_found(tagger, case_type, question, answer), answer
+
+    def test_nobody_named_is_no_finding(self, tagger: Tagger) -> None:
+        """ "Ingen", "Inte direkt" and "Nej" name nobody, and an answer that only goes on
+        with something else is not read with the question."""
+        for answer in ("Ingen egentligen.", "Inte direkt.", "Nej, inte här.", "Det vet jag inte."):
+            assert "supportive_network" not in factors_found(
+                tagger, "vuxen", "Har du någon som du kan prata med?", answer
+            ), answer
