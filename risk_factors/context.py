@@ -693,8 +693,9 @@ def _subject_is_other(
         if is_question(sentence):
             return words[first + 1] in asked
     for k in range(used[-1], start - 1, -1):
-        if k in used and words[k] not in {"han", "hon"}:
-            continue
+        opening_other = k == first and tokens[k].start in others and words[k] in OTHER_PEOPLE
+        if k in used and words[k] not in {"han", "hon"} and not opening_other:
+            continue  # (a cue's word for the child may open it as others: "Killarna …")
         if words[k] in third or (tokens[k].start in others and words[k] in {"han", "hon"}):
             return True
         if tokens[k].start not in others and (
@@ -702,9 +703,14 @@ def _subject_is_other(
         ):
             return False  # ("man" after a possessive is a person: "min man dricker")
         if tokens[k].start in others and (k == start or words[k - 1] not in _PREPOSITIONS):
-            # "Jag och min man dricker": the client is a subject too.
+            # "Jag och min man dricker", "Han och killarna röker": the client is a subject too.
             return not any(
-                words[i : i + 2] in (["jag", "och"], ["vi", "och"]) for i in range(start, k)
+                words[i + 1] == "och"
+                and (
+                    words[i] in {"jag", "vi"}
+                    or (words[i] in {"han", "hon"} and tokens[i].start not in others)
+                )
+                for i in range(start, k)
             )
     return False
 

@@ -150,6 +150,13 @@ _CHILD = frozenset(_CHILD_GENDER)
 # Words that name another person only after a possessive ("min man", "hennes kille"): alone
 # "man" is "one", "ex" a prefix, and "en kille från klassen" no one "han" stands for later.
 _POSSESSED = {"man": "m", "kille": "m", "tjej": "f", "ex": "mf"}
+# Several other people: the subject of what they do ("när killarna slog honom"), never
+# anyone a "han"/"hon" stands for.
+_SEVERAL = frozenset(
+    {"kompisar", "kompisarna", "kamrater", "kamraterna", "killar", "killarna", "tjejer"}
+    | {"tjejerna", "grabbar", "grabbarna", "polarna", "vänner", "vännerna", "bröder"}
+    | {"bröderna", "systrar", "systrarna", "föräldrar", "föräldrarna", "grannarna"}
+)
 _POSSESSIVES = frozenset(
     {"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "sin", "sitt", "sina"}
     | {"vår", "vårt", "våra", "er", "ert", "era", "deras"}
@@ -228,9 +235,17 @@ def _other_by_place(words: Sequence[str], k: int, case_type: str) -> str | None:
     son …", "Dottern …": the client's child, not the client)."""
     if k > 0 and words[k - 1] in _POSSESSIVES and words[k] in _POSSESSED:
         return _POSSESSED[words[k]]
+    if words[k] in _SEVERAL:
+        return "p"
     if case_type == "vuxen":
         return _CHILD_GENDER.get(words[k])
     return None
+
+
+def _several(word: str, case_type: str) -> bool:
+    """True for a word that names several other people ("killarna", in an adult's case
+    "barnen"): no "han"/"hon" stands for them, so they name no referent."""
+    return word in _SEVERAL or (case_type == "vuxen" and _CHILD_GENDER.get(word) == "p")
 
 
 def _is_name(text: str, sentence: Sentence, k: int) -> bool:
@@ -341,6 +356,48 @@ def _name_gender(name: str) -> str:
     return "f" if name.endswith("a") else "m"
 
 
+# The child's peers: "kompisar", "killarna i klassen", "andra barn", "en kille".
+_PEERS = frozenset(
+    {"kompis", "kompisen", "kompisar", "kompisarna", "kamrat", "kamraten", "kamrater"}
+    | {"kamraterna", "killar", "killarna", "tjejer", "tjejerna", "grabbar", "grabbarna"}
+    | {"elev", "eleven", "elever", "eleverna", "polare", "polarna", "gäng", "gänget"}
+)
+_PEER_HEADS = ("kompis", "kompisen", "kompisar", "kompisarna", "kamrater", "kamraterna")
+_ONE_OF = frozenset({"en", "ett", "någon", "några", "andra"})
+# "de"/"dom" followed by these is a determiner or "those who", not a doer.
+_NOT_THEY = frozenset({"andra", "här", "där", "som", "flesta", "båda", "två", "tre"})
+
+
+def is_peer(words: Sequence[str], k: int) -> bool:
+    """True when word `k` names one or more of the child's peers: a peer word or a compound
+    ending in one ("klasskompisar"), or "en kille", "några tjejer", "andra barn"."""
+    word = words[k]
+    if word in _PEERS or any(word.endswith(h) and len(word) > len(h) + 2 for h in _PEER_HEADS):
+        return True
+    before = words[k - 1] if k > 0 else ""
+    return before in _ONE_OF and word in {"kille", "tjej", "barn", "barnen", "pojkar", "flickor"}
+
+
+def peers_doing(text: str, sentences: Sequence[Sentence]) -> frozenset[int]:
+    """Starts of the "de"/"dom" that stand for the child's peers: peers were the last people
+    named, at most REFERENT_SENTENCES sentences before, with no family member named since
+    ("Några killar i klassen retar honom." … "… efter att de sparkat honom")."""
+    out: set[int] = set()
+    last: int | None = None
+    for n, s in enumerate(sentences):
+        words = [t.lower for t in s.tokens]
+        for k, word in enumerate(words):
+            if is_peer(words, k):
+                last = n
+            elif person_gender(word) or word in _PARENT_WORDS:
+                last = None  # a parent or a sibling named since: "de" may be the family
+            elif word in {"de", "dom"} and last is not None and n - last <= REFERENT_SENTENCES:
+                nxt = words[k + 1] if k + 1 < len(words) else ""
+                if nxt not in _NOT_THEY:
+                    out.add(s.tokens[k].start)
+    return frozenset(out)
+
+
 def other_references(
     text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
 ) -> frozenset[int]:
@@ -387,7 +444,7 @@ def resolution(text: str, sentences: Sequence[Sentence], case_type: str = "vuxen
         (t.start, t.end)
         for s in sentences
         for t in s.tokens
-        if t.start in out and t.start not in named
+        if t.start in out and t.start not in named and not _several(t.lower, case_type)
     )
     return Resolution(out, nouns, words, named)
 

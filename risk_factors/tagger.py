@@ -54,7 +54,7 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
-from risk_factors.persons import Resolution, person_gender, resolution
+from risk_factors.persons import Resolution, is_peer, peers_doing, person_gender, resolution
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -250,6 +250,8 @@ class Tagger:
         sentences = _sentences(reading, self._matcher.split_merged)
         reading.resolution = resolution(reading.text, sentences, case_type)
         reading.others, reading.referents = reading.resolution.others, reading.resolution.nouns
+        if case_type == "barn":
+            reading.peers = peers_doing(reading.text, sentences)
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
@@ -554,6 +556,8 @@ class Tagger:
                 continue  # a guess that also joins a person to words of another clause
             factor = self.factors[match.cue.factor]
             state = self._state(reading, read, match, case_type, sentence)
+            if state == "present" and _done_by_peers(reading, read, match, factor.slug):
+                continue
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
@@ -778,6 +782,8 @@ class _Reading:
     """For a "han"/"hon" (by start) whose referent is a person noun, that noun."""
     resolution: Resolution | None = None
     """Who is who, as read (`risk_factors.persons.resolution`)."""
+    peers: frozenset[int] = frozenset()
+    """Starts of the "de"/"dom" that stand for the child's peers (`persons.peers_doing`)."""
     inferred: set[int] = field(default_factory=set)
     """ids of the tags read only from an open question's topic."""
     speakers: bool = False
@@ -897,6 +903,25 @@ def _answers_heard_as_questions(sentences: list[Sentence]) -> list[Sentence]:
         out.append(sentence)
         after_question = is_question(sentence)
     return out
+
+
+DONE_AT_HOME = frozenset({"child_maltreatment"})
+"""Harm that is, by definition, done to the child by an adult of the family."""
+_DOERS = frozenset({"vuxen", "vuxna", "någon", "han", "hon", "de", "dom", "föräldrarna"})
+
+
+def _done_by_peers(reading: _Reading, sentence: Sentence, match: CueMatch, slug: str) -> bool:
+    """True for harm done at home (`DONE_AT_HOME`) read from words that name nobody who did
+    it ("blåmärken på benet") in a sentence whose doers are the child's peers ("efter att de
+    sparkat honom", "de" the boys in the class named just before; "när killarna sparkade
+    honom"): the peers' doing, not an adult's at home. Words that name a doer ("pappa slår
+    honom") are read as before."""
+    if slug not in DONE_AT_HOME:
+        return False
+    words = [t.lower for t in sentence.tokens]
+    if any(person_gender(words[i]) or words[i] in _DOERS for i in match.tokens):
+        return False
+    return any(t.start in reading.peers or is_peer(words, k) for k, t in enumerate(sentence.tokens))
 
 
 def _person_apart(sentence: Sentence, match: CueMatch) -> bool:

@@ -357,3 +357,45 @@ class TestNameFirstInASentence:
             "Jod vet att Jod måste sluta.",
         )
         assert "alcohol_problem" in found
+
+
+class TestDoneByPeers:
+    def test_bruises_from_peers_are_no_maltreatment(self, tagger: Tagger) -> None:
+        """Bruises whose doers in the same sentence are the child's peers ("de" for the boys
+        named just before, or "killarna") are not maltreatment by an adult at home."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hur har han det på fritids?",
+            "Några pojkar i fyran retar honom nästan varje dag.",
+            "Igår kom han hem med blåmärken på armen efter att de knuffat omkull honom.",
+        )
+        assert "child_maltreatment" not in found
+        found = _found(
+            tagger,
+            "barn",
+            "Hur har hon det?",
+            "Hon hade blåmärken på ryggen när tjejerna i klassen hade sparkat henne.",
+        )
+        assert "child_maltreatment" not in found
+
+    def test_bruises_with_an_adult_doer_are_still_maltreatment(self, tagger: Tagger) -> None:
+        """Naming the parent keeps the finding, with peers mentioned before."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hur har han det?",
+            "Några killar retar honom ibland.",
+            "Men blåmärkena på armarna är från pappa, han har slagit honom.",
+        )
+        assert "child_maltreatment" in found
+
+    def test_the_boys_in_class_are_not_the_boy(self, tagger: Tagger) -> None:
+        """A child's own cue word opening a clause as several others ("Killarna i klassen
+        röker på") is theirs; "Han och killarna röker på" includes the child."""
+        assert "early_substance_use" not in _found(
+            tagger, "barn", "Hur är det i skolan?", "Killarna i klassen röker på efter skolan."
+        )
+        assert "early_substance_use" in _found(
+            tagger, "barn", "Hur är det i skolan?", "Han och killarna röker på efter skolan."
+        )
