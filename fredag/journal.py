@@ -42,6 +42,7 @@ from fredag.clock import to_local
 from fredag.protocol import (
     Evidence,
     FactorFinding,
+    HeldReferent,
     Journal,
     JournalArea,
     JournalLine,
@@ -602,7 +603,10 @@ def with_referents(
     lines above, in the order they read: referents, question, quote; then the line's own
     words before it) is not that person, the words that named them are shown with the line:
     as its question when they are in the question just before it, else in `referents` (the
-    clause naming them, verbatim, with its time). Verbatim only: nothing is written."""
+    clause naming them, verbatim, with its time). When it is that person named in a line
+    above (not in the line's own words), the same clause is kept in `held`, shown only once
+    no line above quotes the naming word any more (`shown_referents`: a line dropped or moved
+    on the review page). Verbatim only: nothing is written."""
     pronouns: dict[int, list[tuple[int, Place]]] = {}
     for (segment, at), place in persons.named.items():
         pronouns.setdefault(segment, []).append((at, place))
@@ -613,7 +617,7 @@ def with_referents(
         if line.segment is None or line.segment >= len(segments) or line.edited:
             out.append(line)
             continue
-        question, referents = line.question, list(line.referents)
+        question, referents, held = line.question, list(line.referents), list(line.held)
         for answer, quoted in ((False, line.question), (True, line)):
             if quoted is None:
                 continue
@@ -626,6 +630,17 @@ def with_referents(
                     before.append(_place(question))
                 before.append((seg, begin, at))
                 if _last_named(naming, before) == place:
+                    own = before[len(shown) :]
+                    if _last_named(naming, own) is None and all(
+                        (h.word_start, h.word_end) != place[1:] or h.segment != place[0]
+                        for h in held
+                    ):
+                        clause = _naming_clause(segments, place, splitter)
+                        held.append(
+                            HeldReferent(
+                                **clause.model_dump(), word_start=place[1], word_end=place[2]
+                            )
+                        )
                     continue
                 asked = _asked_naming(segments, line, question, place, splitter)
                 earlier = _sentence_before(segments, line, place, splitter)
@@ -636,11 +651,33 @@ def with_referents(
                     question = asked  # the question before, from the words naming them
                 elif all(not _inside(place, _place(r)) for r in referents):
                     referents.append(_naming_clause(segments, place, splitter))
-        if question is not line.question or referents != line.referents:
+        if question is not line.question or referents != line.referents or held != line.held:
             referents.sort(key=lambda q: (q.segment or 0, q.char_start))
-            line = line.model_copy(update={"question": question, "referents": referents})
+            update = {"question": question, "referents": referents, "held": held}
+            line = line.model_copy(update=update)
         shown += [_place(q) for q in (*line.referents, line.question, line) if q is not None]
         out.append(line)
+    return out
+
+
+def shown_referents(lines: Sequence[JournalLine]) -> list[list[Quote]]:
+    """For each line of an area as it stands (after any drop, move or pull on the review
+    page), the words naming whom its "han"/"hon" stands for that are shown with it: its
+    `referents`, and each of its `held` ones whose naming word no line above it quotes any
+    more (a line above as shown: its referents, its question, and its words unless the
+    caseworker edited them). In meeting order."""
+    out: list[list[Quote]] = []
+    above: list[Place] = []
+    for line in lines:
+        shown: list[Quote] = list(line.referents)
+        for held in line.held:
+            word = (held.segment or 0, held.word_start, held.word_end)
+            if not any(_inside(word, quoted) for quoted in above):
+                shown.append(Quote(**held.model_dump(exclude={"word_start", "word_end"})))
+        shown.sort(key=lambda q: (q.segment or 0, q.char_start))
+        out.append(shown)
+        quoted = [*shown, line.question, None if line.edited else line]
+        above += [_place(q) for q in quoted if q is not None and q.segment is not None]
     return out
 
 
@@ -789,12 +826,15 @@ def line_texts(
     verbatim: Verbatim = _same,
     *,
     implied: str | None = None,
+    referents: Sequence[Quote] | None = None,
 ) -> list[str]:
     """The rendered lines of one journal line: the words naming whom its "han"/"hon" stands
-    for ("Sammanhang – handläggare:") and its question first, when it has them. A quote by
-    `implied` (the speaker named once above all lines) carries no speaker of its own."""
+    for ("Sammanhang – handläggare:"; `referents`, by default the line's own, as
+    `shown_referents` gives them for its area) and its question first, when it has them. A
+    quote by `implied` (the speaker named once above all lines) carries no speaker of its
+    own."""
     out: list[str] = []
-    for referent in line.referents:
+    for referent in line.referents if referents is None else referents:
         if implied is not None and referent.speaker == implied:
             referent = referent.model_copy(update={"speaker": None})
         out.append(quote_line(referent, label("referent", lang), verbatim=verbatim))
@@ -875,8 +915,9 @@ def journal_lines(
                 out.append(f"  {name}")
                 indent = "    "
             current = group
-        for line in area.lines:
-            out += [f"{indent}{text}" for text in line_texts(line, lang, verbatim, implied=implied)]
+        for line, shown in zip(area.lines, shown_referents(area.lines), strict=True):
+            texts = line_texts(line, lang, verbatim, implied=implied, referents=shown)
+            out += [f"{indent}{text}" for text in texts]
     if journal.marks:
         out += ["", label("marks", lang)]
         for line in journal.marks:

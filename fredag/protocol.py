@@ -15,7 +15,7 @@ consent must have been confirmed.
 Schema versions: `fredag.draft/2` (built by devices now) adds each factor's life area, the
 caseworker's marks and `journal`, the structured "Vad som framkom" whose every line is a
 verbatim transcript segment, and each transcript segment's `speaker` (role and label,
-issue 15); a journal line's `also_as` and `referents` came later, with empty defaults, so a
+issue 15); a journal line's `also_as`, `referents` and `held` came later, with empty defaults, so a
 v2 draft made before them parses and verifies unchanged. `fredag.draft/1` (older devices)
 is still accepted and still serializes to exactly its own fields.
 """
@@ -130,6 +130,17 @@ class Quote(_Strict):
     """Who said it, once speaker attribution labels segments (issue 15); None until then."""
 
 
+class HeldReferent(Quote):
+    """Words naming whom a line's "han"/"hon" stands for, held back because a line above it
+    in its area quotes the naming word (`word_start`..`word_end` in the quote's segment): shown
+    with the line, like a referent, once no line above it in its area quotes that word any more
+    (a line dropped or moved on the review page, or this line moved):
+    `fredag.journal.shown_referents`."""
+
+    word_start: Annotated[int, Field(ge=0)]
+    word_end: Annotated[int, Field(ge=0)]
+
+
 class JournalLine(Quote):
     """One line of "Vad som framkom": a quote, the question it answers, the factors it shows.
 
@@ -160,6 +171,9 @@ class JournalLine(Quote):
     when nothing quoted before it under its area (nor its own words or question) names
     them: "Vill du berätta om pappa?" before "Han har druckit mycket i flera år." Verbatim
     spans like the line, in meeting order."""
+    held: Annotated[list[HeldReferent], Field(max_length=10)] = []
+    """The same for a person a line above it in its area names: shown only when that line no
+    longer does (see `HeldReferent`). Empty in drafts made before it existed."""
 
 
 class JournalArea(_Strict):
@@ -229,7 +243,7 @@ class Draft(_Strict):
             raise ValueError("a fredag.draft/2 carries its journal")
         segments = self.transcript.segments
         for line in _lines(self.journal):
-            for quote in (line, line.question, *line.referents):
+            for quote in (line, line.question, *line.referents, *line.held):
                 if quote is None or quote.segment is None:
                     continue
                 if (

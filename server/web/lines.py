@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fredag.protocol import Journal, JournalArea, JournalLine, Quote, Segment
 from server.web.content import MARKS_KEY, NO_AREA_KEY, block_key
+
+QuoteT = TypeVar("QuoteT", bound=Quote)
 
 
 class LineError(ValueError):
@@ -138,7 +141,7 @@ def speakers(journal: Journal) -> list[str]:
     in order."""
     found: dict[str, None] = {}
     for line in [ln for a in journal.areas for ln in a.lines] + list(journal.marks):
-        for quote in (*line.referents, line.question, line):
+        for quote in (*line.referents, *line.held, line.question, line):
             if quote is not None and quote.speaker:
                 found.setdefault(quote.speaker)
     return list(found)
@@ -150,15 +153,21 @@ def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
     if not new or len(new) > MAX_SPEAKER or old not in speakers(journal):
         raise LineError(f"no speaker {old!r} to rename, or no new name")
 
-    def quote(q: Quote) -> Quote:
+    def quote(q: QuoteT) -> QuoteT:
         return q.model_copy(update={"speaker": new}) if q.speaker == old else q
 
     def renamed(line: JournalLine) -> JournalLine:
         question = None if line.question is None else quote(line.question)
         speaker = new if line.speaker == old else line.speaker
         referents = [quote(r) for r in line.referents]
+        held = [quote(h) for h in line.held]
         return line.model_copy(
-            update={"speaker": speaker, "question": question, "referents": referents}
+            update={
+                "speaker": speaker,
+                "question": question,
+                "referents": referents,
+                "held": held,
+            }
         )
 
     areas = [a.model_copy(update={"lines": [renamed(ln) for ln in a.lines]}) for a in journal.areas]

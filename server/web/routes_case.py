@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from fredag.journal import Lang, attachment_lines, clock, label
+from fredag.journal import Lang, attachment_lines, clock, label, shown_referents
 from server import audit
 from server.deps import ClientIP, SessionDep
 from server.drafts import own_draft
@@ -237,6 +237,7 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "choices_version": current.version if current else "",
         "segments": [(i, clock(s.start)) for i, s in enumerate(doc.transcript.segments)],
         "clock": clock,
+        "shown_referents": shown_referents,
         "unreviewed": [v.name for v in groups.all() if v.status == "unreviewed"],
         "errors": {},
         "kept": {},

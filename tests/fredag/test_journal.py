@@ -515,6 +515,44 @@ class TestReferents:
         assert drink.question is not None and drink.question.text == "Vill du berätta om pappa?"
         assert hits.referents == []
 
+    def test_the_words_naming_him_come_back_when_the_line_above_is_dropped(self) -> None:
+        """Under the same area nothing is shown, but the line keeps the question naming pappa
+        in `held` (verbatim, checked like a referent): the line above dropped (or no longer
+        quoting the question), or this line moved to another area, the entry shows it as
+        "Sammanhang" again."""
+        segs, journal = self._journal(("a_first", "a_first"))
+        drink, hits = journal.areas[0].lines
+        (held,) = hits.held
+        assert (held.segment, held.text) == (0, "Vill du berätta om pappa?")
+        assert segs[0].text[held.word_start : held.word_end] == "pappa"
+        naming = '[00:00] Sammanhang – handläggare: "Vill du berätta om pappa?"'
+        assert naming not in render_entry(_entry(journal))
+        area = journal.areas[0]
+        for lines in (
+            [hits],  # the line above dropped
+            [drink.model_copy(update={"question": None}), hits],  # its question cut away
+        ):
+            alone = journal.model_copy(update={"areas": [area.model_copy(update={"lines": lines})]})
+            text = render_entry(_entry(alone))
+            assert f"{naming}\n" in text, text
+        moved = journal.model_copy(
+            update={
+                "areas": [
+                    area.model_copy(update={"lines": [drink]}),
+                    journal.areas[0].model_copy(update={"area": "b_second", "lines": [hits]}),
+                ]
+            }
+        )
+        assert naming in render_entry(_entry(moved))
+        draft = make_draft(Ed25519PrivateKey.generate())
+        data = draft.model_dump(mode="json", by_alias=True)
+        data["transcript"]["segments"] = [s.model_dump(mode="json") for s in segs]
+        data["journal"] = journal.model_dump(mode="json")
+        Draft.model_validate(data)  # verbatim: accepted
+        data["journal"]["areas"][0]["lines"][1]["held"][0]["text"] = "Vill du berätta om pappa"
+        with pytest.raises(ValidationError, match="verbatim"):
+            Draft.model_validate(data)
+
     def test_a_referent_renders_in_english_and_on_old_lines_nothing_changes(self) -> None:
         """The label is fixed and bilingual; a line without referents renders as before."""
         _segs, journal = self._journal(("a_first", "b_second"))

@@ -361,6 +361,42 @@ class TestWhoAndBoth:
         (line,) = [ln for ln in exported.splitlines() if self.SEGMENTS[-1] in ln]
         assert "Förnekat" in line
 
+    DROPPED = (
+        "Vill du berätta om pappa?",
+        "Han dricker varje helg och blir arg.",
+        "Hur går det hemma?",
+        "Han har druckit mycket i flera år.",
+    )
+
+    def test_dropping_the_line_that_names_him_shows_who_he_is_again(
+        self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
+    ) -> None:
+        """Two lines about pappa under one area: the second needs nothing while the first,
+        with the question naming him, is above it; the caseworker drops the first, and the
+        second shows the question as "Sammanhang", on the page and in the export."""
+        draft = meeting_draft(
+            anna.device.key,
+            current_catalogue(web_server),
+            segments=self.DROPPED,
+            speakers=["handläggare", "person 1"],
+        )
+        draft_id = upload(anna, draft)
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        expect(page.locator("#journal p.jref")).to_have_count(0)
+        first = page.locator("li.jline", has_text="Vill du berätta om pappa?")
+        expect(first.locator("textarea")).to_have_value(self.DROPPED[1])
+        first.get_by_role("button", name="Ta bort raden").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        ref = page.locator("#journal p.jref")
+        expect(ref).to_have_count(1)
+        expect(ref).to_contain_text("Sammanhang – handläggare: ”Vill du berätta om pappa?”")
+        approve_open(page)
+        exported = exported_text(page, tmp_path, "dropped.txt")
+        naming = exported.index('Sammanhang – handläggare: "Vill du berätta om pappa?"')
+        assert naming < exported.index(self.DROPPED[3]), exported
+        assert self.DROPPED[1] not in exported
+
 
 class TestTypingSurvivesReview:
     def test_unsaved_line_text_stays_while_factors_are_decided(
