@@ -71,6 +71,18 @@ to a cue word by likeness); a yes or no below it is not a clear answer."""
 UNCLEAR_SENTENCE = 0.45
 """A sentence whose heard words average below this probability gives no finding, and a
 denial in it is at most uncertain."""
+FOLLOW_UP_REACH = 4
+"""How many sentences back the question before a follow-up question may stand (its answer
+between them): "Hur är det i skolan?" / "Bra. Jag har A i nästan allt." / "Har du varit borta
+mycket?"."""
+FOLLOW_UP_FACTOR = 0.8
+"""A denial read from a follow-up question with the question before it (`_follow_up`): the
+cue weight times this."""
+_INDEFINITE = frozenset({"något", "någonting"})
+_PERSON_PRONOUNS = frozenset(
+    {"jag", "mig", "du", "dig", "han", "honom", "hon", "henne", "hen", "vi", "oss", "ni", "er"}
+    | {"de", "dem", "dom", "min", "din", "hans", "hennes", "någon", "ingen"}
+)
 _BUT_WORDS = frozenset({"men", "bara", "utom", "förutom", "fast"})
 """A no with one of these goes on to say something else ("Nej, men jag dricker på helgerna")."""
 _CONTINUES = re.compile(r"och\b", re.IGNORECASE)
@@ -255,7 +267,12 @@ class Tagger:
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
+        asked_at: tuple[int, Sentence] | None = None  # the last question and where
         for i, sentence in enumerate(sentences):
+            if question is not None and (asked_at is None or asked_at[1] is not question):
+                if asked_at is not None and i - 1 - asked_at[0] <= FOLLOW_UP_REACH:
+                    reading.earlier_question[question.start] = asked_at[1]
+                asked_at = (i - 1, question)
             if (
                 i + 1 < len(sentences)
                 and not is_question(sentence)
@@ -606,6 +623,62 @@ class Tagger:
                     asked[slug] = (weight, alike)
         return asked
 
+    def _follow_up(
+        self, reading: _Reading, earlier: Sentence, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """What a follow-up question that names no factor of its own asks, read with the
+        question just before it: a cue made of words of both ("Hur är det i skolan?" … "Har
+        du varit borta mycket?": truancy), or, when the follow-up asks about "något" or
+        "någonting" (standing for what was just asked about: "Hur går det med spelandet?" …
+        "Har du spelat något sedan sist?"), the earlier question's own factors. Only a no
+        reads it so (`_answer`): a denial of a risk asked about, never a finding; the earlier
+        question must be one as heard (not one guessed from a bare no), and its words in the
+        cue must name no person ("Hur är det med Elias pappa?" … "Röker du?" asks about
+        someone else)."""
+        if asks_openly(question) or not is_question(earlier):
+            return {}
+        if earlier.start in reading.guessed_questions:
+            return {}
+        joined = _joined(earlier, question)
+        joined = replace(joined, is_question_mark=True)
+        n_earlier = len(earlier.tokens)
+        indefinite = bool(_INDEFINITE & {t.lower for t in question.tokens})
+        asked: dict[str, tuple[float, bool]] = {}
+        readings = [joined]
+        said = _as_said(joined)
+        if said is not None:
+            readings.append(said)
+        for sentence in readings:
+            unsure = reading.unsure(sentence)
+            for match in self._matcher.matches(reading.text, sentence, unsure):
+                if not self._applies(match.cue, case_type) or match.fuzzy:
+                    continue
+                if unsure and unsure & set(match.tokens):
+                    continue  # only words heard surely carry a topic across questions
+                if self.factors[match.cue.factor].kind != "risk":
+                    continue  # a no to a follow-up denies a risk asked about, nothing else
+                if any(self._person(reading, joined, i) for i in match.tokens if i < n_earlier):
+                    continue  # "Hur är det med pappa?" … "Dricker du?": another person now
+                both = match.tokens[0] < n_earlier <= match.tokens[-1]
+                if not (both or (indefinite and match.tokens[-1] < n_earlier)):
+                    continue
+                if self._state(reading, sentence, match, case_type) != "present":
+                    continue
+                weight = match.cue.weight * FOLLOW_UP_FACTOR
+                if weight > asked.get(match.cue.factor, (0.0, False))[0]:
+                    asked[match.cue.factor] = (weight, False)
+        return asked
+
+    @staticmethod
+    def _person(reading: _Reading, sentence: Sentence, i: int) -> bool:
+        """True when token `i` names a person: a person word ("pappa"), a pronoun, a name."""
+        token = sentence.tokens[i]
+        return (
+            bool(person_gender(token.lower))
+            or token.lower in _PERSON_PRONOUNS
+            or token.start in reading.others
+        )
+
     def _answer(
         self,
         reading: _Reading,
@@ -623,6 +696,11 @@ class Tagger:
         if polarity is None:
             return [], []
         asked = self._asked(reading, question, case_type)
+        earlier: Sentence | None = None
+        if not asked and polarity == "no":
+            earlier = reading.earlier_question.get(question.start)
+            if earlier is not None:
+                asked = self._follow_up(reading, earlier, question, case_type)
         if not asked:
             return [], []
         contradicted: list[str] = []
@@ -662,7 +740,7 @@ class Tagger:
                 reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
             denied += [
                 self._whole(Denial, s, slug, conf, reading.text, reason=reason, asked=True)
-                for s in (question, answer)
+                for s in ((question, answer) if earlier is None else (earlier, question, answer))
             ]
         return tags, denied
 
@@ -775,6 +853,9 @@ class _Reading:
     probs: dict[int, float] | None = None
     pauses: dict[int, float] = field(default_factory=dict)
     """For the start of a heard word with times, the silence before it (seconds)."""
+    earlier_question: dict[int, Sentence] = field(default_factory=dict)
+    """For a question (by start), the question asked just before it, when at most
+    FOLLOW_UP_REACH sentences lie between them (`Tagger._follow_up`)."""
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
     others: frozenset[int] = frozenset()

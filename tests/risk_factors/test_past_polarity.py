@@ -175,3 +175,42 @@ class TestQuestionsNameWhoDidIt:
             tagger, "barn", "Har Lisa blivit slagen eller illa behandlad?", "Nej."
         ).denied_by_factor()
         assert "ongoing_professional_support" not in denied
+
+
+class TestFollowUpQuestion:
+    def test_no_to_a_follow_up_denies_the_earlier_topic(self, tagger: Tagger) -> None:
+        """ "Hur går det i skolan nu?" … "Har hon varit borta mycket den här terminen?" /
+        "Nej." denies truancy: the follow-up names no topic of its own."""
+        denied = _read(
+            tagger,
+            "barn",
+            "Hur går det i skolan nu?",
+            "Det går okej.",
+            "Har hon varit borta mycket den här terminen?",
+            "Nej.",
+        ).denied_by_factor()
+        assert "truancy" in denied
+
+    def test_something_stands_for_the_topic(self, tagger: Tagger) -> None:
+        """ "Hur ser det ut med narkotika nuförtiden?" … "Har du använt något den senaste
+        månaden?" / "Nej." denies drug use; a yes to it finds nothing (say less)."""
+        texts = (
+            "Hur ser det ut med narkotika nuförtiden?",
+            "Jag håller mig undan från det.",
+            "Har du använt något den senaste månaden?",
+        )
+        assert "drug_problem" in _read(tagger, "vuxen", *texts, "Nej.").denied_by_factor()
+        assert "drug_problem" not in _read(tagger, "vuxen", *texts, "Ja.").factors()
+
+    def test_a_follow_up_about_another_person(self, tagger: Tagger) -> None:
+        """ "Hur är det med hennes mamma?" … "Dricker du alkohol?" / "Nej." denies nothing of
+        the mother's."""
+        denied = _read(
+            tagger,
+            "barn",
+            "Hur är det med hennes mamma?",
+            "Hon mår bättre nu.",
+            "Dricker du alkohol?",
+            "Nej.",
+        ).denied_by_factor()
+        assert "parental_substance_abuse" not in denied
