@@ -5,6 +5,8 @@ without the cue it names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from risk_factors.tagger import Tagger
@@ -106,6 +108,37 @@ STATED = [
     ("vuxen", "Jag har aldrig haft något jobb i Sverige.", "unemployment_income"),
     ("vuxen", "På nätterna hör jag röster som säger åt mig saker.", "adult_mental_ill_health"),
     ("vuxen", "Sedan i somras sover jag dåligt nästan varje natt.", "adult_mental_ill_health"),
+    # everyday wordings written for every factor before the cues were widened
+    (
+        "barn",
+        "Redan i förskoleklass tog han saker från de andra barnen.",
+        "early_onset_normbreaking",
+    ),
+    (
+        "barn",
+        "Hon var bara åtta när hon åkte fast för snatteri första gången.",
+        "early_onset_normbreaking",
+    ),
+    ("barn", "Hon har jättesvårt att fokusera på läxorna.", "hyperactivity_impulsivity"),
+    ("barn", "Han säger att det är lätta pengar att sälja gräs.", "procriminal_attitudes"),
+    ("barn", "Vi hittade en påse med gräs i hennes jacka.", "early_substance_use"),
+    ("barn", "Han blev rånad på väg hem från skolan i våras.", "prior_victimisation"),
+    ("barn", "Han blir arg för ingenting och det svänger hela tiden.", "difficult_temperament"),
+    ("vuxen", "Jag är stolt över det jag har klarat av.", "self_esteem"),
+    (
+        "barn",
+        "När han blir ledsen går han och kramar sin nalle och sedan är det bra.",
+        "emotion_regulation",
+    ),
+    ("barn", "Han är ute till sent på natten utan att vi vet var.", "poor_supervision"),
+    ("vuxen", "Min bror kontrollerar vem jag träffar för familjens rykte.", "honour_oppression"),
+    ("barn", "Vi har en väldigt nära relation, jag och min dotter.", "parental_support"),
+    ("barn", "Jag vet direkt när något är fel med henne.", "parental_sensitivity"),
+    ("barn", "Ingen vill sitta bredvid honom i matsalen.", "bullying_peer_rejection"),
+    ("barn", "Hon har en trygg kompisgrupp i klassen.", "positive_peers"),
+    ("barn", "Hon känner sig inte som en del av klassen.", "weak_school_bonding"),
+    ("vuxen", "Det är lugnt där jag bor och grannarna är trevliga.", "safe_neighbourhood"),
+    ("vuxen", "Jag flyttade från min man förra veckan.", "recent_separation"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -124,6 +157,11 @@ NOT_STATED = [
     ("vuxen", "Barnen sover dåligt sedan flytten.", "adult_mental_ill_health"),
     ("barn", "Hennes äldre syster säljer kläder på nätet.", "deviant_peers"),
     ("vuxen", "Jag har inte missat en enda dag på jobbet.", "unemployment_income"),
+    ("vuxen", "Jag flyttade från Göteborg förra veckan.", "recent_separation"),
+    ("barn", "Han blev inte rånad, de tog bara hans mössa på skoj.", "prior_victimisation"),
+    ("barn", "Tränaren har en nära relation med honom.", "parental_support"),
+    ("barn", "Det är inte lugnt där vi bor, det är stökigt på kvällarna.", "safe_neighbourhood"),
+    ("barn", "Han hittade sina vantar i jackan.", "early_substance_use"),
 ]
 
 
@@ -177,3 +215,26 @@ class TestWhoItIs:
             assert "supportive_network" not in factors_found(
                 tagger, "vuxen", "Har du någon som du kan prata med?", answer
             ), answer
+
+
+class TestCatalogueFile:
+    def test_no_cue_field_is_written_twice(self) -> None:
+        """A field written twice in one cue ("window: 6" under "window: 8") silently keeps
+        the last: the packaged catalogue has none, so what an admin reads is what is used."""
+        import yaml
+
+        from risk_factors.catalogue import default_catalogue_path
+
+        twice: list[tuple[int, str]] = []
+
+        class _Loader(yaml.SafeLoader):
+            pass
+
+        def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+            keys = [loader.construct_object(k) for k, _v in node.value]
+            twice.extend((node.start_mark.line + 1, k) for k in set(keys) if keys.count(k) > 1)
+            return loader.construct_mapping(node)
+
+        _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+        yaml.load(default_catalogue_path().read_text(encoding="utf-8"), Loader=_Loader)
+        assert twice == []
