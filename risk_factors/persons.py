@@ -469,6 +469,7 @@ def _resolution(
     # named, or None when the pronoun is the client's (or ambiguous); and the noun if any.
     last: dict[str, int | None] = {"m": None, "f": None}
     noun: dict[str, str | None] = {"m": None, "f": None}
+    spoken: dict[str, str | None] = {"m": None, "f": None}  # the person noun last named
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         asks = is_question(s)  # a person asked about is the topic of the answers
@@ -480,6 +481,10 @@ def _resolution(
                 if since is not None and n - since <= REFERENT_SENTENCES:
                     out.add(token.start)
                     pointed[token.start] = where[gender]
+                    if asks and noun[gender] is None:
+                        # A question about "han" asks about the person noun it stands for
+                        # ("Pappa, har han kontakt med henne?", read as "Pappa," + question).
+                        noun[gender] = spoken[gender]
                     referent = noun[gender]
                     if referent is not None:
                         nouns[token.start] = referent
@@ -517,4 +522,5 @@ def _resolution(
                     last[g] = n
                     where[g] = (token.start, token.end)
                     noun[g] = word if found and asks else None
+                    spoken[g] = word if found else None
     return frozenset(out), nouns, pointed

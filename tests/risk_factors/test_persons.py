@@ -399,3 +399,18 @@ class TestDoneByPeers:
         assert "early_substance_use" in _found(
             tagger, "barn", "Hur är det i skolan?", "Han och killarna röker på efter skolan."
         )
+
+
+class TestTopicBeforeAQuestion:
+    def test_a_question_about_han_asks_about_the_noun_he_stands_for(self, tagger: Tagger) -> None:
+        """ "Pappa, har han kontakt med henne?" asks about the father (the topic before the
+        comma is read apart from the question): "Han har ett missbruk" is the father's, the
+        parent's substance abuse, not only someone else's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Pappa, träffar han henne ofta?",
+            "Varannan helg. Han har ett missbruk sedan många år.",
+        )
+        assert "parental_substance_abuse" in found
+        assert "early_substance_use" not in found
