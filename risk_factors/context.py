@@ -609,6 +609,11 @@ OTHER_PEOPLE = frozenset(
         "kusin",
         "kusinen",
     }
+    # People from work: "Kollegorna från jobbet har slutat höra av sig" says nothing of the
+    # client's own work now.
+    | {"kollega", "kollegan", "kollegor", "kollegorna", "arbetskamrat", "arbetskamraten"}
+    | {"arbetskamrater", "arbetskamraterna", "gubbar", "gubbarna", "jobbarkompisar"}
+    | {"jobbarkompisarna"}
 )
 _SELF = frozenset({"jag", "mig", "själv", "själva"})
 
@@ -1066,3 +1071,26 @@ def clause_spans(sentence: Sentence) -> list[tuple[int, int]]:
             out.append((tokens[begin].start, tokens[k - 1].end))
             begin = k
     return out
+
+
+# ---------------------------------------------------------------- a speaker introducing themself
+_INTRODUCTIONS = (("jag", "heter"), ("mitt", "namn", "är"))
+
+
+def introduction_end(sentence: Sentence) -> int:
+    """Where a speaker's introduction of themself by name ends ("Jag heter Eva och jobbar i
+    relationsvåldsteamet", "Mitt namn är Ali, jag är tolk"): the token index of the first
+    clause with a subject of its own after it (0 when the sentence is no introduction). In a
+    meeting it is the caseworker, a relative or an interpreter presenting themself; what it
+    says of the speaker's work or role is no finding about the client."""
+    words = [t.lower for t in sentence.tokens]
+    if not any(tuple(words[: len(p)]) == p for p in _INTRODUCTIONS):
+        return 0
+    for k in range(2, len(words)):
+        new_clause = sentence.clause_of[k] != sentence.clause_of[k - 1]
+        if words[k] in {"och", "men"} and k + 1 < len(words):
+            if words[k + 1] in _CONDITION_SUBJECTS:
+                return k
+        elif new_clause and words[k] in _CONDITION_SUBJECTS:
+            return k
+    return len(words)

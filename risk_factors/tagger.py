@@ -36,6 +36,7 @@ from risk_factors.context import (
     asks_openly,
     hypothetical,
     inner_question_start,
+    introduction_end,
     is_question,
     lost,
     opens_with_now,
@@ -479,6 +480,12 @@ class Tagger:
         if told_to_client(sentence) and not reading.speakers and question is None:
             return sentence  # who said it is unknown: the caseworker, most likely
         t, d = self._tag_sentence(reading, sentence, case_type)
+        intro = introduction_end(sentence)
+        if intro:
+            # "Jag heter Eva och jobbar i …": the speaker presents themself, not the client.
+            end = sentence.tokens[intro - 1].end
+            t = [x for x in t if x.start >= end]
+            d = [x for x in d if x.start >= end]
         if question is not None and self._asks_about_other(reading, question, case_type):
             # "Använder han droger?" / "Ja, kokain.": an answer with no subject of its own
             # speaks of the person asked about, not of the client.

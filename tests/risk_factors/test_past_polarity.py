@@ -214,3 +214,34 @@ class TestFollowUpQuestion:
             "Nej.",
         ).denied_by_factor()
         assert "parental_substance_abuse" not in denied
+
+
+class TestNotTheClientsWork:
+    def test_a_speaker_introducing_themself(self, tagger: Tagger) -> None:
+        """ "Jag heter Sofia och arbetar på familjeenheten." presents the speaker: no finding;
+        "…, och jag jobbar som undersköterska" has a subject of its own and is read."""
+        assert (
+            "employment_education"
+            not in _read(
+                tagger,
+                "vuxen",
+                "Hej, välkommen hit.",
+                "Jag heter Sofia och arbetar på familjeenheten.",
+                "Hur mår du?",
+            ).factors()
+        )
+        assert (
+            "employment_education"
+            in _read(
+                tagger,
+                "vuxen",
+                "Hej, välkommen hit.",
+                "Jag heter Sofia och jag jobbar som undersköterska.",
+            ).factors()
+        )
+
+    def test_people_from_work(self, tagger: Tagger) -> None:
+        """ "Arbetskamraterna från jobbet ringer ibland." is about colleagues, not the
+        client's work now."""
+        result = _read(tagger, "vuxen", "Arbetskamraterna från jobbet ringer ibland.")
+        assert "employment_education" not in result.factors()
