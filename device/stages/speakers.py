@@ -90,6 +90,7 @@ class _Commit(Protocol):
 Piece = tuple[Segment, tuple[HeardWord, ...]]
 CHANGE_BEFORE_S = 0.5  # where to look for the pause a change of voice comes at, around the
 CHANGE_AFTER_S = 1.5  # tracker's time (later: its time leaves out the utterance's silences)
+CHANGE_PAUSE_S = 0.15  # the least silence between two words a live cut is made at
 
 
 class SpeakerStage:
@@ -164,14 +165,17 @@ def split_at_change(
     (the tracker's estimate, `SpeakerTracker.change_in`): at the widest pause between two
     of its words from `CHANGE_BEFORE_S` before that time to `CHANGE_AFTER_S` after it (a turn
     comes at a pause; the tracker's time runs early, leaving out silences), each piece with
-    its words and the text from that word on. None when no pause between two words lies
-    there, or the words cannot be found in the text in order."""
+    its words and the text from that word on. None when no pause of `CHANGE_PAUSE_S` or more
+    between two words lies there (measured: a cut where the words run on split one voice's
+    question in two, "Har din son några" / "fritidsaktiviteter"), or the words cannot be found
+    in the text in order."""
     at = segment.start + change_s
     gaps = []  # (pause, -distance from the tracker's time, word index)
     for i in range(1, len(words)):
         middle = (words[i - 1].end + words[i].start) / 2
-        if at - CHANGE_BEFORE_S <= middle <= at + CHANGE_AFTER_S:
-            gaps.append((round(words[i].start - words[i - 1].end, 2), -abs(middle - at), i))
+        pause = round(words[i].start - words[i - 1].end, 2)
+        if at - CHANGE_BEFORE_S <= middle <= at + CHANGE_AFTER_S and pause >= CHANGE_PAUSE_S:
+            gaps.append((pause, -abs(middle - at), i))
     if not gaps:
         return None
     *_, k = max(gaps)

@@ -78,7 +78,12 @@ class TestCutAtAVoiceChange:
         assert out.words == (self.WORDS,)
 
     def test_no_pause_near_the_change_no_cut(self) -> None:
-        """A change no two words meet near (past the last word) is not cut."""
+        """A change with no pause between two words near it (past the last word, or words
+        running on without a pause) is not cut."""
         segment = Segment(start=10.0, end=13.2, text=self.TEXT)
         assert split_at_change(segment, self.WORDS, 4.5) is None
+        running_on = tuple(
+            HeardWord(10.2 + 0.4 * i, 10.6 + 0.4 * i, w.word, 0.9) for i, w in enumerate(self.WORDS)
+        )  # no pause between any two words: one voice going on, never cut
+        assert split_at_change(segment, running_on, 1.5) is None
         assert split_at_change(segment, self.WORDS, 1.5) is not None
