@@ -36,6 +36,7 @@ STAGES = (
     "encoder",
     "forced_prefix",
     "free_decoding",
+    "word_align",
     "post_decode",
     "tagging",
     "journal",
@@ -106,7 +107,8 @@ class StageProfile:
         self._undo.append(undo)
 
     def install_whisper(self, whisper: Any) -> None:
-        """Time `whisper` (a faster_whisper.WhisperModel): features, encoder, generate."""
+        """Time `whisper` (a faster_whisper.WhisperModel): features, encoder, generate, the
+        word times' alignment."""
         profile = self
         encode = whisper.encode
         model = whisper.model
@@ -137,6 +139,10 @@ class StageProfile:
                     if n and len(profile._samples) < CALIBRATION_CALLS:
                         profile._samples.append((encoder_output, prompt, kw))
                 return out
+
+            def align(self, *args: Any, **kw: Any) -> Any:
+                with profile.timed("word_align", thread=False):
+                    return model.align(*args, **kw)
 
         whisper.feature_extractor = Extractor()
         whisper.model = Model()

@@ -351,6 +351,7 @@ STAGE_NAMES = {
     "encoder": "encoder (CTranslate2)",
     "forced_prefix": "decoder: forced prefix (committed context)",
     "free_decoding": "decoder: free decoding (beam search)",
+    "word_align": "word times and probabilities (alignment, every committed decode)",
     "post_decode": "post-decode stages: speaker attribution (every commit)",
     "tagging": "factor tagging (every commit)",
     "journal": "journal: encrypt, append, fsync (every segment)",

@@ -72,8 +72,11 @@ class StreamingOptions:
     speculate: bool = True
     # Optional decodes only while the process uses less CPU than this (CPU-seconds per
     # second over `load_window_s`): with the finals at about 0.09, the loop stays near
-    # twice `fredag transcribe`'s CPU (docs/benchmarks.md).
-    speculate_max_cpu: float = 0.12
+    # twice `fredag transcribe`'s CPU (docs/benchmarks.md). 0.12 until the committed decodes
+    # heard word times (about 0.025 more per audio second), which kept speculation off for
+    # most of the bench meeting (4 of 54 finals speculated instead of 38 of 55) and cost
+    # 0.6 s of p50 latency; raised by that cost.
+    speculate_max_cpu: float = 0.15
     previews: bool = True
     preview_min_s: float = 1.0
     preview_interval_s: float = 1.5
