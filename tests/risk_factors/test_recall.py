@@ -139,6 +139,43 @@ STATED = [
     ("barn", "Hon känner sig inte som en del av klassen.", "weak_school_bonding"),
     ("vuxen", "Det är lugnt där jag bor och grannarna är trevliga.", "safe_neighbourhood"),
     ("vuxen", "Jag flyttade från min man förra veckan.", "recent_separation"),
+    # a second set of everyday wordings, some as a question and its answer (" / ")
+    (
+        "barn",
+        "Hur ofta är han i skolan? / Kanske två dagar i veckan, resten stannar han hemma.",
+        "truancy",
+    ),
+    (
+        "barn",
+        "Han säger att han inte ser någon poäng med att gå till skolan.",
+        "weak_school_bonding",
+    ),
+    ("barn", "Hon är en av de bästa i klassen på matte.", "school_success"),
+    (
+        "barn",
+        "Vi har koll på vilka kompisar han har och pratar med deras föräldrar.",
+        "parental_monitoring",
+    ),
+    ("barn", "Hon måste höra av sig om hon ska vara hos någon.", "parental_monitoring"),
+    (
+        "barn",
+        "Ibland får han stryk och ibland får han göra vad som helst.",
+        "harsh_inconsistent_parenting",
+    ),
+    (
+        "barn",
+        "Jag tar hans telefon i en vecka så fort han gör fel.",
+        "harsh_inconsistent_parenting",
+    ),
+    ("barn", "Hon går till skolan i för tunna kläder mitt i vintern.", "neglect"),
+    ("barn", "Han har börjat hänga med några som har åkt fast för rån.", "deviant_peers"),
+    (
+        "barn",
+        "Han vill alltid göra rätt och säger ifrån när någon blir illa behandlad.",
+        "prosocial_values",
+    ),
+    ("barn", "Jag hjälper henne med läxorna varje kväll och vi pratar mycket.", "parental_support"),
+    ("vuxen", "Han sa att han skulle skjuta mig om jag gick.", "threats_weapons"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -162,6 +199,18 @@ NOT_STATED = [
     ("barn", "Tränaren har en nära relation med honom.", "parental_support"),
     ("barn", "Det är inte lugnt där vi bor, det är stökigt på kvällarna.", "safe_neighbourhood"),
     ("barn", "Han hittade sina vantar i jackan.", "early_substance_use"),
+    ("barn", "Mormor hjälper honom med läxorna.", "parental_support"),
+    (
+        "barn",
+        "Vi har koll på vilka kompisar han har och pratar med deras föräldrar.",
+        "positive_peers",
+    ),
+    ("barn", "Han umgås med sin pappa som säljer knark.", "deviant_peers"),
+    (
+        "barn",
+        "Ibland är han glad och ibland ledsen, då får han göra vad han vill.",
+        "harsh_inconsistent_parenting",
+    ),
 ]
 
 
@@ -171,7 +220,7 @@ class TestStatedAsPeopleSayIt:
         self, tagger: Tagger, case_type: str, text: str, factor: str
     ) -> None:
         """A factor said in everyday words (not the catalogue's own) is found."""
-        found = factors_found(tagger, case_type, text)
+        found = factors_found(tagger, case_type, *text.split(" / "))
         assert factor in found, found
 
     @pytest.mark.parametrize(("case_type", "text", "factor"), NOT_STATED)
