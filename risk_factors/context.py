@@ -638,10 +638,11 @@ def about_someone_else(
     words = [t.lower for t in tokens]
     clause = sentence.clause_of[used[0]]
     start = next(i for i in range(len(words)) if sentence.clause_of[i] == clause)
-    before = words[start : used[0]]
     after = words[used[-1] + 1 :]
     if any(after[i : i + 2] == ["inte", "jag"] for i in range(len(after) - 1)):
         return True  # "Min bror använder kokain, men inte jag."
+    start = _with_elided_subject(sentence, start, others)
+    before = words[start : used[0]]
     if _subject_is_other(sentence, used, start, others, case_type, conversation):
         return True
     for j, word in enumerate(before):
@@ -654,6 +655,30 @@ def about_someone_else(
 
 
 _CLIENT_SUBJECTS = frozenset({"jag", "du", "vi", "ni", "man"})
+_ELIDING = frozenset({"men", "fast", "och", "utan", "eller"})
+_ANY_SUBJECT = _SUBJECTS | _CLIENT_SUBJECTS | {"hen", "ingen", "alla"}
+
+
+def _with_elided_subject(sentence: Sentence, start: int, others: frozenset[int]) -> int:
+    """Where the clause opening at `start` begins to be read for its subject: a clause that
+    opens with "men"/"fast"/"och" and has no subject of its own shares the clause before it
+    ("Min man jobbar natt, men dricker mycket": the husband drinks), so that clause's start;
+    else `start`."""
+    tokens = sentence.tokens
+    words = [t.lower for t in tokens]
+    if start == 0 or words[start] not in _ELIDING:
+        return start
+    clause = sentence.clause_of[start]
+    own = [i for i in range(start + 1, len(words)) if sentence.clause_of[i] == clause]
+    if any(
+        words[i] in _ANY_SUBJECT or words[i] in OTHER_PEOPLE or tokens[i].start in others
+        for i in own
+    ):
+        return start
+    before = sentence.clause_of[start - 1]
+    return next(i for i in range(start) if sentence.clause_of[i] == before)
+
+
 _POSSESSIVE_WORDS = frozenset(
     {"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "sin", "sitt", "sina"}
     | {"vår", "vårt", "våra", "er", "ert", "era", "deras"}

@@ -242,6 +242,24 @@ def _other_by_place(words: Sequence[str], k: int, case_type: str) -> str | None:
     return None
 
 
+def _heard_possessed(words: Sequence[str], k: int, case_type: str) -> tuple[str, str] | None:
+    """(gender, noun) for a word the recogniser was unsure of, right after a possessive, that
+    sounds like a person noun with at most one sound added at its end ("min sond" heard for
+    "min son"; in an adult's case child words count): after "min" a person is the likeliest
+    word, and short nouns ("son", "bror") are read so only there."""
+    if k == 0 or words[k - 1] not in _POSSESSIVES:
+        return None
+    key = phonetic_key(words[k])
+    nouns = list(_SOUND_NOUNS)
+    if case_type == "vuxen":
+        nouns += [(w, g) for w, g in _CHILD_GENDER.items() if g != "p"]
+    for noun, gender in nouns:
+        noun_key = phonetic_key(noun)
+        if len(noun_key) >= 3 and key.startswith(noun_key) and len(key) - len(noun_key) <= 1:
+            return gender, noun
+    return None
+
+
 def _several(word: str, case_type: str) -> bool:
     """True for a word that names several other people ("killarna", in an adult's case
     "barnen"): no "han"/"hon" stands for them, so they name no referent."""
@@ -436,10 +454,16 @@ class Resolution:
     named: dict[int, tuple[int, int]]
 
 
-def resolution(text: str, sentences: Sequence[Sentence], case_type: str = "vuxen") -> Resolution:
+def resolution(
+    text: str,
+    sentences: Sequence[Sentence],
+    case_type: str = "vuxen",
+    unsure: frozenset[int] = frozenset(),
+) -> Resolution:
     """Who is who in `sentences`, in one walk: what `resolve` gives (the others' words, the
-    nouns of pronouns asked about) and what `named_at` gives (where the others are named)."""
-    out, nouns, named = _resolution(text, sentences, case_type)
+    nouns of pronouns asked about) and what `named_at` gives (where the others are named).
+    `unsure`: starts of the words the recogniser was unsure of (see `_heard_possessed`)."""
+    out, nouns, named = _resolution(text, sentences, case_type, unsure)
     words = frozenset(
         (t.start, t.end)
         for s in sentences
@@ -450,7 +474,10 @@ def resolution(text: str, sentences: Sequence[Sentence], case_type: str = "vuxen
 
 
 def _resolution(
-    text: str, sentences: Sequence[Sentence], case_type: str
+    text: str,
+    sentences: Sequence[Sentence],
+    case_type: str,
+    unsure: frozenset[int] = frozenset(),
 ) -> tuple[frozenset[int], dict[int, str], dict[int, tuple[int, int]]]:
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
@@ -491,6 +518,8 @@ def _resolution(
                 continue
             found = person_gender(word) or _other_by_place(words, k, case_type)
             heard = None if found else heard_person(word)
+            if heard is None and not found and token.start in unsure:
+                heard = _heard_possessed(words, k, case_type)
             if heard is not None:
                 found, word = heard  # read as the person word it sounds like
             name = found is None and (

@@ -261,7 +261,9 @@ class Tagger:
         denied: list[Denial] = []
         question: Sentence | None = None
         sentences = _sentences(reading, self._matcher.split_merged)
-        reading.resolution = resolution(reading.text, sentences, case_type)
+        reading.resolution = resolution(
+            reading.text, sentences, case_type, _unsure_words(reading, sentences)
+        )
         reading.others, reading.referents = reading.resolution.others, reading.resolution.nouns
         if case_type == "barn":
             reading.peers = peers_doing(reading.text, sentences)
@@ -998,6 +1000,13 @@ DONE_AT_HOME = frozenset({"child_maltreatment"})
 _DOERS = frozenset({"vuxen", "vuxna", "någon", "han", "hon", "de", "dom", "föräldrarna"})
 
 
+def _unsure_words(reading: _Reading, sentences: Sequence[Sentence]) -> frozenset[int]:
+    """Starts of the words the recogniser was unsure of (none for typed text)."""
+    return frozenset(
+        s.tokens[i].start for s in sentences for i in (reading.unsure(s) or frozenset())
+    )
+
+
 def _done_by_peers(reading: _Reading, sentence: Sentence, match: CueMatch, slug: str) -> bool:
     """True for harm done at home (`DONE_AT_HOME`) read from words that name nobody who did
     it ("blåmärken på benet") in a sentence whose doers are the child's peers ("efter att de
@@ -1141,7 +1150,10 @@ def persons(
     if not heard:
         return NOBODY
     reading = _Reading.of(heard)
-    reading.resolution = resolution(reading.text, _sentences(reading, None), case_type)
+    sentences = _sentences(reading, None)
+    reading.resolution = resolution(
+        reading.text, sentences, case_type, _unsure_words(reading, sentences)
+    )
     return _persons(reading)
 
 

@@ -5,6 +5,8 @@ the child's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from risk_factors.persons import other_references, person_gender
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
@@ -414,3 +416,50 @@ class TestTopicBeforeAQuestion:
         )
         assert "parental_substance_abuse" in found
         assert "early_substance_use" not in found
+
+
+def _heard(*texts: str, unsure: dict[str, float]) -> list[Any]:
+    """Segments with the recogniser's words: every word sure (0.95) except those in
+    `unsure`, heard at the probability given there."""
+    return [
+        {
+            "start": float(2 * i),
+            "end": float(2 * i + 1.5),
+            "text": text,
+            "words": [
+                {"word": w, "probability": unsure.get(w.strip(".,?!").lower(), 0.95)}
+                for w in text.split()
+            ],
+        }
+        for i, text in enumerate(texts)
+    ]
+
+
+class TestHeardAfterAPossessive:
+    def test_an_unsure_word_after_min_that_sounds_like_son_is_the_son(self, tagger: Tagger) -> None:
+        """ "Min sonk har börjat med heroin", "sonk" heard unsurely: after "min", a word that
+        sounds like a person noun with one sound added is that person (here the client's
+        son in an adult's case), so the heroin is not the client's."""
+        heard = _heard(
+            "Hur är det med familjen?",
+            "Min sonk har börjat med heroin.",
+            unsure={"sonk": 0.3},
+        )
+        assert "drug_problem" not in tagger.tag_segments(heard, "vuxen").factors()
+
+
+class TestElidedSubject:
+    def test_a_clause_without_a_subject_after_men_shares_the_one_before(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Min man jobbar natt, men dricker mycket" is the husband's drinking; "Jag jobbar
+        natt, men dricker mycket" and "…, men nu dricker jag mycket" the client's."""
+        assert "alcohol_problem" not in _found(
+            tagger, "vuxen", "Hur är det hemma?", "Min man jobbar natt, men dricker mycket."
+        )
+        assert "alcohol_problem" in _found(
+            tagger, "vuxen", "Hur är det hemma?", "Jag jobbar natt, men dricker mycket."
+        )
+        assert "alcohol_problem" in _found(
+            tagger, "vuxen", "Hur är det?", "Min man jobbar natt, men nu dricker jag mycket."
+        )
