@@ -1119,3 +1119,25 @@ def introduction_end(sentence: Sentence) -> int:
         elif new_clause and words[k] in _CONDITION_SUBJECTS:
             return k
     return len(words)
+
+
+# ---------------------------------------------------------------- a question of one topic word
+_ELLIPTIC_OPENERS = frozenset({"och", "men", "än", "så"})
+
+
+def elliptic_topic(sentence: Sentence) -> int | None:
+    """The index of the one word a question without a verb asks about ("Och alkohol?",
+    "Spriten då?"), as caseworkers go through a list; None for any other sentence."""
+    if not sentence.is_question_mark:
+        return None
+    indices = list(range(len(sentence.tokens)))
+    while indices and sentence.tokens[indices[0]].lower in _ELLIPTIC_OPENERS:
+        indices = indices[1:]
+    if indices and sentence.tokens[indices[-1]].lower == "då":
+        indices = indices[:-1]
+    if len(indices) != 1:
+        return None
+    word = sentence.tokens[indices[0]].lower
+    if word in QUESTION_VERBS or word in QUESTION_WORDS or word in _PRONOUN_PERSONS:
+        return None
+    return indices[0]

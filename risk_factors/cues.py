@@ -482,6 +482,16 @@ class Matcher:
             for alt in cue.groups[0] if cue.groups else ():
                 self._by_term.setdefault(alt[0], []).append(index)
 
+    def naming(self, token: Token) -> frozenset[str]:
+        """The factors one of whose cues names `token` exactly as a one-word alternative of a
+        group ("alkohol*" of "problem med + alkohol*|spriten|…" names "alkoholen")."""
+        exact, _fuzzy = self.lexicon.lookup(token.lower, token.norm)
+        return frozenset(
+            cue.factor
+            for cue in self.cues
+            if any(len(alt) == 1 and alt[0] in exact for group in cue.groups for alt in group)
+        )
+
     def matches(
         self,
         text: str,

@@ -34,6 +34,7 @@ from risk_factors.context import (
     asks_for_someone,
     asks_if_still,
     asks_openly,
+    elliptic_topic,
     hypothetical,
     inner_question_start,
     introduction_end,
@@ -632,6 +633,37 @@ class Tagger:
                     asked[slug] = (weight, alike)
         return asked
 
+    def _topic_word(
+        self, reading: _Reading, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """What a question of one topic word ("Och alkohol?", "Spriten då?") asks in an
+        adult's case: the one risk factor about the client whose cues name that word, when no
+        protective factor's cues name it ("pengar", "skolan" name several things). Only a no
+        reads it so (`_answer`): a denial, never a finding. Not in a child's case, where "du"
+        may be the child or a parent."""
+        k = elliptic_topic(question)
+        if k is None or case_type != "vuxen":
+            return {}
+        unsure = reading.unsure(question)
+        if unsure and k in unsure:
+            return {}
+        named = {
+            slug
+            for slug in self._matcher.naming(question.tokens[k])
+            if self.factors[slug].applies_to in ("alla", case_type)
+        }
+        own = [
+            slug
+            for slug in named
+            if self.factors[slug].kind == "risk" and self.factors[slug].level in OWN_LEVELS
+        ]
+        if len(own) != 1 or any(self.factors[slug].kind == "protective" for slug in named):
+            return {}
+        return {own[0]: (self._best_weight(own[0]) * FOLLOW_UP_FACTOR, False)}
+
+    def _best_weight(self, slug: str) -> float:
+        return max((c.weight for c in self.factors[slug].cues), default=1.0)
+
     def _follow_up(
         self, reading: _Reading, earlier: Sentence, question: Sentence, case_type: str
     ) -> dict[str, tuple[float, bool]]:
@@ -706,6 +738,8 @@ class Tagger:
             return [], []
         asked = self._asked(reading, question, case_type)
         earlier: Sentence | None = None
+        if not asked and polarity == "no":
+            asked = self._topic_word(reading, question, case_type)
         if not asked and polarity == "no":
             earlier = reading.earlier_question.get(question.start)
             if earlier is not None:

@@ -245,3 +245,21 @@ class TestNotTheClientsWork:
         client's work now."""
         result = _read(tagger, "vuxen", "Arbetskamraterna från jobbet ringer ibland.")
         assert "employment_education" not in result.factors()
+
+
+class TestOneTopicWordQuestion:
+    def test_no_to_a_topic_word_denies_it(self, tagger: Tagger) -> None:
+        """ "Röker du cannabis?" / "Nej." / "Och spriten då?" / "Nej, det har jag aldrig
+        gillat." denies alcohol in an adult's case; a yes to it finds nothing."""
+        texts = ("Röker du cannabis?", "Nej.", "Och spriten då?")
+        denied = _read(
+            tagger, "vuxen", *texts, "Nej, det har jag aldrig gillat."
+        ).denied_by_factor()
+        assert "alcohol_problem" in denied
+        assert "alcohol_problem" not in _read(tagger, "vuxen", *texts, "Ja.").factors()
+
+    def test_a_word_of_many_things_asks_nothing(self, tagger: Tagger) -> None:
+        """ "Och pengar?" / "Nej." names a protective factor too: nothing denied; nor in a
+        child's case, where "du" may be the child or a parent."""
+        assert not _read(tagger, "vuxen", "Och pengar?", "Nej.").denied_by_factor()
+        assert not _read(tagger, "barn", "Och spriten?", "Nej.").denied_by_factor()
