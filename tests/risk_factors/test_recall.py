@@ -287,3 +287,23 @@ class TestCatalogueFile:
         _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
         yaml.load(default_catalogue_path().read_text(encoding="utf-8"), Loader=_Loader)
         assert twice == []
+
+
+class TestCueWordsInflect:
+    """A plain cue word matches the heard word when both have the same lemma and stem; a cue
+    word whose lemma is another word's (the lemmatizer reads "vuxen" as a form of "växa",
+    "råna" as "rå") is written so that its own forms match and nothing else does. Found by
+    reading each cue word's forms in the Hunspell dictionary."""
+
+    def test_an_adult_is_not_growing(self, tagger: Tagger) -> None:
+        """ "Han växer" is no adult hitting him; "En vuxen har slagit honom" still is."""
+        assert "child_maltreatment" not in factors_found(
+            tagger, "barn", "Han växer snabbt och slår alla rekord i simning."
+        )
+        assert "child_maltreatment" in factors_found(tagger, "barn", "En vuxen har slagit honom.")
+
+    def test_every_form_of_a_robbery_verb(self, tagger: Tagger) -> None:
+        """ "rånar" is a form of the cue word "råna", whose lemma reads as "rå"."""
+        assert "procriminal_attitudes" in factors_found(
+            tagger, "barn", "Hon tycker att det är okej att de rånar folk."
+        )
