@@ -224,6 +224,9 @@ class SpeakerTracker:
         self._enrolled_pitch = enrolled_pitch
         self._state = self._fresh()
         self._lock = threading.Lock()
+        # The windows `change_in` embedded, kept for the `attribute` of the same audio that
+        # follows it (RAM only, dropped by that call or `close`): embedded once, not twice.
+        self._embedded: tuple[Array, Array, list[tuple[float, float]]] | None = None
 
     def _fresh(self) -> _State:
         state = _State()
@@ -264,6 +267,7 @@ class SpeakerTracker:
         learnt during it; only the enrolment stays."""
         with self._lock:
             self._state = self._fresh()
+            self._embedded = None
 
     @property
     def _centered(self) -> bool:
@@ -334,7 +338,12 @@ class SpeakerTracker:
 
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
-        partials, spans = self.encoder.embed_partials(audio)
+        with self._lock:
+            embedded, self._embedded = self._embedded, None
+        if embedded is not None and embedded[0] is audio:
+            partials, spans = embedded[1], embedded[2]  # `change_in` just embedded it
+        else:
+            partials, spans = self.encoder.embed_partials(audio)
         seconds = audio.size / SAMPLE_RATE
         return self.assign(partials, spans, seconds, pitch_level(audio), text, key)
 
@@ -343,8 +352,9 @@ class SpeakerTracker:
         the utterance begins with, by the same test that marks an attributed utterance
         `uncertain` (`_change`); None when none does. Read only: nothing is learnt or kept,
         so the live loop can cut the utterance there first and attribute each piece on its
-        own (`device.stages.speakers.SpeakerStage`). Costs an embedding of `audio`, and only
-        for an utterance long enough to be checked once two voices are known."""
+        own (`device.stages.speakers.SpeakerStage`). Embeds `audio` (only an utterance long
+        enough to be checked once two voices are known); an `attribute` of the same audio
+        object right after uses those windows instead of embedding it again."""
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         seconds = audio.size / SAMPLE_RATE
@@ -354,6 +364,7 @@ class SpeakerTracker:
             return None
         partials, spans = self.encoder.embed_partials(audio)
         with self._lock:
+            self._embedded = (audio, partials, spans)  # for the `attribute` of this audio
             return self._change(partials, spans, voices[0], seconds)
 
     def assign(

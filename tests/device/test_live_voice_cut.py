@@ -5,9 +5,11 @@ each piece on its own audio."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from device.stages.commit import Commit
 from device.stages.speakers import SpeakerStage, split_at_change
@@ -87,3 +89,59 @@ class TestCutAtAVoiceChange:
         )  # no pause between any two words: one voice going on, never cut
         assert split_at_change(segment, running_on, 1.5) is None
         assert split_at_change(segment, self.WORDS, 1.5) is not None
+
+
+class CountingEncoder:
+    """The real speaker encoder, counting the audio it embeds."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.embedded: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def embed_partials(self, audio: np.ndarray) -> Any:
+        self.embedded.append(audio.size)
+        return self.real.embed_partials(audio)
+
+
+@pytest.mark.slow
+class TestTheChangeCheckCostsNoSecondEmbedding:
+    def test_an_utterance_checked_for_a_change_is_embedded_once(self, tmp_path: Path) -> None:
+        """Once two voices are known, the stage checks a long utterance for a change of voice
+        and then attributes it: the real encoder embeds it once, not twice."""
+        from device.voice.attribution import SpeakerTracker
+        from device.voice.encoder import shared_encoder
+        from tests.support.speech import read_wav, speak
+
+        woman = ("-v", "sv+f2", "-s", "135", "-g", "6")
+        man = ("-v", "sv+m7", "-p", "35", "-s", "135", "-g", "6")
+        lines = [
+            (woman, "Hej och välkommen hit, jag heter Anna och jag arbetar som socialsekreterare."),
+            (man, "Tack, jag är lite nervös men det känns bra att vi kan prata om det i dag."),
+            (woman, "Kan du berätta lite mer om hur det har gått för din son i skolan i höstas?"),
+        ]
+        encoder = CountingEncoder(shared_encoder())
+        stage = SpeakerStage(SpeakerTracker(encoder))  # type: ignore[arg-type]
+        start = 0.0
+        labels = []
+        for i, (voice, text) in enumerate(lines):
+            audio = read_wav(speak(text, tmp_path / f"{i}.wav", voice))[0]
+            utt = Utterance(i, round(start * 16000))
+            utt.add(audio)
+            end = start + audio.size / 16000
+            said = text.split()
+            step = (end - start) / len(said)
+            words = tuple(
+                HeardWord(start + k * step, start + (k + 0.8) * step, w, 0.9)
+                for k, w in enumerate(said)
+            )
+            segment = Segment(start=round(start, 2), end=round(end, 2), text=text)
+            if i == len(lines) - 1:  # two voices known, long enough: checked for a change
+                assert len(stage.tracker.labels) >= 2 and audio.size >= 3.2 * 16000
+            out = stage(Commit((segment,), end, 0.0, (utt,), words=(words,)))
+            labels.append(out.segments[0].speaker.label)
+            start = end + 1.0
+        assert labels[0] != labels[1] and labels[2] == labels[0]
+        assert len(encoder.embedded) == len(lines)  # the last one checked, embedded once
