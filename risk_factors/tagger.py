@@ -591,6 +591,8 @@ class Tagger:
                     best[factor.slug] = (conf, match)
             elif state in ("negated", "resolved") and match.fuzzy == 0:
                 worst.setdefault(factor.slug, (state, match))
+        if case_type == "barn":
+            best = self._parent_speaking(sentence, best)
         unclear = reading.unclear(sentence)
         tags = [] if unclear else [self._make(Tag, m, conf, text) for conf, m in best.values()]
         denied = [
@@ -607,6 +609,27 @@ class Tagger:
         tags.sort(key=lambda t: (t.start, t.factor))
         denied.sort(key=lambda t: (t.start, t.factor))
         return tags, denied
+
+    def _parent_speaking(
+        self, sentence: Sentence, best: dict[str, tuple[float, CueMatch]]
+    ) -> dict[str, tuple[float, CueMatch]]:
+        """In a child's case, words the catalogue reads as the parent speaking of themself (a
+        family-level cue that takes "jag" as the parent: "Jag har haft en depression" is the
+        parent's mental illness) are not also the child's own (youth mental ill health from
+        "depression"): one person's illness, not two."""
+        parent: set[int] = set()
+        for slug, (_conf, match) in best.items():
+            if self.factors[slug].level == "familj" and any(
+                sentence.tokens[i].lower == "jag" for i in match.tokens
+            ):
+                parent.update(i for i in match.tokens if sentence.tokens[i].lower != "jag")
+        if not parent:
+            return best
+        return {
+            slug: found
+            for slug, found in best.items()
+            if self.factors[slug].level != "individ" or not parent & set(found[1].tokens)
+        }
 
     def _asked(
         self, reading: _Reading, question: Sentence, case_type: str
