@@ -1141,3 +1141,35 @@ def elliptic_topic(sentence: Sentence) -> int | None:
     if word in QUESTION_VERBS or word in QUESTION_WORDS or word in _PRONOUN_PERSONS:
         return None
     return indices[0]
+
+
+def opens_condition(sentence: Sentence) -> bool:
+    """True for a sentence (or piece) that opens with a condition: "Om du skulle …", "Ifall
+    han …", "Om din depression …" (after "och", "men", "så")."""
+    words = [t.lower for t in sentence.tokens]
+    while words and words[0] in {"och", "men", "så"}:
+        words = words[1:]
+    if len(words) < 2 or words[0] not in _CONDITIONALS:
+        return False
+    return _opens_condition(words, 0) or words[1] in _POSSESSIVES  # "Om din depression …"
+
+
+_POSSESSIVES = frozenset({"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "er"})
+_POSSESSIVES |= {"ert", "era", "deras", "vår", "vårt", "våra"}
+
+
+def asks_hypothetically(sentence: Sentence) -> bool:
+    """True for a question that opens with a condition ("Om din depression skulle bli
+    sämre, vad händer då?", "Ifall han hittar dig, vad gör du?"): its answer tells what would
+    happen, no fact."""
+    words = {t.lower for t in sentence.tokens}
+    return opens_condition(sentence) and (
+        is_question(sentence) or bool(words & _QUESTION_OPENING_WORDS)
+    )
+
+
+def answers_with_then(sentence: Sentence) -> bool:
+    """True for an answer that opens with "Då" or "I så fall": the consequence of the
+    condition just asked about ("Då får hon bo hos mamma.")."""
+    words = [t.lower for t in sentence.tokens]
+    return bool(words) and (words[0] == "då" or words[:3] == ["i", "så", "fall"])

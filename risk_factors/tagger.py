@@ -31,7 +31,9 @@ from risk_factors.context import (
     QUESTION_VERBS,
     about_someone_else,
     answer_start,
+    answers_with_then,
     asks_for_someone,
+    asks_hypothetically,
     asks_if_still,
     asks_openly,
     elliptic_topic,
@@ -40,6 +42,7 @@ from risk_factors.context import (
     introduction_end,
     is_question,
     lost,
+    opens_condition,
     opens_with_now,
     part,
     question_start,
@@ -292,6 +295,14 @@ class Tagger:
                 reading.guessed_questions.add(sentence.start)
                 question = sentence
                 continue
+            if (
+                i > 0
+                and is_question(sentence)
+                and opens_condition(sentences[i - 1])
+                and not re.search(r"[.!?]", reading.text[sentences[i - 1].end : sentence.start])
+            ):
+                # "Om du skulle förlora lägenheten, vad gör du då?" read as two pieces.
+                reading.hypothetical_questions.add(sentence.start)
             question = self._next(reading, question, sentence, case_type, tags, denied)
         tags = self._over_later(sentences, tags, denied)
         tags = self._outweighed(reading, tags, case_type)
@@ -510,6 +521,13 @@ class Tagger:
             inferred = self._topic(reading, question, sentence, case_type, t, d)
             reading.inferred.update(id(tag) for tag in inferred)
             t += inferred
+            if (
+                asks_hypothetically(question) or question.start in reading.hypothetical_questions
+            ) and answers_with_then(sentence):
+                # "Om din depression skulle bli sämre, vad händer då?" / "Då får hon bo hos
+                # mamma.": what would happen is no risk found; a resource named stays.
+                t = [x for x in t if self.factors[x.factor].kind != "risk"]
+                d = []
         tags += t
         denied += d
         return None
@@ -919,6 +937,8 @@ class _Reading:
     probs: dict[int, float] | None = None
     pauses: dict[int, float] = field(default_factory=dict)
     """For the start of a heard word with times, the silence before it (seconds)."""
+    hypothetical_questions: set[int] = field(default_factory=set)
+    """Starts of questions that follow a condition of their own sentence ("Om …, vad …?")."""
     earlier_question: dict[int, Sentence] = field(default_factory=dict)
     """For a question (by start), the question asked just before it, when at most
     FOLLOW_UP_REACH sentences lie between them (`Tagger._follow_up`)."""

@@ -263,3 +263,29 @@ class TestOneTopicWordQuestion:
         child's case, where "du" may be the child or a parent."""
         assert not _read(tagger, "vuxen", "Och pengar?", "Nej.").denied_by_factor()
         assert not _read(tagger, "barn", "Och spriten?", "Nej.").denied_by_factor()
+
+
+class TestWhatWouldHappen:
+    def test_then_after_a_conditional_question(self, tagger: Tagger) -> None:
+        """ "Om du skulle förlora lägenheten, vad gör du då?" / "Då får jag bo hos min bror
+        ett tag." is what would happen: no housing instability, the brother stays a
+        resource."""
+        found = _read(
+            tagger,
+            "vuxen",
+            "Om du skulle förlora lägenheten, vad gör du då?",
+            "Då får jag bo hos min bror ett tag.",
+        ).factors()
+        assert "housing_instability" not in found
+        assert "supportive_network" in found
+
+    def test_condition_with_a_possessive(self, tagger: Tagger) -> None:
+        """ "Om er ekonomi skulle bli sämre, vad gör ni då?" / "Då får vi låna pengar av
+        mormor." states no economic hardship."""
+        found = _read(
+            tagger,
+            "barn",
+            "Om er ekonomi skulle bli sämre, vad gör ni då?",
+            "Då får vi låna pengar av mormor.",
+        ).factors()
+        assert "economic_hardship" not in found
