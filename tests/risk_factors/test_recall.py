@@ -176,6 +176,25 @@ STATED = [
     ),
     ("barn", "Jag hjälper henne med läxorna varje kväll och vi pratar mycket.", "parental_support"),
     ("vuxen", "Han sa att han skulle skjuta mig om jag gick.", "threats_weapons"),
+    # a third set, more of them an adult's own words
+    ("vuxen", "Jag börjar dricka redan på förmiddagen.", "alcohol_problem"),
+    ("vuxen", "Det är ett år sedan jag tog något.", "sobriety"),
+    ("vuxen", "Jag bor i bilen sedan i somras.", "housing_instability"),
+    ("vuxen", "Vi äger vårt hus.", "stable_housing"),
+    ("vuxen", "Jag får panik när jag ska gå ut.", "adult_mental_ill_health"),
+    ("vuxen", "Jag och min mamma pratar inte med varandra längre.", "family_conflict"),
+    ("vuxen", "Jag blev mobbad hela högstadiet.", "prior_victimisation"),
+    ("barn", "Barnen hörde när han skrek att han skulle döda mig.", "child_exposed_ipv"),
+    ("barn", "Han har inte fått äta på hela helgen.", "neglect"),
+    ("barn", "Jag har nog varit för hård mot honom.", "harsh_inconsistent_parenting"),
+    (
+        "barn",
+        "Några i klassen har skrivit elaka saker om henne på Snapchat.",
+        "bullying_peer_rejection",
+    ),
+    ("barn", "Hon tycker att skolan är värdelös.", "weak_school_bonding"),
+    ("barn", "Hon är snäll och hjälper till hemma.", "prosocial_values"),
+    ("barn", "Han har alltid haft ett väldigt humör.", "difficult_temperament"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -211,6 +230,10 @@ NOT_STATED = [
         "Ibland är han glad och ibland ledsen, då får han göra vad han vill.",
         "harsh_inconsistent_parenting",
     ),
+    ("vuxen", "Jag dricker kaffe på morgonen innan jobbet.", "alcohol_problem"),
+    ("vuxen", "Min ex äger huset.", "stable_housing"),
+    ("barn", "Han har ett jämnt humör.", "difficult_temperament"),
+    ("barn", "Hon skriver elaka saker om andra.", "bullying_peer_rejection"),
 ]
 
 
