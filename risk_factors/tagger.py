@@ -634,7 +634,7 @@ class Tagger:
         """In a child's case, words the catalogue reads as the parent speaking of themself (a
         family-level cue that takes "jag" as the parent: "Jag har haft en depression" is the
         parent's mental illness) are not also the child's own (youth mental ill health from
-        "depression"): one person's illness, not two."""
+        "depression", physical ill health from "cancer"): one person's illness, not two."""
         parent: set[int] = set()
         for slug, (_conf, match) in best.items():
             if self.factors[slug].level == "familj" and any(
@@ -646,7 +646,7 @@ class Tagger:
         return {
             slug: found
             for slug, found in best.items()
-            if self.factors[slug].level != "individ" or not parent & set(found[1].tokens)
+            if self.factors[slug].level not in OWN_LEVELS or not parent & set(found[1].tokens)
         }
 
     def _asked(

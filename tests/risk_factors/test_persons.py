@@ -469,13 +469,15 @@ class TestParentSpeaking:
     def test_a_parents_own_illness_is_not_also_the_childs(self, tagger: Tagger) -> None:
         """In a child's case "Jag är deprimerad sedan förlossningen" is read by the catalogue
         as the parent speaking (parental mental illness); the same words are not also the
-        child's mental ill health. The child's own "jag har panikattacker" stays the
-        child's."""
+        child's mental ill health, nor "Jag har cancer" the child's physical illness. The
+        child's own "jag har panikattacker" stays the child's."""
         found = _found(
             tagger, "barn", "Hur mår du själv?", "Jag har haft en depression sedan förlossningen."
         )
         assert "parental_mental_illness" in found
         assert "youth_mental_ill_health" not in found
+        found = _found(tagger, "barn", "Hur mår du själv?", "Jag har cancer och får cellgifter.")
+        assert "physical_ill_health" not in found
         assert "youth_mental_ill_health" in _found(
             tagger, "barn", "Hur mår du?", "Jag har panikattacker flera gånger i veckan."
         )
