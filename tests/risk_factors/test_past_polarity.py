@@ -289,3 +289,21 @@ class TestWhatWouldHappen:
             "Då får vi låna pengar av mormor.",
         ).factors()
         assert "economic_hardship" not in found
+
+
+class TestViolenceBetweenAsked:
+    def test_between_you_and_anyone(self, tagger: Tagger) -> None:
+        """ "Har det varit våld mellan dig och hennes pappa?" / "Nej, aldrig." denies the
+        violence a child lives with, whoever the other parent is called."""
+        denied = _read(
+            tagger, "barn", "Har det varit våld mellan dig och hennes pappa?", "Nej, aldrig."
+        ).denied_by_factor()
+        assert "child_exposed_ipv" in denied
+
+    def test_between_you_in_an_adults_case(self, tagger: Tagger) -> None:
+        """ "Har det hänt att det blivit våld mellan er?" / "Nej." denies intimate partner
+        violence in an adult's case."""
+        denied = _read(
+            tagger, "vuxen", "Har det hänt att det blivit våld mellan er?", "Nej."
+        ).denied_by_factor()
+        assert "escalating_ipv" in denied
