@@ -1173,3 +1173,23 @@ def answers_with_then(sentence: Sentence) -> bool:
     condition just asked about ("Då får hon bo hos mamma.")."""
     words = [t.lower for t in sentence.tokens]
     return bool(words) and (words[0] == "då" or words[:3] == ["i", "så", "fall"])
+
+
+def in_phrase_of_other(sentence: Sentence, used: tuple[int, ...]) -> bool:
+    """True when the cue stands in a "från" phrase right after the noun its clause opens with
+    ("Domarna från jobbet har flyttat", "Gubbarna från klubben …"): it names where those
+    people come from, not what the client has."""
+    first = used[0]
+    if first < 2 or sentence.tokens[first - 1].lower != "från":
+        return False
+    clause = sentence.clause_of[first]
+    start = next(i for i in range(len(sentence.tokens)) if sentence.clause_of[i] == clause)
+    while start < first and sentence.tokens[start].lower in {"och", "men", "så"}:
+        start += 1
+    head = sentence.tokens[first - 2].lower
+    return (
+        first - 2 == start
+        and head not in _PRONOUN_PERSONS
+        and head not in QUESTION_WORDS
+        and head not in _NOT_A_VERB
+    )

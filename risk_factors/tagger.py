@@ -38,6 +38,7 @@ from risk_factors.context import (
     asks_openly,
     elliptic_topic,
     hypothetical,
+    in_phrase_of_other,
     inner_question_start,
     introduction_end,
     is_question,
@@ -572,6 +573,14 @@ class Tagger:
             original or sentence, match.tokens, wish_counts=factor.slug in WISH_FACTORS
         ):
             return "hypothetical"
+        if (
+            factor.kind == "protective"
+            and in_phrase_of_other(sentence, match.tokens)
+            and not self._matcher.naming(sentence.tokens[match.tokens[0] - 2])
+        ):
+            # "Domarna från jobbet har flyttat": not the client's work ("Pengarna från
+            # jobbet …" opens with a word of the catalogue's own and is read as usual).
+            return "someone_else"
         state = status(sentence, match.tokens, factor.past_counts)
         if state == "present" and factor.kind == "protective" and lost(sentence, match.tokens):
             return "resolved"

@@ -307,3 +307,17 @@ class TestViolenceBetweenAsked:
             tagger, "vuxen", "Har det hänt att det blivit våld mellan er?", "Nej."
         ).denied_by_factor()
         assert "escalating_ipv" in denied
+
+
+class TestFromPhrase:
+    def test_people_from_work_are_no_work_of_ones_own(self, tagger: Tagger) -> None:
+        """ "Chefen från arbetet ringer aldrig." neither finds nor denies the client's work
+        (the negation is of calling); "Pengarna från jobbet räcker till hyran." opens with a
+        word of the catalogue's own and still tells of work."""
+        result = _read(tagger, "vuxen", "Chefen från arbetet ringer aldrig.")
+        assert "employment_education" not in result.factors()
+        assert "employment_education" not in result.denied_by_factor()
+        assert (
+            "employment_education"
+            in _read(tagger, "vuxen", "Pengarna från jobbet räcker till hyran.").factors()
+        )
