@@ -195,6 +195,9 @@ STATED = [
     ("barn", "Hon tycker att skolan är värdelös.", "weak_school_bonding"),
     ("barn", "Hon är snäll och hjälper till hemma.", "prosocial_values"),
     ("barn", "Han har alltid haft ett väldigt humör.", "difficult_temperament"),
+    # a parent who hit the adult client; nobody at all here
+    ("vuxen", "Farsan slog både mig och mina syskon.", "prior_victimisation"),
+    ("vuxen", "Hon har ingen här, hela familjen bor kvar i Syrien.", "social_isolation"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -234,6 +237,8 @@ NOT_STATED = [
     ("vuxen", "Min ex äger huset.", "stable_housing"),
     ("barn", "Han har ett jämnt humör.", "difficult_temperament"),
     ("barn", "Hon skriver elaka saker om andra.", "bullying_peer_rejection"),
+    ("vuxen", "Jag har ingen bil här.", "social_isolation"),
+    ("vuxen", "Min styvfar slog mig när jag var liten.", "escalating_ipv"),
 ]
 
 
