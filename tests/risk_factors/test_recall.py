@@ -198,6 +198,23 @@ STATED = [
     # a parent who hit the adult client; nobody at all here
     ("vuxen", "Farsan slog både mig och mina syskon.", "prior_victimisation"),
     ("vuxen", "Hon har ingen här, hela familjen bor kvar i Syrien.", "social_isolation"),
+    # a fourth set: answers to the caseworker's usual questions
+    (
+        "vuxen",
+        "Hur går det ihop ekonomiskt? / Det gör det inte, vi ligger back varje månad.",
+        "economic_hardship",
+    ),
+    ("vuxen", "Hur är hälsan? / Jag har dåliga knän och kan knappt gå.", "physical_ill_health"),
+    ("vuxen", "Var bor du? / Lite här och där, hos olika bekanta.", "housing_instability"),
+    ("vuxen", "Han har blivit mer och mer våldsam.", "escalating_ipv"),
+    ("vuxen", "Min familj skulle aldrig acceptera att jag skiljer mig.", "honour_oppression"),
+    ("barn", "Hur går det i skolan? / Inte bra, han har svårt med allt.", "school_failure"),
+    ("barn", "Hur är närvaron? / Dålig, hon är borta mer än hon är där.", "truancy"),
+    (
+        "barn",
+        "Hur är relationen mellan er? / Vi står varandra nära och pratar om allt.",
+        "parental_support",
+    ),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -239,6 +256,8 @@ NOT_STATED = [
     ("barn", "Hon skriver elaka saker om andra.", "bullying_peer_rejection"),
     ("vuxen", "Jag har ingen bil här.", "social_isolation"),
     ("vuxen", "Min styvfar slog mig när jag var liten.", "escalating_ipv"),
+    ("barn", "Han har ont lite här och där.", "housing_instability"),
+    ("barn", "Det går inte bra för laget i skolan.", "school_failure"),
 ]
 
 
