@@ -784,9 +784,14 @@ class Tagger:
         says itself about a factor wins; an unclear yes gives nothing, an unclear no is at
         most an uncertain denial."""
         polarity, by_sound = self._polarity(reading, answer)
+        only_own = polarity is None and case_type == "vuxen" and _not_me_at_end(answer)
+        if only_own:
+            polarity = "no"  # "Använder någon … droger?" / "Min bror gör det, men inte jag."
         if polarity is None:
             return [], []
         asked = self._asked(reading, question, case_type)
+        if only_own:  # "men inte jag" denies the client's own, nobody else's
+            asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
         earlier: Sentence | None = None
         if not asked and polarity == "no":
             asked = self._topic_word(reading, question, case_type)
@@ -1105,6 +1110,18 @@ def _done_by_peers(reading: _Reading, sentence: Sentence, match: CueMatch, slug:
     if any(person_gender(words[i]) or words[i] in _DOERS for i in match.tokens):
         return False
     return any(t.start in reading.peers or is_peer(words, k) for k, t in enumerate(sentence.tokens))
+
+
+def _not_me_at_end(answer: Sentence) -> bool:
+    """True for an answer that ends "…, men inte jag" (or "men aldrig jag"): someone else
+    does what was asked, the client says they do not."""
+    words = [t.lower for t in answer.tokens]
+    return (
+        len(words) >= 4
+        and words[-3] == "men"
+        and words[-2] in {"inte", "aldrig"}
+        and (words[-1] == "jag")
+    )
 
 
 def _person_apart(sentence: Sentence, match: CueMatch) -> bool:

@@ -321,3 +321,22 @@ class TestFromPhrase:
             "employment_education"
             in _read(tagger, "vuxen", "Pengarna från jobbet räcker till hyran.").factors()
         )
+
+
+class TestButNotMe:
+    def test_someone_else_but_not_me(self, tagger: Tagger) -> None:
+        """ "Dricker någon hemma mycket?" / "Min
+        sambo dricker varje kväll, men inte jag." denies the client's own drinking."""
+        denied = _read(
+            tagger,
+            "vuxen",
+            "Dricker någon hemma mycket?",
+            "Min sambo dricker varje kväll, men inte jag.",
+        ).denied_by_factor()
+        assert "alcohol_problem" in denied
+
+    def test_only_the_clients_own_and_only_for_an_adult(self, tagger: Tagger) -> None:
+        """In a child's case "… men inte jag" denies nothing: "jag" may be the child or a
+        parent, and the parent's own drinking said just before must never be denied."""
+        result = _read(tagger, "barn", "Dricker någon hemma mycket?", "Farsan super, men inte jag.")
+        assert not result.denied_by_factor()
