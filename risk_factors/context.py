@@ -786,7 +786,14 @@ def asks_openly(sentence: Sentence) -> bool:
     words = [t.lower for t in sentence.tokens]
     while words and words[0] in {"och", "men", "så", "okej"}:
         words = words[1:]
+    if len(words) > 2 and words[0] in _PLACE_TIME_WORDS and is_question(sentence):
+        # "Var bor du?", "När började det?": where or when, if a verb follows (not "Var du
+        # hemma?", the past of "vara" before its subject, which asks yes or no).
+        return words[1] not in _ANY_SUBJECT and words[2] in _ANY_SUBJECT
     return bool(words) and words[0] in _QUESTION_OPENING_WORDS
+
+
+_PLACE_TIME_WORDS = frozenset({"var", "vart", "när"})
 
 
 # "Finns det någon du litar på?", "Har du någon som hjälper dig?": who it is, not whether.

@@ -354,3 +354,19 @@ class TestCueWordsInflect:
         assert "procriminal_attitudes" in factors_found(
             tagger, "barn", "Hon tycker att det är okej att de rånar folk."
         )
+
+
+class TestWhereAndWhen:
+    def test_where_question_lends_its_topic(self, tagger: Tagger) -> None:
+        """ "Var sover du?" asks where: the answer "Här och där, hos bekanta." is about where
+        the client sleeps."""
+        assert "housing_instability" in factors_found(
+            tagger, "vuxen", "Var sover du?", "Här och där, hos bekanta."
+        )
+
+    def test_past_of_vara_still_asks_yes_or_no(self, tagger: Tagger) -> None:
+        """ "Var du hemma?" is the past of "vara" before its subject: no open question, so a
+        bare "Ja." to it is no statement about where anyone sleeps."""
+        assert "housing_instability" not in factors_found(
+            tagger, "vuxen", "Var du hemma när det hände?", "Ja, jag bor där."
+        )
