@@ -215,6 +215,15 @@ STATED = [
         "Hur är relationen mellan er? / Vi står varandra nära och pratar om allt.",
         "parental_support",
     ),
+    # a fifth set: protective factors and the thinner ones
+    ("barn", "Han är klipsk och löser uppgifter snabbt.", "good_cognitive_social_skills"),
+    ("barn", "Hon är mån om att alla ska ha det bra.", "prosocial_values"),
+    ("barn", "Hans fotbollstränare betyder jättemycket för honom.", "positive_role_models"),
+    ("vuxen", "Jag har ingen egen ekonomi och kan inte språket.", "victim_vulnerability"),
+    ("vuxen", "Vi har pengar över varje månad.", "stable_economy"),
+    ("barn", "Jag följer med på alla hans matcher.", "parental_support"),
+    ("barn", "Hon blir lugn så fort jag tar upp henne.", "secure_attachment"),
+    ("vuxen", "Jag vill ha en ändring i mitt liv.", "motivation_for_change"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -258,6 +267,8 @@ NOT_STATED = [
     ("vuxen", "Min styvfar slog mig när jag var liten.", "escalating_ipv"),
     ("barn", "Han har ont lite här och där.", "housing_instability"),
     ("barn", "Det går inte bra för laget i skolan.", "school_failure"),
+    ("vuxen", "Han vill göra om sitt körkortsprov.", "motivation_for_change"),
+    ("vuxen", "Vi har inga pengar över i slutet av månaden.", "stable_economy"),
 ]
 
 
