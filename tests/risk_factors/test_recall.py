@@ -224,6 +224,17 @@ STATED = [
     ("barn", "Jag följer med på alla hans matcher.", "parental_support"),
     ("barn", "Hon blir lugn så fort jag tar upp henne.", "secure_attachment"),
     ("vuxen", "Jag vill ha en ändring i mitt liv.", "motivation_for_change"),
+    # a sixth set: a child's risks in a parent's or a teenager's words
+    ("barn", "Han har skallat en kille på rasten.", "aggressive_behaviour"),
+    ("barn", "Hon har tappat i vikt och äter nästan ingenting.", "youth_mental_ill_health"),
+    ("barn", "Han ligger mest i sängen och vill inte prata med någon.", "youth_mental_ill_health"),
+    ("barn", "Han har inte satt sin fot i skolan sedan jullovet.", "truancy"),
+    ("barn", "Han säger att lärarna är idioter och att skolan suger.", "weak_school_bonding"),
+    ("barn", "Det finns knarklangare utanför porten.", "deprived_neighbourhood"),
+    ("barn", "Pappa säger att han är värdelös och borde aldrig ha fötts.", "child_maltreatment"),
+    ("barn", "Pappa spelar bort alla pengar på nätet.", "parental_substance_abuse"),
+    ("barn", "Hans storebror och pappa slåss ofta.", "family_conflict"),
+    ("barn", "Han får smisk om han svarar emot.", "harsh_inconsistent_parenting"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -269,6 +280,10 @@ NOT_STATED = [
     ("barn", "Det går inte bra för laget i skolan.", "school_failure"),
     ("vuxen", "Han vill göra om sitt körkortsprov.", "motivation_for_change"),
     ("vuxen", "Vi har inga pengar över i slutet av månaden.", "stable_economy"),
+    ("barn", "Lillebror och pappa brottas på skoj.", "parental_criminality"),
+    ("barn", "Hon sa att hon var värdelös på matte, mamma.", "child_maltreatment"),
+    ("barn", "Han skall gå på rasten.", "aggressive_behaviour"),
+    ("barn", "Hon har gått ner i vikt sedan hon var magsjuk.", "youth_mental_ill_health"),
 ]
 
 
