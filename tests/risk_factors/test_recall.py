@@ -235,6 +235,14 @@ STATED = [
     ("barn", "Pappa spelar bort alla pengar på nätet.", "parental_substance_abuse"),
     ("barn", "Hans storebror och pappa slåss ofta.", "family_conflict"),
     ("barn", "Han får smisk om han svarar emot.", "harsh_inconsistent_parenting"),
+    # a seventh set: an adult's own words about drink, the law, money and housing
+    ("vuxen", "Jag kan inte gå en dag utan att dricka.", "alcohol_problem"),
+    ("vuxen", "Jag blir full nästan varje helg och minns inte vad som hänt.", "alcohol_problem"),
+    ("vuxen", "Jag har hållit mig borta från spriten sedan i våras.", "sobriety"),
+    ("vuxen", "Jag har ett pågående ärende hos åklagaren.", "legal_problems"),
+    ("vuxen", "Jag har levt på min sambos lön sedan jag blev sjukskriven.", "unemployment_income"),
+    ("vuxen", "Jag har inte betalat hyran på två månader.", "economic_hardship"),
+    ("vuxen", "Jag hyr en lägenhet i första hand sedan åtta år.", "stable_housing"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -284,6 +292,9 @@ NOT_STATED = [
     ("barn", "Hon sa att hon var värdelös på matte, mamma.", "child_maltreatment"),
     ("barn", "Han skall gå på rasten.", "aggressive_behaviour"),
     ("barn", "Hon har gått ner i vikt sedan hon var magsjuk.", "youth_mental_ill_health"),
+    ("vuxen", "Han blir full varje helg.", "alcohol_problem"),
+    ("vuxen", "Vi har en vårdnadstvist och åklagaren är inte inblandad.", "legal_problems"),
+    ("vuxen", "Jag söker en lägenhet i första hand.", "stable_housing"),
 ]
 
 
