@@ -295,6 +295,7 @@ NOT_STATED = [
     ("vuxen", "Han blir full varje helg.", "alcohol_problem"),
     ("vuxen", "Vi har en vårdnadstvist och åklagaren är inte inblandad.", "legal_problems"),
     ("vuxen", "Jag söker en lägenhet i första hand.", "stable_housing"),
+    ("vuxen", "Vi betalar hyran i första hand.", "stable_housing"),
 ]
 
 
