@@ -243,6 +243,13 @@ STATED = [
     ("vuxen", "Jag har levt på min sambos lön sedan jag blev sjukskriven.", "unemployment_income"),
     ("vuxen", "Jag har inte betalat hyran på två månader.", "economic_hardship"),
     ("vuxen", "Jag hyr en lägenhet i första hand sedan åtta år.", "stable_housing"),
+    # an eighth set
+    ("barn", "Hon får ofta gå till skolan utan att ha ätit.", "neglect"),
+    ("barn", "Lägenheten är full av sopor och det luktar.", "neglect"),
+    ("barn", "Mamma har ätstörningar och mår väldigt dåligt.", "parental_mental_illness"),
+    ("barn", "Hon har misshandlat en annan tjej.", "aggressive_behaviour"),
+    ("vuxen", "Han har ett hagelgevär hemma.", "threats_weapons"),
+    ("vuxen", "Jag har inte rört alkohol sedan jag blev gravid.", "sobriety"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -407,4 +414,20 @@ class TestWhereAndWhen:
         bare "Ja." to it is no statement about where anyone sleeps."""
         assert "housing_instability" not in factors_found(
             tagger, "vuxen", "Var du hemma när det hände?", "Ja, jag bor där."
+        )
+
+
+class TestHurtingOneself:
+    def test_slaa_sig_is_no_violence(self, tagger: Tagger) -> None:
+        """ "slå sig" is to hurt oneself or to sit down ("slog sig ner"): no adult hitting a
+        child and no child seeing violence; "Pappa slog honom" still is."""
+        for text in (
+            "Han springer alltid till mamma när han har slagit sig.",
+            "Pappa slog sig ner i soffan.",
+            "Mamma slår sig alltid i dörrkarmen.",
+        ):
+            found = factors_found(tagger, "barn", text)
+            assert not found & {"child_maltreatment", "child_exposed_ipv"}, text
+        assert "child_maltreatment" in factors_found(
+            tagger, "barn", "Pappa slog honom med ett bälte."
         )
