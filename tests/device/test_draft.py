@@ -159,6 +159,26 @@ class TestGuard:
         assert "Kontakttyp: uppföljning av insats: stöd" in draft.rendered
 
 
+def _enrol_anna(home: Path) -> None:
+    """The device at `home` enrolled to user "anna", full name "Anna Lind"."""
+    from device.journal.store import Store
+    from device.sync.enrollment import Enrollment, save
+
+    save(
+        Store(home),
+        Enrollment(
+            server_url="https://fredag.example",
+            device_id=1,
+            key_id="a" * 64,
+            caseworker="anna",
+            caseworker_name="Anna Lind",
+            server_key_id="b" * 64,
+            server_public_key="c" * 43,
+            enrolled_at=ENDED,
+        ),
+    )
+
+
 class TestHandlaggare:
     def test_header_names_the_caseworker_the_device_is_enrolled_to(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -166,24 +186,10 @@ class TestHandlaggare:
         """Without --caseworker the draft names the enrolled caseworker (the full name the
         server sent), not the operating-system login; an explicit name still wins."""
         from device import cli
-        from device.journal.store import Store
-        from device.sync.enrollment import Enrollment, save
 
         monkeypatch.setenv("FREDAG_HOME", str(tmp_path))
         monkeypatch.delenv("FREDAG_CASEWORKER", raising=False)
-        save(
-            Store(tmp_path),
-            Enrollment(
-                server_url="https://fredag.example",
-                device_id=1,
-                key_id="a" * 64,
-                caseworker="anna",
-                caseworker_name="Anna Lind",
-                server_key_id="b" * 64,
-                server_public_key="c" * 43,
-                enrolled_at=ENDED,
-            ),
-        )
+        _enrol_anna(tmp_path)
         assert cli._caseworker(None) == "Anna Lind"
         assert cli._caseworker("Bo Ek") == "Bo Ek"
 
@@ -192,27 +198,13 @@ class TestHandlaggare:
     ) -> None:
         """A meeting started on the touch screen names the enrolled caseworker's full name
         (not their user name), and on a device not enrolled "ej angiven", never the login."""
-        from device.journal.store import Store
-        from device.sync.enrollment import Enrollment, save
         from device.views.touch.hub import Hub, Source
 
         monkeypatch.setenv("FREDAG_HOME", str(tmp_path))
         monkeypatch.delenv("FREDAG_CASEWORKER", raising=False)
         hub = Hub(Source())
         assert hub.caseworker() == "ej angiven"
-        save(
-            Store(tmp_path),
-            Enrollment(
-                server_url="https://fredag.example",
-                device_id=1,
-                key_id="a" * 64,
-                caseworker="anna",
-                caseworker_name="Anna Lind",
-                server_key_id="b" * 64,
-                server_public_key="c" * 43,
-                enrolled_at=ENDED,
-            ),
-        )
+        _enrol_anna(tmp_path)
         assert hub.caseworker() == "Anna Lind"
 
     def test_never_the_login_name(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
