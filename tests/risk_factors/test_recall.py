@@ -431,3 +431,21 @@ class TestHurtingOneself:
         assert "child_maltreatment" in factors_found(
             tagger, "barn", "Pappa slog honom med ett bälte."
         )
+
+
+class TestCopingIsNoSchoolFailure:
+    def test_klarar_inte_needs_school_as_its_object(self, tagger: Tagger) -> None:
+        """ "klarar inte" / "inte klarat" is school failure only with school, subjects, grades
+        or tasks as its object: not coping with going in, sleeping alone or the breaks is not."""
+        for text in (
+            "Han klarar inte att gå in i klassrummet.",
+            "Hon klarar inte att sova ensam.",
+            "Han har inte klarat att vara med på rasterna.",
+        ):
+            assert "school_failure" not in factors_found(tagger, "barn", text), text
+        for text in (
+            "Han har inte klarat matten i år.",
+            "Hon klarar inte av skolarbetet längre.",
+            "Han klarar inte att göra läxorna.",
+        ):
+            assert "school_failure" in factors_found(tagger, "barn", text), text
