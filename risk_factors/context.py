@@ -655,7 +655,7 @@ def about_someone_else(
 
 
 _CLIENT_SUBJECTS = frozenset({"jag", "du", "vi", "ni", "man"})
-_ELIDING = frozenset({"men", "fast", "och", "utan", "eller"})
+_ELIDING = frozenset({"men", "fast", "och", "utan", "eller", "med"})
 _ANY_SUBJECT = _SUBJECTS | _CLIENT_SUBJECTS | {"hen", "ingen", "alla"}
 
 
@@ -663,7 +663,8 @@ def _with_elided_subject(sentence: Sentence, start: int, others: frozenset[int])
     """Where the clause opening at `start` begins to be read for its subject: a clause that
     opens with "men"/"fast"/"och" and has no subject of its own shares the clause before it
     ("Min man jobbar natt, men dricker mycket": the husband drinks), so that clause's start;
-    else `start`."""
+    so does an afterthought that opens with "med" ("Min bror har det tufft, med spriten och
+    allt": the brother's drinking); else `start`."""
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     if start == 0 or words[start] not in _ELIDING:

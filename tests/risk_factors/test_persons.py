@@ -464,6 +464,23 @@ class TestElidedSubject:
             tagger, "vuxen", "Hur är det?", "Min man jobbar natt, men nu dricker jag mycket."
         )
 
+    def test_an_afterthought_with_med_shares_the_clause_before(self, tagger: Tagger) -> None:
+        """ "Min dotter har också mått dåligt länge, med kokain och allt": the afterthought
+        after the comma has no subject of its own, so the cocaine is the daughter's, not the
+        client's; "Jag har mått dåligt länge, med kokain och allt" stays the client's."""
+        assert "drug_problem" not in _found(
+            tagger,
+            "vuxen",
+            "Har du någon familj?",
+            "Min dotter har också mått dåligt länge, med kokain och allt.",
+        )
+        assert "drug_problem" in _found(
+            tagger,
+            "vuxen",
+            "Hur har du haft det?",
+            "Jag har mått dåligt länge, med kokain och allt.",
+        )
+
 
 class TestParentSpeaking:
     def test_a_parents_own_illness_is_not_also_the_childs(self, tagger: Tagger) -> None:
