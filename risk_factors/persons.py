@@ -162,6 +162,8 @@ _POSSESSIVES = frozenset(
     | {"vår", "vårt", "våra", "er", "ert", "era", "deras"}
 )
 _PRONOUNS = {"han": "m", "hon": "f"}
+# The possessive and object forms of "han"/"hon".
+_OWNERS = {"hans": "m", "hennes": "f", "honom": "m", "henne": "f"}
 _HEADS = frozenset(_HEADS_MALE + _HEADS_FEMALE)
 _SOUND_NOUNS = tuple(
     [(w, "m") for w in sorted(_MALE)]
@@ -428,7 +430,7 @@ def resolve(
     text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
 ) -> tuple[frozenset[int], dict[int, str]]:
     """See `_resolution`."""
-    out, nouns, _named = _resolution(text, sentences, case_type)
+    out, nouns, _named, _owners = _resolution(text, sentences, case_type)
     return out, nouns
 
 
@@ -452,6 +454,10 @@ class Resolution:
     nouns: dict[int, str]
     naming: frozenset[tuple[int, int]]
     named: dict[int, tuple[int, int]]
+    owners: frozenset[int] = frozenset()
+    """Starts of the "hans"/"hennes"/"honom"/"henne" that stand for a friend of the client's,
+    as their "han"/"hon" would ("din kompis Amira" … "Hennes pappa slår henne": Amira's
+    father hits Amira)."""
 
 
 def resolution(
@@ -463,14 +469,14 @@ def resolution(
     """Who is who in `sentences`, in one walk: what `resolve` gives (the others' words, the
     nouns of pronouns asked about) and what `named_at` gives (where the others are named).
     `unsure`: starts of the words the recogniser was unsure of (see `_heard_possessed`)."""
-    out, nouns, named = _resolution(text, sentences, case_type, unsure)
+    out, nouns, named, owners = _resolution(text, sentences, case_type, unsure)
     words = frozenset(
         (t.start, t.end)
         for s in sentences
         for t in s.tokens
         if t.start in out and t.start not in named and not _several(t.lower, case_type)
     )
-    return Resolution(out, nouns, words, named)
+    return Resolution(out, nouns, words, named, owners)
 
 
 def _resolution(
@@ -478,17 +484,22 @@ def _resolution(
     sentences: Sequence[Sentence],
     case_type: str,
     unsure: frozenset[int] = frozenset(),
-) -> tuple[frozenset[int], dict[int, str], dict[int, tuple[int, int]]]:
+) -> tuple[frozenset[int], dict[int, str], dict[int, tuple[int, int]], frozenset[int]]:
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
     is such a person; and, for each "han"/"hon" whose referent is a person noun named in a
     question, that noun ("Vill du berätta om pappa?" / "Han dricker": "pappa"). In a
     child's case a name is taken for the child's: the child is the person most talked about
-    by name, and the recogniser's slips make counting names unsafe."""
+    by name, and the recogniser's slips make counting names unsafe; not a name that follows a
+    possessive and a person word ("din kompis Amira", "hans bror Ali"), which is that person.
+    Also the starts of the "hans"/"hennes"/"honom"/"henne" whose "han"/"hon" would be a
+    friend named so ("kompisen", "din kompis Amira"): only a friend, because in a child's case
+    a parent's "hennes" is most often the child, whoever else "hon" might be."""
     clients = client_names(text, sentences)
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
     written = _written_inside(text, sentences, named)
     out: set[int] = set()
+    owners: set[int] = set()
     nouns: dict[int, str] = {}
     pointed: dict[int, tuple[int, int]] = {}  # a pronoun's start -> the word that named it
     where: dict[str, tuple[int, int]] = {}
@@ -497,6 +508,7 @@ def _resolution(
     last: dict[str, int | None] = {"m": None, "f": None}
     noun: dict[str, str | None] = {"m": None, "f": None}
     spoken: dict[str, str | None] = {"m": None, "f": None}  # the person noun last named
+    friend: dict[str, bool] = {"m": False, "f": False}  # last named as a friend ("din kompis X")
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         asks = is_question(s)  # a person asked about is the topic of the answers
@@ -516,6 +528,12 @@ def _resolution(
                     if referent is not None:
                         nouns[token.start] = referent
                 continue
+            owner = _OWNERS.get(word)
+            if owner is not None:
+                since = last[owner]
+                if since is not None and n - since <= REFERENT_SENTENCES and friend[owner]:
+                    owners.add(token.start)
+                continue
             found = person_gender(word) or _other_by_place(words, k, case_type)
             heard = None if found else heard_person(word)
             if heard is None and not found and token.start in unsure:
@@ -531,7 +549,16 @@ def _resolution(
             if name and word.endswith("s") and word[:-1] in clients:
                 word = word[:-1]  # "Melvins föräldrar"
             child = word in _CHILD and case_type == "barn"
-            if child or (name and (word in clients or case_type == "barn")):
+            apposed = (
+                name
+                and k >= 2
+                and words[k - 2] in _POSSESSIVES
+                and person_gender(words[k - 1]) is not None
+                and words[k - 1] not in _CHILD
+                and word not in clients
+            )
+            # "din kompis Amira": the friend, not the child
+            if not apposed and (child or (name and (word in clients or case_type == "barn"))):
                 for g in ("m", "f") if child else _name_gender(word):
                     last[g] = None
                 continue
@@ -539,7 +566,7 @@ def _resolution(
                 continue
             out.add(token.start)
             possessor = words[k - 1] if k > 0 else ""
-            for g in found or "mf":
+            for g in found or (_name_gender(word) if apposed else "mf"):
                 if g not in last:
                     continue  # several ("barnen"): no "han"/"hon" stands for them
                 if (
@@ -552,4 +579,5 @@ def _resolution(
                     where[g] = (token.start, token.end)
                     noun[g] = word if found and asks else None
                     spoken[g] = word if found else None
-    return frozenset(out), nouns, pointed
+                    friend[g] = word in _PEERS or (apposed and words[k - 1] in _PEERS)
+    return frozenset(out), nouns, pointed, frozenset(owners)

@@ -608,6 +608,8 @@ class Tagger:
                 continue
             if match.fuzzy and _person_apart(read, match):
                 continue  # a guess that also joins a person to words of another clause
+            if _relative_of_other(reading, read, match):
+                continue
             factor = self.factors[match.cue.factor]
             state = self._state(reading, read, match, case_type, sentence)
             if state == "present" and _done_by_peers(reading, read, match, factor.slug):
@@ -1121,6 +1123,28 @@ def _not_me_at_end(answer: Sentence) -> bool:
         and words[-3] == "men"
         and words[-2] in {"inte", "aldrig"}
         and (words[-1] == "jag")
+    )
+
+
+def _relative_of_other(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
+    """True when the match's person word follows a "hans"/"hennes" that the reading takes for
+    a friend of the client's ("Du nämnde din kompis Amira. Hur har hon det?" / "Hennes pappa
+    slår henne."): the friend's relative, not the client's family; and, for harm done to the
+    child at home, when the one harmed ("henne") is that friend. In a child's case a
+    parent's "hennes pappa" (the child's father) is read as before: its "hon" is the child.
+    ("Du lämnade honom" keeps its "honom": the other person is what a cue may be about.)"""
+    owners = reading.resolution.owners if reading.resolution is not None else frozenset()
+    if not owners:
+        return False
+    tokens = sentence.tokens
+    return any(
+        (
+            tokens[i].start in owners
+            and tokens[i].lower in {"honom", "henne"}
+            and match.cue.factor in DONE_AT_HOME
+        )
+        or (i > 0 and tokens[i - 1].start in owners and person_gender(tokens[i].lower) is not None)
+        for i in match.tokens
     )
 
 

@@ -498,3 +498,21 @@ class TestParentSpeaking:
         assert "youth_mental_ill_health" in _found(
             tagger, "barn", "Hur mår du?", "Jag har panikattacker flera gånger i veckan."
         )
+
+
+class TestAFriendsFamily:
+    def test_a_relative_after_the_friends_hennes_is_the_friends(self, tagger: Tagger) -> None:
+        """In a child's case "din kompis Sara" names the friend, not the child; when "hon" is
+        read as her, "Hennes pappa slår henne" is the friend's father hitting the friend: no
+        maltreatment of the child. A parent's "Hennes pappa slår henne" about the child named
+        before ("Lisa") stays maltreatment."""
+        found = _found(
+            tagger,
+            "barn",
+            "Du berättade om din kompis Sara förra gången. Hur mår hon nu?",
+            "Hennes pappa slår henne, det vet alla i klassen.",
+        )
+        assert not found & {"child_maltreatment", "child_exposed_ipv"}
+        assert "child_maltreatment" in _found(
+            tagger, "barn", "Hur är det med Lisa hemma?", "Hennes pappa slår henne ibland."
+        )
