@@ -53,6 +53,8 @@ HELDOUT2 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout2"
 HELDOUT3 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout3"
 # Written in session 3 by an engineer who never read the tagger; scored once at 19:31 UTC.
 HELDOUT4 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout4"
+# Written in session 4 by an engineer who never read the tagger; scored once at 22:02 UTC.
+HELDOUT5 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout5"
 SETS = {
     "shared dev": SHARED / "meetings-dev",
     "own": OWN,
@@ -60,6 +62,7 @@ SETS = {
     "held-out 2": HELDOUT2,
     "held-out 3": HELDOUT3,
     "held-out 4": HELDOUT4,
+    "held-out 5": HELDOUT5,
 }
 MODES = ("text", "clean", "room")
 CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
