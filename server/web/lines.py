@@ -157,16 +157,11 @@ def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
         return q.model_copy(update={"speaker": new}) if q.speaker == old else q
 
     def renamed(line: JournalLine) -> JournalLine:
-        question = None if line.question is None else quote(line.question)
-        speaker = new if line.speaker == old else line.speaker
-        referents = [quote(r) for r in line.referents]
-        held = [quote(h) for h in line.held]
-        return line.model_copy(
+        return quote(line).model_copy(
             update={
-                "speaker": speaker,
-                "question": question,
-                "referents": referents,
-                "held": held,
+                "question": None if line.question is None else quote(line.question),
+                "referents": [quote(r) for r in line.referents],
+                "held": [quote(h) for h in line.held],
             }
         )
 
