@@ -106,9 +106,9 @@ def draft_caseworker(store: Store, given: str | None = None) -> str:
     if named := os.environ.get("FREDAG_CASEWORKER"):
         return named
     enrolled = load_optional(store)
-    if enrolled is not None and (enrolled.caseworker_name or enrolled.caseworker):
-        return enrolled.caseworker_name or enrolled.caseworker
-    return NOT_GIVEN
+    if enrolled is None:
+        return NOT_GIVEN
+    return enrolled.caseworker_name or enrolled.caseworker or NOT_GIVEN
 
 
 def load(store: Store) -> Enrollment:
