@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from device.journal.draft import build_draft
 from device.journal.identity import DeviceIdentity
 from device.journal.session import load_session
 from device.journal.signing import sign_segments
@@ -17,8 +16,8 @@ from device.journal.store import Store
 from device.stages.tagging import Tagging, tag_meeting
 from fredag.protocol import Draft, JournalLine, Segment
 from risk_factors.tagger import Persons, persons
-from tests.device.conftest import make_meta
-from tests.device.test_quote_trimming import ENDED, MODEL, _tagger
+from tests.device.test_quote_trimming import MODEL, _tagger
+from tests.device.test_quote_trimming import _built as _draft
 from tests.device.test_speaker_retag import Meeting, line
 
 NAMING = "Berätta om din pappa."
@@ -49,19 +48,6 @@ def _heard(fillers: int) -> tuple[list[Segment], list[dict[str, Any]]]:
         heard.append({"start": start, "end": end, "text": text, "words": words})
         at += 0.5
     return segments, heard
-
-
-def _draft(segments: list[Segment], tagging: Tagging) -> Draft:
-    return build_draft(
-        meta=make_meta(),
-        ended_at=ENDED,
-        segments=segments,
-        duration_s=segments[-1].end,
-        language="sv",
-        model=MODEL,
-        tagging=tagging,
-        device_key_id="0" * 64,
-    )
 
 
 def _line(draft: Draft, text: str) -> JournalLine:

@@ -43,9 +43,9 @@ def _segments(turns: list[tuple[bool, str]]) -> list[Segment]:
     ]
 
 
-def _draft(segments: list[Segment], case_type: str = "barn") -> tuple[Draft, Tagging]:
-    tagging = tag_meeting(_tagger(), segments, case_type)  # type: ignore[arg-type]
-    draft = build_draft(
+def _built(segments: list[Segment], tagging: Tagging, case_type: str = "barn") -> Draft:
+    """The draft `build_draft` makes of `segments` with this tagging (unsigned)."""
+    return build_draft(
         meta=make_meta(case_type=case_type),
         ended_at=ENDED,
         segments=segments,
@@ -55,7 +55,11 @@ def _draft(segments: list[Segment], case_type: str = "barn") -> tuple[Draft, Tag
         tagging=tagging,
         device_key_id="0" * 64,
     )
-    return draft, tagging
+
+
+def _draft(segments: list[Segment], case_type: str = "barn") -> tuple[Draft, Tagging]:
+    tagging = tag_meeting(_tagger(), segments, case_type)  # type: ignore[arg-type]
+    return _built(segments, tagging, case_type), tagging
 
 
 def _lines(draft: Draft) -> list[JournalLine]:
