@@ -11,13 +11,12 @@ from typing import Any
 
 from device.journal.identity import DeviceIdentity
 from device.journal.session import load_session
-from device.journal.signing import sign_segments
 from device.journal.store import Store
 from device.stages.tagging import Tagging, tag_meeting
 from fredag.protocol import Draft, JournalLine, Segment
 from risk_factors.tagger import Persons, persons
-from tests.device.test_quote_trimming import MODEL, _tagger
 from tests.device.test_quote_trimming import _built as _draft
+from tests.device.test_quote_trimming import _tagger
 from tests.device.test_speaker_retag import Meeting, line
 
 NAMING = "Berätta om din pappa."
@@ -129,17 +128,7 @@ class TestLiveReading:
         assert (live.tags, live.persons) == (whole.tags, whole.persons), "as read whole"
         record = load_session(store, m.meta.session_id)
         assert record.noted is not None and record.noted.persons == live.persons
-        m.committer.close()
-        draft = sign_segments(
-            meta=m.meta,
-            ended_at=m.meta.started_at,
-            segments=m.committer.committed(),
-            duration_s=m.committer.committed()[-1].end,
-            language="sv",
-            model=MODEL,
-            tagging=live,
-            identity=identity,
-        ).draft
+        draft = m.signed(identity)  # signs `live`: closing the meeting tags nothing more
         assert [r.text for r in _line(draft, HIT).referents] == ["Vill du berätta om pappa?"]
 
     def test_a_session_journaled_without_the_reading_is_read_again(self, store: Store) -> None:

@@ -19,7 +19,7 @@ from device.stages.tagging import RiskFactorsTagger, Tagging
 from device.views.events import EventBus, FactorsRevised, SpeakerCorrected
 from device.views.terminal import PlainView, RichView, attach
 from device.views.touch.live import LiveMeeting
-from fredag.protocol import ModelInfo, Segment, Speaker
+from fredag.protocol import Draft, ModelInfo, Segment, Speaker
 from risk_factors.tagger import Tagger
 from tests.device.conftest import make_meta
 from tests.device.test_controller import Recorded
@@ -71,9 +71,10 @@ class Meeting:
         factors.catch_up()
         return factors.tagging()
 
-    def signed_factors(self, identity: DeviceIdentity) -> tuple[set[str], set[str]]:
+    def signed(self, identity: DeviceIdentity) -> Draft:
+        """The meeting closed and its draft signed with the factors noted live."""
         self.committer.close()
-        draft = sign_segments(
+        return sign_segments(
             meta=self.meta,
             ended_at=self.meta.started_at,
             segments=self.committer.committed(),
@@ -83,6 +84,9 @@ class Meeting:
             tagging=self.factors.tagging(),
             identity=identity,
         ).draft
+
+    def signed_factors(self, identity: DeviceIdentity) -> tuple[set[str], set[str]]:
+        draft = self.signed(identity)
         return {f.factor for f in draft.factors}, {f.factor for f in draft.denied}
 
 
