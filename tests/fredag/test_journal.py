@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -498,14 +499,7 @@ class TestReferents:
         ) in text
         tool = {line.strip() for line in tool_lines(_entry(journal))}
         assert '[00:00] Sammanhang – …: "…"' in tool
-        draft = make_draft(Ed25519PrivateKey.generate())
-        data = draft.model_dump(mode="json", by_alias=True)
-        data["transcript"]["segments"] = [s.model_dump(mode="json") for s in segs]
-        data["journal"] = journal.model_dump(mode="json")
-        Draft.model_validate(data)  # verbatim: accepted
-        data["journal"]["areas"][1]["lines"][0]["referents"][0]["text"] = "Vill du berätta om pappa"
-        with pytest.raises(ValidationError, match="verbatim"):
-            Draft.model_validate(data)
+        _quote_checked(segs, journal, lambda j: j["areas"][1]["lines"][0]["referents"][0])
 
     def test_no_referent_where_the_lines_above_already_name_him(self) -> None:
         """Under the same area, the question naming pappa is shown just above: nothing is
@@ -544,14 +538,7 @@ class TestReferents:
             }
         )
         assert naming in render_entry(_entry(moved))
-        draft = make_draft(Ed25519PrivateKey.generate())
-        data = draft.model_dump(mode="json", by_alias=True)
-        data["transcript"]["segments"] = [s.model_dump(mode="json") for s in segs]
-        data["journal"] = journal.model_dump(mode="json")
-        Draft.model_validate(data)  # verbatim: accepted
-        data["journal"]["areas"][0]["lines"][1]["held"][0]["text"] = "Vill du berätta om pappa"
-        with pytest.raises(ValidationError, match="verbatim"):
-            Draft.model_validate(data)
+        _quote_checked(segs, journal, lambda j: j["areas"][0]["lines"][1]["held"][0])
 
     def test_a_referent_renders_in_english_and_on_old_lines_nothing_changes(self) -> None:
         """The label is fixed and bilingual; a line without referents renders as before."""
@@ -566,6 +553,19 @@ class TestReferents:
         )
         assert "Sammanhang" not in render_entry(_entry(plain))
         assert plain.areas[0].lines[0].referents == []
+
+
+def _quote_checked(segs: list[Any], journal: Any, quote: Callable[[Any], Any]) -> None:
+    """A draft of `segs` with `journal` is accepted, and refused once the question `quote`
+    picks out of the journal's JSON loses its "?": quotes of the question are verbatim."""
+    draft = make_draft(Ed25519PrivateKey.generate())
+    data = draft.model_dump(mode="json", by_alias=True)
+    data["transcript"]["segments"] = [s.model_dump(mode="json") for s in segs]
+    data["journal"] = journal.model_dump(mode="json")
+    Draft.model_validate(data)  # verbatim: accepted
+    quote(data["journal"])["text"] = "Vill du berätta om pappa"
+    with pytest.raises(ValidationError, match="verbatim"):
+        Draft.model_validate(data)
 
 
 def _entry(journal: Any) -> Entry:
