@@ -293,7 +293,7 @@ def meeting(
             (float(x["start"]), float(x["end"]), who)
             for x, (who, _t) in zip(typed["segments"], meetings.turns(script), strict=True)
         ]
-        draft = meetings.draft_of(parse_transcript(typed, script.stem), script.stem, case_type)
+        draft = meetings.draft_from_transcript(typed, script.stem, case_type)
         key = "text / turns" if speakers else "text / no turns"
         out[key] = {"tagger": tagger_score(script, draft, typed["segments"], lines)}
     wav, spans = render(script, condition)
