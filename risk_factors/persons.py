@@ -434,21 +434,10 @@ def resolve(
     return out, nouns
 
 
-def named_at(
-    text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
-) -> tuple[frozenset[tuple[int, int]], dict[int, tuple[int, int]]]:
-    """Where the others in `resolve` are named: the spans of the words that name a person
-    other than the client (person nouns, others' names; no pronouns), and for each
-    "han"/"hon" (by start) read as such a person, the span of the word that last named them
-    ("Vill du berätta om pappa?" … "Han dricker": "pappa"). Reading unchanged: the same
-    walk as `resolve`, only reported."""
-    found = resolution(text, sentences, case_type)
-    return found.naming, found.named
-
-
 @dataclass(frozen=True)
 class Resolution:
-    """`resolve` and `named_at` from one walk: the tagger reads with it and reports it."""
+    """`resolve` and where the others are named, from one walk: the tagger reads with it
+    and reports it."""
 
     others: frozenset[int]
     nouns: dict[int, str]
@@ -467,7 +456,10 @@ def resolution(
     unsure: frozenset[int] = frozenset(),
 ) -> Resolution:
     """Who is who in `sentences`, in one walk: what `resolve` gives (the others' words, the
-    nouns of pronouns asked about) and what `named_at` gives (where the others are named).
+    nouns of pronouns asked about), and where the others are named: `naming` the spans of the
+    words that name a person other than the client (person nouns, others' names; no
+    pronouns), `named` for each "han"/"hon" (by start) read as such a person the span of the
+    word that last named them ("Vill du berätta om pappa?" … "Han dricker": "pappa").
     `unsure`: starts of the words the recogniser was unsure of (see `_heard_possessed`)."""
     out, nouns, named, owners = _resolution(text, sentences, case_type, unsure)
     words = frozenset(
