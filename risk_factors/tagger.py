@@ -269,7 +269,6 @@ class Tagger:
         reading.resolution = resolution(
             reading.text, sentences, case_type, _unsure_words(reading, sentences)
         )
-        reading.others, reading.referents = reading.resolution.others, reading.resolution.nouns
         if case_type == "barn":
             reading.peers = peers_doing(reading.text, sentences)
         reading.conversation = len(sentences) > 1 and any(
@@ -960,9 +959,6 @@ class _Reading:
     FOLLOW_UP_REACH sentences lie between them (`Tagger._follow_up`)."""
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
-    others: frozenset[int] = frozenset()
-    referents: dict[int, str] = field(default_factory=dict)
-    """For a "han"/"hon" (by start) whose referent is a person noun, that noun."""
     resolution: Resolution | None = None
     """Who is who, as read (`risk_factors.persons.resolution`)."""
     peers: frozenset[int] = frozenset()
@@ -1007,6 +1003,16 @@ class _Reading:
             pos += len(u.text)
         speakers = any(u.speaker is not None for u in heard)
         return cls("".join(parts), offsets, caseworker, probs, pauses=pauses, speakers=speakers)
+
+    @property
+    def others(self) -> frozenset[int]:
+        """Starts of the words that refer to a person other than the client."""
+        return self.resolution.others if self.resolution is not None else frozenset()
+
+    @property
+    def referents(self) -> dict[int, str]:
+        """For a "han"/"hon" (by start) whose referent is a person noun, that noun."""
+        return self.resolution.nouns if self.resolution is not None else {}
 
     def starts_segment(self, pos: int) -> bool:
         """True when a transcript segment begins at character `pos`."""
