@@ -228,9 +228,9 @@ def counts(draft: Any, segments: list[Any], told: set[str] | None = None) -> dic
         "floor_words": fixed + sum(len(q.split()) for q in spans.values()),
         # the times and labels of the lines quoting a question or the words naming someone
         "context_fixed_words": sum(
-            len(ln.split('"', 1)[0].split())
-            for ln in heard.splitlines()
-            if ln.split('"', 1)[0].split()[-1:] and _context_label(ln.split('"', 1)[0])
+            len(before.split())
+            for before in (ln.split('"', 1)[0] for ln in heard.splitlines())
+            if _context_label(before)
         ),
         "areas": len(journal.areas) if journal else 0,
         "lines": sum(len(a.lines) for a in journal.areas) if journal else 0,
