@@ -5,12 +5,11 @@ the child's."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from risk_factors.persons import other_references, person_gender
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
 from tests.risk_factors.support import factors_found as _found
+from tests.risk_factors.support import heard_segments as _heard
 from tests.risk_factors.support import typed_segments as _segs
 
 
@@ -416,23 +415,6 @@ class TestTopicBeforeAQuestion:
         )
         assert "parental_substance_abuse" in found
         assert "early_substance_use" not in found
-
-
-def _heard(*texts: str, unsure: dict[str, float]) -> list[Any]:
-    """Segments with the recogniser's words: every word sure (0.95) except those in
-    `unsure`, heard at the probability given there."""
-    return [
-        {
-            "start": float(2 * i),
-            "end": float(2 * i + 1.5),
-            "text": text,
-            "words": [
-                {"word": w, "probability": unsure.get(w.strip(".,?!").lower(), 0.95)}
-                for w in text.split()
-            ],
-        }
-        for i, text in enumerate(texts)
-    ]
 
 
 class TestHeardAfterAPossessive:

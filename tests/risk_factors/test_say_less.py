@@ -3,29 +3,10 @@ recogniser heard unclearly (a negation, a person, a question) never turns into a
 
 from __future__ import annotations
 
-from typing import Any
-
 from risk_factors.persons import resolve
 from risk_factors.tagger import Tagger, TagResult
 from risk_factors.text import split_sentences
-
-
-def _heard(*texts: str, p: float = 0.95, unsure: dict[str, float] | None = None) -> list[Any]:
-    """Segments as the recogniser gives them: every word at probability `p`, except the words
-    in `unsure`, heard at the probability given there."""
-    unsure = unsure or {}
-    return [
-        {
-            "start": float(2 * i),
-            "end": float(2 * i + 1.5),
-            "text": text,
-            "words": [
-                {"word": w, "probability": unsure.get(w.strip(".,?!").lower(), p)}
-                for w in text.split()
-            ],
-        }
-        for i, text in enumerate(texts)
-    ]
+from tests.risk_factors.support import heard_segments as _heard
 
 
 def _found(result: TagResult) -> set[str]:
