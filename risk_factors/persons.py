@@ -300,11 +300,12 @@ def _names_seen(
     so that it reads as one ("Har markus varit dömd?") is that name wherever it is written
     ("Det är min sambo markus."), before or after; never a sentence's first word, which the
     recogniser capitalises anyway (a misheard "Jag" as "Jod")."""
+    never = clients | GRAMMAR_WORDS | _NEVER_NAMES
     return frozenset(
         s.tokens[k].lower
         for s in sentences
         for k in range(len(s.tokens))
-        if s.tokens[k].lower not in clients | GRAMMAR_WORDS | _NEVER_NAMES
+        if s.tokens[k].lower not in never
         and not person_gender(s.tokens[k].lower)
         and _is_name(text, s, k)
         and not _introduced(s, k)
@@ -489,7 +490,7 @@ def _resolution(
     a parent's "hennes" is most often the child, whoever else "hon" might be."""
     clients = client_names(text, sentences)
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
-    written = _written_inside(text, sentences, named)
+    written = _written_inside(text, sentences, named) if named else frozenset()
     out: set[int] = set()
     owners: set[int] = set()
     nouns: dict[int, str] = {}
