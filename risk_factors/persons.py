@@ -562,10 +562,7 @@ def _resolution(
             for g in found or (_name_gender(word) if apposed else "mf"):
                 if g not in last:
                     continue  # several ("barnen"): no "han"/"hon" stands for them
-                if (
-                    possessor in {"hans", "hennes"}
-                    and _PRONOUNS.get("han" if possessor == "hans" else "hon") == g
-                ):
+                if possessor in {"hans", "hennes"} and _OWNERS[possessor] == g:
                     last[g] = None  # "hans pappa … han": which one is unclear
                 else:
                     last[g] = n
