@@ -8,7 +8,6 @@ dricker"). So a negation word negates a cue when it stands in the same clause (c
 
 from __future__ import annotations
 
-from functools import cache
 from itertools import pairwise
 from typing import Literal
 
@@ -374,6 +373,11 @@ def _negator(word: str) -> bool:
     return len(word) == 4 and not is_swedish_word(word) and phonetic_key(word) == _INTE_KEY
 
 
+def _one_sound_off(key: str, other: str) -> bool:
+    """Two sound keys (`phonetic_key`) with the same first sound and at most one sound apart."""
+    return key[:1] == other[:1] and Levenshtein.distance(key, other) <= 1
+
+
 _NEGATOR_KEYS = frozenset(phonetic_key(w) for w in ("inte", "aldrig", "ingen", "inget", "inga"))
 
 
@@ -383,14 +387,15 @@ def _maybe_negator(word: str) -> bool:
     if len(word) < 4 or is_swedish_word(word):
         return False
     key = phonetic_key(word)
-    return any(key[:1] == neg[:1] and Levenshtein.distance(key, neg) <= 1 for neg in _NEGATOR_KEYS)
+    return any(_one_sound_off(key, neg) for neg in _NEGATOR_KEYS)
 
 
-@cache
-def _past_keys() -> tuple[tuple[str, str], ...]:
-    """The words of past and over and of paying off with their sound keys (4+ sounds)."""
-    pairs = ((w, phonetic_key(w)) for w in sorted(_RESOLVED_WORDS | _COMPLETION))
-    return tuple((w, k) for w, k in pairs if len(k) >= 4)
+# The words of past and over and of paying off with their sound keys (4+ sounds).
+_PAST_KEYS = tuple(
+    (w, k)
+    for w, k in ((w, phonetic_key(w)) for w in sorted(_RESOLVED_WORDS | _COMPLETION))
+    if len(k) >= 4
+)
 
 
 def _maybe_past(word: str) -> bool:
@@ -402,10 +407,8 @@ def _maybe_past(word: str) -> bool:
         return False
     key = phonetic_key(word)
     return any(
-        key[:1] == k[:1]
-        and Levenshtein.distance(key, k) <= 1
-        and Levenshtein.distance(word, w) <= (2 if len(w) < 7 else 3)
-        for w, k in _past_keys()
+        _one_sound_off(key, k) and Levenshtein.distance(word, w) <= (2 if len(w) < 7 else 3)
+        for w, k in _PAST_KEYS
     )
 
 
