@@ -226,19 +226,22 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
     for i, token in enumerate(tokens):
         if i in used or sentence.clause_of[i] not in clauses:
             continue
-        if _negator(token.lower) and _coordinated_apart(tokens, i, used):
+        negator = _negator(token.lower)
+        if negator and (
+            _coordinated_apart(tokens, i, used)
+            # "inget jobb och ingen inkomst": each negation is of its own noun
+            or (own_negation and _own_phrase_negator(tokens, i, used))
+            # "Skulden är inte betald": the debt is not over, it is there
+            or _negates_completion(tokens, i)
+        ):
             continue
-        if _negator(token.lower) and own_negation and _own_phrase_negator(tokens, i, used):
-            continue  # "inget jobb och ingen inkomst": each negation is of its own noun
-        if _negator(token.lower) and _negates_completion(tokens, i):
-            continue  # "Skulden är inte betald": the debt is not over, it is there
         if i > last and any(tokens[k].lower == "som" for k in range(last + 1, i)):
             continue  # a relative clause: "bra kompisar som inte håller på med något"
         if not past_counts and token.lower in _RESOLVED_WORDS:
             if i > 0 and tokens[i - 1].lower == "än":
                 continue  # a comparison is no past: "Vi bråkar mer än förut"
             return "resolved"
-        if not _negator(token.lower):
+        if not negator:
             if _maybe_negator(token.lower) and (i < last or i - last <= AFTER_REACH):
                 maybe_negated = True
             if not past_counts and _maybe_past(token.lower):
