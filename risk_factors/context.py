@@ -466,7 +466,7 @@ def _contrasted_with_now(sentence: Sentence, last: int) -> bool:
             for t, c in zip(tokens[i + 1 :], sentence.clause_of[i + 1 :], strict=True)
             if c == clause
         ]
-        if said[:2] in (["det", "är"], ["det", "var"]) and tuple(said[2:4]) in _LONG_AGO:
+        if _said_of_it(said)[:2] in _LONG_AGO:
             return True  # "…, men det är länge sedan"
     return False
 
@@ -969,15 +969,19 @@ def _long_ago_or_nothing_now(sentence: Sentence) -> bool:
     ]
     while clause and clause[0] in {"men", "och", "så", "fast"}:
         clause = clause[1:]
-    if clause[:2] not in (["det", "är"], ["det", "var"]):
-        return False
-    rest = clause[2:]
-    if tuple(rest[:2]) in _LONG_AGO:
+    rest = _said_of_it(clause)
+    if rest[:2] in _LONG_AGO:
         return True
     return bool(rest) and rest[0] in _NOTHING and bool(_NOW_AFTER & set(rest[1:]))
 
 
-_NOW_AFTER = frozenset({"nu", "längre", "numera", "idag"})
+def _said_of_it(clause: list[str]) -> tuple[str, ...]:
+    """What a clause that opens "det är"/"det var" says of "det" (what was just told): the
+    words after, or () for any other clause."""
+    return tuple(clause[2:]) if clause[:2] in (["det", "är"], ["det", "var"]) else ()
+
+
+_NOW_AFTER = _NOW_WORDS | {"längre"}
 
 
 _NOT_A_VERB = ANSWER_OPENERS | _PRONOUN_SUBJECTS | {"jo", "nu", "då", "och", "men", "så"}
@@ -1168,8 +1172,7 @@ def opens_condition(sentence: Sentence) -> bool:
     return _opens_condition(words, 0) or words[1] in _POSSESSIVES  # "Om din depression …"
 
 
-_POSSESSIVES = frozenset({"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "er"})
-_POSSESSIVES |= {"ert", "era", "deras", "vår", "vårt", "våra"}
+_POSSESSIVES = _POSSESSIVE_WORDS - {"sin", "sitt", "sina"}
 
 
 def asks_hypothetically(sentence: Sentence) -> bool:
