@@ -1021,21 +1021,18 @@ def _short_still(words: list[str]) -> bool:
 def asks_if_still(sentence: Sentence) -> bool:
     """True for a question whether what was just told still holds ("Gör han det
     fortfarande?", "Hur är det nu?"): it names no topic of its own but "det"."""
-    words = {t.lower for t in sentence.tokens}
     ordered = [t.lower for t in sentence.tokens]
+    words = set(ordered)
     if _short_still(ordered):
         return True
     if not is_question(sentence) and not _verb_first(sentence):
         return False
     # One letter off, as the recogniser writes them ("Ur han dit fotfarande?").
     det = any(Levenshtein.distance(w, "det") <= 1 and len(w) == 3 for w in words)
-    still = any(
-        w in _STILL or (len(w) >= 8 and Levenshtein.distance(w, "fortfarande") <= 1) for w in words
-    )
+    still = any(w in _STILL or _still_word(w) for w in words)
     if det and still:
         return True
     # "Hur är det?" with no topic word of its own (as heard: "hur är dit nöd dit var dit?").
-    ordered = [t.lower for t in sentence.tokens]
     return (
         det
         and ordered[:2] == ["hur", "är"]
