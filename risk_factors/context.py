@@ -277,7 +277,7 @@ def _fronted(sentence: Sentence, used: tuple[int, ...], i: int) -> bool:
     pappa dricker vågar jag inte gå hem" says nothing against the drinking)."""
     tokens = sentence.tokens
     clause = sentence.clause_of[i]
-    start = next(k for k in range(len(tokens)) if sentence.clause_of[k] == clause)
+    start = sentence.clause_of.index(clause)
     verb = i - 2
     if verb <= used[-1] or tokens[i - 1].lower not in _INVERTED_SUBJECTS:
         return False
@@ -643,7 +643,7 @@ def about_someone_else(
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     clause = sentence.clause_of[used[0]]
-    start = next(i for i in range(len(words)) if sentence.clause_of[i] == clause)
+    start = sentence.clause_of.index(clause)
     after = words[used[-1] + 1 :]
     if any(after[i : i + 2] == ["inte", "jag"] for i in range(len(after) - 1)):
         return True  # "Min bror använder kokain, men inte jag."
@@ -683,7 +683,7 @@ def _with_elided_subject(sentence: Sentence, start: int, others: frozenset[int])
     ):
         return start
     before = sentence.clause_of[start - 1]
-    return next(i for i in range(start) if sentence.clause_of[i] == before)
+    return sentence.clause_of.index(before)
 
 
 _POSSESSIVE_WORDS = frozenset(
@@ -1197,7 +1197,7 @@ def in_phrase_of_other(sentence: Sentence, used: tuple[int, ...]) -> bool:
     if first < 2 or sentence.tokens[first - 1].lower != "från":
         return False
     clause = sentence.clause_of[first]
-    start = next(i for i in range(len(sentence.tokens)) if sentence.clause_of[i] == clause)
+    start = sentence.clause_of.index(clause)
     while start < first and sentence.tokens[start].lower in {"och", "men", "så"}:
         start += 1
     head = sentence.tokens[first - 2].lower
