@@ -478,19 +478,21 @@ class Matcher:
         self._by_term: dict[int, list[int]] = {}
         self._regex_cues = [i for i, c in enumerate(self.cues) if c.regex is not None]
         self._splits: dict[str, int | None] = {}
+        # The factors whose cues have a term as a one-word alternative of a group (`naming`).
+        self._naming: dict[int, set[str]] = {}
         for index, cue in enumerate(self.cues):
             for alt in cue.groups[0] if cue.groups else ():
                 self._by_term.setdefault(alt[0], []).append(index)
+            for group in cue.groups:
+                for alt in group:
+                    if len(alt) == 1:
+                        self._naming.setdefault(alt[0], set()).add(cue.factor)
 
     def naming(self, token: Token) -> frozenset[str]:
         """The factors one of whose cues names `token` exactly as a one-word alternative of a
         group ("alkohol*" of "problem med + alkohol*|spriten|…" names "alkoholen")."""
         exact, _fuzzy = self.lexicon.lookup(token.lower, token.norm)
-        return frozenset(
-            cue.factor
-            for cue in self.cues
-            if any(len(alt) == 1 and alt[0] in exact for group in cue.groups for alt in group)
-        )
+        return frozenset(f for tid in exact for f in self._naming.get(tid, ()))
 
     def matches(
         self,
