@@ -8,7 +8,8 @@
 Every problem raises `fredag.errors.CatalogueError` with messages naming the factor and field:
 missing or duplicate slugs (every slug of the contract in `risk_factors.slugs` stays, retired
 if need be; admins may add new ones), kind, level or applies_to that differ from the contract,
-missing or undefined sources, cues that do not compile, and text that proposes an intervention
+missing or undefined sources, cues that do not compile or write an alternative twice in
+one group, and text that proposes an intervention
 or an assessment (`risk_factors.guard`).
 """
 
@@ -259,18 +260,41 @@ def _area_problems(catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
+def _written_twice(text: str | None) -> list[str]:
+    """The alternatives written twice inside one `|` group of a cue's match or unless, in
+    lower case with single spaces ("ilska|ilskan|ilska" gives ["ilska"]). A regular expression
+    has no groups."""
+    if not text or text.startswith("re:"):
+        return []
+    twice: list[str] = []
+    for group in text.split("+"):
+        counts = Counter(" ".join(alt.lower().split()) for alt in group.split("|"))
+        twice += [alt for alt, n in counts.items() if n > 1 and alt and alt not in twice]
+    return twice
+
+
 def _cue_problems(catalogue: Catalogue) -> list[Problem]:
+    """Cues that do not compile, and an alternative written twice in one group: it changes
+    nothing the tagger finds, so an admin who removes one copy expecting a change is misled."""
     problems: list[Problem] = []
     lexicon = Lexicon()
     for factor in catalogue.factors:
         for i, cue in enumerate(factor.cues):
+            en, sv = _at(factor.slug, f"cues[{i}]")
             try:
                 compile_cue(factor.slug, cue.match, lexicon, unless=cue.unless)
             except CueSyntaxError as exc:
-                en, sv = _at(factor.slug, f"cues[{i}]")
                 problems.append(
                     (f"{en}: cannot compile: {exc}", f"{sv}: ledtråden går inte att tolka: {exc}")
                 )
+            for field, text in (("match", cue.match), ("unless", cue.unless)):
+                for alt in _written_twice(text):
+                    problems.append(
+                        (
+                            f"{en}: {alt!r} is written twice in one group of {field!r}",
+                            f"{sv}: {alt!r} står två gånger i samma grupp i {field!r}",
+                        )
+                    )
     return problems
 
 

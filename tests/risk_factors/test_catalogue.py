@@ -146,6 +146,25 @@ class TestValidationErrors:
         assert "factor 'alcohol_problem', field 'cues[" in msg and "cannot compile" in msg
 
     @pytest.mark.parametrize(
+        ("cue", "twice"),
+        [
+            ({"match": "hantera + ilska|ilskan|Ilska"}, "'ilska' is written twice in one group"),
+            ({"match": "prata + om  allt|allt|om allt"}, "'om allt' is written twice"),
+            ({"match": "dricka", "unless": "kaffe|mjölk|mjölk"}, "of 'unless'"),
+        ],
+    )
+    def test_alternative_written_twice_is_rejected(
+        self, raw_catalogue: dict[str, Any], cue: dict[str, str], twice: str
+    ) -> None:
+        """An alternative written twice in one group of a cue (any case or spacing) is
+        rejected, naming factor, cue and the words; the same word in two groups is not."""
+        _factor(raw_catalogue, "alcohol_problem")["cues"].append(cue)
+        msg = _error(raw_catalogue)
+        assert "factor 'alcohol_problem', field 'cues[" in msg and twice in msg
+        _factor(raw_catalogue, "alcohol_problem")["cues"][-1] = {"match": "dricka + dricka|öl"}
+        validate_catalogue(raw_catalogue)
+
+    @pytest.mark.parametrize(
         ("field", "text"),
         [
             ("description", "Placering rekommenderas när föräldern dricker."),
