@@ -920,6 +920,8 @@ _GRADES = frozenset(
 )
 _TIME_SUBORDINATORS = frozenset({"innan", "när", "efter", "sedan", "tills", "att", "om", "ifall"})
 _STILL = frozenset({"fortfarande", "nu", "idag", "numera", "längre", "än"})
+_OVER = frozenset({"över"})
+"""What "det är …" says to tell that what was just told has ended ("Men det är över nu")."""
 
 
 def _has_past_time(words: list[str]) -> bool:
@@ -945,7 +947,7 @@ def says_over(sentence: Sentence) -> bool:
         ends = i + 1 == len(words) or sentence.clause_of[i + 1] != sentence.clause_of[i]
         if word in _STOP_VERBS and not prev & NEGATORS and (ends or nxt in _AFTER_STOP):
             return True
-        if word == "över" and words[i - 1] in {"är", "var"} and not prev & NEGATORS:
+        if word in _OVER and words[i - 1] in {"är", "var"} and not prev & NEGATORS:
             return True
         if word == "hänt" and prev & NEGATORS and "sedan" in words[i + 1 :]:
             return True
@@ -1079,17 +1081,23 @@ def reading_words() -> frozenset[str]:
 
 
 def tense_words() -> frozenset[str]:
-    """The words that say when something holds: negation, past and over ("förut", "slutat",
-    "förra året", "i sjuan"), "nu", "fortfarande", "längre"."""
-    past = {w for pattern in _PAST_TIMES for w in pattern}
+    """The words that say when something holds, taken from the word sets `status`,
+    `says_over` and their helpers read: negation, past and over ("förut", "slutat", "förra
+    året", "i sjuan", "det är över"), paid or served ("avbetald", "avtjänad"), long ago or
+    nothing now ("länge sen", "det är ingenting nu"), "nu", "fortfarande", "längre"."""
+    past = {w for pattern in _PAST_TIMES + _LONG_AGO for w in pattern}
     past -= {"i", "på", "som", "var", "den", "när", "jag", "han", "hon", "barn", "liten"}
     return (
         NEGATORS
         | _RESOLVED_WORDS
         | _RESOLVED_AFTER_NEGATOR
         | _NOW_WORDS
+        | _NOW_AFTER
         | _OVER_WORDS
+        | _OVER
         | _STOP_VERBS
+        | _COMPLETION
+        | _NOTHING
         | _STILL
         | _GRADES
         | past

@@ -135,6 +135,35 @@ class TestPolaritySurvivesTrimming:
         assert ended.question is not None and ended.question.text == "Gör han det fortfarande?"
         assert ended.factors == told.factors
 
+    def test_paid_or_served_stays_in_the_quote(self) -> None:
+        """ "Vi hade en skuld och det är avbetalt.": the tagger reads the debt as over because
+        of "avbetalt", so the quote keeps the clause that says it (it was cut to "Vi hade en
+        skuld", which reads as a debt now); a clause that says nothing of when is still cut."""
+        (line,) = _asked("Hur ser ekonomin ut?", "Vi hade en skuld och det är avbetalt.", "vuxen")
+        assert (line.kind, line.text) == ("over", "Vi hade en skuld och det är avbetalt.")
+        (line,) = _asked(
+            "Hur ser ekonomin ut?", "Jag har spelskulder och det är kallt ute.", "vuxen"
+        )
+        assert (line.kind, line.text) == ("said", "Jag har spelskulder")
+
+    def test_a_quote_that_says_paid_needs_nothing_after_it(self) -> None:
+        """ "Skulden till inkasso är återbetald." says itself that it is over, so the next
+        exchange ("Vi bor i en trea …") is not quoted as what ended it."""
+        draft, _tagging = _draft(
+            _segments(
+                [
+                    (True, "Hur ser ekonomin ut?"),
+                    (False, "Skulden till inkasso är återbetald."),
+                    (True, "Var bor ni?"),
+                    (False, "Vi bor i en trea nära torget."),
+                ]
+            ),
+            "vuxen",
+        )
+        assert [(line.kind, line.text) for line in _lines(draft)] == [
+            ("over", "Skulden till inkasso är återbetald.")
+        ]
+
     def test_a_third_person_stays_in_the_quote(self) -> None:
         """Whose drinking it is ("hans mamma") is never cut away."""
         lines = _asked("Hur är det hemma?", "Bussen går tidigt, och hans mamma dricker varje helg.")
