@@ -630,6 +630,7 @@ def about_someone_else(
     case_type: str,
     others: frozenset[int] = frozenset(),
     conversation: bool = False,
+    people: frozenset[str] = OTHER_PEOPLE,
 ) -> bool:
     """True when the clause of the cue is about another person than the client: it opens with
     one ("Min bror använder kokain", "Hans mamma dricker") and, in an adult's case, the client
@@ -639,7 +640,8 @@ def about_someone_else(
     cue ("Han dricker") or of a question after its verb ("Dricker Marcus?"). In an adult's
     case a yes/no question about "han"/"hon" is about that person; so is a statement in a
     `conversation` (a text where the client is "jag" and "du"): the client never calls
-    themself "han"."""
+    themself "han". `people`: the words for other persons an opening may name (the tagger
+    leaves out the peers' own words when the factor is about peers)."""
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     clause = sentence.clause_of[used[0]]
@@ -652,7 +654,7 @@ def about_someone_else(
     if _subject_is_other(sentence, used, start, others, case_type, conversation):
         return True
     for j, word in enumerate(before):
-        if word in OTHER_PEOPLE:
+        if word in people:
             later = before[j + 1 :]
             return not (case_type == "vuxen" and _SELF & set(later))
         if word in _SELF or word in {"han", "hon", "hen"}:
@@ -713,10 +715,13 @@ def _subject_is_other(
     first = start
     while first < len(words) and words[first] in {"och", "men", "så"}:
         first += 1
-    if first + 1 < len(words) and (words[first] in QUESTION_VERBS or first in used):
+    opens_with_cue = first in used and words[first] not in _POSSESSIVE_WORDS
+    if first + 1 < len(words) and (words[first] in QUESTION_VERBS or opens_with_cue):
         # Verb first: the subject follows the verb ("Dricker Marcus?", and "Har du …" read
         # as the client would say it, "har jag …"); also when the clause opens with the
-        # cue's own word, a verb the recogniser may have misheard ("Tricker markus.").
+        # cue's own word, a verb the recogniser may have misheard ("Tricker markus."), but
+        # never a possessive: a cue's "min pappa + slog mig" is no verb and its subject
+        # ("Min pappa slog mig när jag var tolv": the client was hit).
         if words[first + 1] in _CLIENT_SUBJECTS:
             return False
         if tokens[first + 1].start in others:

@@ -28,6 +28,7 @@ from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
     ANSWER_OPENERS,
     NEGATORS,
+    OTHER_PEOPLE,
     QUESTION_VERBS,
     about_someone_else,
     answer_start,
@@ -103,6 +104,9 @@ UNCERTAIN_CONFIDENCE = 0.4
 OWN_LEVELS = frozenset({"individ", "vuxen"})
 """Factor levels that are about the client themself: never found in what is said of another
 person ("Hans mamma dricker" is not the child's drinking)."""
+PEER_LEVELS = frozenset({"kamrater"})
+"""Factor levels about the client's own peers: never found in what is said of another
+person's peers ("Han röker på med sina kompisar", "han" the brother)."""
 WISH_FACTORS = frozenset({"motivation_for_change", "self_esteem", "self_harm_suicidality"})
 """Factors that are about wanting, hoping or thinking: a wish does state them."""
 _CLIENT_SELF = frozenset({"jag", "mig", "vi", "oss", "min", "mitt", "mina"})
@@ -566,6 +570,10 @@ class Tagger:
         factor = self.factors[match.cue.factor]
         if factor.level in OWN_LEVELS and about_someone_else(
             sentence, match.tokens, case_type, reading.others, reading.conversation
+        ):
+            return "someone_else"
+        if factor.level in PEER_LEVELS and _peers_of_someone_else(
+            reading, sentence, match, case_type
         ):
             return "someone_else"
         if hypothetical(
@@ -1118,6 +1126,31 @@ def _done_by_peers(reading: _Reading, sentence: Sentence, match: CueMatch, slug:
     if any(person_gender(words[i]) or words[i] in _DOERS for i in match.tokens):
         return False
     return any(t.start in reading.peers or is_peer(words, k) for k, t in enumerate(sentence.tokens))
+
+
+_PEER_WORDS = frozenset(w for w in OTHER_PEOPLE if is_peer([w], 0))
+
+
+def _peers_of_someone_else(
+    reading: _Reading, sentence: Sentence, match: CueMatch, case_type: str
+) -> bool:
+    """True when the clause of a cue about peers ("röker på med sina kompisar", "umgås med
+    ett gäng som snattar") is about another person than the client, by the same reading
+    as a factor of the client's own (`about_someone_else`, `reading.others`): its subject
+    or opening is a sibling, a parent, a "han" standing for one ("Du nämnde din bror. Hur
+    har han det?" / "Han röker på med sina kompisar"). The peers themselves ("Kompisarna
+    röker på", "de" for them) are what the factor is about, so they do not count as
+    someone else here."""
+    words = [t.lower for t in sentence.tokens]
+    peers = frozenset(t.start for k, t in enumerate(sentence.tokens) if is_peer(words, k))
+    return about_someone_else(
+        sentence,
+        match.tokens,
+        case_type,
+        reading.others - peers,
+        reading.conversation,
+        people=OTHER_PEOPLE - _PEER_WORDS,
+    )
 
 
 def _not_me_at_end(answer: Sentence) -> bool:

@@ -498,3 +498,48 @@ class TestAFriendsFamily:
         assert "child_maltreatment" in _found(
             tagger, "barn", "Hur är det med Lisa hemma?", "Hennes pappa slår henne ibland."
         )
+
+
+class TestAnAdultsOwnChildhood:
+    def test_a_parent_hitting_the_client_is_the_clients_victimisation(self, tagger: Tagger) -> None:
+        """In an adult's case "Min mamma slog mig …" tells of the client hit: the parent is the
+        doer, the client ("mig") the one harmed, so it is the client's prior victimisation, a
+        time in childhood or not. A parent hitting someone else, or hurting themself, is not."""
+        for said in (
+            "Min mamma slog mig när jag gick i lågstadiet.",
+            "Min styvfar slagit mig, det har han, många gånger.",
+            "Min far slog mig med bältet.",
+        ):
+            assert "prior_victimisation" in _found(tagger, "vuxen", said), said
+        for said in (
+            "Min mamma slog min bror när han var liten.",
+            "Min far slog sig illa när han föll från stegen.",
+            "Min mamma hjälper mig med barnen.",
+        ):
+            assert "prior_victimisation" not in _found(tagger, "vuxen", said), said
+
+
+class TestAnotherPersonsPeers:
+    def test_a_siblings_friends_are_not_the_childs_peers(self, tagger: Tagger) -> None:
+        """A factor about the client's peers is not found in what is said of another
+        person's: "han" read as the brother ("Han hänger med ett gäng som bränner bilar"),
+        "Min syster blir retad av klasskamraterna". The child's own peers ("Gänget han hänger
+        med bränner bilar" of the child, "Han blir retad …" of the child) stay found."""
+        assert not {"deviant_peers"} & _found(
+            tagger,
+            "barn",
+            "Hur går det för din storebror nu för tiden?",
+            "Han hänger med ett gäng som bränner bilar på helgerna.",
+        )
+        assert not {"bullying_peer_rejection"} & _found(
+            tagger, "barn", "Min syster blir retad av klasskamraterna varje rast."
+        )
+        assert "deviant_peers" in _found(
+            tagger,
+            "barn",
+            "Hur är det på fritiden för dig?",
+            "Jag hänger med ett gäng som bränner bilar på helgerna.",
+        )
+        assert "bullying_peer_rejection" in _found(
+            tagger, "barn", "Han blir retad av klasskamraterna varje rast."
+        )
