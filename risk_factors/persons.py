@@ -571,3 +571,235 @@ def _resolution(
                     spoken[g] = word if found else None
                     friend[g] = word in _PEERS or (apposed and words[k - 1] in _PEERS)
     return frozenset(out), nouns, pointed, frozenset(owners)
+
+
+# Who "du" is in a child's case. The child and a parent may both be in the room (or only
+# one of them), and both are "du" to the caseworker: "Dricker du alkohol?" / "Nej." denies
+# the child's drinking only when the reading is sure the child was asked.
+_PLURAL_ADDRESS = frozenset({"ni", "er", "era", "ert", "välkomna"})
+"""Words that address more than one person: the child is not alone with the caseworker."""
+_CLIENTS_CHILD = frozenset(
+    {"son", "sonen", "dotter", "dottern", "barnet", "barnen", "söner", "sönerna", "döttrar"}
+    | {"döttrarna", "pojken", "flickan"}
+)
+"""Words for the client's own child: a parent is in the conversation."""
+_CHILD_OWNED = frozenset({"barn"})
+"""A child word only after a possessive ("mitt barn", "dina barn")."""
+_CHILDS_PEOPLE = _PARENT_WORDS | {"föräldrarnas", "mammas", "pappas", "styvpappa", "styvmamma"}
+
+
+_NOT_CALLED = frozenset(
+    {"okej", "ok", "bra", "ja", "nej", "jo", "jaha", "jaså", "tack", "hej", "precis", "alltså"}
+    | {"men", "och", "så", "nu", "då", "sen", "förresten", "visst", "absolut", "just"}
+)
+"""Words that open a sentence before a comma as a name would ("Okej, har du …?")."""
+
+
+def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: bool) -> bool:
+    """True when token `k` is a name the sentence calls out to: capitalised after "hej"
+    ("Hej Omar"), or alone at an edge of a sentence that speaks to "du" (`speaks_to`: "Elias,
+    röker du …?", "Hur går det i skolan, Yusuf?"); a word read as a sentence of its own only
+    when a comma parts it from the next (`apart`: "Elias" + ", vet du …?")."""
+    token = sentence.tokens[k]
+    surface = text[token.start : token.end]
+    word = token.lower
+    words = [t.lower for t in sentence.tokens]
+    if not surface[:1].isupper() or surface.isupper() or word in _NOT_CALLED | _NEVER_NAMES:
+        return False
+    if word in GRAMMAR_WORDS or person_gender(word) or word in _CHILD or _a_place(sentence, k):
+        return False
+    if k > 0 and words[k - 1] in {"hej", "hejsan", "tjena"}:
+        return True
+    if not speaks_to:
+        return False
+    if len(words) == 1:
+        return apart
+    if k == 0:
+        return sentence.clause_of[1] != sentence.clause_of[0]
+    return (
+        k == len(words) - 1
+        and sentence.clause_of[k] != sentence.clause_of[k - 1]
+        and bool(_SECOND_PERSON & set(words))
+    )
+
+
+def _called(text: str, sentences: Sequence[Sentence]) -> dict[str, list[int]]:
+    """For each name called out to (`_vocative`), the indices of the sentences that do so: a
+    name read apart from its question ("Elias" + ", röker du …?") calls out with it. (A
+    name at a sentence's end speaks to "du" only in its own sentence.)"""
+    out: dict[str, list[int]] = {}
+    for n, s in enumerate(sentences):
+        words = {t.lower for t in s.tokens}
+        apart = (
+            len(s.tokens) == 1
+            and n + 1 < len(sentences)
+            and text[s.end : sentences[n + 1].start].strip() == ","
+        )
+        # what follows speaks to "du": the name's own sentence, or the next ("Wilma, jag
+        # behöver fråga om några saker. Har du …?")
+        nxt = {t.lower for t in sentences[n + 1].tokens} if n + 1 < len(sentences) else set()
+        speaks_to = bool(_SECOND_PERSON & (words | nxt))
+        for k in range(len(s.tokens)):
+            if _vocative(text, s, k, speaks_to, apart):
+                out.setdefault(s.tokens[k].lower, []).extend([n, n + 1] if apart else [n])
+    return out
+
+
+def _child_names(
+    text: str, sentences: Sequence[Sentence], called: dict[str, list[int]]
+) -> frozenset[str]:
+    """In a child's case, the child's names: a name whose genitive names a parent ("Yusufs
+    mamma", "Elias pappa", "Melvins föräldrar"; at a sentence's start only a name written so
+    elsewhere too: "Leos pappa bor i Umeå."), and a name called out to (in the room) that
+    a sentence calling out to someone else speaks of ("Annika, hur märker du när Wilma mår
+    dåligt?": the parent is asked about the child)."""
+    out: set[str] = set()
+    inside = (
+        {  # capitalised inside a sentence, or called out to: names
+            t.lower
+            for s in sentences
+            for t in s.tokens[1:]
+            if text[t.start : t.start + 1].isupper()
+        }
+        | set(called)
+    )
+    for n, s in enumerate(sentences):
+        words = [t.lower for t in s.tokens]
+        others_called = any(n in ns for ns in called.values())
+        if len(words) > 1 and words[0][:-1] in inside and words[1] in _CHILDS_PEOPLE:
+            out.update({words[0], words[0][:-1]})  # "Leos pappa bor i Umeå."
+        for k in range(1, len(words)):
+            surface = text[s.tokens[k].start : s.tokens[k].end]
+            if not surface[:1].isupper() or surface.isupper() or words[k] in _NEVER_NAMES:
+                continue
+            if words[k] in GRAMMAR_WORDS or person_gender(words[k]):
+                continue
+            nxt = words[k + 1] if k + 1 < len(words) else ""
+            if words[k].endswith("s") and nxt in _CHILDS_PEOPLE:
+                out.update({words[k], words[k][:-1]})
+            elif (
+                others_called
+                and words[k] in called
+                and n not in called[words[k]]
+                and not _a_place(s, k)
+            ):
+                out.add(words[k])
+    return frozenset(out)
+
+
+_ASKED_OF_ALL_YOUNG = frozenset({"ungdomar", "unga", "tonåringar", "ungdomarna"})
+"""After "alla": the caseworker asks what she asks every young person ("Jag frågar alla
+ungdomar det här.")."""
+
+
+def child_questions(
+    text: str,
+    sentences: Sequence[Sentence],
+    others: frozenset[int],
+    segment_starts: frozenset[int] = frozenset(),
+) -> frozenset[int]:
+    """Starts of the questions in a child's case whose "du" is surely the child:
+
+    * the child alone with the caseworker: one name is called out to ("Hej Omar") and only
+      so, never spoken of; nobody is addressed as several ("ni", "välkomna"); no word names
+      a child of the client's ("sonen", "min dotter", "dina barn"); every "han"/"hon" a
+      question asks about is another person named before (a parent talking about the child
+      is asked "Hur mår han?"). Then every question's "du" is the child;
+    * with others in the room: the question calls out to the child by name, in its own
+      sentence or one before it in the same transcript segment ("Elias, röker du eller
+      dricker du alkohol?"), the child's name being the one whose genitive names a parent
+      ("Elias pappa", "Yusufs mamma"); and the next question in the second person after a
+      short answer that opens with a yes or no and speaks of no third person ("Wilma, har
+      du …?" / "Nej." / "Har du …?": the same person is asked on).
+
+    Otherwise "du" may be a parent: nothing is read as the child's."""
+    words_of = [[t.lower for t in s.tokens] for s in sentences]
+    called = _called(text, sentences)
+    spoken_of: set[str] = set()
+    for n, s in enumerate(sentences):
+        for k, token in enumerate(s.tokens):
+            if (
+                k > 0
+                and n not in called.get(token.lower, ())
+                and _is_name(text, s, k)
+                and not _introduced(s, k)
+                and token.lower not in _NEVER_NAMES
+            ):
+                spoken_of.add(token.lower)
+    every = {w for ws in words_of for w in ws}
+    owned = any(
+        ws[k] in _CHILD_OWNED and k > 0 and ws[k - 1] in _POSSESSIVES
+        for ws in words_of
+        for k in range(len(ws))
+    )
+    asked_pronoun = any(
+        is_question(s) and t.lower in _PRONOUNS and t.start not in others
+        for s in sentences
+        for t in s.tokens
+    )
+    spoken_of |= {n[:-1] for n in spoken_of if n.endswith("s")}
+    alone = (
+        len(called) == 1
+        and not set(called) & spoken_of
+        and not every & (_PLURAL_ADDRESS | _CLIENTS_CHILD)
+        and not owned
+        and not asked_pronoun
+    )
+    out: set[int] = set()
+    if alone:
+        return frozenset(
+            s.start
+            for s, ws in zip(sentences, words_of, strict=True)
+            if is_question(s) and _SECOND_PERSON & set(ws)
+        )
+    child = _child_names(text, sentences, called)
+    to_child = {n for name, ns in called.items() if name in child for n in ns}
+    to_other = {n for name, ns in called.items() if name not in child for n in ns}
+    last_child: int | None = None  # the last question asked of the child
+    for n, s in enumerate(sentences):
+        ws = words_of[n]
+        if not is_question(s) or "du" not in ws:
+            continue
+        turn = {n}  # the question and what the same voice said just before it
+        j = n
+        while j > 0 and n - j < 2 and not _new_segment(sentences[j - 1], s, segment_starts):
+            j -= 1
+            turn.add(j)
+        if to_other & turn:
+            last_child = None
+            continue
+        young = any(
+            words_of[j][i] == "alla" and words_of[j][i + 1] in _ASKED_OF_ALL_YOUNG
+            for j in turn
+            for i in range(len(words_of[j]) - 1)
+        )
+        if (
+            to_child & turn
+            or young
+            or (last_child is not None and _asked_on(sentences, words_of, last_child, n))
+        ):
+            out.add(s.start)
+            last_child = n
+        else:
+            last_child = None
+    return frozenset(out)
+
+
+def _new_segment(before: Sentence, sentence: Sentence, segment_starts: frozenset[int]) -> bool:
+    """True when a transcript segment begins after `before`, up to `sentence` (always, for
+    text given as one piece: no turn is known)."""
+    return not segment_starts or any(before.end <= p <= sentence.start for p in segment_starts)
+
+
+def _asked_on(
+    sentences: Sequence[Sentence], words_of: Sequence[Sequence[str]], last: int, n: int
+) -> bool:
+    """True when the question at `n` follows the question at `last` with only a short answer
+    between them that opens with a yes or no and speaks of nobody in the third person."""
+    between = list(range(last + 1, n))
+    if not between or len(between) > 3 or any(is_question(sentences[j]) for j in between):
+        return False
+    if words_of[between[0]][:1] not in (["nej"], ["ja"], ["nä"], ["jo"]):
+        return False
+    said = {w for j in between for w in words_of[j]}
+    return not said & ({"han", "hon", "hans", "hennes", "honom", "henne"} | _CHILDS_PEOPLE)

@@ -61,7 +61,14 @@ from risk_factors.conversation import (
     word_probabilities,
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
-from risk_factors.persons import Resolution, is_peer, peers_doing, person_gender, resolution
+from risk_factors.persons import (
+    Resolution,
+    child_questions,
+    is_peer,
+    peers_doing,
+    person_gender,
+    resolution,
+)
 from risk_factors.schema import Catalogue, Factor
 from risk_factors.text import Sentence, Token, is_swedish_word, normalize, split_sentences
 
@@ -275,6 +282,9 @@ class Tagger:
         )
         if case_type == "barn":
             reading.peers = peers_doing(reading.text, sentences)
+            reading.to_child = child_questions(
+                reading.text, sentences, reading.others, reading.later_starts
+            )
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
@@ -692,6 +702,30 @@ class Tagger:
                     asked[slug] = (weight, alike)
         return asked
 
+    def _asked_of_child(
+        self, reading: _Reading, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """What a question to the child (`_Reading.to_child`) asks about the child's own life,
+        read as said of the child ("Dricker du alkohol?" as "Dricker han alkohol?"): the
+        child's own risk factors (the cues speak of the child as "han"/"hon", as a parent
+        would). Only a no reads it so (`_answer`): a denial, never a finding."""
+        child = _replaced(question, lambda t: _SECOND_TO_THIRD.get(t.lower))
+        if child is None:
+            return {}
+        asked: dict[str, tuple[float, bool]] = {}
+        for match in self._matcher.matches(reading.text, child, reading.unsure(question)):
+            factor = self.factors[match.cue.factor]
+            if not self._applies(match.cue, case_type) or match.fuzzy:
+                continue
+            if factor.kind != "risk" or factor.level not in OWN_LEVELS:
+                continue
+            if self._state(reading, child, match, case_type) != "present":
+                continue
+            weight = match.cue.weight * FOLLOW_UP_FACTOR
+            if weight > asked.get(factor.slug, (0.0, False))[0]:
+                asked[factor.slug] = (weight, False)
+        return asked
+
     def _topic_word(
         self, reading: _Reading, question: Sentence, case_type: str
     ) -> dict[str, tuple[float, bool]]:
@@ -801,6 +835,8 @@ class Tagger:
         asked = self._asked(reading, question, case_type)
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
+        if polarity != "yes" and question.start in reading.to_child:
+            asked = {**self._asked_of_child(reading, question, case_type), **asked}
         earlier: Sentence | None = None
         if not asked and polarity == "no":
             asked = self._topic_word(reading, question, case_type)
@@ -973,6 +1009,8 @@ class _Reading:
     """Starts of the "de"/"dom" that stand for the child's peers (`persons.peers_doing`)."""
     inferred: set[int] = field(default_factory=set)
     """ids of the tags read only from an open question's topic."""
+    to_child: frozenset[int] = frozenset()
+    """Starts of the questions whose "du" is surely the child (`persons.child_questions`)."""
     speakers: bool = False
     """True when the segments say who spoke."""
     conversation: bool = False
@@ -1024,10 +1062,10 @@ class _Reading:
 
     def starts_segment(self, pos: int) -> bool:
         """True when a transcript segment begins at character `pos`."""
-        return pos in self._later_starts
+        return pos in self.later_starts
 
     @cached_property
-    def _later_starts(self) -> frozenset[int]:
+    def later_starts(self) -> frozenset[int]:
         """Where every segment but the first begins (a set: looked up per word)."""
         return frozenset(self.offsets[1:])
 
@@ -1240,6 +1278,8 @@ def _joined(question: Sentence, answer: Sentence) -> Sentence:
 # A question asks the client about themself in the second person; the cues are written as
 # the client would say it ("Har han slagit dig?" asks about "han har slagit mig").
 _SECOND_TO_FIRST = {"du": "jag", "dig": "mig", "din": "min", "ditt": "mitt", "dina": "mina"}
+# A question to the child, read as a parent would say it of the child.
+_SECOND_TO_THIRD = {"du": "han", "dig": "honom", "din": "hans", "ditt": "hans", "dina": "hans"}
 
 
 def _replaced(sentence: Sentence, word_for: Callable[[Token], str | None]) -> Sentence | None:

@@ -1,0 +1,144 @@
+"""Who "du" is in a child's case: a no to "Dricker du alkohol?" denies the child's own drinking
+only when the reading is sure the child was asked (the child alone with the caseworker, or
+called out to by name, or asked on after their own short answer, or asked what every young
+person is asked); with a parent who may be "du", nothing is read as the child's; a yes never
+becomes a finding this way."""
+
+from __future__ import annotations
+
+from risk_factors.tagger import Tagger, TagResult
+from tests.risk_factors.support import typed_segments
+
+
+def _read(tagger: Tagger, *texts: str) -> TagResult:
+    return tagger.tag_segments(typed_segments(*texts), "barn")
+
+
+def _denied(result: TagResult) -> set[str]:
+    return set(result.denied_by_factor())
+
+
+CHILD_ALONE = (
+    "Hej Leo, jag heter Karin. Skönt att du kom hit efter lektionen.",
+    "Hej.",
+    "Hur är det hemma med din mamma?",
+    "Det är lugnt, hon jobbar mycket.",
+)
+
+
+class TestChildAlone:
+    def test_a_no_denies_the_childs_drinking(self, tagger: Tagger) -> None:
+        """The child alone, asked "Brukar du dricka alkohol på helgerna?" / "Nej.": the
+        child's early substance use is asked and denied."""
+        result = _read(tagger, *CHILD_ALONE, "Brukar du dricka alkohol på helgerna?", "Nej.")
+        assert "early_substance_use" in _denied(result)
+        assert "early_substance_use" not in result.factors()
+
+    def test_two_topics_one_no(self, tagger: Tagger) -> None:
+        """ "Snusar du eller röker du på ibland?" / "Nej, ingetdera." denies it too."""
+        result = _read(
+            tagger, *CHILD_ALONE, "Snusar du eller röker du på ibland?", "Nej, ingetdera."
+        )
+        assert "early_substance_use" in _denied(result)
+
+    def test_a_yes_is_no_finding_this_way(self, tagger: Tagger) -> None:
+        """ "Brukar du dricka alkohol på helgerna?" / "Ja, ibland." gives no denial, and the
+        question read as the child's is no finding either (only a no reads it so)."""
+        result = _read(tagger, *CHILD_ALONE, "Brukar du dricka alkohol på helgerna?", "Ja, ibland.")
+        assert "early_substance_use" not in _denied(result)
+        assert "early_substance_use" not in result.factors()
+
+    def test_a_hedge_denies_nothing(self, tagger: Tagger) -> None:
+        """ "Nej, jag vet inte." hedges: no denial."""
+        result = _read(
+            tagger, *CHILD_ALONE, "Brukar du dricka alkohol på helgerna?", "Nej, jag vet inte."
+        )
+        assert "early_substance_use" not in _denied(result)
+
+
+class TestAParentMayBeAsked:
+    def test_a_parent_alone(self, tagger: Tagger) -> None:
+        """A parent greeted by name and asked about the child as "han" ("Hur sover han nu?")
+        is "du": "Dricker du alkohol?" / "Nej." is no denial of the child's drinking."""
+        result = _read(
+            tagger,
+            "Hej Maria, jag heter Karin. Skönt att du kom.",
+            "Hej.",
+            "Hur sover han nu?",
+            "Bättre.",
+            "Dricker du alkohol?",
+            "Nej.",
+        )
+        assert "early_substance_use" not in _denied(result)
+
+    def test_the_parent_called_out_to(self, tagger: Tagger) -> None:
+        """With the child in the room ("Leos pappa" makes Leo the child), "Dricker du
+        alkohol, Maria?" / "Nej." is Maria's no, not the child's."""
+        result = _read(
+            tagger,
+            "Välkomna hit båda två.",
+            "Tack.",
+            "Träffar Leo sin pappa, Maria? Hur är det med Leos pappa?",
+            "Han bor i Umeå.",
+            "Dricker du alkohol, Maria?",
+            "Nej.",
+        )
+        assert "early_substance_use" not in _denied(result)
+
+    def test_several_in_the_room_and_nobody_named(self, tagger: Tagger) -> None:
+        """ "Tack för att ni kom." … "Dricker du alkohol?" / "Nej.": who answered is
+        unknown; nothing is read as the child's."""
+        result = _read(
+            tagger,
+            "Hej, tack för att ni kom.",
+            "Tack.",
+            "Dricker du alkohol?",
+            "Nej.",
+        )
+        assert "early_substance_use" not in _denied(result)
+
+
+class TestChildInTheRoom:
+    OPENING = (
+        "Välkomna hit båda två. Maria, hur länge sedan träffade Leo sin pappa?",
+        "Ett år. Leos pappa bor i Umeå.",
+    )
+
+    def test_the_child_called_out_to(self, tagger: Tagger) -> None:
+        """ "Leo, snusar du?" / "Nej." (Leo's father named: Leo is the child) is the child's
+        no."""
+        result = _read(tagger, *self.OPENING, "Leo, snusar du?", "Nej.")
+        assert "early_substance_use" in _denied(result)
+
+    def test_asked_on_after_the_childs_short_answer(self, tagger: Tagger) -> None:
+        """ "Leo, jag har några frågor. Har du blivit hotad av någon?" / "Nej." / "Röker du?"
+        / "Nej.": the child asked on."""
+        result = _read(
+            tagger,
+            *self.OPENING,
+            "Leo, jag har några frågor. Har du blivit hotad av någon?",
+            "Nej.",
+            "Röker du?",
+            "Nej.",
+        )
+        assert "early_substance_use" in _denied(result)
+
+    def test_not_asked_on_after_a_parent_answered(self, tagger: Tagger) -> None:
+        """An answer about the child in the third person ("Nej, han har aldrig blivit
+        hotad.") was a parent's: the next "Röker du?" / "Nej." is not read as the child's."""
+        result = _read(
+            tagger,
+            *self.OPENING,
+            "Leo, jag har några frågor. Har du blivit hotad av någon?",
+            "Nej, han har aldrig blivit hotad.",
+            "Röker du?",
+            "Nej.",
+        )
+        assert "early_substance_use" not in _denied(result)
+
+    def test_asked_of_every_young_person(self, tagger: Tagger) -> None:
+        """ "Det här frågar jag alla ungdomar. Dricker du?" / "Nej." asks the child."""
+        result = _read(
+            tagger, *self.OPENING, "Det här frågar jag alla ungdomar. Dricker du?", "Nej."
+        )
+        assert "early_substance_use" in _denied(result)
