@@ -289,6 +289,7 @@ class Tagger:
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
         asked_at: tuple[int, Sentence] | None = None  # the last question and where
+        reading.denied = denied
         for i, sentence in enumerate(sentences):
             if question is not None and (asked_at is None or asked_at[1] is not question):
                 if asked_at is not None and i - 1 - asked_at[0] <= FOLLOW_UP_REACH:
@@ -803,6 +804,36 @@ class Tagger:
                     asked[match.cue.factor] = (weight, False)
         return asked
 
+    def _over_since(
+        self, reading: _Reading, earlier: Sentence, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """What a yes/no question about "något" asks right after the client told a risk of
+        their own as over: "Hur länge har du varit drogfri?" / "… Jag slutade med
+        amfetaminet …" / "Har du använt något den senaste tiden?" asks whether the drugs came
+        back. Only a no reads it so (`_answer`): a denial, never a finding; the question must
+        speak to "du" and name nobody else, and in a child's case be one to the child
+        (`_Reading.to_child`)."""
+        words = [t.lower for t in question.tokens]
+        if asks_openly(question) or not _INDEFINITE & set(words) or "du" not in words:
+            return {}
+        if case_type == "barn" and question.start not in reading.to_child:
+            return {}
+        if any(
+            self._person(reading, question, i)
+            for i, w in enumerate(words)
+            if w not in {"du", "dig", "någon"}
+        ):
+            return {}
+        return {
+            d.factor: (d.confidence * FOLLOW_UP_FACTOR, False)
+            for d in reading.denied
+            if d.reason == "resolved"
+            and not d.asked
+            and earlier.end <= d.start < question.start
+            and self.factors[d.factor].kind == "risk"
+            and not reading.by_caseworker_at(d.start)
+        }
+
     @staticmethod
     def _person(reading: _Reading, sentence: Sentence, i: int) -> bool:
         """True when token `i` names a person: a person word ("pappa"), a pronoun, a name."""
@@ -844,6 +875,8 @@ class Tagger:
             earlier = reading.earlier_question.get(question.start)
             if earlier is not None:
                 asked = self._follow_up(reading, earlier, question, case_type)
+            if not asked and earlier is not None:
+                asked = self._over_since(reading, earlier, question, case_type)
         if not asked:
             return [], []
         contradicted: list[str] = []
@@ -1009,6 +1042,8 @@ class _Reading:
     """Starts of the "de"/"dom" that stand for the child's peers (`persons.peers_doing`)."""
     inferred: set[int] = field(default_factory=set)
     """ids of the tags read only from an open question's topic."""
+    denied: list[Denial] = field(default_factory=list)
+    """The denials read so far (`Tagger._read` appends to it as it reads)."""
     to_child: frozenset[int] = frozenset()
     """Starts of the questions whose "du" is surely the child (`persons.child_questions`)."""
     speakers: bool = False
@@ -1070,7 +1105,10 @@ class _Reading:
         return frozenset(self.offsets[1:])
 
     def by_caseworker(self, sentence: Sentence) -> bool:
-        return any(a <= sentence.start < b for a, b in self.caseworker)
+        return self.by_caseworker_at(sentence.start)
+
+    def by_caseworker_at(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.caseworker)
 
     def _token_prob(self, sentence: Sentence, index: int) -> float | None:
         if self.probs is None:

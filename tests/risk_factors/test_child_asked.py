@@ -142,3 +142,44 @@ class TestChildInTheRoom:
             tagger, *self.OPENING, "Det här frågar jag alla ungdomar. Dricker du?", "Nej."
         )
         assert "early_substance_use" in _denied(result)
+
+
+class TestAskedAfterToldOver:
+    """A yes/no question about "något" right after the client told a risk of their own as over
+    asks whether it came back: a no denies it, a yes finds nothing this way."""
+
+    TOLD = (
+        "Hur länge har du varit nykter nu?",
+        "Sedan midsommar. Jag slutade med kokainet när jag flyttade hit.",
+    )
+
+    def test_a_no_denies_it(self, tagger: Tagger) -> None:
+        """… / "Har du tagit något sedan dess?" / "Nej." denies the drugs."""
+        result = tagger.tag_segments(
+            typed_segments(*self.TOLD, "Har du tagit något sedan dess?", "Nej."), "vuxen"
+        )
+        assert "drug_problem" in result.denied_by_factor()
+
+    def test_a_yes_finds_nothing(self, tagger: Tagger) -> None:
+        """… / "Har du tagit något sedan dess?" / "Ja, en gång." is neither found nor
+        denied this way."""
+        result = tagger.tag_segments(
+            typed_segments(*self.TOLD, "Har du tagit något sedan dess?", "Ja, en gång."),
+            "vuxen",
+        )
+        assert "drug_problem" not in result.denied_by_factor()
+        assert "drug_problem" not in result.factors()
+
+    def test_someone_elses_over_is_not_asked(self, tagger: Tagger) -> None:
+        """A brother who stopped ("Min bror slutade med kokainet.") and "Har han tagit något
+        sedan dess?" / "Nej." deny nothing of the client's."""
+        result = tagger.tag_segments(
+            typed_segments(
+                "Hur länge har du varit nykter nu?",
+                "Sedan midsommar. Min bror slutade med kokainet samtidigt.",
+                "Har han tagit något sedan dess?",
+                "Nej.",
+            ),
+            "vuxen",
+        )
+        assert "drug_problem" not in result.denied_by_factor()
