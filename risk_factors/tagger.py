@@ -299,7 +299,10 @@ class Tagger:
                 i + 1 < len(sentences)
                 and not is_question(sentence)
                 and answer_polarity(sentence) is None
-                and self._bare_no(reading, sentences[i + 1], case_type)
+                and (
+                    self._bare_no(reading, sentences[i + 1], case_type)
+                    or self._no_to_statement(reading, sentences, i, case_type)
+                )
             ):
                 # Nobody answers a statement with a bare "Nej": what came before was a
                 # question the recogniser did not hear as one ("Uka ni skrikar på honom" /
@@ -470,6 +473,38 @@ class Tagger:
         if self._polarity(reading, sentence)[0] != "no":
             return False
         return not any(
+            self._applies(m.cue, case_type)
+            for m in self._matcher.matches(reading.text, sentence, reading.unsure(sentence))
+        )
+
+    def _no_to_statement(
+        self, reading: _Reading, sentences: list[Sentence], i: int, case_type: str
+    ) -> bool:
+        """True when a heard statement that speaks to the client ("du", "ni", "dig") and
+        states a factor is answered by the next sentence with a no ("Nej, han var aldrig
+        våldsam mot mig."): the recogniser lost the question it was ("…, förekom det något
+        våld mellan dig och honom?" heard as "… hon ditt något våld mellan dig och honom.").
+        So is a statement the recogniser began in lower case right after a question: the
+        rest of that question ("Har du haft?" + "som kan på att ta dit liv"). Only for heard
+        text, where whisper, not a person, wrote the question mark; typed text keeps its
+        sentences as written. A denial read so is at most uncertain (a guessed question)."""
+        if reading.probs is None:
+            return False
+        sentence, answer = sentences[i], sentences[i + 1]
+        if is_question(answer) or reading.by_caseworker(answer):
+            return False
+        if self._polarity(reading, answer)[0] != "no":
+            return False
+        addressed = bool(_ADDRESSED & {t.lower for t in sentence.tokens})
+        continued = (
+            i > 0
+            and is_question(sentences[i - 1])
+            and bool(sentence.tokens)
+            and reading.text[sentence.tokens[0].start].islower()
+        )
+        if not (addressed or continued):
+            return False
+        return any(
             self._applies(m.cue, case_type)
             for m in self._matcher.matches(reading.text, sentence, reading.unsure(sentence))
         )

@@ -1,0 +1,79 @@
+"""Through speech, say less where the words that decide a finding were heard unsurely: a
+question the recogniser wrote as a statement and that was answered no, a third person whose
+word was barely heard, a negation heard unsurely. Each rule with conversations of its own
+(none from the meeting sets) and near ones that stay found."""
+
+from __future__ import annotations
+
+from risk_factors.tagger import Tagger, TagResult
+from tests.risk_factors.support import heard_segments as _heard
+
+
+def _found(result: TagResult) -> set[str]:
+    return result.factors()
+
+
+def _uncertain(result: TagResult) -> set[str]:
+    return {d.factor for d in result.denied if d.reason == "uncertain"}
+
+
+class TestStatementAnsweredNo:
+    def test_a_statement_to_the_client_answered_no_was_a_question(self, tagger: Tagger) -> None:
+        """ "Förekom det hot och våld mellan dig och din sambo?" heard as a statement, then
+        "Nej, vi grälade …, men han har aldrig hotat mig": the violence is no finding, only
+        an uncertain denial; a yes to the same words finds it, and the client's own statement
+        (no "du") stays found whatever a no after it says."""
+        asked = "Och mellan dig och din sambo förekom det hot och våld."
+        no = tagger.tag_segments(
+            _heard(asked, "Nej, vi grälade en del, men han har aldrig hotat mig."), "vuxen"
+        )
+        assert "escalating_ipv" not in _found(no)
+        assert "escalating_ipv" in _uncertain(no)
+        yes = tagger.tag_segments(_heard(asked, "Ja, i början av året."), "vuxen")
+        assert "escalating_ipv" in _found(yes)
+        own = tagger.tag_segments(
+            _heard(
+                "Han slog mig när han var full, flera gånger i vintras.",
+                "Nej, jag har inte berättat det för någon förut, inte ens för min syster.",
+            ),
+            "vuxen",
+        )
+        assert "escalating_ipv" in _found(own)
+
+    def test_in_a_childs_case_too(self, tagger: Tagger) -> None:
+        """ "Slog han dig när du bodde med hans pappa?" heard without its question, answered
+        "Nej, det gjorde han aldrig, …": no maltreatment found, an uncertain denial."""
+        result = tagger.tag_segments(
+            _heard(
+                "Och när du bodde med hans pappa slog han dig.",
+                "Nej, det gjorde han aldrig, han var bara borta mycket.",
+            ),
+            "barn",
+        )
+        assert "child_maltreatment" not in _found(result)
+        assert "child_maltreatment" in _uncertain(result)
+
+    def test_the_rest_of_a_question_heard_in_lower_case(self, tagger: Tagger) -> None:
+        """ "Har du någon gång haft tankar på att ta ditt liv?" heard as "Har du någon gång
+        haft?" and a lower-case "tankar på att ta ditt liv", answered no at length: no
+        finding, an uncertain denial; a client's own sentence after a question (a capital
+        letter) stays found."""
+        result = tagger.tag_segments(
+            _heard(
+                "Har du någon gång haft?",
+                "tankar på att ta ditt liv",
+                "Nej, jag har min dotter och mina hundar att tänka på.",
+            ),
+            "vuxen",
+        )
+        assert "self_harm_suicidality" not in _found(result)
+        assert "self_harm_suicidality" in _uncertain(result)
+        own = tagger.tag_segments(
+            _heard(
+                "Hur mår du?",
+                "Jag har tankar på att ta mitt liv.",
+                "Nej, det har du inte sagt förut.",
+            ),
+            "vuxen",
+        )
+        assert "self_harm_suicidality" in _found(own)
