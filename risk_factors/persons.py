@@ -23,15 +23,20 @@ earlier reading of the client, and the rules above only ever remove findings abo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from risk_factors.context import (
+    _POSSESSIVE_WORDS,
     _SUPINES,
+    NEGATORS,
     QUESTION_VERBS,
     QUESTION_WORDS,
+    _maybe_negator,
     _subject_heard,
+    asks_for_someone,
     is_question,
 )
 from risk_factors.cues import GRAMMAR_WORDS, phonetic_key
@@ -157,10 +162,7 @@ _SEVERAL = frozenset(
     | {"tjejerna", "grabbar", "grabbarna", "polarna", "vänner", "vännerna", "bröder"}
     | {"bröderna", "systrar", "systrarna", "föräldrar", "föräldrarna", "grannarna"}
 )
-_POSSESSIVES = frozenset(
-    {"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes", "sin", "sitt", "sina"}
-    | {"vår", "vårt", "våra", "er", "ert", "era", "deras"}
-)
+_POSSESSIVES = _POSSESSIVE_WORDS
 _PRONOUNS = {"han": "m", "hon": "f"}
 # The possessive and object forms of "han"/"hon".
 _OWNERS = {"hans": "m", "hennes": "f", "honom": "m", "henne": "f"}
@@ -260,6 +262,48 @@ def _heard_possessed(words: Sequence[str], k: int, case_type: str) -> tuple[str,
         if len(noun_key) >= 3 and key.startswith(noun_key) and len(key) - len(noun_key) <= 1:
             return gender, noun
     return None
+
+
+# What an answer naming someone may open with before who it is: "Ja, min syster.", "En
+# kompis.", "Hans tränare …".
+_ANSWER_LEADS = frozenset({"ja", "jo", "en", "ett"}) | _POSSESSIVES
+_NO_WORDS = NEGATORS | {"nej", "nä", "nja", "nope"}
+# Swedish nouns for someone who does something end so: tränare(n), sjuksköterska(n),
+# kurator(n), chaufför, terapeut(en), psykolog(en), specialist(en).
+_ROLE_NOUN = re.compile(
+    r"..(?:are|aren|erska|erskan|tor|torn|ör|ören|eut|euten|log|logen|ist|isten)$"
+)
+
+
+def answer_opening(sentence: Sentence) -> int | None:
+    """The index of the word an answer opens with after "ja", "en" and possessives ("Ja,
+    min syster." → "syster"); None when there is none or the answer says no anywhere ("Nej",
+    "Ingen", "Inte direkt" name nobody)."""
+    words = [t.lower for t in sentence.tokens]
+    if _NO_WORDS & set(words):
+        return None
+    k = 0
+    while k < len(words) - 1 and words[k] in _ANSWER_LEADS:
+        k += 1
+    return k if words and words[k] not in _ANSWER_LEADS else None
+
+
+def _named_when_asked(text: str, sentence: Sentence, k: int) -> str | None:
+    """The gender ("m", "f", "mf") of who an answer to a question for someone names at its
+    opening word `k` (`answer_opening`), when that word is no person noun: a role noun
+    ("Tränaren i fotbollslaget.", "Min mentor på skolan …"), or a name written with a
+    capital that no dictionary knows ("Amina.", "Yusuf på fritidsgården."). Not a word that
+    may be a misheard negation ("Inten." heard for "Inte än"): when unsure, nobody."""
+    token = sentence.tokens[k]
+    word = token.lower
+    if _ROLE_NOUN.search(word) and is_swedish_word(word):
+        return "mf"
+    surface = text[token.start : token.end]
+    if not surface[:1].isupper() or surface.isupper() or is_swedish_word(word):
+        return None
+    if _maybe_negator(word) or word in _NEVER_NAMES:
+        return None
+    return _name_gender(word)
 
 
 def _several(word: str, case_type: str) -> bool:
@@ -505,6 +549,11 @@ def _resolution(
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         asks = is_question(s)  # a person asked about is the topic of the answers
+        # "Finns det någon vuxen som han lyssnar på?" / "Yusuf på fritidsgården.": the
+        # answer's opening word names that someone, not the client.
+        opening = None
+        if n > 0 and not asks and asks_for_someone(sentences[n - 1]):
+            opening = answer_opening(s)
         for k, token in enumerate(s.tokens):
             word = words[k]
             gender = _PRONOUNS.get(word)
@@ -533,8 +582,12 @@ def _resolution(
                 heard = _heard_possessed(words, k, case_type)
             if heard is not None:
                 found, word = heard  # read as the person word it sounds like
+            asked = None if found or k != opening else _named_when_asked(text, s, k)
+            if asked == "mf":
+                found = asked  # "Tränaren …": a role, as a person noun
             name = found is None and (
-                _is_name(text, s, k)
+                asked is not None
+                or _is_name(text, s, k)
                 or (word in named and not _a_place(s, k) and (k > 0 or word in written))
             )
             if name and _introduced(s, k):
@@ -549,7 +602,7 @@ def _resolution(
                 and person_gender(words[k - 1]) is not None
                 and words[k - 1] not in _CHILD
                 and word not in clients
-            )
+            ) or (asked is not None and name and word not in clients)
             # "din kompis Amira": the friend, not the child
             if not apposed and (child or (name and (word in clients or case_type == "barn"))):
                 for g in ("m", "f") if child else _name_gender(word):
@@ -569,7 +622,7 @@ def _resolution(
                     where[g] = (token.start, token.end)
                     noun[g] = word if found and asks else None
                     spoken[g] = word if found else None
-                    friend[g] = word in _PEERS or (apposed and words[k - 1] in _PEERS)
+                    friend[g] = word in _PEERS or (apposed and k > 0 and words[k - 1] in _PEERS)
     return frozenset(out), nouns, pointed, frozenset(owners)
 
 

@@ -27,7 +27,6 @@ from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
     ANSWER_OPENERS,
-    NEGATORS,
     OTHER_PEOPLE,
     QUESTION_VERBS,
     about_someone_else,
@@ -63,6 +62,7 @@ from risk_factors.conversation import (
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.persons import (
     Resolution,
+    answer_opening,
     child_questions,
     is_peer,
     peers_doing,
@@ -970,7 +970,7 @@ class Tagger:
         if reading.unclear(answer):
             return []
         if not asks_openly(question) and not (
-            asks_for_someone(question) and _names_someone(reading.text, answer)
+            asks_for_someone(question) and _names_someone(reading, answer)
         ):
             return []
         joined = _joined(question, answer)
@@ -1311,29 +1311,13 @@ def _person_apart(sentence: Sentence, match: CueMatch) -> bool:
     return not clauses & {sentence.clause_of[i] for i in rest}
 
 
-_POSSESSIVES = frozenset({"min", "mitt", "mina", "vår", "vårt", "våra", "hans", "hennes", "deras"})
-
-
-# Swedish nouns for someone who does something end so: tränare(n), sjuksköterska(n),
-# kurator(n), chaufför, terapeut(en), psykolog(en), specialist(en).
-_AGENT_NOUN = re.compile(
-    r"..(?:are|aren|erska|erskan|tor|torn|ör|ören|eut|euten|log|logen|ist|isten)$"
-)
-
-
-def _names_someone(text: str, answer: Sentence) -> bool:
-    """True when an answer opens by naming a person and denies nothing: "Min syster.",
-    "Mormor, hon bor nära.", "Yusuf på fritidsgården." (a name: a capitalised word no
-    dictionary knows). "Nej", "Ingen", "Inte direkt" name nobody."""
-    words = [t.lower for t in answer.tokens]
-    if not words or set(words) & (NEGATORS | {"nej", "nä", "nja"}):
-        return False
-    first = 1 if words[0] in _POSSESSIVES | {"ja", "en"} and len(words) > 1 else 0
-    token = answer.tokens[first]
-    if person_gender(token.lower) is not None or _AGENT_NOUN.search(token.lower):
-        return True
-    written = text[token.start : token.end]
-    return written[:1].isupper() and first == 0 and not is_swedish_word(token.lower)
+def _names_someone(reading: _Reading, answer: Sentence) -> bool:
+    """True when an answer opens by naming a person and denies nothing ("Min syster.",
+    "Mormor, hon bor nära.", "Tränaren i laget.", "Yusuf på fritidsgården."): its opening
+    word (`persons.answer_opening`) is someone other than the client by the meeting's one
+    reading of who is who (`reading.others`, `persons.resolution`)."""
+    k = answer_opening(answer)
+    return k is not None and answer.tokens[k].start in reading.others
 
 
 def _joined(question: Sentence, answer: Sentence) -> Sentence:

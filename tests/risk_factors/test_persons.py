@@ -543,3 +543,41 @@ class TestAnotherPersonsPeers:
         assert "bullying_peer_rejection" in _found(
             tagger, "barn", "Han blir retad av klasskamraterna varje rast."
         )
+
+
+class TestWhoAnAnswerNames:
+    """Whether an answer to "Finns det någon …?" names someone is read by the one reading of
+    who is who (`persons.resolution`, `reading.others`), not by a rule of the tagger's own."""
+
+    def test_a_name_answering_a_question_for_someone_is_that_person(self, tagger: Tagger) -> None:
+        """ "Finns det någon vuxen som hon litar på?" / "Nadira på fritids.": Nadira is the
+        adult asked for, not the child, so the "hon" after her is Nadira: her childhood is not
+        the child's prior victimisation. Without a name the "hon" is the child, as before."""
+        asked = "Finns det någon vuxen som hon litar på?"
+        assert "prior_victimisation" not in _found(
+            tagger,
+            "barn",
+            asked,
+            "Nadira på fritids. Hon har själv blivit misshandlad som liten.",
+        )
+        assert "prior_victimisation" in _found(
+            tagger, "barn", asked, "Hon har själv blivit misshandlad som liten."
+        )
+
+    def test_yes_and_a_possessive_before_the_person(self, tagger: Tagger) -> None:
+        """ "Ja, min kusin." names the cousin the client can talk to (the opening "ja" and
+        the possessive are both passed over); "Nej, min kusin bor långt bort" names nobody."""
+        asked = "Finns det någon du kan prata med?"
+        assert "supportive_network" in _found(tagger, "vuxen", asked, "Ja, min kusin.")
+        assert "supportive_network" not in _found(
+            tagger, "vuxen", asked, "Nej, min kusin bor långt bort."
+        )
+
+    def test_a_word_that_may_be_a_misheard_no_names_nobody(self) -> None:
+        """A capitalised non-word opening the answer is a name ("Fadumo."), unless it is one
+        sound from a negation ("Intä." as the recogniser writes "Inte än"): nobody."""
+        for answer, named in (("Fadumo.", True), ("Intä.", False), ("Aldri.", False)):
+            text = f"Har du någon som stöttar dig när det är tungt?\n{answer}"
+            sentences = split_sentences(text)
+            others = other_references(text, sentences, "vuxen")
+            assert (sentences[1].tokens[0].start in others) is named, answer
