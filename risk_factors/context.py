@@ -502,6 +502,8 @@ def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = 
         return True
     for i in range(used[-1]):  # any of the cue's words inside a condition
         if words[i] in _CONDITIONALS and i + 1 < len(words) and _opens_condition(words, i):
+            if wish_counts and _wished(words, i):
+                continue  # "det vore bättre om jag inte fanns": what is wished, not a condition
             return True
     if wish_counts:
         return False
@@ -512,6 +514,14 @@ def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = 
         if (words[i] in _WISHES or words[i] in _UNREAL) and not _coordinated_apart(tokens, i, used):
             return True
     return False
+
+
+def _wished(words: list[str], i: int) -> bool:
+    """The "om" at `i` follows an unreal judgement ("det vore bättre/skönt/lika bra om …",
+    "det skulle vara bäst om …"): the clause it opens is what is wished, which a factor about
+    wanting (`wish_counts`) reads as said, not a condition of something else."""
+    before = words[max(0, i - 3) : i]
+    return "vore" in before or ("skulle" in words[max(0, i - 4) : i] and "vara" in before)
 
 
 def _opens_condition(words: list[str], i: int) -> bool:
