@@ -393,6 +393,16 @@ def _maybe_negator(word: str) -> bool:
     return any(_one_sound_off(key, neg) for neg in _NEGATOR_KEYS)
 
 
+def sounds_like_negation(word: str) -> bool:
+    """A Swedish word of four letters or more, no negation itself, one sound from one
+    ("intet", "inne" for "inte"; "inge" for "inga"): when the recogniser was unsure of it, a
+    negation may have been said there (`Tagger._state`)."""
+    if len(word) < 4 or word in NEGATORS or not is_swedish_word(word):
+        return False
+    key = phonetic_key(word)
+    return any(_one_sound_off(key, neg) for neg in _NEGATOR_KEYS)
+
+
 # The words of past and over and of paying off with their sound keys (4+ sounds).
 _PAST_KEYS = tuple(
     (w, k)

@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
+    AFTER_REACH,
     ANSWER_OPENERS,
     OTHER_PEOPLE,
     QUESTION_VERBS,
@@ -48,6 +49,7 @@ from risk_factors.context import (
     part,
     question_start,
     says_over,
+    sounds_like_negation,
     status,
     told_to_client,
 )
@@ -637,6 +639,8 @@ class Tagger:
         state = status(sentence, match.tokens, factor.past_counts)
         if state == "present" and factor.kind == "protective" and lost(sentence, match.tokens):
             return "resolved"
+        if state == "present" and _negation_heard_unsurely(reading, sentence, match):
+            return "uncertain"
         return state
 
     def _tag_sentence(
@@ -1216,6 +1220,25 @@ def _answers_heard_as_questions(sentences: list[Sentence]) -> list[Sentence]:
 DONE_AT_HOME = frozenset({"child_maltreatment"})
 """Harm that is, by definition, done to the child by an adult of the family."""
 _DOERS = frozenset({"vuxen", "vuxna", "någon", "han", "hon", "de", "dom", "föräldrarna"})
+
+
+def _negation_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
+    """True when whether a cue is stated or denied stands on a word the recogniser was unsure
+    of (below UNSURE_WORD): a negation the cue itself needs ("inget kontrakt", where "eget
+    kontrakt" may have been said), or, in the cue's clause, a real word one sound from a
+    negation ("räcker intet", "inne" for "inte"; a non-word so is read by `status`). Such a
+    finding is uncertain: no finding, whichever way it was said."""
+    used = set(match.tokens)
+    clauses = {sentence.clause_of[i] for i in used}
+    last = match.tokens[-1]
+    return any(
+        i not in used
+        and sentence.clause_of[i] in clauses
+        and i <= last + AFTER_REACH
+        and sounds_like_negation(token.lower)
+        and reading.unsure_at(sentence, i)
+        for i, token in enumerate(sentence.tokens)
+    )
 
 
 def _unsure_words(reading: _Reading, sentences: Sequence[Sentence]) -> frozenset[int]:

@@ -77,3 +77,29 @@ class TestStatementAnsweredNo:
             "vuxen",
         )
         assert "self_harm_suicidality" in _found(own)
+
+
+class TestNegationHeardUnsurely:
+    def test_an_unsure_word_one_sound_from_a_negation_leaves_it_open(self, tagger: Tagger) -> None:
+        """ "Lönen räcker inne hela månaden" with "inne" heard unsurely (one sound from
+        "inte") may deny as well as state: no finding; the same words heard surely, and
+        "räcker gott", are found. So for "intet" in an answer read with its open question
+        ("Hur är det med pengarna?" / "…, men det räcker intet för hyran.")."""
+        unsure = tagger.tag_segments(
+            _heard("Lönen räcker inne hela månaden.", unsure={"inne": 0.5}), "vuxen"
+        )
+        assert "stable_economy" not in _found(unsure)
+        for text in ("Lönen räcker inne hela månaden.", "Lönen räcker gott hela månaden."):
+            assert "stable_economy" in _found(tagger.tag_segments(_heard(text), "vuxen")), text
+        asked = "Hur är det med pengarna?"
+        answer = tagger.tag_segments(
+            _heard(
+                asked, "Jag jobbar natt, men det räcker intet för hyran.", unsure={"intet": 0.35}
+            ),
+            "vuxen",
+        )
+        assert "stable_economy" not in _found(answer)
+        enough = tagger.tag_segments(
+            _heard(asked, "Jag jobbar natt och det räcker för hyran."), "vuxen"
+        )
+        assert "stable_economy" in _found(enough)
