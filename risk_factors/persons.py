@@ -681,6 +681,9 @@ def _called(text: str, sentences: Sequence[Sentence]) -> dict[str, list[int]]:
     name read apart from its question ("Elias" + ", röker du …?") calls out with it. (A
     name at a sentence's end speaks to "du" only in its own sentence.)"""
     out: dict[str, list[int]] = {}
+    inside = {
+        t.lower for s in sentences for t in s.tokens[1:] if text[t.start : t.start + 1].isupper()
+    }
     for n, s in enumerate(sentences):
         words = {t.lower for t in s.tokens}
         apart = (
@@ -693,7 +696,10 @@ def _called(text: str, sentences: Sequence[Sentence]) -> dict[str, list[int]]:
         nxt = {t.lower for t in sentences[n + 1].tokens} if n + 1 < len(sentences) else set()
         speaks_to = bool(_SECOND_PERSON & (words | nxt))
         for k in range(len(s.tokens)):
-            if _vocative(text, s, k, speaks_to, apart):
+            # a question may call out with no "du" ("Jessica, stämmer det?"): a name written
+            # as one inside a sentence somewhere ("Vatten, te?" calls nobody)
+            asks = is_question(s) and s.tokens[k].lower in inside
+            if _vocative(text, s, k, speaks_to or asks, apart):
                 out.setdefault(s.tokens[k].lower, []).extend([n, n + 1] if apart else [n])
     return out
 
@@ -745,12 +751,31 @@ _ASKED_OF_ALL_YOUNG = frozenset({"ungdomar", "unga", "tonåringar", "ungdomarna"
 ungdomar det här.")."""
 
 
+@dataclass(frozen=True)
+class Addressed:
+    """In a child's case, the questions (by start) whose "du" is surely the child, and those
+    whose "du" is surely a parent (`addressed`)."""
+
+    child: frozenset[int] = frozenset()
+    parent: frozenset[int] = frozenset()
+
+
 def child_questions(
     text: str,
     sentences: Sequence[Sentence],
     others: frozenset[int],
     segment_starts: frozenset[int] = frozenset(),
 ) -> frozenset[int]:
+    """The questions whose "du" is surely the child (`addressed`)."""
+    return addressed(text, sentences, others, segment_starts).child
+
+
+def addressed(
+    text: str,
+    sentences: Sequence[Sentence],
+    others: frozenset[int],
+    segment_starts: frozenset[int] = frozenset(),
+) -> Addressed:
     """Starts of the questions in a child's case whose "du" is surely the child:
 
     * the child alone with the caseworker: one name is called out to ("Hej Omar") and only
@@ -765,7 +790,11 @@ def child_questions(
       short answer that opens with a yes or no and speaks of no third person ("Wilma, har
       du …?" / "Nej." / "Har du …?": the same person is asked on).
 
-    Otherwise "du" may be a parent: nothing is read as the child's."""
+    "du" is surely a parent when the question calls out to a name that a sentence calling out
+    to it speaks of the child with ("Annika, hur märker du när Wilma mår dåligt?"), or asks
+    "du själv" right after a question that spoke of the child by name ("Har Lucas blivit
+    slagen …?" / "Nej." / "Och du själv, hur mår du? Har du haft …?"). Otherwise "du" is
+    left undecided."""
     words_of = [[t.lower for t in s.tokens] for s in sentences]
     called = _called(text, sentences)
     spoken_of: set[str] = set()
@@ -800,25 +829,55 @@ def child_questions(
     )
     out: set[int] = set()
     if alone:
-        return frozenset(
-            s.start
-            for s, ws in zip(sentences, words_of, strict=True)
-            if is_question(s) and _SECOND_PERSON & set(ws)
+        return Addressed(
+            frozenset(
+                s.start
+                for s, ws in zip(sentences, words_of, strict=True)
+                if is_question(s) and _SECOND_PERSON & set(ws)
+            )
         )
+    parent: set[int] = set()
     child = _child_names(text, sentences, called)
     to_child = {n for name, ns in called.items() if name in child for n in ns}
     to_other = {n for name, ns in called.items() if name not in child for n in ns}
+    # A parent surely: a name called out to in a sentence that speaks of the child ("Annika,
+    # hur märker du när Wilma mår dåligt?"), and not the sound of one of the child's names.
+    child_keys = {phonetic_key(c) for c in child}
+    to_parent = {
+        n
+        for name, ns in called.items()
+        if name not in child
+        and phonetic_key(name) not in child_keys
+        and any(_speaks_of(text, sentences[m], child - {name}) for m in ns)
+        for n in ns
+    }
     last_child: int | None = None  # the last question asked of the child
     for n, s in enumerate(sentences):
         ws = words_of[n]
-        if not is_question(s) or "du" not in ws:
+        if not is_question(s):
+            continue
+        if not _YOU & set(ws):
             continue
         turn = {n}  # the question and what the same voice said just before it
         j = n
         while j > 0 and n - j < 2 and not _new_segment(sentences[j - 1], s, segment_starts):
             j -= 1
             turn.add(j)
-        if to_other & turn:
+        before = next((i for i in range(min(turn) - 1, -1, -1) if is_question(sentences[i])), None)
+        if to_other & turn and not to_parent & turn:
+            last_child = None
+            continue
+        if to_parent & turn or (
+            before is not None
+            and _speaks_of(text, sentences[before], child)
+            and any(
+                words_of[j][i : i + 2] == ["du", "själv"]
+                for j in turn
+                for i in range(len(words_of[j]))
+            )
+        ):
+            if child:
+                parent.add(s.start)
             last_child = None
             continue
         young = any(
@@ -835,7 +894,20 @@ def child_questions(
             last_child = n
         else:
             last_child = None
-    return frozenset(out)
+    return Addressed(frozenset(out), frozenset(parent))
+
+
+_YOU = frozenset({"du", "dig", "din", "ditt", "dina"})
+"""One person spoken to."""
+
+
+def _speaks_of(text: str, sentence: Sentence, child: frozenset[str]) -> bool:
+    """True when the sentence names the child (one of `child`) without calling out to them
+    ("Har Lucas blivit slagen av någon vuxen?")."""
+    return any(
+        t.lower in child and text[t.start : t.start + 1].isupper() and k > 0
+        for k, t in enumerate(sentence.tokens)
+    )
 
 
 def _new_segment(before: Sentence, sentence: Sentence, segment_starts: frozenset[int]) -> bool:

@@ -64,8 +64,8 @@ from risk_factors.conversation import (
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.persons import (
     Resolution,
+    addressed,
     answer_opening,
-    child_questions,
     is_peer,
     peers_doing,
     person_gender,
@@ -284,9 +284,8 @@ class Tagger:
         )
         if case_type == "barn":
             reading.peers = peers_doing(reading.text, sentences)
-            reading.to_child = child_questions(
-                reading.text, sentences, reading.others, reading.later_starts
-            )
+            asked_whom = addressed(reading.text, sentences, reading.others, reading.later_starts)
+            reading.to_child, reading.to_parent = asked_whom.child, asked_whom.parent
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
@@ -742,24 +741,29 @@ class Tagger:
                     asked[slug] = (weight, alike)
         return asked
 
-    def _asked_of_child(
-        self, reading: _Reading, question: Sentence, case_type: str
+    def _asked_of(
+        self, reading: _Reading, question: Sentence, case_type: str, words: Mapping[str, str]
     ) -> dict[str, tuple[float, bool]]:
-        """What a question to the child (`_Reading.to_child`) asks about the child's own life,
-        read as said of the child ("Dricker du alkohol?" as "Dricker han alkohol?"): the
-        child's own risk factors (the cues speak of the child as "han"/"hon", as a parent
-        would). Only a no reads it so (`_answer`): a denial, never a finding."""
-        child = _replaced(question, lambda t: _SECOND_TO_THIRD.get(t.lower))
-        if child is None:
+        """What a question to the child (`_Reading.to_child`, `words` `_SECOND_TO_THIRD`) or
+        to a parent (`_Reading.to_parent`, `_SECOND_TO_PARENT`) asks about that person's own
+        life, read as said of them: "Dricker du alkohol?" to the child as "Dricker han
+        alkohol?" (the child's own cues speak of the child as "han"/"hon", as a parent would),
+        "Har du haft perioder av psykisk ohälsa?" to a parent as "Har föräldern haft …?".
+        Only that person's own risk factors (level individ for the child, `PARENT_OWN` for a
+        parent); only a no reads it so (`_answer`): a denial, never a finding."""
+        said = _replaced(question, lambda t: words.get(t.lower))
+        if said is None:
             return {}
+        to_child = words is _SECOND_TO_THIRD
         asked: dict[str, tuple[float, bool]] = {}
-        for match in self._matcher.matches(reading.text, child, reading.unsure(question)):
+        for match in self._matcher.matches(reading.text, said, reading.unsure(question)):
             factor = self.factors[match.cue.factor]
             if not self._applies(match.cue, case_type) or match.fuzzy:
                 continue
-            if factor.kind != "risk" or factor.level not in OWN_LEVELS:
+            own = factor.level in OWN_LEVELS if to_child else factor.slug in PARENT_OWN
+            if factor.kind != "risk" or not own:
                 continue
-            if self._state(reading, child, match, case_type) != "present":
+            if self._state(reading, said, match, case_type) != "present":
                 continue
             weight = match.cue.weight * FOLLOW_UP_FACTOR
             if weight > asked.get(factor.slug, (0.0, False))[0]:
@@ -855,7 +859,7 @@ class Tagger:
         words = [t.lower for t in question.tokens]
         if asks_openly(question) or not _INDEFINITE & set(words) or "du" not in words:
             return {}
-        if case_type == "barn" and question.start not in reading.to_child:
+        if case_type == "barn" and not _within(question, reading.to_child):
             return {}
         if any(
             self._person(reading, question, i)
@@ -905,8 +909,10 @@ class Tagger:
         asked = self._asked(reading, question, case_type)
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
-        if polarity != "yes" and question.start in reading.to_child:
-            asked = {**self._asked_of_child(reading, question, case_type), **asked}
+        if polarity != "yes" and _within(question, reading.to_child):
+            asked = {**self._asked_of(reading, question, case_type, _SECOND_TO_THIRD), **asked}
+        if polarity != "yes" and _within(question, reading.to_parent):
+            asked = {**self._asked_of(reading, question, case_type, _SECOND_TO_PARENT), **asked}
         earlier: Sentence | None = None
         if not asked and polarity == "no":
             asked = self._topic_word(reading, question, case_type)
@@ -1084,7 +1090,9 @@ class _Reading:
     denied: list[Denial] = field(default_factory=list)
     """The denials read so far (`Tagger._read` appends to it as it reads)."""
     to_child: frozenset[int] = frozenset()
-    """Starts of the questions whose "du" is surely the child (`persons.child_questions`)."""
+    """Starts of the questions whose "du" is surely the child (`persons.addressed`)."""
+    to_parent: frozenset[int] = frozenset()
+    """Starts of the questions whose "du" is surely a parent (`persons.addressed`)."""
     speakers: bool = False
     """True when the segments say who spoke."""
     conversation: bool = False
@@ -1343,6 +1351,12 @@ def _names_someone(reading: _Reading, answer: Sentence) -> bool:
     return k is not None and answer.tokens[k].start in reading.others
 
 
+def _within(sentence: Sentence, starts: frozenset[int]) -> bool:
+    """True when one of `starts` (of sentences read apart) lies in `sentence`, which may be
+    several read as one (`_joined`)."""
+    return any(sentence.start <= p < sentence.end for p in starts)
+
+
 def _joined(question: Sentence, answer: Sentence) -> Sentence:
     """A question and its answer as one sentence (the answer's clauses after the question's)."""
     shift = max(question.clause_of) + 1
@@ -1360,6 +1374,14 @@ def _joined(question: Sentence, answer: Sentence) -> Sentence:
 _SECOND_TO_FIRST = {"du": "jag", "dig": "mig", "din": "min", "ditt": "mitt", "dina": "mina"}
 # A question to the child, read as a parent would say it of the child.
 _SECOND_TO_THIRD = {"du": "han", "dig": "honom", "din": "hans", "ditt": "hans", "dina": "hans"}
+# A question to a parent, read as said of the parent (only the subject: "dig" would make the
+# parent the one harmed, and the cues read "slagit föräldern" as harm to the child).
+_SECOND_TO_PARENT = {"du": "föräldern"}
+PARENT_OWN = frozenset(
+    {"parental_substance_abuse", "parental_mental_illness", "parental_criminality"}
+)
+"""A parent's own condition in a child's case: what "du" asks about when it is a parent (not
+what was done to or in front of the child, whose cues a parent as subject also match)."""
 
 
 def _replaced(sentence: Sentence, word_for: Callable[[Token], str | None]) -> Sentence | None:

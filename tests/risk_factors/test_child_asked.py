@@ -183,3 +183,48 @@ class TestAskedAfterToldOver:
             "vuxen",
         )
         assert "drug_problem" not in result.denied_by_factor()
+
+
+class TestAParentAsked:
+    """ "du" surely a parent: a name called out to in a sentence that speaks of the child, or
+    "du själv" right after a question about the child by name. A no denies the parent's own
+    condition, never the child's; a yes finds nothing this way."""
+
+    OPENING = (
+        "Välkomna hit. Karin, hur märker du när Leo är ledsen?",
+        "Han blir tyst. Leos pappa säger samma sak.",
+        "Har Leo blivit slagen av någon vuxen?",
+        "Nej.",
+    )
+
+    def test_du_sjalv_after_the_child(self, tagger: Tagger) -> None:
+        """ "Och du själv, har du haft svår ångest?" / "Nej." denies the parent's mental
+        illness."""
+        result = _read(tagger, *self.OPENING, "Och du själv, har du haft svår ångest?", "Nej.")
+        assert "parental_mental_illness" in _denied(result)
+
+    def test_the_parent_called_out_to(self, tagger: Tagger) -> None:
+        """ "Karin, dricker du alkohol?" / "Nej." (Karin asked about Leo before) denies the
+        parent's drinking, not the child's."""
+        result = _read(tagger, *self.OPENING, "Karin, dricker du alkohol?", "Nej.")
+        assert "parental_substance_abuse" in _denied(result)
+        assert "early_substance_use" not in _denied(result)
+
+    def test_a_yes_finds_nothing(self, tagger: Tagger) -> None:
+        """ "Karin, dricker du alkohol?" / "Ja, ibland." finds no parental drinking this way."""
+        result = _read(tagger, *self.OPENING, "Karin, dricker du alkohol?", "Ja, ibland.")
+        assert "parental_substance_abuse" not in result.factors()
+        assert "parental_substance_abuse" not in _denied(result)
+
+    def test_a_name_only_called_is_undecided(self, tagger: Tagger) -> None:
+        """A name never called out to with the child spoken of ("Dricker du alkohol,
+        Karin?" with Karin asked nothing about Leo) leaves "du" undecided."""
+        result = _read(
+            tagger,
+            "Välkomna hit. Hur länge sedan träffade Leo sin pappa?",
+            "Ett år. Leos pappa bor i Umeå.",
+            "Dricker du alkohol, Karin?",
+            "Nej.",
+        )
+        assert "parental_substance_abuse" not in _denied(result)
+        assert "early_substance_use" not in _denied(result)
