@@ -398,13 +398,14 @@ class Tagger:
 
     def _outweighed(self, reading: _Reading, tags: list[Tag], case_type: str) -> list[Tag]:
         """Leave out a protective factor read only from an open question's topic ("Hur länge
-        har du bott där?" / "Ett och ett halvt år.") when a risk factor of the same life area
-        is found in the meeting in the client's own words: when unsure, say less."""
+        har du bott där?" / "Ett och ett halvt år.") or only from words heard alike (not
+        exactly: "Jag har butt här i tjugo år" for "bott") when a risk factor of the same life
+        area is found in the meeting in the client's own words: when unsure, say less."""
         direct = [t for t in tags if id(t) not in reading.inferred]
         risk_areas = {
             self._area(t.factor, case_type) for t in direct if self.factors[t.factor].kind == "risk"
         }
-        direct_slugs = {t.factor for t in direct}
+        direct_slugs = {t.factor for t in direct if id(t) not in reading.alike}
         return [
             t
             for t in tags
@@ -679,7 +680,9 @@ class Tagger:
         if case_type == "barn":
             best = self._parent_speaking(sentence, best)
         unclear = reading.unclear(sentence)
-        tags = [] if unclear else [self._make(Tag, m, conf, text) for conf, m in best.values()]
+        made = [] if unclear else [(self._make(Tag, m, conf, text), m) for conf, m in best.values()]
+        reading.alike.update(id(tag) for tag, m in made if m.fuzzy)
+        tags = [tag for tag, _m in made]
         denied = [
             self._make(
                 Denial,
@@ -1087,6 +1090,8 @@ class _Reading:
     """Starts of the "de"/"dom" that stand for the child's peers (`persons.peers_doing`)."""
     inferred: set[int] = field(default_factory=set)
     """ids of the tags read only from an open question's topic."""
+    alike: set[int] = field(default_factory=set)
+    """ids of the tags read from words heard only alike (not exactly) by the recogniser."""
     denied: list[Denial] = field(default_factory=list)
     """The denials read so far (`Tagger._read` appends to it as it reads)."""
     to_child: frozenset[int] = frozenset()

@@ -103,3 +103,28 @@ class TestNegationHeardUnsurely:
             _heard(asked, "Jag jobbar natt och det räcker för hyran."), "vuxen"
         )
         assert "stable_economy" in _found(enough)
+
+
+class TestProtectiveHeardAlike:
+    def test_a_resource_heard_only_alike_gives_way_to_a_risk_of_its_area(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Jag har bott i lägenheten i femton år" heard with "butt" (only alike) beside an
+        eviction is no stable housing: the risk of the same life area is said surely, the
+        resource stands on a guess. Heard exactly it stays found, and so does the guess when
+        no risk of its area is said."""
+        evicted = "Hyresvärden har sagt upp mig och jag blir vräkt i mars."
+        guessed = tagger.tag_segments(
+            _heard(evicted, "Jag har butt i lägenheten i femton år.", unsure={"butt": 0.3}),
+            "vuxen",
+        )
+        assert "housing_instability" in _found(guessed)
+        assert "stable_housing" not in _found(guessed)
+        exact = tagger.tag_segments(
+            _heard(evicted, "Jag har bott i lägenheten i femton år."), "vuxen"
+        )
+        assert "stable_housing" in _found(exact)
+        alone = tagger.tag_segments(
+            _heard("Jag har butt i lägenheten i femton år.", unsure={"butt": 0.3}), "vuxen"
+        )
+        assert "stable_housing" in _found(alone)
