@@ -443,10 +443,14 @@ def is_peer(words: Sequence[str], k: int) -> bool:
     return before in _ONE_OF and word in {"kille", "tjej", "barn", "barnen", "pojkar", "flickor"}
 
 
+_THEY = frozenset({"de", "dom", "deras"})
+
+
 def peers_doing(text: str, sentences: Sequence[Sentence]) -> frozenset[int]:
-    """Starts of the "de"/"dom" that stand for the child's peers: peers were the last people
-    named, at most REFERENT_SENTENCES sentences before, with no family member named since
-    ("Några killar i klassen retar honom." … "… efter att de sparkat honom")."""
+    """Starts of the "de"/"dom"/"deras" that stand for the child's peers: peers were the
+    last people named, at most REFERENT_SENTENCES sentences before, with no family member
+    named since ("Några killar i klassen retar honom." … "… efter att de sparkat honom";
+    "Hur är det med kompisarna?" / "… Deras pappa dricker": the peers' father)."""
     out: set[int] = set()
     last: int | None = None
     for n, s in enumerate(sentences):
@@ -456,7 +460,7 @@ def peers_doing(text: str, sentences: Sequence[Sentence]) -> frozenset[int]:
                 last = n
             elif person_gender(word) or word in _PARENT_WORDS:
                 last = None  # a parent or a sibling named since: "de" may be the family
-            elif word in {"de", "dom"} and last is not None and n - last <= REFERENT_SENTENCES:
+            elif word in _THEY and last is not None and n - last <= REFERENT_SENTENCES:
                 nxt = words[k + 1] if k + 1 < len(words) else ""
                 if nxt not in _NOT_THEY:
                     out.add(s.tokens[k].start)
@@ -489,9 +493,9 @@ class Resolution:
     naming: frozenset[tuple[int, int]]
     named: dict[int, tuple[int, int]]
     owners: frozenset[int] = frozenset()
-    """Starts of the "hans"/"hennes"/"honom"/"henne" that stand for a friend of the client's,
-    as their "han"/"hon" would ("din kompis Amira" … "Hennes pappa slår henne": Amira's
-    father hits Amira)."""
+    """Starts of the "han"/"hon"/"hans"/"hennes"/"honom"/"henne" that stand for a friend of
+    the client's ("din kompis Amira" … "Hennes pappa slår henne": Amira's father hits Amira;
+    "Hon blir slagen av sin pappa": Amira is)."""
 
 
 def resolution(
@@ -569,6 +573,8 @@ def _resolution(
                     referent = noun[gender]
                     if referent is not None:
                         nouns[token.start] = referent
+                    if friend[gender]:
+                        owners.add(token.start)
                 continue
             owner = _OWNERS.get(word)
             if owner is not None:

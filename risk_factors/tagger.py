@@ -665,7 +665,8 @@ class Tagger:
                 continue
             if match.fuzzy and _person_apart(read, match):
                 continue  # a guess that also joins a person to words of another clause
-            if _relative_of_other(reading, read, match):
+            family = self.factors[match.cue.factor].level == "familj"
+            if _relative_of_other(reading, read, match, family):
                 continue
             factor = self.factors[match.cue.factor]
             state = self._state(reading, read, match, case_type, sentence)
@@ -1312,26 +1313,57 @@ def _not_me_at_end(answer: Sentence) -> bool:
     )
 
 
-def _relative_of_other(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
-    """True when the match's person word follows a "hans"/"hennes" that the reading takes for
-    a friend of the client's ("Du nämnde din kompis Amira. Hur har hon det?" / "Hennes pappa
-    slår henne."): the friend's relative, not the client's family; and, for harm done to the
-    child at home, when the one harmed ("henne") is that friend. In a child's case a
-    parent's "hennes pappa" (the child's father) is read as before: its "hon" is the child.
-    ("Du lämnade honom" keeps its "honom": the other person is what a cue may be about.)"""
+def _relative_of_other(
+    reading: _Reading, sentence: Sentence, match: CueMatch, family: bool = False
+) -> bool:
+    """True when the match's person word is a relative of a friend's or of the peers', not
+    of the client's family, by the reading of who is who (`Resolution.owners`, `peers`):
+    after a "hans"/"hennes" that stands for a friend ("Du nämnde din kompis Amira. Hur har
+    hon det?" / "Hennes pappa slår henne."), after "sin/sitt/sina" whose clause's subject
+    is such a friend ("Hon bråkar med sin pappa som dricker"), or after a "deras" that
+    stands for the child's peers ("Hur är det med kompisarna?" / "Deras pappa dricker");
+    and, for harm done to the child at home, when the one harmed is that friend ("…
+    slår henne"); and for a factor of the client's `family`, when the clause's subject is
+    that friend ("Hon blir slagen av …", "Hon bråkar med …"). In a child's case a parent's
+    "hennes pappa" (the child's father) is read as before: its "hon" is the child. ("Du
+    lämnade honom" keeps its "honom": the other person is what a cue may be about.)"""
     owners = reading.resolution.owners if reading.resolution is not None else frozenset()
-    if not owners:
+    if not owners and not reading.peers:
         return False
     tokens = sentence.tokens
-    return any(
-        (
-            tokens[i].start in owners
-            and tokens[i].lower in {"honom", "henne"}
-            and match.cue.factor in DONE_AT_HOME
+
+    def owned(j: int) -> bool:  # the possessive at `j` is a friend's or the peers'
+        word = tokens[j].lower
+        if word in _REFLEXIVES:
+            return _friend_subject(sentence, j, owners)
+        return tokens[j].start in owners or (word == "deras" and tokens[j].start in reading.peers)
+
+    harmed_friend = (
+        match.cue.factor in DONE_AT_HOME
+        and any(
+            tokens[i].start in owners and tokens[i].lower in {"honom", "henne"}
+            for i in match.tokens
         )
-        or (i > 0 and tokens[i - 1].start in owners and person_gender(tokens[i].lower) is not None)
-        for i in match.tokens
+    ) or (family and _friend_subject(sentence, match.tokens[0], owners))
+    return harmed_friend or any(
+        i > 0 and person_gender(tokens[i].lower) is not None and owned(i - 1) for i in match.tokens
     )
+
+
+_REFLEXIVES = frozenset({"sin", "sitt", "sina"})
+
+
+def _friend_subject(sentence: Sentence, j: int, owners: frozenset[int]) -> bool:
+    """True when the nearest "han"/"hon" before token `j` in its clause stands for a friend
+    of the client's (`Resolution.owners`): the subject that a "sin" or a passive there
+    speaks of ("Hon blir slagen av sin pappa")."""
+    clause = sentence.clause_of[j]
+    for k in range(j - 1, -1, -1):
+        if sentence.clause_of[k] != clause:
+            return False
+        if sentence.tokens[k].lower in {"han", "hon"}:
+            return sentence.tokens[k].start in owners
+    return False
 
 
 def _person_apart(sentence: Sentence, match: CueMatch) -> bool:

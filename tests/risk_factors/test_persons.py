@@ -581,3 +581,33 @@ class TestWhoAnAnswerNames:
             sentences = split_sentences(text)
             others = other_references(text, sentences, "vuxen")
             assert (sentences[1].tokens[0].start in others) is named, answer
+
+
+class TestAFriendsAndThePeersFamilies:
+    def test_the_peers_deras_is_their_family(self, tagger: Tagger) -> None:
+        """ "Hur är det med kompisarna i klassen?" / "… Deras mamma sitter i fängelse": "deras"
+        stands for the peers just named, so the mother is theirs, not the child's parent; the
+        children's "deras" ("Hur mår barnen?" / "Deras pappa sitter i fängelse") is the
+        family's."""
+        assert "parental_criminality" not in _found(
+            tagger,
+            "barn",
+            "Hur är det med kompisarna i klassen?",
+            "De är snälla mot honom. Deras mamma sitter i fängelse.",
+        )
+        assert "parental_criminality" in _found(
+            tagger, "barn", "Hur mår barnen?", "Deras pappa sitter i fängelse."
+        )
+
+    def test_a_friends_own_sin_and_subject_are_the_friends(self, tagger: Tagger) -> None:
+        """While "hon" stands for a friend ("din kompis Maja"), "Hon blir slagen av sin mamma"
+        and "Hon bråkar jämt med sin styvpappa" are the friend's family, not the child's
+        maltreatment or family conflict; said of the child ("Hur är det med Maja hemma?",
+        Maja the child), they are."""
+        for said, slug in (
+            ("Hon blir slagen av sin mamma.", "child_maltreatment"),
+            ("Hon bråkar jämt med sin styvpappa.", "family_conflict"),
+        ):
+            friend = _found(tagger, "barn", "Du pratade om din kompis Maja. Hur har hon det?", said)
+            assert slug not in friend, said
+            assert slug in _found(tagger, "barn", "Hur är det med Maja hemma?", said), said
