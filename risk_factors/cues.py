@@ -628,18 +628,36 @@ class Matcher:
     ) -> set[int]:
         """Where the recogniser split one word in two ("fron varum" for "frånvaron"): two
         unsure neighbours, one of them no Swedish word, read together as one word may be a cue
-        word, never exactly (at best strongly alike, see `Lexicon.lookup_unsure`). Adds those
-        readings to `positions` at the first piece; returns the indices of those pieces."""
+        word, never exactly (at best strongly alike, see `Lexicon.lookup_unsure`). Two unsure
+        Swedish words, neither a grammar word, are read together only when they spell a cue
+        word (a compound the recogniser wrote apart: "drog fri" for "drogfri", "sjuk
+        skriven"), never by sound or likeness. Adds those readings to
+        `positions` at the first piece; returns the indices of those pieces."""
         tokens = sentence.tokens
         joins: set[int] = set()
         for i in range(len(tokens) - 1):
             a, b = tokens[i].lower, tokens[i + 1].lower
             if i not in unsure or i + 1 not in unsure or (a in _NO_FUZZ and b in _NO_FUZZ):
                 continue
-            if simplemma.is_known(a, lang="sv") and simplemma.is_known(b, lang="sv"):
+            both_words = simplemma.is_known(a, lang="sv") and simplemma.is_known(b, lang="sv")
+            if both_words and (a in _NO_FUZZ or b in _NO_FUZZ):
                 continue
             word = a + b
             exact, fuzzy, strong = self.lexicon.lookup_unsure(word, normalize(word), joined=True)
+            # A compound cue ("drogfri*") whose written part runs into the second piece.
+            spanning = frozenset(
+                t
+                for t in self.lexicon.lookup(word, normalize(word))[0]
+                if self.lexicon.terms[t].mode == "prefix"
+                and len(self.lexicon.terms[t].value) > len(a)
+            )
+            exact |= spanning
+            if both_words:
+                # The compound itself as written ("drogfri"), never a sound: "hör mord" is no
+                # "självmord", "slags mor" no "slagsmål".
+                exact = fuzzy = frozenset(
+                    t for t in self.lexicon.lookup(word, normalize(word))[0] if t in exact
+                )
             for tid in exact | fuzzy:
                 level = STRONG if tid in exact or tid in strong else ALIKE
                 positions.setdefault(tid, []).append((i, level))

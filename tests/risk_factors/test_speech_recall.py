@@ -62,3 +62,37 @@ class TestSomeoneHeardBadly:
         """Another opening sound, a real word, a long non-word, or another question form:
         "Min moster." after it names nobody asked for."""
         assert _read(tagger, "vuxen", question, "Min moster.").factors() == set()
+
+
+class TestCompoundWrittenApart:
+    """Whisper often writes a compound as two Swedish words ("drog fri"); two unsure
+    neighbours that spell a cue word together are read as that word, never by sound."""
+
+    @pytest.mark.parametrize(
+        ("text", "case_type", "slug", "quote"),
+        [
+            ("Jag har varit drog fri i ett år nu.", "vuxen", "sobriety", "drog fri"),
+            ("Hon kände sig helt själv mord på tv.", "barn", "self_harm_suicidality", "själv mord"),
+        ],
+    )
+    def test_two_unsure_words_that_spell_a_cue_word(
+        self, tagger: Tagger, text: str, case_type: str, slug: str, quote: str
+    ) -> None:
+        """Heard unsurely, the two words are the compound, and both are quoted; heard surely
+        they are two words."""
+        unsure = _read(tagger, case_type, text)
+        assert slug in unsure.factors()
+        assert quote in {t.quote for t in unsure.tags if t.factor == slug}
+        assert slug not in _read(tagger, case_type, text, p=0.95).factors()
+
+    @pytest.mark.parametrize(
+        ("text", "case_type"),
+        [
+            ("Det var hör mord på honom i går.", "barn"),  # sounds like "självmord", spells nothing
+            ("Han är fri tid efter skolan.", "barn"),  # "fritid" is no cue word alone
+            ("Vi tog kontakt, person till person.", "vuxen"),  # no compound across a comma
+        ],
+    )
+    def test_near_pairs_stay_two_words(self, tagger: Tagger, text: str, case_type: str) -> None:
+        """A pair that only sounds like a cue word, or spells none, gives no finding."""
+        assert _read(tagger, case_type, text).factors() == set()
