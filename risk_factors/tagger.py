@@ -540,7 +540,9 @@ class Tagger:
         if asks and question is not None and told_to_client(question) and not reading.speakers:
             # "Skolan skriver att du har varit borta mycket. Stämmer det?": the question asks
             # about what was just told.
-            return _joined(question, sentence)
+            joined = _joined(question, sentence)
+            reading.told.add(joined.start)
+            return joined
         if asks or reading.by_caseworker(sentence):
             return sentence if asks else None
         if told_to_client(sentence) and not reading.speakers and question is None:
@@ -926,7 +928,12 @@ class Tagger:
                 asked = self._follow_up(reading, earlier, question, case_type)
             if not asked and earlier is not None:
                 asked = self._over_since(reading, earlier, question, case_type)
-        if not asked:
+        confirmed = (
+            self._told_negated(reading, question, case_type)
+            if polarity == "yes" and question.start in reading.told
+            else {}
+        )
+        if not asked and not confirmed:
             return [], []
         contradicted: list[str] = []
         if polarity == "no" and not _BUT_WORDS & {t.lower for t in answer.tokens}:
@@ -967,7 +974,43 @@ class Tagger:
                 self._whole(Denial, s, slug, conf, reading.text, reason=reason, asked=True)
                 for s in ((question, answer) if earlier is None else (earlier, question, answer))
             ]
+        for slug, weight in sorted(confirmed.items()):
+            if slug in spoken or slug in asked:
+                continue
+            conf = weight * ANSWER_FACTOR
+            reason = "negated"
+            if unclear:
+                reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
+            denied += [
+                self._whole(Denial, s, slug, conf, reading.text, reason=reason, asked=True)
+                for s in (question, answer)
+            ]
         return tags, denied
+
+    def _told_negated(self, reading: _Reading, told: Sentence, case_type: str) -> dict[str, float]:
+        """The risk factors a statement told to the client says they do not have, confirmed by
+        a yes ("Du sa att du inte dricker eller tar droger. Stämmer det?" / "Ja."): each is
+        asked and denied (`_answer`), with its cue weight. The statement is the caseworker's,
+        read as the client would say it ("du" as "jag"); only words heard surely; only in an
+        adult's case, where "du" is the client (in a child's case it may be a parent). A no
+        to such a statement says nothing sure ("Nej" to "Du dricker inte?" may mean either)."""
+        if case_type != "vuxen":
+            return {}
+        said = _as_said(told)
+        if said is None:
+            return {}
+        unsure = reading.unsure(told)
+        out: dict[str, float] = {}
+        for match in self._matcher.matches(reading.text, said, unsure):
+            factor = self.factors[match.cue.factor]
+            if not self._applies(match.cue, case_type) or match.fuzzy or factor.kind != "risk":
+                continue
+            if unsure and unsure & set(match.tokens):
+                continue
+            if self._state(reading, said, match, case_type) != "negated":
+                continue
+            out[factor.slug] = max(out.get(factor.slug, 0.0), match.cue.weight)
+        return out
 
     def _topic(
         self,
@@ -1095,6 +1138,9 @@ class _Reading:
     """ids of the tags read from words heard only alike (not exactly) by the recogniser."""
     denied: list[Denial] = field(default_factory=list)
     """The denials read so far (`Tagger._read` appends to it as it reads)."""
+    told: set[int] = field(default_factory=set)
+    """Starts of the questions that are a statement told to the client read with the question
+    after it ("Du dricker inte. Stämmer det?")."""
     to_child: frozenset[int] = frozenset()
     """Starts of the questions whose "du" is surely the child (`persons.addressed`)."""
     to_parent: frozenset[int] = frozenset()

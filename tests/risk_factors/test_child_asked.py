@@ -228,3 +228,39 @@ class TestAParentAsked:
         )
         assert "parental_substance_abuse" not in _denied(result)
         assert "early_substance_use" not in _denied(result)
+
+
+class TestConfirmedSummary:
+    """A yes to a statement told to the client that says what they do not do ("Du sa att du
+    inte spelar om pengar längre. Stämmer det?") confirms a denial; a no to it says nothing
+    sure; what the statement says the client does is found as before."""
+
+    def test_a_yes_confirms_the_denial(self, tagger: Tagger) -> None:
+        """ "Du sa att du inte röker hasch eller tar tabletter. Stämmer det?" / "Ja." denies
+        the drugs."""
+        result = tagger.tag_segments(
+            typed_segments(
+                "Du sa att du inte röker hasch eller tar tabletter. Stämmer det?", "Ja."
+            ),
+            "vuxen",
+        )
+        assert "drug_problem" in result.denied_by_factor()
+        assert "drug_problem" not in result.factors()
+
+    def test_a_no_says_nothing(self, tagger: Tagger) -> None:
+        """… / "Nej." to the same statement neither denies nor finds the drugs."""
+        result = tagger.tag_segments(
+            typed_segments(
+                "Du sa att du inte röker hasch eller tar tabletter. Stämmer det?", "Nej."
+            ),
+            "vuxen",
+        )
+        assert "drug_problem" not in result.denied_by_factor()
+        assert "drug_problem" not in result.factors()
+
+    def test_a_child_case_is_left_alone(self, tagger: Tagger) -> None:
+        """In a child's case "du" may be a parent: the confirmed statement denies nothing."""
+        result = tagger.tag_segments(
+            typed_segments("Du sa att du inte dricker alkohol. Stämmer det?", "Ja."), "barn"
+        )
+        assert not result.denied_by_factor()
