@@ -674,6 +674,13 @@ class Tagger:
             state = self._state(reading, read, match, case_type, sentence)
             if state == "present" and _done_by_peers(reading, read, match, factor.slug):
                 continue
+            if (
+                state == "present"
+                and case_type == "barn"
+                and factor.level in OWN_LEVELS
+                and _third_person_heard_unsurely(reading, read, match)
+            ):
+                continue  # whose it is stands on a word the recogniser barely heard
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
@@ -1280,6 +1287,30 @@ def _answers_heard_as_questions(sentences: list[Sentence]) -> list[Sentence]:
 DONE_AT_HOME = frozenset({"child_maltreatment"})
 """Harm that is, by definition, done to the child by an adult of the family."""
 _DOERS = frozenset({"vuxen", "vuxna", "någon", "han", "hon", "de", "dom", "föräldrarna"})
+
+
+_SUBJECT_PRONOUNS = frozenset({"jag", "du", "han", "hon", "hen", "vi", "ni", "de", "dom", "man"})
+
+
+def _third_person_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
+    """True when the subject of a cue's clause (the nearest subject pronoun before or in the
+    cue) is "han" or "hon" heard below UNSURE_WORD inside a heard sentence (not as the first
+    word of a sentence or of a segment, where whisper's first word is often unsure however
+    plainly it was said). In a child's case "han"/"hon" is the child or someone else (a
+    brother, a father) by what was said before, and a pronoun barely heard mid-sentence is
+    most often a mishearing of more ("pappan", "din bror"): no finding of the child's own."""
+    clause = sentence.clause_of[match.tokens[0]]
+    start = sentence.clause_of.index(clause)
+    for k in range(match.tokens[-1], start - 1, -1):
+        word = sentence.tokens[k].lower
+        if word in _SUBJECT_PRONOUNS:
+            return (
+                word in {"han", "hon"}
+                and k > 0
+                and not reading.starts_segment(sentence.tokens[k].start)
+                and reading.unsure_at(sentence, k)
+            )
+    return False
 
 
 def _negation_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:

@@ -128,3 +128,19 @@ class TestProtectiveHeardAlike:
             _heard("Jag har butt i lägenheten i femton år.", unsure={"butt": 0.3}), "vuxen"
         )
         assert "stable_housing" in _found(alone)
+
+
+class TestThirdPersonHeardUnsurely:
+    def test_a_childs_own_finding_on_a_barely_heard_han_is_none(self, tagger: Tagger) -> None:
+        """In a child's case "Jag vet inte riktigt, men han röker på med kompisarna" with
+        "han" heard unsurely mid-sentence (often more misheard: "pappan", "din bror") gives
+        no early substance use; heard surely it does, and so does an unsure "Han" opening
+        the sentence (whisper's first word is often unsure however plainly said)."""
+        text = "Jag vet inte riktigt, men han röker på med kompisarna."
+        unsure = tagger.tag_segments(_heard(text, unsure={"han": 0.5}), "barn")
+        assert "early_substance_use" not in _found(unsure)
+        assert "early_substance_use" in _found(tagger.tag_segments(_heard(text), "barn"))
+        first = tagger.tag_segments(
+            _heard("Han röker på med kompisarna.", unsure={"han": 0.3}), "barn"
+        )
+        assert "early_substance_use" in _found(first)
