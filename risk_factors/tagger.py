@@ -119,6 +119,21 @@ person's peers ("Han röker på med sina kompisar", "han" the brother)."""
 WISH_FACTORS = frozenset({"motivation_for_change", "self_esteem", "self_harm_suicidality"})
 """Factors that are about wanting, hoping or thinking: a wish does state them."""
 _CLIENT_SELF = frozenset({"jag", "mig", "vi", "oss", "min", "mitt", "mina"})
+PARENT_FACTORS = frozenset(
+    {
+        "parental_support",
+        "parental_sensitivity",
+        "parental_monitoring",
+        "parental_substance_abuse",
+        "parental_mental_illness",
+        "parental_criminality",
+    }
+)
+"""Factors about the child's parent as a person: never found in what a parent says of their
+own parent, the children's grandparent (`_speakers_parent`)."""
+_OWN_PARENT = frozenset({"mamma", "pappa", "mor", "far", "föräldrar", "morsa", "farsa"})
+_CHILDREN = frozenset({"barnen", "barnbarn", "barnbarnen", "barnbarnet"})
+_MY_CHILD = frozenset({"son", "dotter", "barn", "söner", "döttrar", "pojkar", "flickor"})
 _ALSO = frozenset({"också", "även", "själv", "båda", "bägge"})
 _FIRST_SECOND = frozenset({"jag", "mig", "du", "dig", "vi", "oss", "ni", "er"})
 CaseType = Literal["barn", "vuxen"]
@@ -624,6 +639,12 @@ class Tagger:
             return "someone_else"
         if factor.level in PEER_LEVELS and _peers_of_someone_else(
             reading, sentence, match, case_type
+        ):
+            return "someone_else"
+        if (
+            case_type == "barn"
+            and factor.slug in PARENT_FACTORS
+            and _speakers_parent(sentence, match.tokens)
         ):
             return "someone_else"
         if hypothetical(
@@ -1354,6 +1375,23 @@ def _done_by_peers(reading: _Reading, sentence: Sentence, match: CueMatch, slug:
 
 
 _PEER_WORDS = frozenset(w for w in OTHER_PEOPLE if is_peer([w], 0))
+
+
+def _speakers_parent(sentence: Sentence, used: tuple[int, ...]) -> bool:
+    """True when the cue's parent is the speaker's own ("min mamma", "mina föräldrar") in a
+    sentence that speaks of the speaker's children ("barnen", "min son", "mina barn"): in a
+    child's case the speaker is then the parent, and "min mamma" the children's grandmother
+    ("Min mamma hämtar barnen på fredagar" is a network, not parental support)."""
+    words = [t.lower for t in sentence.tokens]
+    own_parent = any(
+        words[k] in _OWN_PARENT and k > 0 and words[k - 1] in {"min", "mina"} for k in used
+    )
+    if not own_parent:
+        return False
+    return any(
+        w in _CHILDREN or (k > 0 and words[k - 1] in {"min", "mina"} and w in _MY_CHILD)
+        for k, w in enumerate(words)
+    )
 
 
 def _peers_of_someone_else(

@@ -506,3 +506,32 @@ class TestCopingIsNoSchoolFailure:
             "Han klarar inte att göra läxorna.",
         ):
             assert "school_failure" in factors_found(tagger, "barn", text), text
+
+
+class TestTheChildrensGrandparent:
+    def test_a_parents_own_parent_is_the_network(self, tagger: Tagger) -> None:
+        """In a child's case, a speaker's own parent ("min mamma", "mina föräldrar") in words
+        about the speaker's children is the children's grandparent: a network outside the
+        home, not parental support, and not a parent's problem."""
+        for said in (
+            ("Min pappa hämtar barnen från förskolan på tisdagar.",),
+            ("Mina föräldrar tar barnen varannan helg så att jag får vila.",),
+            ("Min mamma hjälper mig med barnen när jag jobbar.",),
+            ("Finns det någon som kan avlasta er?", "Ja, min pappa passar barnen ibland."),
+        ):
+            found = factors_found(tagger, "barn", *said)
+            assert "supportive_network" in found and "parental_support" not in found, said
+        found = factors_found(tagger, "barn", "Min mamma dricker, så hon får inte passa barnen.")
+        assert "parental_substance_abuse" not in found
+
+    def test_the_childs_own_parent_is_still_the_parent(self, tagger: Tagger) -> None:
+        """Without the speaker's children named, "min mamma" is the child's parent, and a
+        parent who hits the children is maltreatment whoever's parent it is."""
+        found = factors_found(tagger, "barn", "Min mamma hjälper mig alltid med läxorna.")
+        assert "parental_support" in found and "supportive_network" not in found
+        found = factors_found(tagger, "barn", "Mamma hämtar barnen på förskolan varje dag.")
+        assert "supportive_network" not in found
+        found = factors_found(tagger, "barn", "Min pappa slog barnen när de var hos honom.")
+        assert "child_maltreatment" in found
+        found = factors_found(tagger, "barn", "Min mamma dricker varje dag och är ofta full.")
+        assert "parental_substance_abuse" in found
