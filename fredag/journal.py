@@ -86,6 +86,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "mark": {"sv": "Markerat av handläggaren", "en": "Marked by the caseworker"},
     "unsure": {"sv": "(osäkert uppfattat)", "en": "(heard unsurely)"},
     "edited": {"sv": "(ändrad av handläggaren)", "en": "(edited by the caseworker)"},
+    "speaker_revised": {"sv": "(ändrad av enheten)", "en": "(changed by the device)"},
     "marks": {"sv": "Markeringar", "en": "Marks"},
     "factors": {"sv": "Faktorer som nämndes", "en": "Factors mentioned"},
     "catalogue": {"sv": "faktorkatalog", "en": "factor catalogue"},
@@ -1000,5 +1001,8 @@ def attachment_lines(segments: Sequence[Segment], lang: Lang = "sv") -> list[str
     out = [label("attachment", lang)]
     for seg in segments:
         who = _speaker(seg)
+        if who and getattr(getattr(seg, "speaker", None), "revised", False):
+            # The device changed this label with hindsight (issue 15): said so, never silently.
+            who += " " + label("speaker_revised", lang)
         out.append(f"[{clock(seg.start)}] {who + ': ' if who else ''}{seg.text}")
     return out

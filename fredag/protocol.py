@@ -15,9 +15,10 @@ consent must have been confirmed.
 Schema versions: `fredag.draft/2` (built by devices now) adds each factor's life area, the
 caseworker's marks and `journal`, the structured "Vad som framkom" whose every line is a
 verbatim transcript segment, and each transcript segment's `speaker` (role and label,
-issue 15); a journal line's `also_as`, `referents` and `held` came later, with empty defaults, so a
-v2 draft made before them parses and verifies unchanged. `fredag.draft/1` (older devices)
-is still accepted and still serializes to exactly its own fields.
+issue 15); a journal line's `also_as`, `referents` and `held` and a speaker's `revised` came
+later, with empty defaults, so a v2 draft made before them parses and verifies unchanged.
+`fredag.draft/1` (older devices) is still accepted and still serializes to exactly its own
+fields.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ class Speaker(_Strict):
     confidence: Annotated[float, Field(ge=0, le=1)]
     uncertain: bool = False
     """The voice may change inside the segment, or it was too short to be sure."""
+    revised: bool = False
+    """The device changed this label after it was first shown, with hindsight (a voice it
+    recognised only later, e.g. a second client's first lines); shown marked as such to the
+    caseworker. A caseworker's own correction is not `revised` (it is her decision). Came
+    after v2's first drafts, with a default, so those parse and verify unchanged."""
 
 
 class Segment(_Strict):

@@ -26,6 +26,9 @@ A session's journal (see `device.journal.store`) holds, in order:
   now noted in segments ``first`` ≤ i < ``through`` and who is who there, replacing what the
   records before noted there
   (`device.stages.factors.Revision`; one record, so a crash keeps both or neither);
+  with ``"by": "device", "confidence"`` the record is the device's own revision of the
+  label (the speaker tracker recognised the voice only later: `device.stages.relabel`), replayed
+  as a speaker marked ``revised``; a record without ``by`` is the caseworker's;
 * ``{"type": "state", "state": "recording|paused|resumed|stopped|finished", "at", "audio_s"}``;
 * ``{"type": "draft", "envelope": {...}}``: the signed draft once the session is finished.
 
@@ -213,7 +216,8 @@ class SessionLog:
 
     def speaker(self, index: int, segment: Segment, revision: Revision | None = None) -> None:
         """The caseworker's correction of segment `index`'s speaker (already on `segment`),
-        with the factors it revises (in the same record)."""
+        or the device's revision of it (`segment.speaker.revised`), with the factors it
+        revises (in the same record)."""
         assert segment.speaker is not None
         record: dict[str, Any] = {
             "type": "speaker",
@@ -222,6 +226,9 @@ class SessionLog:
             "label": segment.speaker.label,
             "role": segment.speaker.role,
         }
+        if segment.speaker.revised:
+            record["by"] = "device"
+            record["confidence"] = segment.speaker.confidence
         if revision is not None:
             record["factors"] = {
                 "first": revision.first,
@@ -319,12 +326,16 @@ def _words(rec: dict[str, Any]) -> tuple[HeardWord, ...]:
 
 
 def _correct(segments: list[Segment], rec: dict[str, Any]) -> None:
-    """Apply one speaker correction; one naming no segment of this session is ignored."""
-    from device.stages.relabel import corrected_speaker
+    """Apply one speaker correction (or the device's revision); one naming no segment of
+    this session is ignored."""
+    from device.stages.relabel import corrected_speaker, revised_speaker
 
     try:
         index, start, label = int(rec["segment"]), float(rec["start"]), str(rec["label"])
-        speaker = corrected_speaker(label)
+        if rec.get("by") == "device":
+            speaker = revised_speaker(str(rec["role"]), label, float(rec["confidence"]))
+        else:
+            speaker = corrected_speaker(label)
     except (KeyError, TypeError, ValueError, ValidationError) as exc:
         raise StoreError(f"a session's speaker record is damaged ({exc})") from exc
     if 0 <= index < len(segments) and abs(segments[index].start - start) < 1e-6:

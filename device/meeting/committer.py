@@ -2,9 +2,11 @@
 (fsynced before anything is shown, so whatever the caseworker saw survives a kill -9), the
 tagger (once: `device.stages.factors`) with its result journaled too, then the views.
 
-A speaker correction (`correct`) goes the same way: the corrected line's neighbourhood is read
-again by the tagger, the correction and the factors it revises are journaled as one record,
-then the views are told (the label, and the factors found or withdrawn).
+A speaker correction (`correct`), and the device's own revision of a label (`_revise`: the
+speaker tracker recognised a voice only later), go the same way: the corrected line's
+neighbourhood is read again by the tagger, the correction and the factors it revises are
+journaled as one record, then the views are told (the label, and the factors found or
+withdrawn).
 
 The journal, the tagging and the events are ordered under one lock, so the views see commits
 and corrections in the order they were journaled.
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 from device.journal.session import SessionLog
 from device.stages.commit import Commit, Stage, close_stages, run_stages
 from device.stages.factors import MeetingFactors
-from device.stages.relabel import corrected_speaker, speaker_choices
+from device.stages.relabel import corrected_speaker, revised_speaker, speaker_choices
 from device.views.events import (
     EventBus,
     FactorsNoted,
@@ -35,6 +37,7 @@ from device.views.events import (
     Notice,
     SegmentsCommitted,
     SpeakerCorrected,
+    SpeakerRevised,
 )
 from device.views.messages import LOCKED_LINE, Code
 from fredag.errors import DeviceLocked, UsageError
@@ -70,6 +73,7 @@ class Committer:
         self.missed = False  # hidden while the lock was not seen yet: read back on unlock
         self.lock = threading.Lock()
         self.closed = False  # the meeting's segments are final: no more corrections
+        self.corrected: set[int] = set()  # lines the caseworker corrected (never revised)
 
     def __call__(self, commit: Commit) -> None:
         commit = run_stages(self.stages, commit)
@@ -93,6 +97,7 @@ class Committer:
                 self.log.factors(new, self.factors.tagged_through)  # durable before shown
                 if new.tags:
                     self.events.publish(FactorsNoted(new.tags))
+            self._revise()
 
     def correct(self, index: int, label: str) -> Segment:
         """The caseworker's decision on who said shown segment `index`. The tagger reads the
@@ -112,31 +117,60 @@ class Committer:
             if label not in speaker_choices(self.segments, index):
                 raise UsageError(f"{label!r} is not a speaker of this meeting")
             segment = self.segments[index].model_copy(update={"speaker": corrected_speaker(label)})
-            read = list(self.factors.segments)
-            if index < len(read):
-                read[index] = segment
-            revision = self.factors.reread(read, index)
-            self.log.speaker(index, segment, revision)
-            self.segments[index] = segment
-            self.factors.segments = read
-            if revision is not None:
-                self.factors.revise(revision)
-            self.events.publish(SpeakerCorrected(index, segment))
-            if revision is not None and revision.factors_changed:
-                self.events.publish(
-                    FactorsRevised(
-                        revision.first,
-                        revision.through,
-                        revision.tags,
-                        revision.added,
-                        revision.withdrawn,
-                    )
-                )
+            self.corrected.add(index)
+            self._relabel(index, segment, SpeakerCorrected(index, segment))
         for stage in self.stages:
             learn = getattr(stage, "corrected", None)
             if learn is not None:
                 learn(segment)  # the tracker learns the voice (RAM only)
         return segment
+
+    def _revise(self) -> None:
+        """The device's revisions of committed labels (a stage's `revisions()`: the speaker
+        tracker recognised a voice only later), each the way a correction goes — journaled
+        first (marked as the device's), then in the draft's segments, then shown marked
+        (`SpeakerRevised`). A line the caseworker corrected is never revised; a revision
+        naming no shown line (sealed while locked, before a resume) is dropped."""
+        for stage in self.stages:
+            take = getattr(stage, "revisions", None)
+            for revision in take() if take is not None else ():
+                index = next(
+                    (i for i, s in enumerate(self.segments) if s.start == revision.key), None
+                )
+                if index is None or index in self.corrected:
+                    continue
+                was = self.segments[index].speaker
+                if was is None or was.label == revision.label:
+                    continue
+                speaker = revised_speaker(revision.role, revision.label, revision.confidence)
+                segment = self.segments[index].model_copy(update={"speaker": speaker})
+                self._relabel(index, segment, SpeakerRevised(index, segment, was.label))
+
+    def _relabel(
+        self, index: int, segment: Segment, event: SpeakerCorrected | SpeakerRevised
+    ) -> None:
+        """Segment `index` with its new speaker (under the lock): the factors around it read
+        again, both journaled in one record, then kept and published."""
+        read = list(self.factors.segments)
+        if index < len(read):
+            read[index] = segment
+        revision = self.factors.reread(read, index)
+        self.log.speaker(index, segment, revision)
+        self.segments[index] = segment
+        self.factors.segments = read
+        if revision is not None:
+            self.factors.revise(revision)
+        self.events.publish(event)
+        if revision is not None and revision.factors_changed:
+            self.events.publish(
+                FactorsRevised(
+                    revision.first,
+                    revision.through,
+                    revision.tags,
+                    revision.added,
+                    revision.withdrawn,
+                )
+            )
 
     def close(self) -> None:
         """The meeting has ended: its segments are final (a correction after this is

@@ -7,6 +7,12 @@ becomes ``{role, label, confidence: 1.0, uncertain: false}`` (role ``caseworker`
 (fredag.draft/2 is unchanged); the session journal keeps each correction as its own record
 (`device.journal.session`), so a crash does not lose it.
 
+The device's own revision of a label (`revised_speaker`): when the speaker tracker recognises
+a voice only later (a second client's first lines were taken for the first client's), it
+relabels those lines once (`device.voice.attribution.SpeakerTracker.revisions`); such a
+speaker is marked ``revised`` (fredag.protocol.Speaker), shown marked on the screens and in
+the draft, journaled like a correction but as the device's (``"by": "device"``).
+
 Only a label changes: the utterance's audio was dropped at commit and no voice is looked at,
 so a correction never feeds anyone's voice into anything, kept or not.
 """
@@ -47,6 +53,12 @@ def corrected_speaker(label: str) -> Speaker:
     """The speaker of a line the caseworker has corrected to `label`."""
     role = "caseworker" if label == CASEWORKER_LABEL else "other"
     return Speaker(role=role, label=label, confidence=CORRECTED_CONFIDENCE, uncertain=False)
+
+
+def revised_speaker(role: str, label: str, confidence: float) -> Speaker:
+    """The speaker of a line the device relabelled with hindsight (marked `revised`)."""
+    who = "caseworker" if role == "caseworker" else "other"
+    return Speaker(role=who, label=label, confidence=confidence, uncertain=False, revised=True)
 
 
 def next_choice(segments: Sequence[Segment], index: int) -> str:

@@ -24,7 +24,7 @@ from device.journal.store import Store
 from device.stages.transcribe import HeardWord
 from device.stages.transcript_file import TranscriptFile, parse_transcript
 from device.stages.vad import Endpointer, SileroStream, VadSettings
-from device.voice.attribution import Attribution, SpeakerTracker
+from device.voice.attribution import Attribution, Revision, SpeakerTracker
 from fredag.protocol import Segment, Speaker
 
 MIN_SEGMENT_S = 0.2  # less audio than this holds no voice to speak of
@@ -91,6 +91,7 @@ Piece = tuple[Segment, tuple[HeardWord, ...]]
 CHANGE_BEFORE_S = 0.5  # where to look for the pause a change of voice comes at, around the
 CHANGE_AFTER_S = 1.5  # tracker's time (later: its time leaves out the utterance's silences)
 CHANGE_PAUSE_S = 0.15  # the least silence between two words a live cut is made at
+MAX_CUT_DEPTH = 2  # a piece of a cut piece may be cut again, not further (at most 4 pieces)
 
 
 class SpeakerStage:
@@ -102,38 +103,37 @@ class SpeakerStage:
     def __init__(self, tracker: SpeakerTracker) -> None:
         self.tracker = tracker
         self.cuts = 0  # segments cut at a change of voice in this meeting (for benchmarks)
+        self._revisions: list[Revision] = []
 
     def __call__(self, commit: Any) -> Any:
         c: _Commit = commit
         pieces: list[Piece] = []
         for segment, words in zip(c.segments, c.words_of(), strict=True):
             pieces += self._attribute(segment, words, c)
+        self._revisions += self.tracker.revisions()
         if len(pieces) == len(c.segments):
             return c.with_segments([p for p, _ in pieces])
         return c.with_segments([p for p, _ in pieces], [w for _, w in pieces])
 
-    def _attribute(self, segment: Segment, words: tuple[HeardWord, ...], c: _Commit) -> list[Piece]:
+    def _attribute(
+        self, segment: Segment, words: tuple[HeardWord, ...], c: _Commit, depth: int = 0
+    ) -> list[Piece]:
         audio = c.audio_between(segment.start, segment.end)
         if audio.size < MIN_SEGMENT_S * SAMPLE_RATE:
             return [(segment, words)]
-        change = self.tracker.change_in(audio) if len(words) >= 2 else None
+        checked = len(words) >= 2 and depth < MAX_CUT_DEPTH
+        change = self.tracker.change_in(audio) if checked else None
         pieces = split_at_change(segment, words, change) if change is not None else None
         if pieces is None:
             return [(self._speaker(segment, audio), words)]
         out: list[Piece] = []
         for piece, piece_words in pieces:
-            clip = c.audio_between(piece.start, piece.end)
-            if clip.size < MIN_SEGMENT_S * SAMPLE_RATE:
-                out.append((piece, piece_words))
-            else:
-                out.append((self._speaker(piece, clip), piece_words))
-        first, second = out
-        if (
-            first[0].speaker is None
-            or second[0].speaker is None
-            or (first[0].speaker.label == second[0].speaker.label)
-        ):
-            # The pieces do not bear the change out: the segment stays whole, with the longer
+            # Each piece is checked again: a question, its answer and the next question in
+            # one utterance (A-B-A) is two changes.
+            out += self._attribute(piece, piece_words, c, depth + 1)
+        labels = [p.speaker.label if p.speaker is not None else None for p, _ in out]
+        if None in labels or len(set(labels)) == 1:
+            # The pieces do not bear the change out: the segment stays whole, with the longest
             # piece's speaker, marked uncertain as the tracker marks a change it cannot cut.
             speaker = max(out, key=lambda p: p[0].end - p[0].start)[0].speaker
             if speaker is not None:
@@ -146,6 +146,13 @@ class SpeakerStage:
 
     def _speaker(self, segment: Segment, audio: AudioArray) -> Segment:
         return attribute_segments(self.tracker, [segment], lambda _s: audio)[0]
+
+    def revisions(self) -> list[Revision]:
+        """The committed lines the tracker relabelled with hindsight while attributing the
+        last commit (`SpeakerTracker.revisions`: their `key` is the segment's start), taken
+        once: the committer journals and shows each as the device's revision."""
+        out, self._revisions = self._revisions, []
+        return out
 
     def corrected(self, segment: Segment) -> None:
         """The caseworker corrected who said `segment` (`device.stages.relabel`): the tracker

@@ -81,6 +81,18 @@ class SpeakerCorrected:
 
 
 @dataclass(frozen=True)
+class SpeakerRevised:
+    """The device relabelled committed segment number `index` with hindsight (the speaker
+    tracker recognised its voice only later; already in the journal): `segment` has its new
+    speaker, marked `revised`, `was` the label shown before. Views show it marked as the
+    device's change, never silently."""
+
+    index: int
+    segment: Segment
+    was: str
+
+
+@dataclass(frozen=True)
 class StateChanged:
     state: MeetingState
     elapsed_s: float
@@ -122,6 +134,7 @@ Event = (
     | InputLevel
     | Marked
     | SpeakerCorrected
+    | SpeakerRevised
     | StateChanged
     | Notice
     | WarningRaised

@@ -29,6 +29,7 @@ from device.views.events import (
     Notice,
     SegmentsCommitted,
     SpeakerCorrected,
+    SpeakerRevised,
     StateChanged,
     TentativeText,
     WarningRaised,
@@ -41,6 +42,7 @@ STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar"
 MARKED_SV = "markerat av handläggaren"
 KEYS_HELP = "p paus · r fortsätt · m markera · t rätta talare · s stopp · l lås"
 CORRECTED_SV = "talare rättad"
+REVISED_SV = "ändrad av enheten"  # a label the device changed with hindsight (not the caseworker)
 WITHDRAWN_SV = "togs bort"
 
 
@@ -59,11 +61,13 @@ def notice_line(notice: Notice) -> str:
 
 
 def who(segment: Segment) -> str:
-    """The speaker's label before a committed line ("person 1: "), '?' when uncertain."""
+    """The speaker's label before a committed line ("person 1: "), '?' when uncertain, and
+    marked when the device changed it with hindsight ("person 2 (ändrad av enheten): ")."""
     speaker = segment.speaker
     if speaker is None:
         return ""
-    return f"{speaker.label}{'?' if speaker.uncertain else ''}: "
+    revised = f" ({REVISED_SV})" if speaker.revised else ""
+    return f"{speaker.label}{'?' if speaker.uncertain else ''}{revised}: "
 
 
 class View(Protocol):
@@ -82,6 +86,8 @@ class View(Protocol):
     def marked(self, at_s: float) -> None: ...
 
     def corrected(self, segment: Segment) -> None: ...
+
+    def relabelled(self, segment: Segment, was: str) -> None: ...
 
     def revised(self, added: tuple[FoundTag, ...], withdrawn: tuple[FoundTag, ...]) -> None: ...
 
@@ -105,6 +111,8 @@ def show(view: View, event: Event) -> None:
         view.marked(event.at_s)
     elif isinstance(event, SpeakerCorrected):
         view.corrected(event.segment)
+    elif isinstance(event, SpeakerRevised):
+        view.relabelled(event.segment, event.was)
     elif isinstance(event, FactorsRevised):
         view.revised(event.added, event.withdrawn)
     elif isinstance(event, InputLevel):
@@ -159,6 +167,11 @@ class PlainView:
 
     def corrected(self, segment: Segment) -> None:
         self._line(f"-- {CORRECTED_SV}: [{clock(segment.start)}] {who(segment)}{segment.text}")
+
+    def relabelled(self, segment: Segment, was: str) -> None:
+        self._line(
+            f"-- {REVISED_SV} (var {was}): [{clock(segment.start)}] {who(segment)}{segment.text}"
+        )
 
     def revised(self, added: tuple[FoundTag, ...], withdrawn: tuple[FoundTag, ...]) -> None:
         for tag in withdrawn:
@@ -285,6 +298,10 @@ class RichView:
     def marked(self, at_s: float) -> None:
         with self._lock:
             self._lines.append(f"[{clock(at_s)}] ** {MARKED_SV} **")
+
+    def relabelled(self, segment: Segment, was: str) -> None:
+        """A line the device relabelled: its label changes where it is shown, marked."""
+        self.corrected(segment)
 
     def corrected(self, segment: Segment) -> None:
         """The corrected line's label changes where the line is shown (if it still is)."""

@@ -37,7 +37,11 @@ Look-back: after each utterance, all utterances of the meeting so far are re-ass
 nearest voice and each voice is re-estimated from them (`refine_rounds`), so one early mistake
 does not pull a voice towards someone else for the rest of the meeting; a voice no utterance
 is nearest to any more was a stray and is dropped. The labels already given stay as they were
-(they are committed and journaled); the following decisions use the better voices.
+(they are committed and journaled); the following decisions use the better voices — with
+one exception, `revisions`: an utterance heard before the voice it now belongs to existed (a
+second client's first lines, taken for the first client's because the second client's voice
+was not known yet) gets that voice's label once, when that voice is settled. The caller shows
+it as the device's revision of a committed line, marked as such, never silently.
 
 A long utterance is also embedded window by window (1.6 s windows): when its beginning and its
 end sound like different known voices, the speaker probably changed inside it, and the
@@ -67,6 +71,10 @@ SpeakerRole = Literal["caseworker", "other"]
 CASEWORKER_LABEL = "handläggare"
 
 
+# A label changed with hindsight is the tracker's estimate, not a certainty.
+_REVISED_CONFIDENCE = 0.6
+
+
 def person_label(n: int) -> str:
     return f"person {n}"
 
@@ -81,7 +89,9 @@ class AttributionOptions:
     short_discount: float = 0.12  # how much lower, at zero length (linear up to short_s)
     new_voice_min_s: float = 3.0  # a shorter utterance starts a new voice only by `_newcomer`
     change_min_s: float = 3.2  # utterances at least this long are checked for a change inside
-    change_margin: float = 0.03  # how much better the other voice must fit a window
+    change_margin: float = 0.03  # how much better the other voice must fit one side
+    change_min_windows: int = 2  # windows each side of a change (one if only three in all)
+    change_self_max: float = 0.74  # the two sides less alike than this (raw): two voices
     max_voices: int = 8
     # Once `center_after` utterances are heard, voices are compared after subtracting the mean
     # of everything heard in the meeting (what all voices in the room share: language,
@@ -135,6 +145,15 @@ class AttributionOptions:
     split_part_min: int = 2
     split_max: float = 0.82
     split_margin: float = 0.06
+    # Relabelling with hindsight (`revisions`): an utterance heard before the voice it now
+    # belongs to existed (a second client's early lines, taken for the first client's) is
+    # given that voice's label, once that voice holds `revise_min_long` long utterances.
+    # 0: never.
+    revise_min_long: int = 2
+    # A line given the enrolled caseworker is kept hers if it is at least this alike (raw
+    # cosine) to her enrolment: espeak variants of one voice (`sv`, `sv+m3`) are so alike
+    # that the look-back moved her own early questions to a client heard later.
+    revise_enrolled_max: float = 0.85
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,17 @@ class Attribution:
     confidence: float
     uncertain: bool = False
     change_at: float | None = None  # seconds into the utterance where another voice starts
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An utterance's label changed with hindsight (`SpeakerTracker.revisions`): `key` as
+    given to `attribute`, the voice it now belongs to. Only a label, never a voice."""
+
+    key: object
+    role: SpeakerRole
+    label: str
+    confidence: float
 
 
 @dataclass
@@ -156,6 +186,7 @@ class _Voice:
     anchor_weight: float = 0.0
     pitch_total: float = 0.0
     pitch_weight: float = 0.0
+    born: int = 0  # how many utterances the meeting had heard when this voice was made
 
     @property
     def fixed(self) -> bool:
@@ -187,8 +218,10 @@ class _Heard:
     seconds: float
     pitch: float | None
     key: object = None  # the caller's name for it (the segment's start): for a correction
-    given: str = ""  # the label it was given
+    given: str = ""  # the label it was given (or revised to)
     pinned: _Voice | None = None  # the caseworker said whose it is (a correction)
+    index: int = 0  # its place in the meeting (0: the first utterance heard)
+    revised: bool = False  # its label was changed once with hindsight (`revisions`)
 
 
 @dataclass
@@ -202,6 +235,7 @@ class _State:
     # hindsight (`_refine`) and learning from a correction (`correct`).
     history: list[_Heard] = field(default_factory=list)
     owners: list[_Voice] = field(default_factory=list)  # the voice each was last assigned
+    revised: list[Revision] = field(default_factory=list)  # not yet taken (`revisions`)
 
     def hear(self, embedding: Array) -> None:
         self.total = embedding.copy() if self.total is None else self.total + embedding
@@ -358,14 +392,12 @@ class SpeakerTracker:
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         seconds = audio.size / SAMPLE_RATE
-        with self._lock:
-            voices = list(self._state.voices)
-        if seconds < self.opts.change_min_s or len(voices) < 2:
+        if seconds < self.opts.change_min_s:
             return None
         partials, spans = self.encoder.embed_partials(audio)
         with self._lock:
             self._embedded = (audio, partials, spans)  # for the `attribute` of this audio
-            return self._change(partials, spans, voices[0], seconds)
+            return self._change(partials, spans, seconds)
 
     def assign(
         self,
@@ -381,17 +413,20 @@ class SpeakerTracker:
         embedding = unit(partials.mean(axis=0))
         with self._lock:
             voice, confidence = self._decide(embedding, pitch, seconds)
-            change = self._change(partials, spans, voice, seconds)
+            change = self._change(partials, spans, seconds)
             if not voice.fixed or (change is None and confidence >= self.opts.adapt_min_confidence):
                 voice.add(embedding, seconds, pitch)
+            index = self._state.heard
             self._state.hear(embedding)
-            self._state.history.append(_Heard(embedding, seconds, pitch, key, voice.label))
+            heard = _Heard(embedding, seconds, pitch, key, voice.label, index=index)
+            self._state.history.append(heard)
             self._state.owners.append(voice)
             del self._state.history[: -self.opts.history_max]
             del self._state.owners[: -self.opts.history_max]
             self._refine()
             if self._split():
                 self._refine()
+            self._revise()
             asked = text is not None and text.rstrip().endswith("?")
             self._state.asked_by = voice if asked and change is None else None
         if change is not None:
@@ -429,7 +464,13 @@ class SpeakerTracker:
                 k = max(unsettled, key=lambda j: scores[j])
                 return voices[k], _confidence(scores[k], top, False, seconds, self.opts.short_s)
         self._state.persons += 1
-        voice = _Voice(person_label(self._state.persons), "other", np.zeros_like(embedding), 0.0)
+        voice = _Voice(
+            person_label(self._state.persons),
+            "other",
+            np.zeros_like(embedding),
+            0.0,
+            born=self._state.heard,
+        )
         voices.append(voice)
         top_other = max(scores) if scores else -1.0
         return voice, _confidence(1.0, top_other, True, seconds, self.opts.short_s)
@@ -530,6 +571,51 @@ class SpeakerTracker:
                 continue
             self._reestimate(embeddings)
 
+    def revisions(self) -> list[Revision]:
+        """The labels changed with hindsight since the last call (see `_revise`), oldest
+        utterance first; the caller shows each as the device's revision of a committed line."""
+        with self._lock:
+            out, self._state.revised = self._state.revised, []
+        return out
+
+    def _revise(self) -> None:
+        """Relabel, once, each utterance heard before the voice it now belongs to existed:
+        a second client's early lines taken for the first client's (or the caseworker's),
+        before the second client's voice was made (`_stranger`, `_split`, a new voice, a
+        correction). Only once that voice is settled (`revise_min_long` long utterances of
+        its own), never an utterance the caseworker corrected, never one that sounds like
+        the enrolment given to her (`revise_enrolled_max`), and never one whose voice already
+        existed when it was heard (that label was the tracker's choice among the voices it
+        knew; changing it would be second-guessing, not new knowledge)."""
+        o = self.opts
+        state = self._state
+        if o.revise_min_long <= 0:
+            return
+        long: dict[int, int] = {}
+        for h, who in zip(state.history, state.owners, strict=True):
+            if h.seconds >= o.new_voice_min_s:
+                long[id(who)] = long.get(id(who), 0) + 1
+        by_label = {v.label: v for v in state.voices}
+        for h, who in zip(state.history, state.owners, strict=True):
+            if (
+                h.pinned is not None
+                or h.revised
+                or who.label == h.given
+                or h.index >= who.born
+                or long.get(id(who), 0) < o.revise_min_long
+            ):
+                continue
+            old = by_label.get(h.given)
+            if (
+                old is not None
+                and old.fixed
+                and self._enrolled is not None
+                and float(h.embedding @ self._enrolled) >= o.revise_enrolled_max
+            ):
+                continue
+            h.given, h.revised = who.label, True
+            state.revised.append(Revision(h.key, who.role, who.label, _REVISED_CONFIDENCE))
+
     def _split(self) -> bool:
         """Part a voice that holds two people (see the options: `split_*`): the part heard
         later becomes a new person, and the look-back then sorts the short utterances. The
@@ -563,7 +649,9 @@ class SpeakerTracker:
         if second[0]:  # the part holding the voice's first long utterance keeps its label
             second = ~second
         state.persons += 1
-        new = _Voice(person_label(state.persons), "other", np.zeros_like(voice.total), 0.0)
+        new = _Voice(
+            person_label(state.persons), "other", np.zeros_like(voice.total), 0.0, born=state.heard
+        )
         state.voices.append(new)
         for i, later in zip(at, second, strict=True):
             if later:
@@ -628,7 +716,7 @@ class SpeakerTracker:
                         state.asked_by = target
             if target is None:
                 role: SpeakerRole = "caseworker" if label == CASEWORKER_LABEL else "other"
-                target = _Voice(label, role, np.zeros_like(heard.embedding), 0.0)
+                target = _Voice(label, role, np.zeros_like(heard.embedding), 0.0, born=state.heard)
                 state.voices.append(target)
             heard.pinned = target
             state.owners[at] = target
@@ -662,21 +750,66 @@ class SpeakerTracker:
         return float(heard.embedding @ centroid) >= float(own.mean() - own.std())
 
     def _change(
-        self, partials: Array, spans: list[tuple[float, float]], voice: _Voice, seconds: float
+        self, partials: Array, spans: list[tuple[float, float]], seconds: float
     ) -> float | None:
-        """Where another known voice takes over inside the utterance, if one clearly does."""
-        if seconds < self.opts.change_min_s or len(partials) < 3 or len(self._state.voices) < 2:
+        """Where another voice clearly takes over inside the utterance, if one does: a
+        change-point test over its windows (`_change_point`); the time of the change, in
+        seconds into the utterance's voiced audio."""
+        if seconds < self.opts.change_min_s or len(partials) < 2:
             return None
-        centroids = self._project(np.stack([v.centroid for v in self._state.voices]))
-        sims = self._project(partials) @ centroids.T  # (windows, voices)
-        best = sims.argmax(axis=1)
-        top = np.sort(sims, axis=1)
-        clear = (top[:, -1] - top[:, -2]) >= self.opts.change_margin
-        first, last = best[0], best[-1]
-        if first == last or not (clear[0] and clear[-1]):
+        k = self._change_point(partials)
+        if k is None:
             return None
-        switch = next(i for i in range(len(best)) if best[i] != first)
-        return round(spans[switch][0] + (spans[switch - 1][1] - spans[switch][0]) / 2, 2)
+        return round(spans[k][0] + (spans[k - 1][1] - spans[k][0]) / 2, 2)
+
+    def _change_point(self, partials: Array) -> int | None:
+        """The window another voice begins with, if one does. Every stretch of windows is
+        tried against the rest of the utterance — a stretch at the start or the end (one
+        change: A-B) or in the middle (two: A-B-A, a question, its answer and the next
+        question), at least `change_min_windows` windows on each side (one when there are
+        only three) — each side's windows averaged, so one odd window decides nothing. It is
+        a change when (1) the two sides fit two different known voices, each by at least
+        `change_margin` (centred, as attribution compares), or (2) the two sides are less
+        alike (raw cosine) than `change_self_max`, which no voice is with itself — this needs
+        no known voice, so it also finds a voice the meeting has not heard alone yet (turns
+        so quick that every utterance holds two). Of the changes, the one with the most
+        evidence (how clear, times its smaller side's windows) wins; its first boundary is
+        the change (the live loop checks each piece again)."""
+        o = self.opts
+        n = len(partials)
+        m = o.change_min_windows if n > 2 * o.change_min_windows else 1
+        if n < 2 * m:
+            return None
+        raw = np.vstack([np.zeros((1, partials.shape[1])), np.cumsum(partials, axis=0)])
+        voices = self._state.voices
+        fits = None
+        if len(voices) >= 2:
+            centroids = self._project(np.stack([v.centroid for v in voices]))
+            sims = self._project(partials) @ centroids.T  # (windows, voices)
+            fits = np.vstack([np.zeros((1, len(voices))), np.cumsum(sims, axis=0)])
+        found: tuple[float, int] | None = None
+        for i in range(n - m + 1):
+            for j in range(i + m, n + 1):
+                outside = n - (j - i)
+                if outside < m:
+                    continue
+                inner = raw[j] - raw[i]
+                outer = raw[n] - inner
+                alike = float(unit(inner) @ unit(outer))
+                clarity = o.change_self_max - alike
+                if fits is not None:
+                    a_in = (fits[j] - fits[i]) / (j - i)
+                    a_out = (fits[n] - fits[j] + fits[i]) / outside
+                    a, b = int(a_out.argmax()), int(a_in.argmax())
+                    if a != b:
+                        gap = min(a_out[a] - a_out[b], a_in[b] - a_in[a]) - o.change_margin
+                        clarity = max(clarity, float(gap))
+                # The stretch with the most evidence wins: how clear, times the windows of
+                # its smaller side (the purest two windows would cut a turn in the middle).
+                weight = clarity * min(j - i, outside)
+                if clarity > 0 and (found is None or weight > found[0]):
+                    found = (weight, i if i > 0 else j)
+        return None if found is None else found[1]
 
 
 def _halves(embeddings: Array, rounds: int = 10) -> tuple[npt.NDArray[np.bool_], float]:

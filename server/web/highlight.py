@@ -97,6 +97,14 @@ def speaker_label(segment: Segment) -> str | None:
     return str(speaker.label) if speaker is not None else None
 
 
+def _revised(segment: Segment) -> Markup:
+    """The mark of a label the device changed with hindsight (`Speaker.revised`)."""
+    speaker = getattr(segment, "speaker", None)
+    if speaker is None or not getattr(speaker, "revised", False):
+        return Markup("")
+    return Markup(' <span class="revised">(ändrad av enheten)</span>')
+
+
 def transcript_speakers(segments: Sequence[Segment]) -> list[str]:
     """The speaker labels of a transcript, in order of first appearance."""
     return list(dict.fromkeys(label for s in segments if (label := speaker_label(s))))
@@ -118,7 +126,9 @@ def transcript_html(
             n=i + 1,
             t=clock(seg.start),
             who=speaker_label(seg) or "",
-            label=Markup('<span class="who">{}:</span> ').format(speaker_label(seg))
+            label=Markup('<span class="who">{}{}:</span> ').format(
+                speaker_label(seg), _revised(seg)
+            )
             if speaker_label(seg)
             else Markup(""),
             pull=_PULL.format(i=i, n=i + 1) if pull else Markup(""),

@@ -35,6 +35,9 @@ class VoicesByTime:
     def change_in(self, audio: np.ndarray) -> float | None:
         return self.change if audio.size > 3 * 16000 else None
 
+    def revisions(self) -> list[object]:
+        return []  # no label changed with hindsight
+
     def attribute(self, audio: np.ndarray, text: str | None = None, key: Any = None) -> Attribution:
         self.heard.append((key, text))
         label = self.labels[key]

@@ -14,8 +14,10 @@ from fredag.protocol import (
     DRAFT_SCHEMA_V1,
     Draft,
     Speaker,
+    canonical_json,
     draft_bytes,
     sign_draft,
+    sign_payload,
     verify_draft,
 )
 from tests.server.factory import make_draft
@@ -56,7 +58,24 @@ class TestSpeakerInTheDraft:
             "label": "person 1",
             "confidence": 0.8,
             "uncertain": False,
+            "revised": False,
         }
+
+    def test_a_label_the_device_revised_is_marked_and_old_v2_drafts_still_verify(self) -> None:
+        """A speaker the device relabelled with hindsight is signed with `revised`; a v2 draft
+        signed before the field existed (no `revised` key) verifies from its own bytes and
+        reads as not revised."""
+        key = Ed25519PrivateKey.generate()
+        revised = MOTHER.model_copy(update={"label": "person 2", "revised": True})
+        back = verify_draft(sign_draft(v2_with_speakers(key, revised), key), key.public_key())
+        assert back.transcript.segments[0].speaker == revised
+        data = v2_with_speakers(key, MOTHER).model_dump(mode="json", by_alias=True)
+        for segment in data["transcript"]["segments"]:
+            if segment["speaker"] is not None:
+                del segment["speaker"]["revised"]
+        old = verify_draft(sign_payload(canonical_json(data), key), key.public_key())
+        speaker = old.transcript.segments[0].speaker
+        assert speaker is not None and speaker.label == "person 1" and not speaker.revised
 
     def test_version_1_drafts_keep_exactly_their_fields(self) -> None:
         """An old device's v1 draft serializes without speaker keys and still verifies."""

@@ -67,6 +67,26 @@ class TestHighlight:
         assert ">pappa dricker</mark>" in html
         assert "<b>" not in html
 
+    def test_a_label_the_device_revised_is_marked(self) -> None:
+        """A speaker label the device changed with hindsight shows "(ändrad av enheten)" on
+        the review page and in the attachment; a plain or corrected one does not."""
+        from fredag.journal import attachment_lines
+        from fredag.protocol import Speaker
+
+        plain = Speaker(role="other", label="person 1", confidence=0.9)
+        revised = plain.model_copy(update={"label": "person 2", "revised": True})
+        segments = [
+            Segment(start=0, end=2, text="Nej.", speaker=plain),
+            Segment(start=2, end=4, text="Ja.", speaker=revised),
+        ]
+        html = transcript_html(segments, [])
+        assert 'person 2 <span class="revised">(ändrad av enheten)</span>:</span>' in html
+        assert html.count("ändrad av enheten") == 1
+        assert attachment_lines(segments)[1:] == [
+            "[00:00] person 1: Nej.",
+            "[00:02] person 2 (ändrad av enheten): Ja.",
+        ]
+
 
 @functools.lru_cache(maxsize=2)
 def _doc(old: bool = False) -> Any:

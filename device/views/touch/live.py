@@ -27,6 +27,7 @@ from device.views.events import (
     Marked,
     SegmentsCommitted,
     SpeakerCorrected,
+    SpeakerRevised,
     StateChanged,
     TentativeText,
     WarningRaised,
@@ -140,6 +141,7 @@ class LiveMeeting:
                         "at": mmss(seg.start),
                         "who": who,
                         "uncertain": bool(seg.speaker and seg.speaker.uncertain),
+                        "revised": bool(seg.speaker and seg.speaker.revised),
                         "end": seg.end,
                         "text": seg.text,
                     }
@@ -166,13 +168,16 @@ class LiveMeeting:
             s.elapsed_s = max(s.elapsed_s, event.at_s)
             level = {"op": "level", "level": s.level, "elapsed": mmss(s.elapsed_s), "t": event.at_s}
             return [level]
-        if isinstance(event, SpeakerCorrected):
+        if isinstance(event, SpeakerCorrected | SpeakerRevised):
+            # The caseworker's correction, or the device's revision (marked as such).
             if not 0 <= event.index < len(s.segments):
                 return []
             s.segments[event.index] = (event.index, event.segment)
             speaker = event.segment.speaker
             who = speaker.label if speaker is not None else ""
-            return [{"op": "speaker", "i": event.index, "who": who, "uncertain": False}]
+            revised = bool(speaker and speaker.revised)
+            change = {"op": "speaker", "i": event.index, "who": who, "uncertain": False}
+            return [{**change, "revised": revised}]
         if isinstance(event, Marked):
             s.marks.append(event.at_s)
             return [{"op": "mark", "at": mmss(event.at_s)}]

@@ -249,6 +249,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "who_now": ("nu vald", "chosen now"),
     "who_correct": ("rätta vem som sa det", "correct who said it"),
     "who_unknown": ("talare?", "speaker?"),
+    "who_revised": ("ändrad av enheten", "changed by the device"),
     "who_uncertain": ("osäker", "uncertain"),
     "back_to_meeting": ("Tillbaka till samtalet", "Back to the meeting"),
     # Locked

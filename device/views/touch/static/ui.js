@@ -65,9 +65,11 @@
       if (elapsed) document.getElementById("elapsed").textContent = elapsed;
     }
 
-    // A line's speaker: a link to "who said it?" (the line's number only in the URL).
-    function whoLink(i, who, uncertain) {
+    // A line's speaker: a link to "who said it?" (the line's number only in the URL),
+    // marked when the device changed the label with hindsight.
+    function whoLink(i, who, uncertain, revised) {
       var a = el("a", "button who", (who || labels.lUnknown) + (uncertain ? "?" : ""));
+      if (revised) a.appendChild(el("span", "revised", " (" + labels.lRevised + ")"));
       a.href = "/samtal/talare?rad=" + i;
       a.appendChild(el("span", "sr-only", " – " + labels.lCorrect));
       return a;
@@ -80,7 +82,7 @@
         li.tabIndex = -1;
         li.appendChild(el("span", "at", c.at));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(whoLink(c.i, c.who, c.uncertain));
+        li.appendChild(whoLink(c.i, c.who, c.uncertain, c.revised));
         li.appendChild(document.createTextNode(" " + c.text));
         var follow = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
         segments.appendChild(li);
@@ -111,7 +113,7 @@
       speaker: function (c) {
         var li = document.getElementById("seg-" + c.i);
         var old = li && li.querySelector("a.who");
-        if (old) li.replaceChild(whoLink(c.i, c.who, c.uncertain), old);
+        if (old) li.replaceChild(whoLink(c.i, c.who, c.uncertain, c.revised), old);
       },
       mark: function (c) { marks.appendChild(el("li", "", labels.lMarked + " [" + c.at + "]")); },
       state: function (c) { state(c.state, c.elapsed); },
