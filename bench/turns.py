@@ -432,17 +432,22 @@ def markdown(result: dict[str, Any]) -> str:
         lines += [
             "The live loop (`live_changes`): the bench streaming meeting (`sv`/`sv+m3`) cut into "
             "utterances by the live VAD and attributed as `SpeakerStage` does, without "
-            "enrolment. *With a change*: utterances holding two turns' speech (the live loop "
-            "cannot cut them: no word times); *uncertain*: marked so by the tracker.",
+            "enrolment. *With a change*: utterances holding two turns' speech; *uncertain*: "
+            "marked so by the tracker when attributed whole; *cut*: `SpeakerStage` cutting "
+            "the utterance at a change of voice, given word times from the script (each turn's "
+            "words spread over its speech), and the pieces still holding two speakers.",
             "",
             "| turns apart (speech to speech) | utterances | with a change | uncertain | "
-            "uncertain with a change |",
-            "|---|---|---|---|---|",
+            "uncertain with a change | cut (of those with a change) | false cuts | "
+            "pieces still mixed |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in live:
             lines.append(
                 f"| {r['speech_gap_s']} s | {r['utterances']} | {r['with_change']} | "
-                f"{r['uncertain']} | {r['uncertain_with_change']} |"
+                f"{r['uncertain']} | {r['uncertain_with_change']} | "
+                f"{r.get('cut_right', '–')} of {r.get('cut_with_change', '–')} | "
+                f"{r.get('cut_false', '–')} | {r.get('pieces_mixed', '–')} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -507,6 +512,7 @@ def live_changes(gap_s: float | None = None) -> dict[str, Any]:
     gap = streaming.TURN_GAP_S if gap_s is None else gap_s
     pieces: list[np.ndarray] = []
     spans: list[tuple[float, float, int]] = []
+    texts: list[str] = []
     total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         while total < streaming.TARGET_S:
@@ -520,6 +526,7 @@ def live_changes(gap_s: float | None = None) -> dict[str, Any]:
                     loud = loud - loud[0]
                 if loud.size:
                     spans.append((total + loud[0] / RATE, total + (loud[-1] + 1) / RATE, who))
+                    texts.append(text)
                 pieces += [audio, silence(gap)]
                 total += audio.size / RATE + gap
                 if total >= streaming.TARGET_S:
@@ -545,6 +552,7 @@ def live_changes(gap_s: float | None = None) -> dict[str, Any]:
         counts["uncertain"] += attribution.uncertain
         counts["uncertain_with_change"] += attribution.uncertain and len(inside) > 1
     tracker.close()
+    counts.update(_live_cuts(utterances, spans, texts))
     quiet = sorted(b[0] - a[1] for a, b in itertools.pairwise(spans))
     return {
         "gap_s": gap,
@@ -553,3 +561,52 @@ def live_changes(gap_s: float | None = None) -> dict[str, Any]:
         "audio_s": round(total, 1),
         **counts,
     }
+
+
+def _live_cuts(
+    utterances: Sequence[Any], spans: Sequence[tuple[float, float, int]], texts: Sequence[str]
+) -> Counter[str]:
+    """The live loop's cut at a change of voice (`SpeakerStage`, no enrolment) on the same
+    utterances, each with its words timed from the script (each turn's words spread evenly
+    over its speech, so the pauses between turns are the real ones): how many utterances
+    holding two speakers were cut, pieces still holding two, and cuts in one speaker's
+    utterance (false cuts)."""
+    from device.stages.commit import Commit
+    from device.stages.speakers import SpeakerStage
+    from device.stages.transcribe import HeardWord
+    from device.voice.attribution import SpeakerTracker
+    from device.voice.encoder import shared_encoder
+    from fredag.protocol import Segment
+
+    timed: list[tuple[HeardWord, int]] = []
+    for (a, b, who), text in zip(spans, texts, strict=True):
+        said = text.split()
+        step = (b - a) / len(said)
+        timed += [
+            (HeardWord(a + k * step, a + (k + 0.85) * step, w, 0.9), who)
+            for k, w in enumerate(said)
+        ]
+    stage = SpeakerStage(SpeakerTracker(shared_encoder()))
+    counts = Counter[str]()
+    for utt in utterances:
+        start, end = utt.start_s, utt.end_s
+        inside = [(w, who) for w, who in timed if start <= (w.start + w.end) / 2 < end]
+        if not inside:
+            continue
+        words = tuple(w for w, _ in inside)
+        segment = Segment(
+            start=round(start, 2), end=round(end, 2), text=" ".join(w.word for w in words)
+        )
+        out = stage(Commit((segment,), end, 0.0, (utt,), words=(words,)))
+        two = len({who for _, who in inside}) > 1
+        counts["cut_utterances"] += 1
+        counts["cut_with_change"] += two
+        counts["cut"] += len(out.segments) > 1
+        counts["cut_right"] += two and len(out.segments) > 1
+        counts["cut_false"] += not two and len(out.segments) > 1
+        for piece_words in out.words_of():
+            owners = {who for w, who in inside if w in piece_words}
+            counts["pieces"] += 1
+            counts["pieces_mixed"] += len(owners) > 1
+    stage.close()
+    return counts
