@@ -655,20 +655,24 @@ _NOT_CALLED = frozenset(
 
 
 def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: bool) -> bool:
-    """True when token `k` is a name the sentence calls out to: capitalised after "hej"
-    ("Hej Omar"), or alone at an edge of a sentence that speaks to "du" (`speaks_to`: "Elias,
-    röker du …?", "Hur går det i skolan, Yusuf?"); a word read as a sentence of its own only
-    when a comma parts it from the next (`apart`: "Elias" + ", vet du …?")."""
+    """True when token `k` is a name the sentence calls out to: after "hej" ("Hej Omar",
+    capitalised or no word of the language), or alone at an edge of a sentence that speaks to
+    "du" (`speaks_to`: "Elias, röker du …?", "Hur går det i skolan, Yusuf?"); a word read as
+    a sentence of its own only when a comma parts it from the next (`apart`: "Elias" + ", vet
+    du …?")."""
     token = sentence.tokens[k]
     surface = text[token.start : token.end]
     word = token.lower
     words = [t.lower for t in sentence.tokens]
-    if not surface[:1].isupper() or surface.isupper() or word in _NOT_CALLED | _NEVER_NAMES:
+    if surface.isupper() or word in _NOT_CALLED | _NEVER_NAMES:
         return False
     if word in GRAMMAR_WORDS or person_gender(word) or word in _CHILD or _a_place(sentence, k):
         return False
-    if k > 0 and words[k - 1] in {"hej", "hejsan", "tjena"}:
-        return True
+    after_hej = k > 0 and words[k - 1] in {"hej", "hejsan", "tjena"}
+    if after_hej and (surface[:1].isupper() or not is_swedish_word(word)):
+        return True  # the recogniser may write a name in lower case ("Hej umar")
+    if not surface[:1].isupper():
+        return False
     if not speaks_to:
         return False
     if len(words) == 1:
@@ -705,7 +709,12 @@ def _called(text: str, sentences: Sequence[Sentence]) -> dict[str, list[int]]:
             # a question may call out with no "du" ("Jessica, stämmer det?"): a name written
             # as one inside a sentence somewhere ("Vatten, te?" calls nobody)
             asks = is_question(s) and s.tokens[k].lower in inside
-            if _vocative(text, s, k, speaks_to or asks, apart):
+            # a sentence's first word before a comma only if read apart from its question, a
+            # name somewhere else too, or no word of the language ("Berätta, jag är här …",
+            # "Ibland, när …?" call nobody)
+            word = s.tokens[k].lower
+            first = k == 0 and (apart or word in inside or not is_swedish_word(word))
+            if (k > 0 or first) and _vocative(text, s, k, speaks_to or asks, apart):
                 out.setdefault(s.tokens[k].lower, []).extend([n, n + 1] if apart else [n])
     return out
 
@@ -781,6 +790,7 @@ def addressed(
     sentences: Sequence[Sentence],
     others: frozenset[int],
     segment_starts: frozenset[int] = frozenset(),
+    unsure: frozenset[int] = frozenset(),
 ) -> Addressed:
     """Starts of the questions in a child's case whose "du" is surely the child:
 
@@ -800,7 +810,8 @@ def addressed(
     to it speaks of the child with ("Annika, hur märker du när Wilma mår dåligt?"), or asks
     "du själv" right after a question that spoke of the child by name ("Har Lucas blivit
     slagen …?" / "Nej." / "Och du själv, hur mår du? Har du haft …?"). Otherwise "du" is
-    left undecided."""
+    left undecided. `unsure`: starts of the words the recogniser was unsure of, which
+    address nobody as several ("ni" heard for "nu") nor name a child of the client's."""
     words_of = [[t.lower for t in s.tokens] for s in sentences]
     called = _called(text, sentences)
     spoken_of: set[str] = set()
@@ -814,7 +825,7 @@ def addressed(
                 and token.lower not in _NEVER_NAMES
             ):
                 spoken_of.add(token.lower)
-    every = {w for ws in words_of for w in ws}
+    every = {t.lower for s in sentences for t in s.tokens if t.start not in unsure}
     owned = any(
         ws[k] in _CHILD_OWNED and k > 0 and ws[k - 1] in _POSSESSIVES
         for ws in words_of

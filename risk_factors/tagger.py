@@ -299,7 +299,13 @@ class Tagger:
         )
         if case_type == "barn":
             reading.peers = peers_doing(reading.text, sentences)
-            asked_whom = addressed(reading.text, sentences, reading.others, reading.later_starts)
+            asked_whom = addressed(
+                reading.text,
+                sentences,
+                reading.others,
+                reading.later_starts,
+                _unsure_words(reading, sentences),
+            )
             reading.to_child, reading.to_parent = asked_whom.child, asked_whom.parent
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens

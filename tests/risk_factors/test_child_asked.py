@@ -7,7 +7,7 @@ becomes a finding this way."""
 from __future__ import annotations
 
 from risk_factors.tagger import Tagger, TagResult
-from tests.risk_factors.support import typed_segments
+from tests.risk_factors.support import heard_segments, typed_segments
 
 
 def _read(tagger: Tagger, *texts: str) -> TagResult:
@@ -264,3 +264,46 @@ class TestConfirmedSummary:
             typed_segments("Du sa att du inte dricker alkohol. Stämmer det?", "Ja."), "barn"
         )
         assert not result.denied_by_factor()
+
+
+class TestChildAloneThroughSpeech:
+    """Through speech the child alone is still read so: a name the recogniser writes in lower
+    case after "hej" is called out to; a common word before a comma calls nobody; "ni" heard
+    unsurely addresses nobody as several. A "ni" heard surely still does."""
+
+    QUESTION = ("Dricker du alkohol ibland?", "Nej.")
+
+    def test_a_word_before_a_comma_calls_nobody(self, tagger: Tagger) -> None:
+        """ "Ibland, när du är ledsen, vem pratar du med?" names nobody: the child is still
+        alone."""
+        result = _read(
+            tagger,
+            *CHILD_ALONE,
+            "Ibland, när du är ledsen, vem pratar du med?",
+            "Min moster.",
+            *self.QUESTION,
+        )
+        assert "early_substance_use" in _denied(result)
+
+    def test_a_name_in_lower_case_after_hej(self, tagger: Tagger) -> None:
+        """ "Hej jusuf, jag heter Karin." heard so still greets the child."""
+        segments = heard_segments(
+            "Hej jusuf, jag heter Karin.",
+            "Hej.",
+            "Hur är det med din mamma?",
+            "Bra.",
+            *self.QUESTION,
+        )
+        result = tagger.tag_segments(segments, "barn")
+        assert "early_substance_use" in _denied(result)
+
+    def test_ni_heard_unsurely_and_surely(self, tagger: Tagger) -> None:
+        """ "Hur har ni det hemma?" with "ni" heard unsurely leaves the child alone; heard
+        surely, several are addressed and "du" is undecided."""
+        lines = ("Hej Leo, jag heter Karin.", "Hej.", "Hur har ni det hemma?", "Bra.")
+        unsure = tagger.tag_segments(
+            heard_segments(*lines, *self.QUESTION, unsure={"ni": 0.3}), "barn"
+        )
+        sure = tagger.tag_segments(heard_segments(*lines, *self.QUESTION), "barn")
+        assert "early_substance_use" in _denied(unsure)
+        assert "early_substance_use" not in _denied(sure)
