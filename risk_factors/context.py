@@ -747,6 +747,17 @@ def _subject_is_other(
         if tokens[first + 1].start in others:
             return True  # only a question puts a name right after the verb
         if (
+            case_type == "vuxen"
+            and first in used
+            and not is_question(sentence)
+            and _unknown_subject(words[first + 1])
+        ):
+            # "…, dricker matias.": the cue's verb, then a word no dictionary knows where
+            # only the subject can stand (a name, or a subject misheard): an adult is "jag"
+            # to themself, so not the client's. (In a child's case a name may be the
+            # child's own: "Har Oskar druckit?")
+            return True
+        if (
             words[first + 1] in _POSSESSIVE_WORDS
             and first + 2 < len(words)
             and tokens[first + 2].start in others
@@ -775,6 +786,12 @@ def _subject_is_other(
                 for i in range(start, k)
             )
     return False
+
+
+def _unknown_subject(word: str) -> bool:
+    """A word of four letters or more that no dictionary knows and that is no subject the
+    tagger reads (not a pronoun misheard by one letter, see `_subject_heard`)."""
+    return len(word) >= 4 and not is_swedish_word(word) and not _subject_heard(word)
 
 
 # A person after a preposition is no subject: "när jag är hos honom", "hemma hos Lisa".

@@ -144,3 +144,20 @@ class TestThirdPersonHeardUnsurely:
             _heard("Han röker på med kompisarna.", unsure={"han": 0.3}), "barn"
         )
         assert "early_substance_use" in _found(first)
+
+
+class TestUnknownSubjectAfterTheVerb:
+    def test_a_word_no_dictionary_knows_after_the_cue_verb_is_someone(self, tagger: Tagger) -> None:
+        """In an adult's case "…, dricker matjas." (the caseworker's "Dricker Matjas?" run
+        onto the answer before it) puts a word no dictionary knows where only the subject
+        can stand: a name or a subject misheard, not the client's "jag": no alcohol problem.
+        "…, dricker gör jag mest på helgerna" and a subjectless "Dricker varje kväll" are."""
+        other = tagger.tag_segments(
+            _heard("Jag har min egen lön, han har inte mitt kort, dricker matjas."), "vuxen"
+        )
+        assert "alcohol_problem" not in _found(other)
+        for text in (
+            "Jag har min egen lön, dricker gör jag mest på helgerna.",
+            "Dricker varje kväll, en hel flaska.",
+        ):
+            assert "alcohol_problem" in _found(tagger.tag_segments(_heard(text), "vuxen")), text
