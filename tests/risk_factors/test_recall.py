@@ -283,6 +283,18 @@ STATED = [
     ("vuxen", "Jag behöver henne för att komma till affären.", "victim_vulnerability"),
     ("vuxen", "Jag kan inte ta mig därifrån själv.", "victim_vulnerability"),
     ("vuxen", "Jag har inte träffat någon på flera månader.", "social_isolation"),
+    # a nurse named by a compound ("diabetessköterska", "MS-sköterskan") is read exactly, not
+    # as a word heard alike, so an illness said in the meeting does not outweigh it
+    (
+        "vuxen",
+        "Jag träffar en diabetessköterska två gånger om året. / Jag har diabetes och ont i knäna.",
+        "ongoing_professional_support",
+    ),
+    (
+        "vuxen",
+        "Jag har en astmasköterska som jag ringer. / Jag har astma.",
+        "ongoing_professional_support",
+    ),
     ("vuxen", "Han har inte pratat med familjen på länge.", "social_isolation"),
 ]
 
@@ -359,6 +371,7 @@ NOT_STATED = [
     ("vuxen", "Om han slutar dricka vore det bättre.", "self_harm_suicidality"),
     ("vuxen", "Jag behöver honom för att betala hälften av hyran.", "victim_vulnerability"),
     ("vuxen", "Jag har inte träffat honom på länge.", "social_isolation"),
+    ("vuxen", "Hon jobbar som undersköterska på ett äldreboende.", "ongoing_professional_support"),
     ("vuxen", "Nej, jag har ingen skuld.", "social_isolation"),
 ]
 
