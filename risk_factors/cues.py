@@ -11,6 +11,9 @@ A cue says which words, found together in one sentence, show a factor::
   that order, at most one other word between two of them.
 * a plain word matches every inflection: both sides are lemmatized and stemmed
   (see `risk_factors.text.normalize`), so ``dricka`` matches "drack", "druckit", "dricker".
+  A word written as a comparative or superlative (``oftare``, ``värre``, ``mest``;
+  `risk_factors.text.grade`) matches only words of that degree: its positive ("ofta",
+  "illa") says less. A positive cue word matches every degree (``dålig``: "sämre").
 * ``alkohol*`` matches words that begin so (compounds: "alkoholproblem");
   ``*missbruk`` words that end so ("alkoholmissbruket"); ``*våld*`` words that contain it;
   ``=full`` only that exact word.
@@ -32,7 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from risk_factors.dictionary import is_dictionary_word
-from risk_factors.text import Sentence, Token, is_swedish_word, normalize
+from risk_factors.text import Sentence, Token, grade, is_swedish_word, normalize
 
 _WORD_SYNTAX = re.compile(r"^(=?)(\*?)([\wåäöéü-]+)(\*?)$", re.IGNORECASE)
 
@@ -127,7 +130,7 @@ class CueSyntaxError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    mode: str  # norm | prefix | suffix | contains | exact
+    mode: str  # norm | graded | prefix | suffix | contains | exact
     value: str
     surface: str = field(default="", compare=False, hash=False)
     """The word as written in the cue (compared with heard words when matching fuzzily)."""
@@ -178,6 +181,8 @@ class Lexicon:
     _prefix_keys: list[tuple[str, int]] = field(default_factory=list)
     _surfaces: dict[int, set[str]] = field(default_factory=dict)
     _norm: dict[str, list[int]] = field(default_factory=dict)
+    _graded: dict[str, list[int]] = field(default_factory=dict)
+    _graded_norm: dict[str, list[int]] = field(default_factory=dict)
     _exact: dict[str, list[int]] = field(default_factory=dict)
     _affixes: list[tuple[int, Term]] = field(default_factory=list)
     _prefix: dict[str, list[int]] = field(default_factory=dict)
@@ -202,14 +207,19 @@ class Lexicon:
 
     def _build_index(self) -> None:
         self._norm, self._exact, self._prefix, self._suffix = {}, {}, {}, {}
+        self._graded = {}
         self._affixes = []
         by_mode = {
             "norm": self._norm,
+            "graded": self._graded,
             "exact": self._exact,
             "prefix": self._prefix,
             "suffix": self._suffix,
         }
+        self._graded_norm = {}
         for tid, term in enumerate(self.terms):
+            if term.mode == "graded":
+                self._graded_norm.setdefault(term.value.split()[0], []).append(tid)
             if term.mode in by_mode:
                 by_mode[term.mode].setdefault(term.value, []).append(tid)
             else:
@@ -260,6 +270,8 @@ class Lexicon:
         if not self._built:
             self._build_index()
         exact: set[int] = set(self._norm.get(norm, ())) | set(self._exact.get(lower, ()))
+        if degree := grade(lower):
+            exact.update(self._graded.get(_graded_value(norm, degree), ()))
         for k in range(1, len(lower) + 1):
             exact.update(self._prefix.get(lower[:k], ()))
             exact.update(self._suffix.get(lower[-k:], ()))
@@ -283,6 +295,18 @@ class Lexicon:
     def lookup_unsure(
         self, lower: str, norm: str, joined: bool = False
     ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        """`_lookup_unsure`; and a word the recogniser was unsure of is alike (never exactly) a
+        cue word written in a degree whose normal form it shares: the ending is what is most
+        often lost ("allt ofta det" heard for "allt oftare")."""
+        exact, fuzzy, strong = self._lookup_unsure(lower, norm, joined)
+        if joined or not self._graded_norm:
+            return exact, fuzzy, strong
+        degree = frozenset(self._graded_norm.get(norm, ())) - exact
+        return exact, fuzzy | degree, strong
+
+    def _lookup_unsure(
+        self, lower: str, norm: str, joined: bool = False
+    ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
         """Like `lookup`, for a word the recogniser itself was unsure of: it may be a cue word
         misheard as another word ("slog" heard as "slug", "våld" as "vold"), so a cue word
         that is spelled alike, or sounds alike (`phonetic_key`), counts even when the heard
@@ -296,7 +320,7 @@ class Lexicon:
         if joined:
             # Two heard pieces read as one word: a cue word found so is a likeness, however
             # exactly the pieces spell it, and compound prefixes must cover both pieces.
-            exact = frozenset(t for t in exact if self.terms[t].mode in ("norm", "exact"))
+            exact = frozenset(t for t in exact if self.terms[t].mode in ("norm", "graded", "exact"))
             if exact:
                 return frozenset(), exact, exact
         if exact or len(lower) < FUZZY_MIN_LEN or lower in _NO_FUZZ:
@@ -427,7 +451,14 @@ def _parse_term(word: str) -> Term:
         return Term("prefix", body)
     if lead:
         return Term("suffix", normalize(body))
+    if degree := grade(body):
+        return Term("graded", _graded_value(normalize(body), degree), body)
     return Term("norm", normalize(body), body)
+
+
+def _graded_value(norm: str, degree: str) -> str:
+    """The key of a cue word written in a degree: its normal form and the degree."""
+    return f"{norm} {degree}"
 
 
 def _parse_group(text: str, lexicon: Lexicon) -> tuple[tuple[int, ...], ...]:

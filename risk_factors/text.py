@@ -78,6 +78,48 @@ def normalize(word: str) -> str:
     return stem or word
 
 
+# Swedish comparatives and superlatives not formed by -are/-ast on the positive (a closed class
+# of grammar, not a list of heard words).
+_IRREGULAR_GRADES = {
+    "komparativ": frozenset(
+        {"bättre", "sämre", "värre", "större", "mindre", "äldre", "yngre", "längre", "högre"}
+        | {"lägre", "grövre", "tyngre", "trängre", "mer", "mera", "fler", "färre"}
+        | {"hellre", "förre"}
+    ),
+    "superlativ": frozenset(
+        {"bäst", "sämst", "värst", "störst", "minst", "äldst", "yngst", "längst", "högst"}
+        | {"lägst", "grövst", "tyngst", "mest", "flest", "färst", "helst"}
+    ),
+}
+_REGULAR_GRADES = (("komparativ", "are"), ("superlativ", "ast"))
+
+
+@lru_cache(maxsize=200_000)
+def grade(word: str) -> str:
+    """The degree of comparison of one lower-case word: "komparativ" ("oftare", "värre"),
+    "superlativ" ("oftast", "värst"), or "" for every other word. A comparative and its
+    positive share one normal form ("oftare" and "ofta" are both "oft"); a cue word written in
+    a degree is matched only by words of that degree (`risk_factors.cues`): "slår oftare" says
+    more than "slog mig ofta"."""
+    for degree, words in _IRREGULAR_GRADES.items():
+        if word in words:
+            return degree
+    for degree, ending in _REGULAR_GRADES:
+        if not word.endswith(ending) or len(word) <= len(ending) + 1:
+            continue
+        lemma = simplemma.lemmatize(word, lang="sv").lower()
+        if lemma == word:
+            continue
+        # The positive as is ("hård"), without its last vowel ("ofta"), with the last
+        # consonant doubled ("våldsam": "våldsammare") or without its e ("enkel": "enklare").
+        body = word[: -len(ending)]
+        if body in (lemma, lemma[:-1], lemma + lemma[-1:]) or (
+            lemma[-2:-1] == "e" and body == lemma[:-2] + lemma[-1]
+        ):
+            return degree
+    return ""
+
+
 @lru_cache(maxsize=200_000)
 def is_swedish_word(word: str) -> bool:
     """True when simplemma's Swedish dictionary knows the lower-case word (or its parts joined

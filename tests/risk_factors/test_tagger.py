@@ -247,6 +247,87 @@ class TestAsr:
         assert result.tags == () and result.denied == ()
 
 
+class TestComparativeCueWords:
+    """A cue word written as a comparative or superlative is matched only by that degree, so a
+    cue about more or worse is not found in a sentence that says only often or bad."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Min mamma slog mig ofta när jag var liten.",
+            "Min pappa slog oss ofta.",
+            "Han slår hårt.",
+        ],
+    )
+    def test_a_positive_word_is_no_escalation(self, tagger: Tagger, text: str) -> None:
+        """'slår oftare' / 'slår hårdare' say the violence grows; 'slog mig ofta' does not."""
+        assert "escalating_ipv" not in _factors(tagger, text, "vuxen")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Han slår oftare nu.",
+            "Det har blivit värre och värre.",
+            "Sambon slår mig allt oftare.",
+            "Han slår hårdare nu än förut.",
+            "Han har blivit våldsammare.",
+        ],
+    )
+    def test_the_comparative_still_is(self, tagger: Tagger, text: str) -> None:
+        """The comparative itself still shows escalation."""
+        assert "escalating_ipv" in _factors(tagger, text, "vuxen")
+
+    def test_an_adults_childhood_is_no_partner_violence(self, tagger: Tagger) -> None:
+        """Escalation told of the client's own childhood is their childhood victimisation, as
+        for the cue 'slår … mig' beside it."""
+        found = _factors(tagger, "Min pappa slog mig allt oftare när jag var liten.", "vuxen")
+        assert found == {"prior_victimisation"}
+        assert not _factors(tagger, "Det blev värre och värre när jag var barn.", "vuxen")
+
+    def test_a_positive_cue_word_matches_every_degree(self, tagger: Tagger) -> None:
+        """A cue word written plainly ('på länge', 'dålig') still matches its other degrees,
+        and 'inte längre' is still 'no longer'."""
+        assert "sobriety" in _factors(tagger, "Jag har inte druckit på länge.", "vuxen")
+        assert "sobriety" in _factors(tagger, "Jag har inte druckit längre.", "vuxen")
+        assert "social_isolation" in _factors(tagger, "Jag har inga vänner kvar längre.", "vuxen")
+
+    def test_an_unsurely_heard_positive_is_alike(self, tagger: Tagger) -> None:
+        """Through speech, the positive heard unsurely is alike the comparative (its ending is
+        what the recogniser loses: "allt ofta det" for "allt oftare"); heard surely it is not."""
+        from tests.risk_factors.support import heard_segments
+
+        text = "Han har slagit henne allt ofta det."
+        unsure = tagger.tag_segments(heard_segments(text, unsure={"ofta": 0.6}), "vuxen")
+        sure = tagger.tag_segments(heard_segments(text), "vuxen")
+        assert "escalating_ipv" in unsure.factors()
+        assert "escalating_ipv" not in sure.factors()
+
+    @pytest.mark.parametrize(
+        ("word", "degree"),
+        [
+            ("oftare", "komparativ"),
+            ("våldsammare", "komparativ"),
+            ("enklare", "komparativ"),
+            ("värre", "komparativ"),
+            ("mer", "komparativ"),
+            ("oftast", "superlativ"),
+            ("värst", "superlativ"),
+            ("ofta", ""),
+            ("polare", ""),
+            ("lärare", ""),
+            ("vore", ""),
+            ("brast", ""),
+            ("flera", ""),
+        ],
+    )
+    def test_grade(self, word: str, degree: str) -> None:
+        """A comparative or superlative is known by its ending on its own lemma, or as one of
+        the irregular ones; nouns in -are ('polare', 'lärare') and verb forms are no degree."""
+        from risk_factors.text import grade
+
+        assert grade(word) == degree
+
+
 class TestEvidence:
     def test_quote_is_the_text_at_its_span(self, tagger: Tagger) -> None:
         """Every tag's and denial's quote equals text[start:end], with catalogue version."""
