@@ -110,7 +110,13 @@ _CHILD_NOUNS |= frozenset({"pojken", "flickan", "killen", "tjejen", "grabben"})
 
 
 def _names_someone(text: str) -> bool:
-    """Whether `text` names a person by more than a pronoun: "pappa", "sonen", a name."""
+    """Whether `text` names a person by more than a pronoun: "pappa", "sonen", a name.
+
+    Not the tagger's reading of who is who: where the tagger read an answer's "han"/"hon" as
+    someone named in the question, `fredag.journal.with_referents` already restores that
+    question from `Tagging.persons`. That reading holds only persons other than the client and
+    only "han"/"hon", so the child a child's case is about ("Hur går det med Nora?" / "Hon
+    …") and "de"/"honom" ("De träffar honom varannan helg") are decided here."""
     starts = {s.start for s in split_sentences(text)}
     return any(
         person_gender(t.lower) is not None

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from device.journal.draft import build_draft
 from device.stages.tagging import (
     RiskFactorsTagger,
@@ -252,6 +254,29 @@ class TestQuestionOnlyWhereNeeded:
             "Har din son några fritidsaktiviteter?",
             "Han spelade fotboll förut, men han slutade i våras när det blev för mycket.",
         )
+        assert lines and all(line.question is not None for line in lines)
+
+    @pytest.mark.parametrize(
+        ("question", "answer"),
+        [
+            ("Hur går det med Nora?", "Hon är tre år och har mycket humör, hon skriker ofta."),
+            (
+                "Har barnen kontakt med sin pappa?",
+                "De träffar honom varannan helg, men det blir bråk.",
+            ),
+        ],
+    )
+    def test_a_pronoun_the_tagger_holds_for_nobody_keeps_its_question(
+        self, question: str, answer: str
+    ) -> None:
+        """The tagger's reading of who is who (`Tagging.persons`) holds only persons other than
+        the client, and only "han"/"hon": the child a child's case is about ("Nora" / "Hon …")
+        and "de"/"honom" are not in it, so the draft's own test (`draft._names_someone`)
+        decides, and the question is quoted."""
+        segments = _segments([(True, question), (False, answer)])
+        tagging = tag_meeting(_tagger(), segments, "barn")  # type: ignore[arg-type]
+        assert tagging.persons is not None and not tagging.persons.named
+        lines = _asked(question, answer)
         assert lines and all(line.question is not None for line in lines)
 
 
