@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from risk_factors.context import (
     _POSSESSIVE_WORDS,
     _SUPINES,
@@ -40,7 +42,7 @@ from risk_factors.context import (
     is_question,
 )
 from risk_factors.cues import GRAMMAR_WORDS, phonetic_key
-from risk_factors.text import Sentence, is_swedish_word
+from risk_factors.text import Sentence, Token, is_swedish_word
 
 _MALE = frozenset(
     {
@@ -773,6 +775,9 @@ class Addressed:
 
     child: frozenset[int] = frozenset()
     parent: frozenset[int] = frozenset()
+    alike: frozenset[int] = frozenset()
+    """Of `child`, the questions read so only from a word heard alike ("alla undumar"): a
+    denial read from them is at most uncertain."""
 
 
 def child_questions(
@@ -854,6 +859,7 @@ def addressed(
             )
         )
     parent: set[int] = set()
+    alike: set[int] = set()
     child = _child_names(text, sentences, called)
     to_child = {n for name, ns in called.items() if name in child for n in ns}
     to_other = {n for name, ns in called.items() if name not in child for n in ns}
@@ -902,16 +908,36 @@ def addressed(
             for j in turn
             for i in range(len(words_of[j]) - 1)
         )
+        heard_young = not young and any(
+            words_of[j][i] == "alla" and _heard_young(sentences[j].tokens[i + 1], unsure)
+            for j in turn
+            for i in range(len(words_of[j]) - 1)
+        )
         if (
             to_child & turn
             or young
+            or heard_young
             or (last_child is not None and _asked_on(sentences, words_of, last_child, n))
         ):
             out.add(s.start)
+            if heard_young:
+                alike.add(s.start)
             last_child = n
         else:
             last_child = None
-    return Addressed(frozenset(out), frozenset(parent))
+    return Addressed(frozenset(out), frozenset(parent), frozenset(alike))
+
+
+_YOUNG_KEYS = frozenset(phonetic_key(w) for w in _ASKED_OF_ALL_YOUNG)
+
+
+def _heard_young(token: Token, unsure: frozenset[int]) -> bool:
+    """True for a word the recogniser was unsure of, no word of the language, one sound from
+    "ungdomar" ("undumar"): the caseworker may have said she asks every young person."""
+    if token.start not in unsure or is_swedish_word(token.lower):
+        return False
+    key = phonetic_key(token.lower)
+    return any(key[:1] == k[:1] and Levenshtein.distance(key, k) <= 1 for k in _YOUNG_KEYS)
 
 
 _YOU = frozenset({"du", "dig", "din", "ditt", "dina"})

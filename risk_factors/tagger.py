@@ -307,6 +307,7 @@ class Tagger:
                 _unsure_words(reading, sentences),
             )
             reading.to_child, reading.to_parent = asked_whom.child, asked_whom.parent
+            reading.to_child_alike = asked_whom.alike
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
@@ -950,7 +951,10 @@ class Tagger:
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
         if polarity != "yes" and _within(question, reading.to_child):
-            asked = {**self._asked_of(reading, question, case_type, _SECOND_TO_THIRD), **asked}
+            of_child = self._asked_of(reading, question, case_type, _SECOND_TO_THIRD)
+            if _within(question, reading.to_child_alike):  # "alla undumar": at most uncertain
+                of_child = {slug: (weight, True) for slug, (weight, _) in of_child.items()}
+            asked = {**of_child, **asked}
         if polarity != "yes" and _within(question, reading.to_parent):
             asked = {**self._asked_of(reading, question, case_type, _SECOND_TO_PARENT), **asked}
         earlier: Sentence | None = None
@@ -1177,6 +1181,8 @@ class _Reading:
     after it ("Du dricker inte. Stämmer det?")."""
     to_child: frozenset[int] = frozenset()
     """Starts of the questions whose "du" is surely the child (`persons.addressed`)."""
+    to_child_alike: frozenset[int] = frozenset()
+    """Of `to_child`, those read so only from a word heard alike (`persons.Addressed.alike`)."""
     to_parent: frozenset[int] = frozenset()
     """Starts of the questions whose "du" is surely a parent (`persons.addressed`)."""
     speakers: bool = False

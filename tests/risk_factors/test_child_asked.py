@@ -307,3 +307,17 @@ class TestChildAloneThroughSpeech:
         sure = tagger.tag_segments(heard_segments(*lines, *self.QUESTION), "barn")
         assert "early_substance_use" in _denied(unsure)
         assert "early_substance_use" not in _denied(sure)
+
+    def test_every_young_person_heard_alike(self, tagger: Tagger) -> None:
+        """ "… alla ungdumar. Dricker du?" / "Nej." with the non-word heard unsurely asks the
+        child, as an uncertain denial; typed so (no recogniser) it asks nobody sure."""
+        lines = (
+            "Välkomna hit båda två. Maria, hur länge sedan träffade Leo sin pappa?",
+            "Ett år. Leos pappa bor i Umeå.",
+            "Det här frågar jag alla ungdumar. Dricker du?",
+            "Nej.",
+        )
+        heard = tagger.tag_segments(heard_segments(*lines, unsure={"ungdumar": 0.4}), "barn")
+        denials = heard.denied_by_factor().get("early_substance_use", [])
+        assert denials and all(d.reason == "uncertain" for d in denials)
+        assert "early_substance_use" not in _denied(_read(tagger, *lines))
