@@ -28,8 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-
 from risk_factors.context import (
     _POSSESSIVE_WORDS,
     _SUPINES,
@@ -37,6 +35,7 @@ from risk_factors.context import (
     QUESTION_VERBS,
     QUESTION_WORDS,
     _maybe_negator,
+    _one_sound_off,
     _subject_heard,
     asks_for_someone,
     is_question,
@@ -937,7 +936,7 @@ def _heard_young(token: Token, unsure: frozenset[int]) -> bool:
     if token.start not in unsure or is_swedish_word(token.lower):
         return False
     key = phonetic_key(token.lower)
-    return any(key[:1] == k[:1] and Levenshtein.distance(key, k) <= 1 for k in _YOUNG_KEYS)
+    return any(_one_sound_off(key, k) for k in _YOUNG_KEYS)
 
 
 _YOU = frozenset({"du", "dig", "din", "ditt", "dina"})
