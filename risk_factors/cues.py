@@ -660,10 +660,11 @@ class Matcher:
         """Where the recogniser split one word in two ("fron varum" for "frånvaron"): two
         unsure neighbours, one of them no Swedish word, read together as one word may be a cue
         word, never exactly (at best strongly alike, see `Lexicon.lookup_unsure`). Two unsure
-        Swedish words, neither a grammar word, are read together only when they spell a cue
-        word (a compound the recogniser wrote apart: "drog fri" for "drogfri", "sjuk
-        skriven"), never by sound or likeness. Adds those readings to
-        `positions` at the first piece; returns the indices of those pieces."""
+        Swedish words, neither a grammar word, are read together only as a compound cue word
+        (``drogfri*``, ``självmord*``) whose written part runs into the second piece ("drog
+        fri", "själv mord"), never by sound, likeness or a plain cue word ("sjuk skriven"
+        stays two words). Adds those readings to `positions` at the first piece; returns the
+        indices of those pieces."""
         tokens = sentence.tokens
         joins: set[int] = set()
         for i in range(len(tokens) - 1):
@@ -673,22 +674,21 @@ class Matcher:
             both_words = simplemma.is_known(a, lang="sv") and simplemma.is_known(b, lang="sv")
             if both_words and (a in _NO_FUZZ or b in _NO_FUZZ):
                 continue
-            word = a + b
-            exact, fuzzy, strong = self.lexicon.lookup_unsure(word, normalize(word), joined=True)
+            word, norm = a + b, normalize(a + b)
             # A compound cue ("drogfri*") whose written part runs into the second piece.
             spanning = frozenset(
                 t
-                for t in self.lexicon.lookup(word, normalize(word))[0]
+                for t in self.lexicon.lookup(word, norm)[0]
                 if self.lexicon.terms[t].mode == "prefix"
                 and len(self.lexicon.terms[t].value) > len(a)
             )
-            exact |= spanning
             if both_words:
-                # The compound itself as written ("drogfri"), never a sound: "hör mord" is no
+                # Only such a compound as written ("drog fri"), never a sound: "hör mord" is no
                 # "självmord", "slags mor" no "slagsmål".
-                exact = fuzzy = frozenset(
-                    t for t in self.lexicon.lookup(word, normalize(word))[0] if t in exact
-                )
+                exact = fuzzy = strong = spanning
+            else:
+                exact, fuzzy, strong = self.lexicon.lookup_unsure(word, norm, joined=True)
+                exact |= spanning
             for tid in exact | fuzzy:
                 level = STRONG if tid in exact or tid in strong else ALIKE
                 positions.setdefault(tid, []).append((i, level))
