@@ -55,6 +55,8 @@ HELDOUT3 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout3"
 HELDOUT4 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout4"
 # Written in session 4 by an engineer who never read the tagger; scored once at 22:02 UTC.
 HELDOUT5 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout5"
+# Written in session 5 by an engineer who never read the tagger; scored once at 00:40 UTC.
+HELDOUT6 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout6"
 SETS = {
     "shared dev": SHARED / "meetings-dev",
     "own": OWN,
@@ -63,6 +65,7 @@ SETS = {
     "held-out 3": HELDOUT3,
     "held-out 4": HELDOUT4,
     "held-out 5": HELDOUT5,
+    "held-out 6": HELDOUT6,
 }
 MODES = ("text", "clean", "room")
 CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
