@@ -27,6 +27,9 @@ CHILD_ALONE = (
 
 
 class TestChildAlone:
+    """The child alone with the caseworker is the "du" asked: a no denies the child's own
+    factor, a yes or a hedge gives nothing."""
+
     def test_a_no_denies_the_childs_drinking(self, tagger: Tagger) -> None:
         """The child alone, asked "Brukar du dricka alkohol på helgerna?" / "Nej.": the
         child's early substance use is asked and denied."""
@@ -57,6 +60,8 @@ class TestChildAlone:
 
 
 class TestAParentMayBeAsked:
+    """Where a parent may be the "du" asked, a no is not read as the child's."""
+
     def test_a_parent_alone(self, tagger: Tagger) -> None:
         """A parent greeted by name and asked about the child as "han" ("Hur sover han nu?")
         is "du": "Dricker du alkohol?" / "Nej." is no denial of the child's drinking."""
@@ -99,6 +104,9 @@ class TestAParentMayBeAsked:
 
 
 class TestChildInTheRoom:
+    """With others in the room, "du" is the child when called out to by name, asked on after
+    the child's own short answer, or asked as every young person is."""
+
     OPENING = (
         "Välkomna hit båda två. Maria, hur länge sedan träffade Leo sin pappa?",
         "Ett år. Leos pappa bor i Umeå.",

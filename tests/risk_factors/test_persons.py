@@ -501,6 +501,9 @@ class TestAFriendsFamily:
 
 
 class TestAnAdultsOwnChildhood:
+    """In an adult's case a parent who hit the client ("Min mamma slog mig") is the client's
+    prior victimisation."""
+
     def test_a_parent_hitting_the_client_is_the_clients_victimisation(self, tagger: Tagger) -> None:
         """In an adult's case "Min mamma slog mig …" tells of the client hit: the parent is the
         doer, the client ("mig") the one harmed, so it is the client's prior victimisation, a
@@ -520,6 +523,9 @@ class TestAnAdultsOwnChildhood:
 
 
 class TestAnotherPersonsPeers:
+    """A factor about the client's peers is not found in what is said of another person's
+    peers."""
+
     def test_a_siblings_friends_are_not_the_childs_peers(self, tagger: Tagger) -> None:
         """A factor about the client's peers is not found in what is said of another
         person's: "han" read as the brother ("Han hänger med ett gäng som bränner bilar"),
@@ -584,6 +590,9 @@ class TestWhoAnAnswerNames:
 
 
 class TestAFriendsAndThePeersFamilies:
+    """A relative owned by a friend or by the peers ("deras", "sin") is theirs, not the child's
+    family."""
+
     def test_the_peers_deras_is_their_family(self, tagger: Tagger) -> None:
         """ "Hur är det med kompisarna i klassen?" / "… Deras mamma sitter i fängelse": "deras"
         stands for the peers just named, so the mother is theirs, not the child's parent; the

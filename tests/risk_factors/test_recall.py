@@ -522,6 +522,9 @@ class TestCopingIsNoSchoolFailure:
 
 
 class TestTheChildrensGrandparent:
+    """In a child's case the speaker's own parent in words about the speaker's children is the
+    children's grandparent, not the child's parent."""
+
     def test_a_parents_own_parent_is_the_network(self, tagger: Tagger) -> None:
         """In a child's case, a speaker's own parent ("min mamma", "mina föräldrar") in words
         about the speaker's children is the children's grandparent: a network outside the

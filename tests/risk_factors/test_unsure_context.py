@@ -18,6 +18,9 @@ def _uncertain(result: TagResult) -> set[str]:
 
 
 class TestStatementAnsweredNo:
+    """Through speech, a statement of a factor to the client answered no was a question: an
+    uncertain denial, no finding."""
+
     def test_a_statement_to_the_client_answered_no_was_a_question(self, tagger: Tagger) -> None:
         """ "Förekom det hot och våld mellan dig och din sambo?" heard as a statement, then
         "Nej, vi grälade …, men han har aldrig hotat mig": the violence is no finding, only
@@ -80,6 +83,9 @@ class TestStatementAnsweredNo:
 
 
 class TestNegationHeardUnsurely:
+    """A real word one sound from a negation heard unsurely in the cue's clause leaves the
+    finding open."""
+
     def test_an_unsure_word_one_sound_from_a_negation_leaves_it_open(self, tagger: Tagger) -> None:
         """ "Lönen räcker inne hela månaden" with "inne" heard unsurely (one sound from
         "inte") may deny as well as state: no finding; the same words heard surely, and
@@ -106,6 +112,9 @@ class TestNegationHeardUnsurely:
 
 
 class TestProtectiveHeardAlike:
+    """A protective factor read only from words heard alike gives way to a risk of its life
+    area."""
+
     def test_a_resource_heard_only_alike_gives_way_to_a_risk_of_its_area(
         self, tagger: Tagger
     ) -> None:
@@ -131,6 +140,9 @@ class TestProtectiveHeardAlike:
 
 
 class TestThirdPersonHeardUnsurely:
+    """In a child's case a finding of the child's own on a "han"/"hon" barely heard inside a
+    sentence is none."""
+
     def test_a_childs_own_finding_on_a_barely_heard_han_is_none(self, tagger: Tagger) -> None:
         """In a child's case "Jag vet inte riktigt, men han röker på med kompisarna" with
         "han" heard unsurely mid-sentence (often more misheard: "pappan", "din bror") gives
@@ -147,6 +159,9 @@ class TestThirdPersonHeardUnsurely:
 
 
 class TestUnknownSubjectAfterTheVerb:
+    """In an adult's case a word no dictionary knows right after the cue's verb is its subject,
+    not the client."""
+
     def test_a_word_no_dictionary_knows_after_the_cue_verb_is_someone(self, tagger: Tagger) -> None:
         """In an adult's case "…, dricker matjas." (the caseworker's "Dricker Matjas?" run
         onto the answer before it) puts a word no dictionary knows where only the subject
