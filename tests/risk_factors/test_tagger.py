@@ -11,8 +11,10 @@ import pytest
 from fredag.errors import UsageError
 from fredag.protocol import Evidence
 from risk_factors.tagger import Tagger, TagResult
+from risk_factors.text import grade
 
 from .conftest import DATA
+from .support import heard_segments
 
 
 def _factors(tagger: Tagger, text: str, case_type: str = "barn") -> set[str]:
@@ -294,8 +296,6 @@ class TestComparativeCueWords:
     def test_an_unsurely_heard_positive_is_alike(self, tagger: Tagger) -> None:
         """Through speech, the positive heard unsurely is alike the comparative (its ending is
         what the recogniser loses: "allt ofta det" for "allt oftare"); heard surely it is not."""
-        from tests.risk_factors.support import heard_segments
-
         text = "Han har slagit henne allt ofta det."
         unsure = tagger.tag_segments(heard_segments(text, unsure={"ofta": 0.6}), "vuxen")
         sure = tagger.tag_segments(heard_segments(text), "vuxen")
@@ -323,8 +323,6 @@ class TestComparativeCueWords:
     def test_grade(self, word: str, degree: str) -> None:
         """A comparative or superlative is known by its ending on its own lemma, or as one of
         the irregular ones; nouns in -are ('polare', 'lärare') and verb forms are no degree."""
-        from risk_factors.text import grade
-
         assert grade(word) == degree
 
 
