@@ -777,12 +777,8 @@ def _table(accuracy: dict[str, Any]) -> list[str]:
     ]
     for name, rows in accuracy.items():
         for mode, r in rows.items():
-            shown = r.get("shown")
-            first = (
-                f"{shown['overall']:.1%}, {shown['one_word']:.1%}, {shown['caseworker']:.1%}"
-                if shown
-                else ""
-            )
+            shown = r["shown"]  # `accuracy` pools every mode as first shown too
+            first = f"{shown['overall']:.1%}, {shown['one_word']:.1%}, {shown['caseworker']:.1%}"
             lines.append(
                 f"| {name} | {mode} | {r['overall']:.1%} | {r['one_word']:.1%} "
                 f"(n={r['one_word_n']}) | {r['caseworker']:.1%} | {r['utterances']} | {first} |"
