@@ -103,14 +103,12 @@ class SpeakerStage:
     def __init__(self, tracker: SpeakerTracker) -> None:
         self.tracker = tracker
         self.cuts = 0  # segments cut at a change of voice in this meeting (for benchmarks)
-        self._revisions: list[Revision] = []
 
     def __call__(self, commit: Any) -> Any:
         c: _Commit = commit
         pieces: list[Piece] = []
         for segment, words in zip(c.segments, c.words_of(), strict=True):
             pieces += self._attribute(segment, words, c)
-        self._revisions += self.tracker.revisions()
         if len(pieces) == len(c.segments):
             return c.with_segments([p for p, _ in pieces])
         return c.with_segments([p for p, _ in pieces], [w for _, w in pieces])
@@ -148,11 +146,10 @@ class SpeakerStage:
         return attribute_segments(self.tracker, [segment], lambda _s: audio)[0]
 
     def revisions(self) -> list[Revision]:
-        """The committed lines the tracker relabelled with hindsight while attributing the
-        last commit (`SpeakerTracker.revisions`: their `key` is the segment's start), taken
-        once: the committer journals and shows each as the device's revision."""
-        out, self._revisions = self._revisions, []
-        return out
+        """The committed lines the tracker relabelled with hindsight since the last call
+        (`SpeakerTracker.revisions`: their `key` is the segment's start), taken once: the
+        committer journals and shows each as the device's revision."""
+        return self.tracker.revisions()
 
     def corrected(self, segment: Segment) -> None:
         """The caseworker corrected who said `segment` (`device.stages.relabel`): the tracker
