@@ -43,11 +43,13 @@ second client's first lines, taken for the first client's because the second cli
 was not known yet) gets that voice's label once, when that voice is settled. The caller shows
 it as the device's revision of a committed line, marked as such, never silently.
 
-A long utterance is also embedded window by window (1.6 s windows): when its beginning and its
-end sound like different known voices, the speaker probably changed inside it, and the
-attribution is marked `uncertain` with the time of the change, with the voice heard longest as
-its speaker. `change_in` runs the same test without attributing: the live loop asks it first
-and, where the words' times allow, cuts the utterance there and attributes each piece
+A long utterance is also embedded window by window (1.6 s windows): when a stretch of its
+windows (at its start, its end or in its middle) sounds like another voice than the rest
+(`_change_point`: two different known voices, or two sides less alike than any voice is with
+itself), the speaker probably changed inside it, and the attribution is marked `uncertain`
+with the time of the change (its speaker the voice the whole fits best). `change_in` runs
+the same test without attributing: the live loop asks it first and, where the words' times
+allow, cuts the utterance there and attributes each piece
 (`device.stages.speakers.SpeakerStage`).
 
 Privacy (GDPR art. 9): the voices of everyone but the enrolled caseworker (embeddings, pitch
@@ -382,13 +384,13 @@ class SpeakerTracker:
         return self.assign(partials, spans, seconds, pitch_level(audio), text, key)
 
     def change_in(self, audio: Array) -> float | None:
-        """Where (seconds into `audio`) another known voice clearly takes over from the one
-        the utterance begins with, by the same test that marks an attributed utterance
-        `uncertain` (`_change`); None when none does. Read only: nothing is learnt or kept,
-        so the live loop can cut the utterance there first and attribute each piece on its
-        own (`device.stages.speakers.SpeakerStage`). Embeds `audio` (only an utterance long
-        enough to be checked once two voices are known); an `attribute` of the same audio
-        object right after uses those windows instead of embedding it again."""
+        """Where (seconds into `audio`) another voice clearly takes over inside the utterance,
+        by the same test that marks an attributed utterance `uncertain` (`_change`); None
+        when none does. Read only: nothing is learnt or kept, so the live loop can cut the
+        utterance there first and attribute each piece on its own
+        (`device.stages.speakers.SpeakerStage`). Embeds `audio` (only an utterance long
+        enough to be checked, `change_min_s`); an `attribute` of the same audio object right
+        after uses those windows instead of embedding it again."""
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         seconds = audio.size / SAMPLE_RATE
