@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from fredag.journal import clock
+from fredag.journal import label as journal_label
 from fredag.protocol import Segment
 from server.web.view import FactorView
 
@@ -102,7 +103,7 @@ def _revised(segment: Segment) -> Markup:
     speaker = getattr(segment, "speaker", None)
     if speaker is None or not getattr(speaker, "revised", False):
         return Markup("")
-    return Markup(' <span class="revised">(ändrad av enheten)</span>')
+    return Markup(' <span class="revised">{}</span>').format(journal_label("speaker_revised"))
 
 
 def transcript_speakers(segments: Sequence[Segment]) -> list[str]:
