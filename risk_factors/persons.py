@@ -741,8 +741,14 @@ def _child_names(
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         others_called = any(n in ns for ns in called.values())
-        if len(words) > 1 and words[0][:-1] in inside and words[1] in _CHILDS_PEOPLE:
-            out.update({words[0], words[0][:-1]})  # "Leos pappa bor i Umeå."
+        if (
+            len(words) > 1
+            and words[1] in _CHILDS_PEOPLE
+            and words[0].endswith("s")
+            and {words[0], words[0][:-1]} & inside
+            and not person_gender(words[0])
+        ):  # "Leos pappa bor i Umeå."; a name ending in s: "Elias pappa bor i Umeå."
+            out.update({words[0], words[0][:-1]})
         for k in range(1, len(words)):
             surface = text[s.tokens[k].start : s.tokens[k].end]
             if not surface[:1].isupper() or surface.isupper() or words[k] in _NEVER_NAMES:

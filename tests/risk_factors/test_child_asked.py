@@ -118,6 +118,18 @@ class TestChildInTheRoom:
         result = _read(tagger, *self.OPENING, "Leo, snusar du?", "Nej.")
         assert "early_substance_use" in _denied(result)
 
+    def test_a_name_ending_in_s_at_a_sentences_start(self, tagger: Tagger) -> None:
+        """ "Elias pappa bor i Umeå." (a name ending in s, its genitive the same word) makes
+        Elias the child as "Leos pappa" makes Leo."""
+        result = _read(
+            tagger,
+            "Välkomna hit båda två. Maria, hur länge sedan träffade Elias sin pappa?",
+            "Ett år. Elias pappa bor i Umeå.",
+            "Elias, snusar du?",
+            "Nej.",
+        )
+        assert "early_substance_use" in _denied(result)
+
     def test_asked_on_after_the_childs_short_answer(self, tagger: Tagger) -> None:
         """ "Leo, jag har några frågor. Har du blivit hotad av någon?" / "Nej." / "Röker du?"
         / "Nej.": the child asked on."""
