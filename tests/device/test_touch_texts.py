@@ -48,3 +48,40 @@ class TestErrorPagesAreWorded:
         assert not any(str(exc) in text for exc, text in zip(errors, sv, strict=True))
         assert error_text("en", errors[0]).startswith("The device's storage is full")
         assert error_text("en", errors[5]) == "That cannot be done right now."
+
+
+class TestRevisedLabelOnTheStoppedPage:
+    """The page of a meeting stopped on a failure marks a label the device changed with
+    hindsight, as the meeting and draft pages do; other labels are shown as they are."""
+
+    def test_a_revised_label_is_marked_in_what_was_kept(self) -> None:
+        """A kept line whose speaker is `revised` reads "person 2 (ändrad av enheten):", in
+        English "(changed by the device)"; a plain one "person 1:"."""
+        from jinja2 import Environment, FileSystemLoader
+
+        from device.views.touch.app import HERE, mmss
+        from device.views.touch.texts import text
+        from fredag.protocol import Segment, Speaker
+
+        env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
+        env.globals["mmss"] = mmss
+        plain = Speaker(role="other", label="person 1", confidence=0.9)
+        revised = Speaker(role="other", label="person 2", confidence=0.6, revised=True)
+        kept = (
+            Segment(start=0, end=1, text="Nej.", speaker=plain),
+            Segment(start=1, end=2, text="Ja.", speaker=revised),
+        )
+        for lang, mark in (("sv", "ändrad av enheten"), ("en", "changed by the device")):
+            html = env.get_template("failed.html").render(
+                lang=lang,
+                t=lambda key, lang=lang: text(lang, key),
+                csrf="x",
+                here="/",
+                kind="failed",
+                failure="x",
+                session_id="s",
+                segments=kept,
+            )
+            assert f'person 2<span class="revised"> ({mark})</span>:</span> Ja.' in html
+            assert '<span class="who">person 1:</span> Nej.' in html
+            assert html.count(mark) == 1
