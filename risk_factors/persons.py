@@ -785,16 +785,6 @@ class Addressed:
     denial read from them is at most uncertain."""
 
 
-def child_questions(
-    text: str,
-    sentences: Sequence[Sentence],
-    others: frozenset[int],
-    segment_starts: frozenset[int] = frozenset(),
-) -> frozenset[int]:
-    """The questions whose "du" is surely the child (`addressed`)."""
-    return addressed(text, sentences, others, segment_starts).child
-
-
 def addressed(
     text: str,
     sentences: Sequence[Sentence],
