@@ -63,6 +63,7 @@ from risk_factors.conversation import (
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.persons import (
+    Addressed,
     Resolution,
     addressed,
     answer_opening,
@@ -294,20 +295,13 @@ class Tagger:
         denied: list[Denial] = []
         question: Sentence | None = None
         sentences = _sentences(reading, self._matcher.split_merged)
-        reading.resolution = resolution(
-            reading.text, sentences, case_type, _unsure_words(reading, sentences)
-        )
+        unsure = _unsure_words(reading, sentences)
+        reading.resolution = resolution(reading.text, sentences, case_type, unsure)
         if case_type == "barn":
             reading.peers = peers_doing(reading.text, sentences)
-            asked_whom = addressed(
-                reading.text,
-                sentences,
-                reading.others,
-                reading.later_starts,
-                _unsure_words(reading, sentences),
+            reading.asked_whom = addressed(
+                reading.text, sentences, reading.others, reading.later_starts, unsure
             )
-            reading.to_child, reading.to_parent = asked_whom.child, asked_whom.parent
-            reading.to_child_alike = asked_whom.alike
         reading.conversation = len(sentences) > 1 and any(
             t.lower in _FIRST_SECOND for s in sentences for t in s.tokens
         )
@@ -785,8 +779,8 @@ class Tagger:
     def _asked_of(
         self, reading: _Reading, question: Sentence, case_type: str, words: Mapping[str, str]
     ) -> dict[str, tuple[float, bool]]:
-        """What a question to the child (`_Reading.to_child`, `words` `_SECOND_TO_THIRD`) or
-        to a parent (`_Reading.to_parent`, `_SECOND_TO_PARENT`) asks about that person's own
+        """What a question to the child (`Addressed.child`, `words` `_SECOND_TO_THIRD`) or
+        to a parent (`Addressed.parent`, `_SECOND_TO_PARENT`) asks about that person's own
         life, read as said of them: "Dricker du alkohol?" to the child as "Dricker han
         alkohol?" (the child's own cues speak of the child as "han"/"hon", as a parent would),
         "Har du haft perioder av psykisk ohälsa?" to a parent as "Har föräldern haft …?".
@@ -896,11 +890,11 @@ class Tagger:
         amfetaminet …" / "Har du använt något den senaste tiden?" asks whether the drugs came
         back. Only a no reads it so (`_answer`): a denial, never a finding; the question must
         speak to "du" and name nobody else, and in a child's case be one to the child
-        (`_Reading.to_child`)."""
+        (`_Reading.asked_whom`)."""
         words = [t.lower for t in question.tokens]
         if asks_openly(question) or not _INDEFINITE & set(words) or "du" not in words:
             return {}
-        if case_type == "barn" and not _within(question, reading.to_child):
+        if case_type == "barn" and not _within(question, reading.asked_whom.child):
             return {}
         if any(
             self._person(reading, question, i)
@@ -950,12 +944,12 @@ class Tagger:
         asked = self._asked(reading, question, case_type)
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
-        if polarity != "yes" and _within(question, reading.to_child):
+        if polarity != "yes" and _within(question, reading.asked_whom.child):
             of_child = self._asked_of(reading, question, case_type, _SECOND_TO_THIRD)
-            if _within(question, reading.to_child_alike):  # "alla undumar": at most uncertain
+            if _within(question, reading.asked_whom.alike):  # "alla undumar": at most uncertain
                 of_child = {slug: (weight, True) for slug, (weight, _) in of_child.items()}
             asked = {**of_child, **asked}
-        if polarity != "yes" and _within(question, reading.to_parent):
+        if polarity != "yes" and _within(question, reading.asked_whom.parent):
             asked = {**self._asked_of(reading, question, case_type, _SECOND_TO_PARENT), **asked}
         earlier: Sentence | None = None
         if not asked and polarity == "no":
@@ -1179,12 +1173,9 @@ class _Reading:
     told: set[int] = field(default_factory=set)
     """Starts of the questions that are a statement told to the client read with the question
     after it ("Du dricker inte. Stämmer det?")."""
-    to_child: frozenset[int] = frozenset()
-    """Starts of the questions whose "du" is surely the child (`persons.addressed`)."""
-    to_child_alike: frozenset[int] = frozenset()
-    """Of `to_child`, those read so only from a word heard alike (`persons.Addressed.alike`)."""
-    to_parent: frozenset[int] = frozenset()
-    """Starts of the questions whose "du" is surely a parent (`persons.addressed`)."""
+    asked_whom: Addressed = field(default_factory=Addressed)
+    """In a child's case, the questions whose "du" is surely the child or surely a parent
+    (`persons.addressed`)."""
     speakers: bool = False
     """True when the segments say who spoke."""
     conversation: bool = False
