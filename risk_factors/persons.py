@@ -392,6 +392,10 @@ def _introduced(sentence: Sentence, k: int) -> bool:
     return k > 0 and sentence.tokens[k - 1].lower in {"heter", "är"}
 
 
+_GREETINGS = frozenset({"hej", "hejsan", "tjena"})
+"""Words after which a name is called out to ("Hej Omar")."""
+
+
 def client_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
     """Names that are the client's: addressed next to "du"/"ni" at a sentence's edge or after
     "hej", or whose genitive names the parents ("Melvins föräldrar")."""
@@ -410,7 +414,7 @@ def client_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
             at_edge = (k == 0 and len(words) > 1 and s.clause_of[1] != s.clause_of[0]) or (
                 k == len(words) - 1 and k > 0 and s.clause_of[k] != s.clause_of[k - 1]
             )
-            after_hej = k > 0 and words[k - 1] in {"hej", "hejsan", "tjena"}
+            after_hej = k > 0 and words[k - 1] in _GREETINGS
             if after_hej or (second and at_edge):
                 names.add(token.lower)
     return frozenset(names)
@@ -669,7 +673,7 @@ def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: boo
         return False
     if word in GRAMMAR_WORDS or person_gender(word) or word in _CHILD or _a_place(sentence, k):
         return False
-    after_hej = k > 0 and words[k - 1] in {"hej", "hejsan", "tjena"}
+    after_hej = k > 0 and words[k - 1] in _GREETINGS
     if after_hej and (surface[:1].isupper() or not is_swedish_word(word)):
         return True  # the recogniser may write a name in lower case ("Hej umar")
     if not surface[:1].isupper():
