@@ -691,14 +691,21 @@ def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: boo
     )
 
 
-def _called(text: str, sentences: Sequence[Sentence]) -> dict[str, list[int]]:
+def _capitalised_inside(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
+    """The words written with a capital letter somewhere after a sentence's first word."""
+    return frozenset(
+        t.lower for s in sentences for t in s.tokens[1:] if text[t.start : t.start + 1].isupper()
+    )
+
+
+def _called(
+    text: str, sentences: Sequence[Sentence], inside: frozenset[str]
+) -> dict[str, list[int]]:
     """For each name called out to (`_vocative`), the indices of the sentences that do so: a
     name read apart from its question ("Elias" + ", röker du …?") calls out with it. (A
-    name at a sentence's end speaks to "du" only in its own sentence.)"""
+    name at a sentence's end speaks to "du" only in its own sentence.) `inside`: the words
+    written with a capital inside a sentence (`_capitalised_inside`)."""
     out: dict[str, list[int]] = {}
-    inside = {
-        t.lower for s in sentences for t in s.tokens[1:] if text[t.start : t.start + 1].isupper()
-    }
     for n, s in enumerate(sentences):
         words = {t.lower for t in s.tokens}
         apart = (
@@ -725,23 +732,19 @@ def _called(text: str, sentences: Sequence[Sentence]) -> dict[str, list[int]]:
 
 
 def _child_names(
-    text: str, sentences: Sequence[Sentence], called: dict[str, list[int]]
+    text: str,
+    sentences: Sequence[Sentence],
+    called: dict[str, list[int]],
+    capitalised: frozenset[str],
 ) -> frozenset[str]:
     """In a child's case, the child's names: a name whose genitive names a parent ("Yusufs
     mamma", "Elias pappa", "Melvins föräldrar"; at a sentence's start only a name written so
     elsewhere too: "Leos pappa bor i Umeå."), and a name called out to (in the room) that
     a sentence calling out to someone else speaks of ("Annika, hur märker du när Wilma mår
-    dåligt?": the parent is asked about the child)."""
+    dåligt?": the parent is asked about the child). `capitalised`: the words written with a
+    capital inside a sentence (`_capitalised_inside`)."""
     out: set[str] = set()
-    inside = (
-        {  # capitalised inside a sentence, or called out to: names
-            t.lower
-            for s in sentences
-            for t in s.tokens[1:]
-            if text[t.start : t.start + 1].isupper()
-        }
-        | set(called)
-    )
+    inside = capitalised | set(called)  # capitalised inside a sentence, or called out to: names
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         others_called = any(n in ns for ns in called.values())
@@ -817,7 +820,8 @@ def addressed(
     left undecided. `unsure`: starts of the words the recogniser was unsure of, which
     address nobody as several ("ni" heard for "nu") nor name a child of the client's."""
     words_of = [[t.lower for t in s.tokens] for s in sentences]
-    called = _called(text, sentences)
+    capitalised = _capitalised_inside(text, sentences)
+    called = _called(text, sentences, capitalised)
     spoken_of: set[str] = set()
     for n, s in enumerate(sentences):
         for k, token in enumerate(s.tokens):
@@ -859,7 +863,7 @@ def addressed(
         )
     parent: set[int] = set()
     alike: set[int] = set()
-    child = _child_names(text, sentences, called)
+    child = _child_names(text, sentences, called, capitalised)
     to_child = {n for name, ns in called.items() if name in child for n in ns}
     to_other = {n for name, ns in called.items() if name not in child for n in ns}
     # A parent surely: a name called out to in a sentence that speaks of the child ("Annika,
