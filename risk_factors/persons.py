@@ -973,4 +973,4 @@ def _asked_on(
     if words_of[between[0]][:1] not in (["nej"], ["ja"], ["nä"], ["jo"]):
         return False
     said = {w for j in between for w in words_of[j]}
-    return not said & ({"han", "hon", "hans", "hennes", "honom", "henne"} | _CHILDS_PEOPLE)
+    return not said & (_PRONOUNS.keys() | _OWNERS.keys() | _CHILDS_PEOPLE)
