@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
+    _INVERTED_SUBJECTS,
     AFTER_REACH,
     ANSWER_OPENERS,
     OTHER_PEOPLE,
@@ -1313,7 +1314,7 @@ DONE_AT_HOME = frozenset({"child_maltreatment"})
 _DOERS = frozenset({"vuxen", "vuxna", "någon", "han", "hon", "de", "dom", "föräldrarna"})
 
 
-_SUBJECT_PRONOUNS = frozenset({"jag", "du", "han", "hon", "hen", "vi", "ni", "de", "dom", "man"})
+_SUBJECT_PRONOUNS = _INVERTED_SUBJECTS
 
 
 def _third_person_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
