@@ -778,19 +778,19 @@ class Tagger:
         return asked
 
     def _asked_of(
-        self, reading: _Reading, question: Sentence, case_type: str, words: Mapping[str, str]
+        self, reading: _Reading, question: Sentence, case_type: str, to_child: bool
     ) -> dict[str, tuple[float, bool]]:
-        """What a question to the child (`Addressed.child`, `words` `_SECOND_TO_THIRD`) or
-        to a parent (`Addressed.parent`, `_SECOND_TO_PARENT`) asks about that person's own
+        """What a question to the child (`to_child`, `Addressed.child`: `_SECOND_TO_THIRD`) or
+        to a parent (`Addressed.parent`: `_SECOND_TO_PARENT`) asks about that person's own
         life, read as said of them: "Dricker du alkohol?" to the child as "Dricker han
         alkohol?" (the child's own cues speak of the child as "han"/"hon", as a parent would),
         "Har du haft perioder av psykisk ohälsa?" to a parent as "Har föräldern haft …?".
         Only that person's own risk factors (level individ for the child, `PARENT_OWN` for a
         parent); only a no reads it so (`_answer`): a denial, never a finding."""
+        words = _SECOND_TO_THIRD if to_child else _SECOND_TO_PARENT
         said = _replaced(question, lambda t: words.get(t.lower))
         if said is None:
             return {}
-        to_child = words is _SECOND_TO_THIRD
         asked: dict[str, tuple[float, bool]] = {}
         for match in self._matcher.matches(reading.text, said, reading.unsure(question)):
             factor = self.factors[match.cue.factor]
@@ -946,12 +946,12 @@ class Tagger:
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
         if polarity != "yes" and _within(question, reading.asked_whom.child):
-            of_child = self._asked_of(reading, question, case_type, _SECOND_TO_THIRD)
+            of_child = self._asked_of(reading, question, case_type, to_child=True)
             if _within(question, reading.asked_whom.alike):  # "alla undumar": at most uncertain
                 of_child = {slug: (weight, True) for slug, (weight, _) in of_child.items()}
             asked = {**of_child, **asked}
         if polarity != "yes" and _within(question, reading.asked_whom.parent):
-            asked = {**self._asked_of(reading, question, case_type, _SECOND_TO_PARENT), **asked}
+            asked = {**self._asked_of(reading, question, case_type, to_child=False), **asked}
         earlier: Sentence | None = None
         if not asked and polarity == "no":
             asked = self._topic_word(reading, question, case_type)
