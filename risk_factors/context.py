@@ -978,6 +978,9 @@ _GRADES = frozenset(
 _TIME_SUBORDINATORS = frozenset({"innan", "när", "efter", "sedan", "tills", "att", "om", "ifall"})
 _STILL = frozenset({"fortfarande", "nu", "idag", "numera", "längre", "än"})
 _OVER = frozenset({"över"})
+# "det är slut" ends what was just told, but "det är slut på pengarna" says something ran out
+# and "det är slut mellan oss" that a relationship ended, not what was told before.
+_NOT_OVER_AFTER_SLUT = frozenset({"på", "mellan"})
 """What "det är …" says to tell that what was just told has ended ("Men det är över nu")."""
 
 
@@ -1006,6 +1009,13 @@ def says_over(sentence: Sentence) -> bool:
             return True
         if word in _OVER and words[i - 1] in {"är", "var"} and not prev & NEGATORS:
             return True
+        if (
+            word == "slut"
+            and words[i - 2 : i] in (["det", "är"], ["det", "var"])
+            and nxt not in _NOT_OVER_AFTER_SLUT
+            and not prev & NEGATORS
+        ):
+            return True  # "Men det är slut nu"; not "det är slut på pengarna", nor "jag är slut"
         if word == "hänt" and prev & NEGATORS and "sedan" in words[i + 1 :]:
             return True
     if len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:]):

@@ -357,7 +357,8 @@ class Tagger:
         * a factor told as over right after it was found ("Förra gången pratade vi om
           levern." / "Jag hade hepatit C, men nu är jag frisk.") is over.
 
-        Only factors whose past does not count; when unsure, say less."""
+        Only factors whose past does not count, and every protective factor; when unsure, say
+        less."""
         if not tags:
             return tags
         starts = [s.start for s in sentences]
@@ -388,7 +389,15 @@ class Tagger:
         kept: list[Tag] = []
         for tag in tags:
             k = index(tag.start)
-            if k in ended and not self.factors[tag.factor].past_counts:
+            factor = self.factors[tag.factor]
+            # A risk whose past counts still shows when over; a resource said to be over
+            # ("Ja, i två år." / "Men det är slut nu") is none now, whatever its past, unless
+            # its own sentence says it holds now: then what is over is what it ended ("Men
+            # jag har varit nykter i elva år nu." / "Det är över.": the drinking).
+            if k in ended and (
+                not factor.past_counts
+                or (factor.kind == "protective" and not _said_now(sentences[k]))
+            ):
                 factors = ended[k]
                 if factors is None or tag.factor in factors:
                     denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
@@ -399,12 +408,16 @@ class Tagger:
     @staticmethod
     def _before_over(sentences: list[Sentence], j: int) -> list[int]:
         """The sentences an over-statement at `j` speaks of: back through the answer it is
-        in and, past a question whether it still holds, the one sentence before it."""
+        in (and the question it answers, where a yes put what it asks: "Har du varit ren
+        någon period?" / "Ja, i två år." / "Men det är slut nu.") and, past a question
+        whether it still holds, the one sentence before it."""
         out: list[int] = []
         k = j - 1
         while k >= 0 and j - k <= 4:
             if is_question(sentences[k]) or asks_if_still(sentences[k]):
                 if not asks_if_still(sentences[k]):
+                    if out and out[-1] == k + 1:
+                        out.append(k)
                     break
                 if k > 0 and not is_question(sentences[k - 1]):
                     out.append(k - 1)
@@ -1141,6 +1154,11 @@ class Tagger:
             result.catalogue_sha256,
             _persons(reading),
         )
+
+
+def _said_now(sentence: Sentence) -> bool:
+    """True when a sentence says what it tells holds now ("nu", "numera", "idag")."""
+    return any(t.lower in {"nu", "numera", "idag"} for t in sentence.tokens)
 
 
 @dataclass

@@ -205,3 +205,50 @@ class TestNoToStillQuestion:
             "Nej, hon höll på i fyra år men tröttnade i våras.",
         )
         assert "structured_leisure" not in found
+
+
+class TestResourceSaidOver:
+    def test_it_is_over_ends_a_resource(self, tagger: Tagger) -> None:
+        """A resource answered yes to and then said to be over ("Ja, i tre år." / "Det var
+        slut i julas.") is no resource now, though its past otherwise counts."""
+        for answer in (
+            "Ja, i tre år på behandlingshemmet. Men det är slut nu, jag dricker igen.",
+            "Ja, ett och ett halvt år. Det var slut i julas.",
+        ):
+            found = _found(tagger, "vuxen", "Har du varit nykter någon längre tid?", answer)
+            assert "sobriety" not in found, answer
+
+    def test_other_ends_keep_it(self, tagger: Tagger) -> None:
+        """ "Det är slut på pengarna" (something ran out), "det är slut mellan oss" (a
+        relationship ended) and "jag är slut" (tired) end nothing just told."""
+        for answer in (
+            "Ja, i tre år. Det är slut på pengarna dock.",
+            "Ja, i tre år. Det är slut mellan mig och Anna.",
+            "Ja, i tre år. Jag är helt slut efter jobbet.",
+        ):
+            found = _found(tagger, "vuxen", "Har du varit nykter någon längre tid?", answer)
+            assert "sobriety" in found, answer
+
+    def test_what_it_ended_is_over(self, tagger: Tagger) -> None:
+        """A resource its own sentence says holds now, then "Det är över": what is over is
+        what it ended ("Jag rökte på varje dag. Men jag är drogfri sedan tre år nu.")."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur är det med droger?",
+            "Jag rökte på varje dag förut. Men jag är drogfri sedan tre år nu. Det är över.",
+        )
+        assert "sobriety" in found
+
+
+class TestABudgetIsAPlan:
+    def test_a_budget_alone_is_no_stable_economy(self, tagger: Tagger) -> None:
+        """Having or making a budget ("Vi har en budget nu.") says nothing of whether the
+        money suffices: no stable economy."""
+        for text in ("Vi har en budget nu.", "Det är trångt, men vi har gjort en budget."):
+            assert "stable_economy" not in _found(tagger, "vuxen", "Hur är ekonomin?", text)
+
+    def test_a_budget_that_holds(self, tagger: Tagger) -> None:
+        """A budget that holds or adds up ("Budgeten håller varje månad.") is one."""
+        for text in ("Budgeten håller varje månad.", "Vi har en budget som går ihop."):
+            assert "stable_economy" in _found(tagger, "vuxen", "Hur är ekonomin?", text), text

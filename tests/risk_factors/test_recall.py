@@ -551,3 +551,40 @@ class TestTheChildrensGrandparent:
         assert "child_maltreatment" in found
         found = factors_found(tagger, "barn", "Min mamma dricker varje dag och är ofta full.")
         assert "parental_substance_abuse" in found
+
+
+class TestFightingIsNotBeingHit:
+    def test_fighting_is_no_bullying_nor_maltreatment(self, tagger: Tagger) -> None:
+        """ "slåss" (to fight) shares its normal form with "slagits" (been hit, or fought):
+        a child who fights at break or children who fight each other are aggressive, not
+        bullied nor maltreated."""
+        for text in (
+            "Han slåss ibland på rasten när han blir arg.",
+            "Hon har slagits med några i klassen två gånger i höstas.",
+            "Barnen slåss om datorn varje kväll.",
+        ):
+            found = factors_found(tagger, "barn", text)
+            assert not found & {"bullying_peer_rejection", "child_maltreatment"}, (text, found)
+
+    def test_being_hit_is_found(self, tagger: Tagger) -> None:
+        """Being hit by other children, or the children hit at home, stays found."""
+        found = factors_found(tagger, "barn", "Han blev slagen av några på rasten.")
+        assert "bullying_peer_rejection" in found
+        found = factors_found(tagger, "barn", "Barnen har blivit slagna av hans pappa.")
+        assert "child_maltreatment" in found
+
+
+class TestTheLenderIsNotInHardship:
+    def test_lent_to_someone_else(self, tagger: Tagger) -> None:
+        """Someone who borrows money from the client ("Min son lånar pengar av mig") is the
+        borrower's hardship, not the client's."""
+        for text in (
+            "Min son har lånat pengar av mig flera gånger i år.",
+            "Dottern lånar pengar från oss nästan varje månad.",
+        ):
+            assert "economic_hardship" not in factors_found(tagger, "vuxen", text), text
+
+    def test_the_client_borrows(self, tagger: Tagger) -> None:
+        """The client who borrows is still found ("Jag lånade pengar av min bror")."""
+        for text in ("Jag lånade pengar av min bror till hyran.", "Vi har fått låna av mamma."):
+            assert "economic_hardship" in factors_found(tagger, "vuxen", text), text
