@@ -112,6 +112,9 @@ written as one sentence are read apart (`Tagger._paused_turns`)."""
 _NO_SOUNDS = frozenset({phonetic_key("nej"), phonetic_key("nä")})
 UNCERTAIN_CONFIDENCE = 0.4
 """The highest confidence an uncertain denial (heard unclearly) is given."""
+DENIAL_REACH = 2
+"""How many sentences after a denial a finding of the same factor is read as contradicting it
+(the same answer: "Nej." / "Nej, han har kompisar." / "Men ibland …")."""
 OWN_LEVELS = frozenset({"individ", "vuxen"})
 """Factor levels that are about the client themself: never found in what is said of another
 person ("Hans mamma dricker" is not the child's drinking)."""
@@ -341,6 +344,7 @@ class Tagger:
                 reading.hypothetical_questions.add(sentence.start)
             question = self._next(reading, question, sentence, case_type, tags, denied)
         tags = self._over_later(sentences, tags, denied)
+        tags = self._denied_just_before(sentences, tags, denied)
         tags = self._outweighed(reading, tags, case_type)
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
 
@@ -402,6 +406,39 @@ class Tagger:
                 if factors is None or tag.factor in factors:
                     denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
                     continue
+            kept.append(tag)
+        return kept
+
+    @staticmethod
+    def _denied_just_before(
+        sentences: list[Sentence], tags: list[Tag], denied: list[Denial]
+    ) -> list[Tag]:
+        """A factor denied in an answer and found again in the same answer from other words
+        ("Är det någon som är dum mot dig?" / "Nej." / "… Men ibland slåss han på rasterna.")
+        is contradictory: at most uncertain, never a finding. The same answer: at most
+        DENIAL_REACH sentences after the denial, no question between."""
+        if not tags or not denied:
+            return tags
+        starts = [s.start for s in sentences]
+
+        def index(pos: int) -> int:
+            return max(0, bisect_right(starts, pos) - 1)
+
+        said_no: dict[str, list[int]] = {}
+        for d in denied:
+            if d.reason == "negated":
+                said_no.setdefault(d.factor, []).append(index(d.start))
+        kept: list[Tag] = []
+        for tag in tags:
+            k = index(tag.start)
+            if any(
+                0 < k - j <= DENIAL_REACH
+                and not any(is_question(sentences[m]) for m in range(j + 1, k + 1))
+                for j in said_no.get(tag.factor, ())
+            ):
+                conf = min(tag.confidence, UNCERTAIN_CONFIDENCE)
+                denied.append(Denial(**{**asdict(tag), "confidence": conf, "reason": "uncertain"}))
+                continue
             kept.append(tag)
         return kept
 

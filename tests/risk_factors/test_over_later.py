@@ -11,6 +11,7 @@ from risk_factors.context import asks_if_still, says_over
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
 from tests.risk_factors.support import factors_found as _found
+from tests.risk_factors.support import typed_segments
 
 
 def _one(text: str) -> Any:
@@ -252,3 +253,48 @@ class TestABudgetIsAPlan:
         """A budget that holds or adds up ("Budgeten håller varje månad.") is one."""
         for text in ("Budgeten håller varje månad.", "Vi har en budget som går ihop."):
             assert "stable_economy" in _found(tagger, "vuxen", "Hur är ekonomin?", text), text
+
+
+class TestDeniedThenFound:
+    def test_found_right_after_a_no_is_uncertain(self, tagger: Tagger) -> None:
+        """A factor denied and then found from other words in the same answer ("Dricker
+        du?" / "Nej, inte så mycket. Men i helgerna dricker jag en hel del.") contradicts
+        itself: no finding, at most uncertain."""
+        result = tagger.tag_segments(
+            typed_segments(
+                "Retar de andra barnen dig i skolan?",
+                "Nej.",
+                "Nej, hon har många vänner. Men ibland retar de henne för kläderna.",
+            ),
+            "barn",
+        )
+        assert "bullying_peer_rejection" not in result.factors()
+        reasons = {d.reason for d in result.denied if d.factor == "bullying_peer_rejection"}
+        assert "uncertain" in reasons
+        found = _found(
+            tagger,
+            "vuxen",
+            "Dricker du alkohol?",
+            "Nej, inte så ofta. Men i helgerna dricker jag väldigt mycket.",
+        )
+        assert "alcohol_problem" not in found
+
+    def test_found_after_a_new_question_stays(self, tagger: Tagger) -> None:
+        """Past a new question it is a new answer ("Hur går det med läsningen?"), and a
+        factor not denied is found as usual."""
+        found = _found(
+            tagger,
+            "barn",
+            "Retar de andra barnen dig i skolan?",
+            "Nej.",
+            "Hur har du det på rasterna?",
+            "Ibland retar de andra barnen honom för kläderna.",
+        )
+        assert "bullying_peer_rejection" in found
+        found = _found(
+            tagger,
+            "vuxen",
+            "Har du några skulder?",
+            "Nej. Men jag dricker nog för mycket i helgerna.",
+        )
+        assert "alcohol_problem" in found
