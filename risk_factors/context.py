@@ -508,8 +508,8 @@ def hypothetical(sentence: Sentence, used: tuple[int, ...], wish_counts: bool = 
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     first = used[0]
-    if words and words[0] in _CONDITIONALS:
-        return True
+    if (words and words[0] in _CONDITIONALS) or opens_condition(sentence):
+        return True  # "Om …", "Och om Kronofogden tar en del av lönen, …"
     for i in range(used[-1]):  # any of the cue's words inside a condition
         if words[i] in _CONDITIONALS and i + 1 < len(words) and _opens_condition(words, i):
             if wish_counts and _wished(words, i):
@@ -1237,11 +1237,19 @@ def opens_condition(sentence: Sentence) -> bool:
     """True for a sentence (or piece) that opens with a condition: "Om du skulle …", "Ifall
     han …", "Om din depression …" (after "och", "men", "så")."""
     words = [t.lower for t in sentence.tokens]
+    skipped = 0
     while words and words[0] in {"och", "men", "så"}:
         words = words[1:]
+        skipped += 1
     if len(words) < 2 or words[0] not in _CONDITIONALS:
         return False
-    return _opens_condition(words, 0) or words[1] in _POSSESSIVES  # "Om din depression …"
+    if _opens_condition(words, 0) or words[1] in _POSSESSIVES:  # "Om din depression …"
+        return True
+    # "Och om Kronofogden tar en del av lönen, hur klarar ni er då?": a clause of its own
+    # with a subject and a verb after "om" ("Om skolan, hur går det?" names only a topic).
+    clauses = sentence.clause_of[skipped:]
+    first = sum(1 for c in clauses if c == clauses[0])
+    return first >= 4 and words[2] not in {"och", "eller"}
 
 
 _POSSESSIVES = _POSSESSIVE_WORDS - {"sin", "sitt", "sina"}

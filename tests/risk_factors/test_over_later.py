@@ -298,3 +298,27 @@ class TestDeniedThenFound:
             "Nej. Men jag dricker nog för mycket i helgerna.",
         )
         assert "alcohol_problem" in found
+
+
+class TestConditionOfANamedSubject:
+    def test_a_condition_on_someone_named_is_no_fact(self, tagger: Tagger) -> None:
+        """ "Och om Kronofogden tar en del av lönen, hur klarar ni er då?" opens a condition
+        though its subject is no pronoun: neither the question's words nor a "Då …" answer
+        are a risk found."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Och om Försäkringskassan drar in ersättningen, hur klarar du dig då?",
+            "Då blir det svårt att betala hyran.",
+        )
+        assert "economic_hardship" not in found
+
+    def test_a_topic_or_a_fact_stays(self, tagger: Tagger) -> None:
+        """ "Om skolan, hur går det?" names a topic only; a fact told about the named is
+        found."""
+        found = _found(
+            tagger, "vuxen", "Hur är det med ekonomin?", "Kronofogden tar en del av lönen nu."
+        )
+        assert "economic_hardship" in found
+        found = _found(tagger, "barn", "Om skolan, hur går det där?", "Han skolkar varje vecka.")
+        assert "truancy" in found
