@@ -743,6 +743,10 @@ class Tagger:
             family = self.factors[match.cue.factor].level == "familj"
             if _relative_of_other(reading, read, match, family):
                 continue
+            if self.factors[match.cue.factor].level in OWN_LEVELS and _same_subject_as_named(
+                read, match
+            ):
+                continue  # "Hans pappa drack förut, men han har varit nykter": the father
             factor = self.factors[match.cue.factor]
             state = self._state(reading, read, match, case_type, sentence)
             if state == "present" and _done_by_peers(reading, read, match, factor.slug):
@@ -1525,6 +1529,37 @@ def _relative_of_other(
 
 
 _REFLEXIVES = frozenset({"sin", "sitt", "sina"})
+_CLAUSE_LINKS = frozenset({"men", "och", "fast", "så"})
+_SUBJECT_GENDER = {"han": "m", "hon": "f"}
+_OBJECT_OF_GENDER = {"m": "honom", "f": "henne"}
+
+
+def _same_subject_as_named(sentence: Sentence, match: CueMatch) -> bool:
+    """True when the match's clause opens (after "men"/"och") with "han"/"hon" right after a
+    clause of the same sentence whose subject is a person other than the client of that
+    gender, named by a person word ("Hans pappa drack mycket förut, men han har varit nykter
+    i fem år nu": the father), and that clause has no "honom"/"henne" the pronoun could
+    answer to instead ("Pappa slog honom, men han sa inget")."""
+    tokens = sentence.tokens
+    clause = sentence.clause_of[match.tokens[0]]
+    if clause == 0:
+        return False
+    mine = [i for i, c in enumerate(sentence.clause_of) if c == clause]
+    before = [t.lower for t, c in zip(tokens, sentence.clause_of, strict=True) if c == clause - 1]
+    words = [tokens[i].lower for i in mine]
+    while words and words[0] in _CLAUSE_LINKS:
+        words = words[1:]
+    gender = _SUBJECT_GENDER.get(words[0]) if words else None
+    while before and before[0] in _CLAUSE_LINKS:
+        before = before[1:]
+    if gender is None or not before:
+        return False
+    head = before[1] if len(before) > 1 and before[0] in _OWNERS else before[0]
+    named = person_gender(head)
+    return named is not None and gender in named and _OBJECT_OF_GENDER[gender] not in before
+
+
+_OWNERS = frozenset({"hans", "hennes", "min", "mitt", "din", "ditt", "vår", "er", "deras"})
 
 
 def _friend_subject(sentence: Sentence, j: int, owners: frozenset[int]) -> bool:

@@ -620,3 +620,33 @@ class TestAFriendsAndThePeersFamilies:
             friend = _found(tagger, "barn", "Du pratade om din kompis Maja. Hur har hon det?", said)
             assert slug not in friend, said
             assert slug in _found(tagger, "barn", "Hur är det med Maja hemma?", said), said
+
+
+class TestPronounAfterANamedSubject:
+    def test_he_is_the_person_just_named(self, tagger: Tagger) -> None:
+        """ "Hennes mamma drack förut, men hon är nykter sedan tre år": the "hon" after a
+        clause whose subject is a person named of that gender is that person, so a factor
+        about the client's own life is not the client's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hur är det med mamma?",
+            "Hennes mamma drack mycket förut, men hon är nykter sedan tre år nu.",
+        )
+        assert "sobriety" not in found
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur är det med sonen?",
+            "Min son dricker, och han har förlorat jobbet.",
+        )
+        assert "unemployment_income" not in found
+
+    def test_the_client_stays(self, tagger: Tagger) -> None:
+        """ "jag", another gender, or a "han" alone is the client as before."""
+        found = _found(
+            tagger, "vuxen", "Och alkoholen?", "Min bror dricker, men jag är nykter sedan tre år."
+        )
+        assert "sobriety" in found
+        found = _found(tagger, "barn", "Hur mår han?", "Han är nykter sedan ett år nu.")
+        assert "sobriety" in found
