@@ -978,10 +978,10 @@ _GRADES = frozenset(
 _TIME_SUBORDINATORS = frozenset({"innan", "när", "efter", "sedan", "tills", "att", "om", "ifall"})
 _STILL = frozenset({"fortfarande", "nu", "idag", "numera", "längre", "än"})
 _OVER = frozenset({"över"})
+"""What "det är …" says to tell that what was just told has ended ("Men det är över nu")."""
 # "det är slut" ends what was just told, but "det är slut på pengarna" says something ran out
 # and "det är slut mellan oss" that a relationship ended, not what was told before.
 _NOT_OVER_AFTER_SLUT = frozenset({"på", "mellan"})
-"""What "det är …" says to tell that what was just told has ended ("Men det är över nu")."""
 
 
 def _has_past_time(words: list[str]) -> bool:
@@ -1007,6 +1007,8 @@ def says_over(sentence: Sentence) -> bool:
         ends = i + 1 == len(words) or sentence.clause_of[i + 1] != sentence.clause_of[i]
         if word in _STOP_VERBS and not prev & NEGATORS and (ends or nxt in _AFTER_STOP):
             return True
+        if word == "slutar" and not prev & NEGATORS and _has_past_time(words[i + 1 :]):
+            return True  # "jag slutar med för tre år sedan": "slutade" said (or heard) so
         if word in _OVER and words[i - 1] in {"är", "var"} and not prev & NEGATORS:
             return True
         if (

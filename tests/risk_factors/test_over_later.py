@@ -322,3 +322,24 @@ class TestConditionOfANamedSubject:
         assert "economic_hardship" in found
         found = _found(tagger, "barn", "Om skolan, hur går det där?", "Han skolkar varje vecka.")
         assert "truancy" in found
+
+
+class TestStopsSaidInThePresent:
+    def test_stops_with_a_past_time_is_over(self, tagger: Tagger) -> None:
+        """ "Men jag slutar med för tre år sedan" (the present said or heard for "slutade",
+        with a time in the past) ends what was just told."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hur är det med droger?",
+            "Jag rökte på alldeles för mycket. Men jag slutar med för fyra år sedan.",
+        )
+        assert "drug_problem" not in found
+
+    def test_stopping_now_or_never_is_not(self, tagger: Tagger) -> None:
+        """ "Men jag slutar med det nu" (a plan) or "Jag slutar aldrig" ends nothing."""
+        for answer in (
+            "Jag dricker alldeles för mycket. Men jag slutar med det nu.",
+            "Jag dricker alldeles för mycket. Jag slutar aldrig.",
+        ):
+            assert "alcohol_problem" in _found(tagger, "vuxen", "Och alkohol?", answer), answer
