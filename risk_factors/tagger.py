@@ -64,6 +64,7 @@ from risk_factors.conversation import (
 )
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.persons import (
+    _PRONOUNS,
     Addressed,
     Resolution,
     addressed,
@@ -1530,7 +1531,6 @@ def _relative_of_other(
 
 _REFLEXIVES = frozenset({"sin", "sitt", "sina"})
 _CLAUSE_LINKS = frozenset({"men", "och", "fast", "så"})
-_SUBJECT_GENDER = {"han": "m", "hon": "f"}
 _OBJECT_OF_GENDER = {"m": "honom", "f": "henne"}
 
 
@@ -1549,7 +1549,7 @@ def _same_subject_as_named(sentence: Sentence, match: CueMatch) -> bool:
     words = [tokens[i].lower for i in mine]
     while words and words[0] in _CLAUSE_LINKS:
         words = words[1:]
-    gender = _SUBJECT_GENDER.get(words[0]) if words else None
+    gender = _PRONOUNS.get(words[0]) if words else None
     while before and before[0] in _CLAUSE_LINKS:
         before = before[1:]
     if gender is None or not before:
