@@ -131,27 +131,40 @@ _EITHER = frozenset(
 # "lillebrorsan", "bonuspappan"). Short heads ("far", "mor") are left out: "humor", "tiofar".
 _HEADS_MALE = ("bror", "brodern", "brorsan", "pappa", "pappan")
 _HEADS_FEMALE = ("syster", "systern", "syrran", "mamma", "mamman")
+CHILD_WORDS: dict[str, tuple[str, str]] = {
+    "son": ("m", "kin"),
+    "sonen": ("m", "kin"),
+    "söner": ("n", "kin"),
+    "sönerna": ("p", "kin"),
+    "dotter": ("f", "kin"),
+    "dottern": ("f", "kin"),
+    "döttrar": ("n", "kin"),
+    "döttrarna": ("p", "kin"),
+    "barnbarn": ("mf", "grand"),
+    "barnbarnet": ("mf", "grand"),
+    "barnbarnen": ("p", "grand"),
+    "barnet": ("mf", "the"),
+    "barnen": ("p", "the"),
+    "pojken": ("m", "the"),
+    "flickan": ("f", "the"),
+    "barn": ("n", "any"),
+    "pojkar": ("n", "any"),
+    "flickor": ("n", "any"),
+    "killen": ("m", "young"),
+    "tjejen": ("f", "young"),
+    "grabben": ("m", "young"),
+}
+"""Every word for a child, the one table the readings of children are taken from: (gender,
+kind). Gender "m"/"f", "mf" either, "p" several named together ("barnen": no "han"/"hon"
+stands for them), "n" several and none in particular ("två söner", "mina barn"). Kind "kin"
+a child by kinship ("sonen", "döttrar"), "grand" a grandchild, "the" a child as such
+("barnet", "pojken"), "any" children as such, without an article ("barn", "pojkar": a
+client's own only after a possessive), "young" a young person ("killen", "tjejen"), who may
+be a peer."""
 # Words for the child in a child's case: "han"/"hon" after them is the child again. In an
 # adult's case they are the client's children, other people ("Min son har fastnat i
-# narkotika" is the son's drugs): gender "m"/"f", "mf" either, "p" several (no "han"/"hon").
-_CHILD_GENDER = {
-    "son": "m",
-    "sonen": "m",
-    "pojken": "m",
-    "killen": "m",
-    "grabben": "m",
-    "dotter": "f",
-    "dottern": "f",
-    "flickan": "f",
-    "tjejen": "f",
-    "barnet": "mf",
-    "barnbarn": "mf",
-    "barnbarnet": "mf",
-    "barnen": "p",
-    "sönerna": "p",
-    "döttrarna": "p",
-    "barnbarnen": "p",
-}
+# narkotika" is the son's drugs). Not "n": several, none in particular, name no referent.
+_CHILD_GENDER = {w: g for w, (g, _kind) in CHILD_WORDS.items() if g != "n"}
 _CHILD = frozenset(_CHILD_GENDER)
 # Words that name another person only after a possessive ("min man", "hennes kille"): alone
 # "man" is "one", "ex" a prefix, and "en kille från klassen" no one "han" stands for later.
@@ -642,13 +655,12 @@ def _resolution(
 # the child's drinking only when the reading is sure the child was asked.
 _PLURAL_ADDRESS = frozenset({"ni", "er", "era", "ert", "välkomna"})
 """Words that address more than one person: the child is not alone with the caseworker."""
-_CLIENTS_CHILD = frozenset(
-    {"son", "sonen", "dotter", "dottern", "barnet", "barnen", "söner", "sönerna", "döttrar"}
-    | {"döttrarna", "pojken", "flickan"}
-)
-"""Words for the client's own child: a parent is in the conversation."""
-_CHILD_OWNED = frozenset({"barn"})
-"""A child word only after a possessive ("mitt barn", "dina barn")."""
+_CLIENTS_CHILD = frozenset(w for w, (_g, kind) in CHILD_WORDS.items() if kind in {"kin", "the"})
+"""Words for the client's own child (`CHILD_WORDS`, by kinship or "barnet", "pojken"): a
+parent is in the conversation."""
+_CHILD_OWNED = frozenset(w for w, (_g, kind) in CHILD_WORDS.items() if kind == "any")
+"""Child words that are the client's own only after a possessive ("mitt barn", "dina
+pojkar")."""
 _CHILDS_PEOPLE = _PARENT_WORDS | {"föräldrarnas", "mammas", "pappas", "styvpappa", "styvmamma"}
 
 

@@ -65,6 +65,7 @@ from risk_factors.conversation import (
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.persons import (
     _PRONOUNS,
+    CHILD_WORDS,
     Addressed,
     Resolution,
     addressed,
@@ -138,8 +139,11 @@ PARENT_FACTORS = frozenset(
 """Factors about the child's parent as a person: never found in what a parent says of their
 own parent, the children's grandparent (`_speakers_parent`)."""
 _OWN_PARENT = frozenset({"mamma", "pappa", "mor", "far", "föräldrar", "morsa", "farsa"})
-_CHILDREN = frozenset({"barnen", "barnbarn", "barnbarnen", "barnbarnet"})
-_MY_CHILD = frozenset({"son", "dotter", "barn", "söner", "döttrar", "pojkar", "flickor"})
+_CHILDREN = frozenset(w for w, (g, kind) in CHILD_WORDS.items() if kind == "grand" or g == "p")
+"""Child words that are the speaker's children alone: grandchildren, and several named
+together ("barnen", "döttrarna")."""
+_MY_CHILD = frozenset(w for w, (_g, kind) in CHILD_WORDS.items() if kind != "young")
+"""Child words that are the speaker's children after "min"/"mina" ("min son", "mina barn")."""
 _ALSO = frozenset({"också", "även", "själv", "båda", "bägge"})
 _FIRST_SECOND = frozenset({"jag", "mig", "du", "dig", "vi", "oss", "ni", "er"})
 CaseType = Literal["barn", "vuxen"]

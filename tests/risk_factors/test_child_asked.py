@@ -59,6 +59,34 @@ class TestChildAlone:
         assert "early_substance_use" not in _denied(result)
 
 
+class TestChildWordsOfOneTable:
+    """A word for a child of the client's is taken from one table (`persons.CHILD_WORDS`):
+    "dina pojkar" is a parent's children as "dina barn" is, so the child is not alone."""
+
+    def test_your_boys_is_a_parent_in_the_room(self, tagger: Tagger) -> None:
+        """ "Dina pojkar mår bra, sa skolan." speaks to a parent: a later "Nej." to "Brukar
+        du dricka alkohol?" is not read as the child's."""
+        result = _read(
+            tagger,
+            *CHILD_ALONE[:2],
+            "Dina pojkar mår bra, sa skolan.",
+            "Brukar du dricka alkohol på helgerna?",
+            "Nej.",
+        )
+        assert "early_substance_use" not in _denied(result)
+
+    def test_boys_of_your_age_are_nobodys(self, tagger: Tagger) -> None:
+        """Near: "Pojkar i din ålder …" names nobody's children: the child is still alone."""
+        result = _read(
+            tagger,
+            *CHILD_ALONE[:2],
+            "Pojkar i din ålder tränar mycket.",
+            "Brukar du dricka alkohol på helgerna?",
+            "Nej.",
+        )
+        assert "early_substance_use" in _denied(result)
+
+
 class TestAParentMayBeAsked:
     """Where a parent may be the "du" asked, a no is not read as the child's."""
 

@@ -553,6 +553,26 @@ class TestTheChildrensGrandparent:
         assert "parental_substance_abuse" in found
 
 
+class TestTheChildrenByOneTable:
+    """Which words are the speaker's children comes from one table of child words
+    (`persons.CHILD_WORDS`): several named together ("sönerna", "döttrarna") are the
+    speaker's children as "barnen" is."""
+
+    def test_the_sons_and_the_daughters(self, tagger: Tagger) -> None:
+        """ "Min mamma är ett stort stöd för sönerna." is the children's grandmother, as
+        with "barnen": no parental support."""
+        for text in (
+            "Min mamma är ett stort stöd för sönerna.",
+            "Min mamma är ett stort stöd för döttrarna.",
+        ):
+            assert "parental_support" not in factors_found(tagger, "barn", text), text
+
+    def test_the_childs_own_mother_is_still_support(self, tagger: Tagger) -> None:
+        """Near: "Min mamma är ett stort stöd för mig." is the child's parent."""
+        found = factors_found(tagger, "barn", "Min mamma är ett stort stöd för mig.")
+        assert "parental_support" in found
+
+
 class TestFightingIsNotBeingHit:
     def test_fighting_is_no_bullying_nor_maltreatment(self, tagger: Tagger) -> None:
         """ "slåss" (to fight) shares its normal form with "slagits" (been hit, or fought):
