@@ -40,6 +40,7 @@ from risk_factors.context import (
     asks_for_someone,
     is_question,
 )
+from risk_factors.conversation import answer_polarity
 from risk_factors.cues import GRAMMAR_WORDS, phonetic_key
 from risk_factors.text import Sentence, Token, is_swedish_word
 
@@ -978,11 +979,13 @@ def _asked_on(
     sentences: Sequence[Sentence], words_of: Sequence[Sequence[str]], last: int, n: int
 ) -> bool:
     """True when the question at `n` follows the question at `last` with only a short answer
-    between them that opens with a yes or no and speaks of nobody in the third person."""
+    between them that says yes or no (`conversation.answer_polarity`, as every answer is
+    read: "Aldrig." is a no, "Nej, jag vet inte." hedges) and speaks of nobody in the third
+    person."""
     between = list(range(last + 1, n))
     if not between or len(between) > 3 or any(is_question(sentences[j]) for j in between):
         return False
-    if words_of[between[0]][:1] not in (["nej"], ["ja"], ["nä"], ["jo"]):
+    if answer_polarity(sentences[between[0]]) is None:
         return False
     said = {w for j in between for w in words_of[j]}
     return not said & (_PRONOUNS.keys() | _OWNERS.keys() | _CHILDS_PEOPLE)

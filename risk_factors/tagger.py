@@ -27,6 +27,7 @@ from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
     _INVERTED_SUBJECTS,
+    _POSSESSIVE_WORDS,
     AFTER_REACH,
     ANSWER_OPENERS,
     OTHER_PEOPLE,
@@ -1558,12 +1559,9 @@ def _same_subject_as_named(sentence: Sentence, match: CueMatch) -> bool:
         before = before[1:]
     if gender is None or not before:
         return False
-    head = before[1] if len(before) > 1 and before[0] in _OWNERS else before[0]
+    head = before[1] if len(before) > 1 and before[0] in _POSSESSIVE_WORDS else before[0]
     named = person_gender(head)
     return named is not None and gender in named and _OBJECT_OF_GENDER[gender] not in before
-
-
-_OWNERS = frozenset({"hans", "hennes", "min", "mitt", "din", "ditt", "vår", "er", "deras"})
 
 
 def _friend_subject(sentence: Sentence, j: int, owners: frozenset[int]) -> bool:

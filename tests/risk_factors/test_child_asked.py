@@ -171,6 +171,32 @@ class TestChildInTheRoom:
         )
         assert "early_substance_use" in _denied(result)
 
+    def test_asked_on_after_never(self, tagger: Tagger) -> None:
+        """The child's short answer reads its yes or no as every answer does
+        (`conversation.answer_polarity`): "Aldrig." is a no, and the child is asked on."""
+        result = _read(
+            tagger,
+            *self.OPENING,
+            "Leo, jag har några frågor. Har du blivit hotad av någon?",
+            "Aldrig.",
+            "Röker du?",
+            "Nej.",
+        )
+        assert "early_substance_use" in _denied(result)
+
+    def test_not_asked_on_after_a_hedge(self, tagger: Tagger) -> None:
+        """Near: "Nej, jag vet inte." hedges, a yes or no of nobody's: the next "Röker du?"
+        / "Nej." is left undecided."""
+        result = _read(
+            tagger,
+            *self.OPENING,
+            "Leo, jag har några frågor. Har du blivit hotad av någon?",
+            "Nej, jag vet inte.",
+            "Röker du?",
+            "Nej.",
+        )
+        assert "early_substance_use" not in _denied(result)
+
     def test_not_asked_on_after_a_parent_answered(self, tagger: Tagger) -> None:
         """An answer about the child in the third person ("Nej, han har aldrig blivit
         hotad.") was a parent's: the next "Röker du?" / "Nej." is not read as the child's."""
