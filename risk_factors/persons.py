@@ -192,7 +192,12 @@ _QUESTION_SUBJECTS = frozenset(
     | {"din", "ditt", "dina", "er", "ert", "era", "hans", "hennes", "deras", "barnen", "barnet"}
     | {"alla", "något", "nåt", "inget", "ingenting", "detta", "den", "dessa"}
 )
-_SECOND_PERSON = frozenset({"du", "dig", "din", "ditt", "dina", "ni", "er", "era"})
+_YOU = frozenset({"du", "dig", "din", "ditt", "dina"})
+"""One person spoken to."""
+SPOKEN_TO = _YOU | {"ni", "er", "era", "ert"}
+"""The words by which a sentence speaks to someone, one person or several ("du", "ni",
+"dig", "ert"): the one set every reading of who is spoken to starts from."""
+_SECOND_PERSON = SPOKEN_TO
 _PARENT_WORDS = frozenset({"föräldrar", "föräldrarna", "mamma", "pappa", "förälder"})
 REFERENT_SENTENCES = 6
 """How many sentences a named other person stays the referent of "han"/"hon"."""
@@ -803,6 +808,17 @@ class Addressed:
     alike: frozenset[int] = frozenset()
     """Of `child`, the questions read so only from a word heard alike ("alla undumar"): a
     denial read from them is at most uncertain."""
+    alone: bool = False
+    """The child is alone with the caseworker: every "du" is the child's."""
+
+    def client(self, sentence: Sentence, case_type: str) -> bool:
+        """True when the "du" of `sentence` (a question, or several sentences read as one)
+        is surely the client: always in an adult's case, where the client is the one spoken
+        to; in a child's case only when the reading is sure the child is (`child`). The one
+        answer to who "du" is that every reading of the client's own from a "du" asks."""
+        if case_type != "barn" or self.alone:
+            return True
+        return any(sentence.start <= p < sentence.end for p in self.child)
 
 
 def addressed(
@@ -872,7 +888,8 @@ def addressed(
                 s.start
                 for s, ws in zip(sentences, words_of, strict=True)
                 if is_question(s) and _SECOND_PERSON & set(ws)
-            )
+            ),
+            alone=True,
         )
     parent: set[int] = set()
     alike: set[int] = set()
@@ -954,10 +971,6 @@ def _heard_young(token: Token, unsure: frozenset[int]) -> bool:
         return False
     key = phonetic_key(token.lower)
     return any(_one_sound_off(key, k) for k in _YOUNG_KEYS)
-
-
-_YOU = frozenset({"du", "dig", "din", "ditt", "dina"})
-"""One person spoken to."""
 
 
 def _speaks_of(text: str, sentence: Sentence, child: frozenset[str]) -> bool:

@@ -67,6 +67,7 @@ from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_c
 from risk_factors.persons import (
     _PRONOUNS,
     CHILD_WORDS,
+    SPOKEN_TO,
     Addressed,
     Resolution,
     addressed,
@@ -570,7 +571,7 @@ class Tagger:
             return False
         if self._polarity(reading, answer)[0] != "no":
             return False
-        addressed = bool(_ADDRESSED & {t.lower for t in sentence.tokens})
+        addressed = bool(SPOKEN_TO & {t.lower for t in sentence.tokens})
         continued = (
             i > 0
             and is_question(sentences[i - 1])
@@ -955,7 +956,7 @@ class Tagger:
         words = [t.lower for t in question.tokens]
         if asks_openly(question) or not _INDEFINITE & set(words) or "du" not in words:
             return {}
-        if case_type == "barn" and not _within(question, reading.asked_whom.child):
+        if not reading.asked_whom.client(question, case_type):
             return {}
         if any(
             self._person(reading, question, i)
@@ -1084,12 +1085,16 @@ class Tagger:
         """The risk factors a statement told to the client says they do not have, confirmed by
         a yes ("Du sa att du inte dricker eller tar droger. Stämmer det?" / "Ja."): each is
         asked and denied (`_answer`), with its cue weight. The statement is the caseworker's,
-        read as the client would say it ("du" as "jag"); only words heard surely; only in an
-        adult's case, where "du" is the client (in a child's case it may be a parent). A no
-        to such a statement says nothing sure ("Nej" to "Du dricker inte?" may mean either)."""
-        if case_type != "vuxen":
+        read as the client would say it ("du" as "jag"); only words heard surely; only when
+        "du" is surely the client (`Addressed.client`: always in an adult's case; in a child's
+        case only when the reading is sure the child was told, and then, as every question to
+        the child is read, "du" as "han" and only the child's own risk factors, `_asked_of`).
+        A no to such a statement says nothing sure ("Nej" to "Du dricker inte?" may mean
+        either)."""
+        if not reading.asked_whom.client(told, case_type):
             return {}
-        said = _as_said(told)
+        child = case_type == "barn"
+        said = _replaced(told, lambda t: _SECOND_TO_THIRD.get(t.lower)) if child else _as_said(told)
         if said is None:
             return {}
         unsure = reading.unsure(told)
@@ -1097,6 +1102,8 @@ class Tagger:
         for match in self._matcher.matches(reading.text, said, unsure):
             factor = self.factors[match.cue.factor]
             if not self._applies(match.cue, case_type) or match.fuzzy or factor.kind != "risk":
+                continue
+            if child and factor.level not in OWN_LEVELS:
                 continue
             if unsure and unsure & set(match.tokens):
                 continue
@@ -1344,7 +1351,6 @@ class _Reading:
         return bool(known) and sum(known) / len(known) < UNCLEAR_SENTENCE
 
 
-_ADDRESSED = frozenset({"du", "dig", "din", "ditt", "dina", "ni", "er", "era", "ert"})
 HEARD_ANSWER_WORDS = 4
 """The fewest words of a question-marked statement that `_answers_heard_as_questions` reads
 as an answer (a short "Och pappa?" still asks)."""
@@ -1365,7 +1371,7 @@ def _answers_heard_as_questions(sentences: list[Sentence]) -> list[Sentence]:
             and sentence.is_question_mark
             and len(sentence.tokens) >= HEARD_ANSWER_WORDS
             and not is_question(plain)
-            and not _ADDRESSED & {t.lower for t in sentence.tokens}
+            and not SPOKEN_TO & {t.lower for t in sentence.tokens}
         ):
             out.append(plain)
             continue  # the next may be read as an answer too

@@ -339,6 +339,42 @@ class TestConfirmedSummary:
         )
         assert not result.denied_by_factor()
 
+    def test_the_child_alone_confirms_their_own(self, tagger: Tagger) -> None:
+        """Who "du" is comes from one reading (`persons.Addressed.client`): the child alone
+        with the caseworker, "Du sa att du inte röker eller dricker. Stämmer det?" / "Ja."
+        denies the child's own substance use."""
+        result = _read(
+            tagger, *CHILD_ALONE[:2], "Du sa att du inte röker eller dricker. Stämmer det?", "Ja."
+        )
+        assert "early_substance_use" in _denied(result)
+        assert "early_substance_use" not in result.factors()
+
+    def test_the_child_in_the_room_is_left_alone(self, tagger: Tagger) -> None:
+        """Near: with a parent in the room and nobody called out to, the same summary and
+        yes deny nothing; and a no to it says nothing sure, the child alone too."""
+        result = _read(
+            tagger,
+            *TestChildInTheRoom.OPENING,
+            "Du sa att du inte röker eller dricker. Stämmer det?",
+            "Ja.",
+        )
+        assert not _denied(result)
+        result = _read(
+            tagger, *CHILD_ALONE[:2], "Du sa att du inte röker eller dricker. Stämmer det?", "Nej."
+        )
+        assert not _denied(result)
+
+    def test_the_child_alone_confirms_no_one_elses(self, tagger: Tagger) -> None:
+        """Near: only the child's own risk factors: "Du sa att din pappa inte dricker
+        längre." / "Ja." denies nothing of the father's this way."""
+        result = _read(
+            tagger,
+            *CHILD_ALONE[:2],
+            "Du sa att din pappa inte dricker längre. Stämmer det?",
+            "Ja.",
+        )
+        assert "parental_substance_abuse" not in _denied(result)
+
 
 class TestChildAloneThroughSpeech:
     """Through speech the child alone is still read so: a name the recogniser writes in lower
