@@ -50,7 +50,9 @@ itself), the speaker probably changed inside it, and the attribution is marked `
 with the time of the change (its speaker the voice the whole fits best). `change_in` runs
 the same test without attributing: the live loop asks it first and, where the words' times
 allow, cuts the utterance there and attributes each piece
-(`device.stages.speakers.SpeakerStage`).
+(`device.stages.speakers.SpeakerStage`); an utterance it does not cut is attributed with
+that answer, not tested again (unless the voices changed in between: a correction, or the
+utterance making a new voice).
 
 Privacy (GDPR art. 9): the voices of everyone but the enrolled caseworker (embeddings, pitch
 levels, the meeting's utterance history) exist only in this object's memory, for one meeting;
@@ -263,6 +265,11 @@ class SpeakerTracker:
         # The windows `change_in` embedded, kept for the `attribute` of the same audio that
         # follows it (RAM only, dropped by that call or `close`): embedded once, not twice.
         self._embedded: tuple[Array, Array, list[tuple[float, float]]] | None = None
+        # What `change_in` found in that audio, for the same `attribute`: the change-point
+        # test runs once, not twice. Kept with the count of corrections at the time: after a
+        # correction (the voices it tested against changed) it is not used.
+        self._checked: tuple[Array, float | None, int] | None = None
+        self._corrections = 0
 
     def _fresh(self) -> _State:
         state = _State()
@@ -304,6 +311,8 @@ class SpeakerTracker:
         with self._lock:
             self._state = self._fresh()
             self._embedded = None
+            self._checked = None
+            self._corrections += 1
 
     @property
     def _centered(self) -> bool:
@@ -376,12 +385,14 @@ class SpeakerTracker:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         with self._lock:
             embedded, self._embedded = self._embedded, None
+            checked, self._checked = self._checked, None
         if embedded is not None and embedded[0] is audio:
             partials, spans = embedded[1], embedded[2]  # `change_in` just embedded it
         else:
             partials, spans = self.encoder.embed_partials(audio)
         seconds = audio.size / SAMPLE_RATE
-        return self.assign(partials, spans, seconds, pitch_level(audio), text, key)
+        known = checked[1:] if checked is not None and checked[0] is audio else None
+        return self._assign(partials, spans, seconds, pitch_level(audio), text, key, known)
 
     def change_in(self, audio: Array) -> float | None:
         """Where (seconds into `audio`) another voice clearly takes over inside the utterance,
@@ -390,7 +401,8 @@ class SpeakerTracker:
         utterance there first and attribute each piece on its own
         (`device.stages.speakers.SpeakerStage`). Embeds `audio` (only an utterance long
         enough to be checked, `change_min_s`); an `attribute` of the same audio object right
-        after uses those windows instead of embedding it again."""
+        after uses those windows, and this answer, instead of embedding it and testing it
+        again (`_assign`)."""
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         seconds = audio.size / SAMPLE_RATE
@@ -399,7 +411,9 @@ class SpeakerTracker:
         partials, spans = self.encoder.embed_partials(audio)
         with self._lock:
             self._embedded = (audio, partials, spans)  # for the `attribute` of this audio
-            return self._change(partials, spans, seconds)
+            change = self._change(partials, spans, seconds)
+            self._checked = (audio, change, self._corrections)
+            return change
 
     def assign(
         self,
@@ -412,10 +426,36 @@ class SpeakerTracker:
     ) -> Attribution:
         """The speaker of an utterance already embedded window by window (and its pitch
         level, `device.voice.pitch.pitch_level`)."""
+        return self._assign(partials, spans, seconds, pitch, text, key, None)
+
+    def _assign(
+        self,
+        partials: Array,
+        spans: list[tuple[float, float]],
+        seconds: float,
+        pitch: float | None,
+        text: str | None,
+        key: object,
+        known: tuple[float | None, int] | None,
+    ) -> Attribution:
+        """`assign`, with `known` the change-point test's answer for these windows as
+        `change_in` just gave it, and the count of corrections then (None: not asked). That
+        answer is used unless the voices the test compares with changed since: a correction
+        came in between, or deciding made a new voice. Then the test runs again, as it
+        always did here; so the result is always what testing here gives, and for every
+        other utterance the test runs once."""
         embedding = unit(partials.mean(axis=0))
         with self._lock:
+            voices = len(self._state.voices)
             voice, confidence = self._decide(embedding, pitch, seconds)
-            change = self._change(partials, spans, seconds)
+            if (
+                known is not None
+                and known[1] == self._corrections
+                and len(self._state.voices) == voices
+            ):
+                change = known[0]
+            else:
+                change = self._change(partials, spans, seconds)
             if not voice.fixed or (change is None and confidence >= self.opts.adapt_min_confidence):
                 voice.add(embedding, seconds, pitch)
             index = self._state.heard
@@ -699,6 +739,7 @@ class SpeakerTracker:
         before a restart, or beyond `history_max`)."""
         self.label_taken(label)
         with self._lock:
+            self._corrections += 1  # the voices `change_in` tested against change
             state = self._state
             at = next((i for i, h in enumerate(state.history) if h.key == key), None)
             if at is None:

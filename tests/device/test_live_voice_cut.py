@@ -113,7 +113,8 @@ class CountingEncoder:
 class TestTheChangeCheckCostsNoSecondEmbedding:
     def test_an_utterance_checked_for_a_change_is_embedded_once(self, tmp_path: Path) -> None:
         """Once two voices are known, the stage checks a long utterance for a change of voice
-        and then attributes it: the real encoder embeds it once, not twice."""
+        and then attributes it: the real encoder embeds it once, not twice, and the
+        change-point test runs on it once, not twice."""
         from device.voice.attribution import SpeakerTracker
         from device.voice.encoder import shared_encoder
         from tests.support.speech import read_wav, speak
@@ -127,6 +128,14 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
         ]
         encoder = CountingEncoder(shared_encoder())
         stage = SpeakerStage(SpeakerTracker(encoder))  # type: ignore[arg-type]
+        tested: list[int] = []
+        change_point = stage.tracker._change_point
+
+        def counted(partials: np.ndarray) -> int | None:
+            tested.append(len(partials))
+            return change_point(partials)
+
+        stage.tracker._change_point = counted  # type: ignore[method-assign]
         start = 0.0
         labels = []
         for i, (voice, text) in enumerate(lines):
@@ -143,8 +152,10 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
             segment = Segment(start=round(start, 2), end=round(end, 2), text=text)
             if i == len(lines) - 1:  # two voices known, long enough: checked for a change
                 assert len(stage.tracker.labels) >= 2 and audio.size >= 3.2 * 16000
+            tested.clear()
             out = stage(Commit((segment,), end, 0.0, (utt,), words=(words,)))
             labels.append(out.segments[0].speaker.label)
             start = end + 1.0
         assert labels[0] != labels[1] and labels[2] == labels[0]
         assert len(encoder.embedded) == len(lines)  # the last one checked, embedded once
+        assert len(tested) == 1  # and tested for a change once (twice before)
