@@ -10,7 +10,9 @@ An entry reads, in this order (SOSFS 2014:5):
                        both a finding and a denial one line; where a "han"/"hon" is someone
                        named sentences back, the words naming them: "Sammanhang"; a line
                        the caseworker edited on the server says so: "(ändrad av
-                       handläggaren)", never passed off as a verbatim quote)
+                       handläggaren)", never passed off as a verbatim quote; a speaker
+                       label the device changed with hindsight says so: "person 2 (ändrad
+                       av enheten)", `speaker_name`, as the transcript and every view do)
     Markeringar        the caseworker's marks from the meeting
     Bedömning          empty in a draft: only the caseworker writes it
     Planering          likewise
@@ -163,6 +165,9 @@ class Entry:
     caseworker: str | None = None
     """Who the header names; None: the meeting's caseworker as the device recorded it."""
     has_speech: bool = True
+    revised: frozenset[int] = frozenset()
+    """The transcript segments whose speaker label the device changed with hindsight
+    (`revised_segments`): their quotes' speakers are marked so."""
 
 
 # ------------------------------------------------------------------ building the journal
@@ -216,6 +221,27 @@ def _speaker(segment: Segment) -> str | None:
         return None
     text = getattr(value, "label", value)
     return str(text) if text else None
+
+
+def speaker_revised(segment: Segment) -> bool:
+    """Whether the device changed the segment's speaker label with hindsight
+    (`Speaker.revised`: a voice it recognised only later), not the caseworker."""
+    return bool(getattr(getattr(segment, "speaker", None), "revised", False))
+
+
+def revised_segments(segments: Sequence[Segment]) -> frozenset[int]:
+    """The segments whose speaker label the device changed with hindsight: what marks a
+    quote's speaker in the entry (`Entry.revised`), from the signed transcript itself, so a
+    draft made before the journal marked them shows the mark too."""
+    return frozenset(i for i, s in enumerate(segments) if speaker_revised(s))
+
+
+def speaker_name(name: str, revised: bool, lang: Lang = "sv") -> str:
+    """A speaker as the entry, its attachment and the review page show them: the label, and
+    "(ändrad av enheten)" when the device changed it with hindsight, never silently. The one
+    place that mark is put on a label (the caseworker's renaming keeps it: the device still
+    changed whose the words are)."""
+    return f"{name} {label('speaker_revised', lang)}" if revised else name
 
 
 def _quote(segments: Sequence[Segment], index: int, span: Span) -> Quote:
@@ -431,7 +457,7 @@ def journal_from_findings(
             index, shown = entry
             lines += _line(segments, index, shown, asked.get(id(entry)), lines_at, splitter)
         known = areas.get(area) if area is not None else None
-        folded = fold_repeats(lines)
+        folded = fold_repeats(lines, revised_segments(segments))
         if persons is not None:
             folded = with_referents(folded, segments, persons, splitter)
         blocks.append(
@@ -544,15 +570,18 @@ def _what_ended_it(
     return out
 
 
-def fold_repeats(lines: Sequence[JournalLine]) -> list[JournalLine]:
+def fold_repeats(
+    lines: Sequence[JournalLine], revised: Collection[int] = frozenset()
+) -> list[JournalLine]:
     """Lines whose words were said again verbatim (same kind, text, speaker, question and
-    sureness) as one line: the first, with the later times in `also_at` and the factors of
-    all (of every kind)."""
+    sureness, and a speaker label the device changed with hindsight, `revised`, or not) as
+    one line: the first, with the later times in `also_at` and the factors of all (of every
+    kind)."""
     out: list[JournalLine] = []
     first: dict[tuple[object, ...], int] = {}
     for line in lines:
         asked = line.question.text if line.question is not None else None
-        key = (line.kind, line.text, line.speaker, asked, line.unsure)
+        key = (line.kind, line.text, line.speaker, asked, line.unsure, line.segment in revised)
         at = first.get(key)
         if at is None:
             first[key] = len(out)
@@ -808,14 +837,19 @@ def quote_line(
     start: float | None = None,
     also_at: Sequence[float] = (),
     verbatim: Verbatim = _same,
+    revised: bool = False,
+    lang: Lang = "sv",
 ) -> str:
     """`[mm:ss] Label: "words"`: a time (and the times the same words were said again), an
-    optional fixed label or speaker, the quote."""
-    who = [p for p in (prefix, quote.speaker) if p]
+    optional fixed label or speaker (`revised`: a label the device changed with hindsight,
+    marked so, `speaker_name`), the quote."""
+    who = [prefix] if prefix else []
+    if quote.speaker:
+        who.append(speaker_name(verbatim(quote.speaker), revised, lang))
     times = [quote.start if start is None else start, *also_at]
     head = "[" + ", ".join(clock(t) for t in times) + "]"
     if who:
-        head += " " + " – ".join(verbatim(w) if w == quote.speaker else w for w in who) + ":"
+        head += " " + " – ".join(who) + ":"
     if quote.segment is None and not quote.text:
         return head.rstrip(":")
     return f'{head} "{verbatim(quote.text)}"'
@@ -828,23 +862,34 @@ def line_texts(
     *,
     implied: str | None = None,
     referents: Sequence[Quote] | None = None,
+    revised: Collection[int] = frozenset(),
 ) -> list[str]:
     """The rendered lines of one journal line: the words naming whom its "han"/"hon" stands
     for ("Sammanhang – handläggare:"; `referents`, by default the line's own, as
     `shown_referents` gives them for its area) and its question first, when it has them. A
     quote by `implied` (the speaker named once above all lines) carries no speaker of its
-    own."""
+    own. A quote of a segment in `revised` (its label the device changed with hindsight,
+    `revised_segments`) always names its speaker, marked so (`speaker_name`)."""
+
+    def marked(quote: Quote) -> bool:
+        return bool(quote.speaker) and quote.segment in revised
+
+    def said(quote: Quote, prefix: str | None, also_at: Sequence[float] = ()) -> str:
+        return quote_line(
+            quote, prefix, also_at=also_at, verbatim=verbatim, revised=marked(quote), lang=lang
+        )
+
     out: list[str] = []
     for referent in line.referents if referents is None else referents:
-        if implied is not None and referent.speaker == implied:
+        if implied is not None and referent.speaker == implied and not marked(referent):
             referent = referent.model_copy(update={"speaker": None})
-        out.append(quote_line(referent, label("referent", lang), verbatim=verbatim))
+        out.append(said(referent, label("referent", lang)))
     if line.question is not None:
         question = line.question
-        if (question.speaker or "").strip().lower() == CASEWORKER_LABEL:
+        if (question.speaker or "").strip().lower() == CASEWORKER_LABEL and not marked(question):
             # the caseworker's own question: "Fråga:" is hers; anyone else's is named
             question = question.model_copy(update={"speaker": None})
-        out.append(quote_line(question, label("question", lang), verbatim=verbatim))
+        out.append(said(question, label("question", lang)))
     prefix = {
         "said": None,
         "denied": label("denied", lang),
@@ -852,15 +897,15 @@ def line_texts(
         "mark": label("mark", lang),
     }
     quote = line
-    if implied is not None and line.kind != "mark" and line.speaker == implied:
+    if line.kind != "mark" and implied is not None and line.speaker == implied and not marked(line):
         quote = line.model_copy(update={"speaker": None})
-    said = quote_line(quote, prefix[line.kind], also_at=line.also_at, verbatim=verbatim)
+    text = said(quote, prefix[line.kind], line.also_at)
     if line.unsure:
-        said += f" {label('unsure', lang)}"
+        text += f" {label('unsure', lang)}"
     if line.edited:
         # The caseworker's words, not the transcript's: never passed off as a verbatim quote.
-        said += f" {label('edited', lang)}"
-    out.append(said)
+        text += f" {label('edited', lang)}"
+    out.append(text)
     return out
 
 
@@ -890,12 +935,18 @@ def area_group(heading: str) -> tuple[str | None, str]:
 
 
 def journal_lines(
-    journal: Journal, lang: Lang = "sv", verbatim: Verbatim = _same, *, has_speech: bool = True
+    journal: Journal,
+    lang: Lang = "sv",
+    verbatim: Verbatim = _same,
+    *,
+    has_speech: bool = True,
+    revised: Collection[int] = frozenset(),
 ) -> list[str]:
     """ "Vad som framkom" and "Markeringar" as text; an area without lines has no heading.
     Areas of one group (BBIC's "Barnets behov: hälsa", "Barnets behov: utbildning") share
     the group's heading once, each area's own name under it; a speaker who said most lines
-    is named once at the top (`implied_speaker`)."""
+    is named once at the top (`implied_speaker`). Quotes of the segments in `revised` name
+    their speaker marked as changed by the device (`line_texts`)."""
     out = [label("heard", lang)]
     areas = [a for a in journal.areas if a.lines]
     if not areas:
@@ -917,12 +968,14 @@ def journal_lines(
                 indent = "    "
             current = group
         for line, shown in zip(area.lines, shown_referents(area.lines), strict=True):
-            texts = line_texts(line, lang, verbatim, implied=implied, referents=shown)
+            texts = line_texts(
+                line, lang, verbatim, implied=implied, referents=shown, revised=revised
+            )
             out += [f"{indent}{text}" for text in texts]
     if journal.marks:
         out += ["", label("marks", lang)]
         for line in journal.marks:
-            out += [f"  {text}" for text in line_texts(line, lang, verbatim)]
+            out += [f"  {text}" for text in line_texts(line, lang, verbatim, revised=revised)]
     return out
 
 
@@ -976,7 +1029,9 @@ def render_entry(entry: Entry, lang: Lang = "sv", verbatim: Verbatim = _same) ->
         "",
         *header_lines(entry.meeting, lang, verbatim, entry.caseworker),
         "",
-        *journal_lines(entry.journal, lang, verbatim, has_speech=entry.has_speech),
+        *journal_lines(
+            entry.journal, lang, verbatim, has_speech=entry.has_speech, revised=entry.revised
+        ),
         "",
         label("assessment", lang),
         *_written(entry.assessment, lang, verbatim),
@@ -1001,8 +1056,8 @@ def attachment_lines(segments: Sequence[Segment], lang: Lang = "sv") -> list[str
     out = [label("attachment", lang)]
     for seg in segments:
         who = _speaker(seg)
-        if who and getattr(getattr(seg, "speaker", None), "revised", False):
-            # The device changed this label with hindsight (issue 15): said so, never silently.
-            who += " " + label("speaker_revised", lang)
+        if who:
+            # A label the device changed with hindsight (issue 15): said so, never silently.
+            who = speaker_name(who, speaker_revised(seg), lang)
         out.append(f"[{clock(seg.start)}] {who + ': ' if who else ''}{seg.text}")
     return out

@@ -29,6 +29,7 @@ from fredag.journal import (
     Splitter,
     journal_from_findings,
     render_entry,
+    revised_segments,
     tool_lines,
 )
 from fredag.protocol import (
@@ -246,6 +247,7 @@ def build_draft(
         journal=journal,
         model_name=model.name,
         has_speech=bool(transcript.segments),
+        revised=revised_segments(transcript.segments),
     )
     check_tool_text(tool_lines(entry), checker=checker)
     return Draft(

@@ -23,6 +23,7 @@ from fredag.journal import (
     journal_lines,
     label,
     render_entry,
+    revised_segments,
 )
 from fredag.protocol import Draft as DraftDoc
 from server.web.content import Content
@@ -45,11 +46,13 @@ def factor_section(groups: FactorGroups, catalogue_version: str, lang: Lang = "s
     return factor_lines(notes(groups, lang), catalogue_version, lang, reviewed=True)
 
 
-def journal_text(content: Content, lang: Lang = "sv") -> str:
-    """ "Vad som framkom" of one version as text (what the versions page compares)."""
+def journal_text(content: Content, doc: DraftDoc, lang: Lang = "sv") -> str:
+    """ "Vad som framkom" of one version as text (what the versions page compares), speaker
+    labels the device changed with hindsight marked as in the entry."""
     if content.journal is None:
         return content.legacy_text
-    return "\n".join(journal_lines(content.journal, lang)) + "\n"
+    revised = revised_segments(doc.transcript.segments)
+    return "\n".join(journal_lines(content.journal, lang, revised=revised)) + "\n"
 
 
 def compose(
@@ -78,6 +81,7 @@ def compose(
         final=True,
         caseworker=caseworker,
         has_speech=bool(doc.transcript.segments),
+        revised=revised_segments(doc.transcript.segments),
     )
     return render_entry(entry, lang)
 

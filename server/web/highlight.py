@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from fredag.journal import clock
+from fredag.journal import clock, speaker_revised
 from fredag.journal import label as journal_label
 from fredag.protocol import Segment
 from server.web.view import FactorView
@@ -100,8 +100,7 @@ def speaker_label(segment: Segment) -> str | None:
 
 def _revised(segment: Segment) -> Markup:
     """The mark of a label the device changed with hindsight (`Speaker.revised`)."""
-    speaker = getattr(segment, "speaker", None)
-    if speaker is None or not getattr(speaker, "revised", False):
+    if not speaker_revised(segment):
         return Markup("")
     return Markup(' <span class="revised">{}</span>').format(journal_label("speaker_revised"))
 

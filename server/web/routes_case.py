@@ -19,7 +19,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from fredag.journal import Lang, attachment_lines, clock, label, shown_referents
+from fredag.journal import (
+    Lang,
+    attachment_lines,
+    clock,
+    label,
+    revised_segments,
+    shown_referents,
+)
 from server import audit
 from server.deps import ClientIP, SessionDep
 from server.drafts import own_draft
@@ -238,6 +245,7 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "segments": [(i, clock(s.start)) for i, s in enumerate(doc.transcript.segments)],
         "clock": clock,
         "shown_referents": shown_referents,
+        "revised": revised_segments(doc.transcript.segments),
         "unreviewed": [v.name for v in groups.all() if v.status == "unreviewed"],
         "errors": {},
         "kept": {},
@@ -530,7 +538,8 @@ def versions(
     till: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     row = _draft_or_404(db, page.user, draft_id, ip)
-    all_versions = text_versions(db, row, draft_doc(row))
+    doc = draft_doc(row)
+    all_versions = text_versions(db, row, doc)
     by_number = {v.number: v for v in all_versions}
     newest = all_versions[-1].number
     till = newest if till is None else till
@@ -548,10 +557,11 @@ def versions(
             "fran": fran,
             "till": till,
             "diff": _diff_html(
-                journal_text(load(by_number[fran].body)), journal_text(load(by_number[till].body))
+                journal_text(load(by_number[fran].body), doc),
+                journal_text(load(by_number[till].body), doc),
             ),
             "shown": by_number[till],
-            "shown_text": journal_text(load(by_number[till].body)),
+            "shown_text": journal_text(load(by_number[till].body), doc),
         },
         page=page,
     )

@@ -349,6 +349,48 @@ class TestQuoteOnlyJournal:
             for ev in finding.evidence:
                 assert ev.quote in journal, ev.quote
 
+    def test_a_label_the_device_revised_is_marked_and_every_line_still_verbatim(
+        self, identity: DeviceIdentity
+    ) -> None:
+        """Where the device changed a speaker's label with hindsight, the quote lines name
+        that speaker marked "(ändrad av enheten)", the one thing besides times, fixed labels
+        and speaker names on a line; every quote is still a verbatim span, and the signed
+        structure holds the plain label."""
+        from device.stages.tagging import load_tagger, tag_meeting
+        from fredag.protocol import Speaker
+
+        cw = Speaker(role="caseworker", label="handläggare", confidence=1.0)
+        mother = Speaker(role="other", label="person 1", confidence=1.0)
+        father = Speaker(role="other", label="person 2", confidence=0.6, revised=True)
+        said = [
+            seg.model_copy(update={"speaker": cw if i % 3 == 0 else father if i == 1 else mother})
+            for i, seg in enumerate(SAMPLE)
+        ]
+        draft = build_draft(
+            meta=make_meta(),
+            ended_at=ENDED,
+            segments=said,
+            duration_s=18.0,
+            language="sv",
+            model=MODEL,
+            tagging=tag_meeting(load_tagger(), said, "barn"),
+            device_key_id=identity.key_id,
+        )
+        lines = [ln for ln in _journal_part(draft.rendered) if ln.strip()]
+        quoted = [QUOTED.match(ln) for ln in lines if ln.lstrip().startswith("[")]
+        assert quoted and all(quoted), lines
+        names = {"handläggare", "person 1", "person 2"}
+        names |= {f"{n} (ändrad av enheten)" for n in names}
+        for m in quoted:
+            assert m is not None and any(m.group(3) in s.text for s in said)
+            assert (m.group("who") or m.group("after") or "handläggare") in names, m.group(0)
+        assert '[00:03] person 2 (ändrad av enheten): "Pappa dricker mycket på helgerna."' in (
+            draft.rendered
+        )
+        assert draft.journal is not None
+        line = next(ln for a in draft.journal.areas for ln in a.lines if ln.segment == 1)
+        assert line.speaker == "person 2" and line.text == said[1].text
+
     def test_areas_questions_and_denials(self, identity: DeviceIdentity) -> None:
         """Each factor's utterance sits under its life area with the question it answers; a
         denial is its own line; an area without evidence has no heading."""

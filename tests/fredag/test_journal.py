@@ -568,9 +568,98 @@ def _quote_checked(segs: list[Any], journal: Any, quote: Callable[[Any], Any]) -
         Draft.model_validate(data)
 
 
-def _entry(journal: Any) -> Entry:
+def _entry(journal: Any, revised: frozenset[int] = frozenset()) -> Entry:
     draft = make_draft(Ed25519PrivateKey.generate())
-    return Entry(meeting=draft.meeting, journal=journal, model_name="m")
+    return Entry(meeting=draft.meeting, journal=journal, model_name="m", revised=revised)
+
+
+class TestLabelsTheDeviceRevised:
+    """A speaker label the device changed with hindsight (`Speaker.revised`) is marked on
+    the entry's quote lines as in the transcript; the structure the device signs is the
+    same as without the mark."""
+
+    def _segments(self, revised: bool = True) -> list[Any]:
+        from fredag.protocol import Segment, Speaker
+
+        cw = Speaker(role="caseworker", label="handläggare", confidence=1.0)
+        one = Speaker(role="other", label="person 1", confidence=1.0)
+        two = Speaker(role="other", label="person 2", confidence=0.6, revised=revised)
+        said = [
+            ("Dricker pappa?", cw.model_copy(update={"revised": revised})),
+            ("Pappa dricker mycket.", two),
+            ("Pappa dricker varje helg.", one),
+            ("Pappa dricker på jobbet.", one),
+            ("Pappa dricker öl.", one),
+            ("Pappa dricker vin.", one),
+            ("Pappa dricker i bilen.", two.model_copy(update={"revised": False})),
+            ("Pappa dricker i bilen.", two),
+        ]
+        return [
+            Segment(start=10.0 * i, end=10.0 * i + 5, text=t, speaker=who)
+            for i, (t, who) in enumerate(said)
+        ]
+
+    def _journal(self, segments: list[Any]) -> Any:
+        found = [
+            _finding("drink", "a_first", i, "dricker", s.text) for i, s in enumerate(segments) if i
+        ]
+        return journal_from_findings(segments, found, [], AREAS)
+
+    def test_a_revised_label_is_marked_on_its_quote_and_question_lines(self) -> None:
+        """The quote and the question whose labels the device revised name their speaker
+        marked "(ändrad av enheten)", even the caseworker's question and a line by the
+        speaker named once above all lines; the others read as before."""
+        from fredag.journal import revised_segments
+
+        segs = self._segments()
+        journal = self._journal(segs)
+        revised = revised_segments(segs)
+        assert revised == {0, 1, 7}
+        text = render_entry(_entry(journal, revised))
+        assert "Talare om inget annat anges: person 1\n" in text
+        assert '  [00:00] Fråga – handläggare (ändrad av enheten): "Dricker pappa?"' in text
+        assert '  [00:10] person 2 (ändrad av enheten): "Pappa dricker mycket."' in text
+        assert '  [00:20] "Pappa dricker varje helg."' in text
+        # the same words by one label, once revised and once not, are two lines
+        assert '  [01:00] person 2: "Pappa dricker i bilen."' in text
+        assert '  [01:10] person 2 (ändrad av enheten): "Pappa dricker i bilen."' in text
+        english = render_entry(_entry(journal, revised), "en")
+        assert '[00:10] person 2 (changed by the device): "Pappa dricker mycket."' in english
+        plain = render_entry(_entry(journal))  # no revised segments given: no mark
+        assert "ändrad av enheten" not in plain
+        assert '  [00:00] Fråga: "Dricker pappa?"' in plain
+
+    def test_the_mark_is_a_fixed_label_and_the_signed_structure_holds_plain_labels(
+        self,
+    ) -> None:
+        """The mark is one of the tool's fixed labels (what the guard reads beside the
+        blanked speaker); the journal structure holds the plain labels, as before (the
+        rendering marks them from the transcript's own `revised`)."""
+        from fredag.journal import revised_segments
+
+        segs = self._segments()
+        journal = self._journal(segs)
+        lines = [ln for area in journal.areas for ln in area.lines]
+        assert {ln.speaker for ln in lines} == {"person 1", "person 2"}
+        assert "ändrad" not in journal.model_dump_json()
+        tool = tool_lines(_entry(journal, revised_segments(segs)))
+        marked = [line for line in tool if "ändrad av enheten" in line]
+        assert marked and all(
+            line.strip().endswith('… (ändrad av enheten): "…"') for line in marked
+        ), marked
+
+    def test_marks_are_marked_too(self) -> None:
+        """A caseworker's mark at a moment whose label the device revised names the
+        speaker marked so under "Markeringar"."""
+        from fredag.journal import revised_segments
+
+        segs = self._segments()
+        journal = journal_from_findings(segs, [], [], AREAS, marks=[Mark(at=12.0)])
+        text = render_entry(_entry(journal, revised_segments(segs)))
+        assert (
+            "  [00:12] Markerat av handläggaren – person 2 (ändrad av enheten): "
+            '"Pappa dricker mycket."' in text
+        )
 
 
 class TestClock:

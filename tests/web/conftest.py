@@ -190,3 +190,15 @@ def exported_text(page: Any, folder: Path, name: str) -> str:
     path = folder / name
     download.value.save_as(path)
     return path.read_text(encoding="utf-8")
+
+
+def exported_pdf_text(page: Any, folder: Path, name: str) -> str:
+    """The approved entry's PDF, downloaded with "Exportera PDF" into `folder`, as text (its
+    words, whitespace as single spaces: the PDF wraps long lines)."""
+    from tests.support.pdf import pdf_text
+
+    with page.expect_download() as download:
+        page.locator("#export-pdf").click()
+    path = folder / name
+    download.value.save_as(path)
+    return " ".join(pdf_text(path.read_bytes()).split())

@@ -9,7 +9,7 @@ fredag.draft/1 draft as devices made before life areas (no journal, the whole tr
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from fredag.journal import (
     Entry,
     journal_from_findings,
     render_entry,
+    revised_segments,
     whole_transcript,
 )
 from fredag.protocol import (
@@ -73,12 +74,12 @@ def _finding(slug: str, tags: Sequence[Tag], version: str, area: str | None) -> 
     )
 
 
-def _speaker(i: int, labels: Sequence[str] | None) -> Speaker | None:
+def _speaker(i: int, labels: Sequence[str] | None, revised: bool = False) -> Speaker | None:
     if not labels:
         return None
     label = labels[i % len(labels)]
     role = "caseworker" if label == "handläggare" else "other"
-    return Speaker(role=role, label=label, confidence=0.9)
+    return Speaker(role=role, label=label, confidence=0.9, revised=revised)
 
 
 def meeting_draft(
@@ -90,12 +91,19 @@ def meeting_draft(
     minutes_ago: int = 60,
     old: bool = False,
     speakers: Sequence[str] | None = None,
+    revised: Collection[int] = (),
 ) -> Draft:
     """A draft of one meeting, tagged with `catalogue_body` by the real tagger; `speakers`:
-    each segment's speaker label, as the device attributes them."""
+    each segment's speaker label, as the device attributes them; `revised`: the segments
+    whose label the device changed with hindsight."""
     catalogue = validate_catalogue(catalogue_body)
     segs = [
-        Segment(start=float(i * 6), end=float(i * 6 + 5), text=text, speaker=_speaker(i, speakers))
+        Segment(
+            start=float(i * 6),
+            end=float(i * 6 + 5),
+            text=text,
+            speaker=_speaker(i, speakers, i in revised),
+        )
         for i, text in enumerate(segments)
     ]
     result = Tagger.from_catalogue(catalogue).tag_segments(segs, "barn")
@@ -143,6 +151,7 @@ def meeting_draft(
         meeting=meeting,
         journal=journal,
         model_name=MODEL.name,
+        revised=revised_segments(segs),
     )
     return Draft(
         schema="fredag.draft/1" if old else "fredag.draft/2",

@@ -17,6 +17,7 @@ from tests.web.conftest import (
     Person,
     approve_open,
     current_catalogue,
+    exported_pdf_text,
     exported_text,
     login,
     make_person,
@@ -420,14 +421,20 @@ class TestSpeakers:
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """The transcript filters by speaker; the caseworker renames 'person 1' to 'mamma' once
-        and every line of the entry and the exported text say 'mamma', as a new version."""
+        and every line of the entry, the exported text and the PDF say 'mamma', as a new
+        version; a line whose label the device changed with hindsight is marked so on the
+        page and in both exports, before and after the renaming."""
         draft = meeting_draft(
-            anna.device.key, current_catalogue(web_server), speakers=["handläggare", "person 1"]
+            anna.device.key,
+            current_catalogue(web_server),
+            speakers=["handläggare", "person 1"],
+            revised={1},
         )
         draft_id = upload(anna, draft)
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
-        expect(page.locator(".jspeaker", has_text="person 1:").first).to_be_visible()
+        revised = page.locator("li.jline", has_text="Mamma berättar att pappa dricker")
+        expect(revised.locator(".jspeaker")).to_have_text("person 1 (ändrad av enheten):")
         said = [s for s in draft.transcript.segments if s.speaker and s.speaker.label == "person 1"]
         page.locator("#transcript-speaker").select_option("person 1")
         expect(page.locator("#transcript-body p.seg:visible")).to_have_count(len(said))
@@ -438,8 +445,11 @@ class TestSpeakers:
         page.locator("#speaker-old").select_option("person 1")
         page.locator("#speaker-new").fill("mamma")
         page.get_by_role("button", name="Byt i hela anteckningen").click()
-        expect(page.locator(".jspeaker", has_text="mamma:").first).to_be_visible()
+        expect(revised.locator(".jspeaker")).to_have_text("mamma (ändrad av enheten):")
         expect(page.locator(".jspeaker", has_text="person 1")).to_have_count(0)
         approve_open(page)
+        said = 'mamma (ändrad av enheten): "Mamma berättar att pappa dricker mycket'
         exported = exported_text(page, tmp_path, "speakers.txt")
-        assert 'mamma: "' in exported and "person 1" not in exported
+        assert said in exported and "person 1" not in exported
+        pdf = exported_pdf_text(page, tmp_path, "speakers.pdf")
+        assert said in pdf and "person 1" not in pdf

@@ -133,6 +133,34 @@ class TestCompose:
         assert '"Mamma berättar att pappa dricker mycket på helgerna' in text
         assert "Vi bestämmer att vi ses igen" not in text  # no evidence: not journal text
 
+    def test_a_label_the_device_revised_is_marked_before_and_after_renaming(self) -> None:
+        """A quote whose speaker label the device changed with hindsight is marked in the
+        entry text and the versions page's text, and still after the caseworker renames the
+        speaker; the signed journal keeps the device's plain label."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from risk_factors.catalogue import load_catalogue
+        from server.web.entry import journal_text
+        from tests.web.meeting import meeting_draft
+
+        catalogue = load_catalogue().model_dump(mode="json")
+        doc = meeting_draft(
+            Ed25519PrivateKey.generate(),
+            catalogue,
+            speakers=["handläggare", "person 1"],
+            revised={1},
+        )
+        said = '"Mamma berättar att pappa dricker mycket på helgerna'
+        assert f"person 1 (ändrad av enheten): {said}" in doc.rendered
+        journal = original_journal(doc)
+        text = compose(doc, Content(journal), _groups(doc), "", "")
+        assert f"person 1 (ändrad av enheten): {said}" in text
+        renamed = lines.rename_speaker(journal, "person 1", "mamma")
+        text = compose(doc, Content(renamed), _groups(doc), "", "")
+        assert f"mamma (ändrad av enheten): {said}" in text and "person 1" not in text
+        assert f"mamma (ändrad av enheten): {said}" in journal_text(Content(renamed), doc)
+        assert doc.journal is not None and "person 1" in lines.speakers(doc.journal)
+
     def test_old_draft_without_areas_still_composes(self) -> None:
         """A fredag.draft/1 draft (no journal, no areas) shows its whole transcript as lines."""
         doc = _doc(old=True)
