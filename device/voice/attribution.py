@@ -43,6 +43,11 @@ second client's first lines, taken for the first client's because the second cli
 was not known yet) gets that voice's label once, when that voice is settled. The caller shows
 it as the device's revision of a committed line, marked as such, never silently.
 
+Her floor in this meeting (`_floor`): once `floor_after` long utterances are hers, a long
+utterance less like her enrolment (raw cosine) than their median less `floor_margin` is not
+hers, whatever the centred comparison says: a client who sounds near her and was taken for her
+early in the meeting (before the floor) does not stay in her voice.
+
 A long utterance is also embedded window by window (1.6 s windows): when a stretch of its
 windows (at its start, its end or in its middle) sounds like another voice than the rest
 (`_change_point`: two different known voices, or two sides less alike than any voice is with
@@ -140,6 +145,11 @@ class AttributionOptions:
     stranger_after: int = 2
     stranger_max: float = 0.82
     stranger_margin: float = 0.02
+    # The enrolled caseworker's floor in this meeting: once `floor_after` long utterances are
+    # hers, a long utterance less like her enrolment (raw cosine) than their median less
+    # `floor_margin` is not hers, however well it fits otherwise (0: no floor).
+    floor_after: int = 4
+    floor_margin: float = 0.10
     # Two people heard as one voice (a second client who sounds like the first and never made
     # a voice of their own): once a voice holds `split_min` long utterances, they are parted in
     # two (2-means on the embeddings); if each part has `split_part_min` of them and the two
@@ -468,6 +478,13 @@ class SpeakerTracker:
             self._refine()
             if self._split():
                 self._refine()
+                # A voice split off in this very step may hold this utterance: it is not
+                # committed yet, so it takes that voice's label now rather than being shown
+                # with the old one and relabelled at once (`_revise`).
+                owner = self._state.owners[-1]
+                if owner is not voice and owner.born > index:
+                    voice, heard.given = owner, owner.label
+                    confidence = min(confidence, _REVISED_CONFIDENCE)
             self._revise()
             asked = text is not None and text.rstrip().endswith("?")
             self._state.asked_by = voice if asked and change is None else None
@@ -475,11 +492,37 @@ class SpeakerTracker:
             return Attribution(voice.role, voice.label, min(confidence, 0.5), True, change)
         return Attribution(voice.role, voice.label, confidence)
 
+    def _floor(self) -> float | None:
+        """The least raw similarity to the enrolment a long utterance of the caseworker has in
+        this meeting: her own long utterances' median less `floor_margin` (None without an
+        enrolment or before `floor_after` of them)."""
+        o = self.opts
+        state = self._state
+        if self._enrolled is None or o.floor_after <= 0:
+            return None
+        own = [
+            float(h.embedding @ self._enrolled)
+            for h, who in zip(state.history, state.owners, strict=True)
+            if who.fixed and h.seconds >= o.new_voice_min_s
+        ]
+        if len(own) < o.floor_after:
+            return None
+        return float(np.median(own)) - o.floor_margin
+
+    def _below_floor(self, embedding: Array, seconds: float) -> bool:
+        """Whether an utterance is long and below the caseworker's floor (`_floor`)."""
+        if seconds < self.opts.new_voice_min_s or self._enrolled is None:
+            return False
+        floor = self._floor()
+        return floor is not None and float(embedding @ self._enrolled) < floor
+
     def _decide(
         self, embedding: Array, pitch: float | None, seconds: float
     ) -> tuple[_Voice, float]:
         voices = self._state.voices
         scores = self._scores(embedding, pitch, seconds)
+        if self._below_floor(embedding, seconds):
+            scores = [-np.inf if v.fixed else x for v, x in zip(voices, scores, strict=True)]
         if voices:
             order = np.argsort(scores)[::-1]
             best = voices[int(order[0])]
