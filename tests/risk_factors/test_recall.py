@@ -296,6 +296,38 @@ STATED = [
         "ongoing_professional_support",
     ),
     ("vuxen", "Han har inte pratat med familjen på länge.", "social_isolation"),
+    # a tenth set (session 6), from the definitions of the factors held-out 6 missed
+    (
+        "barn",
+        "Fröken säger att han är duktig på att leka med de andra barnen.",
+        "good_cognitive_social_skills",
+    ),
+    ("barn", "Hon är bra på att reda ut bråk mellan kompisarna.", "good_cognitive_social_skills"),
+    (
+        "barn",
+        "Läraren tycker att han är väldigt mogen för sin ålder.",
+        "good_cognitive_social_skills",
+    ),
+    ("vuxen", "Vi har inte kunnat betala elräkningen på två månader.", "economic_hardship"),
+    ("barn", "Mamma har inte klarat att betala telefonräkningarna i höst.", "economic_hardship"),
+    ("barn", "Hennes pappa säger att hon skämmer ut hela familjen.", "honour_oppression"),
+    ("barn", "Farbror sa att jag måste gifta mig efter sommaren.", "honour_oppression"),
+    ("barn", "Min bror tar min mobil och läser allt jag skriver.", "honour_oppression"),
+    ("barn", "Det finns planer på giftermål i släkten.", "honour_oppression"),
+    (
+        "barn",
+        "Hon har bott hos sin moster i två år och det är hennes hem nu.",
+        "stable_housing",
+    ),
+    ("vuxen", "Vi har ett tryggt boende nu i Växjö.", "stable_housing"),
+    ("vuxen", "Exet skickade ett sms om att han vet var jag bor nu.", "threats_weapons"),
+    ("vuxen", "Han sa att jag ska få ångra det här.", "threats_weapons"),
+    ("vuxen", "Det säljs droger på gården varje kväll.", "deprived_neighbourhood"),
+    ("vuxen", "Det säljs hasch öppet vid porten.", "deprived_neighbourhood"),
+    ("vuxen", "Jag vill verkligen dra ner på spelandet.", "motivation_for_change"),
+    ("vuxen", "Jag vill försöka dricka mindre på helgerna.", "motivation_for_change"),
+    ("vuxen", "Jag har samtal på kvinnojouren varannan vecka.", "ongoing_professional_support"),
+    ("vuxen", "Jag får stöd från brottsofferjouren.", "ongoing_professional_support"),
 ]
 
 # Everyday talk near the new cues' words that states none of those factors.
@@ -373,6 +405,25 @@ NOT_STATED = [
     ("vuxen", "Jag har inte träffat honom på länge.", "social_isolation"),
     ("vuxen", "Hon jobbar som undersköterska på ett äldreboende.", "ongoing_professional_support"),
     ("vuxen", "Nej, jag har ingen skuld.", "social_isolation"),
+    ("barn", "Hon har svårt att leka med andra barn.", "good_cognitive_social_skills"),
+    ("barn", "Han är inte så mogen för sin ålder.", "good_cognitive_social_skills"),
+    ("vuxen", "Vi har alltid kunnat betala räkningarna.", "economic_hardship"),
+    ("barn", "Han skämmer ut sig på fotbollen.", "honour_oppression"),
+    (
+        "barn",
+        "Hon säger att hon ska gifta sig när hon vill, med vem hon vill.",
+        "honour_oppression",
+    ),
+    ("barn", "Min bror lånar min telefon ibland.", "honour_oppression"),
+    ("vuxen", "Det är inte mitt hem, bara ett tillfälligt ställe.", "stable_housing"),
+    ("vuxen", "Min mamma vet var jag bor och hälsar på ibland.", "threats_weapons"),
+    ("vuxen", "Han säljer kläder på torget.", "deprived_neighbourhood"),
+    (
+        "vuxen",
+        "Hon ringde kvinnojouren en gång men fick inget svar.",
+        "ongoing_professional_support",
+    ),
+    ("vuxen", "Jag vill inte dricka mindre, jag dricker inte mycket.", "motivation_for_change"),
 ]
 
 
@@ -608,3 +659,77 @@ class TestTheLenderIsNotInHardship:
         """The client who borrows is still found ("Jag lånade pengar av min bror")."""
         for text in ("Jag lånade pengar av min bror till hyran.", "Vi har fått låna av mamma."):
             assert "economic_hardship" in factors_found(tagger, "vuxen", text), text
+
+
+# Words alike a cue word, or another person's doing: no finding of the factor.
+LOOKALIKES = [
+    # "första" has the normal form "en": "en gång" was "första gången"
+    ("barn", "Vi såg polisen en gång när vi var ute och gick.", "early_onset_normbreaking"),
+    # "skärp" (a belt) shares its normal form with "skärpt" (sharp)
+    ("barn", "Han har ett skärp med ett stort spänne.", "good_cognitive_social_skills"),
+    # "skjuta" (shoot someone, a gun) shares its normal form with "skjuts" (shootings)
+    ("vuxen", "Han lärde sig skjuta i armén.", "deprived_neighbourhood"),
+    # a way of speaking, not a value
+    ("barn", "Ärligt talat, han ljuger ibland.", "prosocial_values"),
+    # someone kind to the speaker is that person's kindness
+    ("barn", "Läraren är snäll mot mig.", "prosocial_values"),
+    # yelling at each other is a quarrel (family_conflict), not a parent's harshness
+    ("barn", "Mamma och jag skriker på varandra ibland.", "harsh_inconsistent_parenting"),
+    # the neighbours' quarrels are not the family's
+    ("barn", "Grannarna bråkar ofta sent på kvällen.", "family_conflict"),
+    # a child living with a parent, or a parent sleeping on the sofa, is no housing problem
+    (
+        "barn",
+        "Han bor hos mamma på vardagarna och hos pappa på helgerna.",
+        "housing_instability",
+    ),
+    ("barn", "Pappa sover på soffan hela dagarna.", "housing_instability"),
+    # a child left alone in the flat was left unsupervised, not lonely
+    ("barn", "Hon var ensam i huset hela natten när hon var fyra.", "social_isolation"),
+    ("barn", "Hon lämnades ensam med sin lillebror en hel helg.", "social_isolation"),
+    # the professional who reported, or one only proposed, is no ongoing contact
+    ("barn", "Kuratorn ringde oss och berättade om blåmärkena.", "ongoing_professional_support"),
+    ("barn", "Jag tänker föreslå BUP för henne.", "ongoing_professional_support"),
+]
+
+# The same words said of the person the factor is about: still found.
+SAID_OF_THE_PERSON = [
+    (
+        "barn",
+        "Hon var åtta år när polisen tog henne första gången för snatteri.",
+        "early_onset_normbreaking",
+    ),
+    ("barn", "Hon är skärpt och lär sig fort.", "good_cognitive_social_skills"),
+    ("vuxen", "Det skjuts nästan varje vecka här.", "deprived_neighbourhood"),
+    ("barn", "Han är ärlig och säger alltid som det är.", "prosocial_values"),
+    ("barn", "Hon är snäll mot sina småsyskon.", "prosocial_values"),
+    ("barn", "Pappa skriker på honom när han kommer hem sent.", "harsh_inconsistent_parenting"),
+    ("barn", "Mamma och jag skriker på varandra ibland.", "family_conflict"),
+    ("barn", "Föräldrarna bråkar ofta sent på kvällen.", "family_conflict"),
+    ("vuxen", "Jag bor hos min syster just nu, jag har inget eget.", "housing_instability"),
+    ("barn", "Jag sover på soffan hos en kompis.", "housing_instability"),
+    ("vuxen", "Jag sover på soffan just nu.", "housing_instability"),
+    ("vuxen", "Jag är ensam i lägenheten hela dagarna.", "social_isolation"),
+    ("barn", "Han känner sig ensam i skolan.", "social_isolation"),
+    ("barn", "Hon går hos kuratorn varje vecka.", "ongoing_professional_support"),
+]
+
+
+class TestLookalikesAndOtherPeople:
+    """A cue word that only shares a normal form with another word, or that tells of someone
+    other than the person the factor is about, gives no finding; the factor said of the
+    person stays found."""
+
+    @pytest.mark.parametrize(("case_type", "text", "factor"), LOOKALIKES)
+    def test_lookalike_or_someone_else_is_not_found(
+        self, tagger: Tagger, case_type: str, text: str, factor: str
+    ) -> None:
+        """A lookalike word or another person's doing gives no finding of the factor."""
+        assert factor not in factors_found(tagger, case_type, text)
+
+    @pytest.mark.parametrize(("case_type", "text", "factor"), SAID_OF_THE_PERSON)
+    def test_the_factor_said_of_the_person_is_found(
+        self, tagger: Tagger, case_type: str, text: str, factor: str
+    ) -> None:
+        """The same words said of the person the factor is about are still found."""
+        assert factor in factors_found(tagger, case_type, text)
