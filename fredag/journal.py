@@ -1051,12 +1051,17 @@ def tool_lines(entry: Entry, lang: Lang = "sv") -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def attachment_lines(segments: Sequence[Segment], lang: Lang = "sv") -> list[str]:
-    """ "Bilaga: transkription": the whole transcript with times. Never journal text."""
+def attachment_lines(
+    segments: Sequence[Segment], lang: Lang = "sv", names: Mapping[str, str] | None = None
+) -> list[str]:
+    """ "Bilaga: transkription": the whole transcript with times, each speaker as the
+    caseworker named them in the entry (`names`: device label → her name). Never journal
+    text."""
     out = [label("attachment", lang)]
     for seg in segments:
         who = _speaker(seg)
         if who:
+            who = (names or {}).get(who, who)
             # A label the device changed with hindsight (issue 15): said so, never silently.
             who = speaker_name(who, speaker_revised(seg), lang)
         out.append(f"[{clock(seg.start)}] {who + ': ' if who else ''}{seg.text}")

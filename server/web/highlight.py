@@ -9,7 +9,7 @@ reaches the page through `markupsafe.escape`: a transcript containing markup ren
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -92,10 +92,14 @@ _PULL = Markup(
 )
 
 
-def speaker_label(segment: Segment) -> str | None:
-    """The label the device attributed to a segment (v2 drafts), if any."""
+def speaker_label(segment: Segment, names: Mapping[str, str] | None = None) -> str | None:
+    """The label the device attributed to a segment (v2 drafts), if any; with `names`, as
+    the caseworker renamed it in the entry (`server.web.lines.speaker_names`)."""
     speaker = getattr(segment, "speaker", None)
-    return str(speaker.label) if speaker is not None else None
+    if speaker is None:
+        return None
+    label = str(speaker.label)
+    return (names or {}).get(label, label)
 
 
 def _revised(segment: Segment) -> Markup:
@@ -105,16 +109,24 @@ def _revised(segment: Segment) -> Markup:
     return Markup(' <span class="revised">{}</span>').format(journal_label("speaker_revised"))
 
 
-def transcript_speakers(segments: Sequence[Segment]) -> list[str]:
-    """The speaker labels of a transcript, in order of first appearance."""
-    return list(dict.fromkeys(label for s in segments if (label := speaker_label(s))))
+def transcript_speakers(
+    segments: Sequence[Segment], names: Mapping[str, str] | None = None
+) -> list[str]:
+    """The speaker labels of a transcript (as renamed, `names`), in order of first
+    appearance: what the transcript filters by."""
+    return list(dict.fromkeys(label for s in segments if (label := speaker_label(s, names))))
 
 
 def transcript_html(
-    segments: Sequence[Segment], factors: Sequence[FactorView], *, pull: bool = False
+    segments: Sequence[Segment],
+    factors: Sequence[FactorView],
+    *,
+    pull: bool = False,
+    names: Mapping[str, str] | None = None,
 ) -> Markup:
-    """The transcript as paragraphs; with `pull`, each has a button that takes it into the
-    journal (it submits the page's one pull form, which names the area)."""
+    """The transcript as paragraphs, each speaker as the caseworker named them (`names`);
+    with `pull`, each has a button that takes it into the journal (it submits the page's one
+    pull form, which names the area)."""
     spans = spans_by_segment(segments, factors)
     rows = [
         Markup(
@@ -125,9 +137,9 @@ def transcript_html(
             i=i,
             n=i + 1,
             t=clock(seg.start),
-            who=speaker_label(seg) or "",
+            who=speaker_label(seg, names) or "",
             label=Markup('<span class="who">{}{}:</span> ').format(
-                speaker_label(seg), _revised(seg)
+                speaker_label(seg, names), _revised(seg)
             )
             if speaker_label(seg)
             else Markup(""),

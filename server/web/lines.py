@@ -8,7 +8,7 @@ block left without lines disappears, so an area without content has no heading.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -126,25 +126,54 @@ def pull(
     if not 0 <= segment < len(segments):
         raise LineError(f"no segment {segment}")
     seg = segments[segment]
-    speaker = getattr(seg, "speaker", None)
-    line = JournalLine(
-        segment=segment,
-        start=seg.start,
-        text=seg.text,
-        speaker=str(getattr(speaker, "label", speaker)) if speaker else None,
-    )
+    label = _device_label(seg)
+    # Said by a speaker the caseworker renamed: the line comes in under her name for them.
+    speaker = named(label, speaker_names(journal, segments))
+    line = JournalLine(segment=segment, start=seg.start, text=seg.text, speaker=speaker)
     return _insert(journal, target, line, order)
+
+
+def _device_label(segment: Segment) -> str | None:
+    speaker = getattr(segment, "speaker", None)
+    return str(getattr(speaker, "label", speaker)) if speaker else None
+
+
+def _quotes(journal: Journal) -> Iterator[Quote]:
+    """Every quote of the entry: each line's referents, held referents, question and words."""
+    for line in [ln for a in journal.areas for ln in a.lines] + list(journal.marks):
+        for quote in (*line.referents, *line.held, line.question, line):
+            if quote is not None:
+                yield quote
 
 
 def speakers(journal: Journal) -> list[str]:
     """The speaker labels in the entry (lines, the questions they answer, their referents),
     in order."""
     found: dict[str, None] = {}
-    for line in [ln for a in journal.areas for ln in a.lines] + list(journal.marks):
-        for quote in (*line.referents, *line.held, line.question, line):
-            if quote is not None and quote.speaker:
-                found.setdefault(quote.speaker)
+    for quote in _quotes(journal):
+        if quote.speaker:
+            found.setdefault(quote.speaker)
     return list(found)
+
+
+def speaker_names(journal: Journal, segments: Sequence[Segment]) -> dict[str, str]:
+    """The caseworker's names for the device's speaker labels ("person 1" → "mamma"), as
+    her renaming left them in the entry: a label whose every quote in the entry shows one
+    other name. What the transcript (on the review page, and as the export's attachment)
+    and a line pulled from it show for that label; the signed transcript keeps the
+    device's."""
+    shown: dict[str, set[str]] = {}
+    for quote in _quotes(journal):
+        if quote.speaker and quote.segment is not None and quote.segment < len(segments):
+            label = _device_label(segments[quote.segment])
+            if label:
+                shown.setdefault(label, set()).add(quote.speaker)
+    return {label: next(iter(s)) for label, s in shown.items() if len(s) == 1 and label not in s}
+
+
+def named(label: str | None, names: Mapping[str, str]) -> str | None:
+    """A device label as the entry names that speaker now."""
+    return names.get(label, label) if label else label
 
 
 def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
@@ -179,7 +208,9 @@ __all__ = [
     "drop",
     "edit",
     "move",
+    "named",
     "pull",
     "rename_speaker",
+    "speaker_names",
     "speakers",
 ]

@@ -215,6 +215,8 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
     if journal is not None:
         blocks = [(block_key(a.area), a) for a in journal.areas if a.lines]
     editable = approved is None and row.status == "draft"
+    segments = doc.transcript.segments
+    renamed = lines.speaker_names(journal, segments) if journal is not None else {}
     return {
         "row": row,
         "doc": doc,
@@ -222,12 +224,12 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "catalogue_known": catalogue is not None,
         "groups": groups,
         "transcript": transcript_html(
-            doc.transcript.segments, groups.all(), pull=editable and journal is not None
+            segments, groups.all(), pull=editable and journal is not None, names=renamed
         ),
         "text_number": number,
         "journal": journal,
         "speakers": lines.speakers(journal) if journal is not None else [],
-        "transcript_speakers": transcript_speakers(doc.transcript.segments),
+        "transcript_speakers": transcript_speakers(segments, renamed),
         "blocks": blocks,
         "marks_key": MARKS_KEY,
         "legacy_text": content.legacy_text,
@@ -581,8 +583,18 @@ def _export_entry(db: Session, row: Draft, attachment: bool = False) -> ExportEn
         approved_at=entry.approved_at,
         approved_by=names.get(entry.approved_by_id, ""),
         addenda=[AddendumOut(a.created_at, names.get(a.author_id, ""), a.body) for a in addenda],
-        attachment=attachment_lines(draft_doc(row).transcript.segments) if attachment else (),
+        attachment=_attachment(db, row) if attachment else (),
     )
+
+
+def _attachment(db: Session, row: Draft) -> list[str]:
+    """ "Bilaga: transkription", each speaker as the approved entry names them."""
+    doc = draft_doc(row)
+    content = load(latest_text(db, row, doc)[1])
+    segments = doc.transcript.segments
+    if content.journal is None:
+        return attachment_lines(segments)
+    return attachment_lines(segments, names=lines.speaker_names(content.journal, segments))
 
 
 def _filename(row: Draft, ext: str) -> str:

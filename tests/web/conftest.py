@@ -183,10 +183,11 @@ def approve_open(page: Any) -> None:
     expect(page.locator("#status")).to_have_text("Godkänd")
 
 
-def exported_text(page: Any, folder: Path, name: str) -> str:
-    """The approved entry's paste text, downloaded with "Exportera text" into `folder`."""
+def exported_text(page: Any, folder: Path, name: str, link: str = "#export-txt") -> str:
+    """The approved entry's paste text, downloaded with "Exportera text" (or the export
+    `link` names) into `folder`."""
     with page.expect_download() as download:
-        page.locator("#export-txt").click()
+        page.locator(link).click()
     path = folder / name
     download.value.save_as(path)
     return path.read_text(encoding="utf-8")

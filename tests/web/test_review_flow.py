@@ -421,9 +421,10 @@ class TestSpeakers:
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """The transcript filters by speaker; the caseworker renames 'person 1' to 'mamma' once
-        and every line of the entry, the exported text and the PDF say 'mamma', as a new
+        and every line of the entry, the transcript and its filter, a line pulled from it
+        afterwards, the exported text, the PDF and the attachment say 'mamma', as a new
         version; a line whose label the device changed with hindsight is marked so on the
-        page and in both exports, before and after the renaming."""
+        page and in the exports, before and after the renaming."""
         draft = meeting_draft(
             anna.device.key,
             current_catalogue(web_server),
@@ -446,10 +447,24 @@ class TestSpeakers:
         page.locator("#speaker-new").fill("mamma")
         page.get_by_role("button", name="Byt i hela anteckningen").click()
         expect(revised.locator(".jspeaker")).to_have_text("mamma (ändrad av enheten):")
+        expect(page.locator("#transcript-speaker option")).to_have_text(
+            ["alla", "handläggare", "mamma"]
+        )
+        page.locator("#transcript-speaker").select_option("mamma")
+        expect(page.locator("#transcript-body p.seg:visible")).to_have_count(len(said))
+        page.locator("#transcript-speaker").select_option("")
+        page.locator("#pull-target").select_option("bbic_stabilitet")
+        page.locator("#seg-5 button.pull").click()  # said by 'person 1', pulled after renaming
+        pulled = page.locator("li.jline", has_text="ses igen om två veckor")
+        expect(pulled.locator(".jspeaker")).to_have_text("mamma:")
         expect(page.locator(".jspeaker", has_text="person 1")).to_have_count(0)
+        expect(page.locator("#transcript-body", has_text="person 1")).to_have_count(0)
         approve_open(page)
-        said = 'mamma (ändrad av enheten): "Mamma berättar att pappa dricker mycket'
+        quote = 'mamma (ändrad av enheten): "Mamma berättar att pappa dricker mycket'
         exported = exported_text(page, tmp_path, "speakers.txt")
-        assert said in exported and "person 1" not in exported
+        assert quote in exported and "person 1" not in exported
         pdf = exported_pdf_text(page, tmp_path, "speakers.pdf")
-        assert said in pdf and "person 1" not in pdf
+        assert quote in pdf and "person 1" not in pdf
+        attached = exported_text(page, tmp_path, "bilaga.txt", "#export-txt-attachment")
+        assert "mamma (ändrad av enheten): Mamma berättar att pappa dricker" in attached
+        assert "person 1" not in attached

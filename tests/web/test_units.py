@@ -227,6 +227,41 @@ class TestLineOperations:
         with pytest.raises(lines.LineError):
             lines.rename_speaker(journal, "person 1", "  ")
 
+    def test_after_renaming_the_transcript_and_a_pulled_line_use_the_new_name(self) -> None:
+        """After 'person 1' → 'mamma', the entry names the device's label 'mamma': a line
+        pulled from the transcript comes in as hers, and the transcript, its speaker filter
+        and the attachment show 'mamma' (the revised mark kept); before, the device's labels;
+        the signed transcript keeps them."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from fredag.journal import attachment_lines
+        from risk_factors.catalogue import load_catalogue
+        from server.web.highlight import transcript_html, transcript_speakers
+        from tests.web.meeting import meeting_draft
+
+        catalogue = load_catalogue().model_dump(mode="json")
+        doc = meeting_draft(
+            Ed25519PrivateKey.generate(),
+            catalogue,
+            speakers=["handläggare", "person 1"],
+            revised={1},
+        )
+        segments = doc.transcript.segments
+        journal = original_journal(doc)
+        assert lines.speaker_names(journal, segments) == {}
+        renamed = lines.rename_speaker(journal, "person 1", "mamma")
+        names = lines.speaker_names(renamed, segments)
+        assert names == {"person 1": "mamma"}
+        pulled = lines.pull(renamed, 5, segments, AREAS[0], [a.slug for a in AREAS])
+        assert "person 1" not in lines.speakers(pulled)
+        assert transcript_speakers(segments, names) == ["handläggare", "mamma"]
+        html = transcript_html(segments, [], names=names)
+        assert 'data-speaker="mamma"' in html and "person 1" not in html
+        attached = attachment_lines(segments, names=names)
+        assert "[00:06] mamma (ändrad av enheten): Mamma berättar" in attached[2]
+        assert not any("person 1" in x for x in attached)
+        assert segments[5].speaker is not None and segments[5].speaker.label == "person 1"
+
     def test_content_round_trips(self) -> None:
         """A version body is the journal as JSON and loads back the same."""
         journal = original_journal(_doc())
