@@ -27,7 +27,8 @@ the later half becomes a new person. A short utterance ("Nej.") goes to
 the best-scoring known voice, with a lower confidence, unless it answers a question and
 nobody but the asker is known, or its pitch level is far from every known voice but the
 asker's (`_newcomer`: a one-word answer is then someone not heard yet). A voice known only
-from short utterances takes the next long utterance that fits no voice (`_unsettled`).
+from short utterances takes the next long utterance that fits no voice (`_unsettled`), and in
+the look-back nothing far from it in pitch.
 
 Learning from a correction (`correct`): the caseworker says who said an utterance; it moves
 to that voice for good (through every look-back), the voices are re-estimated, and later
@@ -137,6 +138,9 @@ class AttributionOptions:
     # known voice's, or when it answers a question by the only voice known.
     short_new_pitch: float = 0.25
     short_new_after_question: bool = True
+    # A voice known only from short utterances keeps what it was given, but in the look-back
+    # takes no utterance `short_new_pitch` or more from its pitch level (False: any).
+    short_voice_keeps: bool = True
     # A long utterance less like the voice it fits best (raw cosine to its centroid) than
     # `stranger_max` AND than that voice's own long utterances are (the least alike of them,
     # each against the rest, less `stranger_margin`; at least `stranger_after` of them) is
@@ -644,6 +648,21 @@ class SpeakerTracker:
                 @ self._project(np.stack([v.centroid for v in state.voices])).T
             ).astype(np.float64)
             rows = sims - self._pitch_costs(state.history)
+            if self.opts.short_voice_keeps:
+                # A voice known only from short utterances (`_unsettled`) keeps what it was
+                # given but takes nothing far from it in pitch: short embeddings of different
+                # people are alike in their shortness, so it took other people's one-word
+                # answers, its pitch level followed them, and its own speaker's first long
+                # utterance no longer joined it (`_decide`).
+                for k, voice in enumerate(state.voices):
+                    if self._unsettled(voice):
+                        rows[
+                            [
+                                who is not voice and self._pitch_apart(h.pitch, voice)
+                                for h, who in zip(state.history, state.owners, strict=True)
+                            ],
+                            k,
+                        ] = -np.inf
             nearest = np.argmax(rows, axis=1)
             state.owners = [
                 h.pinned if h.pinned is not None else state.voices[int(k)]

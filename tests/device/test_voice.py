@@ -84,6 +84,10 @@ LINES = {
     "o2": (OTHER_WOMAN, "Min mamma bor nära och hon hjälper oss mycket med barnen."),
     "o3": (OTHER_WOMAN, "Pappan drack mycket förut men han säger att han har slutat nu."),
     "o4": (OTHER_WOMAN, "Han går dit de flesta dagar men han är ofta trött på morgonen."),
+    "x1": (CLIENT, "Ja."),
+    "x2": (CLIENT, "Aldrig."),
+    "x3": (CLIENT, "Kanske."),
+    "x4": (CLIENT, "Jo."),
     "g1": (NEAR_MAN, "Jag har svårt att betala hyran vissa månader och det oroar mig."),
     "g2": (NEAR_MAN, "Min mamma bor nära och hon hjälper oss mycket med barnen."),
     "g3": (NEAR_MAN, "Pappan drack mycket förut men han säger att han har slutat nu."),
@@ -443,6 +447,36 @@ class TestShortAnswers:
         assert got == [
             x for pair in zip([CASEWORKER_LABEL] * 6, clients, strict=True) for x in pair
         ]
+
+
+class TestAVoiceOfShortAnswers:
+    """A voice made from one short answer (a child's "Nej." far in pitch from everyone,
+    `_newcomer`) keeps what it was given but takes nothing in the look-back that is far from
+    it in pitch (session 6): one-word answers of different people are alike in their
+    shortness, and it took the first client's one-word answers, and then kept taking them."""
+
+    MEETING = ("q1", "a1", "q2", "x1", "q4", "x2", "q5", "a2", "q6", "x3", "q5", "c1")
+    MEETING += ("q6", "x4", "q2", "x1", "q4", "c2")
+
+    def test_the_first_clients_one_word_answers_stay_hers(
+        self, encoder: SpeakerEncoder, embedded: dict[str, Embedded], enrolled: np.ndarray
+    ) -> None:
+        """After the child's first answer made a voice, the client's next one-word answers
+        keep her label and the child's next answer is the child's, enrolled or not; without
+        the rule the client's answers go to the child's voice."""
+        runs = [
+            (enrolled, CASEWORKER_LABEL, "person 1", "person 2"),
+            (None, "person 1", "person 2", "person 3"),
+        ]
+        for enrolment_, asker, client, child in runs:
+            for keeps, after in ((True, client), (False, child)):
+                options = AttributionOptions(short_voice_keeps=keeps)
+                tracker = SpeakerTracker(encoder, enrolment_, options)
+                got = labels(tracker, embedded, list(self.MEETING))
+                assert got[0::2] == [asker] * 9
+                assert got[1:11:2] == [client] * 5
+                assert got[11] == child and got[17] == child
+                assert [got[13], got[15]] == [after, after]
 
 
 class TestASecondClientOfOneVoiceType:
