@@ -203,10 +203,14 @@ def _subject_heard(word: str) -> bool:
     )
 
 
-def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Status:
+def status(
+    sentence: Sentence, used: tuple[int, ...], past_counts: bool, protective: bool = False
+) -> Status:
     """Whether the cue on token indices `used` is stated as present, negated, or over; or
     "uncertain": hedged ("jag vet inte om …"), or beside a non-word that may be a misheard
-    negation ("pengarna räcker intät"), which gives no finding."""
+    negation ("pengarna räcker intät"), which gives no finding. `protective`: the cue is a
+    protective factor's, whose own word of completion is the resource it states ("skulden
+    är avbetald" is a stable economy, `_completed`)."""
     tokens = sentence.tokens
     clauses = {sentence.clause_of[i] for i in used}
     last = used[-1]
@@ -219,7 +223,7 @@ def status(sentence: Sentence, used: tuple[int, ...], past_counts: bool) -> Stat
             return "uncertain"
     if not past_counts and _contrasted_with_now(sentence, last):
         return "resolved"
-    if not past_counts and _completed(sentence, used):
+    if not past_counts and _completed(sentence, used, own_word_ends=not protective):
         return "resolved"
     own_negation = any(_negator(tokens[i].lower) for i in used)
     negated = maybe_negated = False
@@ -300,11 +304,13 @@ _COMPLETION_REACH = 4
 """How many words from the cue a completion word (`_COMPLETION`) still speaks of it."""
 
 
-def _completed(sentence: Sentence, used: tuple[int, ...]) -> bool:
+def _completed(sentence: Sentence, used: tuple[int, ...], own_word_ends: bool = True) -> bool:
     """True when the cue is told as paid, served or finished in its own clause: a completion
-    word of `_COMPLETION` near the cue (or the cue's own word, "Den är avtjänad") that no
-    negation takes back ("Skulden är inte betald" is still a debt), and not "betalat av på"
-    (paying towards it)."""
+    word of `_COMPLETION` near the cue (or, when `own_word_ends`, the cue's own word, "Den är
+    avtjänad") that no negation takes back ("Skulden är inte betald" is still a debt), and not
+    "betalat av på" (paying towards it). A protective factor's cue that names a completion
+    states the resource ("räkningarna är betalda", "huset är betalt"): its own word ends
+    nothing."""
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     clauses = {sentence.clause_of[i] for i in used}
@@ -312,7 +318,9 @@ def _completed(sentence: Sentence, used: tuple[int, ...]) -> bool:
     for k in range(max(0, lo), min(len(words), hi + 1)):
         if words[k] not in _COMPLETION or sentence.clause_of[k] not in clauses:
             continue
-        if k in used and (k == 0 or words[k - 1] not in {"är", "var", "blev", "blivit"}):
+        if k in used and (
+            not own_word_ends or k == 0 or words[k - 1] not in {"är", "var", "blev", "blivit"}
+        ):
             continue  # the cue's own word only as "är avtjänad": "har avtjänat" is a history
         if words[k + 1 : k + 3] == ["av", "på"]:
             continue

@@ -718,7 +718,7 @@ class Tagger:
             # "Domarna från jobbet har flyttat": not the client's work ("Pengarna från
             # jobbet …" opens with a word of the catalogue's own and is read as usual).
             return "someone_else"
-        state = status(sentence, match.tokens, factor.past_counts)
+        state = status(sentence, match.tokens, factor.past_counts, factor.kind == "protective")
         if state == "present" and factor.kind == "protective" and lost(sentence, match.tokens):
             return "resolved"
         if state == "present" and _negation_heard_unsurely(reading, sentence, match):

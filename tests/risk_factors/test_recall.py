@@ -733,3 +733,27 @@ class TestLookalikesAndOtherPeople:
     ) -> None:
         """The same words said of the person the factor is about are still found."""
         assert factor in factors_found(tagger, case_type, text)
+
+
+class TestAPaidResource:
+    """A protective factor's cue that names a completion ("räkningarna är betalda", "huset
+    är betalt") states the resource; the same word after a risk's cue still ends the risk."""
+
+    def test_paid_bills_and_a_paid_house_are_found(self, tagger: Tagger) -> None:
+        """Paid bills are a stable economy and a paid-off flat is a stable home."""
+        found = factors_found(tagger, "vuxen", "Räkningarna är alltid betalda i tid hos oss.")
+        assert "stable_economy" in found, found
+        found = factors_found(tagger, "vuxen", "Lägenheten är avbetald sedan i våras.")
+        assert "stable_housing" in found, found
+
+    def test_a_paid_debt_is_over_and_an_unpaid_one_is_not(self, tagger: Tagger) -> None:
+        """A debt told as paid is over, one not paid is a debt, an ended treatment is over,
+        and a flat not yet paid is no stable home."""
+        found = factors_found(tagger, "vuxen", "Jag hade skulder förut men de är betalda nu.")
+        assert "economic_hardship" not in found, found
+        found = factors_found(tagger, "vuxen", "Skulden till Kronofogden är inte betald.")
+        assert "economic_hardship" in found, found
+        found = factors_found(tagger, "vuxen", "Behandlingen på mottagningen är avslutad.")
+        assert "ongoing_professional_support" not in found, found
+        found = factors_found(tagger, "vuxen", "Lägenheten är inte betald än.")
+        assert "stable_housing" not in found, found
