@@ -35,14 +35,15 @@ from device.views.events import (
     WarningRaised,
 )
 from device.views.messages import LOCKED_LINE, Code, say
-from fredag.journal import clock
+from fredag.journal import clock, label, speaker_name
 from fredag.protocol import Segment
 
 STATE_SV = {"recording": "spelar in", "paused": "pausad", "stopping": "avslutar", "locked": "LÅST"}
 MARKED_SV = "markerat av handläggaren"
 KEYS_HELP = "p paus · r fortsätt · m markera · t rätta talare · s stopp · l lås"
 CORRECTED_SV = "talare rättad"
-REVISED_SV = "ändrad av enheten"  # a label the device changed with hindsight (not the caseworker)
+# A label the device changed with hindsight (not the caseworker): the entry's own words for it.
+REVISED_SV = label("speaker_revised").strip("()")
 WITHDRAWN_SV = "togs bort"
 
 
@@ -66,8 +67,9 @@ def who(segment: Segment) -> str:
     speaker = segment.speaker
     if speaker is None:
         return ""
-    revised = f" ({REVISED_SV})" if speaker.revised else ""
-    return f"{speaker.label}{'?' if speaker.uncertain else ''}{revised}: "
+    return (
+        speaker_name(f"{speaker.label}{'?' if speaker.uncertain else ''}", speaker.revised) + ": "
+    )
 
 
 class View(Protocol):

@@ -447,6 +447,7 @@ class TestSpeakers:
         page.locator("#speaker-new").fill("mamma")
         page.get_by_role("button", name="Byt i hela anteckningen").click()
         expect(revised.locator(".jspeaker")).to_have_text("mamma (ändrad av enheten):")
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
         expect(page.locator("#transcript-speaker option")).to_have_text(
             ["alla", "handläggare", "mamma"]
         )
@@ -468,3 +469,7 @@ class TestSpeakers:
         attached = exported_text(page, tmp_path, "bilaga.txt", "#export-txt-attachment")
         assert "mamma (ändrad av enheten): Mamma berättar att pappa dricker" in attached
         assert "person 1" not in attached
+        page.goto(f"/utkast/{draft_id}/versioner?fran=0&till=0")  # the signed original
+        expect(page.locator("pre.entry")).to_contain_text(
+            'person 1 (ändrad av enheten): "Mamma berättar att pappa dricker'
+        )

@@ -15,6 +15,7 @@ from fredag.errors import (
     StoreError,
     UsageError,
 )
+from fredag.journal import label
 
 LANG_COOKIE = "fredag_ui_lang"
 
@@ -249,7 +250,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "who_now": ("nu vald", "chosen now"),
     "who_correct": ("rätta vem som sa det", "correct who said it"),
     "who_unknown": ("talare?", "speaker?"),
-    "who_revised": ("ändrad av enheten", "changed by the device"),
+    # the entry's own words for a label the device changed with hindsight (fredag.journal)
+    "who_revised": (label("speaker_revised", "sv")[1:-1], label("speaker_revised", "en")[1:-1]),
     "who_uncertain": ("osäker", "uncertain"),
     "back_to_meeting": ("Tillbaka till samtalet", "Back to the meeting"),
     # Locked
