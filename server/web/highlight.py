@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from fredag.journal import clock, speaker_revised
+from fredag.journal import Lang, clock, speaker_revised
 from fredag.journal import label as journal_label
 from fredag.protocol import Segment
 from server.web.view import FactorView
@@ -102,11 +102,12 @@ def speaker_label(segment: Segment, names: Mapping[str, str] | None = None) -> s
     return (names or {}).get(label, label)
 
 
-def _revised(segment: Segment) -> Markup:
+def _revised(segment: Segment, lang: Lang = "sv") -> Markup:
     """The mark of a label the device changed with hindsight (`Speaker.revised`)."""
     if not speaker_revised(segment):
         return Markup("")
-    return Markup(' <span class="revised">{}</span>').format(journal_label("speaker_revised"))
+    mark = journal_label("speaker_revised", lang)
+    return Markup(' <span class="revised">{}</span>').format(mark)
 
 
 def transcript_speakers(
@@ -123,6 +124,7 @@ def transcript_html(
     *,
     pull: bool = False,
     names: Mapping[str, str] | None = None,
+    lang: Lang = "sv",
 ) -> Markup:
     """The transcript as paragraphs, each speaker as the caseworker named them (`names`);
     with `pull`, each has a button that takes it into the journal (it submits the page's one
@@ -139,7 +141,7 @@ def transcript_html(
             t=clock(seg.start),
             who=speaker_label(seg, names) or "",
             label=Markup('<span class="who">{}{}:</span> ').format(
-                speaker_label(seg, names), _revised(seg)
+                speaker_label(seg, names), _revised(seg, lang)
             )
             if speaker_label(seg)
             else Markup(""),

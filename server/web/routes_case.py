@@ -224,7 +224,11 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         "catalogue_known": catalogue is not None,
         "groups": groups,
         "transcript": transcript_html(
-            segments, groups.all(), pull=editable and journal is not None, names=renamed
+            segments,
+            groups.all(),
+            pull=editable and journal is not None,
+            names=renamed,
+            lang=lang,
         ),
         "text_number": number,
         "journal": journal,

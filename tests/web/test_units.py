@@ -257,6 +257,9 @@ class TestLineOperations:
         assert transcript_speakers(segments, names) == ["handläggare", "mamma"]
         html = transcript_html(segments, [], names=names)
         assert 'data-speaker="mamma"' in html and "person 1" not in html
+        assert 'mamma <span class="revised">(ändrad av enheten)</span>' in html
+        english = transcript_html(segments, [], names=names, lang="en")
+        assert 'mamma <span class="revised">(changed by the device)</span>' in english
         attached = attachment_lines(segments, names=names)
         assert "[00:06] mamma (ändrad av enheten): Mamma berättar" in attached[2]
         assert not any("person 1" in x for x in attached)
