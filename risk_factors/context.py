@@ -1243,6 +1243,51 @@ def elliptic_topic(sentence: Sentence) -> int | None:
     return indices[0]
 
 
+def topics_past_lost_verb(text: str, sentence: Sentence, lost: frozenset[int]) -> list[int]:
+    """The topic words of a yes/no question to "du" whose verb the recogniser lost. Each
+    question of `sentence` (a question told to the client may come joined to the next one)
+    and each of its alternatives (the pieces between "eller") that reads as a lost word (or
+    the pieces the reading split it into), "du" and one word heard whole, and is asked ("?"
+    or "eller" after it), gives the index of that word: "Dricker du alkohol?" heard "Rikar
+    du alkohol?", "Tricker du alkohol eller använder du frågor?"; so does an alternative of
+    one word after such a one ("Rikar du narkotika eller alkohol?"). `lost`: the indices of
+    the words the recogniser did not hear as words (`tagger._lost_words`). Nothing else is
+    read: a lost word anywhere but in the verb's place may be what the question turns on
+    ("Har du slutat med alkohol?" heard "Har du slutfatt alkohol?")."""
+    tokens = sentence.tokens
+    words = [t.lower for t in tokens]
+    pieces: list[list[int]] = [[]]
+    for i, word in enumerate(words):
+        if word == "eller":
+            pieces.append([])
+            continue
+        pieces[-1].append(i)
+        after = text[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else sentence.end]
+        if "?" in after:
+            pieces.append([])
+    out: list[int] = []
+    for piece in pieces:
+        while piece and words[piece[0]] in _ELLIPTIC_OPENERS:
+            piece = piece[1:]
+        # one lost word, or the pieces the reading split it into ("drick rar"); after such
+        # an alternative, one of a topic word alone ("Rikar du narkotika eller alkohol?")
+        alone = bool(out) and len(piece) == 1
+        if not alone and (
+            len(piece) < 3 or not set(piece[:-2]) <= lost or words[piece[-2]] != "du"
+        ):
+            continue
+        k = piece[-1]
+        after = text[tokens[k].end : tokens[k + 1].start if k + 1 < len(tokens) else sentence.end]
+        asked = "?" in after or (k + 1 < len(tokens) and words[k + 1] == "eller")
+        word = words[k]
+        if not asked or k in lost or word in QUESTION_VERBS or word in QUESTION_WORDS:
+            continue
+        if word in _PRONOUN_PERSONS:
+            continue
+        out.append(k)
+    return out
+
+
 def opens_condition(sentence: Sentence) -> bool:
     """True for a sentence (or piece) that opens with a condition: "Om du skulle …", "Ifall
     han …", "Om din depression …" (after "och", "men", "så")."""

@@ -54,6 +54,7 @@ from risk_factors.context import (
     sounds_like_negation,
     status,
     told_to_client,
+    topics_past_lost_verb,
 )
 from risk_factors.conversation import (
     Polarity,
@@ -895,6 +896,36 @@ class Tagger:
             return {}
         return {own[0]: (self._best_weight(own[0]) * FOLLOW_UP_FACTOR, False)}
 
+    def _lost_verb(
+        self, reading: _Reading, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """What a yes/no question to "du" asks when the recogniser lost its verb but heard
+        its topic word ("Dricker du alkohol?" heard "Rikar du alkohol?",
+        `context.topics_past_lost_verb`): the one risk factor of the person "du" is whose
+        cues name that word, read as `_topic_word` reads a question of one topic word. In a
+        child's case only a question surely to the child (`_Reading.asked_whom`), and only
+        the child's own factors. Only a no reads it so (`_answer`), and at most as an
+        uncertain denial: the question was guessed from what was left of it."""
+        if case_type == "barn" and not _within(question, reading.asked_whom.child):
+            return {}
+        lost = _lost_words(reading, question)
+        asked: dict[str, tuple[float, bool]] = {}
+        for k in topics_past_lost_verb(reading.text, question, lost):
+            named = {
+                slug
+                for slug in self._matcher.naming(question.tokens[k])
+                if self.factors[slug].applies_to in ("alla", case_type)
+            }
+            own = [
+                slug
+                for slug in named
+                if self.factors[slug].kind == "risk" and self.factors[slug].level in OWN_LEVELS
+            ]
+            if len(own) != 1 or any(self.factors[slug].kind == "protective" for slug in named):
+                continue
+            asked[own[0]] = (self._best_weight(own[0]) * FOLLOW_UP_FACTOR, True)
+        return asked
+
     def _best_weight(self, slug: str) -> float:
         return max((c.weight for c in self.factors[slug].cues), default=1.0)
 
@@ -1014,6 +1045,8 @@ class Tagger:
         if polarity != "yes" and _within(question, reading.asked_whom.parent):
             asked = {**self._asked_of(reading, question, case_type, to_child=False), **asked}
         earlier: Sentence | None = None
+        if polarity == "no":  # "Rikar du alkohol eller droger?": the alcohol too
+            asked = {**self._lost_verb(reading, question, case_type), **asked}
         if not asked and polarity == "no":
             asked = self._topic_word(reading, question, case_type)
         if not asked and polarity == "no":
@@ -1425,6 +1458,27 @@ def _negation_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMa
         and sounds_like_negation(token.lower)
         and reading.unsure_at(sentence, i)
         for i, token in enumerate(sentence.tokens)
+    )
+
+
+LOST_WORD = 0.5
+"""Below this probability a word the recogniser wrote stands for nothing sure, even a word of
+the language ("Vickar du alkohol?" for "Dricker …")."""
+
+
+def _lost_words(reading: _Reading, sentence: Sentence) -> frozenset[int]:
+    """The indices of `sentence`'s words the recogniser did not hear as words: heard unsurely
+    and no word of the language (or a piece of one, `Matcher.split_merged`), or heard below
+    LOST_WORD. Empty for typed text."""
+    unsure = reading.unsure(sentence)
+    if not unsure:
+        return frozenset()
+    return frozenset(
+        i
+        for i in unsure
+        if sentence.tokens[i].piece
+        or not is_swedish_word(sentence.tokens[i].lower)
+        or ((p := reading._token_prob(sentence, i)) is not None and p < LOST_WORD)
     )
 
 
