@@ -11,7 +11,9 @@ someone other than the client:
   yes/no question as the recogniser writes it: "Har markus varit dömd") that is not the
   client's own: the client's names are those the caseworker addresses with "du"/"ni"
   ("Linnea, hur mår du?", "Hej Linnea"). In a child's case a name is taken for the child's
-  ("Melvins föräldrar", "Hur mår Elsa?");
+  ("Melvins föräldrar", "Hur mår Elsa?"), also opening a sentence when written as a name
+  inside one elsewhere, unless the other person it would take "han"/"hon" back from was the
+  one asked about;
 * "han"/"hon" while the last person of that gender named in the last few sentences is another
   person ("På pappa mest." / "Han dricker."). A child word ("sonen", "flickan") or the client's
   name makes the pronoun the client's again; a possessive ("hans pappa") makes it ambiguous,
@@ -562,6 +564,10 @@ def _resolution(
     a parent's "hennes" is most often the child, whoever else "hon" might be."""
     clients = client_names(text, sentences)
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
+    # In a child's case, names written as names inside a sentence somewhere: such a word
+    # opening a sentence is that name too ("Elias är med en stund." … "Elias går i skolan …").
+    inside = _names_seen(text, sentences, frozenset()) if case_type == "barn" else frozenset()
+    others_named: set[str] = set()  # names read as someone else's ("din kompis Amira")
     written = _written_inside(text, sentences, named) if named else frozenset()
     out: set[int] = set()
     owners: set[int] = set()
@@ -619,6 +625,16 @@ def _resolution(
                 asked is not None
                 or _is_name(text, s, k)
                 or (word in named and not _a_place(s, k) and (k > 0 or word in written))
+                or (
+                    # The child's name opening a sentence takes "han"/"hon" back from another
+                    # person named before, unless that person was the one asked about
+                    # ("Hur är kontakten med pappan?" / "Lukas är där varannan helg. Men han
+                    # dricker.": the father).
+                    k == 0
+                    and word in inside
+                    and word not in others_named
+                    and all(noun[g] is None for g in _name_gender(word))
+                )
             )
             if name and _introduced(s, k):
                 continue  # "Jag heter Eva": the speaker's own name
@@ -634,6 +650,8 @@ def _resolution(
                 and word not in clients
             ) or (asked is not None and name and word not in clients)
             # "din kompis Amira": the friend, not the child
+            if apposed:
+                others_named.add(word)
             if not apposed and (child or (name and (word in clients or case_type == "barn"))):
                 for g in ("m", "f") if child else _name_gender(word):
                     last[g] = None

@@ -622,6 +622,65 @@ class TestAFriendsAndThePeersFamilies:
             assert slug in _found(tagger, "barn", "Hur är det med Maja hemma?", said), said
 
 
+class TestTheNamedChildTakesHanBack:
+    """In a child's case the child's name opening a sentence (a name written as one inside a
+    sentence elsewhere) takes "han"/"hon" back from another person named before: "Pappa
+    dricker …" / "Noah går i fyran …" / "Han har en bra kompis …" is the child's friend.
+    Not when that person was the one asked about, nor when the name is a friend's."""
+
+    MET = "Vi träffas hemma hos familjen i dag och Noah är med en stund."
+
+    def test_the_child_named_after_the_father(self, tagger: Tagger) -> None:
+        """The father named in a statement, then the child by name: the next "Han" is the
+        child, and his good friend is the child's positive peers."""
+        found = _found(
+            tagger,
+            "barn",
+            self.MET,
+            "Mamma säger att pappa dricker mycket på helgerna.",
+            "Noah går i fyran och trivs med sin fröken.",
+            "Han har en bra kompis som han spelar fotboll med varje vecka.",
+        )
+        assert "positive_peers" in found
+        assert "parental_substance_abuse" in found
+
+    def test_the_father_asked_about_keeps_han(self, tagger: Tagger) -> None:
+        """Near: "Hur är kontakten med pappan?" / "Noah är där varannan helg. Men han
+        dricker.": the father was asked about, and "han" stays his."""
+        found = _found(
+            tagger,
+            "barn",
+            self.MET,
+            "Hur är kontakten med pappan?",
+            "Noah är där varannan helg. Men han dricker. Han blir full och aggressiv.",
+        )
+        assert "parental_substance_abuse" in found
+        assert not {"early_substance_use", "alcohol_problem", "aggressive_behaviour"} & found
+
+    def test_a_name_only_opening_sentences_stays_open(self, tagger: Tagger) -> None:
+        """Near: a word never written as a name inside a sentence is not read as one at a
+        sentence's start (the recogniser capitalises every first word): "han" stays open."""
+        found = _found(
+            tagger,
+            "barn",
+            "Mamma säger att pappa dricker mycket på helgerna.",
+            "Noah går i fyran och trivs med sin fröken.",
+            "Han har en bra kompis som han spelar fotboll med varje vecka.",
+        )
+        assert "positive_peers" not in found
+
+    def test_a_friends_name_is_the_friends(self, tagger: Tagger) -> None:
+        """Near: a name first read as a friend's ("din kompis Maja") opening a sentence is
+        still the friend: "Maja är rolig. Hon blir slagen av sin mamma." is not the child's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Du pratade om din kompis Maja. Hur har hon det?",
+            "Maja är rolig. Hon blir slagen av sin mamma.",
+        )
+        assert not {"child_maltreatment", "prior_victimisation"} & found
+
+
 class TestPronounAfterANamedSubject:
     def test_he_is_the_person_just_named(self, tagger: Tagger) -> None:
         """ "Hennes mamma drack förut, men hon är nykter sedan tre år": the "hon" after a
