@@ -159,3 +159,73 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
         assert labels[0] != labels[1] and labels[2] == labels[0]
         assert len(encoder.embedded) == len(lines)  # the last one checked, embedded once
         assert len(tested) == 1  # and tested for a change once (twice before)
+
+    def test_reusing_the_answer_changes_no_attribution(self, tmp_path: Path) -> None:
+        """A meeting through the stage (three turns; an answer and the next question in one
+        utterance, cut; an answer and a question with no pause between their words, so not
+        cut but marked uncertain; an answer) comes out the same, line for line, whether the
+        attribution uses the change test's answer or tests again as it did before."""
+        from device.voice.attribution import SpeakerTracker
+        from device.voice.encoder import shared_encoder
+        from tests.support.speech import read_wav, speak
+
+        woman = ("-v", "sv+f2", "-s", "135", "-g", "6")
+        man = ("-v", "sv+m7", "-p", "35", "-s", "135", "-g", "6")
+        texts = [
+            (woman, "Hej och välkommen hit, jag heter Anna och jag arbetar som socialsekreterare."),
+            (man, "Tack, jag är lite nervös men det känns bra att vi kan prata om det i dag."),
+            (woman, "Kan du berätta lite mer om hur det har gått för din son i skolan i höstas?"),
+            (man, "Han har varit borta många dagar och säger att han inte orkar gå dit."),
+            (woman, "Hur sover han på nätterna när det är skola dagen efter?"),
+            (man, "Dåligt, han sitter uppe sent med mobilen och är mycket trött på morgonen."),
+        ]
+        clips = [read_wav(speak(t, tmp_path / f"{i}.wav", v))[0] for i, (v, t) in enumerate(texts)]
+        pause = np.zeros(int(0.3 * 16000), dtype=np.float32)
+        # (turns in one utterance, whether their words run on with no pause to cut at)
+        turns = [([0], False), ([1], False), ([2], False), ([3, 4], False), ([5, 4], True)]
+        turns.append(([3], False))
+
+        def meeting(reuse: bool) -> list[Segment]:
+            tracker = SpeakerTracker(shared_encoder())
+            if not reuse:  # as before: the attribution tests the utterance again
+                asked = tracker.change_in
+
+                def change_in(audio: np.ndarray) -> float | None:
+                    found = asked(audio)
+                    tracker._checked = None
+                    return found
+
+                tracker.change_in = change_in  # type: ignore[method-assign]
+            stage = SpeakerStage(tracker)
+            start, out = 0.0, []
+            for n, (turn, run_on) in enumerate(turns):
+                pieces, words, at = [], [], start
+                for k in turn:
+                    clip, said = clips[k], texts[k][1].split()
+                    step = clip.size / 16000 / len(said)
+                    words += [
+                        HeardWord(at + j * step, at + (j + 0.8) * step, w, 0.9)
+                        for j, w in enumerate(said)
+                    ]
+                    pieces += [clip, pause]
+                    at += clip.size / 16000 + 0.3
+                audio = np.concatenate(pieces[:-1])
+                utt = Utterance(n, round(start * 16000))
+                utt.add(audio)
+                end = start + audio.size / 16000
+                if run_on:  # every word as long, no pause between any two
+                    step = (end - start) / len(words)
+                    words = [
+                        HeardWord(start + j * step, start + (j + 1) * step, w.word, 0.9)
+                        for j, w in enumerate(words)
+                    ]
+                text = " ".join(texts[k][1] for k in turn)
+                segment = Segment(start=round(start, 2), end=round(end, 2), text=text)
+                out += stage(Commit((segment,), end, 0.0, (utt,), words=(tuple(words),))).segments
+                start = end + 1.0
+            return out
+
+        reused = meeting(reuse=True)
+        assert len({s.speaker.label for s in reused if s.speaker is not None}) == 2
+        assert any(s.speaker is not None and s.speaker.uncertain for s in reused)
+        assert reused == meeting(reuse=False)
