@@ -461,13 +461,20 @@ def _graded_value(norm: str, degree: str) -> str:
     return f"{norm} {degree}"
 
 
-def _parse_group(text: str, lexicon: Lexicon) -> tuple[tuple[int, ...], ...]:
+def _parse_group(text: str, lexicon: Lexicon, written: bool = True) -> tuple[tuple[int, ...], ...]:
+    """The alternatives of one `|` group as term ids. `written`: the words' written forms are
+    kept for matching heard words by likeness; an `unless` group's are not, for a form written
+    there would become a form of the match word of the same normal form ("ärligt" of "ärligt
+    talat" made the misheard "Erlikt" honesty)."""
     alternatives = []
     for alt in text.split("|"):
         words = alt.split()
         if not words:
             raise CueSyntaxError(f"empty alternative in {text.strip()!r}")
-        alternatives.append(tuple(lexicon.add(_parse_term(w)) for w in words))
+        terms = [_parse_term(w) for w in words]
+        if not written:
+            terms = [Term(t.mode, t.value) for t in terms]
+        alternatives.append(tuple(lexicon.add(t) for t in terms))
     return tuple(alternatives)
 
 
@@ -495,7 +502,7 @@ def compile_cue(
         if not match.strip():
             raise CueSyntaxError("empty cue")
         groups = tuple(_parse_group(g, lexicon) for g in match.split("+"))
-    unless_alts = _parse_group(unless, lexicon) if unless else ()
+    unless_alts = _parse_group(unless, lexicon, written=False) if unless else ()
     firsts = tuple(frozenset(alt[0] for alt in group) for group in groups)
     return CompiledCue(factor, match, groups, unless_alts, window, weight, case_type, regex, firsts)
 

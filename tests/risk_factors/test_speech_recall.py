@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from risk_factors.cues import Lexicon, Matcher, compile_cue
 from risk_factors.tagger import Tagger, TagResult
+from risk_factors.text import split_sentences
 
 from .support import heard_segments
 
@@ -96,3 +98,27 @@ class TestCompoundWrittenApart:
     def test_near_pairs_stay_two_words(self, tagger: Tagger, text: str, case_type: str) -> None:
         """A pair that only sounds like a cue word, or spells none, gives no finding."""
         assert _read(tagger, case_type, text).factors() == set()
+
+
+def _matched(match: str, unless: str | None, text: str, unsure: frozenset[int]) -> bool:
+    """Whether a one-cue matcher finds `match` in `text`, the words `unsure` heard unsurely."""
+    lexicon = Lexicon()
+    matcher = Matcher([compile_cue("x", match, lexicon, unless=unless)], lexicon)
+    return bool(matcher.matches(text, split_sentences(text)[0], unsure))
+
+
+class TestUnlessWordsLendNoForms:
+    """A word written in a cue's `unless` is read exactly; it lends the match word of its
+    normal form no written form for a misheard word to be alike (the unless "ärligt talat"
+    made a misheard "ärligt" honesty)."""
+
+    def test_a_form_written_only_in_unless_is_no_likeness(self) -> None:
+        """ "Erligt" (unsure) is not the cue "ärlig" because an unless writes "ärligt"."""
+        assert not _matched("ärlig", "ärligt talat", "Erligt sa hon nej.", frozenset({0}))
+
+    def test_a_form_written_in_the_match_still_is(self) -> None:
+        """The same form written in the match itself is still heard alike, and the unless
+        still cancels what it names."""
+        assert _matched("ärligt", None, "Erligt sa hon nej.", frozenset({0}))
+        assert not _matched("ärlig", "ärligt talat", "Han är ärlig, ärligt talat.", frozenset())
+        assert _matched("ärlig", "ärligt talat", "Hon är ärlig.", frozenset())
