@@ -909,13 +909,19 @@ def line_texts(
     return out
 
 
-def implied_speaker(journal: Journal, lang: Lang = "sv") -> str | None:
+def implied_speaker(
+    journal: Journal, lang: Lang = "sv", revised: Collection[int] = frozenset()
+) -> str | None:
     """The speaker named once under "Vad som framkom" ("Talare om inget annat anges: person
     1") instead of on each of their lines: whoever said most of the quoted lines, when naming
-    them once makes the text shorter; None otherwise (and for the caseworker's own words)."""
+    them once makes the text shorter; None otherwise (and for the caseworker's own words).
+    Lines whose label the device revised (`revised`) are not counted: they name their
+    speaker anyway, marked."""
     said: dict[str, int] = {}
     for area in journal.areas:
         for line in area.lines:
+            if line.segment in revised:
+                continue
             if line.speaker and line.speaker.strip().lower() != CASEWORKER_LABEL:
                 said[line.speaker] = said.get(line.speaker, 0) + 1
     if not said:
@@ -951,7 +957,7 @@ def journal_lines(
     areas = [a for a in journal.areas if a.lines]
     if not areas:
         out.append(label("no_quotes" if has_speech else "no_speech", lang))
-    implied = implied_speaker(journal, lang)
+    implied = implied_speaker(journal, lang, revised)
     if implied is not None:
         out.append(f"{label('speaker_unless_named', lang)}: {verbatim(implied)}")
     current: str | None = None

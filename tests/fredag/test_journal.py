@@ -648,6 +648,23 @@ class TestLabelsTheDeviceRevised:
             line.strip().endswith('… (ändrad av enheten): "…"') for line in marked
         ), marked
 
+    def test_revised_lines_do_not_make_their_speaker_the_one_named_once(self) -> None:
+        """Lines that name their speaker anyway (revised, marked) are not counted towards the
+        speaker named once above all lines: with only two unrevised lines left, none is."""
+        from fredag.journal import revised_segments
+
+        segs = self._segments()
+        segs = [
+            s.model_copy(update={"speaker": segs[1].speaker}) if i in (2, 3, 4) else s
+            for i, s in enumerate(segs)
+        ]
+        revised = revised_segments(segs)
+        assert revised == {0, 1, 2, 3, 4, 7}
+        text = render_entry(_entry(self._journal(segs), revised))
+        assert "Talare om inget annat anges" not in text
+        assert '  [00:50] person 1: "Pappa dricker vin."' in text
+        assert text.count("person 2 (ändrad av enheten):") == 5
+
     def test_marks_are_marked_too(self) -> None:
         """A caseworker's mark at a moment whose label the device revised names the
         speaker marked so under "Markeringar"."""
