@@ -1288,6 +1288,32 @@ def topics_past_lost_verb(text: str, sentence: Sentence, lost: frozenset[int]) -
     return out
 
 
+_QUALIFIERS = frozenset({"när", "om", "ifall", "innan", "medan", "efter", "sedan"})
+_NOW_OR_THEN = frozenset({"nu", "tidigare", "förut", "då", "efteråt", "innan", "sedan", "idag"})
+_ASKING_WORDS = frozenset({"hur", "vad", "varför", "vem", "vilka", "vilken", "vilket"})
+
+
+def continues_question(sentence: Sentence) -> bool:
+    """True for a piece that only qualifies the question before it and that the recogniser
+    wrote as a sentence of its own: a clause of time or condition with its subject right
+    after the subordinator ("Har det blivit våld mellan er. När det har varit som värst?",
+    "När ni bodde ihop eller efteråt?"), or alternatives of a time ("Nu eller tidigare.").
+    Not a question of its own: "När hände det?" (the verb first), "Om du flyttar, vad gör
+    du då?" (a question word), "Om du vill kan vi ta det sen." (a main clause after it)."""
+    words = [t.lower for t in sentence.tokens]
+    while words and words[0] in {"och", "eller"}:
+        words = words[1:]
+    if _ASKING_WORDS & set(words):
+        return False
+    if len(words) >= 3 and words[0] in _QUALIFIERS:
+        if any(  # a main clause after it ("Om du vill kan vi ta det sen.") asks or tells more
+            a in QUESTION_VERBS and b in _INVERTED_SUBJECTS for a, b in pairwise(words[2:])
+        ):
+            return False
+        return _subject_heard(words[1]) or _short_pronoun_alike(words[1])
+    return 2 <= len(words) <= 4 and "eller" in words and set(words) <= _NOW_OR_THEN | {"eller"}
+
+
 def opens_condition(sentence: Sentence) -> bool:
     """True for a sentence (or piece) that opens with a condition: "Om du skulle …", "Ifall
     han …", "Om din depression …" (after "och", "men", "så")."""

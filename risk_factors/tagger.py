@@ -39,6 +39,7 @@ from risk_factors.context import (
     asks_hypothetically,
     asks_if_still,
     asks_openly,
+    continues_question,
     elliptic_topic,
     hypothetical,
     in_phrase_of_other,
@@ -320,6 +321,14 @@ class Tagger:
         asked_at: tuple[int, Sentence] | None = None  # the last question and where
         reading.denied = denied
         for i, sentence in enumerate(sentences):
+            if (
+                question is not None
+                and question.start >= sentences[i - 1].start
+                and continues_question(sentence)
+            ):
+                # "Har det blivit våld mellan er. När det har varit som värst?" / "Nej.": the
+                # no answers the question the piece qualifies (`_answer`).
+                reading.continued[sentence.start] = question
             if question is not None and (asked_at is None or asked_at[1] is not question):
                 if asked_at is not None and i - 1 - asked_at[0] <= FOLLOW_UP_REACH:
                     reading.earlier_question[question.start] = asked_at[1]
@@ -926,6 +935,20 @@ class Tagger:
             asked[own[0]] = (self._best_weight(own[0]) * FOLLOW_UP_FACTOR, True)
         return asked
 
+    def _qualified(
+        self, reading: _Reading, question: Sentence, case_type: str
+    ) -> dict[str, tuple[float, bool]]:
+        """What a question asks whose qualifying piece the recogniser wrote as a sentence of
+        its own, answered after that piece (`context.continues_question`): the question's own
+        risk factors (`_asked`). Only a no reads it so (`_answer`): a denial, never a
+        finding; uncertain when the question itself was not heard with its "?"."""
+        unsure = not question.is_question_mark or question.start in reading.guessed_questions
+        return {
+            slug: (weight, alike or unsure)
+            for slug, (weight, alike) in self._asked(reading, question, case_type).items()
+            if self.factors[slug].kind == "risk"
+        }
+
     def _best_weight(self, slug: str) -> float:
         return max((c.weight for c in self.factors[slug].cues), default=1.0)
 
@@ -1055,6 +1078,9 @@ class Tagger:
                 asked = self._follow_up(reading, earlier, question, case_type)
             if not asked and earlier is not None:
                 asked = self._over_since(reading, earlier, question, case_type)
+        if not asked and polarity == "no" and question.start in reading.continued:
+            earlier = reading.continued[question.start]
+            asked = self._qualified(reading, earlier, case_type)
         confirmed = (
             self._told_negated(reading, question, case_type)
             if polarity == "yes" and question.start in reading.told
@@ -1266,6 +1292,9 @@ class _Reading:
     FOLLOW_UP_REACH sentences lie between them (`Tagger._follow_up`)."""
     guessed_questions: set[int] = field(default_factory=set)
     """Starts of sentences read as questions only because a bare "Nej" answered them."""
+    continued: dict[int, Sentence] = field(default_factory=dict)
+    """For a piece that only qualifies the question just before it (by start), that question
+    (`context.continues_question`)."""
     resolution: Resolution | None = None
     """Who is who, as read (`risk_factors.persons.resolution`)."""
     peers: frozenset[int] = frozenset()

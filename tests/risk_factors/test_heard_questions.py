@@ -87,3 +87,43 @@ class TestQuestionWithItsVerbLost:
             assert "alcohol_problem" not in _denied(result), question
         typed = tagger.tag_segments(typed_segments("Drickrar du alkohol?", "Nej."), "vuxen")
         assert not typed.factors()
+
+
+class TestQuestionContinuedInAPieceOfItsOwn:
+    """A question whose qualifying piece stands as a sentence of its own ("Har det blivit
+    våld mellan er? När det har varit som värst?", as whisper often writes it) is what a no
+    after that piece answers: a denial, never a finding."""
+
+    def test_a_no_after_the_piece_denies_the_question(self, tagger: Tagger) -> None:
+        """ "När det har varit som värst?" asks nothing of its own: the no denies the violence
+        asked about just before it, typed or heard."""
+        said = ("Har det hänt att det har blivit våld mellan er?", "När det har varit som värst?")
+        typed = tagger.tag_segments(typed_segments(*said, "Nej."), "vuxen")
+        assert "escalating_ipv" in _denied(typed)
+        assert not typed.factors()
+        heard = tagger.tag_segments(_heard(*said, "Nej."), "vuxen")
+        assert "escalating_ipv" in _denied(heard)
+        assert not heard.factors()
+
+    def test_a_time_heard_apart_from_a_question_heard_without_its_mark(
+        self, tagger: Tagger
+    ) -> None:
+        """ "Har det varit bråk och våld mellan er. Nu eller tidigare." / "Nej, aldrig.": the
+        question lost its "?" too, so the violence is denied only as uncertain."""
+        result = tagger.tag_segments(
+            _heard("Har det varit bråk och våld mellan er.", "Nu eller tidigare.", "Nej, aldrig."),
+            "barn",
+        )
+        assert "child_exposed_ipv" in _uncertain(result)
+        assert not result.factors()
+
+    def test_near_pieces_stay_as_they_are(self, tagger: Tagger) -> None:
+        """A yes to the same finds nothing from the piece; a question of its own after the
+        first ("När hände det senast?") or a piece with a main clause of its own ("Om du vill
+        kan vi ta det sen.") is not a qualifier, and the no denies nothing asked before it."""
+        said = ("Har det hänt att det har blivit våld mellan er?", "När det har varit som värst?")
+        yes = tagger.tag_segments(typed_segments(*said, "Ja."), "vuxen")
+        assert not yes.factors() and not _denied(yes)
+        for piece in ("När hände det senast?", "Om du vill kan vi ta det sen."):
+            result = tagger.tag_segments(_heard("Har du tagit droger?", piece, "Nej."), "vuxen")
+            assert not result.factors() and not _denied(result), piece
