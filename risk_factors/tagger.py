@@ -30,6 +30,7 @@ from risk_factors.context import (
     _POSSESSIVE_WORDS,
     AFTER_REACH,
     ANSWER_OPENERS,
+    NEGATORS,
     OTHER_PEOPLE,
     QUESTION_VERBS,
     about_someone_else,
@@ -150,6 +151,10 @@ _MY_CHILD = frozenset(w for w, (_g, kind) in CHILD_WORDS.items() if kind != "you
 """Child words that are the speaker's children after "min"/"mina" ("min son", "mina barn")."""
 _ALSO = frozenset({"också", "även", "själv", "båda", "bägge"})
 _FIRST_SECOND = frozenset({"jag", "mig", "du", "dig", "vi", "oss", "ni", "er"})
+EXCLUDED_BY = {"stable_housing": "housing_instability", "stable_economy": "economic_hardship"}
+"""A resource and the risk that says the same thing is not so (by the catalogue's definitions:
+a home of one's own that lasts, or a home one is losing; money that suffices, or money that
+does not): both cannot hold at once (`Tagger._contradicted`)."""
 CaseType = Literal["barn", "vuxen"]
 _T = TypeVar("_T", bound="Tag")
 
@@ -363,6 +368,7 @@ class Tagger:
         tags = self._over_later(sentences, tags, denied)
         tags = self._denied_just_before(sentences, tags, denied)
         tags = self._outweighed(reading, tags, case_type)
+        tags = self._contradicted(reading, tags, case_type)
         return TagResult(tuple(tags), tuple(denied), self.version, self.sha256)
 
     def _over_later(
@@ -497,6 +503,50 @@ class Tagger:
             or self.factors[t.factor].kind != "protective"
             or self._area(t.factor, case_type) not in risk_areas
         ]
+
+    def _contradicted(self, reading: _Reading, tags: list[Tag], case_type: str) -> list[Tag]:
+        """Leave out one of two findings of a life area that contradict each other, the one
+        that stands on what the recogniser was less sure of.
+
+        * A risk whose words are a resource's words with a negation the recogniser was unsure
+          of ("Du har inget kontrakt", "inget" below UNSURE_WORD, where "Jag har eget
+          kontrakt" was heard exactly in the same meeting): "eget"/"inget" are one sound
+          apart, and the meeting said it the other way. The risk is no finding.
+        * A resource and the risk that excludes it (`EXCLUDED_BY`), the risk heard surely (in
+          typed text, or every word of its quote at UNSURE_WORD or above, not alike): "Jag
+          har bott här i tjugo år" while the flat is being lost ("hyresvärden har sagt upp
+          kontraktet") is no stable housing. The resource is no finding: say less."""
+        sure = [t for t in tags if id(t) not in reading.alike and id(t) not in reading.inferred]
+        resources = [t for t in sure if self.factors[t.factor].kind == "protective"]
+        kept = [t for t in tags if not self._negated_resource(reading, t, resources, case_type)]
+        sure_ids = {id(t) for t in sure}
+        surely = {
+            t.factor
+            for t in kept
+            if id(t) in sure_ids
+            and self.factors[t.factor].kind == "risk"
+            and _heard_surely(reading, t)
+        }
+        return [t for t in kept if EXCLUDED_BY.get(t.factor) not in surely]
+
+    def _negated_resource(
+        self, reading: _Reading, tag: Tag, resources: list[Tag], case_type: str
+    ) -> bool:
+        """True when `tag` is a risk read from a resource's own words (a resource of its life
+        area found exactly in the meeting) with a negation heard below UNSURE_WORD."""
+        if self.factors[tag.factor].kind != "risk" or reading.probs is None:
+            return False
+        words = _quote_words(reading, tag)
+        negations = [p for w, p in words if w in NEGATORS]
+        rest = {w for w, _p in words if w not in NEGATORS}
+        if not rest or not any(p is not None and p < UNSURE_WORD for p in negations):
+            return False
+        area = self._area(tag.factor, case_type)
+        for resource in resources:
+            said = {w for w, _p in _quote_words(reading, resource)}
+            if self._area(resource.factor, case_type) == area and rest <= said - NEGATORS:
+                return not said & NEGATORS
+        return False
 
     def _area(self, slug: str, case_type: str) -> str | None:
         area = self.factors[slug].area
@@ -1509,6 +1559,23 @@ def _lost_words(reading: _Reading, sentence: Sentence) -> frozenset[int]:
         or not is_swedish_word(sentence.tokens[i].lower)
         or ((p := reading._token_prob(sentence, i)) is not None and p < LOST_WORD)
     )
+
+
+def _quote_words(reading: _Reading, tag: Tag) -> list[tuple[str, float | None]]:
+    """The words of a tag's quote (lower case) with the recogniser's probability for each (the
+    lowest of its characters'; None for typed text)."""
+    out = []
+    probs = reading.probs or {}
+    for m in re.finditer(r"\w+", reading.text[tag.start : tag.end]):
+        a, b = tag.start + m.start(), tag.start + m.end()
+        known = [probs[i] for i in range(a, b) if i in probs]
+        out.append((m.group().lower(), min(known) if known else None))
+    return out
+
+
+def _heard_surely(reading: _Reading, tag: Tag) -> bool:
+    """True when every word of a tag's quote was heard at UNSURE_WORD or above (or typed)."""
+    return all(p is None or p >= UNSURE_WORD for _w, p in _quote_words(reading, tag))
 
 
 def _unsure_words(reading: _Reading, sentences: Sequence[Sentence]) -> frozenset[int]:

@@ -118,19 +118,20 @@ class TestProtectiveHeardAlike:
     def test_a_resource_heard_only_alike_gives_way_to_a_risk_of_its_area(
         self, tagger: Tagger
     ) -> None:
-        """ "Jag har bott i lägenheten i femton år" heard with "butt" (only alike) beside an
-        eviction is no stable housing: the risk of the same life area is said surely, the
-        resource stands on a guess. Heard exactly it stays found, and so does the guess when
-        no risk of its area is said."""
-        evicted = "Hyresvärden har sagt upp mig och jag blir vräkt i mars."
+        """ "Jag har bott i lägenheten i femton år" heard with "butt" (only alike) beside
+        drugs sold on the stairs is no stable housing: a risk of the same life area is said
+        surely, the resource stands on a guess. Heard exactly it stays found, and so does
+        the guess when no risk of its area is said. (Beside an eviction even the exact words
+        give way: `TestAResourceAndTheRiskThatExcludesIt`.)"""
+        stairs = "Det säljs droger i trapphuset."
         guessed = tagger.tag_segments(
-            _heard(evicted, "Jag har butt i lägenheten i femton år.", unsure={"butt": 0.3}),
+            _heard(stairs, "Jag har butt i lägenheten i femton år.", unsure={"butt": 0.3}),
             "vuxen",
         )
-        assert "housing_instability" in _found(guessed)
+        assert "deprived_neighbourhood" in _found(guessed)
         assert "stable_housing" not in _found(guessed)
         exact = tagger.tag_segments(
-            _heard(evicted, "Jag har bott i lägenheten i femton år."), "vuxen"
+            _heard(stairs, "Jag har bott i lägenheten i femton år."), "vuxen"
         )
         assert "stable_housing" in _found(exact)
         alone = tagger.tag_segments(
