@@ -49,6 +49,13 @@ utterance less like her enrolment (raw cosine) than their median less `floor_mar
 hers, whatever the centred comparison says: a client who sounds near her and was taken for her
 early in the meeting (before the floor) does not stay in her voice.
 
+Her short lines (`_hers_short`): a short utterance ("Precis.") that fits a client's voice
+best is the enrolled caseworker's when it is clearly more like her enrolment (raw cosine) than
+that client's own utterances of its length are in this meeting (their median, while the client
+is known only from short utterances; right after a line of that client, a straight line through
+its utterances' similarity against their shortness): short embeddings lean to a voice of many
+one-word answers, her acknowledgements too, but they stay nearer her enrolment.
+
 A long utterance is also embedded window by window (1.6 s windows): when a stretch of its
 windows (at its start, its end or in its middle) sounds like another voice than the rest
 (`_change_point`: two different known voices, or two sides less alike than any voice is with
@@ -154,6 +161,22 @@ class AttributionOptions:
     # `floor_margin` is not hers, however well it fits otherwise (0: no floor).
     floor_after: int = 4
     floor_margin: float = 0.10
+    # Her short lines (`_hers_short`): a short utterance ("Precis.", "Jaha.") that fits a
+    # client's voice best is the enrolled caseworker's all the same when it is clearly more
+    # like her enrolment (raw cosine) than that voice's own utterances of its length are.
+    # Short embeddings of different people are alike in their shortness, so her short
+    # acknowledgements land nearer a voice that holds many one-word answers; but they stay
+    # nearer her enrolment than the client's own short utterances do. (1) A voice known only
+    # from short utterances (at least `short_unsettled_after`): more alike than their median
+    # by `short_unsettled_margin`. (2) A voice with two long utterances or more and at least
+    # `short_enrolled_after` short ones, right after a line given to that voice (her
+    # acknowledgement of the client's answer): more alike than that voice's utterances of
+    # the same length are expected to be (a straight line through their similarity against
+    # their shortness) by `short_enrolled_margin`. 0 (after): never.
+    short_unsettled_after: int = 2
+    short_unsettled_margin: float = 0.08
+    short_enrolled_after: int = 3
+    short_enrolled_margin: float = 0.06
     # Two people heard as one voice (a second client who sounds like the first and never made
     # a voice of their own): once a voice holds `split_min` long utterances, they are parted in
     # two (2-means on the embeddings); if each part has `split_part_min` of them and the two
@@ -540,6 +563,10 @@ class SpeakerTracker:
                 or (not fits and (self._apart(embedding) if long else self._newcomer(pitch, best)))
             )
             fits = fits and not stranger
+            if not may_start and self._hers_short(embedding, seconds, best):
+                her = next(v for v in voices if v.fixed)
+                k = voices.index(her)
+                return her, _confidence(scores[k], top, False, seconds, self.opts.short_s)
             if not may_start:
                 return best, _confidence(top, second, fits, seconds, self.opts.short_s)
             # A voice the caseworker made from a short utterance (a correction) is known by
@@ -563,6 +590,32 @@ class SpeakerTracker:
         voices.append(voice)
         top_other = max(scores) if scores else -1.0
         return voice, _confidence(1.0, top_other, True, seconds, self.opts.short_s)
+
+    def _hers_short(self, embedding: Array, seconds: float, best: _Voice) -> bool:
+        """Whether a short utterance that fits a client's voice best is the enrolled
+        caseworker's (see the options: `short_unsettled_*`, `short_enrolled_*`)."""
+        o = self.opts
+        if self._enrolled is None or best.fixed or seconds >= o.new_voice_min_s:
+            return False
+        state = self._state
+        mine = [h for h, who in zip(state.history, state.owners, strict=True) if who is best]
+        shortness = np.array([self._short(h.seconds) for h in mine])
+        alike = np.array([float(h.embedding @ self._enrolled) for h in mine])
+        this = float(embedding @ self._enrolled)
+        if not (shortness == 0).any():  # known only from short utterances
+            return (
+                0 < o.short_unsettled_after <= len(mine)
+                and this >= float(np.median(alike)) + o.short_unsettled_margin
+            )
+        after_it = bool(state.history) and state.history[-1].given == best.label
+        if o.short_enrolled_after <= 0 or not after_it:
+            return False
+        if (shortness > 0).sum() < o.short_enrolled_after or (shortness == 0).sum() < 2:
+            return False
+        design = np.stack([np.ones_like(shortness), shortness], axis=1)
+        level, slope = np.linalg.lstsq(design, alike, rcond=None)[0]
+        expected = float(level + slope * self._short(seconds))
+        return this >= expected + o.short_enrolled_margin
 
     def _stranger(self, embedding: Array, voice: _Voice) -> bool:
         """Whether a long utterance is further from `voice` than its own long utterances

@@ -10,7 +10,7 @@ import dataclasses
 import importlib.util
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -541,6 +541,63 @@ class TestTheCaseworkersFloor:
             got = labels(tracker, embedded, list(self.MEETING))
             assert all(got[i] == CASEWORKER_LABEL for i in (0, 3, 5, 7, 9, 11))
             assert [got[i] == CASEWORKER_LABEL for i in self.LATER] == [his] * len(self.LATER)
+
+
+class TestHerShortAcknowledgements:
+    """The enrolled caseworker's short acknowledgements ("Precis.") after a client's answer
+    are hers, though they fit the client's voice best (session 6): short embeddings of
+    different people are alike in their shortness, and the client's voice holds many one-word
+    answers. They are more like her enrolment than that client's own short utterances are:
+    than their median, while the client is known only from short answers; than the client's
+    utterances of that length are expected to be, right after a line given to that client.
+    Voices of held-out speaker set 6's `sv+Hugo` meeting, where this happened."""
+
+    CASEWORKER = ("-v", "sv+Hugo", "-s", "135", "-g", "6")
+    CLIENT = ("-v", "sv+Diogo", "-s", "130", "-g", "6")
+    LINES: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "q1": (CASEWORKER, "Har du några fritidsaktiviteter just nu, till exempel fotboll?"),
+        "q2": (CASEWORKER, "Hur kommer du överens med din styvpappa?"),
+        "q3": (CASEWORKER, "Hur tycker du att det har gått i skolan sedan jullovet?"),
+        "ok": (CASEWORKER, "Precis."),
+        "a1": (CLIENT, "Fotboll."),
+        "a2": (CLIENT, "Nej."),
+        "a3": (CLIENT, "Nä."),
+        "l1": (CLIENT, "Ja, när mamma jobbar natt är jag ensam med min lillebror."),
+        "l2": (CLIENT, "Det har gått bättre, jag har fått hjälp med matten."),
+    }
+    MEETING = ("q1", "a1", "q2", "a2", "ok", "l1", "q3", "l2", "ok", "q1", "a3")
+    HERS = (0, 2, 4, 6, 8, 9)  # her lines; 5, the client's first long answer, goes to her too
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def voices(
+        cls, encoder: SpeakerEncoder, tmp_path_factory: pytest.TempPathFactory
+    ) -> tuple[dict[str, Embedded], np.ndarray]:
+        base = tmp_path_factory.mktemp("acknowledgements")
+        out: dict[str, Embedded] = {}
+        for key, (voice, text) in cls.LINES.items():
+            audio = read_wav(speak(text, base / f"{key}.wav", voice))[0]
+            partials, spans = encoder.embed_partials(audio)
+            out[key] = (partials, spans, audio.size / 16_000, pitch_level(audio), text)
+        audio = read_wav(speak(enrolment.ENROL_TEXT, base / "enrol.wav", cls.CASEWORKER))[0]
+        return out, encoder.embed_partials(audio)[0].mean(axis=0)
+
+    def _labels(self, voices: tuple[dict[str, Embedded], np.ndarray], **options: int) -> list[str]:
+        embedded, enrolled = voices
+        tracker = SpeakerTracker(None, enrolled, AttributionOptions(**options))
+        return labels(tracker, embedded, list(self.MEETING))
+
+    def test_her_acknowledgement_after_a_clients_answer_is_hers(
+        self, voices: tuple[dict[str, Embedded], np.ndarray]
+    ) -> None:
+        """Both of her "Precis." are hers and the client's one-word answers the client's;
+        without the rule for a client known only from short answers the first goes to the
+        client, without the rule right after a client's line the second does."""
+        got = self._labels(voices)
+        assert [got[i] for i in self.HERS] == [CASEWORKER_LABEL] * len(self.HERS)
+        assert [got[i] for i in (1, 3, 7, 10)] == ["person 1"] * 4
+        assert self._labels(voices, short_unsettled_after=0)[4] == "person 1"
+        assert self._labels(voices, short_enrolled_after=0)[8] == "person 1"
 
 
 class TestSplitAtSpeakerChange:
