@@ -9,8 +9,9 @@ someone other than the client:
 * a person noun ("pappa", "sambon", and compounds ending in one: "storebror", "lillasyster");
 * in an adult's case, a name (a capitalised word inside a sentence, or the subject of a
   yes/no question as the recogniser writes it: "Har markus varit dömd") that is not the
-  client's own: the client's names are those the caseworker addresses with "du"/"ni"
-  ("Linnea, hur mår du?", "Hej Linnea"). In a child's case a name is taken for the child's
+  client's own: the client's names are those the caseworker calls out to, read once for
+  both this and who "du" is (`client_names`, `_called`: "Linnea, hur mår du?", "Hej
+  Linnea"). In a child's case a name is taken for the child's
   ("Melvins föräldrar", "Hur mår Elsa?"), also opening a sentence when written as a name
   inside one elsewhere, unless the other person it would take "han"/"hon" back from was the
   one asked about;
@@ -418,27 +419,13 @@ _GREETINGS = frozenset({"hej", "hejsan", "tjena"})
 
 
 def client_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
-    """Names that are the client's: addressed next to "du"/"ni" at a sentence's edge or after
-    "hej", or whose genitive names the parents ("Melvins föräldrar")."""
-    names: set[str] = set()
-    for s in sentences:
-        words = [t.lower for t in s.tokens]
-        second = bool(_SECOND_PERSON & set(words))
-        for k, token in enumerate(s.tokens):
-            surface = text[token.start : token.end]
-            if not surface[:1].isupper() or surface.isupper():
-                continue
-            nxt = words[k + 1] if k + 1 < len(words) else ""
-            if token.lower.endswith("s") and nxt in _PARENT_WORDS and k + 1 < len(words):
-                names.add(token.lower[:-1])
-                continue
-            at_edge = (k == 0 and len(words) > 1 and s.clause_of[1] != s.clause_of[0]) or (
-                k == len(words) - 1 and k > 0 and s.clause_of[k] != s.clause_of[k - 1]
-            )
-            after_hej = k > 0 and words[k - 1] in _GREETINGS
-            if after_hej or (second and at_edge):
-                names.add(token.lower)
-    return frozenset(names)
+    """Names that are the client's, by the one reading of names the question-address reading
+    uses too (`addressed`): the names called out to (`_called`: "Hej Linnea", "Linnea, hur
+    mår du?", "Hur går det i skolan, Yusuf?") and the names whose genitive names a parent
+    (`_genitive_names`: "Melvins föräldrar", both "melvins" and "melvin")."""
+    capitalised = _capitalised_inside(text, sentences)
+    called = _called(text, sentences, capitalised)
+    return frozenset(called) | _genitive_names(text, sentences, capitalised | set(called))
 
 
 def _name_gender(name: str) -> str:
@@ -779,11 +766,40 @@ def _child_names(
     a sentence calling out to someone else speaks of ("Annika, hur märker du när Wilma mår
     dåligt?": the parent is asked about the child). `capitalised`: the words written with a
     capital inside a sentence (`_capitalised_inside`)."""
-    out: set[str] = set()
-    inside = capitalised | set(called)  # capitalised inside a sentence, or called out to: names
+    out: set[str] = set(_genitive_names(text, sentences, capitalised | set(called)))
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
-        others_called = any(n in ns for ns in called.values())
+        if not any(n in ns for ns in called.values()):
+            continue
+        for k in range(1, len(words)):
+            if _written_as_name(text, s, k) and (
+                words[k] in called and n not in called[words[k]] and not _a_place(s, k)
+            ):
+                out.add(words[k])
+    return frozenset(out)
+
+
+def _written_as_name(text: str, sentence: Sentence, k: int) -> bool:
+    """True when token `k` is written as a name may be: a capital first letter (not all
+    capitals), and no grammar word, question word or person word."""
+    surface = text[sentence.tokens[k].start : sentence.tokens[k].end]
+    word = sentence.tokens[k].lower
+    if not surface[:1].isupper() or surface.isupper() or word in _NEVER_NAMES:
+        return False
+    return word not in GRAMMAR_WORDS and not person_gender(word)
+
+
+def _genitive_names(
+    text: str, sentences: Sequence[Sentence], inside: frozenset[str] | set[str]
+) -> frozenset[str]:
+    """The names whose genitive names one of the child's people ("Yusufs mamma", "Elias
+    pappa", "Melvins föräldrar"), in both forms ("melvins" and "melvin": a name may end in
+    s): inside a sentence, written as a name (`_written_as_name`); opening a sentence, only a
+    name written so elsewhere too (`inside`: capitalised inside a sentence or called out to;
+    "Leos pappa bor i Umeå.")."""
+    out: set[str] = set()
+    for s in sentences:
+        words = [t.lower for t in s.tokens]
         if (
             len(words) > 1
             and words[1] in _CHILDS_PEOPLE
@@ -792,22 +808,10 @@ def _child_names(
             and not person_gender(words[0])
         ):  # "Leos pappa bor i Umeå."; a name ending in s: "Elias pappa bor i Umeå."
             out.update({words[0], words[0][:-1]})
-        for k in range(1, len(words)):
-            surface = text[s.tokens[k].start : s.tokens[k].end]
-            if not surface[:1].isupper() or surface.isupper() or words[k] in _NEVER_NAMES:
-                continue
-            if words[k] in GRAMMAR_WORDS or person_gender(words[k]):
-                continue
-            nxt = words[k + 1] if k + 1 < len(words) else ""
-            if words[k].endswith("s") and nxt in _CHILDS_PEOPLE:
+        for k in range(1, len(words) - 1):
+            genitive = words[k].endswith("s") and words[k + 1] in _CHILDS_PEOPLE
+            if genitive and _written_as_name(text, s, k):
                 out.update({words[k], words[k][:-1]})
-            elif (
-                others_called
-                and words[k] in called
-                and n not in called[words[k]]
-                and not _a_place(s, k)
-            ):
-                out.add(words[k])
     return frozenset(out)
 
 

@@ -5,7 +5,7 @@ the child's."""
 
 from __future__ import annotations
 
-from risk_factors.persons import other_references, person_gender
+from risk_factors.persons import client_names, other_references, person_gender
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
 from tests.risk_factors.support import factors_found as _found
@@ -620,6 +620,57 @@ class TestAFriendsAndThePeersFamilies:
             friend = _found(tagger, "barn", "Du pratade om din kompis Maja. Hur har hon det?", said)
             assert slug not in friend, said
             assert slug in _found(tagger, "barn", "Hur är det med Maja hemma?", said), said
+
+
+class TestOneReadingOfTheClientsNames:
+    """The client's names (`persons.client_names`) are read as the question-address reading
+    reads who is called out to (`_called`) and whose genitive names a parent: one reading."""
+
+    def test_a_name_read_apart_from_its_question(self, tagger: Tagger) -> None:
+        """ "Linnea, hur mår du?", read as "Linnea" + "hur mår du?", calls out to the
+        client: "Jag tycker att Linnea dricker alldeles för mycket." (the partner speaking)
+        is the client's drinking. Before, Linnea was read as someone else."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Linnea, hur mår du?",
+            "Det är okej.",
+            "Och du Johan, hur ser du på det?",
+            "Jag tycker att Linnea dricker alldeles för mycket.",
+        )
+        assert "alcohol_problem" in found
+
+    def test_others_stay_others(self, tagger: Tagger) -> None:
+        """Near: a name nobody called out to is another person ("Jag tycker att Johan
+        dricker …", "Min bror Johan dricker …"); "Hej Linnea" calls out as before."""
+        for said in (
+            "Jag tycker att Johan dricker alldeles för mycket.",
+            "Min bror Johan dricker alldeles för mycket.",
+        ):
+            found = _found(
+                tagger, "vuxen", "Linnea, hur mår du?", "Det är okej.", "Hur är det hemma?", said
+            )
+            assert "alcohol_problem" not in found, said
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hej Linnea, hur mår du?",
+            "Det är okej.",
+            "Hur är det hemma?",
+            "Jag tycker att Linnea dricker alldeles för mycket.",
+        )
+        assert "alcohol_problem" in found
+
+    def test_words_that_are_no_names(self) -> None:
+        """A word before a comma that calls nobody ("Okej, …", "Nej, …") is no client's
+        name; a name heard in lower case after "hej" is, and so are both forms of a name
+        whose genitive names a parent ("Noahs styvpappa")."""
+        for text, names in (
+            ("Okej, hur mår du?", set()),
+            ("Hej umar, hur mår du?", {"umar"}),
+            ("Vi pratade med Noahs styvpappa. Hur är det med Noah?", {"noah", "noahs"}),
+        ):
+            assert set(client_names(text, split_sentences(text))) == names, text
 
 
 class TestTheNamedChildTakesHanBack:
