@@ -620,6 +620,8 @@ class Tagger:
         states a factor is answered by the next sentence with a no ("Nej, han var aldrig
         våldsam mot mig."): the recogniser lost the question it was ("…, förekom det något
         våld mellan dig och honom?" heard as "… hon ditt något våld mellan dig och honom.").
+        So is one whose opening "jag"/"vi" the recogniser barely heard (`_self_lost`: "Tar
+        du några tabletter …?" heard as "Jag(0.04) tar … tabletter …" / "Nej, bara …").
         So is a statement the recogniser began in lower case right after a question: the
         rest of that question ("Har du haft?" + "som kan på att ta dit liv"). Only for heard
         text, where whisper, not a person, wrote the question mark; typed text keeps its
@@ -631,7 +633,9 @@ class Tagger:
             return False
         if self._polarity(reading, answer)[0] != "no":
             return False
-        addressed = bool(SPOKEN_TO & {t.lower for t in sentence.tokens})
+        addressed = bool(SPOKEN_TO & {t.lower for t in sentence.tokens}) or _self_lost(
+            reading, sentence
+        )
         continued = (
             i > 0
             and is_question(sentences[i - 1])
@@ -1559,6 +1563,19 @@ def _lost_words(reading: _Reading, sentence: Sentence) -> frozenset[int]:
         or not is_swedish_word(sentence.tokens[i].lower)
         or ((p := reading._token_prob(sentence, i)) is not None and p < LOST_WORD)
     )
+
+
+_SELF_OPENINGS = frozenset({"jag", "vi"})
+
+
+def _self_lost(reading: _Reading, sentence: Sentence) -> bool:
+    """True when a heard sentence opens with "jag"/"vi" heard below LOST_WORD: whether the
+    client spoke of themself or was asked ("Tar du …?" heard "Jag tar …") stands on a word the
+    recogniser did not hear as said."""
+    if not sentence.tokens or sentence.tokens[0].lower not in _SELF_OPENINGS:
+        return False
+    p = reading._token_prob(sentence, 0)
+    return p is not None and p < LOST_WORD
 
 
 def _quote_words(reading: _Reading, tag: Tag) -> list[tuple[str, float | None]]:

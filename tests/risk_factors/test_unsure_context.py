@@ -82,6 +82,28 @@ class TestStatementAnsweredNo:
         assert "self_harm_suicidality" in _found(own)
 
 
+class TestSelfBarelyHeardAnsweredNo:
+    """Through speech, a statement whose opening "jag"/"vi" was barely heard, answered no, was
+    a question to the client: an uncertain denial, no finding."""
+
+    def test_an_opening_jag_barely_heard_then_a_no(self, tagger: Tagger) -> None:
+        """ "Tar du tabletter utöver det som läkaren skrivit ut?" heard as "Jag(0.04) tar
+        tabletter …" and answered "Nej, bara de som doktorn har skrivit ut …": no drug
+        problem, an uncertain denial. The same "Jag" heard at 0.6 or surely, or the barely
+        heard one answered yes, is the client's own statement and stays found."""
+        said = "Jag tar tabletter utöver det som läkaren skrivit ut."
+        no = "Nej, bara de som doktorn har skrivit ut till mig i våras."
+        lost = tagger.tag_segments(_heard(said, no, unsure={"jag": 0.04}), "vuxen")
+        assert "drug_problem" not in _found(lost)
+        assert "drug_problem" in _uncertain(lost)
+        for heard in (
+            _heard(said, no),
+            _heard(said, no, unsure={"jag": 0.6}),
+            _heard(said, "Ja, ibland på kvällen.", unsure={"jag": 0.04}),
+        ):
+            assert "drug_problem" in _found(tagger.tag_segments(heard, "vuxen"))
+
+
 class TestNegationHeardUnsurely:
     """A real word one sound from a negation heard unsurely in the cue's clause leaves the
     finding open."""
