@@ -966,10 +966,10 @@ class Tagger:
         its topic word ("Dricker du alkohol?" heard "Rikar du alkohol?",
         `context.topics_past_lost_verb`): the one risk factor of the person "du" is whose
         cues name that word, read as `_topic_word` reads a question of one topic word. In a
-        child's case only a question surely to the child (`_Reading.asked_whom`), and only
+        child's case only a question surely to the child (`Addressed.client`), and only
         the child's own factors. Only a no reads it so (`_answer`), and at most as an
         uncertain denial: the question was guessed from what was left of it."""
-        if case_type == "barn" and not _within(question, reading.asked_whom.child):
+        if not reading.asked_whom.client(question, case_type):
             return {}
         lost = _lost_words(reading, question)
         asked: dict[str, tuple[float, bool]] = {}
