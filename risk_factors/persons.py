@@ -861,7 +861,7 @@ def addressed(
       sentence or one before it in the same transcript segment ("Elias, röker du eller
       dricker du alkohol?"), the child's name being the one whose genitive names a parent
       ("Elias pappa", "Yusufs mamma"); and the next question in the second person after a
-      short answer that opens with a yes or no and speaks of no third person ("Wilma, har
+      short answer that says yes or no (`_asked_on`) and speaks of no third person ("Wilma, har
       du …?" / "Nej." / "Har du …?": the same person is asked on).
 
     "du" is surely a parent when the question calls out to a name that a sentence calling out
