@@ -172,7 +172,8 @@ class AttributionOptions:
     # `short_enrolled_after` short ones, right after a line given to that voice (her
     # acknowledgement of the client's answer): more alike than that voice's utterances of
     # the same length are expected to be (a straight line through their similarity against
-    # their shortness) by `short_enrolled_margin`. 0 (after): never.
+    # their shortness) by `short_enrolled_margin`. Never right after her own question (a
+    # short utterance there is an answer). 0 (after): never.
     short_unsettled_after: int = 2
     short_unsettled_margin: float = 0.08
     short_enrolled_after: int = 3
@@ -595,9 +596,10 @@ class SpeakerTracker:
         """Whether a short utterance that fits a client's voice best is the enrolled
         caseworker's (see the options: `short_unsettled_*`, `short_enrolled_*`)."""
         o = self.opts
-        if self._enrolled is None or best.fixed or seconds >= o.new_voice_min_s:
-            return False
         state = self._state
+        asked_by_her = state.asked_by is not None and state.asked_by.fixed
+        if self._enrolled is None or best.fixed or seconds >= o.new_voice_min_s or asked_by_her:
+            return False  # (right after her question a short utterance is an answer)
         mine = [h for h, who in zip(state.history, state.owners, strict=True) if who is best]
         shortness = np.array([self._short(h.seconds) for h in mine])
         alike = np.array([float(h.embedding @ self._enrolled) for h in mine])
