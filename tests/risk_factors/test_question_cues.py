@@ -93,3 +93,33 @@ class TestQuestionCues:
             tagger, "vuxen", "Har du tagit något i vinter?", "Nej.", "Och alkohol?", "Nej, inget."
         )
         assert "alcohol_problem" in denied
+
+
+class TestHurtBySomeone:
+    """Someone who "gjort dig illa" hurt the person (prior_victimisation, catalogue
+    2026.11-44): a no to the question denies it, the same words told find it; hurting
+    oneself is no victimisation."""
+
+    def test_a_no_denies_being_hurt(self, tagger: Tagger) -> None:
+        """In a child's case "Har Kevin någonsin gjort dig illa?" or "Har någon på fritids
+        gjort dig illa?" answered "Nej." denies prior victimisation."""
+        for question in (
+            "Har Kevin någonsin gjort dig illa?",
+            "Har någon på fritids gjort dig illa?",
+        ):
+            denied = _denied(tagger, "barn", question, "Nej.")
+            assert "prior_victimisation" in denied, (question, denied)
+
+    def test_told_it_is_found(self, tagger: Tagger) -> None:
+        """ "Han har gjort mig illa flera gånger." is prior victimisation."""
+        found = factors_found(tagger, "vuxen", "Han har gjort mig illa flera gånger.")
+        assert "prior_victimisation" in found, found
+
+    def test_hurting_oneself_is_not_victimisation(self, tagger: Tagger) -> None:
+        """ "Jag har velat göra mig själv illa." and its question are no victimisation."""
+        found = factors_found(tagger, "vuxen", "Jag har velat göra mig själv illa.")
+        assert "prior_victimisation" not in found, found
+        result = tagger.tag_segments(
+            typed_segments("Har du funderat på att göra dig själv illa?", "Nej."), "vuxen"
+        )
+        assert "prior_victimisation" not in {d.factor for d in result.denied}
