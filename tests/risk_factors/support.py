@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from risk_factors.tagger import Tagger
+from risk_factors.tagger import Tagger, TagResult
 
 
 def typed_segments(*texts: str) -> list[dict[str, Any]]:
@@ -40,3 +40,13 @@ def heard_segments(
 def factors_found(tagger: Tagger, case_type: str, *texts: str) -> set[str]:
     """The factor slugs `tagger` finds in the conversation `texts`."""
     return tagger.tag_segments(typed_segments(*texts), case_type).factors()
+
+
+def denied(result: TagResult) -> set[str]:
+    """The factor slugs of every denial in `result`, sure or uncertain."""
+    return {d.factor for d in result.denied}
+
+
+def uncertain(result: TagResult) -> set[str]:
+    """The factor slugs denied only as uncertain in `result`."""
+    return {d.factor for d in result.denied if d.reason == "uncertain"}

@@ -13,6 +13,7 @@ from risk_factors.tagger import UNCERTAIN_CONFIDENCE, Tagger, TagResult
 from risk_factors.text import split_sentences
 
 from .conftest import DATA
+from .support import denied as _denied
 
 
 def _segs(*texts: str, speakers: tuple[str, ...] = (), p: float | None = None) -> list[Any]:
@@ -29,10 +30,6 @@ def _segs(*texts: str, speakers: tuple[str, ...] = (), p: float | None = None) -
 
 def _tags(result: TagResult) -> set[str]:
     return result.factors()
-
-
-def _denied(result: TagResult) -> set[str]:
-    return {d.factor for d in result.denied}
 
 
 class TestQuestionAndAnswer:

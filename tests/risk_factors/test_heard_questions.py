@@ -5,17 +5,11 @@ as they are."""
 
 from __future__ import annotations
 
-from risk_factors.tagger import Tagger, TagResult
+from risk_factors.tagger import Tagger
+from tests.risk_factors.support import denied as _denied
 from tests.risk_factors.support import heard_segments as _heard
 from tests.risk_factors.support import typed_segments
-
-
-def _uncertain(result: TagResult) -> set[str]:
-    return {d.factor for d in result.denied if d.reason == "uncertain"}
-
-
-def _denied(result: TagResult) -> set[str]:
-    return {d.factor for d in result.denied}
+from tests.risk_factors.support import uncertain as _uncertain
 
 
 class TestQuestionWithItsVerbLost:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 
 from risk_factors.tagger import Tagger
-from tests.risk_factors.support import factors_found, typed_segments
+from tests.risk_factors.support import denied, factors_found, typed_segments
 
 
 def _denied(tagger: Tagger, case_type: str, *texts: str) -> set[str]:
     result = tagger.tag_segments(typed_segments(*texts), case_type)
     assert not result.factors(), result.factors()
-    return {d.factor for d in result.denied}
+    return denied(result)
 
 
 # (case type, question, answer, the factor the no denies)
@@ -122,4 +122,4 @@ class TestHurtBySomeone:
         result = tagger.tag_segments(
             typed_segments("Har du funderat på att göra dig själv illa?", "Nej."), "vuxen"
         )
-        assert "prior_victimisation" not in {d.factor for d in result.denied}
+        assert "prior_victimisation" not in denied(result)

@@ -10,19 +10,16 @@ import pytest
 
 from fredag.errors import UsageError
 from fredag.protocol import Evidence
-from risk_factors.tagger import Tagger, TagResult
+from risk_factors.tagger import Tagger
 from risk_factors.text import grade
 
 from .conftest import DATA
+from .support import denied as _denied
 from .support import heard_segments
 
 
 def _factors(tagger: Tagger, text: str, case_type: str = "barn") -> set[str]:
     return tagger.tag_text(text, case_type).factors()
-
-
-def _denied(result: TagResult) -> set[str]:
-    return {d.factor for d in result.denied}
 
 
 class TestFindings:

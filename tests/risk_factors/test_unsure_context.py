@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from risk_factors.tagger import Tagger, TagResult
 from tests.risk_factors.support import heard_segments as _heard
+from tests.risk_factors.support import uncertain as _uncertain
 
 
 def _found(result: TagResult) -> set[str]:
     return result.factors()
-
-
-def _uncertain(result: TagResult) -> set[str]:
-    return {d.factor for d in result.denied if d.reason == "uncertain"}
 
 
 class TestStatementAnsweredNo:
