@@ -183,14 +183,19 @@ def approve_open(page: Any) -> None:
     expect(page.locator("#status")).to_have_text("Godkänd")
 
 
-def exported_text(page: Any, folder: Path, name: str, link: str = "#export-txt") -> str:
-    """The approved entry's paste text, downloaded with "Exportera text" (or the export
-    `link` names) into `folder`."""
+def downloaded(page: Any, folder: Path, name: str, link: str) -> Path:
+    """The file the export `link` downloads, saved as `name` in `folder`."""
     with page.expect_download() as download:
         page.locator(link).click()
     path = folder / name
     download.value.save_as(path)
-    return path.read_text(encoding="utf-8")
+    return path
+
+
+def exported_text(page: Any, folder: Path, name: str, link: str = "#export-txt") -> str:
+    """The approved entry's paste text, downloaded with "Exportera text" (or the export
+    `link` names) into `folder`."""
+    return downloaded(page, folder, name, link).read_text(encoding="utf-8")
 
 
 def exported_pdf_text(page: Any, folder: Path, name: str) -> str:
@@ -198,8 +203,5 @@ def exported_pdf_text(page: Any, folder: Path, name: str) -> str:
     words, whitespace as single spaces: the PDF wraps long lines)."""
     from tests.support.pdf import pdf_text
 
-    with page.expect_download() as download:
-        page.locator("#export-pdf").click()
-    path = folder / name
-    download.value.save_as(path)
-    return " ".join(pdf_text(path.read_bytes()).split())
+    pdf = downloaded(page, folder, name, "#export-pdf").read_bytes()
+    return " ".join(pdf_text(pdf).split())

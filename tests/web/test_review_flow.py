@@ -17,6 +17,7 @@ from tests.web.conftest import (
     Person,
     approve_open,
     current_catalogue,
+    downloaded,
     exported_pdf_text,
     exported_text,
     login,
@@ -192,11 +193,7 @@ class TestReviewAndApprove:
         expect(approved).to_contain_text(PLANNING)
         screenshot(page, "approved.png", tmp_path)
 
-        with page.expect_download() as text_download:
-            page.locator("#export-txt").click()
-        text_path = tmp_path / "entry.txt"
-        text_download.value.save_as(text_path)
-        raw = text_path.read_bytes()
+        raw = downloaded(page, tmp_path, "entry.txt", "#export-txt").read_bytes()
         text = raw.decode("utf-8")
         assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
         assert ASSESSMENT in text and PLANNING in text
@@ -207,18 +204,12 @@ class TestReviewAndApprove:
         assert '"Vi bestämmer att vi ses igen den 6 december." (ändrad av handläggaren)' in text
         assert "Bilaga: transkription" not in text
 
-        with page.expect_download() as attached_download:
-            page.locator("#export-txt-attachment").click()
-        attached_path = tmp_path / "entry-with-transcript.txt"
-        attached_download.value.save_as(attached_path)
-        attached = attached_path.read_text(encoding="utf-8")
+        attached = exported_text(
+            page, tmp_path, "entry-with-transcript.txt", "#export-txt-attachment"
+        )
         assert "Bilaga: transkription" in attached and "bra kompis" in attached
 
-        with page.expect_download() as pdf_download:
-            page.locator("#export-pdf").click()
-        pdf_path = tmp_path / "entry.pdf"
-        pdf_download.value.save_as(pdf_path)
-        pdf = pdf_path.read_bytes()
+        pdf = downloaded(page, tmp_path, "entry.pdf", "#export-pdf").read_bytes()
         assert pdf.startswith(b"%PDF-")
         assert b"DejaVu" in pdf and b"/ToUnicode" in pdf
 
