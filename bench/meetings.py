@@ -57,6 +57,8 @@ HELDOUT4 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout4"
 HELDOUT5 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout5"
 # Written in session 5 by an engineer who never read the tagger; scored once at 00:40 UTC.
 HELDOUT6 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout6"
+# Written in session 6 by an engineer who never read the tagger; scored once at 03:46 UTC.
+HELDOUT7 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout7"
 SETS = {
     "shared dev": SHARED / "meetings-dev",
     "own": OWN,
@@ -66,6 +68,7 @@ SETS = {
     "held-out 4": HELDOUT4,
     "held-out 5": HELDOUT5,
     "held-out 6": HELDOUT6,
+    "held-out 7": HELDOUT7,
 }
 MODES = ("text", "clean", "room")
 CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
