@@ -88,15 +88,16 @@ class TestHighlight:
         ]
 
 
-@functools.lru_cache(maxsize=2)
-def _doc(old: bool = False) -> Any:
+@functools.lru_cache(maxsize=3)
+def _doc(old: bool = False, **draft: Any) -> Any:
+    """A meeting's draft by `tests.web.meeting.meeting_draft` (`draft`: its other options)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from risk_factors.catalogue import load_catalogue
     from tests.web.meeting import meeting_draft
 
     catalogue = load_catalogue().model_dump(mode="json")
-    return meeting_draft(Ed25519PrivateKey.generate(), catalogue, old=old)
+    return meeting_draft(Ed25519PrivateKey.generate(), catalogue, old=old, **draft)
 
 
 def _groups(doc: Any) -> FactorGroups:
@@ -137,19 +138,9 @@ class TestCompose:
         """A quote whose speaker label the device changed with hindsight is marked in the
         entry text and the versions page's text, and still after the caseworker renames the
         speaker; the signed journal keeps the device's plain label."""
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        from risk_factors.catalogue import load_catalogue
         from server.web.entry import journal_text
-        from tests.web.meeting import meeting_draft
 
-        catalogue = load_catalogue().model_dump(mode="json")
-        doc = meeting_draft(
-            Ed25519PrivateKey.generate(),
-            catalogue,
-            speakers=["handläggare", "person 1"],
-            revised={1},
-        )
+        doc = _doc(speakers=("handläggare", "person 1"), revised=frozenset({1}))
         said = '"Mamma berättar att pappa dricker mycket på helgerna'
         assert f"person 1 (ändrad av enheten): {said}" in doc.rendered
         journal = original_journal(doc)
@@ -232,20 +223,10 @@ class TestLineOperations:
         pulled from the transcript comes in as hers, and the transcript, its speaker filter
         and the attachment show 'mamma' (the revised mark kept); before, the device's labels;
         the signed transcript keeps them."""
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
         from fredag.journal import attachment_lines
-        from risk_factors.catalogue import load_catalogue
         from server.web.highlight import transcript_html, transcript_speakers
-        from tests.web.meeting import meeting_draft
 
-        catalogue = load_catalogue().model_dump(mode="json")
-        doc = meeting_draft(
-            Ed25519PrivateKey.generate(),
-            catalogue,
-            speakers=["handläggare", "person 1"],
-            revised={1},
-        )
+        doc = _doc(speakers=("handläggare", "person 1"), revised=frozenset({1}))
         segments = doc.transcript.segments
         journal = original_journal(doc)
         assert lines.speaker_names(journal, segments) == {}
