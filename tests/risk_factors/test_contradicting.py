@@ -36,6 +36,7 @@ class TestAResourceNegatedUnsurely:
             _heard("Jag har eget kontrakt på en etta i Hässleby.", later), "vuxen"
         )
         assert "housing_instability" in _found(surely)
+        assert "stable_housing" not in _found(surely)
         alone = tagger.tag_segments(_heard(later, unsure={"inget": 0.6}), "vuxen")
         assert "housing_instability" in _found(alone)
         other = tagger.tag_segments(
