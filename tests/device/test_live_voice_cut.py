@@ -226,6 +226,7 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
             return out
 
         reused = meeting(reuse=True)
+        assert len(reused) == len(turns) + 1  # the one cut
         assert len({s.speaker.label for s in reused if s.speaker is not None}) == 2
         assert any(s.speaker is not None and s.speaker.uncertain for s in reused)
         assert reused == meeting(reuse=False)

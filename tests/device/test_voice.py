@@ -540,6 +540,7 @@ class TestTheCaseworkersFloor:
             tracker = SpeakerTracker(encoder, enrolled, AttributionOptions(floor_after=floor_after))
             got = labels(tracker, embedded, list(self.MEETING))
             assert all(got[i] == CASEWORKER_LABEL for i in (0, 3, 5, 7, 9, 11))
+            assert got[2] == got[4] == CASEWORKER_LABEL  # his first two, before the floor
             assert [got[i] == CASEWORKER_LABEL for i in self.LATER] == [his] * len(self.LATER)
 
 
