@@ -811,12 +811,7 @@ def run() -> dict[str, Any]:
         cost = json.loads(out.read_text())
     return {
         "accuracy": accuracy(),
-        "heldout": accuracy(which="heldout"),
-        "heldout3": accuracy(which="heldout3"),
-        "heldout4": accuracy(which="heldout4"),
-        "heldout5": accuracy(which="heldout5"),
-        "heldout6": accuracy(which="heldout6"),
-        "heldout7": accuracy(which="heldout7"),
+        **{which: accuracy(which=which) for which in SETS if which != "dev"},
         "turns": tagger_turns(),
         "cost": cost,
     }
@@ -878,6 +873,44 @@ def _turns_table(turns: dict[str, Any]) -> list[str]:
     return lines
 
 
+# What each held-out set of `SETS` is, above its table in `markdown`.
+HELD_OUT_INTROS: dict[str, str] = {
+    "heldout": (
+        "Held-out meetings of session 2 (other scripts with one-word acknowledgements by "
+        "the caseworker and clients who go on after one, other voices and pitches; defined "
+        "before session 2's tuning and run once at its end; not looked at since):"
+    ),
+    "heldout3": (
+        "Held-out meetings of session 3 (`heldout3_script`: other scripts, follow-up "
+        "questions to the client who answered, answers in two utterances, a second client "
+        "who chips in; other voices and seeds; defined before session 3's tuning and run "
+        "once at its end):"
+    ),
+    "heldout4": (
+        "Held-out meetings of session 3's second round (`heldout3_script` with new seeds, "
+        "eleven voices never used before; defined after HELDOUT3's run showed two clients "
+        "of one sex heard as one voice, before any change made in answer to it — none was "
+        "kept — and run once):"
+    ),
+    "heldout5": (
+        "Held-out meetings of session 4 (`heldout5_script`: other scripts again, a second "
+        "client who may join only after the first third, clients answering each other; "
+        "fifteen voice settings never used before, new seeds; defined and committed before "
+        "session 4's tuning and run once at its end):"
+    ),
+    "heldout6": (
+        "Held-out meetings of session 5 (`heldout5_script`, seventeen voice settings never "
+        "used before, new seeds; defined after the relabelling with hindsight was settled "
+        "on the development meetings, run once in this bench):"
+    ),
+    "heldout7": (
+        "Held-out meetings of session 6 (`heldout5_script`, seventeen voice settings never "
+        "used before, new seeds; defined and committed before session 6's change to the "
+        "attribution was measured, run once in this bench):"
+    ),
+}
+
+
 def markdown(result: dict[str, Any]) -> str:
     lines = [
         "## Speaker attribution",
@@ -900,63 +933,9 @@ def markdown(result: dict[str, Any]) -> str:
         "",
     ]
     lines += _table(result["accuracy"])
-    if "heldout" in result:
-        lines += [
-            "",
-            "Held-out meetings of session 2 (other scripts with one-word acknowledgements by "
-            "the caseworker and clients who go on after one, other voices and pitches; defined "
-            "before session 2's tuning and run once at its end; not looked at since):",
-            "",
-            *_table(result["heldout"]),
-        ]
-    if "heldout3" in result:
-        lines += [
-            "",
-            "Held-out meetings of session 3 (`heldout3_script`: other scripts, follow-up "
-            "questions to the client who answered, answers in two utterances, a second client "
-            "who chips in; other voices and seeds; defined before session 3's tuning and run "
-            "once at its end):",
-            "",
-            *_table(result["heldout3"]),
-        ]
-    if "heldout4" in result:
-        lines += [
-            "",
-            "Held-out meetings of session 3's second round (`heldout3_script` with new seeds, "
-            "eleven voices never used before; defined after HELDOUT3's run showed two clients "
-            "of one sex heard as one voice, before any change made in answer to it — none was "
-            "kept — and run once):",
-            "",
-            *_table(result["heldout4"]),
-        ]
-    if "heldout5" in result:
-        lines += [
-            "",
-            "Held-out meetings of session 4 (`heldout5_script`: other scripts again, a second "
-            "client who may join only after the first third, clients answering each other; "
-            "fifteen voice settings never used before, new seeds; defined and committed before "
-            "session 4's tuning and run once at its end):",
-            "",
-            *_table(result["heldout5"]),
-        ]
-    if "heldout6" in result:
-        lines += [
-            "",
-            "Held-out meetings of session 5 (`heldout5_script`, seventeen voice settings never "
-            "used before, new seeds; defined after the relabelling with hindsight was settled "
-            "on the development meetings, run once in this bench):",
-            "",
-            *_table(result["heldout6"]),
-        ]
-    if "heldout7" in result:
-        lines += [
-            "",
-            "Held-out meetings of session 6 (`heldout5_script`, seventeen voice settings never "
-            "used before, new seeds; defined and committed before session 6's change to the "
-            "attribution was measured, run once in this bench):",
-            "",
-            *_table(result["heldout7"]),
-        ]
+    for which, intro in HELD_OUT_INTROS.items():
+        if which in result:
+            lines += ["", intro, "", *_table(result[which])]
     if "turns" in result:
         lines += ["", *_turns_table(result["turns"])]
     cost = result["cost"]
