@@ -945,9 +945,18 @@ class Tagger:
         unsure = reading.unsure(question)
         if unsure and k in unsure:
             return {}
+        slug = self._own_risk_named(question.tokens[k], case_type)
+        if slug is None:
+            return {}
+        return {slug: (self._best_weight(slug) * FOLLOW_UP_FACTOR, False)}
+
+    def _own_risk_named(self, token: Token, case_type: str) -> str | None:
+        """The one risk factor about the client whose cues name `token` ("alkohol"), when no
+        protective factor's cues name it too ("pengar", "skolan" name several things): what
+        a question of that topic word asks (`_topic_word`, `_lost_verb`). None otherwise."""
         named = {
             slug
-            for slug in self._matcher.naming(question.tokens[k])
+            for slug in self._matcher.naming(token)
             if self.factors[slug].applies_to in ("alla", case_type)
         }
         own = [
@@ -956,8 +965,8 @@ class Tagger:
             if self.factors[slug].kind == "risk" and self.factors[slug].level in OWN_LEVELS
         ]
         if len(own) != 1 or any(self.factors[slug].kind == "protective" for slug in named):
-            return {}
-        return {own[0]: (self._best_weight(own[0]) * FOLLOW_UP_FACTOR, False)}
+            return None
+        return own[0]
 
     def _lost_verb(
         self, reading: _Reading, question: Sentence, case_type: str
@@ -974,19 +983,9 @@ class Tagger:
         lost = _lost_words(reading, question)
         asked: dict[str, tuple[float, bool]] = {}
         for k in topics_past_lost_verb(reading.text, question, lost):
-            named = {
-                slug
-                for slug in self._matcher.naming(question.tokens[k])
-                if self.factors[slug].applies_to in ("alla", case_type)
-            }
-            own = [
-                slug
-                for slug in named
-                if self.factors[slug].kind == "risk" and self.factors[slug].level in OWN_LEVELS
-            ]
-            if len(own) != 1 or any(self.factors[slug].kind == "protective" for slug in named):
-                continue
-            asked[own[0]] = (self._best_weight(own[0]) * FOLLOW_UP_FACTOR, True)
+            slug = self._own_risk_named(question.tokens[k], case_type)
+            if slug is not None:
+                asked[slug] = (self._best_weight(slug) * FOLLOW_UP_FACTOR, True)
         return asked
 
     def _qualified(
