@@ -1429,10 +1429,15 @@ class _Reading:
         return any(a <= pos < b for a, b in self.caseworker)
 
     def _token_prob(self, sentence: Sentence, index: int) -> float | None:
+        token = sentence.tokens[index]
+        return self.span_prob(token.start, token.end)
+
+    def span_prob(self, start: int, end: int) -> float | None:
+        """The recogniser's probability for the characters `start`…`end` of the text: the
+        lowest of theirs. None for typed text or characters it did not hear."""
         if self.probs is None:
             return None
-        token = sentence.tokens[index]
-        known = [self.probs[i] for i in range(token.start, token.end) if i in self.probs]
+        known = [self.probs[i] for i in range(start, end) if i in self.probs]
         return min(known) if known else None
 
     def unsure(self, sentence: Sentence) -> frozenset[int] | None:
@@ -1580,13 +1585,10 @@ def _self_lost(reading: _Reading, sentence: Sentence) -> bool:
 def _quote_words(reading: _Reading, tag: Tag) -> list[tuple[str, float | None]]:
     """The words of a tag's quote (lower case) with the recogniser's probability for each (the
     lowest of its characters'; None for typed text)."""
-    out = []
-    probs = reading.probs or {}
-    for m in re.finditer(r"\w+", reading.text[tag.start : tag.end]):
-        a, b = tag.start + m.start(), tag.start + m.end()
-        known = [probs[i] for i in range(a, b) if i in probs]
-        out.append((m.group().lower(), min(known) if known else None))
-    return out
+    return [
+        (m.group().lower(), reading.span_prob(tag.start + m.start(), tag.start + m.end()))
+        for m in re.finditer(r"\w+", reading.text[tag.start : tag.end])
+    ]
 
 
 def _heard_surely(reading: _Reading, tag: Tag) -> bool:
