@@ -200,7 +200,6 @@ _YOU = frozenset({"du", "dig", "din", "ditt", "dina"})
 SPOKEN_TO = _YOU | {"ni", "er", "era", "ert"}
 """The words by which a sentence speaks to someone, one person or several ("du", "ni",
 "dig", "ert"): the one set every reading of who is spoken to starts from."""
-_SECOND_PERSON = SPOKEN_TO
 _PARENT_WORDS = frozenset({"föräldrar", "föräldrarna", "mamma", "pappa", "förälder"})
 REFERENT_SENTENCES = 6
 """How many sentences a named other person stays the referent of "han"/"hon"."""
@@ -664,7 +663,7 @@ def _resolution(
 # Who "du" is in a child's case. The child and a parent may both be in the room (or only
 # one of them), and both are "du" to the caseworker: "Dricker du alkohol?" / "Nej." denies
 # the child's drinking only when the reading is sure the child was asked.
-_PLURAL_ADDRESS = frozenset({"ni", "er", "era", "ert", "välkomna"})
+_PLURAL_ADDRESS = (SPOKEN_TO - _YOU) | {"välkomna"}
 """Words that address more than one person: the child is not alone with the caseworker."""
 _CLIENTS_CHILD = frozenset(w for w, (_g, kind) in CHILD_WORDS.items() if kind in {"kin", "the"})
 """Words for the client's own child (`CHILD_WORDS`, by kinship or "barnet", "pojken"): a
@@ -710,7 +709,7 @@ def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: boo
     return (
         k == len(words) - 1
         and sentence.clause_of[k] != sentence.clause_of[k - 1]
-        and bool(_SECOND_PERSON & set(words))
+        and bool(SPOKEN_TO & set(words))
     )
 
 
@@ -739,7 +738,7 @@ def _called(
         # what follows speaks to "du": the name's own sentence, or the next ("Wilma, jag
         # behöver fråga om några saker. Har du …?")
         nxt = {t.lower for t in sentences[n + 1].tokens} if n + 1 < len(sentences) else set()
-        speaks_to = bool(_SECOND_PERSON & (words | nxt))
+        speaks_to = bool(SPOKEN_TO & (words | nxt))
         for k in range(len(s.tokens)):
             # a question may call out with no "du" ("Jessica, stämmer det?"): a name written
             # as one inside a sentence somewhere ("Vatten, te?" calls nobody)
@@ -909,7 +908,7 @@ def addressed(
             frozenset(
                 s.start
                 for s, ws in zip(sentences, words_of, strict=True)
-                if is_question(s) and _SECOND_PERSON & set(ws)
+                if is_question(s) and SPOKEN_TO & set(ws)
             ),
             alone=True,
         )
