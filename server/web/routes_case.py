@@ -553,6 +553,7 @@ def versions(
         raise WebError(404)
     names = _names(db, *(int(v.author) for v in all_versions if v.author))
     db.commit()
+    shown_text = journal_text(load(by_number[till].body), doc)
     return render(
         request,
         "versions.html",
@@ -562,12 +563,9 @@ def versions(
             "names": {str(k): v for k, v in names.items()},
             "fran": fran,
             "till": till,
-            "diff": _diff_html(
-                journal_text(load(by_number[fran].body), doc),
-                journal_text(load(by_number[till].body), doc),
-            ),
+            "diff": _diff_html(journal_text(load(by_number[fran].body), doc), shown_text),
             "shown": by_number[till],
-            "shown_text": journal_text(load(by_number[till].body), doc),
+            "shown_text": shown_text,
         },
         page=page,
     )
