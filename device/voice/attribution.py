@@ -266,6 +266,18 @@ class _Heard:
     revised: bool = False  # its label was changed once with hindsight (`revisions`)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What `change_in` did with one utterance's audio (RAM only, until the `attribute` of
+    that audio): its windows, the change-point test's answer, the count of corrections then."""
+
+    audio: Array
+    partials: Array
+    spans: list[tuple[float, float]]
+    change: float | None
+    corrections: int
+
+
 @dataclass
 class _State:
     voices: list[_Voice] = field(default_factory=list)
@@ -300,13 +312,12 @@ class SpeakerTracker:
         self._enrolled_pitch = enrolled_pitch
         self._state = self._fresh()
         self._lock = threading.Lock()
-        # The windows `change_in` embedded, kept for the `attribute` of the same audio that
-        # follows it (RAM only, dropped by that call or `close`): embedded once, not twice.
-        self._embedded: tuple[Array, Array, list[tuple[float, float]]] | None = None
-        # What `change_in` found in that audio, for the same `attribute`: the change-point
-        # test runs once, not twice. Kept with the count of corrections at the time: after a
-        # correction (the voices it tested against changed) it is not used.
-        self._checked: tuple[Array, float | None, int] | None = None
+        # What `change_in` did with an utterance's audio, kept for the `attribute` of the same
+        # audio that follows it (RAM only, dropped by that call or `close`): the windows it
+        # embedded (embedded once, not twice) and the change-point test's answer (tested
+        # once), with the count of corrections at the time: after a correction (the voices it
+        # tested against changed) that answer is not used.
+        self._checked: _Checked | None = None
         self._corrections = 0
 
     def _fresh(self) -> _State:
@@ -348,7 +359,6 @@ class SpeakerTracker:
         learnt during it; only the enrolment stays."""
         with self._lock:
             self._state = self._fresh()
-            self._embedded = None
             self._checked = None
             self._corrections += 1
 
@@ -422,14 +432,14 @@ class SpeakerTracker:
         if self.encoder is None:
             raise ValueError("a tracker without an encoder only assigns embedded utterances")
         with self._lock:
-            embedded, self._embedded = self._embedded, None
             checked, self._checked = self._checked, None
-        if embedded is not None and embedded[0] is audio:
-            partials, spans = embedded[1], embedded[2]  # `change_in` just embedded it
+        known: tuple[float | None, int] | None = None
+        if checked is not None and checked.audio is audio:  # `change_in` just embedded it
+            partials, spans = checked.partials, checked.spans
+            known = (checked.change, checked.corrections)
         else:
             partials, spans = self.encoder.embed_partials(audio)
         seconds = audio.size / SAMPLE_RATE
-        known = checked[1:] if checked is not None and checked[0] is audio else None
         return self._assign(partials, spans, seconds, pitch_level(audio), text, key, known)
 
     def change_in(self, audio: Array) -> float | None:
@@ -448,9 +458,9 @@ class SpeakerTracker:
             return None
         partials, spans = self.encoder.embed_partials(audio)
         with self._lock:
-            self._embedded = (audio, partials, spans)  # for the `attribute` of this audio
             change = self._change(partials, spans, seconds)
-            self._checked = (audio, change, self._corrections)
+            # for the `attribute` of this audio
+            self._checked = _Checked(audio, partials, spans, change, self._corrections)
             return change
 
     def assign(
