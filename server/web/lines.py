@@ -8,12 +8,13 @@ block left without lines disappears, so an area without content has no heading.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from fredag.protocol import Journal, JournalArea, JournalLine, Quote, Segment
 from server.web.content import MARKS_KEY, NO_AREA_KEY, block_key
+from server.web.highlight import speaker_label
 
 QuoteT = TypeVar("QuoteT", bound=Quote)
 
@@ -126,16 +127,10 @@ def pull(
     if not 0 <= segment < len(segments):
         raise LineError(f"no segment {segment}")
     seg = segments[segment]
-    label = _device_label(seg)
     # Said by a speaker the caseworker renamed: the line comes in under her name for them.
-    speaker = named(label, speaker_names(journal, segments))
+    speaker = speaker_label(seg, speaker_names(journal, segments))
     line = JournalLine(segment=segment, start=seg.start, text=seg.text, speaker=speaker)
     return _insert(journal, target, line, order)
-
-
-def _device_label(segment: Segment) -> str | None:
-    speaker = getattr(segment, "speaker", None)
-    return str(getattr(speaker, "label", speaker)) if speaker else None
 
 
 def _quotes(journal: Journal) -> Iterator[Quote]:
@@ -165,15 +160,10 @@ def speaker_names(journal: Journal, segments: Sequence[Segment]) -> dict[str, st
     shown: dict[str, set[str]] = {}
     for quote in _quotes(journal):
         if quote.speaker and quote.segment is not None and quote.segment < len(segments):
-            label = _device_label(segments[quote.segment])
+            label = speaker_label(segments[quote.segment])
             if label:
                 shown.setdefault(label, set()).add(quote.speaker)
     return {label: next(iter(s)) for label, s in shown.items() if len(s) == 1 and label not in s}
-
-
-def named(label: str | None, names: Mapping[str, str]) -> str | None:
-    """A device label as the entry names that speaker now."""
-    return names.get(label, label) if label else label
 
 
 def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
@@ -208,7 +198,6 @@ __all__ = [
     "drop",
     "edit",
     "move",
-    "named",
     "pull",
     "rename_speaker",
     "speaker_names",
