@@ -614,7 +614,7 @@ class SpeakerTracker:
         shortness = np.array([self._short(h.seconds) for h in mine])
         alike = np.array([float(h.embedding @ self._enrolled) for h in mine])
         this = float(embedding @ self._enrolled)
-        if not (shortness == 0).any():  # known only from short utterances
+        if self._unsettled(best):  # known only from short utterances
             return (
                 0 < o.short_unsettled_after <= len(mine)
                 and this >= float(np.median(alike)) + o.short_unsettled_margin
