@@ -1290,7 +1290,6 @@ def topics_past_lost_verb(text: str, sentence: Sentence, lost: frozenset[int]) -
 
 _QUALIFIERS = frozenset({"när", "om", "ifall", "innan", "medan", "efter", "sedan"})
 _NOW_OR_THEN = frozenset({"nu", "tidigare", "förut", "då", "efteråt", "innan", "sedan", "idag"})
-_ASKING_WORDS = frozenset({"hur", "vad", "varför", "vem", "vilka", "vilken", "vilket"})
 
 
 def continues_question(sentence: Sentence) -> bool:
@@ -1303,7 +1302,7 @@ def continues_question(sentence: Sentence) -> bool:
     words = [t.lower for t in sentence.tokens]
     while words and words[0] in {"och", "eller"}:
         words = words[1:]
-    if _ASKING_WORDS & set(words):
+    if _QUESTION_OPENING_WORDS & set(words):
         return False
     if len(words) >= 3 and words[0] in _QUALIFIERS:
         if any(  # a main clause after it ("Om du vill kan vi ta det sen.") asks or tells more
