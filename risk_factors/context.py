@@ -1256,14 +1256,18 @@ def topics_past_lost_verb(text: str, sentence: Sentence, lost: frozenset[int]) -
     ("Har du slutat med alkohol?" heard "Har du slutfatt alkohol?")."""
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
+    marked = {  # the words a "?" follows
+        i
+        for i, token in enumerate(tokens)
+        if "?" in text[token.end : tokens[i + 1].start if i + 1 < len(tokens) else sentence.end]
+    }
     pieces: list[list[int]] = [[]]
     for i, word in enumerate(words):
         if word == "eller":
             pieces.append([])
             continue
         pieces[-1].append(i)
-        after = text[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else sentence.end]
-        if "?" in after:
+        if i in marked:
             pieces.append([])
     out: list[int] = []
     for piece in pieces:
@@ -1277,8 +1281,7 @@ def topics_past_lost_verb(text: str, sentence: Sentence, lost: frozenset[int]) -
         ):
             continue
         k = piece[-1]
-        after = text[tokens[k].end : tokens[k + 1].start if k + 1 < len(tokens) else sentence.end]
-        asked = "?" in after or (k + 1 < len(tokens) and words[k + 1] == "eller")
+        asked = k in marked or (k + 1 < len(tokens) and words[k + 1] == "eller")
         word = words[k]
         if not asked or k in lost or word in QUESTION_VERBS or word in QUESTION_WORDS:
             continue
