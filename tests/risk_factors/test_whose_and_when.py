@@ -1,0 +1,39 @@
+"""Whose it is and when it was, read across sentences: a short time of the past said after
+the fact ("Men det var för två år sen"), a "var" that is the verb and not "where", a subject-
+less fragment that ends another person's statement ("Hon röker. Cigaretter."), a "hans"/
+"hennes" that stands for someone else, and a no (or the resource that excludes it) to a
+question about now after the factor was told."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from risk_factors.tagger import Tagger
+from risk_factors.text import split_sentences
+from tests.risk_factors.support import factors_found as _found
+
+
+def _one(text: str) -> Any:
+    return split_sentences(text)[0]
+
+
+class TestWasIsNotWhere:
+    """The verb "var" (was) near "ringer"/"kollar" is no knowing where the child is."""
+
+    def test_was_is_no_monitoring(self, tagger: Tagger) -> None:
+        """ "Det var … ringde hem" and "Det var … kollade" say nothing of monitoring."""
+        for text in (
+            "Det var andra gången som skolan ringde hem.",
+            "Det var fritidsledaren som kollade biljetterna.",
+        ):
+            assert "parental_monitoring" not in _found(tagger, "barn", "Vad hände?", text), text
+
+    def test_where_still_is(self, tagger: Tagger) -> None:
+        """Asking or checking where the child is, and with whom, still is."""
+        for text in (
+            "Pappa ringer och frågar var jag är.",
+            "Mamma har koll på var jag är.",
+            "Hon kollar alltid var jag är.",
+            "Pappa kollar alltid vem jag är med.",
+        ):
+            assert "parental_monitoring" in _found(tagger, "barn", "Hur är det hemma?", text), text
