@@ -1000,6 +1000,21 @@ def _has_past_time(words: list[str]) -> bool:
     return any(w == "för" and "sedan" in words[i + 2 : i + 5] for i, w in enumerate(words))
 
 
+def _ago_short(words: list[str]) -> bool:
+    """ "för tre år sen": the short "sen" after a unit of time ("för att jag sen …" is no time
+    in the past). Read only where "det var" opens a short sentence: after a stop verb a
+    misheard question before it would carry the end too far back (held-out 2 clean)."""
+    return any(
+        w == "för" and "sen" in words[i + 2 : i + 5] and _TIME_UNITS & set(words[i + 1 : i + 4])
+        for i, w in enumerate(words)
+    )
+
+
+_TIME_UNITS = frozenset(
+    {"år", "månad", "månader", "vecka", "veckor", "dag", "dagar", "timme", "timmar", "sekel"}
+)
+
+
 def says_over(sentence: Sentence) -> bool:
     """True when the sentence tells that what was just said is over: "det är över (nu)", "det
     har slutat", "han slutade förra våren", "det har inte hänt sedan jul", "det var i tvåan"
@@ -1028,8 +1043,13 @@ def says_over(sentence: Sentence) -> bool:
             return True  # "Men det är slut nu"; not "det är slut på pengarna", nor "jag är slut"
         if word == "hänt" and prev & NEGATORS and "sedan" in words[i + 1 :]:
             return True
-    if len(words) <= 6 and words[:2] == ["det", "var"] and _has_past_time(words[2:]):
-        return True
+    said = words[1:] if words[:1] in (["men"], ["och"], ["fast"]) else words
+    if (
+        len(said) <= 6
+        and said[:2] == ["det", "var"]
+        and (_has_past_time(said[2:]) or _ago_short(said[2:]))
+    ):
+        return True  # "Det var i tvåan", "Men det var för tre år sen"
     return _long_ago_or_nothing_now(sentence)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from risk_factors.context import says_over
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
 from tests.risk_factors.support import factors_found as _found
@@ -15,6 +16,41 @@ from tests.risk_factors.support import factors_found as _found
 
 def _one(text: str) -> Any:
     return split_sentences(text)[0]
+
+
+class TestShortTimeOfThePast:
+    """ "Men det var för två år sen" ends what was just told, as "Det var för två år sedan"
+    does; "sen" only after a unit of time."""
+
+    def test_over(self) -> None:
+        """A leading "men"/"och" and the short "sen" after a unit of time are a time of the
+        past."""
+        for text in (
+            "Men det var för två år sen.",
+            "Och det var för sex månader sen.",
+            "Det var för fem veckor sen.",
+            "Fast det var för länge sedan.",
+        ):
+            assert says_over(_one(text)), text
+
+    def test_not_over(self) -> None:
+        """ "sen" as "then", a longer sentence and a question are no end."""
+        for text in (
+            "Men det var för att jag sen sa något.",
+            "Men det var för två år sen som det började bli värre.",
+            "Var det för två år sen?",
+        ):
+            assert not says_over(_one(text)), text
+
+    def test_ends_a_teasing(self, tagger: Tagger) -> None:
+        """Teasing told and then placed years back is no finding; told without it, it is."""
+        asked = "Hur var det på fritids?"
+        assert "bullying_peer_rejection" not in _found(
+            tagger, "barn", asked, "Där blev jag retad för mina kläder. Men det var för två år sen."
+        )
+        assert "bullying_peer_rejection" in _found(
+            tagger, "barn", asked, "Där blir jag retad för mina kläder. Men jag bryr mig inte."
+        )
 
 
 class TestWasIsNotWhere:
