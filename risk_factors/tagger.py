@@ -155,6 +155,17 @@ EXCLUDED_BY = {"stable_housing": "housing_instability", "stable_economy": "econo
 """A resource and the risk that says the same thing is not so (by the catalogue's definitions:
 a home of one's own that lasts, or a home one is losing; money that suffices, or money that
 does not): both cannot hold at once (`Tagger._contradicted`)."""
+NOT_SO_BY = {
+    "sobriety": ("alcohol_problem", "drug_problem"),
+    "unemployment_income": ("employment_education",),
+}
+"""A factor found in an answer and the factors it says are not so now (by the catalogue's
+definitions: sober or drug-free now, no work or studies now), when the question asked about
+them now (`Tagger._not_so_now`)."""
+NOW_REACH = 3
+"""How many sentences before a question about now, and after it, `Tagger._not_so_now` reads."""
+_NOW_ASKED = frozenset({"nu", "idag", "numera", "fortfarande", "längre"})
+"""The words that ask how a thing is now."""
 CaseType = Literal["barn", "vuxen"]
 _T = TypeVar("_T", bound="Tag")
 
@@ -366,6 +377,7 @@ class Tagger:
                 reading.hypothetical_questions.add(sentence.start)
             question = self._next(reading, question, sentence, case_type, tags, denied)
         tags = self._over_later(sentences, tags, denied)
+        tags = self._not_so_now(reading, sentences, tags, denied, case_type)
         tags = self._denied_just_before(sentences, tags, denied)
         tags = self._outweighed(reading, tags, case_type)
         tags = self._contradicted(reading, tags, case_type)
@@ -429,6 +441,65 @@ class Tagger:
                 if factors is None or tag.factor in factors:
                     denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
                     continue
+            kept.append(tag)
+        return kept
+
+    def _not_so_now(
+        self,
+        reading: _Reading,
+        sentences: list[Sentence],
+        tags: list[Tag],
+        denied: list[Denial],
+        case_type: str,
+    ) -> list[Tag]:
+        """A factor found in an answer, then asked about as it is now ("Jobbar du något nu?",
+        "Hur är det med drogerna idag?") and answered no, or answered with what excludes it
+        (`NOT_SO_BY`: "Jag har varit drogfri i fjorton månader"), was told of a time that is
+        over: resolved, never a finding ("… föll jag i en trappa på jobbet för två år sen" /
+        "Jobbar du något nu?" / "Nej."). The answer before: at most NOW_REACH sentences
+        before the question, no question between; the answer after: the sentences up to the
+        next question, at most NOW_REACH. Only factors whose past does not count, and every
+        protective factor."""
+        if not tags:
+            return tags
+        starts = [s.start for s in sentences]
+
+        def index(pos: int) -> int:
+            return max(0, bisect_right(starts, pos) - 1)
+
+        ended: dict[int, set[str]] = {}
+        for q, question in enumerate(sentences):
+            if not is_question(question) or not _NOW_ASKED & {t.lower for t in question.tokens}:
+                continue
+            after = []
+            for m in range(q + 1, min(len(sentences), q + 1 + NOW_REACH)):
+                if is_question(sentences[m]):
+                    break
+                after.append(m)
+            if not after:
+                continue
+            named = self._named(reading, question, case_type)
+            said_no = {
+                d.factor for d in denied if d.reason == "negated" and index(d.start) in after
+            }
+            excluding = {
+                x for t in tags if index(t.start) in after for x in NOT_SO_BY.get(t.factor, ())
+            }
+            over = named & (said_no | excluding)
+            if not over:
+                continue
+            for k in range(q - 1, max(-1, q - 1 - NOW_REACH), -1):
+                if is_question(sentences[k]):
+                    break
+                ended.setdefault(k, set()).update(over)
+        kept: list[Tag] = []
+        for tag in tags:
+            factor = self.factors[tag.factor]
+            if tag.factor in ended.get(index(tag.start), ()) and (
+                not factor.past_counts or factor.kind == "protective"
+            ):
+                denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
+                continue
             kept.append(tag)
         return kept
 

@@ -12,6 +12,7 @@ from risk_factors.context import says_over
 from risk_factors.tagger import Tagger
 from risk_factors.text import split_sentences
 from tests.risk_factors.support import factors_found as _found
+from tests.risk_factors.support import typed_segments
 
 
 def _one(text: str) -> Any:
@@ -73,3 +74,48 @@ class TestWasIsNotWhere:
             "Pappa kollar alltid vem jag är med.",
         ):
             assert "parental_monitoring" in _found(tagger, "barn", "Hur är det hemma?", text), text
+
+
+class TestNotSoNow:
+    """A factor told, then asked about as it is now and answered no (or with what excludes
+    it), was of a time that is over."""
+
+    def test_no_now(self, tagger: Tagger) -> None:
+        """ "… på jobbet för tre år sen" / "Jobbar du nu?" / "Nej." is no work now."""
+        result = tagger.tag_segments(
+            typed_segments(
+                "Berätta.",
+                "Jag skadade knät på jobbet för tre år sen.",
+                "Jobbar du nu?",
+                "Nej, jag är sjukskriven.",
+            ),
+            "vuxen",
+        )
+        assert "employment_education" not in result.factors()
+
+    def test_excluded_now(self, tagger: Tagger) -> None:
+        """Cocaine told as before, then "drogfri" asked about now: no drug problem."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Vad handlade domen om?",
+            "Det handlade om kokainet.",
+            "Hur ser det ut med drogerna nu?",
+            "Jag har varit drogfri i två år.",
+        )
+        assert "drug_problem" not in found
+        assert "sobriety" in found
+
+    def test_yes_now_keeps_it(self, tagger: Tagger) -> None:
+        """A yes, or a question without "nu", keeps it."""
+        assert "employment_education" in _found(
+            tagger, "vuxen", "Berätta.", "Jag jobbar på ett lager.", "Jobbar du där nu?", "Ja."
+        )
+        assert "drug_problem" in _found(
+            tagger,
+            "vuxen",
+            "Vad handlade domen om?",
+            "Det handlade om kokainet.",
+            "Hur ser det ut med jobbet?",
+            "Jag har inget jobb.",
+        )
