@@ -336,6 +336,7 @@ class Tagger:
         )
         asked_at: tuple[int, Sentence] | None = None  # the last question and where
         reading.denied = denied
+        reading.before = {s.start: sentences[i - 1] for i, s in enumerate(sentences) if i > 0}
         for i, sentence in enumerate(sentences):
             if (
                 question is not None
@@ -829,6 +830,11 @@ class Tagger:
         factor = self.factors[match.cue.factor]
         if factor.level in OWN_LEVELS and about_someone_else(
             sentence, match.tokens, case_type, reading.others, reading.conversation
+        ):
+            return "someone_else"
+        if factor.level in OWN_LEVELS and (
+            _fragment_of_other(reading, sentence, match, case_type)
+            or _possessive_of_other(reading, sentence, match)
         ):
             return "someone_else"
         if factor.level in PEER_LEVELS and _peers_of_someone_else(
@@ -1421,6 +1427,8 @@ class _Reading:
     (`context.continues_question`)."""
     resolution: Resolution | None = None
     """Who is who, as read (`risk_factors.persons.resolution`)."""
+    before: dict[int, Sentence] = field(default_factory=dict)
+    """For a sentence (by start), the sentence before it."""
     peers: frozenset[int] = frozenset()
     """Starts of the "de"/"dom" that stand for the child's peers (`persons.peers_doing`)."""
     inferred: set[int] = field(default_factory=set)
@@ -1708,6 +1716,68 @@ def _speakers_parent(sentence: Sentence, used: tuple[int, ...]) -> bool:
         w in _CHILDREN or (k > 0 and words[k - 1] in {"min", "mina"} and w in _MY_CHILD)
         for k, w in enumerate(words)
     )
+
+
+FRAGMENT_MAX = 3
+"""The most words of a sentence without a subject that `_fragment_of_other` reads as the end
+of the statement before it."""
+_FRAGMENT_SUBJECTS = frozenset(
+    {"jag", "du", "han", "hon", "hen", "vi", "ni", "de", "dom", "man", "ja", "nej", "jo", "nä"}
+)
+
+
+def _fragment_of_other(
+    reading: _Reading, sentence: Sentence, match: CueMatch, case_type: str
+) -> bool:
+    """True when a sentence of at most FRAGMENT_MAX words, with no subject or yes/no of its
+    own, ends the statement before it, and that statement read with it is about someone
+    else: "Hon använder fortfarande. Heroin." is the mother's heroin, not the client's."""
+    before = reading.before.get(sentence.start)
+    words = [t.lower for t in sentence.tokens]
+    if (
+        before is None
+        or len(words) > FRAGMENT_MAX
+        or _FRAGMENT_SUBJECTS & set(words)
+        or is_question(sentence)
+        or is_question(before)
+    ):
+        return False
+    joined = Sentence(
+        before.start,
+        sentence.end,
+        before.tokens + sentence.tokens,
+        before.clause_of + (before.clause_of[-1],) * len(sentence.tokens),
+        False,
+    )
+    used = tuple(len(before.tokens) + i for i in match.tokens)
+    return about_someone_else(joined, used, case_type, reading.others, reading.conversation)
+
+
+_OWNER_REACH = 200
+"""How many characters back `_possessive_of_other` looks for the person a "hans"/"hennes"
+stands for."""
+_OWNER_OF = {
+    "hans": re.compile(r"\b(?:han|honom)\b", re.I),
+    "hennes": re.compile(r"\b(?:hon|henne)\b", re.I),
+}
+
+
+def _possessive_of_other(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
+    """True when a "hans"/"hennes" in the cue or right before one of its words ("snus i hans
+    jacka") stands for someone else: the nearest "han"/"honom" ("hon"/"henne") before it is a
+    person other than the client (`reading.others`: "Din lillebror, hur är det med honom?" /
+    "Han är tolv. Vi hittade snus och cigaretter i hans jacka.")."""
+    tokens = sentence.tokens
+    near = set(match.tokens) | {i - 1 for i in match.tokens if i > 0}
+    for i in sorted(near):
+        owner = _OWNER_OF.get(tokens[i].lower)
+        if owner is None:
+            continue
+        lo = max(0, tokens[i].start - _OWNER_REACH)
+        found = list(owner.finditer(reading.text, lo, tokens[i].start))
+        if found and found[-1].start() in reading.others:
+            return True
+    return False
 
 
 def _peers_of_someone_else(

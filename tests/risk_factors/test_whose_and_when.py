@@ -76,6 +76,51 @@ class TestWasIsNotWhere:
             assert "parental_monitoring" in _found(tagger, "barn", "Hur är det hemma?", text), text
 
 
+class TestFragmentEndsAnothersStatement:
+    """A short sentence with no subject of its own ends the statement before it."""
+
+    def test_anothers(self, tagger: Tagger) -> None:
+        """ "Han dricker fortfarande. Sprit." (the brother) and "Hon röker på. Hasch." (the
+        sister) are not the client's own."""
+        assert "alcohol_problem" not in _found(
+            tagger, "vuxen", "Hur är det med din bror?", "Han dricker fortfarande. Sprit."
+        )
+        assert "drug_problem" not in _found(
+            tagger, "vuxen", "Och din syster?", "Hon röker fortfarande. Hasch. Varje dag."
+        )
+
+    def test_own(self, tagger: Tagger) -> None:
+        """After the client's own statement, or with a subject of its own, it is the client's."""
+        assert "drug_problem" in _found(
+            tagger, "vuxen", "Hur är det med dig?", "Jag röker fortfarande. Hasch. Varje dag."
+        )
+        assert "drug_problem" in _found(
+            tagger, "vuxen", "Och din syster?", "Hon mår bra. Jag röker hasch varje dag."
+        )
+
+
+class TestPossessiveOfAnother:
+    """A "hans"/"hennes" whose "han"/"hon" is someone else makes the cue that person's."""
+
+    def test_anothers(self, tagger: Tagger) -> None:
+        """The brother asked about: the snus in his room is his."""
+        assert "early_substance_use" not in _found(
+            tagger,
+            "barn",
+            "Din storebror, hur går det för honom?",
+            "Han är femton. Jag hittade snus i hans rum i söndags.",
+        )
+
+    def test_the_childs(self, tagger: Tagger) -> None:
+        """The child asked about: the snus in his room is the child's."""
+        assert "early_substance_use" in _found(
+            tagger,
+            "barn",
+            "Hur går det för Elias?",
+            "Han är femton. Jag hittade snus i hans rum i söndags.",
+        )
+
+
 class TestNotSoNow:
     """A factor told, then asked about as it is now and answered no (or with what excludes
     it), was of a time that is over."""
