@@ -379,6 +379,7 @@ class Tagger:
             question = self._next(reading, question, sentence, case_type, tags, denied)
         tags = self._over_later(sentences, tags, denied)
         tags = self._not_so_now(reading, sentences, tags, denied, case_type)
+        tags = self._asked_of_then(reading, sentences, tags, denied)
         tags = self._denied_just_before(sentences, tags, denied)
         tags = self._outweighed(reading, tags, case_type)
         tags = self._contradicted(reading, tags, case_type)
@@ -442,6 +443,47 @@ class Tagger:
                 if factors is None or tag.factor in factors:
                     denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
                     continue
+            kept.append(tag)
+        return kept
+
+    def _asked_of_then(
+        self,
+        reading: _Reading,
+        sentences: list[Sentence],
+        tags: list[Tag],
+        denied: list[Denial],
+    ) -> list[Tag]:
+        """An answer to a question about the client's childhood ("… tills du var tretton.
+        Vill du säga något om det?", "Hur var det när du var liten?") tells of a time that is
+        over: its factors whose past does not count are resolved ("Han slog mig." is no
+        violence in a relationship now). The time in the question or in the sentence of the
+        same turn just before it; the answer up to the next question, at most NOW_REACH
+        sentences."""
+        if not tags:
+            return tags
+        starts = [s.start for s in sentences]
+
+        def index(pos: int) -> int:
+            return max(0, bisect_right(starts, pos) - 1)
+
+        then: set[int] = set()
+        for q, question in enumerate(sentences):
+            if not is_question(question):
+                continue
+            asked = [question]
+            if q > 0 and not reading.starts_segment(question.start):
+                asked.append(sentences[q - 1])
+            if not any(_of_childhood([t.lower for t in s.tokens]) for s in asked):
+                continue
+            for m in range(q + 1, min(len(sentences), q + 1 + NOW_REACH)):
+                if is_question(sentences[m]):
+                    break
+                then.add(m)
+        kept: list[Tag] = []
+        for tag in tags:
+            if index(tag.start) in then and not self.factors[tag.factor].past_counts:
+                denied.append(Denial(**{**asdict(tag), "reason": "resolved"}))
+                continue
             kept.append(tag)
         return kept
 
@@ -1716,6 +1758,15 @@ def _speakers_parent(sentence: Sentence, used: tuple[int, ...]) -> bool:
         w in _CHILDREN or (k > 0 and words[k - 1] in {"min", "mina"} and w in _MY_CHILD)
         for k, w in enumerate(words)
     )
+
+
+_CHILDHOOD = (("när", "du", "var"), ("tills", "du", "var"), ("som", "barn"), ("som", "liten"))
+
+
+def _of_childhood(words: list[str]) -> bool:
+    """True when the words place what is asked in the client's childhood: "när du var liten",
+    "tills du var tretton", "som barn"."""
+    return any(words[i : i + len(p)] == list(p) for p in _CHILDHOOD for i in range(len(words)))
 
 
 FRAGMENT_MAX = 3

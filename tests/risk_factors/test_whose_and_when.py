@@ -164,3 +164,30 @@ class TestNotSoNow:
             "Hur ser det ut med jobbet?",
             "Jag har inget jobb.",
         )
+
+
+class TestAskedOfChildhood:
+    """An answer to a question about the client's childhood tells of a time that is over."""
+
+    def test_childhood(self, tagger: Tagger) -> None:
+        """ "… tills du var tio. Hur var det?" / "Han slog mig." and "Hur var det när du var
+        liten?" / "Han slog mig." are no violence in a relationship now."""
+        for asked in (
+            "Du bodde med din pappa och hans fru tills du var tio. Hur var det?",
+            "Hur var det hemma när du var liten?",
+        ):
+            assert "escalating_ipv" not in _found(tagger, "vuxen", asked, "Han slog mig."), asked
+
+    def test_now(self, tagger: Tagger) -> None:
+        """Asked about now, or with the childhood in an earlier turn, it is found."""
+        assert "escalating_ipv" in _found(
+            tagger, "vuxen", "Hur är det hemma nu?", "Han slår mig när han är full."
+        )
+        assert "escalating_ipv" in _found(
+            tagger,
+            "vuxen",
+            "Du bodde hos din mormor tills du var tio.",
+            "Ja.",
+            "Hur är det med din sambo?",
+            "Han slår mig när han är full.",
+        )
