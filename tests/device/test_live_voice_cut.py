@@ -23,6 +23,18 @@ def _words(*spans: tuple[str, float, float]) -> tuple[HeardWord, ...]:
     return tuple(HeardWord(a, b, w, 0.9) for w, a, b in spans)
 
 
+def _spread(said: list[str], start: float, step: float, share: float) -> list[HeardWord]:
+    """`said` heard one word per `step` s from `start`, each word `share` of its step long."""
+    return [
+        HeardWord(start + k * step, start + (k + share) * step, w, 0.9) for k, w in enumerate(said)
+    ]
+
+
+# Two espeak voices as unlike as a caseworker and a client are (the real-encoder tests).
+WOMAN = ("-v", "sv+f2", "-s", "135", "-g", "6")
+MAN = ("-v", "sv+m7", "-p", "35", "-s", "135", "-g", "6")
+
+
 class VoicesByTime:
     """A stand-in tracker: the voice changes `change` s into any audio longer than 3 s; an
     utterance is the voice `labels` gives for its key (its start)."""
@@ -119,12 +131,10 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
         from device.voice.encoder import shared_encoder
         from tests.support.speech import read_wav, speak
 
-        woman = ("-v", "sv+f2", "-s", "135", "-g", "6")
-        man = ("-v", "sv+m7", "-p", "35", "-s", "135", "-g", "6")
         lines = [
-            (woman, "Hej och välkommen hit, jag heter Anna och jag arbetar som socialsekreterare."),
-            (man, "Tack, jag är lite nervös men det känns bra att vi kan prata om det i dag."),
-            (woman, "Kan du berätta lite mer om hur det har gått för din son i skolan i höstas?"),
+            (WOMAN, "Hej och välkommen hit, jag heter Anna och jag arbetar som socialsekreterare."),
+            (MAN, "Tack, jag är lite nervös men det känns bra att vi kan prata om det i dag."),
+            (WOMAN, "Kan du berätta lite mer om hur det har gått för din son i skolan i höstas?"),
         ]
         encoder = CountingEncoder(shared_encoder())
         stage = SpeakerStage(SpeakerTracker(encoder))  # type: ignore[arg-type]
@@ -145,10 +155,7 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
             end = start + audio.size / 16000
             said = text.split()
             step = (end - start) / len(said)
-            words = tuple(
-                HeardWord(start + k * step, start + (k + 0.8) * step, w, 0.9)
-                for k, w in enumerate(said)
-            )
+            words = tuple(_spread(said, start, step, 0.8))
             segment = Segment(start=round(start, 2), end=round(end, 2), text=text)
             if i == len(lines) - 1:  # two voices known, long enough: checked for a change
                 assert len(stage.tracker.labels) >= 2 and audio.size >= 3.2 * 16000
@@ -169,15 +176,13 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
         from device.voice.encoder import shared_encoder
         from tests.support.speech import read_wav, speak
 
-        woman = ("-v", "sv+f2", "-s", "135", "-g", "6")
-        man = ("-v", "sv+m7", "-p", "35", "-s", "135", "-g", "6")
         texts = [
-            (woman, "Hej och välkommen hit, jag heter Anna och jag arbetar som socialsekreterare."),
-            (man, "Tack, jag är lite nervös men det känns bra att vi kan prata om det i dag."),
-            (woman, "Kan du berätta lite mer om hur det har gått för din son i skolan i höstas?"),
-            (man, "Han har varit borta många dagar och säger att han inte orkar gå dit."),
-            (woman, "Hur sover han på nätterna när det är skola dagen efter?"),
-            (man, "Dåligt, han sitter uppe sent med mobilen och är mycket trött på morgonen."),
+            (WOMAN, "Hej och välkommen hit, jag heter Anna och jag arbetar som socialsekreterare."),
+            (MAN, "Tack, jag är lite nervös men det känns bra att vi kan prata om det i dag."),
+            (WOMAN, "Kan du berätta lite mer om hur det har gått för din son i skolan i höstas?"),
+            (MAN, "Han har varit borta många dagar och säger att han inte orkar gå dit."),
+            (WOMAN, "Hur sover han på nätterna när det är skola dagen efter?"),
+            (MAN, "Dåligt, han sitter uppe sent med mobilen och är mycket trött på morgonen."),
         ]
         clips = [read_wav(speak(t, tmp_path / f"{i}.wav", v))[0] for i, (v, t) in enumerate(texts)]
         pause = np.zeros(int(0.3 * 16000), dtype=np.float32)
@@ -203,10 +208,7 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
                 for k in turn:
                     clip, said = clips[k], texts[k][1].split()
                     step = clip.size / 16000 / len(said)
-                    words += [
-                        HeardWord(at + j * step, at + (j + 0.8) * step, w, 0.9)
-                        for j, w in enumerate(said)
-                    ]
+                    words += _spread(said, at, step, 0.8)
                     pieces += [clip, pause]
                     at += clip.size / 16000 + 0.3
                 audio = np.concatenate(pieces[:-1])
@@ -215,10 +217,7 @@ class TestTheChangeCheckCostsNoSecondEmbedding:
                 end = start + audio.size / 16000
                 if run_on:  # every word as long, no pause between any two
                     step = (end - start) / len(words)
-                    words = [
-                        HeardWord(start + j * step, start + (j + 1) * step, w.word, 0.9)
-                        for j, w in enumerate(words)
-                    ]
+                    words = _spread([w.word for w in words], start, step, 1.0)
                 text = " ".join(texts[k][1] for k in turn)
                 segment = Segment(start=round(start, 2), end=round(end, 2), text=text)
                 out += stage(Commit((segment,), end, 0.0, (utt,), words=(tuple(words),))).segments
