@@ -133,6 +133,26 @@ VOICES = {
     "sv+klatt4 -p70": ("-v", "sv+klatt4", "-s", "135", "-g", "6", "-p", "70"),
     "sv+kaukovalta -s135": ("-v", "sv+kaukovalta", "-s", "135", "-g", "6"),
     "sv+Tweaky -s130": ("-v", "sv+Tweaky", "-s", "130", "-g", "6"),
+    # Held-out voices of session 7 (HELDOUT8): never used before (variants no set has used,
+    # or new pitch and pace settings of used ones), chosen before any run of them and before
+    # session 7's change to the attribution was measured.
+    "sv+Andrea -p40 -s140": ("-v", "sv+Andrea", "-s", "140", "-g", "6", "-p", "40"),
+    "sv+Gene2": ("-v", "sv+Gene2", "-s", "135", "-g", "6"),
+    "sv+shelby -p60 -s130": ("-v", "sv+shelby", "-s", "130", "-g", "6", "-p", "60"),
+    "sv+klatt2 -s140": ("-v", "sv+klatt2", "-s", "140", "-g", "6"),
+    "sv+klatt5 -s130": ("-v", "sv+klatt5", "-s", "130", "-g", "6"),
+    "sv+iven2": ("-v", "sv+iven2", "-s", "135", "-g", "6"),
+    "sv+f5 -p75 -s130": ("-v", "sv+f5", "-s", "130", "-g", "6", "-p", "75"),
+    "sv+belinda -p40 -s145": ("-v", "sv+belinda", "-s", "145", "-g", "6", "-p", "40"),
+    "sv+grandma -p65 -s130": ("-v", "sv+grandma", "-s", "130", "-g", "6", "-p", "65"),
+    "sv+AnxiousAndy -s140": ("-v", "sv+AnxiousAndy", "-s", "140", "-g", "6"),
+    "sv+steph2 -p80": ("-v", "sv+steph2", "-s", "135", "-g", "6", "-p", "80"),
+    "sv+klatt3 -s140": ("-v", "sv+klatt3", "-s", "140", "-g", "6"),
+    "sv+iven4 -s130": ("-v", "sv+iven4", "-s", "130", "-g", "6"),
+    "sv+RicishayMax": ("-v", "sv+RicishayMax", "-s", "135", "-g", "6"),
+    "sv+f3 -p60 -s140": ("-v", "sv+f3", "-s", "140", "-g", "6", "-p", "60"),
+    "sv+klatt6 -s125": ("-v", "sv+klatt6", "-s", "125", "-g", "6"),
+    "sv+anika -p80 -s130": ("-v", "sv+anika", "-s", "130", "-g", "6", "-p", "80"),
 }
 
 QUESTIONS = [
@@ -728,6 +748,37 @@ HELDOUT7 = {
         66,
     ),
 }
+# Held-out meetings of session 7 (`heldout5_script`, eighteen voice settings never used
+# before, new seeds): defined and committed before session 7's change to the attribution (the
+# turn structure) was measured on anything; run once with the tracker as it was, once at the end.
+HELDOUT8 = {
+    "two voices (sv+Andrea -p40, sv+Gene2)": (("sv+Andrea -p40 -s140", "sv+Gene2"), 60, 71),
+    "three voices, two men clients (sv+shelby -p60, sv+klatt2, sv+klatt5)": (
+        ("sv+shelby -p60 -s130", "sv+klatt2 -s140", "sv+klatt5 -s130"),
+        60,
+        72,
+    ),
+    "three voices, two women clients (sv+iven2, sv+f5 -p75, sv+belinda -p40)": (
+        ("sv+iven2", "sv+f5 -p75 -s130", "sv+belinda -p40 -s145"),
+        60,
+        73,
+    ),
+    "three voices (sv+grandma -p65, sv+AnxiousAndy, sv+steph2 -p80)": (
+        ("sv+grandma -p65 -s130", "sv+AnxiousAndy -s140", "sv+steph2 -p80"),
+        60,
+        74,
+    ),
+    "three voices, two men clients (sv+klatt3, sv+iven4, sv+RicishayMax)": (
+        ("sv+klatt3 -s140", "sv+iven4 -s130", "sv+RicishayMax"),
+        60,
+        75,
+    ),
+    "three voices (sv+f3 -p60, sv+klatt6, sv+anika -p80)": (
+        ("sv+f3 -p60 -s140", "sv+klatt6 -s125", "sv+anika -p80 -s130"),
+        60,
+        76,
+    ),
+}
 SETS = {
     "dev": (MEETINGS, script),
     "heldout": (HELDOUT, heldout_script),
@@ -736,6 +787,7 @@ SETS = {
     "heldout5": (HELDOUT5, heldout5_script),
     "heldout6": (HELDOUT6, heldout5_script),
     "heldout7": (HELDOUT7, heldout5_script),
+    "heldout8": (HELDOUT8, heldout5_script),
 }
 
 
@@ -907,6 +959,11 @@ HELD_OUT_INTROS: dict[str, str] = {
         "Held-out meetings of session 6 (`heldout5_script`, seventeen voice settings never "
         "used before, new seeds; defined and committed before session 6's change to the "
         "attribution was measured, run once in this bench):"
+    ),
+    "heldout8": (
+        "Held-out meetings of session 7 (`heldout5_script`, eighteen voice settings never "
+        "used before, new seeds; defined and committed before session 7's change to the "
+        "attribution (the turn structure) was measured, run once before and once after it):"
     ),
 }
 
