@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from fredag.errors import UsageError
 from fredag.protocol import Evidence
+from risk_factors.slugs import SLUGS
 from risk_factors.tagger import Tagger
 from risk_factors.text import grade
 
@@ -438,3 +440,15 @@ class TestOwnLabelledSets:
             return {json.loads(line)["text"] for line in lines}
 
         assert not texts("heldout.jsonl") & texts("tuning.jsonl")
+
+    def test_definitions_set_is_its_own(self) -> None:
+        """definitions.jsonl shares no sentence with the others and states each factor 4 times."""
+        lines = (DATA / "definitions.jsonl").read_text(encoding="utf-8").splitlines()
+        items = [json.loads(line) for line in lines]
+        others: set[str] = set()
+        for name in ("tuning.jsonl", "heldout.jsonl"):
+            rows = (DATA / name).read_text(encoding="utf-8").splitlines()
+            others |= {json.loads(row)["text"] for row in rows}
+        assert not {item["text"] for item in items} & others
+        stated = Counter(g[0] for item in items for g in item["expect"] if len(g) == 1)
+        assert {slug for slug in SLUGS if stated[slug] < 4} == set()
