@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from fredag.journal import Lang, clock, speaker_revised
 from fredag.journal import label as journal_label
 from fredag.protocol import Segment
+from server.web.speakers import segment_label
 from server.web.view import FactorView
 
 
@@ -94,12 +95,9 @@ _PULL = Markup(
 
 def speaker_label(segment: Segment, names: Mapping[str, str] | None = None) -> str | None:
     """The label the device attributed to a segment (v2 drafts), if any; with `names`, as
-    the caseworker renamed it in the entry (`server.web.lines.speaker_names`)."""
-    speaker = getattr(segment, "speaker", None)
-    if speaker is None:
-        return None
-    label = str(speaker.label)
-    return (names or {}).get(label, label)
+    the caseworker named it in the entry's version (`server.web.speakers`)."""
+    label = segment_label(segment)
+    return None if label is None else (names or {}).get(label, label)
 
 
 def _revised(segment: Segment, lang: Lang = "sv") -> Markup:

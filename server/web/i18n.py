@@ -140,6 +140,43 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "all_speakers": ("alla", "all"),
     "speaker_new": ("till", "to"),
     "speaker_apply": ("Byt i hela anteckningen", "Rename in the whole entry"),
+    "speaker_help": (
+        "Namnet gäller hela anteckningen, transkriptionen, exporten och rader du hämtar senare, "
+        "också om du tar bort alla talarens rader. Skriv enhetens etikett (t.ex. person 1) för "
+        "att ta tillbaka den.",
+        "The name applies to the whole entry, the transcript, the export and lines you pull in "
+        "later, also when you drop all the speaker's lines. Type the device's label (e.g. "
+        "person 1) to give it back.",
+    ),
+    "speaker_names_now": ("Namn i anteckningen", "Names in the entry"),
+    "speaker_unknown": (
+        "Talaren finns inte i utkastet. Ladda om sidan och försök igen.",
+        "There is no such speaker in the draft. Reload the page and try again.",
+    ),
+    "speaker_caseworker_own": (
+        "”handläggare” är din egen röst och byter inte namn; anteckningen anger dig som "
+        "handläggare.",
+        "”handläggare” is your own voice and is not renamed; the entry names you as the "
+        "caseworker.",
+    ),
+    "speaker_name_empty": (
+        "Skriv ett namn. Vill du ta tillbaka enhetens etikett, skriv den (t.ex. person 1).",
+        "Type a name. To give back the device's label, type it (e.g. person 1).",
+    ),
+    "speaker_name_long": (
+        "Namnet är för långt (högst 200 tecken).",
+        "The name is too long (at most 200 characters).",
+    ),
+    "speaker_name_caseworker": (
+        "En annan talare kan inte heta ”handläggare”: det är din egen röst, och klientens ord "
+        "skulle läsas som dina.",
+        "Another speaker cannot be called ”handläggare”: that is your own voice, and the "
+        "client's words would read as yours.",
+    ),
+    "speaker_name_label": (
+        "Namnet är enhetens etikett för en annan röst i samtalet. Välj ett annat namn.",
+        "That name is the device's label of another voice in the meeting. Choose another name.",
+    ),
     "line_save": ("Spara raden", "Save the line"),
     "line_drop": ("Ta bort raden", "Drop the line"),
     "line_move": ("Flytta", "Move"),

@@ -8,15 +8,12 @@ block left without lines disappears, so an area without content has no heading.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
-from fredag.protocol import Journal, JournalArea, JournalLine, Quote, Segment
+from fredag.protocol import Journal, JournalArea, JournalLine, Segment
 from server.web.content import MARKS_KEY, NO_AREA_KEY, block_key
-from server.web.highlight import speaker_label
-
-QuoteT = TypeVar("QuoteT", bound=Quote)
+from server.web.speakers import segment_label
 
 
 class LineError(ValueError):
@@ -127,69 +124,10 @@ def pull(
     if not 0 <= segment < len(segments):
         raise LineError(f"no segment {segment}")
     seg = segments[segment]
-    # Said by a speaker the caseworker renamed: the line comes in under her name for them.
-    speaker = speaker_label(seg, speaker_names(journal, segments))
-    line = JournalLine(segment=segment, start=seg.start, text=seg.text, speaker=speaker)
+    # The device's label: the version's names (`server.web.speakers`) show it as she named it.
+    line = JournalLine(segment=segment, start=seg.start, text=seg.text, speaker=segment_label(seg))
     return _insert(journal, target, line, order)
 
-
-def _quotes(journal: Journal) -> Iterator[Quote]:
-    """Every quote of the entry: each line's referents, held referents, question and words."""
-    for line in [ln for a in journal.areas for ln in a.lines] + list(journal.marks):
-        for quote in (*line.referents, *line.held, line.question, line):
-            if quote is not None:
-                yield quote
-
-
-def speakers(journal: Journal) -> list[str]:
-    """The speaker labels in the entry (lines, the questions they answer, their referents),
-    in order."""
-    found: dict[str, None] = {}
-    for quote in _quotes(journal):
-        if quote.speaker:
-            found.setdefault(quote.speaker)
-    return list(found)
-
-
-def speaker_names(journal: Journal, segments: Sequence[Segment]) -> dict[str, str]:
-    """The caseworker's names for the device's speaker labels ("person 1" → "mamma"), as
-    her renaming left them in the entry: a label whose every quote in the entry shows one
-    other name. What the transcript (on the review page, and as the export's attachment)
-    and a line pulled from it show for that label; the signed transcript keeps the
-    device's."""
-    shown: dict[str, set[str]] = {}
-    for quote in _quotes(journal):
-        if quote.speaker and quote.segment is not None and quote.segment < len(segments):
-            label = speaker_label(segments[quote.segment])
-            if label:
-                shown.setdefault(label, set()).add(quote.speaker)
-    return {label: next(iter(s)) for label, s in shown.items() if len(s) == 1 and label not in s}
-
-
-def rename_speaker(journal: Journal, old: str, new: str) -> Journal:
-    """Every line (question, referent) said by `old` now says `new` ("person 1" → "mamma")."""
-    new = " ".join(new.split())
-    if not new or len(new) > MAX_SPEAKER or old not in speakers(journal):
-        raise LineError(f"no speaker {old!r} to rename, or no new name")
-
-    def quote(q: QuoteT) -> QuoteT:
-        return q.model_copy(update={"speaker": new}) if q.speaker == old else q
-
-    def renamed(line: JournalLine) -> JournalLine:
-        return quote(line).model_copy(
-            update={
-                "question": None if line.question is None else quote(line.question),
-                "referents": [quote(r) for r in line.referents],
-                "held": [quote(h) for h in line.held],
-            }
-        )
-
-    areas = [a.model_copy(update={"lines": [renamed(ln) for ln in a.lines]}) for a in journal.areas]
-    marks = [renamed(ln) for ln in journal.marks]
-    return journal.model_copy(update={"areas": areas, "marks": marks})
-
-
-MAX_SPEAKER = 200
 
 __all__ = [
     "NO_AREA_KEY",
@@ -199,7 +137,4 @@ __all__ = [
     "edit",
     "move",
     "pull",
-    "rename_speaker",
-    "speaker_names",
-    "speakers",
 ]

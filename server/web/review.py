@@ -18,8 +18,8 @@ from fredag.protocol import Draft as DraftDoc
 from fredag.protocol import Evidence
 from server import audit
 from server.models import Draft, DraftVersion, User, utcnow
-from server.web import lines
-from server.web.content import Content, dump, load
+from server.web import lines, speakers
+from server.web.content import dump, load
 from server.web.entry import compose
 from server.web.frame import WebError
 from server.web.highlight import locate
@@ -144,12 +144,12 @@ def _journal_gets(
 ) -> None:
     """A factor the caseworker added is evidence too: its utterance joins the journal under
     the factor's life area (a new text version) unless the journal already quotes it."""
-    number, content = current_content(session, row)
-    if content.journal is None or area is None:
+    number, current = current_named(session, row, doc)
+    if current is None or area is None:
         return
     quoted = {
         line.segment
-        for block in content.journal.areas
+        for block in current.journal.areas
         for line in block.lines
         if line.segment is not None
     }
@@ -158,9 +158,9 @@ def _journal_gets(
     if segment in quoted or chosen is None:
         return
     journal = lines.pull(
-        content.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
+        current.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
     )
-    _save(session, user, ip, row, number, dump(journal), "rad: ny faktor")
+    _save(session, user, ip, row, number, dump(journal, current.names), "rad: ny faktor")
 
 
 def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note: str = "") -> int:
@@ -193,9 +193,20 @@ def area_choices(session: Session, doc: DraftDoc) -> list[lines.AreaChoice]:
     return out
 
 
-def current_content(session: Session, row: Draft) -> tuple[int, Content]:
-    number, body = latest_text(session, row, draft_doc(row))
-    return number, load(body)
+def current_named(session: Session, row: Draft, doc: DraftDoc) -> tuple[int, speakers.Named | None]:
+    """The latest text version's number, journal and speaker names (None: plain text)."""
+    number, body = latest_text(session, row, doc)
+    return number, speakers.named(load(body), doc.transcript.segments)
+
+
+def _editable(session: Session, row: Draft, doc: DraftDoc, version: int) -> speakers.Named:
+    """The latest version's journal and names, if `version` is it and it has structure."""
+    number, current = current_named(session, row, doc)
+    if number != version:
+        raise WebError(409, "stale_version")
+    if current is None:
+        raise WebError(409, "legacy_text")
+    return current
 
 
 def change_line(
@@ -214,25 +225,21 @@ def change_line(
     """Edit, drop or move one line of the entry's journal: a new text version."""
     _require_open(row)
     doc = draft_doc(row)
-    number, content = current_content(session, row)
-    if number != version:
-        raise WebError(409, "stale_version")
-    if content.journal is None:
-        raise WebError(409, "legacy_text")
+    current = _editable(session, row, doc, version)
     choices = area_choices(session, doc)
     try:
         if op == "edit":
             if len(text) > MAX_TEXT:
                 raise WebError(413)
-            journal = lines.edit(content.journal, block, index, text, doc.transcript.segments)
+            journal = lines.edit(current.journal, block, index, text, doc.transcript.segments)
         elif op == "drop":
-            journal = lines.drop(content.journal, block, index)
+            journal = lines.drop(current.journal, block, index)
         else:
             chosen = _choice(choices, target)
-            journal = lines.move(content.journal, block, index, chosen, [c.slug for c in choices])
+            journal = lines.move(current.journal, block, index, chosen, [c.slug for c in choices])
     except lines.LineError as exc:
         raise WebError(422, "line_not_found") from exc
-    return _save(session, user, ip, row, number, dump(journal), f"rad: {op}")
+    return _save(session, user, ip, row, version, dump(journal, current.names), f"rad: {op}")
 
 
 def pull_segment(
@@ -241,38 +248,37 @@ def pull_segment(
     """A transcript segment, verbatim, as a new line of a life area: a new text version."""
     _require_open(row)
     doc = draft_doc(row)
-    number, content = current_content(session, row)
-    if number != version:
-        raise WebError(409, "stale_version")
-    if content.journal is None:
-        raise WebError(409, "legacy_text")
+    current = _editable(session, row, doc, version)
     choices = area_choices(session, doc)
     chosen = _choice(choices, target)
     try:
         journal = lines.pull(
-            content.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
+            current.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
         )
     except lines.LineError as exc:
         raise WebError(422, "line_not_found") from exc
-    return _save(session, user, ip, row, number, dump(journal), "rad: hämtad")
+    return _save(session, user, ip, row, version, dump(journal, current.names), "rad: hämtad")
 
 
 def rename_speaker(
     session: Session, user: User, ip: str, row: Draft, *, version: int, old: str, new: str
 ) -> int:
-    """A speaker label renamed throughout the entry ("person 1" → "mamma"): a new text
-    version; the signed draft keeps its labels."""
+    """A speaker label named throughout the entry ("person 1" → "mamma"): a new text version
+    storing the name beside the journal (`server.web.speakers`), read by every view; the
+    signed draft keeps its labels. Refused (422, the reason) for a name she cannot give."""
     _require_open(row)
-    number, content = current_content(session, row)
-    if number != version:
-        raise WebError(409, "stale_version")
-    if content.journal is None:
-        raise WebError(409, "legacy_text")
+    doc = draft_doc(row)
+    current = _editable(session, row, doc, version)
+    segments = doc.transcript.segments
     try:
-        journal = lines.rename_speaker(content.journal, old, new)
-    except lines.LineError as exc:
-        raise WebError(422, "line_not_found") from exc
-    return _save(session, user, ip, row, number, dump(journal), f"talare: {old} → {new.strip()}")
+        names = speakers.rename(current, segments, old, new)
+    except speakers.NameRefused as exc:
+        raise WebError(422, exc.key) from exc
+    if names == dict(current.names):
+        return version
+    label = next(x for x in {*names, *current.names} if names.get(x) != current.names.get(x))
+    note = f"talare: {label} → {names.get(label, label)}"
+    return _save(session, user, ip, row, version, dump(current.journal, names), note)
 
 
 def _choice(choices: list[lines.AreaChoice], slug: str) -> lines.AreaChoice:

@@ -31,7 +31,7 @@ from server import audit
 from server.deps import ClientIP, SessionDep
 from server.drafts import own_draft
 from server.models import Draft, User
-from server.web import lines, review
+from server.web import review, speakers
 from server.web.content import MARKS_KEY, block_key, load
 from server.web.entry import journal_text
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
@@ -210,13 +210,14 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         # Exactly the text approval would store (the journal is Swedish whatever the page's
         # language).
         preview = review.entry_text(db, row, catalogue or current)
-    journal = content.journal
+    segments = doc.transcript.segments
+    version = speakers.named(content, segments)
+    journal = version.shown() if version is not None else None
+    renamed = dict(version.names) if version is not None else {}
     blocks = []
     if journal is not None:
         blocks = [(block_key(a.area), a) for a in journal.areas if a.lines]
     editable = approved is None and row.status == "draft"
-    segments = doc.transcript.segments
-    renamed = lines.speaker_names(journal, segments) if journal is not None else {}
     return {
         "row": row,
         "doc": doc,
@@ -232,7 +233,9 @@ def draft_context(request: Request, db: Session, row: Draft) -> dict[str, Any]:
         ),
         "text_number": number,
         "journal": journal,
-        "speakers": lines.speakers(journal) if journal is not None else [],
+        "speakers": [(x, renamed.get(x)) for x in speakers.labels(version.journal, segments)]
+        if version is not None
+        else [],
         "transcript_speakers": transcript_speakers(segments, renamed),
         "blocks": blocks,
         "marks_key": MARKS_KEY,
@@ -416,7 +419,9 @@ def rename_speaker(
     try:
         review.rename_speaker(db, page.user, ip, row, version=version, old=old, new=new)
     except WebError as exc:
-        return _refused(request, page, db, row, exc, "text", {})
+        return _refused(
+            request, page, db, row, exc, "text", {"speaker_old": old, "speaker_new": new}
+        )
     return _back(request, page, db, row, "text")
 
 
@@ -592,11 +597,9 @@ def _export_entry(db: Session, row: Draft, attachment: bool = False) -> ExportEn
 def _attachment(db: Session, row: Draft) -> list[str]:
     """ "Bilaga: transkription", each speaker as the approved entry names them."""
     doc = draft_doc(row)
-    content = load(latest_text(db, row, doc)[1])
     segments = doc.transcript.segments
-    if content.journal is None:
-        return attachment_lines(segments)
-    return attachment_lines(segments, names=lines.speaker_names(content.journal, segments))
+    current = speakers.named(load(latest_text(db, row, doc)[1]), segments)
+    return attachment_lines(segments, names=current.names if current is not None else None)
 
 
 def _filename(row: Draft, ext: str) -> str:

@@ -411,11 +411,12 @@ class TestSpeakers:
     def test_renaming_a_speaker_reaches_the_whole_entry_and_its_export(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
-        """The transcript filters by speaker; the caseworker renames 'person 1' to 'mamma' once
-        and every line of the entry, the transcript and its filter, a line pulled from it
-        afterwards, the exported text, the PDF and the attachment say 'mamma', as a new
-        version; a line whose label the device changed with hindsight is marked so on the
-        page and in the exports, before and after the renaming."""
+        """The transcript filters by speaker; 'handläggare' is refused as a name with its
+        reason; the caseworker renames 'person 1' to 'mamma' once, drops every line of hers
+        and pulls two back: every line of the entry, the transcript and its filter, the pulled
+        lines, the exported text, the PDF and the attachment say 'mamma', each change a new
+        version; a line whose label the device changed with hindsight is marked so on the page
+        and in the exports; the signed original keeps 'person 1'."""
         draft = meeting_draft(
             anna.device.key,
             current_catalogue(web_server),
@@ -425,7 +426,8 @@ class TestSpeakers:
         draft_id = upload(anna, draft)
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
-        revised = page.locator("li.jline", has_text="Mamma berättar att pappa dricker")
+        told = "Mamma berättar att pappa dricker"
+        revised = page.locator("li.jline", has_text=told)
         expect(revised.locator(".jspeaker")).to_have_text("person 1 (ändrad av enheten):")
         said = [s for s in draft.transcript.segments if s.speaker and s.speaker.label == "person 1"]
         page.locator("#transcript-speaker").select_option("person 1")
@@ -434,25 +436,44 @@ class TestSpeakers:
         expect(page.locator("#transcript-body p.seg:visible")).to_have_count(
             len(draft.transcript.segments)
         )
+        expect(page.locator("#speaker-old option")).to_have_text(["person 1"])
         page.locator("#speaker-old").select_option("person 1")
+        page.locator("#speaker-new").fill("Handläggare")
+        page.get_by_role("button", name="Byt i hela anteckningen").click()
+        expect(page.locator("#error-text")).to_contain_text("kan inte heta ”handläggare”")
+        expect(page.locator("#speaker-new")).to_have_value("Handläggare")
+        expect(page.locator("#text-h")).to_contain_text("Version 0")
         page.locator("#speaker-new").fill("mamma")
         page.get_by_role("button", name="Byt i hela anteckningen").click()
         expect(revised.locator(".jspeaker")).to_have_text("mamma (ändrad av enheten):")
         expect(page.locator("#text-h")).to_contain_text("Version 1")
-        expect(page.locator("#transcript-speaker option")).to_have_text(
-            ["alla", "handläggare", "mamma"]
-        )
+        expect(page.locator("#speaker-names")).to_have_text("Namn i anteckningen: person 1 → mamma")
         page.locator("#transcript-speaker").select_option("mamma")
         expect(page.locator("#transcript-body p.seg:visible")).to_have_count(len(said))
         page.locator("#transcript-speaker").select_option("")
+        # Every line of hers dropped: the name is stored with the version, not read from them.
+        theirs = page.locator("li.jline", has=page.locator(".jspeaker", has_text="mamma"))
+        for left in range(theirs.count(), 0, -1):
+            theirs.first.get_by_role("button", name="Ta bort raden").click()
+            expect(theirs).to_have_count(left - 1)
+        expect(page.locator("#transcript-speaker option")).to_have_text(
+            ["alla", "handläggare", "mamma"]
+        )
+        expect(page.locator("#transcript-body", has_text="person 1")).to_have_count(0)
+        expect(page.locator("#speaker-old option")).to_have_text(["person 1 (mamma)"])
         page.locator("#pull-target").select_option("bbic_stabilitet")
-        page.locator("#seg-5 button.pull").click()  # said by 'person 1', pulled after renaming
+        page.locator("#seg-5 button.pull").click()  # said by 'person 1'
         pulled = page.locator("li.jline", has_text="ses igen om två veckor")
         expect(pulled.locator(".jspeaker")).to_have_text("mamma:")
+        page.locator("#pull-target").select_option("bbic_familjens_bakgrund")
+        page.locator("#seg-1 button.pull").click()  # hers, the label revised by the device
+        expect(revised.locator(".jspeaker")).to_have_text("mamma (ändrad av enheten):")
         expect(page.locator(".jspeaker", has_text="person 1")).to_have_count(0)
         expect(page.locator("#transcript-body", has_text="person 1")).to_have_count(0)
         approve_open(page)
         quote = 'mamma (ändrad av enheten): "Mamma berättar att pappa dricker mycket'
+        expect(page.locator("#approved-text")).to_contain_text(quote)
+        expect(page.locator("#approved-text")).to_contain_text('mamma: "Vi bestämmer att vi ses')
         exported = exported_text(page, tmp_path, "speakers.txt")
         assert quote in exported and "person 1" not in exported
         pdf = exported_pdf_text(page, tmp_path, "speakers.pdf")

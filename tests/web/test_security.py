@@ -184,6 +184,49 @@ class TestEscaping:
         assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
+class TestSpeakerRename:
+    def test_a_rename_needs_its_token_refuses_what_cannot_be_a_name_and_is_audited(
+        self, page: Any, web_server: ServerProcess, anna: Person, admin_api: Api
+    ) -> None:
+        """Renaming a speaker without the CSRF token is refused (403); an empty name, the
+        caseworker's label, another voice's label or her own voice are refused (422) with
+        their reason and a stale page with 409, nothing stored; a rename is a new version,
+        audit-logged with who and what."""
+        draft_id = _draft(web_server, anna, speakers=["handläggare", "person 1", "person 2"])
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        address = f"/utkast/{draft_id}/talare"
+        form = {"version": "0", "old": "person 1", "new": "mamma"}
+        assert page.request.post(address, form=form).status == 403
+        for change, status, words in (
+            ({"new": "  "}, 422, "Skriv ett namn"),
+            ({"new": "HANDLÄGGARE"}, 422, "kan inte heta ”handläggare”"),
+            ({"new": "person 2"}, 422, "etikett för en annan röst"),
+            ({"old": "handläggare", "new": "Anna"}, 422, "din egen röst"),
+            ({"old": "person 7"}, 422, "Talaren finns inte"),
+            ({"version": "3"}, 409, "har ändrats sedan sidan laddades"),
+        ):
+            refused = page.request.post(
+                address, form={**form, **change, "csrf_token": _csrf(page)}, max_redirects=0
+            )
+            assert refused.status == status, change
+            assert words in refused.text(), change
+        page.reload()
+        expect(page.locator("#text-h")).to_contain_text("Version 0")
+        done = page.request.post(address, form={**form, "csrf_token": _csrf(page)}, max_redirects=0)
+        assert done.status == 303
+        page.reload()
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        events = admin_api.get(
+            "/api/v1/admin/audit", params={"object_id": draft_id, "action": "draft.edit"}
+        )
+        assert events.status_code == 200, events.text
+        (edit,) = events.json()
+        assert (edit["actor"], edit["ip"]) == (anna.username, "127.0.0.1")
+        detail = json.loads(edit["detail"])
+        assert (detail["version"], detail["note"]) == (1, "talare: person 1 → mamma")
+
+
 class TestApprovedIsImmutable:
     def test_approved_entry_cannot_be_edited(
         self, page: Any, web_server: ServerProcess, anna: Person
@@ -197,6 +240,7 @@ class TestApprovedIsImmutable:
             ("text", {"restore": "0"}),
             ("rad", {"version": "0", "block": "_none", "line": "0", "op": "drop"}),
             ("hamta", {"version": "0", "segment": "0", "target": "bbic_halsa"}),
+            ("talare", {"version": "0", "old": "person 1", "new": "mamma"}),
             ("bedomning", {"assessment": "Ändrad", "planning": ""}),
             ("tagg", {"factor": "family_conflict", "group": "risk", "decision": "reject"}),
             ("godkann", {"confirm": "ja"}),

@@ -11,7 +11,7 @@ import pytest
 
 from fredag.journal import quote_line
 from fredag.protocol import Evidence, Journal, JournalLine, Segment
-from server.web import lines
+from server.web import lines, speakers
 from server.web.content import Content, dump, load, original_journal
 from server.web.entry import compose
 from server.web.export import AddendumOut, ExportEntry, as_pdf, as_text
@@ -146,11 +146,12 @@ class TestCompose:
         journal = original_journal(doc)
         text = compose(doc, Content(journal), _groups(doc), "", "")
         assert f"person 1 (ändrad av enheten): {said}" in text
-        renamed = lines.rename_speaker(journal, "person 1", "mamma")
-        text = compose(doc, Content(renamed), _groups(doc), "", "")
+        renamed = Content(journal, names={"person 1": "mamma"})
+        text = compose(doc, renamed, _groups(doc), "", "")
         assert f"mamma (ändrad av enheten): {said}" in text and "person 1" not in text
-        assert f"mamma (ändrad av enheten): {said}" in journal_text(Content(renamed), doc)
-        assert doc.journal is not None and "person 1" in lines.speakers(doc.journal)
+        assert f"mamma (ändrad av enheten): {said}" in journal_text(renamed, doc)
+        assert doc.journal is not None
+        assert "person 1" in [q.speaker for q in speakers.quotes(doc.journal)]
 
     def test_old_draft_without_areas_still_composes(self) -> None:
         """A fredag.draft/1 draft (no journal, no areas) shows its whole transcript as lines."""
@@ -196,60 +197,152 @@ class TestLineOperations:
         with pytest.raises(lines.LineError):
             lines.drop(journal, key, 99)
 
-    def test_renaming_a_speaker_changes_every_line_and_question(self) -> None:
-        """'person 1' → 'mamma' renames that speaker on every line and question of the entry,
-        and the composed text shows the new name; the original journal is unchanged."""
+    def test_content_round_trips(self) -> None:
+        """A version body is the journal and its speaker names as JSON and loads back the
+        same; a body without names (fredag.entry/1) loads with none stored."""
+        journal = original_journal(_doc())
+        assert load(dump(journal)).journal == journal
+        assert load(dump(journal)).names == {}
+        stored = load(dump(journal, {"person 1": "mamma"}))
+        assert (stored.journal, stored.names) == (journal, {"person 1": "mamma"})
+        old = '{"format":"fredag.entry/1","journal":' + journal.model_dump_json() + "}"
+        assert load(old).journal == journal and load(old).names is None
+        bad = dump(journal, {"person 1": "mamma"}).replace('"mamma"', "1")
+        assert load(bad).journal is None  # not the format: shown as the text it is
+
+
+def _quote_speakers(journal: Journal) -> list[str | None]:
+    return [q.speaker for q in speakers.quotes(journal)]
+
+
+class TestSpeakerNames:
+    """The caseworker's names for the device's labels, stored with each text version."""
+
+    DOC = staticmethod(lambda: _doc(speakers=("handläggare", "person 1"), revised=frozenset({1})))
+
+    def test_names_show_on_every_quote_and_the_journal_keeps_the_labels(self) -> None:
+        """A stored name shows on every line, question and referent of that label; the
+        stored journal keeps the device's labels and other speakers are unchanged."""
         journal = original_journal(_doc())
         first = journal.areas[0].lines[0]
         question = JournalLine(segment=None, start=0.0, text="", speaker="person 1")
         said = first.model_copy(update={"speaker": "person 1", "question": question})
-        other = first.model_copy(update={"speaker": "handläggare"})
+        other = first.model_copy(update={"speaker": "handläggare", "referents": [question]})
         area = journal.areas[0].model_copy(update={"lines": [said, other]})
         journal = journal.model_copy(update={"areas": [area]})
-        assert lines.speakers(journal) == ["person 1", "handläggare"]
-        renamed = lines.rename_speaker(journal, "person 1", "  mamma ")
-        got = renamed.areas[0].lines
-        assert [ln.speaker for ln in got] == ["mamma", "handläggare"]
-        assert got[0].question is not None and got[0].question.speaker == "mamma"
-        assert lines.speakers(journal) == ["person 1", "handläggare"]
-        assert 'mamma: "' in quote_line(got[0])
-        with pytest.raises(lines.LineError):
-            lines.rename_speaker(journal, "person 9", "pappa")
-        with pytest.raises(lines.LineError):
-            lines.rename_speaker(journal, "person 1", "  ")
+        version = speakers.Named(journal, {"person 1": "mamma"})
+        shown = version.shown().areas[0].lines
+        assert [ln.speaker for ln in shown] == ["mamma", "handläggare"]
+        assert shown[0].question is not None and shown[0].question.speaker == "mamma"
+        assert shown[1].referents[0].speaker == "mamma"
+        assert _quote_speakers(journal) == ["person 1", "person 1", "person 1", "handläggare"]
+        assert 'mamma: "' in quote_line(shown[0])
 
-    def test_after_renaming_the_transcript_and_a_pulled_line_use_the_new_name(self) -> None:
-        """After 'person 1' → 'mamma', the entry names the device's label 'mamma': a line
-        pulled from the transcript comes in as hers, and the transcript, its speaker filter
-        and the attachment show 'mamma' (the revised mark kept); before, the device's labels;
-        the signed transcript keeps them."""
+    def test_a_name_holds_when_every_line_of_the_speaker_is_dropped(self) -> None:
+        """After 'person 1' → 'mamma' and every line of person 1 dropped, the version still
+        names person 1 'mamma': the transcript, its filter and the attachment say so, and a
+        line pulled back comes in as 'mamma' (this was lost when names were read from the
+        quotes); the signed transcript keeps the device's label."""
         from fredag.journal import attachment_lines
         from server.web.highlight import transcript_html, transcript_speakers
 
-        doc = _doc(speakers=("handläggare", "person 1"), revised=frozenset({1}))
+        doc = self.DOC()
         segments = doc.transcript.segments
-        journal = original_journal(doc)
-        assert lines.speaker_names(journal, segments) == {}
-        renamed = lines.rename_speaker(journal, "person 1", "mamma")
-        names = lines.speaker_names(renamed, segments)
-        assert names == {"person 1": "mamma"}
-        pulled = lines.pull(renamed, 5, segments, AREAS[0], [a.slug for a in AREAS])
-        assert "person 1" not in lines.speakers(pulled)
-        assert transcript_speakers(segments, names) == ["handläggare", "mamma"]
-        html = transcript_html(segments, [], names=names)
+        start = speakers.named(Content(original_journal(doc), names={}), segments)
+        assert start is not None
+        names = speakers.rename(start, segments, "person 1", "mamma")
+        journal = start.journal
+        for key in ("bbic_familj_relationer", "bbic_familjens_bakgrund"):
+            journal = lines.drop(journal, key, 0)
+        assert "person 1" not in _quote_speakers(journal)
+        version = speakers.named(load(dump(journal, names)), segments)
+        assert version is not None and version.names == {"person 1": "mamma"}
+        assert transcript_speakers(segments, version.names) == ["handläggare", "mamma"]
+        html = transcript_html(segments, [], names=version.names)
         assert 'data-speaker="mamma"' in html and "person 1" not in html
         assert 'mamma <span class="revised">(ändrad av enheten)</span>' in html
-        english = transcript_html(segments, [], names=names, lang="en")
+        english = transcript_html(segments, [], names=version.names, lang="en")
         assert 'mamma <span class="revised">(changed by the device)</span>' in english
-        attached = attachment_lines(segments, names=names)
+        attached = attachment_lines(segments, names=version.names)
         assert "[00:06] mamma (ändrad av enheten): Mamma berättar" in attached[2]
         assert not any("person 1" in x for x in attached)
+        pulled = lines.pull(version.journal, 5, segments, AREAS[0], [a.slug for a in AREAS])
+        assert "person 1" in _quote_speakers(pulled)  # stored: the device's label
+        shown = speakers.Named(pulled, version.names).shown()
+        assert sorted(map(str, _quote_speakers(shown))) == ["handläggare", "mamma"]
         assert segments[5].speaker is not None and segments[5].speaker.label == "person 1"
 
-    def test_content_round_trips(self) -> None:
-        """A version body is the journal as JSON and loads back the same."""
-        journal = original_journal(_doc())
-        assert load(dump(journal)).journal == journal
+    def test_an_earlier_version_shows_the_names_it_had(self) -> None:
+        """Each version keeps its own names: version 1 'mamma', version 2 'mor' and version 3
+        back to the device's label each show theirs."""
+        from server.web.entry import journal_text
+
+        doc = self.DOC()
+        segments = doc.transcript.segments
+        v0 = speakers.Named(original_journal(doc))
+        v1 = speakers.Named(v0.journal, speakers.rename(v0, segments, "person 1", "mamma"))
+        v2 = speakers.Named(v1.journal, speakers.rename(v1, segments, "mamma", "mor"))
+        v3 = speakers.Named(v2.journal, speakers.rename(v2, segments, "person 1", "Person 1"))
+        assert (v1.names, v2.names, v3.names) == ({"person 1": "mamma"}, {"person 1": "mor"}, {})
+        texts = [journal_text(load(dump(v.journal, v.names)), doc) for v in (v1, v2, v3)]
+        assert "mamma (ändrad av enheten):" in texts[0] and "mor" not in texts[0]
+        assert "mor (ändrad av enheten):" in texts[1] and "mamma (" not in texts[1]
+        assert "person 1 (ändrad av enheten):" in texts[2]
+
+    def test_a_version_saved_before_names_were_stored_shows_as_it_did(self) -> None:
+        """A fredag.entry/1 version whose quotes carry the new name shows and composes the
+        same; its names are read back from the quotes and its quotes get their labels back,
+        so a further change stores them."""
+        doc = self.DOC()
+        segments = doc.transcript.segments
+        journal = original_journal(doc)
+        written = speakers.map_speakers(
+            journal, lambda q: "mamma" if q.speaker == "person 1" else q.speaker
+        )
+        body = '{"format":"fredag.entry/1","journal":' + written.model_dump_json() + "}"
+        old = load(body)
+        version = speakers.named(old, segments)
+        assert version is not None and version.names == {"person 1": "mamma"}
+        assert version.journal == journal and version.shown() == written
+        stored = compose(doc, Content(written, names={}), _groups(doc), "", "")
+        assert compose(doc, old, _groups(doc), "", "") == stored
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key"),
+        [
+            ("person 1", "   ", "speaker_name_empty"),
+            ("person 1", "Handläggare", "speaker_name_caseworker"),
+            ("person 1", "handläggaren", "speaker_name_caseworker"),
+            ("person 1", "Person 2", "speaker_name_label"),
+            ("person 1", "x" * 201, "speaker_name_long"),
+            ("handläggare", "Anna", "speaker_caseworker_own"),
+            ("person 9", "pappa", "speaker_unknown"),
+        ],
+    )
+    def test_a_name_she_cannot_give_is_refused_with_its_reason(
+        self, old: str, new: str, key: str
+    ) -> None:
+        """An empty name, the caseworker's own label, another voice's device label, a too
+        long name, renaming her own voice or an unknown speaker are refused, each with its
+        own reason."""
+        doc = _doc(speakers=("handläggare", "person 1", "person 2"))
+        version = speakers.Named(original_journal(doc))
+        with pytest.raises(speakers.NameRefused) as refused:
+            speakers.rename(version, doc.transcript.segments, old, new)
+        assert refused.value.key == key
+
+    def test_two_labels_may_share_a_name_and_be_told_apart_again(self) -> None:
+        """Two voices the device heard for one person both named 'mamma' show so; renaming
+        one again separates them, since each label keeps its own name; spaces are tidied."""
+        doc = _doc(speakers=("handläggare", "person 1", "person 2"))
+        segments = doc.transcript.segments
+        v = speakers.Named(original_journal(doc))
+        v = speakers.Named(v.journal, speakers.rename(v, segments, "person 1", " mamma "))
+        v = speakers.Named(v.journal, speakers.rename(v, segments, "person 2", "mamma"))
+        assert v.names == {"person 1": "mamma", "person 2": "mamma"}
+        assert speakers.labels(v.journal, segments) == ["person 1", "person 2"]
+        v = speakers.Named(v.journal, speakers.rename(v, segments, "person 2", "moster"))
+        assert v.names == {"person 1": "mamma", "person 2": "moster"}
 
 
 class TestExport:
