@@ -449,6 +449,9 @@ class TestOwnLabelledSets:
         for name in ("tuning.jsonl", "heldout.jsonl"):
             rows = (DATA / name).read_text(encoding="utf-8").splitlines()
             others |= {json.loads(row)["text"] for row in rows}
-        assert not {item["text"] for item in items} & others
+        own = {item["text"] for item in items}
+        assert not own & others
+        held_back = (DATA / "definitions-heldback.jsonl").read_text(encoding="utf-8").splitlines()
+        assert not {json.loads(row)["text"] for row in held_back} & (others | own)
         stated = Counter(g[0] for item in items for g in item["expect"] if len(g) == 1)
         assert {slug for slug in SLUGS if stated[slug] < 4} == set()
