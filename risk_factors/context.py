@@ -650,6 +650,8 @@ OTHER_PEOPLE = frozenset(
     | {"jobbarkompisarna"}
 )
 _SELF = frozenset({"jag", "mig", "själv", "själva"})
+_CLIENT_OBJECTS = frozenset({"mig", "oss"})
+"""In an adult's case the client as the object of a cue's own words ("gjort mig illa")."""
 
 
 def about_someone_else(
@@ -677,6 +679,11 @@ def about_someone_else(
     after = words[used[-1] + 1 :]
     if any(after[i : i + 2] == ["inte", "jag"] for i in range(len(after) - 1)):
         return True  # "Min bror använder kokain, men inte jag."
+    if case_type == "vuxen" and _CLIENT_OBJECTS & {words[i] for i in used}:
+        # "Han har gjort mig illa", and asked "Har han gjort dig illa?" (read as said, "dig"
+        # as "mig"): the cue names the client as the one it was done to; its subject is the
+        # one who did it, not the person the factor is about.
+        return False
     start = _with_elided_subject(sentence, start, others)
     before = words[start : used[0]]
     if _subject_is_other(sentence, used, start, others, case_type, conversation):

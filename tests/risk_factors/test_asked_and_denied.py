@@ -1,0 +1,55 @@
+"""Asked and denied: who a question asks about, and who answers it. Conversations of my own
+(none from the meeting sets), with near ones that must stay as they are: a yes is never a
+denial, a third person's denial is not the client's, a denial of the past is no finding."""
+
+from __future__ import annotations
+
+from risk_factors.tagger import Tagger
+from tests.risk_factors.support import denied as _denied
+from tests.risk_factors.support import typed_segments
+
+
+def _read(tagger: Tagger, case_type: str, *texts: str) -> tuple[set[str], set[str]]:
+    result = tagger.tag_segments(typed_segments(*texts), case_type)
+    return result.factors(), _denied(result)
+
+
+class TestClientAsTheOneItWasDoneTo:
+    """In an adult's case a cue that names the client as the one something was done to
+    ("gjort mig illa") is the client's, whoever did it: "Har hon gjort dig illa?" / "Nej."
+    is asked and denied."""
+
+    def test_a_no_about_what_another_did_to_the_client(self, tagger: Tagger) -> None:
+        """ "Har hon gjort dig illa någon gång?" / "Nej." and "Har din före detta gjort dig
+        illa?" / "Nej, aldrig." deny prior victimisation; nothing is found."""
+        for question, answer in (
+            ("Har hon gjort dig illa någon gång?", "Nej."),
+            ("Har din före detta gjort dig illa?", "Nej, aldrig."),
+        ):
+            found, denied = _read(tagger, "vuxen", question, answer)
+            assert denied == {"prior_victimisation"}, question
+            assert not found, question
+
+    def test_told_in_a_conversation(self, tagger: Tagger) -> None:
+        """ "Hur har helgen varit?" / "Hennes bror har gjort mig illa." is the client's prior
+        victimisation, not the brother's."""
+        found, _ = _read(
+            tagger, "vuxen", "Hur har helgen varit?", "Hennes bror har gjort mig illa."
+        )
+        assert "prior_victimisation" in found
+
+    def test_a_yes_is_a_finding(self, tagger: Tagger) -> None:
+        """ "Har hon gjort dig illa någon gång?" / "Ja, en gång." is found, never denied."""
+        found, denied = _read(tagger, "vuxen", "Har hon gjort dig illa någon gång?", "Ja, en gång.")
+        assert found == {"prior_victimisation"}
+        assert not denied
+
+    def test_near_ones_stay(self, tagger: Tagger) -> None:
+        """A no about what was done to a third person denies nothing of the client's; told of
+        a third person, nothing is found."""
+        found, denied = _read(tagger, "vuxen", "Har grannen gjort honom illa?", "Nej.")
+        assert not found and not denied
+        found, denied = _read(
+            tagger, "vuxen", "Berätta om din väninna.", "Hennes kille har gjort henne illa."
+        )
+        assert not found and not denied
