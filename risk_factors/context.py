@@ -661,6 +661,7 @@ def about_someone_else(
     others: frozenset[int] = frozenset(),
     conversation: bool = False,
     people: frozenset[str] = OTHER_PEOPLE,
+    selves: frozenset[int] = frozenset(),
 ) -> bool:
     """True when the clause of the cue is about another person than the client: it opens with
     one ("Min bror använder kokain", "Hans mamma dricker") and, in an adult's case, the client
@@ -671,7 +672,10 @@ def about_someone_else(
     case a yes/no question about "han"/"hon" is about that person; so is a statement in a
     `conversation` (a text where the client is "jag" and "du"): the client never calls
     themself "han". `people`: the words for other persons an opening may name (the tagger
-    leaves out the peers' own words when the factor is about peers)."""
+    leaves out the peers' own words when the factor is about peers). `selves`: start offsets
+    of words that name the client in the third person (the client's name, and a "han"/"hon"
+    standing for it: "Hugo tog en moped med några killar och har tagit saker …", "Nadia bor …
+    Som barn blev hon slagen …"), a subject as "jag" is."""
     tokens = sentence.tokens
     words = [t.lower for t in tokens]
     clause = sentence.clause_of[used[0]]
@@ -686,9 +690,11 @@ def about_someone_else(
         return False
     start = _with_elided_subject(sentence, start, others)
     before = words[start : used[0]]
-    if _subject_is_other(sentence, used, start, others, case_type, conversation):
+    if _subject_is_other(sentence, used, start, others, case_type, conversation, selves):
         return True
     for j, word in enumerate(before):
+        if tokens[start + j].start in selves:
+            return False
         if word in people:
             later = before[j + 1 :]
             return not (case_type == "vuxen" and _SELF & set(later))
@@ -736,6 +742,7 @@ def _subject_is_other(
     others: frozenset[int],
     case_type: str = "barn",
     conversation: bool = False,
+    selves: frozenset[int] = frozenset(),
 ) -> bool:
     """True when the nearest subject before or inside the cue refers to someone else, or the
     clause asks in question word order (verb first) about someone else ("Dricker Marcus?",
@@ -784,6 +791,8 @@ def _subject_is_other(
         opening_other = k == first and tokens[k].start in others and words[k] in OTHER_PEOPLE
         if k in used and words[k] not in {"han", "hon"} and not opening_other:
             continue  # (a cue's word for the child may open it as others: "Killarna …")
+        if tokens[k].start in selves:
+            return False  # the client named, or a "han"/"hon" standing for the client's name
         if words[k] in third or (tokens[k].start in others and words[k] in {"han", "hon"}):
             return True
         if tokens[k].start not in others and (

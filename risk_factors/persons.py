@@ -352,7 +352,26 @@ def _is_name(text: str, sentence: Sentence, k: int) -> bool:
             return False
         if after in _SUPINES or (len(word) >= 4 and not is_swedish_word(word)):
             return True  # a short non-word is more likely a misheard pronoun ("gu" for "du")
-    return k > 0 and surface[:1].isupper() and not surface.isupper()
+    return k > 0 and surface[:1].isupper() and not surface.isupper() and not _institution(word)
+
+
+_VOWELS = frozenset("aeiouyåäö")
+INSTITUTION_MIN_STEM = 6
+"""The shortest indefinite form read as an authority's noun (`_institution`)."""
+
+
+def _institution(word: str) -> bool:
+    """True for a capitalised noun in its definite form that names an authority or a place
+    of care, not a person ("hos Kronofogden", "Försäkringskassan", "på Vårdcentralen"): a
+    word of the language whose form without the definite ending ("-en", "-et", or "-n"/"-t"
+    after a vowel) is a word of the language of at least INSTITUTION_MIN_STEM letters.
+    Names end so rarely ("Kristian", "Stefan", "Helen" are not read so)."""
+    if len(word) < INSTITUTION_MIN_STEM + 2 or not is_swedish_word(word):
+        return False
+    stems = [word[:-2]] if word.endswith(("en", "et")) else []
+    if word[-1] in "nt" and word[-2] in _VOWELS:
+        stems.append(word[:-1])
+    return any(len(s) >= INSTITUTION_MIN_STEM and is_swedish_word(s) for s in stems)
 
 
 # Words a recogniser's capital letter may land on that are never a name elsewhere.
@@ -491,7 +510,7 @@ def resolve(
     text: str, sentences: Sequence[Sentence], case_type: str = "vuxen"
 ) -> tuple[frozenset[int], dict[int, str]]:
     """See `_resolution`."""
-    out, nouns, _named, _owners = _resolution(text, sentences, case_type)
+    out, nouns, _named, _owners, _selves = _resolution(text, sentences, case_type)
     return out, nouns
 
 
@@ -508,6 +527,10 @@ class Resolution:
     """Starts of the "han"/"hon"/"hans"/"hennes"/"honom"/"henne" that stand for a friend of
     the client's ("din kompis Amira" … "Hennes pappa slår henne": Amira's father hits Amira;
     "Hon blir slagen av sin pappa": Amira is)."""
+    selves: frozenset[int] = frozenset()
+    """Starts of the words that name the client in the third person: the client's own name
+    and the "han"/"hon" that stand for it ("Nadia bor i egen lägenhet. … Som barn blev hon
+    slagen …": the caseworker speaks of the client, who is then no other person)."""
 
 
 def resolution(
@@ -522,14 +545,14 @@ def resolution(
     pronouns), `named` for each "han"/"hon" (by start) read as such a person the span of the
     word that last named them ("Vill du berätta om pappa?" … "Han dricker": "pappa").
     `unsure`: starts of the words the recogniser was unsure of (see `_heard_possessed`)."""
-    out, nouns, named, owners = _resolution(text, sentences, case_type, unsure)
+    out, nouns, named, owners, selves = _resolution(text, sentences, case_type, unsure)
     words = frozenset(
         (t.start, t.end)
         for s in sentences
         for t in s.tokens
         if t.start in out and t.start not in named and not _several(t.lower, case_type)
     )
-    return Resolution(out, nouns, words, named, owners)
+    return Resolution(out, nouns, words, named, owners, selves)
 
 
 def _resolution(
@@ -537,7 +560,9 @@ def _resolution(
     sentences: Sequence[Sentence],
     case_type: str,
     unsure: frozenset[int] = frozenset(),
-) -> tuple[frozenset[int], dict[int, str], dict[int, tuple[int, int]], frozenset[int]]:
+) -> tuple[
+    frozenset[int], dict[int, str], dict[int, tuple[int, int]], frozenset[int], frozenset[int]
+]:
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
     is such a person; and, for each "han"/"hon" whose referent is a person noun named in a
@@ -547,8 +572,13 @@ def _resolution(
     possessive and a person word ("din kompis Amira", "hans bror Ali"), which is that person.
     Also the starts of the "hans"/"hennes"/"honom"/"henne" whose "han"/"hon" would be a
     friend named so ("kompisen", "din kompis Amira"): only a friend, because in a child's case
-    a parent's "hennes" is most often the child, whoever else "hon" might be."""
+    a parent's "hennes" is most often the child, whoever else "hon" might be. Last, the
+    starts of the words that name the client in the third person (`Resolution.selves`): the
+    client's own name (in an adult's case a name called out to, in a child's case the child's
+    names, `_child_names`) and a "han"/"hon" while that name is the last person of its gender
+    named in the last REFERENT_SENTENCES sentences."""
     clients = client_names(text, sentences)
+    own = clients if case_type == "vuxen" else _own_child_names(text, sentences)
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
     # In a child's case, names written as names inside a sentence somewhere: such a word
     # opening a sentence is that name too ("Elias är med en stund." … "Elias går i skolan …").
@@ -566,6 +596,8 @@ def _resolution(
     noun: dict[str, str | None] = {"m": None, "f": None}
     spoken: dict[str, str | None] = {"m": None, "f": None}  # the person noun last named
     friend: dict[str, bool] = {"m": False, "f": False}  # last named as a friend ("din kompis X")
+    selves: set[int] = set()
+    self_at: dict[str, int | None] = {"m": None, "f": None}  # where the client was last named
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         asks = is_question(s)  # a person asked about is the topic of the answers
@@ -591,6 +623,8 @@ def _resolution(
                         nouns[token.start] = referent
                     if friend[gender]:
                         owners.add(token.start)
+                elif (at := self_at[gender]) is not None and n - at <= REFERENT_SENTENCES:
+                    selves.add(token.start)  # "Nadia bor … Som barn blev hon slagen …"
                 continue
             owner = _OWNERS.get(word)
             if owner is not None:
@@ -612,6 +646,16 @@ def _resolution(
                 or _is_name(text, s, k)
                 or (word in named and not _a_place(s, k) and (k > 0 or word in written))
                 or (
+                    # In an adult's case the client's name opening a statement, not called
+                    # out to ("Nadia bor i egen lägenhet."): the caseworker speaks of her.
+                    case_type == "vuxen"
+                    and k == 0
+                    and word in clients
+                    and len(words) > 1
+                    and s.clause_of[1] == s.clause_of[0]
+                    and not asks
+                )
+                or (
                     # The child's name opening a sentence takes "han"/"hon" back from another
                     # person named before, unless that person was the one asked about
                     # ("Hur är kontakten med pappan?" / "Lukas är där varannan helg. Men han
@@ -619,7 +663,9 @@ def _resolution(
                     k == 0
                     and word in inside
                     and word not in others_named
-                    and all(noun[g] is None for g in _name_gender(word))
+                    and all(
+                        noun[g] is None or not _within_reach(last[g], n) for g in _name_gender(word)
+                    )
                 )
             )
             if name and _introduced(s, k):
@@ -641,6 +687,10 @@ def _resolution(
             if not apposed and (child or (name and (word in clients or case_type == "barn"))):
                 for g in ("m", "f") if child else _name_gender(word):
                     last[g] = None
+                    if name and word in own:
+                        self_at[g] = n
+                if name and word in own:
+                    selves.add(token.start)
                 continue
             if found is None and not name:
                 continue
@@ -649,6 +699,7 @@ def _resolution(
             for g in found or (_name_gender(word) if apposed else "mf"):
                 if g not in last:
                     continue  # several ("barnen"): no "han"/"hon" stands for them
+                self_at[g] = None
                 if possessor in {"hans", "hennes"} and _OWNERS[possessor] == g:
                     last[g] = None  # "hans pappa … han": which one is unclear
                 else:
@@ -657,7 +708,13 @@ def _resolution(
                     noun[g] = word if found and asks else None
                     spoken[g] = word if found else None
                     friend[g] = word in _PEERS or (apposed and k > 0 and words[k - 1] in _PEERS)
-    return frozenset(out), nouns, pointed, frozenset(owners)
+    return frozenset(out), nouns, pointed, frozenset(owners), frozenset(selves)
+
+
+def _within_reach(named_at: int | None, n: int) -> bool:
+    """True when a person named in sentence `named_at` may still be the "han"/"hon" of
+    sentence `n` (at most REFERENT_SENTENCES before)."""
+    return named_at is not None and n - named_at <= REFERENT_SENTENCES
 
 
 # Who "du" is in a child's case. The child and a parent may both be in the room (or only
@@ -695,6 +752,8 @@ def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: boo
         return False
     if word in GRAMMAR_WORDS or person_gender(word) or word in _CHILD or _a_place(sentence, k):
         return False
+    if _apposed_to_person(words, k):
+        return False  # "Karin nämnde ditt barnbarn, Robin?": the grandchild, not called out to
     after_hej = k > 0 and words[k - 1] in _GREETINGS
     if after_hej and (surface[:1].isupper() or not is_swedish_word(word)):
         return True  # the recogniser may write a name in lower case ("Hej umar")
@@ -710,6 +769,16 @@ def _vocative(text: str, sentence: Sentence, k: int, speaks_to: bool, apart: boo
         k == len(words) - 1
         and sentence.clause_of[k] != sentence.clause_of[k - 1]
         and bool(SPOKEN_TO & set(words))
+    )
+
+
+def _apposed_to_person(words: Sequence[str], k: int) -> bool:
+    """True when word `k` follows a possessive and a person or child word ("ditt barnbarn,
+    Robin", "min syster Therese"): the name of that person."""
+    return (
+        k >= 2
+        and words[k - 2] in _POSSESSIVES
+        and (person_gender(words[k - 1]) is not None or words[k - 1] in CHILD_WORDS)
     )
 
 
@@ -776,6 +845,13 @@ def _child_names(
             ):
                 out.add(words[k])
     return frozenset(out)
+
+
+def _own_child_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
+    """In a child's case, the child's names (`_child_names`, read as `addressed` reads
+    them): never a parent's name called out to."""
+    capitalised = _capitalised_inside(text, sentences)
+    return _child_names(text, sentences, _called(text, sentences, capitalised), capitalised)
 
 
 def _written_as_name(text: str, sentence: Sentence, k: int) -> bool:

@@ -871,7 +871,12 @@ class Tagger:
         referent ("om han börjar" stays a condition when read as "om pappa börjar")."""
         factor = self.factors[match.cue.factor]
         if factor.level in OWN_LEVELS and about_someone_else(
-            sentence, match.tokens, case_type, reading.others, reading.conversation
+            sentence,
+            match.tokens,
+            case_type,
+            reading.others,
+            reading.conversation,
+            selves=reading.selves,
         ):
             return "someone_else"
         if factor.level in OWN_LEVELS and (
@@ -1528,6 +1533,11 @@ class _Reading:
     def others(self) -> frozenset[int]:
         """Starts of the words that refer to a person other than the client."""
         return self.resolution.others if self.resolution is not None else frozenset()
+
+    @property
+    def selves(self) -> frozenset[int]:
+        """Starts of the words that name the client in the third person."""
+        return self.resolution.selves if self.resolution is not None else frozenset()
 
     @property
     def referents(self) -> dict[int, str]:

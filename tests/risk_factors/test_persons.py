@@ -760,3 +760,88 @@ class TestPronounAfterANamedSubject:
         assert "sobriety" in found
         found = _found(tagger, "barn", "Hur mår han?", "Han är nykter sedan ett år nu.")
         assert "sobriety" in found
+
+
+class TestTheClientSpokenOfByName:
+    """The client spoken of in the third person (the caseworker's summary, a parent telling
+    of the child by name) is the client: the client's name and a "han"/"hon" standing for
+    it are subjects as "jag" is (`Resolution.selves`), not another person, even with a
+    person word later in the sentence."""
+
+    def test_an_adults_name_then_hon(self, tagger: Tagger) -> None:
+        """ "Hej Sara. … Sara har flyttat till en egen lägenhet. … När hon var liten blev
+        hon misshandlad av sin styvfar." is Sara's own past victimisation; before, "hon" in
+        an adult's conversation was always someone else."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hej Sara, välkommen.",
+            "Tack.",
+            "Jag försöker sammanfatta det du har sagt.",
+            "Sara har flyttat till en egen lägenhet i Motala.",
+            "När hon var liten blev hon misshandlad av sin styvfar.",
+        )
+        assert "prior_victimisation" in found
+
+    def test_another_woman_named_since_keeps_hon_hers(self, tagger: Tagger) -> None:
+        """Near: a woman named after the client's name ("hennes syster Lina") takes "hon"
+        back: "Hon dricker varje dag" is the sister's, not Sara's."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hej Sara, välkommen.",
+            "Tack.",
+            "Sara berättade om sin syster Lina igår.",
+            "Hon dricker varje dag och är full på kvällarna.",
+        )
+        assert "alcohol_problem" not in found
+
+    def test_a_childs_name_with_peers_later_in_the_sentence(self, tagger: Tagger) -> None:
+        """ "Leo snodde en cykel med några killar och har snattat sedan han var åtta." is
+        Leo's early norm-breaking: the child's name is the subject, "killar" only who he was
+        with; before, the peers after "med" made it someone else's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hej Leo. Hur är det med Leos mamma?",
+            "Hon jobbar mycket.",
+            "Leo snodde en cykel med några killar och har snattat sedan han var åtta.",
+        )
+        assert "early_onset_normbreaking" in found
+
+    def test_the_peers_as_subject_stay_theirs(self, tagger: Tagger) -> None:
+        """Near: when the peers are the subject ("Några killar i klassen har snattat sedan de
+        var åtta.") it is not the child's."""
+        found = _found(
+            tagger,
+            "barn",
+            "Hej Leo. Hur är det med Leos mamma?",
+            "Hon jobbar mycket.",
+            "Några killar i klassen har snattat sedan de var åtta.",
+        )
+        assert "early_onset_normbreaking" not in found
+
+    def test_a_name_after_a_person_word_is_that_person(self, tagger: Tagger) -> None:
+        """ "Du nämnde ditt barnbarn, Kevin?" names the grandchild, it does not call out to
+        the client: "Han tar droger." is Kevin's, not the client's."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Hej Gun, hur mår du?",
+            "Bra.",
+            "Du nämnde ditt barnbarn, Kevin?",
+            "Ja. Han tar droger och har lånat pengar av mig.",
+        )
+        assert "drug_problem" not in found
+
+    def test_an_authority_is_no_person(self) -> None:
+        """A capitalised authority in its definite form ("hos Kronofogden",
+        "Försäkringskassan") is nobody "hon" could stand for; a name ("hos Kristian") is."""
+        text = "Jag har skulder hos Kronofogden. Hon ringer varje dag."
+        assert not any(
+            text[i:].startswith("Hon") for i in other_references(text, split_sentences(text))
+        )
+        text = "Jag bor hos Kristian. Han dricker varje dag."
+        assert any(
+            text[i:].startswith("Han") for i in other_references(text, split_sentences(text))
+        )
