@@ -20,6 +20,10 @@ class LineError(ValueError):
     """The line or area addressed does not exist (the page was out of date)."""
 
 
+class EmptyLine(LineError):
+    """A line's words edited away: dropping the line is how a line goes."""
+
+
 @dataclass(frozen=True)
 class AreaChoice:
     """An area a line can be moved or pulled into."""
@@ -57,7 +61,7 @@ def edit(journal: Journal, key: str, index: int, text: str, segments: Sequence[S
     line = _line(journal, key, index)
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise LineError("empty line")
+        raise EmptyLine("empty line")
     original = (
         segments[line.segment].text
         if line.segment is not None and line.segment < len(segments)
@@ -132,6 +136,7 @@ def pull(
 __all__ = [
     "NO_AREA_KEY",
     "AreaChoice",
+    "EmptyLine",
     "LineError",
     "drop",
     "edit",

@@ -237,6 +237,8 @@ def change_line(
         else:
             chosen = _choice(choices, target)
             journal = lines.move(current.journal, block, index, chosen, [c.slug for c in choices])
+    except lines.EmptyLine as exc:
+        raise WebError(422, "line_empty") from exc
     except lines.LineError as exc:
         raise WebError(422, "line_not_found") from exc
     return _save(session, user, ip, row, version, dump(journal, current.names), f"rad: {op}")

@@ -407,6 +407,22 @@ class TestTypingSurvivesReview:
         expect(box).to_have_value("Halvskriven rad")
 
 
+class TestLineChanges:
+    def test_what_a_line_change_refuses_or_leaves_alone(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """A line saved with its words removed is refused with a message saying so (and how
+        to drop it), nothing stored."""
+        draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        first = page.locator("li.jline").first
+        first.locator("textarea").fill("")
+        first.get_by_role("button", name="Spara raden").click()
+        expect(page.locator("#error-text")).to_contain_text("En rad kan inte sparas tom")
+        expect(page.locator("#text-h")).to_contain_text("Version 0")
+
+
 class TestSpeakers:
     def test_renaming_a_speaker_reaches_the_whole_entry_and_its_export(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path

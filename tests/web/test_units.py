@@ -197,6 +197,15 @@ class TestLineOperations:
         with pytest.raises(lines.LineError):
             lines.drop(journal, key, 99)
 
+    def test_a_line_edited_to_nothing_is_refused_as_empty(self) -> None:
+        """Saving a line with its words removed is refused as an empty line (dropping is how
+        a line goes), not as a line that no longer exists."""
+        doc = _doc()
+        journal = original_journal(doc)
+        key = journal.areas[0].area or ""
+        with pytest.raises(lines.EmptyLine):
+            lines.edit(journal, key, 0, " \r\n ", doc.transcript.segments)
+
     def test_content_round_trips(self) -> None:
         """A version body is the journal and its speaker names as JSON and loads back the
         same; a body without names (fredag.entry/1) loads with none stored."""
