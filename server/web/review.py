@@ -241,6 +241,8 @@ def change_line(
         raise WebError(422, "line_empty") from exc
     except lines.LineError as exc:
         raise WebError(422, "line_not_found") from exc
+    if journal == current.journal:
+        return version  # nothing changed (a line saved as it was, moved to its own area)
     return _save(session, user, ip, row, version, dump(journal, current.names), f"rad: {op}")
 
 

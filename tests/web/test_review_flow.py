@@ -412,7 +412,8 @@ class TestLineChanges:
         self, page: Any, web_server: ServerProcess, anna: Person
     ) -> None:
         """A line saved with its words removed is refused with a message saying so (and how
-        to drop it), nothing stored."""
+        to drop it), nothing stored; a line saved unchanged or moved to the area it is in
+        makes no new version."""
         draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
@@ -421,6 +422,13 @@ class TestLineChanges:
         first.get_by_role("button", name="Spara raden").click()
         expect(page.locator("#error-text")).to_contain_text("En rad kan inte sparas tom")
         expect(page.locator("#text-h")).to_contain_text("Version 0")
+        for button in ("Spara raden", "Flytta"):
+            with page.expect_navigation():
+                page.locator("li.jline").first.get_by_role("button", name=button).click()
+            expect(page.locator("#saved-text")).to_be_visible()
+        expect(page.locator("#text-h")).to_contain_text("Version 0")
+        page.goto(f"/utkast/{draft_id}/versioner")
+        expect(page.locator("ol li")).to_have_count(1)
 
 
 class TestSpeakers:
