@@ -198,6 +198,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "This version is free text; restore the original to edit lines.",
     ),
     "line_not_found": ("Raden finns inte längre.", "The line no longer exists."),
+    "line_already_there": (
+        "Raden finns redan ordagrant i det området.",
+        "That area already has the line, word for word.",
+    ),
     "line_empty": (
         "En rad kan inte sparas tom. Vill du ta bort raden, tryck ”Ta bort raden”.",
         "A line cannot be saved empty. To remove the line, press ”Drop the line”.",

@@ -24,6 +24,10 @@ class EmptyLine(LineError):
     """A line's words edited away: dropping the line is how a line goes."""
 
 
+class AlreadyThere(LineError):
+    """A transcript line pulled into an area that already has it, word for word."""
+
+
 @dataclass(frozen=True)
 class AreaChoice:
     """An area a line can be moved or pulled into."""
@@ -124,10 +128,16 @@ def pull(
     target: AreaChoice,
     order: Sequence[str],
 ) -> Journal:
-    """Transcript segment `segment`, verbatim, as a new line of area `target`."""
+    """Transcript segment `segment`, verbatim, as a new line of area `target`; `AlreadyThere`
+    when that area has it already (a line of another area may quote it too)."""
     if not 0 <= segment < len(segments):
         raise LineError(f"no segment {segment}")
     seg = segments[segment]
+    there = next((a for a in journal.areas if a.area == target.slug), None)
+    if there is not None and any(
+        ln.segment == segment and ln.text == seg.text for ln in there.lines
+    ):
+        raise AlreadyThere(f"segment {segment} is in {target.slug}")
     # The device's label: the version's names (`server.web.speakers`) show it as she named it.
     line = JournalLine(segment=segment, start=seg.start, text=seg.text, speaker=segment_label(seg))
     return _insert(journal, target, line, order)
@@ -135,6 +145,7 @@ def pull(
 
 __all__ = [
     "NO_AREA_KEY",
+    "AlreadyThere",
     "AreaChoice",
     "EmptyLine",
     "LineError",

@@ -259,6 +259,8 @@ def pull_segment(
         journal = lines.pull(
             current.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
         )
+    except lines.AlreadyThere as exc:
+        raise WebError(422, "line_already_there") from exc
     except lines.LineError as exc:
         raise WebError(422, "line_not_found") from exc
     return _save(session, user, ip, row, version, dump(journal, current.names), "rad: hämtad")

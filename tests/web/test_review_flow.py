@@ -413,7 +413,8 @@ class TestLineChanges:
     ) -> None:
         """A line saved with its words removed is refused with a message saying so (and how
         to drop it), nothing stored; a line saved unchanged or moved to the area it is in
-        makes no new version."""
+        makes no new version; a transcript line pulled into an area that has it already is
+        refused with a message."""
         draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
@@ -427,8 +428,15 @@ class TestLineChanges:
                 page.locator("li.jline").first.get_by_role("button", name=button).click()
             expect(page.locator("#saved-text")).to_be_visible()
         expect(page.locator("#text-h")).to_contain_text("Version 0")
+        page.locator("#pull-target").select_option("bbic_stabilitet")
+        page.locator("#seg-5 button.pull").click()
+        expect(page.locator("#text-h")).to_contain_text("Version 1")
+        page.locator("#pull-target").select_option("bbic_stabilitet")
+        page.locator("#seg-5 button.pull").click()
+        expect(page.locator("#error-text")).to_contain_text("finns redan ordagrant")
+        expect(page.locator("li.jline", has_text="ses igen om två veckor")).to_have_count(1)
         page.goto(f"/utkast/{draft_id}/versioner")
-        expect(page.locator("ol li")).to_have_count(1)
+        expect(page.locator("ol li")).to_have_count(2)
 
 
 class TestSpeakers:

@@ -197,6 +197,24 @@ class TestLineOperations:
         with pytest.raises(lines.LineError):
             lines.drop(journal, key, 99)
 
+    def test_a_line_pulled_twice_into_one_area_is_there_once(self) -> None:
+        """A transcript line pulled into an area that has it word for word is refused; into
+        another area, or after its words there were edited, it comes in."""
+        doc = _doc()
+        segments = doc.transcript.segments
+        order = [a.slug for a in AREAS]
+        once = lines.pull(original_journal(doc), 5, segments, AREAS[0], order)
+        with pytest.raises(lines.AlreadyThere):
+            lines.pull(once, 5, segments, AREAS[0], order)
+        other = AreaChoice("bbic_halsa", "Barnets behov: hälsa", "Health")
+        assert lines.pull(once, 5, segments, other, order) != once
+        edited = lines.edit(once, AREAS[0].slug, 0, "Vi ses.", segments)
+        again = lines.pull(edited, 5, segments, AREAS[0], order)
+        assert [ln.text for a in again.areas if a.area == AREAS[0].slug for ln in a.lines] == [
+            "Vi ses.",
+            segments[5].text,
+        ]
+
     def test_a_line_edited_to_nothing_is_refused_as_empty(self) -> None:
         """Saving a line with its words removed is refused as an empty line (dropping is how
         a line goes), not as a line that no longer exists."""
