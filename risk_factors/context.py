@@ -246,7 +246,10 @@ def status(
                 continue  # a comparison is no past: "Vi bråkar mer än förut"
             return "resolved"
         if not negator:
-            if _maybe_negator(token.lower) and (i < last or i - last <= AFTER_REACH):
+            if (
+                _maybe_negator(token.lower)
+                or (merged_negation(token.lower) and not _coordinated_apart(tokens, i, used))
+            ) and (i < last or i - last <= AFTER_REACH):
                 maybe_negated = True
             if not past_counts and _maybe_past(token.lower):
                 maybe_negated = True
@@ -401,6 +404,17 @@ def _maybe_negator(word: str) -> bool:
     return any(_one_sound_off(key, neg) for neg in _NEGATOR_KEYS)
 
 
+def merged_negation(word: str) -> bool:
+    """A non-word whose sounds begin with those of "inte" and go on ("intämt", "intätsovit"):
+    the recogniser often runs an unstressed "inte" into the word after it, so whether the
+    clause states or denies is unknown. (A word of the language so begun, "interna", is read
+    so only when heard unsurely, `sounds_like_negation`.)"""
+    if word in NEGATORS:
+        return False
+    key = phonetic_key(word)
+    return len(key) > len(_INTE_KEY) and key.startswith(_INTE_KEY) and not is_swedish_word(word)
+
+
 def sounds_like_negation(word: str) -> bool:
     """A Swedish word of four letters or more, no negation itself, one sound from one
     ("intet", "inne" for "inte"; "inge" for "inga"): when the recogniser was unsure of it, a
@@ -408,7 +422,7 @@ def sounds_like_negation(word: str) -> bool:
     if len(word) < 4 or word in NEGATORS or not is_swedish_word(word):
         return False
     key = phonetic_key(word)
-    return any(_one_sound_off(key, neg) for neg in _NEGATOR_KEYS)
+    return key.startswith(_INTE_KEY) or any(_one_sound_off(key, neg) for neg in _NEGATOR_KEYS)
 
 
 # The words of past and over and of paying off with their sound keys (4+ sounds).
