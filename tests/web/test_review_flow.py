@@ -162,6 +162,8 @@ class TestReviewAndApprove:
             listed
         )
         expect(page.locator("#diff .d-add")).to_contain_text("ses igen den 6 december")
+        shown = page.locator("#diff").inner_text().splitlines()
+        assert "" not in shown[:3], shown  # one line of the diff a line, no gaps
         screenshot(page, "versions.png", tmp_path)
         page.get_by_role("link", name="← Utkast").click()
 
