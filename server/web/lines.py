@@ -113,12 +113,22 @@ def _insert(
 def move(
     journal: Journal, key: str, index: int, target: AreaChoice, order: Sequence[str]
 ) -> Journal:
-    """The line out of its block into area `target`; a mark becomes an ordinary line there."""
+    """The line out of its block into area `target`; a mark becomes an ordinary line there.
+    An area that already quotes the same words of the same utterance keeps its line and the
+    moved one goes (the entry never quotes the same words twice in one area)."""
     line = _line(journal, key, index)
     if block_key(target.slug) == key:
         return journal
+    rest = drop(journal, key, index)
+    there = next((a for a in rest.areas if a.area == target.slug), None)
+    if there is not None and any(_same_words(ln, line) for ln in there.lines):
+        return rest
     moved = line.model_copy(update={"kind": "said"}) if line.kind == "mark" else line
-    return _insert(drop(journal, key, index), target, moved, order)
+    return _insert(rest, target, moved, order)
+
+
+def _same_words(a: JournalLine, b: JournalLine) -> bool:
+    return (a.segment, a.char_start, a.text) == (b.segment, b.char_start, b.text)
 
 
 def pull(

@@ -215,6 +215,22 @@ class TestLineOperations:
             segments[5].text,
         ]
 
+    def test_a_line_moved_to_an_area_quoting_the_same_words_is_there_once(self) -> None:
+        """Moving a line into an area that quotes the same words of the same utterance leaves
+        that area's line alone and the moved one goes: the words are there once."""
+        doc = _doc()
+        segments = doc.transcript.segments
+        order = [a.slug for a in AREAS]
+        journal = original_journal(doc)
+        key = journal.areas[0].area or ""
+        first = journal.areas[0].lines[0]
+        assert first.segment is not None
+        both = lines.pull(journal, first.segment, segments, AREAS[0], order)
+        moved = lines.move(both, key, 0, AREAS[0], order)
+        quoted = [(ln.segment, ln.text) for a in moved.areas for ln in a.lines]
+        assert quoted.count((first.segment, first.text)) == 1
+        assert len(quoted) == len([ln for a in both.areas for ln in a.lines]) - 1
+
     def test_a_line_edited_to_nothing_is_refused_as_empty(self) -> None:
         """Saving a line with its words removed is refused as an empty line (dropping is how
         a line goes), not as a line that no longer exists."""
