@@ -8,7 +8,8 @@ A cue says which words, found together in one sentence, show a factor::
 
 * ``+`` separates groups; every group must be found (in any order) within ``window`` words.
 * ``|`` separates alternatives; an alternative of several words is a phrase: its words in
-  that order, at most one other word between two of them.
+  that order, at most one other word between two of them (fillers such as "ärligt talat",
+  "faktiskt" not counted: `FILLERS`).
 * a plain word matches every inflection: both sides are lemmatized and stemmed
   (see `risk_factors.text.normalize`), so ``dricka`` matches "drack", "druckit", "dricker".
   A word written as a comparative or superlative (``oftare``, ``värre``, ``mest``;
@@ -117,6 +118,11 @@ PHRASE_GAP = 1
 MAX_COMBINATIONS = 64
 MAX_TRIED = 4096
 """Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
+FILLERS = frozenset(
+    {"ärligt", "talat", "faktiskt", "ju", "väl", "liksom", "typ", "alltså", "egentligen"}
+)
+"""Sentence adverbs and fillers that may stand inside any phrase without counting as one of
+its PHRASE_GAP words: "Jag vet ärligt talat inte var han är" says "vet inte var han är"."""
 
 
 EXACT, STRONG, ALIKE = 0, 1, 2
@@ -566,12 +572,15 @@ class Matcher:
                 level = STRONG if tid in strong and not token.piece else ALIKE
                 positions.setdefault(tid, []).append((i, level))
         joins = self._joined_words(sentence, unsure, positions) if unsure else set()
+        fillers = frozenset(i for i, t in enumerate(sentence.tokens) if t.lower in FILLERS)
         candidates: set[int] = set()
         for tid in positions:
             candidates.update(self._by_term.get(tid, ()))
         out: list[CueMatch] = []
         for index in sorted(candidates):
-            for found in self._match_cue(self.cues[index], sentence, positions, lone_fuzzy):
+            for found in self._match_cue(
+                self.cues[index], sentence, positions, lone_fuzzy, fillers
+            ):
                 if found.tokens[-1] in joins:  # quote both heard pieces of the word
                     end = sentence.tokens[found.tokens[-1] + 1].end
                     found = CueMatch(found.cue, found.tokens, found.fuzzy, found.char_start, end)
@@ -591,7 +600,7 @@ class Matcher:
                 used = tuple(
                     i for i, t in enumerate(sentence.tokens) if t.start < end and t.end > start
                 )
-                if used and not _unless(cue, positions, len(sentence.tokens)):
+                if used and not _unless(cue, positions, len(sentence.tokens), fillers=fillers):
                     out.append(CueMatch(cue, used, 0, start, end))
         return out
 
@@ -708,6 +717,7 @@ class Matcher:
         sentence: Sentence,
         positions: dict[int, list[tuple[int, int]]],
         lone_fuzzy: bool = False,
+        fillers: frozenset[int] = frozenset(),
     ) -> list[CueMatch]:
         n = len(sentence.tokens)
         per_group: list[list[tuple[tuple[int, ...], int, int]]] = []
@@ -718,12 +728,12 @@ class Matcher:
                 occ
                 for alt in group
                 if alt[0] in positions
-                for occ in _phrase_occurrences(alt, positions, n)
+                for occ in _phrase_occurrences(alt, positions, n, fillers)
             ]
             if not found:
                 return []
             per_group.append(found)
-        if _unless(cue, positions, n):
+        if _unless(cue, positions, n, fillers=fillers):
             return []
         results: list[CueMatch] = []
         for combo in islice(product(*per_group), MAX_TRIED):
@@ -735,7 +745,7 @@ class Matcher:
                 continue
             fuzzy = sum(f for _idxs, f, _w in combo)
             weak = sum(w for _idxs, _f, w in combo)
-            if fuzzy and _unless(cue, positions, n, frozenset(used)):
+            if fuzzy and _unless(cue, positions, n, frozenset(used), fillers):
                 continue
             if weak >= len(used) and not lone_fuzzy:
                 # Words merely heard alike are too weak alone: one word must be exact, or a
@@ -783,9 +793,14 @@ def _whole_words(sentence: Sentence, match: CueMatch) -> CueMatch:
 
 
 def _phrase_occurrences(
-    alt: tuple[int, ...], positions: dict[int, list[tuple[int, int]]], n: int
+    alt: tuple[int, ...],
+    positions: dict[int, list[tuple[int, int]]],
+    n: int,
+    fillers: frozenset[int] = frozenset(),
 ) -> list[tuple[tuple[int, ...], int, int]]:
-    """Where a phrase occurs: (token indices, how many heard alike, how many of those weakly)."""
+    """Where a phrase occurs: (token indices, how many heard alike, how many of those weakly).
+    Between two of its words at most PHRASE_GAP other words, not counting `fillers` (the
+    indices of FILLERS words)."""
     first = positions.get(alt[0])
     if not first:
         return []
@@ -795,7 +810,12 @@ def _phrase_occurrences(
         fuzzy, weak = int(level != EXACT), int(level == ALIKE)
         for tid in alt[1:]:
             nxt = next(
-                (p for p in positions.get(tid, ()) if 0 < p[0] - idxs[-1] <= 1 + PHRASE_GAP), None
+                (
+                    p
+                    for p in positions.get(tid, ())
+                    if 0 < p[0] - idxs[-1] <= 1 + PHRASE_GAP + _between(fillers, idxs[-1], p[0])
+                ),
+                None,
             )
             if nxt is None:
                 break
@@ -807,11 +827,17 @@ def _phrase_occurrences(
     return out
 
 
+def _between(fillers: frozenset[int], a: int, b: int) -> int:
+    """How many of `fillers` lie strictly between token indices `a` and `b`."""
+    return sum(1 for i in fillers if a < i < b) if fillers else 0
+
+
 def _unless(
     cue: CompiledCue,
     positions: dict[int, list[tuple[int, int]]],
     n: int,
     used: frozenset[int] = frozenset(),
+    fillers: frozenset[int] = frozenset(),
 ) -> bool:
     """True when the cue's `unless` words are in the sentence: heard exactly, or heard alike
     only on words the match itself reads alike (reading "råkar" as "bråkar" for a cue, the
@@ -819,7 +845,7 @@ def _unless(
     for alt in cue.unless:
         if alt[0] not in positions:
             continue
-        for idxs, occ_fuzzy, _weak in _phrase_occurrences(alt, positions, n):
+        for idxs, occ_fuzzy, _weak in _phrase_occurrences(alt, positions, n, fillers):
             if occ_fuzzy == 0:
                 return True
             alike = {

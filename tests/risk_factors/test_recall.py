@@ -757,3 +757,27 @@ class TestAPaidResource:
         assert "ongoing_professional_support" not in found, found
         found = factors_found(tagger, "vuxen", "Lägenheten är inte betald än.")
         assert "stable_housing" not in found, found
+
+
+class TestFillersInsideAPhrase:
+    """A sentence adverb or filler ("ärligt talat", "faktiskt", "ju", "typ") inside a cue's
+    phrase does not count as one of the words a phrase may have between its words
+    (`cues.FILLERS`): "vet ärligt talat inte var hon är" says "vet inte var hon är"."""
+
+    @pytest.mark.parametrize(
+        "said",
+        [
+            "Jag vet ärligt talat inte var hon är på nätterna.",
+            "Vi vet faktiskt ju inte var han är efter skolan.",
+        ],
+    )
+    def test_a_filler_keeps_the_phrase(self, tagger: Tagger, said: str) -> None:
+        """A parent who does not know where the child is, said with two fillers inside the
+        phrase, is poor supervision; before, the phrase broke."""
+        assert "poor_supervision" in factors_found(tagger, "barn", said)
+
+    def test_other_words_still_break_it(self, tagger: Tagger) -> None:
+        """Near: three words that are no fillers between "vet" and "inte" still break the
+        phrase ("Jag vet att mormor inte var hemma." says nothing of where the child is)."""
+        found = factors_found(tagger, "barn", "Jag vet att mormor inte var hemma igår.")
+        assert "poor_supervision" not in found
