@@ -61,13 +61,14 @@ def _replace(journal: Journal, key: str, lines: list[JournalLine]) -> Journal:
 
 
 def edit(journal: Journal, key: str, index: int, text: str, segments: Sequence[Segment]) -> Journal:
-    """The line's words replaced by the caseworker's; `edited` unless they are the original."""
+    """The line's words replaced by the caseworker's; `edited` unless they are the words the
+    line quotes (its span of the utterance: a line may quote one sentence of several)."""
     line = _line(journal, key, index)
     text = text.replace("\r\n", "\n").strip()
     if not text:
         raise EmptyLine("empty line")
     original = (
-        segments[line.segment].text
+        segments[line.segment].text[line.char_start : line.char_end].strip()
         if line.segment is not None and line.segment < len(segments)
         else None
     )

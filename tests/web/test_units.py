@@ -109,6 +109,14 @@ def _groups(doc: Any) -> FactorGroups:
 AREAS = [AreaChoice("bbic_stabilitet", "Föräldrarnas förmåga: stabilitet", "Stability")]
 
 
+def _area_with(line: JournalLine) -> Any:
+    """AREAS[0] as a journal area holding `line`."""
+    from fredag.protocol import JournalArea
+
+    first = AREAS[0]
+    return JournalArea(area=first.slug, name_sv=first.name_sv, name_en=first.name_en, lines=[line])
+
+
 class TestCompose:
     def test_entry_from_structure_with_reviewed_factors(self) -> None:
         """The approved text is rendered from the journal: life areas with quotes, what the
@@ -230,6 +238,20 @@ class TestLineOperations:
         quoted = [(ln.segment, ln.text) for a in moved.areas for ln in a.lines]
         assert quoted.count((first.segment, first.text)) == 1
         assert len(quoted) == len([ln for a in both.areas for ln in a.lines]) - 1
+
+    def test_a_line_quoting_one_sentence_saved_as_it_was_is_not_edited(self) -> None:
+        """A line quoting one sentence of a longer utterance, saved with its own words (or
+        edited and given them back), is not marked edited; other words are."""
+        segments = [Segment(start=0, end=5, text="Hej då. Pappa dricker mycket.")]
+        line = JournalLine(segment=0, char_start=8, start=0.0, text="Pappa dricker mycket.")
+        journal = Journal(areas=[_area_with(line)])
+        key = AREAS[0].slug
+        same = lines.edit(journal, key, 0, " Pappa dricker mycket.\r\n", segments)
+        assert same == journal
+        other = lines.edit(journal, key, 0, "Pappa dricker.", segments)
+        assert other.areas[0].lines[0].edited
+        back = lines.edit(other, key, 0, "Pappa dricker mycket.", segments)
+        assert not back.areas[0].lines[0].edited
 
     def test_a_line_edited_to_nothing_is_refused_as_empty(self) -> None:
         """Saving a line with its words removed is refused as an empty line (dropping is how
