@@ -1362,8 +1362,10 @@ class Tagger:
         as one statement; a cue found there must use words of the answer, and both are quoted."""
         if reading.unclear(answer):
             return []
-        if not asks_openly(question) and not (
-            asks_for_someone(question) and _names_someone(reading, answer)
+        if (
+            not asks_openly(question)
+            and elliptic_topic(question) is None
+            and not (asks_for_someone(question) and _names_someone(reading, answer))
         ):
             return []
         joined = _joined(question, answer)

@@ -781,3 +781,28 @@ class TestFillersInsideAPhrase:
         phrase ("Jag vet att mormor inte var hemma." says nothing of where the child is)."""
         found = factors_found(tagger, "barn", "Jag vet att mormor inte var hemma igår.")
         assert "poor_supervision" not in found
+
+
+class TestATopicQuestionLendsItsTopic:
+    """A question of one topic word without a verb ("Och boendet?", "Skolan då?") is an open
+    question: its answer is read with its topic, as "Hur går det i skolan?" is
+    (`Tagger._topic`, `context.elliptic_topic`)."""
+
+    @pytest.mark.parametrize(
+        ("case_type", "question", "answer", "slug"),
+        [
+            ("vuxen", "Och ekonomin?", "Den fungerar bra just nu.", "stable_economy"),
+            ("barn", "Skolan då?", "Han har varit borta i tre veckor nu.", "truancy"),
+        ],
+    )
+    def test_the_answer_speaks_of_the_topic(
+        self, tagger: Tagger, case_type: str, question: str, answer: str, slug: str
+    ) -> None:
+        """The answer names its topic only as "den"/nothing: the topic word comes from the
+        question."""
+        assert slug in factors_found(tagger, case_type, question, answer)
+
+    def test_a_negated_answer_finds_nothing(self, tagger: Tagger) -> None:
+        """Near: "Och ekonomin?" / "Den fungerar inte alls." is no stable economy."""
+        found = factors_found(tagger, "vuxen", "Och ekonomin?", "Den fungerar inte alls.")
+        assert "stable_economy" not in found
