@@ -1027,16 +1027,21 @@ class Tagger:
         return asked
 
     def _asked_of(
-        self, reading: _Reading, question: Sentence, case_type: str, to_child: bool
+        self, reading: _Reading, question: Sentence, case_type: str, whom: str
     ) -> dict[str, tuple[float, bool]]:
-        """What a question to the child (`to_child`, `Addressed.child`: `_SECOND_TO_THIRD`) or
-        to a parent (`Addressed.parent`: `_SECOND_TO_PARENT`) asks about that person's own
-        life, read as said of them: "Dricker du alkohol?" to the child as "Dricker han
-        alkohol?" (the child's own cues speak of the child as "han"/"hon", as a parent would),
-        "Har du haft perioder av psykisk ohälsa?" to a parent as "Har föräldern haft …?".
-        Only that person's own risk factors (level individ for the child, `PARENT_OWN` for a
-        parent); only a no reads it so (`_answer`): a denial, never a finding."""
-        words = _SECOND_TO_THIRD if to_child else _SECOND_TO_PARENT
+        """What a question to the child (`whom` "child", `Addressed.child`:
+        `_SECOND_TO_THIRD`), to a parent ("parent", `Addressed.parent`: `_SECOND_TO_PARENT`)
+        or to the parents together ("parents", `_to_parents`: `_PLURAL_TO_PARENTS`) asks about
+        that person's own life, read as said of them: "Dricker du alkohol?" to the child as
+        "Dricker han alkohol?" (the child's own cues speak of the child as "han"/"hon", as a
+        parent would), "Har du haft perioder av psykisk ohälsa?" to a parent as "Har
+        föräldern haft …?", "Har någon av er slagit honom?" as "Har någon av föräldrarna
+        slagit honom?". Only that person's own risk factors (level individ for the child,
+        `PARENT_OWN` for a parent, the family's, level familj, for the parents together); only
+        a no reads it so (`_answer`): a denial, never a finding."""
+        words = {"child": _SECOND_TO_THIRD, "parent": _SECOND_TO_PARENT}.get(
+            whom, _PLURAL_TO_PARENTS
+        )
         said = _replaced(question, lambda t: words.get(t.lower))
         if said is None:
             return {}
@@ -1045,7 +1050,11 @@ class Tagger:
             factor = self.factors[match.cue.factor]
             if not self._applies(match.cue, case_type) or match.fuzzy:
                 continue
-            own = factor.level in OWN_LEVELS if to_child else factor.slug in PARENT_OWN
+            own = {
+                "child": factor.level in OWN_LEVELS,
+                "parent": factor.slug in PARENT_OWN,
+                "parents": factor.level == "familj",
+            }[whom]
             if factor.kind != "risk" or not own:
                 continue
             if self._state(reading, said, match, case_type) != "present":
@@ -1054,6 +1063,17 @@ class Tagger:
             if weight > asked.get(factor.slug, (0.0, False))[0]:
                 asked[factor.slug] = (weight, False)
         return asked
+
+    @staticmethod
+    def _to_parents(reading: _Reading, question: Sentence, case_type: str) -> bool:
+        """True for a question in a child's case to several, in the plural ("ni", "er", heard
+        surely: "ni" may be "nu" misheard) and to nobody alone ("du", "dig"): asked of the
+        adults who came with the child, the parents (`_PLURAL_TO_PARENTS`)."""
+        if case_type != "barn":
+            return False
+        unsure = reading.unsure(question) or frozenset()
+        words = {t.lower for i, t in enumerate(question.tokens) if i not in unsure}
+        return bool(words & _PLURAL_TO_PARENTS.keys()) and not words & {"du", "dig"}
 
     def _topic_word(
         self, reading: _Reading, question: Sentence, case_type: str
@@ -1238,12 +1258,14 @@ class Tagger:
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
         if polarity != "yes" and _within(question, reading.asked_whom.child):
-            of_child = self._asked_of(reading, question, case_type, to_child=True)
+            of_child = self._asked_of(reading, question, case_type, "child")
             if _within(question, reading.asked_whom.alike):  # "alla undumar": at most uncertain
                 of_child = {slug: (weight, True) for slug, (weight, _) in of_child.items()}
             asked = {**of_child, **asked}
         if polarity != "yes" and _within(question, reading.asked_whom.parent):
-            asked = {**self._asked_of(reading, question, case_type, to_child=False), **asked}
+            asked = {**self._asked_of(reading, question, case_type, "parent"), **asked}
+        if polarity != "yes" and self._to_parents(reading, question, case_type):
+            asked = {**self._asked_of(reading, question, case_type, "parents"), **asked}
         earlier: Sentence | None = None
         if polarity == "no":  # "Rikar du alkohol eller droger?": the alcohol too
             asked = {**self._lost_verb(reading, question, case_type), **asked}
@@ -2005,6 +2027,9 @@ _SECOND_TO_THIRD = {"du": "han", "dig": "honom", "din": "hans", "ditt": "hans", 
 # A question to a parent, read as said of the parent (only the subject: "dig" would make the
 # parent the one harmed, and the cues read "slagit föräldern" as harm to the child).
 _SECOND_TO_PARENT = {"du": "föräldern"}
+# A question to several in a child's case ("Har någon av er …?", "Dricker ni …?") is to the
+# adults who came with the child: the parents.
+_PLURAL_TO_PARENTS = {"ni": "föräldrarna", "er": "föräldrarna"}
 PARENT_OWN = frozenset(
     {"parental_substance_abuse", "parental_mental_illness", "parental_criminality"}
 )

@@ -53,3 +53,37 @@ class TestClientAsTheOneItWasDoneTo:
             tagger, "vuxen", "Berätta om din väninna.", "Hennes kille har gjort henne illa."
         )
         assert not found and not denied
+
+
+class TestAskedOfTheParentsTogether:
+    """In a child's case a question to several ("Har någon av er …?", "Tar ni …?") is asked of
+    the adults who came with the child, the parents: a no denies the family's risk factors it
+    names, read as said of the parents."""
+
+    def test_a_no_from_the_parents(self, tagger: Tagger) -> None:
+        """ "Har någon av er sparkat Elsa?" / "Nej, aldrig." denies child maltreatment; "Har
+        någon av er suttit i fängelse?" / "Nej." the parents' criminality; "Tar ni droger?" /
+        "Nej." the parents' drug use."""
+        for question, answer, slug in (
+            ("Har någon av er sparkat Elsa?", "Nej, aldrig.", "child_maltreatment"),
+            ("Har någon av er suttit i fängelse?", "Nej.", "parental_criminality"),
+            ("Tar ni droger?", "Nej.", "parental_substance_abuse"),
+        ):
+            found, denied = _read(tagger, "barn", question, answer)
+            assert slug in denied, question
+            assert not found, question
+
+    def test_near_ones_stay(self, tagger: Tagger) -> None:
+        """Nothing is read so from: a yes (never a finding of the parents' from this
+        reading); a question that also speaks to one person ("du"); an adult's case, where
+        "ni" is the client and a partner; a question about the friends' ("era kompisar")."""
+        _, denied = _read(tagger, "barn", "Tar ni droger?", "Ja.")
+        assert not denied
+        found, _ = _read(tagger, "barn", "Tar ni droger?", "Ja.")
+        assert "parental_substance_abuse" not in found
+        _, denied = _read(tagger, "barn", "Dricker ni på fester, du och dina kompisar?", "Nej.")
+        assert "parental_substance_abuse" not in denied
+        _, denied = _read(tagger, "vuxen", "Tar ni droger?", "Nej.")
+        assert "parental_substance_abuse" not in denied
+        _, denied = _read(tagger, "barn", "Har era kompisar tagit droger?", "Nej.")
+        assert "parental_substance_abuse" not in denied
