@@ -330,8 +330,8 @@ class TestWhoAndBoth:
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
         """The review page shows the words naming whom "han" stands for ("Sammanhang") above
-        his line, and an answer both said and denied as one "Förnekat" line; the exported
-        text has both, each quote once."""
+        his line, and an answer both said and denied as one "Förnekat – person 1:" line (as
+        the entry's text writes it); the exported text has both, each quote once."""
         draft = meeting_draft(
             anna.device.key,
             current_catalogue(web_server),
@@ -347,7 +347,8 @@ class TestWhoAndBoth:
         both = page.locator("#journal li.jline.denied", has=page.locator("textarea"))
         expect(both).to_have_count(1)
         expect(both.locator("textarea")).to_have_value(self.SEGMENTS[-1])
-        expect(both.locator(".jlabel")).to_have_text("Förnekat:")
+        expect(both.locator(".jlabel")).to_have_text("Förnekat")
+        expect(both.locator("form")).to_contain_text("Förnekat – person 1:")
         approve_open(page)
         exported = exported_text(page, tmp_path, "who.txt")
         assert 'Sammanhang – handläggare: "Vill du berätta om pappa?"' in exported
