@@ -417,8 +417,10 @@ class TestLineChanges:
         """A line saved with its words removed is refused with a message saying so (and how
         to drop it), nothing stored; a line saved unchanged or moved to the area it is in
         makes no new version; a transcript line pulled into an area that has it already is
-        refused with a message."""
-        draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
+        refused with a message; an edited line reads 'handläggare: (ändrad av handläggaren)'."""
+        catalogue = current_catalogue(web_server)
+        draft = meeting_draft(anna.device.key, catalogue, speakers=["handläggare", "person 1"])
+        draft_id = upload(anna, draft)
         login(page, anna.username)
         page.goto(f"/utkast/{draft_id}")
         first = page.locator("li.jline").first
@@ -440,6 +442,13 @@ class TestLineChanges:
         expect(page.locator("li.jline", has_text="ses igen om två veckor")).to_have_count(1)
         page.goto(f"/utkast/{draft_id}/versioner")
         expect(page.locator("ol li")).to_have_count(2)
+        page.goto(f"/utkast/{draft_id}")
+        first = page.locator("li.jline").first
+        first.locator("textarea").fill("Elias går i skolan.")
+        first.get_by_role("button", name="Spara raden").click()
+        expect(page.locator("li.jline").first.locator("form")).to_contain_text(
+            "handläggare: (ändrad av handläggaren)"
+        )
 
 
 class TestSpeakers:
