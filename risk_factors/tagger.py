@@ -953,6 +953,12 @@ class Tagger:
                 and _third_person_heard_unsurely(reading, read, match)
             ):
                 continue  # whose it is stands on a word the recogniser barely heard
+            if (
+                state == "present"
+                and factor.level in OWN_LEVELS
+                and _possessed_unheard(reading, read, match)
+            ):
+                continue  # "min brug har suttit inne": someone's, whoever it was
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
@@ -1682,6 +1688,35 @@ def _third_person_heard_unsurely(reading: _Reading, sentence: Sentence, match: C
                 and reading.unsure_at(sentence, k)
             )
     return False
+
+
+def _possessed_unheard(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
+    """True when the subject of a cue's clause is a possessive and a word the recogniser did
+    not hear as a word (`_lost_words`: no word of the language, or below LOST_WORD): "Min
+    brug har suttit inne" ("bror"), "Din sambu dricker". A possessive's noun in the subject's
+    place is someone or something of the speaker's, never the speaker ("min pappa", "min
+    kropp"): when that noun was not heard, whose the cue is stands on nothing, and it gives
+    no finding of the client's own. The nearest subject before the cue in its clause decides:
+    "Min brug sa att jag dricker" keeps the client's "jag"; a cue that names the client as
+    the one it was done to ("min parare slug mig") is the client's whoever did it."""
+    lost = _lost_words(reading, sentence)
+    tokens = sentence.tokens
+    if not lost or any(tokens[i].lower in _DONE_TO_CLIENT for i in match.tokens):
+        return False
+    clause = sentence.clause_of[match.tokens[0]]
+    start = sentence.clause_of.index(clause)
+    for k in range(match.tokens[0] - 1, start, -1):
+        word = tokens[k].lower
+        if word in _SUBJECT_PRONOUNS:
+            return False
+        if k in lost and tokens[k - 1].lower in _OWNING:
+            return True
+    return False
+
+
+_OWNING = frozenset({"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes"})
+_OWNING |= frozenset({"vår", "vårt", "våra", "deras"})
+_DONE_TO_CLIENT = frozenset({"mig", "oss"})
 
 
 def _negation_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:

@@ -1,7 +1,8 @@
-"""Through speech, a denial is never reported as its opposite: a negation the recogniser ran
-into the next word, or wrote as a word of its own, leaves whether the clause states or denies
-unknown, and the tagger says less. Conversations of our own (none from the meeting sets), with
-near ones that stay found."""
+"""Through speech, say less where the words that decide a finding were not heard: a denial is
+never reported as its opposite (a negation the recogniser ran into the next word leaves whether
+the clause states or denies unknown), and another person's problem is never the client's (a
+possessive and a noun not heard as a word is someone of the speaker's). Conversations of our
+own (none from the meeting sets), with near ones that stay found."""
 
 from __future__ import annotations
 
@@ -56,3 +57,29 @@ class TestWordBegunAsANegationHeardUnsurely:
         unsure = tagger.tag_segments(_heard(text, unsure={"interna": 0.55}), "vuxen")
         assert "drug_problem" not in _found(unsure)
         assert "drug_problem" in _found(tagger.tag_segments(_heard(text), "vuxen"))
+
+
+class TestPossessedNounNotHeard:
+    """A possessive and a word the recogniser did not hear as a word, as the subject of a
+    cue's clause, is someone of the speaker's: no finding of the client's own."""
+
+    def test_a_possessed_non_word_subject(self, tagger: Tagger) -> None:
+        """ "Ja, min brug har suttit inne för rån." ("bror") and "Min kolleka dricker varje
+        kväll." give no legal problem or drinking of the client's, in an adult's case and in
+        a child's."""
+        for case_type in ("vuxen", "barn"):
+            result = tagger.tag_segments(_heard("Ja, min brug har suttit inne för rån."), case_type)
+            assert "legal_problems" not in _found(result)
+        drinks = tagger.tag_segments(_heard("Min kolleka dricker varje kväll."), "vuxen")
+        assert "alcohol_problem" not in _found(drinks)
+
+    def test_the_client_as_subject_or_object_stays(self, tagger: Tagger) -> None:
+        """ "Ja, jag har suttit inne för rån.", "Min brug sa att jag har suttit inne för rån."
+        (the client's "jag" is the nearer subject) and "Min parare slog mig när jag var
+        liten." (the client was hit) stay found."""
+        for text, slug in (
+            ("Ja, jag har suttit inne för rån.", "legal_problems"),
+            ("Min brug sa att jag har suttit inne för rån.", "legal_problems"),
+            ("Min parare slog mig när jag var liten.", "prior_victimisation"),
+        ):
+            assert slug in _found(tagger.tag_segments(_heard(text), "vuxen")), text
