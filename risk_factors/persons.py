@@ -566,7 +566,9 @@ def _resolution(
     """Start offsets of the tokens in `sentences` (in conversation order) that refer to a
     person other than the client: person nouns, others' names, and "han"/"hon" whose referent
     is such a person; and, for each "han"/"hon" whose referent is a person noun named in a
-    question, that noun ("Vill du berätta om pappa?" / "Han dricker": "pappa"). In a
+    question, that noun ("Vill du berätta om pappa?" / "Han dricker": "pappa"), and for each
+    later use of a name first named after a possessive and a person noun, that noun ("Min
+    syster Therese." … "Therese stöttar mig": "syster"). In a
     child's case a name is taken for the child's: the child is the person most talked about
     by name, and the recogniser's slips make counting names unsafe; not a name that follows a
     possessive and a person word ("din kompis Amira", "hans bror Ali"), which is that person.
@@ -598,6 +600,7 @@ def _resolution(
     friend: dict[str, bool] = {"m": False, "f": False}  # last named as a friend ("din kompis X")
     selves: set[int] = set()
     self_at: dict[str, int | None] = {"m": None, "f": None}  # where the client was last named
+    relation: dict[str, str] = {}  # a name apposed to a person word ("min syster Therese")
     for n, s in enumerate(sentences):
         words = [t.lower for t in s.tokens]
         asks = is_question(s)  # a person asked about is the topic of the answers
@@ -684,6 +687,8 @@ def _resolution(
             # "din kompis Amira": the friend, not the child
             if apposed:
                 others_named.add(word)
+                if person_gender(words[k - 1]) is not None:
+                    relation[word] = words[k - 1]
             if not apposed and (child or (name and (word in clients or case_type == "barn"))):
                 for g in ("m", "f") if child else _name_gender(word):
                     last[g] = None
@@ -695,6 +700,8 @@ def _resolution(
             if found is None and not name:
                 continue
             out.add(token.start)
+            if name and not apposed and word in relation:
+                nouns[token.start] = relation[word]  # "Therese." after "Min syster Therese."
             possessor = words[k - 1] if k > 0 else ""
             for g in found or (_name_gender(word) if apposed else "mf"):
                 if g not in last:

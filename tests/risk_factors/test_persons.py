@@ -845,3 +845,34 @@ class TestTheClientSpokenOfByName:
         assert any(
             text[i:].startswith("Han") for i in other_references(text, split_sentences(text))
         )
+
+
+class TestANameKeepsItsRelation:
+    """A name first named after a possessive and a person word ("min moster Agneta") is that
+    person wherever it comes back: "Agneta hjälper mig med allt" is read as "moster hjälper
+    mig …" for the factors about the client's people (network, family), as a "han"/"hon"
+    standing for a person noun is (`Resolution.nouns`)."""
+
+    def test_the_name_alone_later(self, tagger: Tagger) -> None:
+        """ "Min moster Agneta följde med hit." … "Agneta ringer mig varje kväll och finns
+        där." is the client's network; before, the name was no relative."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Min moster Agneta följde med hit idag.",
+            "Hur har veckan varit?",
+            "Lugn. Agneta ringer mig varje kväll och finns där.",
+        )
+        assert "supportive_network" in found
+
+    def test_a_name_never_apposed_stays_a_name(self, tagger: Tagger) -> None:
+        """Near: a name never named as a relative ("Agneta ringer mig varje kväll …") is
+        nobody's relative; nothing of the network is read from it."""
+        found = _found(
+            tagger,
+            "vuxen",
+            "Jag kom hit själv idag.",
+            "Hur har veckan varit?",
+            "Lugn. Agneta ringer mig varje kväll och finns där.",
+        )
+        assert "supportive_network" not in found
