@@ -281,9 +281,12 @@ def _refused(
     form: str,
     kept: dict[str, str],
 ) -> Response:
-    """A change refused for what was typed (422, 413): the draft page again, the message beside
-    the form and the input kept. Nothing was stored, so a reload repeats no action."""
-    if exc.status not in (413, 422) or is_htmx(request):
+    """A change refused for what was typed (422, 413), or made on a page out of date (409
+    stale_version: a second click, another tab): the draft page again as it is now, the
+    message beside the form and the input kept. Nothing was stored, so a reload repeats no
+    action."""
+    stale = exc.status == 409 and exc.key == "stale_version"
+    if (exc.status not in (413, 422) and not stale) or is_htmx(request):
         raise exc
     db.commit()  # the draft.read audit row of this request
     ctx = draft_context(request, db, row)

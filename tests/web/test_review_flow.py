@@ -417,7 +417,9 @@ class TestLineChanges:
         """A line saved with its words removed is refused with a message saying so (and how
         to drop it), nothing stored; a line saved unchanged or moved to the area it is in
         makes no new version; a transcript line pulled into an area that has it already is
-        refused with a message; an edited line reads 'handläggare: (ändrad av handläggaren)'."""
+        refused with a message; an edited line reads 'handläggare: (ändrad av handläggaren)';
+        a change made on a page out of date (a second tab) shows the draft as it is now with
+        the message, nothing stored."""
         catalogue = current_catalogue(web_server)
         draft = meeting_draft(anna.device.key, catalogue, speakers=["handläggare", "person 1"])
         draft_id = upload(anna, draft)
@@ -449,6 +451,14 @@ class TestLineChanges:
         expect(page.locator("li.jline").first.locator("form")).to_contain_text(
             "handläggare: (ändrad av handläggaren)"
         )
+        other = page.context.new_page()
+        other.goto(f"/utkast/{draft_id}")
+        other.locator("li.jline").first.get_by_role("button", name="Ta bort raden").click()
+        expect(other.locator("#text-h")).to_contain_text("Version 3")
+        page.locator("li.jline").last.get_by_role("button", name="Ta bort raden").click()
+        expect(page.locator("#error-text")).to_contain_text("har ändrats sedan sidan laddades")
+        expect(page.locator("#text-h")).to_contain_text("Version 3")
+        other.close()
 
 
 class TestSpeakers:
