@@ -14,7 +14,10 @@ Once two voices are known, embeddings are compared after subtracting the mean of
 heard in the meeting (what all voices in the room share). The score of a voice is that
 similarity, less a cost for a different pitch level (GE2E hardly hears pitch; people differ
 in it), less a turn-taking prior: right after a question, its asker is less likely to be the
-one speaking (`after_question_penalty`; the text of the utterance is needed for it).
+one speaking (`after_question_penalty`; the text of the utterance is needed for it), unless
+the utterance is a question itself (`question_not_answer`: a second question answers nothing);
+right after a line that is no question, its speaker is less likely to say the next short
+utterance (`after_line_penalty`: alternation, a one-word reply after another client's line).
 
 A voice that fits nothing starts a new person, but only from an utterance long enough for its
 embedding to be trusted (`new_voice_min_s`), and only if it is clearly someone else: further
@@ -140,6 +143,18 @@ class AttributionOptions:
     new_voice_margin_raw: float = 0.08
     # Turn-taking: right after a question, the one who asked it is less likely to speak.
     after_question_penalty: float = 0.3
+    # A question answers nothing: for an utterance that is itself a question (its text ends
+    # with "?"), the one before is not a question it answers, so its asker is not held back
+    # (the caseworker asking a second question before anyone answers; False: she is).
+    question_not_answer: bool = True
+    # Alternation: right after a line that is no question, its speaker is less likely to say
+    # the next short utterance (under `after_line_max_s`): a one-word answer after one
+    # client's line is the other client's reply, or the caseworker's acknowledgement. Never
+    # the enrolled caseworker (her lines are told by her enrolment), and only when another
+    # voice but hers is known that the utterance is not far from in pitch (`short_new_pitch`):
+    # a client going on with a short line beside a child known from one word stays hers.
+    after_line_penalty: float = 0.3
+    after_line_max_s: float = 3.0
     # A short utterance that fits no voice starts a new one (known by too little until a long
     # utterance joins it: `_unsettled`) when its pitch level is this far (log F0) from every
     # known voice's, or when it answers a question by the only voice known.
@@ -192,6 +207,10 @@ class AttributionOptions:
     # given that voice's label, once that voice holds `revise_min_long` long utterances.
     # 0: never.
     revise_min_long: int = 2
+    # A short utterance (its embedding scatters) is relabelled only once that voice holds
+    # `revise_short_min_long` long utterances: with two, the look-back moved a client's
+    # one-word answers to a second client of one voice type heard later.
+    revise_short_min_long: int = 4
     # A line given the enrolled caseworker is kept hers if it is at least this alike (raw
     # cosine) to her enrolment: espeak variants of one voice (`sv`, `sv+m3`) are so alike
     # that the look-back moved her own early questions to a client heard later.
@@ -285,6 +304,8 @@ class _State:
     heard: int = 0
     total: Array | None = None  # sum of every utterance's embedding
     asked_by: _Voice | None = None  # the voice whose last utterance was a question
+    said_by: _Voice | None = None  # the voice given the last utterance, if no question
+    asking: bool = False  # the utterance being decided is itself a question
     # Every utterance of the meeting so far: RAM only, for re-estimating the voices with
     # hindsight (`_refine`) and learning from a correction (`correct`).
     history: list[_Heard] = field(default_factory=list)
@@ -416,10 +437,22 @@ class SpeakerTracker:
         out = []
         for voice, sim in zip(voices, sims, strict=True):
             score = float(sim) - self._pitch_cost(voice, pitch, seconds)
-            if voice is self._state.asked_by and len(voices) >= 2:
+            if voice is self._asker and len(voices) >= 2:
                 # Turn-taking prior: only among known voices (with one, the alternative is a
                 # new voice, which needs the embedding's evidence, not the text's).
                 score -= self.opts.after_question_penalty
+            if (
+                voice is self._state.said_by
+                and not voice.fixed
+                and seconds < self.opts.after_line_max_s
+                and any(
+                    not v.fixed and v is not voice and not self._pitch_apart(pitch, v)
+                    for v in voices
+                )
+            ):
+                # Alternation: the one who just made a statement is less likely to say
+                # the next short utterance.
+                score -= self.opts.after_line_penalty
             out.append(score)
         return out
 
@@ -493,9 +526,12 @@ class SpeakerTracker:
         always did here; so the result is always what testing here gives, and for every
         other utterance the test runs once."""
         embedding = unit(partials.mean(axis=0))
+        asked = text is not None and text.rstrip().endswith("?")
         with self._lock:
             voices = len(self._state.voices)
+            self._state.asking = asked and self.opts.question_not_answer
             voice, confidence = self._decide(embedding, pitch, seconds)
+            self._state.asking = False
             if (
                 known is not None
                 and known[1] == self._corrections
@@ -524,11 +560,17 @@ class SpeakerTracker:
                     voice, heard.given = owner, owner.label
                     confidence = min(confidence, _REVISED_CONFIDENCE)
             self._revise()
-            asked = text is not None and text.rstrip().endswith("?")
             self._state.asked_by = voice if asked and change is None else None
+            self._state.said_by = voice if not asked and change is None else None
         if change is not None:
             return Attribution(voice.role, voice.label, min(confidence, 0.5), True, change)
         return Attribution(voice.role, voice.label, confidence)
+
+    @property
+    def _asker(self) -> _Voice | None:
+        """The voice whose question the utterance being decided answers: the last one's
+        asker, unless this utterance is a question itself (a second question is no answer)."""
+        return None if self._state.asking else self._state.asked_by
 
     def _floor(self) -> float | None:
         """The least raw similarity to the enrolment a long utterance of the caseworker has in
@@ -607,7 +649,7 @@ class SpeakerTracker:
         caseworker's (see the options: `short_unsettled_*`, `short_enrolled_*`)."""
         o = self.opts
         state = self._state
-        asked_by_her = state.asked_by is not None and state.asked_by.fixed
+        asked_by_her = self._asker is not None and self._asker.fixed
         if self._enrolled is None or best.fixed or seconds >= o.new_voice_min_s or asked_by_her:
             return False  # (right after her question a short utterance is an answer)
         mine = [h for h, who in zip(state.history, state.owners, strict=True) if who is best]
@@ -663,7 +705,7 @@ class SpeakerTracker:
         a question (its asker does not answer it), when no other voice is known or its pitch
         level is far (`short_new_pitch`, log F0) from every other known voice's."""
         o = self.opts
-        asker = self._state.asked_by
+        asker = self._asker
         if not o.short_new_after_question or asker is None:
             return False
         others = [v for v in self._state.voices if v is not asker]
@@ -772,6 +814,9 @@ class SpeakerTracker:
                 or who.label == h.given
                 or h.index >= who.born
                 or long.get(id(who), 0) < o.revise_min_long
+                or (
+                    h.seconds < o.new_voice_min_s and long.get(id(who), 0) < o.revise_short_min_long
+                )
             ):
                 continue
             old = by_label.get(h.given)
@@ -884,6 +929,8 @@ class SpeakerTracker:
                     state.voices = [v for v in state.voices if v is not given]
                     if state.asked_by is given:
                         state.asked_by = target
+                    if state.said_by is given:
+                        state.said_by = target
             if target is None:
                 role: SpeakerRole = "caseworker" if label == CASEWORKER_LABEL else "other"
                 target = _Voice(label, role, np.zeros_like(heard.embedding), 0.0, born=state.heard)
@@ -894,6 +941,8 @@ class SpeakerTracker:
             state.voices = [v for v in state.voices if v.fixed or id(v) in owned]
             if state.asked_by is not None and id(state.asked_by) not in owned:
                 state.asked_by = None
+            if state.said_by is not None and id(state.said_by) not in owned:
+                state.said_by = None
             self._reestimate()
             self._refine()
             return True
