@@ -169,3 +169,30 @@ class TestQuestionOfOneTopicWord:
         assert "motivation_for_change" in factors_found(
             tagger, "vuxen", "Jag vill bli av med alkoholen nu."
         )
+
+
+# A topic word an adult is asked about in a question of its own, and the one risk it names.
+TOPIC_WORDS = [
+    ("alkohol", "alcohol_problem"),
+    ("spriten", "alcohol_problem"),
+    ("droger", "drug_problem"),
+    ("narkotika", "drug_problem"),
+    ("hasch", "drug_problem"),
+    ("tabletter", "drug_problem"),
+    ("skulder", "economic_hardship"),
+    ("vapen", "threats_weapons"),
+    ("ångest", "adult_mental_ill_health"),
+    ("hemlöshet", "housing_instability"),
+    ("självmordstankar", "self_harm_suicidality"),
+]
+
+
+class TestTopicWordsNameOneRisk:
+    @pytest.mark.parametrize(("word", "slug"), TOPIC_WORDS)
+    def test_och_topic_answered_no_is_denied(self, tagger: Tagger, word: str, slug: str) -> None:
+        """ "Och <word>?" / "Nej." denies the one risk the word names: no protective cue (nor a
+        second risk) names the word as a one-word alternative, which would stop the denial."""
+        result = tagger.tag_segments(
+            typed_segments("Hur sover du?", "Bra.", f"Och {word}?", "Nej."), "vuxen"
+        )
+        assert denied(result) == {slug}
