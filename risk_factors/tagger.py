@@ -377,6 +377,7 @@ class Tagger:
                 # "Om du skulle förlora lägenheten, vad gör du då?" read as two pieces.
                 reading.hypothetical_questions.add(sentence.start)
             question = self._next(reading, question, sentence, case_type, tags, denied)
+        denied += self._parents_say_not(reading, sentences, tags, denied, case_type)
         tags = self._over_later(sentences, tags, denied)
         tags = self._not_so_now(reading, sentences, tags, denied, case_type)
         tags = self._asked_of_then(reading, sentences, tags, denied)
@@ -1069,6 +1070,65 @@ class Tagger:
             if weight > asked.get(factor.slug, (0.0, False))[0]:
                 asked[factor.slug] = (weight, False)
         return asked
+
+    def _parents_say_not(
+        self,
+        reading: _Reading,
+        sentences: list[Sentence],
+        tags: list[Tag],
+        denied: list[Denial],
+        case_type: str,
+    ) -> list[Denial]:
+        """In a child's case, a question to the parents together or about the home (plural
+        address, `_to_parents`, or "hemma"; no "du"/"dig") answered by each parent in turn
+        with a statement of their own that says no to what it asks ("Hur ser det ut med
+        alkohol hos er?" / "Vi dricker nästan aldrig." / "Jag dricker inte alls."): each such
+        answer, up to the next question and at most NOW_REACH sentences, whose subject
+        "jag"/"vi" is read as the parent ("föräldern"/"föräldrarna", `_PARENT_SUBJECTS`),
+        denies the parent's own risk factor (`PARENT_OWN`) that the question's words name
+        and the answer's words state negated; question and answer are quoted. Only a
+        negation reads it so: a denial, never a finding ("Vi dricker knappt." gives nothing);
+        uncertain when the answer was heard unclearly."""
+        if case_type != "barn":
+            return []
+        found = {t.factor for t in tags}
+        out: list[Denial] = []
+        for i, question in enumerate(sentences):
+            if not is_question(question):
+                continue
+            words = {t.lower for t in question.tokens}
+            if words & {"du", "dig"} or not (
+                "hemma" in words or self._to_parents(reading, question, case_type)
+            ):
+                continue
+            named = {slug for t in question.tokens for slug in self._matcher.naming(t)}
+            named &= PARENT_OWN
+            for answer in sentences[i + 1 : i + 1 + NOW_REACH]:
+                if is_question(answer) or reading.by_caseworker(answer):
+                    break
+                said = _replaced(answer, lambda t: _PARENT_SUBJECTS.get(t.lower))
+                if not named or said is None:
+                    continue
+                unsure = reading.unsure(answer)
+                for match in self._matcher.matches(reading.text, said, unsure):
+                    slug = match.cue.factor
+                    if slug not in named or slug in found or match.fuzzy:
+                        continue
+                    if not self._applies(match.cue, case_type):
+                        continue
+                    if self._state(reading, said, match, case_type) != "negated":
+                        continue
+                    if any(d.factor == slug and d.start == answer.start for d in out):
+                        continue
+                    conf = match.cue.weight * ANSWER_FACTOR
+                    reason = "negated"
+                    if reading.unclear(answer) or (unsure and unsure & set(match.tokens)):
+                        reason, conf = "uncertain", min(conf, UNCERTAIN_CONFIDENCE)
+                    out += [
+                        self._whole(Denial, s, slug, conf, reading.text, reason=reason, asked=True)
+                        for s in (question, answer)
+                    ]
+        return out
 
     @staticmethod
     def _to_parents(reading: _Reading, question: Sentence, case_type: str) -> bool:
@@ -2065,6 +2125,8 @@ _SECOND_TO_PARENT = {"du": "föräldern"}
 # A question to several in a child's case ("Har någon av er …?", "Dricker ni …?") is to the
 # adults who came with the child: the parents.
 _PLURAL_TO_PARENTS = {"ni": "föräldrarna", "er": "föräldrarna"}
+# The subject of a parent's answer to a question to the parents together.
+_PARENT_SUBJECTS = {"jag": "föräldern", "vi": "föräldrarna"}
 PARENT_OWN = frozenset(
     {"parental_substance_abuse", "parental_mental_illness", "parental_criminality"}
 )

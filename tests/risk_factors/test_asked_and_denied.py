@@ -87,3 +87,39 @@ class TestAskedOfTheParentsTogether:
         assert "parental_substance_abuse" not in denied
         _, denied = _read(tagger, "barn", "Har era kompisar tagit droger?", "Nej.")
         assert "parental_substance_abuse" not in denied
+
+
+class TestEachParentSaysNo:
+    """In a child's case a question to the parents together or about the home, answered by
+    each parent with a statement of their own that says no ("Jag dricker aldrig."), denies
+    the parents' own risk factor the question names."""
+
+    def test_two_parents_answer_in_turn(self, tagger: Tagger) -> None:
+        """ "Hur är det med alkohol hos er två?" / "Jag dricker aldrig." / "Och jag har aldrig
+        druckit." and "Hur är det med spriten hemma?" / "Vi dricker ingen sprit." deny the
+        parents' substance abuse; nothing is found."""
+        for texts in (
+            (
+                "Hur är det med alkohol hos er två?",
+                "Jag dricker aldrig.",
+                "Och jag har aldrig druckit.",
+            ),
+            ("Hur är det med spriten hemma?", "Vi dricker ingen sprit."),
+        ):
+            found, denied = _read(tagger, "barn", *texts)
+            assert denied == {"parental_substance_abuse"}, texts
+            assert not found, texts
+
+    def test_near_ones_stay(self, tagger: Tagger) -> None:
+        """Nothing is denied from: a yes; a past told ("Jag drack mycket förut."); a third
+        person's no ("Min bror dricker inte."); a question to one person ("dricker du?"); a
+        statement that does not say no ("Vi dricker knappt.")."""
+        for texts in (
+            ("Hur är det med spriten hemma?", "Ja, vi dricker varje helg."),
+            ("Hur är det med spriten hemma?", "Jag drack mycket förut."),
+            ("Hur är det med spriten hemma?", "Min bror dricker inte."),
+            ("Hur är det med spriten, dricker du?", "Jag dricker inte."),
+            ("Hur är det med alkohol hos er?", "Vi dricker knappt."),
+        ):
+            _, denied = _read(tagger, "barn", *texts)
+            assert "parental_substance_abuse" not in denied, texts
