@@ -155,6 +155,15 @@ EXCLUDED_BY = {"stable_housing": "housing_instability", "stable_economy": "econo
 """A resource and the risk that says the same thing is not so (by the catalogue's definitions:
 a home of one's own that lasts, or a home one is losing; money that suffices, or money that
 does not): both cannot hold at once (`Tagger._contradicted`)."""
+LACKED_AS = {
+    "employment_education": "unemployment_income",
+    "stable_housing": "housing_instability",
+    "stable_economy": "economic_hardship",
+}
+"""A resource and the risk that is its lack, by the catalogue's definitions (work or studies /
+no work or income of one's own; a home of one's own that lasts / no home of one's own; money
+that suffices / money that does not): a no to a question whether the client has the resource
+finds the risk (`Tagger._lacked`)."""
 NOT_SO_BY = {
     "sobriety": ("alcohol_problem", "drug_problem"),
     "unemployment_income": ("employment_education",),
@@ -1321,6 +1330,7 @@ class Tagger:
         if polarity is None:
             return [], []
         asked = self._asked(reading, question, case_type)
+        direct = {slug for slug, (_w, alike) in asked.items() if not alike}
         if only_own:  # "men inte jag" denies the client's own, nobody else's
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
         if polarity != "yes" and _within(question, reading.asked_whom.child):
@@ -1375,6 +1385,9 @@ class Tagger:
         )
         tags: list[Tag] = []
         denied: list[Denial] = []
+        if polarity == "no" and not unclear and earlier is None and not only_own:
+            own = spoken | set(contradicted)  # "Nej, jag studerar.": what the answer says
+            tags += self._lacked(reading, question, answer, case_type, direct, asked, own)
         for slug, (weight, alike) in sorted(asked.items()):
             if slug in spoken:
                 continue
@@ -1404,6 +1417,37 @@ class Tagger:
                 for s in (question, answer)
             ]
         return tags, denied
+
+    def _lacked(
+        self,
+        reading: _Reading,
+        question: Sentence,
+        answer: Sentence,
+        case_type: str,
+        direct: set[str],
+        asked: dict[str, tuple[float, bool]],
+        spoken: set[str],
+    ) -> list[Tag]:
+        """A no to a question whether the client has a resource finds the risk that is its
+        lack (`LACKED_AS`): "Jobbar du något nu?" / "Nej." is no work (unemployment), "Har
+        du något eget boende?" / "Nej." no home of one's own. Only a resource the question
+        itself asks about (`direct`, heard surely), of the client ("du" surely the client),
+        never a hypothetical question, never when the answer says something of its own about
+        the resource or the risk ("Nej, jag studerar."). Both sentences are quoted."""
+        if not reading.asked_whom.client(question, case_type):
+            return []
+        if asks_hypothetically(question) or question.start in reading.hypothetical_questions:
+            return []
+        out: list[Tag] = []
+        for slug in sorted(direct):
+            risk = LACKED_AS.get(slug)
+            if risk is None or slug in spoken or risk in spoken:
+                continue
+            if self.factors[risk].applies_to not in ("alla", case_type):
+                continue
+            conf = asked[slug][0] * ANSWER_FACTOR
+            out += [self._whole(Tag, s, risk, conf, reading.text) for s in (question, answer)]
+        return out
 
     def _told_negated(self, reading: _Reading, told: Sentence, case_type: str) -> dict[str, float]:
         """The risk factors a statement told to the client says they do not have, confirmed by

@@ -806,3 +806,32 @@ class TestATopicQuestionLendsItsTopic:
         """Near: "Och ekonomin?" / "Den fungerar inte alls." is no stable economy."""
         found = factors_found(tagger, "vuxen", "Och ekonomin?", "Den fungerar inte alls.")
         assert "stable_economy" not in found
+
+
+class TestANoToAResourceIsItsLack:
+    """A no to a question whether the client has a resource finds the risk that is its lack
+    (`tagger.LACKED_AS`, by the definitions): no work or income, no home of one's own, money
+    that does not suffice."""
+
+    @pytest.mark.parametrize(
+        ("question", "slug"),
+        [
+            ("Har du något arbete just nu?", "unemployment_income"),
+            ("Har du en egen lägenhet?", "housing_instability"),
+        ],
+    )
+    def test_a_bare_no(self, tagger: Tagger, question: str, slug: str) -> None:
+        """ "Har du något arbete just nu?" / "Nej." lacks work; "Har du en egen lägenhet?" /
+        "Nej." lacks a home of one's own."""
+        assert slug in factors_found(tagger, "vuxen", question, "Nej.")
+
+    def test_near_answers_find_no_lack(self, tagger: Tagger) -> None:
+        """Near: a yes, an answer that says what the client does instead ("Nej, jag studerar
+        på komvux."), and a hypothetical question find no lack of work."""
+        for question, answer in (
+            ("Har du något arbete just nu?", "Ja, på ett lager."),
+            ("Har du något arbete just nu?", "Nej, jag studerar på komvux."),
+            ("Om du fick ett arbete, skulle du ta det?", "Nej."),
+        ):
+            found = factors_found(tagger, "vuxen", question, answer)
+            assert "unemployment_income" not in found, (question, answer)
