@@ -290,10 +290,19 @@ def _save_factor(
         factor = catalogue_edit.factor_from_form(form, old)
     except CatalogueError as exc:
         problems = catalogue_edit.in_language(exc.problems, lang)
+        # The form as typed, over the factor's fields the edit form does not post (slug, kind,
+        # level, …): the page needs them, and a refused save must not lose what was typed.
+        shown = {
+            **catalogue_edit.form_from_factor(old or {}),
+            **form,
+            "past_counts": form.get("past_counts", ""),
+        }
+        if old is not None:
+            shown["slug"] = str(old.get("slug", ""))
         return _factor_form(
             request,
             page,
-            form,
+            shown,
             new=slug is None,
             problems=problems,
             status=422,

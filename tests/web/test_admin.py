@@ -107,6 +107,22 @@ class TestCatalogue:
         page.goto("/admin/katalog")
         expect(page.locator("#catalogue-diff")).to_have_count(0)
 
+    def test_cues_that_are_not_yaml_are_refused_with_the_form_kept(self, page: Any) -> None:
+        """Cues that are not valid YAML are refused beside the form, not with an error page."""
+        login(page, ADMIN, ADMIN_PASSWORD)
+        page.goto("/admin/katalog/faktor/truancy")
+        page.get_by_label("Beskrivning").fill("Barnet är ofta borta från skolan.")
+        page.locator("#f-cues").fill("- match: [skolk")
+        page.get_by_role("button", name="Spara").click()
+        expect(
+            page.get_by_role("heading", name="Redigera: Skolk, hög skolfrånvaro")
+        ).to_be_visible()
+        expect(page.locator("#problems li")).to_contain_text("inte giltig YAML")
+        expect(page.locator("#f-cues")).to_have_value("- match: [skolk")
+        expect(page.get_by_label("Beskrivning")).to_have_value("Barnet är ofta borta från skolan.")
+        page.goto("/admin/katalog")
+        expect(page.locator("#catalogue-diff")).to_have_count(0)  # nothing was saved
+
     def test_published_change_reaches_new_drafts(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
