@@ -176,7 +176,9 @@ def _diff_html(lines: list[str]) -> Markup:
     for line in lines[2:]:
         cls = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
         out.append(Markup('<span class="d-{}">{}</span>').format(cls, escape(line)))
-    return Markup("\n").join(out)
+    # Each line is its own block (static/app.css): a newline between them would show as an
+    # empty line after every line of the diff (as the versions page's diff once did).
+    return Markup("").join(out)
 
 
 def _suggest_version(current: str) -> str:

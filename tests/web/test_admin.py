@@ -136,6 +136,8 @@ class TestCatalogue:
         diff = page.locator("#catalogue-diff")
         expect(diff.locator(".d-add")).to_contain_text(NEW_NAME)
         expect(diff.locator(".d-del")).to_contain_text("Trivsel, närvaro och framgång i skolan")
+        shown = diff.inner_text().splitlines()
+        assert "" not in shown[:4], shown  # one line of the diff a line, no gaps
         page.get_by_label("Versionsnamn").fill("2026.12-1")
         screenshot(page, "admin-catalogue.png", tmp_path)
         page.get_by_role("button", name="Publicera ny version").click()
