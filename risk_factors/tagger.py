@@ -965,6 +965,13 @@ class Tagger:
                 continue  # whose it is stands on a word the recogniser barely heard
             if (
                 state == "present"
+                and case_type == "barn"
+                and factor.level in OWN_LEVELS
+                and _pronoun_for_unheard(reading, read, match, sentence)
+            ):
+                continue  # "din lilla rull, hur är det med honom?" / "Han(0.2) …"
+            if (
+                state == "present"
                 and factor.level in OWN_LEVELS
                 and _possessed_unheard(reading, read, match)
             ):
@@ -1814,6 +1821,53 @@ def _possessed_unheard(reading: _Reading, sentence: Sentence, match: CueMatch) -
         if word in _SUBJECT_PRONOUNS:
             return False
         if k in lost and tokens[k - 1].lower in _OWNING:
+            return True
+    return False
+
+
+UNHEARD_REACH = 2
+"""How many sentences back `_pronoun_for_unheard` looks for someone named but not heard."""
+
+
+def _pronoun_for_unheard(
+    reading: _Reading, sentence: Sentence, match: CueMatch, said: Sentence
+) -> bool:
+    """True when the subject of a cue's clause is "han"/"hon" heard below UNSURE_WORD and one
+    of the UNHEARD_REACH sentences before names someone by a possessive and a word the
+    recogniser did not hear as a word (`_lost_words`; one word may stand between: "din lilla
+    rull"): "Du nämnde din bror" heard "Nämnda din rum(0.14)", then "Han(0.01) röker på".
+    In a child's case "han" is the child or the one just named, and who that was was not
+    heard: no finding of the child's own."""
+    clause = sentence.clause_of[match.tokens[0]]
+    start = sentence.clause_of.index(clause)
+    own = [k for k in match.tokens if sentence.tokens[k].lower in {"han", "hon"}]
+    subject = (
+        own[0]
+        if own
+        else next(
+            (
+                k
+                for k in range(match.tokens[0], start - 1, -1)
+                if sentence.tokens[k].lower in _SUBJECT_PRONOUNS
+            ),
+            None,
+        )
+    )
+    if subject is None or sentence.tokens[subject].lower not in {"han", "hon"}:
+        return False
+    if not reading.unsure_at(sentence, subject):
+        return False
+    at = said.start
+    for _ in range(UNHEARD_REACH):
+        before = reading.before.get(at)
+        if before is None:
+            return False
+        at = before.start
+        lost = _lost_words(reading, before)
+        words = [t.lower for t in before.tokens]
+        if any(
+            words[k - 1] in _OWNING or (k > 1 and words[k - 2] in _OWNING) for k in lost if k > 0
+        ):
             return True
     return False
 

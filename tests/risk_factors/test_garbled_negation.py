@@ -83,3 +83,42 @@ class TestPossessedNounNotHeard:
             ("Min parare slog mig när jag var liten.", "prior_victimisation"),
         ):
             assert slug in _found(tagger.tag_segments(_heard(text), "vuxen")), text
+
+
+class TestPronounForSomeoneNotHeard:
+    """In a child's case, "han"/"hon" heard unsurely right after someone was named by a
+    possessive and a word not heard gives no finding of the child's own."""
+
+    def test_someone_named_but_not_heard(self, tagger: Tagger) -> None:
+        """ "Du nämnde din klurre." / "Han(0.3) röker på med sina kompisar varje helg." and
+        "Du nämnde din lilla(0.3) krull." / "Hon(0.4) dricker sig full varje helg." give no
+        early substance use of the child's."""
+        smokes = tagger.tag_segments(
+            _heard(
+                "Du nämnde din klurre.",
+                "Han röker på med sina kompisar varje helg.",
+                unsure={"han": 0.3},
+            ),
+            "barn",
+        )
+        assert "early_substance_use" not in _found(smokes)
+        drinks = tagger.tag_segments(
+            _heard(
+                "Du nämnde din lilla krull.",
+                "Hon dricker sig full varje helg.",
+                unsure={"lilla": 0.3, "hon": 0.4},
+            ),
+            "barn",
+        )
+        assert "early_substance_use" not in _found(drinks)
+
+    def test_a_pronoun_heard_surely_or_no_one_unheard(self, tagger: Tagger) -> None:
+        """The same with "han" heard surely, "Du nämnde skolan." before an unsure "han", and
+        "din lilla krull" heard surely stay the child's own."""
+        for texts, unsure in (
+            (("Du nämnde din klurre.", "Han röker på med sina kompisar varje helg."), {}),
+            (("Du nämnde skolan.", "Han röker på med sina kompisar varje helg."), {"han": 0.3}),
+            (("Du nämnde din lilla krull.", "Hon dricker sig full varje helg."), {"hon": 0.4}),
+        ):
+            result = tagger.tag_segments(_heard(*texts, unsure=unsure), "barn")
+            assert "early_substance_use" in _found(result), texts
