@@ -163,6 +163,11 @@ def _journal_gets(
     _save(session, user, ip, row, number, dump(journal, current.names), "rad: ny faktor")
 
 
+# What a line change is called in the version's note (versions page, audit log): Swedish, as
+# every note ("rad: hämtad", "talare: person 1 → mamma").
+LINE_NOTES = {"edit": "rad: ändrad", "drop": "rad: borttagen", "move": "rad: flyttad"}
+
+
 def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note: str = "") -> int:
     """A new text version (the previous ones stay); returns its number."""
     _require_open(row)
@@ -243,7 +248,7 @@ def change_line(
         raise WebError(422, "line_not_found") from exc
     if journal == current.journal:
         return version  # nothing changed (a line saved as it was, moved to its own area)
-    return _save(session, user, ip, row, version, dump(journal, current.names), f"rad: {op}")
+    return _save(session, user, ip, row, version, dump(journal, current.names), LINE_NOTES[op])
 
 
 def pull_segment(

@@ -277,8 +277,21 @@ def text_versions(session: Session, row: Draft, doc: DraftDoc) -> list[TextVersi
     versions = session.scalars(
         select(DraftVersion).where(DraftVersion.draft_id == row.id).order_by(DraftVersion.number)
     )
-    out += [TextVersion(v.number, v.body, str(v.author_id), v.created_at, v.note) for v in versions]
+    out += [
+        TextVersion(
+            v.number, v.body, str(v.author_id), v.created_at, _OLD_NOTES.get(v.note, v.note)
+        )
+        for v in versions
+    ]
     return out
+
+
+# Notes stored before line changes were named in Swedish (the operation's code), as they read now.
+_OLD_NOTES = {
+    "rad: edit": "rad: ändrad",
+    "rad: drop": "rad: borttagen",
+    "rad: move": "rad: flyttad",
+}
 
 
 def latest_text(session: Session, row: Draft, doc: DraftDoc) -> tuple[int, str]:

@@ -162,6 +162,11 @@ class TestReviewAndApprove:
             listed
         )
         expect(page.locator("#diff .d-add")).to_contain_text("ses igen den 6 december")
+        # Each version says what changed, in Swedish like the rest of the page.
+        notes = page.locator(".versions li")
+        for number, note in enumerate(["rad: hämtad", "rad: ändrad", "rad: flyttad"], 2):
+            expect(notes.nth(number)).to_contain_text(f"({note})")
+        expect(notes.nth(5)).to_contain_text("(rad: borttagen)")
         shown = page.locator("#diff").inner_text().splitlines()
         assert "" not in shown[:3], shown  # one line of the diff a line, no gaps
         screenshot(page, "versions.png", tmp_path)
