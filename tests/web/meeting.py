@@ -92,6 +92,7 @@ def meeting_draft(
     old: bool = False,
     speakers: Sequence[str] | None = None,
     revised: Collection[int] = (),
+    present: Sequence[str] = ("Mamma", "Elias 12 år", "Handläggare"),
 ) -> Draft:
     """A draft of one meeting, tagged with `catalogue_body` by the real tagger; `speakers`:
     each segment's speaker label, as the device attributes them; `revised`: the segments
@@ -127,7 +128,7 @@ def meeting_draft(
         case_ref=case_ref,
         case_type="barn",
         contact_type="Hembesök",
-        present=["Mamma", "Elias 12 år", "Handläggare"],
+        present=list(present),
         caseworker="Anna Lind",
         consent_confirmed=True,
         started_at=started,

@@ -77,6 +77,20 @@ class TestDraftPage:
         refused_form = "the server responded with a status of 422"  # the quote, on purpose
         assert [e for e in errors if refused_form not in e] == [], errors
 
+    def test_nobody_entered_as_present_reads_not_given(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """A meeting with nobody entered as present says "ej angivet" under Närvarande on the
+        page, as the journal text does, not an empty field."""
+        catalogue = current_catalogue(web_server)
+        draft_id = upload(anna, meeting_draft(anna.device.key, catalogue, present=()))
+        login(page, anna.username)
+        page.goto(f"/utkast/{draft_id}")
+        expect(page.locator("#present")).to_have_text("ej angivet")
+        expect(page.locator("#preview-text")).to_contain_text("Närvarande: ej angivet")
+        page.get_by_role("link", name="In English").click()
+        expect(page.locator("#present")).to_have_text("not given")
+
     def test_phone_header_is_short_and_add_factor_is_above_the_fold(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
