@@ -55,8 +55,11 @@ def _status_of(exc: Exception) -> tuple[int, str]:
     return 500, "error_500"
 
 
-def _title_key(status: int) -> str:
-    """A plain title for the status ("Finns inte"), not "Något gick fel (404)"."""
+def _title_key(status: int, message_key: str = "") -> str:
+    """A plain title for the status ("Finns inte"), not "Något gick fel (404)"; a message
+    may have its own ("Inte godkänd": a 409 that is no conflict of changes)."""
+    if f"error_title_{message_key}" in STRINGS:
+        return f"error_title_{message_key}"
     key = f"error_title_{status}"
     if key in STRINGS:
         return key
@@ -87,7 +90,7 @@ def error_page(request: Request, exc: Exception) -> Response:
     return render(
         request,
         "error.html",
-        {"status": status, "message_key": key, "title_key": _title_key(status)},
+        {"status": status, "message_key": key, "title_key": _title_key(status, key)},
         page=_page_of(request) if status < 500 else None,
         status=status,
     )

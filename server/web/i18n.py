@@ -279,6 +279,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Utkastet är godkänt eller kasserat och kan inte ändras.",
         "The draft is approved or discarded and cannot change.",
     ),
+    "not_approved": (
+        "Bara en godkänd journalanteckning kan exporteras. Granska och godkänn utkastet först.",
+        "Only an approved journal entry can be exported. Review and approve the draft first.",
+    ),
+    "error_title_not_approved": ("Inte godkänd", "Not approved"),
     "quote_not_found": (
         "Citatet finns inte i det valda stycket av transkriptionen.",
         "The quote is not in the chosen passage of the transcript.",

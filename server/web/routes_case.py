@@ -584,7 +584,7 @@ def versions(
 def _export_entry(db: Session, row: Draft, attachment: bool = False) -> ExportEntry:
     entry = db.get(ApprovedEntry, row.id)
     if row.status != "approved" or entry is None:
-        raise WebError(409, "not_a_draft")
+        raise WebError(409, "not_approved")
     addenda = list(
         db.scalars(select(Addendum).where(Addendum.draft_id == row.id).order_by(Addendum.id))
     )

@@ -91,6 +91,20 @@ class TestDraftPage:
         page.get_by_role("link", name="In English").click()
         expect(page.locator("#present")).to_have_text("not given")
 
+    def test_exporting_a_draft_not_yet_approved_says_so(
+        self, page: Any, web_server: ServerProcess, anna: Person
+    ) -> None:
+        """The export address of a draft not yet approved (a bookmark, another tab) says that
+        only an approved entry is exported, not that the draft is approved and cannot change."""
+        draft_id = upload(anna, meeting_draft(anna.device.key, current_catalogue(web_server)))
+        login(page, anna.username)
+        for export in ("export.txt", "export.pdf?bilaga=1"):
+            response = page.goto(f"/utkast/{draft_id}/{export}")
+            assert response is not None and response.status == 409
+            expect(page.get_by_role("heading", level=1)).to_have_text("Inte godkänd")
+            expect(page.locator("main")).to_contain_text("Bara en godkänd journalanteckning")
+            expect(page.locator("main")).not_to_contain_text("är godkänt eller kasserat")
+
     def test_phone_header_is_short_and_add_factor_is_above_the_fold(
         self, page: Any, web_server: ServerProcess, anna: Person, tmp_path: Path
     ) -> None:
