@@ -158,6 +158,34 @@ class TestCuesFromTheDefinitions:
         assert slug not in factors_found(tagger, case_type, text)
 
 
+class TestKilledBySomeoneElse:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Exet skriver att han ska ta livet av mig om jag flyttar.",
+            "Han har sagt att han kommer att ta livet av oss.",
+            "Hon skrek att hon skulle ta livet av mig.",
+        ],
+    )
+    def test_a_threat_to_kill_is_no_suicidality(self, tagger: Tagger, text: str) -> None:
+        """Someone else who will "ta livet av mig" threatens the client: a threat, never the
+        client's own suicidal thoughts."""
+        assert factors_found(tagger, "vuxen", text) == {"threats_weapons"}
+
+    @pytest.mark.parametrize(
+        ("case_type", "text"),
+        [
+            ("vuxen", "Jag har tänkt ta livet av mig."),
+            ("barn", "Hon sa att hon skulle ta livet av sig."),
+        ],
+    )
+    def test_ones_own_wish_stays_suicidality(
+        self, tagger: Tagger, case_type: str, text: str
+    ) -> None:
+        """ "Jag … ta livet av mig" and "hon … ta livet av sig" stay self-harm."""
+        assert factors_found(tagger, case_type, text) == {"self_harm_suicidality"}
+
+
 class TestQuestionOfOneTopicWord:
     def test_a_protective_cue_names_no_substance_word(self, tagger: Tagger) -> None:
         """ "Och alkohol?" / "Nej." stays a denial beside a motivation cue about alcohol."""
