@@ -34,6 +34,9 @@ SETS = {
     "own held-back, whisper-base (heldout-asr.jsonl)": OWN / "heldout-asr.jsonl",
     "own tuning (tuning.jsonl)": OWN / "tuning.jsonl",
     "own tuning, whisper-base (tuning-asr.jsonl)": OWN / "tuning-asr.jsonl",
+    "from the definitions (definitions.jsonl)": OWN / "definitions.jsonl",
+    "from the definitions, held back (definitions-heldback.jsonl)": OWN
+    / "definitions-heldback.jsonl",
 }
 TRANSCRIPT_WORDS = 9_000
 WARM_RUNS = 5
