@@ -1176,6 +1176,16 @@ class Tagger:
             return {}
         return {slug: (self._best_weight(slug) * FOLLOW_UP_FACTOR, False)}
 
+    def _risks_named(self, reading: _Reading, question: Sentence, case_type: str) -> set[str]:
+        """The own risks a question's words heard surely each name alone (`_own_risk_named`:
+        "alkohol" in "Hur ser det ut med alkohol?")."""
+        unsure = reading.unsure(question) or frozenset()
+        return {
+            slug
+            for i, token in enumerate(question.tokens)
+            if i not in unsure and (slug := self._own_risk_named(token, case_type)) is not None
+        }
+
     def _own_risk_named(self, token: Token, case_type: str) -> str | None:
         """The one risk factor about the client whose cues name `token` ("alkohol"), when no
         protective factor's cues name it too ("pengar", "skolan" name several things): what
@@ -1368,6 +1378,22 @@ class Tagger:
             if polarity == "yes" and question.start in reading.told
             else {}
         )
+        if (
+            polarity == "no"
+            and not by_sound
+            and not reading.unsure_at(answer, 0)
+            and not _BUT_WORDS & {t.lower for t in answer.tokens}
+        ):
+            # "Hur ser det ut med alkohol?" / "Nej, jag Ricker, nästan har vi råger.": a sure
+            # no to a question naming a risk, then that risk read from words heard unsurely
+            # or alike, is the no's own "aldrig" lost, not a finding.
+            named = self._risks_named(reading, question, case_type)
+            said[:] = [
+                t
+                for t in said
+                if t.factor not in named
+                or (id(t) not in reading.alike and _heard_surely(reading, t))
+            ]
         if not asked and not confirmed:
             return [], []
         contradicted: list[str] = []

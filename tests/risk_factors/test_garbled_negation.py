@@ -122,3 +122,30 @@ class TestPronounForSomeoneNotHeard:
         ):
             result = tagger.tag_segments(_heard(*texts, unsure=unsure), "barn")
             assert "early_substance_use" in _found(result), texts
+
+
+class TestSureNoThenTheRiskHeardUnsurely:
+    """A sure no to a question naming a risk, then that risk read from words heard unsurely or
+    alike in the same answer: the no's own "aldrig" or "inte" was lost, no finding."""
+
+    def test_the_risk_heard_unsurely_after_a_no(self, tagger: Tagger) -> None:
+        """ "Hur ser det ut med alkohol?" / "Nej, jag dricker(0.5) varje dag." and "Nej, jag
+        tricker varje dag." give no alcohol problem."""
+        asked = "Hur ser det ut med alkohol?"
+        unsure = tagger.tag_segments(
+            _heard(asked, "Nej, jag dricker varje dag.", unsure={"dricker": 0.5}), "vuxen"
+        )
+        assert "alcohol_problem" not in _found(unsure)
+        alike = tagger.tag_segments(_heard(asked, "Nej, jag tricker varje dag."), "vuxen")
+        assert "alcohol_problem" not in _found(alike)
+
+    def test_heard_surely_after_but_or_another_question(self, tagger: Tagger) -> None:
+        """The same words heard surely, "Nej, men jag dricker(0.5) varje dag.", and an unsure
+        "dricker" after "Hur har veckan varit?" (no risk named) stay found."""
+        for texts, unsure in (
+            (("Hur ser det ut med alkohol?", "Nej, jag dricker varje dag."), {}),
+            (("Hur ser det ut med alkohol?", "Nej, men jag dricker varje dag."), {"dricker": 0.5}),
+            (("Hur har veckan varit?", "Nej, jag dricker varje dag."), {"dricker": 0.5}),
+        ):
+            result = tagger.tag_segments(_heard(*texts, unsure=unsure), "vuxen")
+            assert "alcohol_problem" in _found(result), texts
