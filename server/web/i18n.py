@@ -382,6 +382,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Ändringen sparades inte: katalogen blir ogiltig.",
         "Not saved: the catalogue would be invalid.",
     ),
+    "catalogue_not_published": (
+        "Versionen publicerades inte. Arbetskopian är kvar som den var.",
+        "The version was not published. The working copy is kept as it was.",
+    ),
     "catalogue_saved": ("Arbetskopian sparades.", "The working copy was saved."),
     "diff_published": ("Skillnad mot publicerad version", "Difference from the published version"),
     "publish": ("Publicera ny version", "Publish a new version"),

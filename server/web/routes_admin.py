@@ -203,6 +203,7 @@ def _catalogue_page(
         "diff": _diff_html(catalogue_edit.diff_lines(copy)) if copy.edited else Markup(""),
         "suggested": _suggest_version(published.version if published else ""),
         "problems": [],
+        "problems_title": "",
         "message": "",
         "address": "/admin/katalog" if request.method == "POST" else "",
     }
@@ -389,7 +390,14 @@ def publish(
     except CatalogueError as exc:
         db.rollback()
         problems = catalogue_edit.in_language(exc.problems, lang_of(request))
-        return _catalogue_page(request, page, db, status=422, problems=problems)
+        return _catalogue_page(
+            request,
+            page,
+            db,
+            status=422,
+            problems=problems,
+            problems_title="catalogue_not_published",  # nothing was changed, only not published
+        )
     db.commit()
     return RedirectResponse(f"/admin/katalog?ok=published&v={row.version}", status_code=303)
 

@@ -138,6 +138,12 @@ class TestCatalogue:
         expect(diff.locator(".d-del")).to_contain_text("Trivsel, närvaro och framgång i skolan")
         shown = diff.inner_text().splitlines()
         assert "" not in shown[:4], shown  # one line of the diff a line, no gaps
+        page.get_by_label("Versionsnamn").fill(before)  # taken: refused, and said so plainly
+        page.get_by_role("button", name="Publicera ny version").click()
+        expect(page.locator("#problems")).to_contain_text("Versionen publicerades inte.")
+        expect(page.locator("#problems")).not_to_contain_text("Ändringen sparades inte")
+        expect(page.locator("#problems li")).to_contain_text("redan publicerad")
+        page.goto("/admin/katalog")
         page.get_by_label("Versionsnamn").fill("2026.12-1")
         screenshot(page, "admin-catalogue.png", tmp_path)
         page.get_by_role("button", name="Publicera ny version").click()
