@@ -1164,17 +1164,21 @@ class Tagger:
         adult's case: the one risk factor about the client whose cues name that word, when no
         protective factor's cues name it ("pengar", "skolan" name several things). Only a no
         reads it so (`_answer`): a denial, never a finding. Not in a child's case, where "du"
-        may be the child or a parent."""
+        may be the child or a parent. A topic word the recogniser was unsure of but heard as
+        that very word (a word of the language, whole: "alkohol" at 0.77) asks it only as
+        uncertain; one heard as no word, or as a piece, asks nothing."""
         k = elliptic_topic(question)
         if k is None or case_type != "vuxen":
             return {}
+        token = question.tokens[k]
         unsure = reading.unsure(question)
-        if unsure and k in unsure:
+        unsurely = bool(unsure and k in unsure)
+        if unsurely and (token.piece or not is_swedish_word(token.lower)):
             return {}
-        slug = self._own_risk_named(question.tokens[k], case_type)
+        slug = self._own_risk_named(token, case_type)
         if slug is None:
             return {}
-        return {slug: (self._best_weight(slug) * FOLLOW_UP_FACTOR, False)}
+        return {slug: (self._best_weight(slug) * FOLLOW_UP_FACTOR, unsurely)}
 
     def _risks_named(self, reading: _Reading, question: Sentence, case_type: str) -> set[str]:
         """The own risks a question's words heard surely each name alone (`_own_risk_named`:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from risk_factors.tagger import Tagger
 from tests.risk_factors.support import denied as _denied
+from tests.risk_factors.support import heard_segments as _heard
 from tests.risk_factors.support import typed_segments
+from tests.risk_factors.support import uncertain as _uncertain
 
 
 def _read(tagger: Tagger, case_type: str, *texts: str) -> tuple[set[str], set[str]]:
@@ -123,3 +125,34 @@ class TestEachParentSaysNo:
         ):
             _, denied = _read(tagger, "barn", *texts)
             assert "parental_substance_abuse" not in denied, texts
+
+
+class TestTopicWordHeardUnsurely:
+    """Through speech, a question of one topic word ("Och spriten?") whose word the recogniser
+    heard as that very word but unsurely is still asked: a no is an uncertain denial."""
+
+    def test_a_no_is_an_uncertain_denial(self, tagger: Tagger) -> None:
+        """ "Spriten då?" with "spriten" at 0.7 / "Nej, det har jag aldrig haft problem med."
+        denies the drinking as uncertain; nothing is found."""
+        result = tagger.tag_segments(
+            _heard(
+                "Spriten då?",
+                "Nej, det har jag aldrig haft problem med.",
+                unsure={"spriten": 0.7},
+            ),
+            "vuxen",
+        )
+        assert _uncertain(result) == {"alcohol_problem"}
+        assert not result.factors()
+
+    def test_near_ones_stay(self, tagger: Tagger) -> None:
+        """Nothing is read from: a yes; the word heard as no word of the language
+        ("alkåhol"); heard surely, the denial is sure, as before."""
+        yes = tagger.tag_segments(
+            _heard("Och alkoholen då?", "Ja, ibland.", unsure={"alkoholen": 0.7}), "vuxen"
+        )
+        assert not yes.factors() and not _denied(yes)
+        lost = tagger.tag_segments(_heard("Och alkåhol?", "Nej.", unsure={"alkåhol": 0.7}), "vuxen")
+        assert not _denied(lost)
+        sure = tagger.tag_segments(_heard("Och alkoholen då?", "Nej."), "vuxen")
+        assert _denied(sure) == {"alcohol_problem"} and not _uncertain(sure)
