@@ -29,7 +29,7 @@ from device.stages.streaming import StreamingOptions
 from device.stages.tagging import load_tagger
 from device.stages.transcribe import TranscribeOptions, Transcriber
 from device.views.keys import KeyInput, stop_on_signals
-from device.views.terminal import attach, make_view
+from device.views.terminal import attach, make_view, who
 from fredag.clock import local_text
 from fredag.errors import CaptureError, DeviceLocked, StoreError, UsageError
 from fredag.journal import clock
@@ -271,4 +271,5 @@ def show_session(prefix: str) -> list[str]:
     store = Store(get_settings().home)
     record = load_session(store, find_session(store, prefix))
     head = f"{record.meta.session_id}  {record.meta.case_ref}  {STATE_LABEL[record.state]}"
-    return [head] + [f"[{clock(s.start)}] {s.text}" for s in record.segments]
+    # Each line with its speaker, as the live view and the draft show it.
+    return [head] + [f"[{clock(s.start)}] {who(s)}{s.text}" for s in record.segments]

@@ -147,6 +147,32 @@ class TestSessionsListing:
         assert "bbbbbbbb  SKADAD" in proc.stdout
         assert "aaaaaaaa" in proc.stdout and "AVBRUTEN" in proc.stdout
 
+    def test_show_says_who_said_each_line(self, tmp_path: Path) -> None:
+        """`fredag sessions show` gives each committed line its speaker as the live view and
+        the draft do ("person 1: ", "?" when unsure, a revised label marked)."""
+        from device.journal.session import SessionLog
+        from fredag.protocol import Segment, Speaker
+        from tests.device.conftest import make_meta
+
+        home = tmp_path / "home"
+        meta = make_meta(session_id="c" * 32)
+        log = SessionLog.create(Store(home), meta)
+        caseworker = Speaker(role="caseworker", label="handläggare", confidence=0.9)
+        client = Speaker(role="other", label="person 1", confidence=0.8, revised=True)
+        unsure = Speaker(role="other", label="person 2", confidence=0.4, uncertain=True)
+        log.segment(Segment(start=0.0, end=2.0, text="Hur mår du?", speaker=caseworker))
+        log.segment(Segment(start=3.0, end=5.0, text="Bra.", speaker=client))
+        log.segment(Segment(start=6.0, end=8.0, text="Ja.", speaker=unsure))
+        log.segment(Segment(start=9.0, end=10.0, text="Okej."))
+        proc = run_fredag("sessions", "show", "cccc", env={"FREDAG_HOME": str(home)})
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.splitlines()[1:] == [
+            "[00:00] handläggare: Hur mår du?",
+            "[00:03] person 1 (ändrad av enheten): Bra.",
+            "[00:06] person 2?: Ja.",
+            "[00:09] Okej.",
+        ]
+
 
 def _small_files(limit: int) -> Callable[[], None]:
     """For a child process: no file may grow past `limit` bytes (writes fail with EFBIG, as
