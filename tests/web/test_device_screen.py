@@ -247,6 +247,7 @@ class TestOnlyTheDevicesOwnBrowser:
             with httpx.Client(base_url=ui.base_url) as client:
                 assert client.get(ui.launch_url).status_code in (200, 303)
                 assert client.get("/").status_code == 200
+                assert client.get("/favicon.ico").status_code == 204  # no 404 in the console
                 csrf = client.get("/nytt").text.split('name="csrf" value="')[1].split('"')[0]
                 form = {
                     "csrf": csrf,

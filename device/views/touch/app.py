@@ -585,6 +585,8 @@ class TouchApp:
             Route("/skicka-igen", self.resend, methods=["POST"]),
             Route("/klar", self.done, methods=["POST"]),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+            # The browser asks for an icon on every page; no icon, but no 404 in its console.
+            Route("/favicon.ico", lambda _request: Response(status_code=204)),
         ]
 
 
