@@ -835,3 +835,56 @@ class TestANoToAResourceIsItsLack:
         ):
             found = factors_found(tagger, "vuxen", question, answer)
             assert "unemployment_income" not in found, (question, answer)
+
+
+class TestCuesFromTheDefinitionsOf48:
+    """Catalogue 2026.11-48: cue families written from the factors' definitions (a parent's
+    psychiatric illness by its name, being excluded by peers, chronic pain said as "har ont
+    hela tiden", a tenancy of one's own, having friends, wanting rid of pills or debts, a
+    foster family or contact person who supports an adult)."""
+
+    @pytest.mark.parametrize(
+        ("case_type", "said", "slug"),
+        [
+            ("barn", "Mamma har PTSD sedan olyckan.", "parental_mental_illness"),
+            (
+                "barn",
+                "Pappa har ett tvångssyndrom och tvättar händerna hela dagarna.",
+                "parental_mental_illness",
+            ),
+            ("barn", "Killarna i laget utesluter honom från allt.", "bullying_peer_rejection"),
+            ("barn", "Hon blev utesluten ur tjejgänget i höstas.", "bullying_peer_rejection"),
+            ("vuxen", "Jag har ont jämt numera.", "physical_ill_health"),
+            ("vuxen", "Sedan olyckan har jag ont dygnet runt.", "physical_ill_health"),
+            ("vuxen", "Vi har hyreskontrakt sedan tio år tillbaka.", "stable_housing"),
+            ("barn", "Hon har kompisar i klassen.", "positive_peers"),
+            ("vuxen", "Jag har massor av kompisar på jobbet.", "positive_peers"),
+            ("vuxen", "Jag vill bli av med skulderna och börja om.", "motivation_for_change"),
+            (
+                "vuxen",
+                "Min kontaktperson ringer varje vecka och stöttar mig.",
+                "supportive_network",
+            ),
+        ],
+    )
+    def test_found(self, tagger: Tagger, case_type: str, said: str, slug: str) -> None:
+        """Each sentence (not from any meeting) says what the definition names."""
+        assert slug in factors_found(tagger, case_type, said)
+
+    @pytest.mark.parametrize(
+        ("case_type", "said", "slug"),
+        [
+            ("barn", "Vi kan inte utesluta att han blir sjuk.", "bullying_peer_rejection"),
+            ("vuxen", "Jag har ont om tid hela tiden.", "physical_ill_health"),
+            ("vuxen", "Vi söker ett hyreskontrakt sedan två år.", "stable_housing"),
+            ("barn", "Hon hade kompisar i tvåan.", "positive_peers"),
+            ("vuxen", "Jag har inga vänner kvar.", "positive_peers"),
+            ("vuxen", "Han har en dotter sedan tidigare.", "positive_peers"),
+            ("vuxen", "Jag vill inte bli av med tabletterna.", "motivation_for_change"),
+        ],
+    )
+    def test_near_sentences_stay(
+        self, tagger: Tagger, case_type: str, said: str, slug: str
+    ) -> None:
+        """Near sentences: another sense of the word, a search, the past, none, no wish."""
+        assert slug not in factors_found(tagger, case_type, said)
