@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from risk_factors.tagger import Tagger
-from tests.risk_factors.support import denied, factors_found, typed_segments
+from tests.risk_factors.support import denied, factors_found, heard_segments, typed_segments
 
 # (case type, what is said, the factor it states)
 STATED = [
@@ -224,3 +224,14 @@ class TestTopicWordsNameOneRisk:
             typed_segments("Hur sover du?", "Bra.", f"Och {word}?", "Nej."), "vuxen"
         )
         assert denied(result) == {slug}
+
+
+class TestUnlessWordsKeepGarbledWordsAlike:
+    def test_a_garbled_doemd_still_asks_about_a_sentence(self, tagger: Tagger) -> None:
+        """ "tömd" heard unsurely for "dömd" stays a likeness of the cue word: no unless word
+        may have "tömd"'s normal form ("tömt", "tömde"), which would read it exactly."""
+        result = tagger.tag_segments(
+            heard_segments("Har du varit tömd för något brott?", "Nej.", unsure={"tömd": 0.3}),
+            "vuxen",
+        )
+        assert "legal_problems" in denied(result)
