@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +74,10 @@ def current(session: Session) -> CatalogueVersion | None:
     ).first()
 
 
+# A version name travels in every draft's evidence, in file names and in addresses.
+VERSION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+
+
 def publish(
     session: Session, body: dict[str, Any], version: str | None, publisher: User | None
 ) -> CatalogueVersion:
@@ -86,6 +91,16 @@ def publish(
         version = str(own) if own else hashlib.sha256(canonical_json(body)).hexdigest()[:12]
     elif own is not None and str(own) != version:
         raise CatalogueError(f"version {version!r} differs from the catalogue's own {own!r}")
+    if not VERSION_NAME.fullmatch(version):
+        message = (
+            f"catalogue version {version!r} is not a version name: letters, digits and . _ -, "
+            "at most 64, starting with a letter or digit (for example 2026.12-1)"
+        )
+        swedish = (
+            f"{version!r} är inget versionsnamn: bokstäver, siffror och . _ -, högst 64 tecken, "
+            "först en bokstav eller siffra (till exempel 2026.12-1)"
+        )
+        raise CatalogueError(message, ((message, swedish),))
     if session.scalars(select(CatalogueVersion).where(CatalogueVersion.version == version)).first():
         message = f"catalogue version {version!r} is already published"
         swedish = f"katalogversionen {version!r} är redan publicerad: välj ett nytt versionsnamn"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from markupsafe import Markup, escape
@@ -399,7 +400,8 @@ def publish(
             problems_title="catalogue_not_published",  # nothing was changed, only not published
         )
     db.commit()
-    return RedirectResponse(f"/admin/katalog?ok=published&v={row.version}", status_code=303)
+    query = urlencode({"ok": "published", "v": row.version})
+    return RedirectResponse(f"/admin/katalog?{query}", status_code=303)
 
 
 # ---- audit log

@@ -101,6 +101,20 @@ class TestCataloguePublish:
         rows = admin.get("/api/v1/admin/audit", params={"action": "catalogue.publish"}).json()
         assert any(r["object_id"] == version for r in rows)
 
+    @pytest.mark.parametrize("name", ["ny version!", "2026.12&x=1", "-1", "x" * 65])
+    def test_a_name_that_is_no_version_name_is_refused(self, admin: Api, name: str) -> None:
+        """A version name outside letters, digits and . _ - is refused (422), nothing published."""
+        bundled = _bundled()
+        if bundled is None:
+            pytest.skip("risk_factors has no bundled catalogue to publish yet")
+        response = admin.post(
+            "/api/v1/admin/catalogue", json={"catalogue": {**bundled, "version": name}}
+        )
+        assert response.status_code == 422, response.text
+        assert "not a version name" in response.text
+        rows = admin.get("/api/v1/admin/audit", params={"action": "catalogue.publish"}).json()
+        assert not any(r["object_id"] == name for r in rows)
+
     def test_caseworker_cannot_publish(self, caseworker: tuple[str, Api]) -> None:
         """Only administrators change the catalogue."""
         response = caseworker[1].post(

@@ -143,6 +143,9 @@ class TestCatalogue:
         expect(page.locator("#problems")).to_contain_text("Versionen publicerades inte.")
         expect(page.locator("#problems")).not_to_contain_text("Ändringen sparades inte")
         expect(page.locator("#problems li")).to_contain_text("redan publicerad")
+        page.get_by_label("Versionsnamn").fill("ny version!")  # not a name: refused, said why
+        page.get_by_role("button", name="Publicera ny version").click()
+        expect(page.locator("#problems li")).to_contain_text("inget versionsnamn")
         page.goto("/admin/katalog")
         page.get_by_label("Versionsnamn").fill("2026.12-1")
         screenshot(page, "admin-catalogue.png", tmp_path)
