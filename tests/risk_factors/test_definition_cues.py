@@ -143,6 +143,8 @@ NEAR = [
 
 
 class TestCuesFromTheDefinitions:
+    """A factor said the way its definition describes is found; a near sentence is not."""
+
     @pytest.mark.parametrize(("case_type", "text", "slug"), STATED)
     def test_stated_factor_is_found(
         self, tagger: Tagger, case_type: str, text: str, slug: str
@@ -159,6 +161,8 @@ class TestCuesFromTheDefinitions:
 
 
 class TestKilledBySomeoneElse:
+    """Someone else's threat to kill the client is a threat, not the client's suicidality."""
+
     @pytest.mark.parametrize(
         "text",
         [
@@ -187,6 +191,8 @@ class TestKilledBySomeoneElse:
 
 
 class TestQuestionOfOneTopicWord:
+    """A no to a one-word topic question stays a denial beside protective cues on that topic."""
+
     def test_a_protective_cue_names_no_substance_word(self, tagger: Tagger) -> None:
         """ "Och alkohol?" / "Nej." stays a denial beside a motivation cue about alcohol."""
         result = tagger.tag_segments(
@@ -216,6 +222,8 @@ TOPIC_WORDS = [
 
 
 class TestTopicWordsNameOneRisk:
+    """Each topic word asked about alone names exactly one risk, so a no denies it."""
+
     @pytest.mark.parametrize(("word", "slug"), TOPIC_WORDS)
     def test_och_topic_answered_no_is_denied(self, tagger: Tagger, word: str, slug: str) -> None:
         """ "Och <word>?" / "Nej." denies the one risk the word names: no protective cue (nor a
@@ -227,6 +235,8 @@ class TestTopicWordsNameOneRisk:
 
 
 class TestUnlessWordsKeepGarbledWordsAlike:
+    """A cue's unless words never turn a garbled cue word into an exact other word."""
+
     def test_a_garbled_doemd_still_asks_about_a_sentence(self, tagger: Tagger) -> None:
         """ "tömd" heard unsurely for "dömd" stays a likeness of the cue word: no unless word
         may have "tömd"'s normal form ("tömt", "tömde"), which would read it exactly."""

@@ -416,6 +416,9 @@ class TestTypingSurvivesReview:
 
 
 class TestLineChanges:
+    """A line change that changes nothing stores no version; an empty line, a line already
+    in the area or a change from a page out of date is refused with its reason."""
+
     def test_what_a_line_change_refuses_or_leaves_alone(
         self, page: Any, web_server: ServerProcess, anna: Person
     ) -> None:

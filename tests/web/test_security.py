@@ -185,6 +185,8 @@ class TestEscaping:
 
 
 class TestSpeakerRename:
+    """Renaming a speaker is a CSRF-protected, validated, audit-logged change."""
+
     def test_a_rename_needs_its_token_refuses_what_cannot_be_a_name_and_is_audited(
         self, page: Any, web_server: ServerProcess, anna: Person, admin_api: Api
     ) -> None:
