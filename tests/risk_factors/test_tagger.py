@@ -407,6 +407,12 @@ class TestSegments:
             tagger.tag_segments([{"start": 0, "end": 1}], "barn")
 
 
+def _texts(name: str) -> set[str]:
+    """The sentences of one of the own labelled sets."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["text"] for line in lines}
+
+
 def _score(tagger: Tagger, path: str) -> tuple[float, int]:
     tp = fp = fn = 0
     for line in (DATA / path).read_text(encoding="utf-8").splitlines():
@@ -434,24 +440,15 @@ class TestOwnLabelledSets:
 
     def test_sets_are_disjoint(self) -> None:
         """No sentence of the held-back set is in the tuning set."""
-
-        def texts(name: str) -> set[str]:
-            lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-            return {json.loads(line)["text"] for line in lines}
-
-        assert not texts("heldout.jsonl") & texts("tuning.jsonl")
+        assert not _texts("heldout.jsonl") & _texts("tuning.jsonl")
 
     def test_definitions_set_is_its_own(self) -> None:
         """definitions.jsonl shares no sentence with the others and states each factor 4 times."""
         lines = (DATA / "definitions.jsonl").read_text(encoding="utf-8").splitlines()
         items = [json.loads(line) for line in lines]
-        others: set[str] = set()
-        for name in ("tuning.jsonl", "heldout.jsonl"):
-            rows = (DATA / name).read_text(encoding="utf-8").splitlines()
-            others |= {json.loads(row)["text"] for row in rows}
+        others = _texts("tuning.jsonl") | _texts("heldout.jsonl")
         own = {item["text"] for item in items}
         assert not own & others
-        held_back = (DATA / "definitions-heldback.jsonl").read_text(encoding="utf-8").splitlines()
-        assert not {json.loads(row)["text"] for row in held_back} & (others | own)
+        assert not _texts("definitions-heldback.jsonl") & (others | own)
         stated = Counter(g[0] for item in items for g in item["expect"] if len(g) == 1)
         assert {slug for slug in SLUGS if stated[slug] < 4} == set()
