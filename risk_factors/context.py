@@ -1181,10 +1181,36 @@ _PRONOUN_PERSONS = frozenset(
     | {"själv", "själva", "ingen"}
 )
 _YES_NO = frozenset({"ja", "nej", "nä", "jo", "japp", "nja", "nope"})
-_CHILD_WORDS = frozenset(
-    {"barn", "barnen", "barnet", "son", "sonen", "dotter", "dottern", "pojken", "flickan"}
-    | {"killen", "tjejen", "grabben"}
-)
+CHILD_WORDS: dict[str, tuple[str, str]] = {
+    "son": ("m", "kin"),
+    "sonen": ("m", "kin"),
+    "söner": ("n", "kin"),
+    "sönerna": ("p", "kin"),
+    "dotter": ("f", "kin"),
+    "dottern": ("f", "kin"),
+    "döttrar": ("n", "kin"),
+    "döttrarna": ("p", "kin"),
+    "barnbarn": ("mf", "grand"),
+    "barnbarnet": ("mf", "grand"),
+    "barnbarnen": ("p", "grand"),
+    "barnet": ("mf", "the"),
+    "barnen": ("p", "the"),
+    "pojken": ("m", "the"),
+    "flickan": ("f", "the"),
+    "barn": ("n", "any"),
+    "pojkar": ("n", "any"),
+    "flickor": ("n", "any"),
+    "killen": ("m", "young"),
+    "tjejen": ("f", "young"),
+    "grabben": ("m", "young"),
+}
+"""Every word for a child, the one table the readings of children are taken from: (gender,
+kind). Gender "m"/"f", "mf" either, "p" several named together ("barnen": no "han"/"hon"
+stands for them), "n" several and none in particular ("två söner", "mina barn"). Kind "kin"
+a child by kinship ("sonen", "döttrar"), "grand" a grandchild, "the" a child as such
+("barnet", "pojken"), "any" children as such, without an article ("barn", "pojkar": a
+client's own only after a possessive), "young" a young person ("killen", "tjejen"), who may
+be a peer."""
 
 
 def reading_words() -> frozenset[str]:
@@ -1202,7 +1228,7 @@ def reading_words() -> frozenset[str]:
         | uncertain
         | _YES_NO
         | _PRONOUN_PERSONS
-        | _CHILD_WORDS
+        | frozenset(CHILD_WORDS)
         | OTHER_PEOPLE
     )
 

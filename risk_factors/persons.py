@@ -34,6 +34,7 @@ from functools import lru_cache
 from risk_factors.context import (
     _POSSESSIVE_WORDS,
     _SUPINES,
+    CHILD_WORDS,
     NEGATORS,
     QUESTION_VERBS,
     QUESTION_WORDS,
@@ -135,36 +136,6 @@ _EITHER = frozenset(
 # "lillebrorsan", "bonuspappan"). Short heads ("far", "mor") are left out: "humor", "tiofar".
 _HEADS_MALE = ("bror", "brodern", "brorsan", "pappa", "pappan")
 _HEADS_FEMALE = ("syster", "systern", "syrran", "mamma", "mamman")
-CHILD_WORDS: dict[str, tuple[str, str]] = {
-    "son": ("m", "kin"),
-    "sonen": ("m", "kin"),
-    "söner": ("n", "kin"),
-    "sönerna": ("p", "kin"),
-    "dotter": ("f", "kin"),
-    "dottern": ("f", "kin"),
-    "döttrar": ("n", "kin"),
-    "döttrarna": ("p", "kin"),
-    "barnbarn": ("mf", "grand"),
-    "barnbarnet": ("mf", "grand"),
-    "barnbarnen": ("p", "grand"),
-    "barnet": ("mf", "the"),
-    "barnen": ("p", "the"),
-    "pojken": ("m", "the"),
-    "flickan": ("f", "the"),
-    "barn": ("n", "any"),
-    "pojkar": ("n", "any"),
-    "flickor": ("n", "any"),
-    "killen": ("m", "young"),
-    "tjejen": ("f", "young"),
-    "grabben": ("m", "young"),
-}
-"""Every word for a child, the one table the readings of children are taken from: (gender,
-kind). Gender "m"/"f", "mf" either, "p" several named together ("barnen": no "han"/"hon"
-stands for them), "n" several and none in particular ("två söner", "mina barn"). Kind "kin"
-a child by kinship ("sonen", "döttrar"), "grand" a grandchild, "the" a child as such
-("barnet", "pojken"), "any" children as such, without an article ("barn", "pojkar": a
-client's own only after a possessive), "young" a young person ("killen", "tjejen"), who may
-be a peer."""
 # Words for the child in a child's case: "han"/"hon" after them is the child again. In an
 # adult's case they are the client's children, other people ("Min son har fastnat i
 # narkotika" is the son's drugs). Not "n": several, none in particular, name no referent.

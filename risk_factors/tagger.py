@@ -30,6 +30,7 @@ from risk_factors.context import (
     _POSSESSIVE_WORDS,
     AFTER_REACH,
     ANSWER_OPENERS,
+    CHILD_WORDS,
     NEGATORS,
     OTHER_PEOPLE,
     QUESTION_VERBS,
@@ -69,7 +70,6 @@ from risk_factors.conversation import (
 from risk_factors.cues import CompiledCue, CueMatch, Lexicon, Matcher, compile_cue, phonetic_key
 from risk_factors.persons import (
     _PRONOUNS,
-    CHILD_WORDS,
     SPOKEN_TO,
     Addressed,
     Resolution,

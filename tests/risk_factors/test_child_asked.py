@@ -60,7 +60,7 @@ class TestChildAlone:
 
 
 class TestChildWordsOfOneTable:
-    """A word for a child of the client's is taken from one table (`persons.CHILD_WORDS`):
+    """A word for a child of the client's is taken from one table (`context.CHILD_WORDS`):
     "dina pojkar" is a parent's children as "dina barn" is, so the child is not alone."""
 
     def test_your_boys_is_a_parent_in_the_room(self, tagger: Tagger) -> None:

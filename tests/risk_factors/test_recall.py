@@ -606,7 +606,7 @@ class TestTheChildrensGrandparent:
 
 class TestTheChildrenByOneTable:
     """Which words are the speaker's children comes from one table of child words
-    (`persons.CHILD_WORDS`): several named together ("sönerna", "döttrarna") are the
+    (`context.CHILD_WORDS`): several named together ("sönerna", "döttrarna") are the
     speaker's children as "barnen" is."""
 
     def test_the_sons_and_the_daughters(self, tagger: Tagger) -> None:
