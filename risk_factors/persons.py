@@ -871,6 +871,19 @@ def _genitive_names(
 _ASKED_OF_ALL_YOUNG = frozenset({"ungdomar", "unga", "tonåringar", "ungdomarna"})
 """After "alla": the caseworker asks what she asks every young person ("Jag frågar alla
 ungdomar det här.")."""
+_OF_YOUR_AGE = ("i", "din", "ålder")
+"""After "alla" too: every child of the child's age ("Jag frågar alla i din ålder."), and
+"alla barn"."""
+
+
+def _all_young(words: Sequence[str], i: int) -> bool:
+    """True when "alla" at `i` is followed by words for every young person: "alla
+    ungdomar", "alla barn", "alla i din ålder"."""
+    after = tuple(words[i + 1 : i + 1 + len(_OF_YOUR_AGE)])
+    return words[i] == "alla" and (
+        (bool(after) and after[0] in _ASKED_OF_ALL_YOUNG | {"barn", "barnen"})
+        or after == _OF_YOUR_AGE
+    )
 
 
 @dataclass(frozen=True)
@@ -1011,11 +1024,9 @@ def addressed(
                 parent.add(s.start)
             last_child = None
             continue
-        young = any(
-            words_of[j][i] == "alla" and words_of[j][i + 1] in _ASKED_OF_ALL_YOUNG
-            for j in turn
-            for i in range(len(words_of[j]) - 1)
-        )
+        # "Jag frågar alla i din ålder." may end the segment before the question's.
+        framed = turn | ({min(turn) - 1} if min(turn) > 0 else set())
+        young = any(_all_young(words_of[j], i) for j in framed for i in range(len(words_of[j]) - 1))
         heard_young = not young and any(
             words_of[j][i] == "alla" and _heard_young(sentences[j].tokens[i + 1], unsure)
             for j in turn

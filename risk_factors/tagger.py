@@ -1356,7 +1356,9 @@ class Tagger:
             asked = {k: v for k, v in asked.items() if self.factors[k].level in OWN_LEVELS}
         if polarity != "yes" and _within(question, reading.asked_whom.child):
             of_child = self._asked_of(reading, question, case_type, "child")
-            if _within(question, reading.asked_whom.alike):  # "alla undumar": at most uncertain
+            if _within(question, reading.asked_whom.alike) or _lost_words(reading, question):
+                # "alla undumar", or a word of the question lost ("Har du helbråkigt
+                # alkohol?"): what it asked is a guess, at most uncertain.
                 of_child = {slug: (weight, True) for slug, (weight, _) in of_child.items()}
             asked = {**of_child, **asked}
         if polarity != "yes" and _within(question, reading.asked_whom.parent):

@@ -155,3 +155,44 @@ class TestTopicWordHeardUnsurely:
         assert not _denied(lost)
         sure = tagger.tag_segments(_heard("Och alkoholen då?", "Nej."), "vuxen")
         assert _denied(sure) == {"alcohol_problem"} and not _uncertain(sure)
+
+
+class TestAskedOfEveryoneYourAge:
+    """In a child's case with parents in the room, "Jag frågar alla i din ålder" (or "alla
+    barn") before a question to "du" says the question is to the child, as "alla ungdomar"
+    does; also when the recogniser ended a segment between them."""
+
+    def test_a_no_from_the_child(self, tagger: Tagger) -> None:
+        """ "Jag frågar alla i din ålder." / "Har du rökt hasch?" / "Nej." and "Det här frågar
+        jag alla barn." … deny the child's substance use; nothing is found."""
+        for framing in ("Jag frågar alla i din ålder.", "Det här frågar jag alla barn."):
+            found, denied = _read(
+                tagger,
+                "barn",
+                "Välkomna båda två. Hur mår Lisa?",
+                "Hon mår bra.",
+                framing,
+                "Har du rökt hasch?",
+                "Nej.",
+            )
+            assert "early_substance_use" in denied, framing
+            assert not found, framing
+
+    def test_near_ones_stay(self, tagger: Tagger) -> None:
+        """Without the framing "du" stays undecided (nothing denied), a yes is no denial, and
+        "alla i din klass" is no framing."""
+        for framing, answer in (
+            ("Hur har helgen varit?", "Nej."),
+            ("Jag frågar alla i din ålder.", "Ja, en gång."),
+            ("Jag frågar alla i din klass.", "Nej."),
+        ):
+            _, denied = _read(
+                tagger,
+                "barn",
+                "Välkomna båda två. Hur mår Lisa?",
+                "Hon mår bra.",
+                framing,
+                "Har du rökt hasch?",
+                answer,
+            )
+            assert "early_substance_use" not in denied, framing
