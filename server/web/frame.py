@@ -4,6 +4,8 @@
   transcript or a user is escaped), the user, the CSRF token and `t()` for strings.
 * `PageUser`, `PageCaseworker`, `PageAdmin`: the user behind the session cookie, else a
   redirect to the login page (no session) or a Swedish 403 page (wrong role).
+* `diff_html(lines)`: a unified diff as one block per line (the versions page, the
+  catalogue page).
 * `CsrfForm`: every POST is refused with 403 unless it carries the session's CSRF token, in
   the `X-CSRF-Token` header (HTMX sends it from `hx-headers` on <body>) or in the form field
   `csrf_token` (plain forms).
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from fredag.clock import local_text
@@ -61,6 +65,18 @@ class LoginRequired(Exception):
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Swedish time for a page (fredag.clock: stored UTC, shown Europe/Stockholm)."""
     return local_text(value, fmt)
+
+
+def diff_html(lines: Sequence[str]) -> Markup:
+    """A unified diff (`difflib.unified_diff`, lineterm="") as HTML, its two file lines left
+    out: each line a span classed by what it is (added, deleted, hunk, the same)."""
+    out = []
+    for line in lines[2:]:
+        cls = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
+        out.append(Markup('<span class="d-{}">{}</span>').format(cls, escape(line)))
+    # Each line is its own block (static/app.css): a newline between them would show as an
+    # empty line after every line of the diff.
+    return Markup("").join(out)
 
 
 def _make_env() -> Environment:

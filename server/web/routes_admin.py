@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from starlette.responses import RedirectResponse, Response
@@ -31,6 +31,7 @@ from server.web.frame import (
     PageAdmin,
     PageSession,
     WebError,
+    diff_html,
     lang_of,
     render,
 )
@@ -172,16 +173,6 @@ def revoke(
 # ---- catalogue
 
 
-def _diff_html(lines: list[str]) -> Markup:
-    out = []
-    for line in lines[2:]:
-        cls = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
-        out.append(Markup('<span class="d-{}">{}</span>').format(cls, escape(line)))
-    # Each line is its own block (static/app.css): a newline between them would show as an
-    # empty line after every line of the diff (as the versions page's diff once did).
-    return Markup("").join(out)
-
-
 def _suggest_version(current: str) -> str:
     today = datetime.now(LOCAL_TZ)
     stem = f"{today:%Y.%m}"
@@ -201,7 +192,7 @@ def _catalogue_page(
         "copy": copy,
         "factors": copy.body.get("factors") or [],
         "published": published,
-        "diff": _diff_html(catalogue_edit.diff_lines(copy)) if copy.edited else Markup(""),
+        "diff": diff_html(catalogue_edit.diff_lines(copy)) if copy.edited else Markup(""),
         "suggested": _suggest_version(published.version if published else ""),
         "problems": [],
         "problems_title": "",

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -41,6 +41,7 @@ from server.web.frame import (
     PageCaseworker,
     PageSession,
     WebError,
+    diff_html,
     is_htmx,
     lang_of,
     render,
@@ -533,14 +534,7 @@ def addendum(
 
 
 def _diff_html(a: str, b: str) -> Markup:
-    lines = list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=2))
-    out = []
-    for line in lines[2:]:
-        cls = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
-        out.append(Markup('<span class="d-{}">{}</span>').format(cls, escape(line)))
-    # Each line is its own block (static/app.css): a newline between them would show as an
-    # empty line after every line of the diff.
-    return Markup("").join(out)
+    return diff_html(list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=2)))
 
 
 @router.get("/utkast/{draft_id}/versioner")
