@@ -25,6 +25,7 @@ from server.web.frame import WebError
 from server.web.highlight import locate
 from server.web.models import Addendum, ApprovedEntry, DraftAssessment, TagDecision
 from server.web.view import (
+    LINE_NOTES,
     CatalogueInfo,
     catalogue_by_version,
     current_catalogue,
@@ -161,11 +162,6 @@ def _journal_gets(
         current.journal, segment, doc.transcript.segments, chosen, [c.slug for c in choices]
     )
     _save(session, user, ip, row, number, dump(journal, current.names), "rad: ny faktor")
-
-
-# What a line change is called in the version's note (versions page, audit log): Swedish, as
-# every note ("rad: hämtad", "talare: person 1 → mamma").
-LINE_NOTES = {"edit": "rad: ändrad", "drop": "rad: borttagen", "move": "rad: flyttad"}
 
 
 def save_text(session: Session, user: User, ip: str, row: Draft, body: str, note: str = "") -> int:

@@ -286,12 +286,11 @@ def text_versions(session: Session, row: Draft, doc: DraftDoc) -> list[TextVersi
     return out
 
 
+# What a line change is called in the version's note (versions page, audit log): Swedish, as
+# every note ("rad: hämtad", "talare: person 1 → mamma").
+LINE_NOTES = {"edit": "rad: ändrad", "drop": "rad: borttagen", "move": "rad: flyttad"}
 # Notes stored before line changes were named in Swedish (the operation's code), as they read now.
-_OLD_NOTES = {
-    "rad: edit": "rad: ändrad",
-    "rad: drop": "rad: borttagen",
-    "rad: move": "rad: flyttad",
-}
+_OLD_NOTES = {f"rad: {op}": note for op, note in LINE_NOTES.items()}
 
 
 def latest_text(session: Session, row: Draft, doc: DraftDoc) -> tuple[int, str]:
