@@ -417,8 +417,9 @@ def merged_negation(word: str) -> bool:
 
 def sounds_like_negation(word: str) -> bool:
     """A Swedish word of four letters or more, no negation itself, one sound from one
-    ("intet", "inne" for "inte"; "inge" for "inga"): when the recogniser was unsure of it, a
-    negation may have been said there (`Tagger._state`)."""
+    ("intet", "inne" for "inte"; "inge" for "inga") or begun with the sounds of "inte"
+    ("interna": an "inte" run into the next word, `merged_negation`): when the recogniser was
+    unsure of it, a negation may have been said there (`Tagger._state`)."""
     if len(word) < 4 or word in NEGATORS or not is_swedish_word(word):
         return False
     key = phonetic_key(word)
