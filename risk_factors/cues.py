@@ -115,9 +115,11 @@ PIECE_MIN_LEN = 4
 a compound, may be two words the recogniser ran together ("märgökniv" for "bär du kniv"); a
 piece of it counts when it has at least PIECE_MIN_LEN letters."""
 PHRASE_GAP = 1
+"""Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
 MAX_COMBINATIONS = 64
 MAX_TRIED = 4096
-"""Words of a phrase may have this many other words between them ("vill verkligen förändra")."""
+"""Of one cue in one sentence at most MAX_COMBINATIONS matches are kept, from at most MAX_TRIED
+combinations of its groups' occurrences (a long run-on heard text has many)."""
 FILLERS = frozenset(
     {"ärligt", "talat", "faktiskt", "ju", "väl", "liksom", "typ", "alltså", "egentligen"}
 )
