@@ -305,7 +305,6 @@ class _State:
     total: Array | None = None  # sum of every utterance's embedding
     asked_by: _Voice | None = None  # the voice whose last utterance was a question
     said_by: _Voice | None = None  # the voice given the last utterance, if no question
-    asking: bool = False  # the utterance being decided is itself a question
     # Every utterance of the meeting so far: RAM only, for re-estimating the voices with
     # hindsight (`_refine`) and learning from a correction (`correct`).
     history: list[_Heard] = field(default_factory=list)
@@ -437,7 +436,7 @@ class SpeakerTracker:
         out = []
         for voice, sim in zip(voices, sims, strict=True):
             score = float(sim) - self._pitch_cost(voice, pitch, seconds)
-            if voice is self._asker and len(voices) >= 2:
+            if voice is self._state.asked_by and len(voices) >= 2:
                 # Turn-taking prior: only among known voices (with one, the alternative is a
                 # new voice, which needs the embedding's evidence, not the text's).
                 score -= self.opts.after_question_penalty
@@ -529,9 +528,11 @@ class SpeakerTracker:
         asked = text is not None and text.rstrip().endswith("?")
         with self._lock:
             voices = len(self._state.voices)
-            self._state.asking = asked and self.opts.question_not_answer
+            if asked and self.opts.question_not_answer:
+                # A question answers nothing: the one before it has no asker here to hold
+                # back (`asked_by` is set anew for every utterance once it is decided).
+                self._state.asked_by = None
             voice, confidence = self._decide(embedding, pitch, seconds)
-            self._state.asking = False
             if (
                 known is not None
                 and known[1] == self._corrections
@@ -565,12 +566,6 @@ class SpeakerTracker:
         if change is not None:
             return Attribution(voice.role, voice.label, min(confidence, 0.5), True, change)
         return Attribution(voice.role, voice.label, confidence)
-
-    @property
-    def _asker(self) -> _Voice | None:
-        """The voice whose question the utterance being decided answers: the last one's
-        asker, unless this utterance is a question itself (a second question is no answer)."""
-        return None if self._state.asking else self._state.asked_by
 
     def _floor(self) -> float | None:
         """The least raw similarity to the enrolment a long utterance of the caseworker has in
@@ -649,7 +644,7 @@ class SpeakerTracker:
         caseworker's (see the options: `short_unsettled_*`, `short_enrolled_*`)."""
         o = self.opts
         state = self._state
-        asked_by_her = self._asker is not None and self._asker.fixed
+        asked_by_her = state.asked_by is not None and state.asked_by.fixed
         if self._enrolled is None or best.fixed or seconds >= o.new_voice_min_s or asked_by_her:
             return False  # (right after her question a short utterance is an answer)
         mine = [h for h, who in zip(state.history, state.owners, strict=True) if who is best]
@@ -705,7 +700,7 @@ class SpeakerTracker:
         a question (its asker does not answer it), when no other voice is known or its pitch
         level is far (`short_new_pitch`, log F0) from every other known voice's."""
         o = self.opts
-        asker = self._asker
+        asker = self._state.asked_by
         if not o.short_new_after_question or asker is None:
             return False
         others = [v for v in self._state.voices if v is not asker]
