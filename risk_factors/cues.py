@@ -11,7 +11,8 @@ A cue says which words, found together in one sentence, show a factor::
   that order, at most one other word between two of them (fillers such as "ärligt talat",
   "faktiskt" not counted: `FILLERS`).
 * a plain word matches every inflection: both sides are lemmatized and stemmed
-  (see `risk_factors.text.normalize`), so ``dricka`` matches "drack", "druckit", "dricker".
+  (see `risk_factors.text.normalize`), so ``dricka`` matches "drack", "druckit", "dricker";
+  never a word derived from it (``jobbar`` is not "jobbigt", ``vän`` not "vänlig").
   A word written as a comparative or superlative (``oftare``, ``värre``, ``mest``;
   `risk_factors.text.grade`) matches only words of that degree: its positive ("ofta",
   "illa") says less. A positive cue word matches every degree (``dålig``: "sämre").

@@ -1,8 +1,10 @@
 """Swedish text handling for the tagger: tokens with character spans, sentences, normal forms.
 
 Normal form of a word = the Snowball Swedish stem of its simplemma lemma, so "drack",
-"druckit" and "dricker" all become "drick" and "våldet" becomes "våld". Both libraries are real
-linguistic resources from PyPI; nothing here is a hand-written suffix rule. Results are cached
+"druckit" and "dricker" all become "drick" and "våldet" becomes "våld". A derivational ending
+the stemmer cuts (its last step: -ig, -lig, -els) stays, so "jobbigt" is "jobbig", not
+"jobbar"'s "jobb". Both libraries are real linguistic resources from PyPI; the only endings
+named here are those three of Snowball's own, kept, not cut. Results are cached
 per distinct word, which is what keeps tagging fast on long transcripts.
 """
 
@@ -19,6 +21,10 @@ _WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 # A sentence ends at . ! ? (kept with the sentence) or a line break.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)]*(?=\s|$)|\n+")
 _STEMMER = snowballstemmer.stemmer("swedish")
+# The endings the Snowball Swedish stemmer deletes in its last step that derive a new word
+# (an adjective of a noun or verb, a noun of a verb), not inflect one ("-fullt"/"-löst" are
+# neuter forms: those it keeps cutting). "lig" before "ig": the longer ending first.
+_DERIVATIONAL_ENDINGS = ("lig", "ig", "els")
 MAX_SENTENCE_TOKENS = 60
 SOFT_SENTENCE_TOKENS = 30
 
@@ -75,7 +81,16 @@ def normalize(word: str) -> str:
     if not lemma.isalpha() and "-" not in lemma:
         lemma = word
     stem: str = _STEMMER.stemWord(lemma)
-    return stem or word
+    if not stem:
+        return word
+    # Snowball also takes off the derivational endings -ig, -lig and -els, which make another
+    # word: "jobbig" (hard) would be "jobb" like "jobbar" (works), "hemlig" (secret) "hem"
+    # like "hemmet", "betydelse" "betyd" like "betyder". The normal form keeps such an ending
+    # (the stemmer cuts only from the end, so the lemma begins with the stem and what it cut).
+    for ending in _DERIVATIONAL_ENDINGS:
+        if lemma.startswith(stem + ending):
+            return stem + ending
+    return stem
 
 
 # Swedish comparatives and superlatives not formed by -are/-ast on the positive (a closed class

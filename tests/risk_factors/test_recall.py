@@ -515,6 +515,42 @@ class TestCueWordsInflect:
         )
         assert "child_maltreatment" in factors_found(tagger, "barn", "En vuxen har slagit honom.")
 
+    @pytest.mark.parametrize(
+        ("case_type", "said", "slug"),
+        [
+            ("vuxen", "Det är jobbigt hemma.", "employment_education"),
+            ("vuxen", "Det har varit jobbigt på sistone.", "employment_education"),
+            ("vuxen", "Det är jobbiga tider nu.", "employment_education"),
+            ("barn", "Han har en vänlig lärare.", "positive_peers"),
+            ("barn", "Han har en bråkig kompis.", "aggressive_behaviour"),
+        ],
+    )
+    def test_a_word_derived_from_a_cue_word_is_another_word(
+        self, tagger: Tagger, case_type: str, said: str, slug: str
+    ) -> None:
+        """An adjective derived from a cue word ("jobbig" of "jobba", "vänlig" of "vän",
+        "bråkig" of "bråka") shares its Snowball stem but is another word: no finding."""
+        assert slug not in factors_found(tagger, case_type, said)
+
+    @pytest.mark.parametrize(
+        ("case_type", "said", "slug"),
+        [
+            ("vuxen", "Jag jobbar heltid.", "employment_education"),
+            ("vuxen", "Hon jobbade natt.", "employment_education"),
+            ("vuxen", "Jag har jobbat där i tre år.", "employment_education"),
+            ("vuxen", "Pengarna från jobbet räcker till hyran.", "employment_education"),
+            ("barn", "Han har många vänner.", "positive_peers"),
+            ("barn", "Han bråkar med kompisar på rasten.", "aggressive_behaviour"),
+            ("barn", "Han är lättretlig.", "difficult_temperament"),
+        ],
+    )
+    def test_the_cue_words_own_forms_still_match(
+        self, tagger: Tagger, case_type: str, said: str, slug: str
+    ) -> None:
+        """The cue word's own inflections (and a cue word that is itself derived, "lättretlig")
+        still match."""
+        assert slug in factors_found(tagger, case_type, said)
+
     def test_every_form_of_a_robbery_verb(self, tagger: Tagger) -> None:
         """ "rånar" is a form of the cue word "råna", whose lemma reads as "rå"."""
         assert "procriminal_attitudes" in factors_found(
