@@ -462,7 +462,7 @@ def peers_doing(text: str, sentences: Sequence[Sentence]) -> frozenset[int]:
                 last = n
             elif person_gender(word) or word in _PARENT_WORDS:
                 last = None  # a parent or a sibling named since: "de" may be the family
-            elif word in _THEY and last is not None and n - last <= REFERENT_SENTENCES:
+            elif word in _THEY and _within_reach(last, n):
                 nxt = words[k + 1] if k + 1 < len(words) else ""
                 if nxt not in _NOT_THEY:
                     out.add(s.tokens[k].start)
@@ -584,8 +584,7 @@ def _resolution(
             word = words[k]
             gender = _PRONOUNS.get(word)
             if gender is not None:
-                since = last[gender]
-                if since is not None and n - since <= REFERENT_SENTENCES:
+                if _within_reach(last[gender], n):
                     out.add(token.start)
                     pointed[token.start] = where[gender]
                     if asks and noun[gender] is None:
@@ -597,13 +596,12 @@ def _resolution(
                         nouns[token.start] = referent
                     if friend[gender]:
                         owners.add(token.start)
-                elif (at := self_at[gender]) is not None and n - at <= REFERENT_SENTENCES:
+                elif _within_reach(self_at[gender], n):
                     selves.add(token.start)  # "Nadia bor … Som barn blev hon slagen …"
                 continue
             owner = _OWNERS.get(word)
             if owner is not None:
-                since = last[owner]
-                if since is not None and n - since <= REFERENT_SENTENCES and friend[owner]:
+                if _within_reach(last[owner], n) and friend[owner]:
                     owners.add(token.start)
                 continue
             found = person_gender(word) or _other_by_place(words, k, case_type)
@@ -690,8 +688,8 @@ def _resolution(
 
 
 def _within_reach(named_at: int | None, n: int) -> bool:
-    """True when a person named in sentence `named_at` may still be the "han"/"hon" of
-    sentence `n` (at most REFERENT_SENTENCES before)."""
+    """True when someone named in sentence `named_at` may still be the "han"/"hon" (or
+    "hans", "de", …) of sentence `n` (at most REFERENT_SENTENCES before)."""
     return named_at is not None and n - named_at <= REFERENT_SENTENCES
 
 
