@@ -413,7 +413,17 @@ def client_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
     mår du?", "Hur går det i skolan, Yusuf?") and the names whose genitive names a parent
     (`_genitive_names`: "Melvins föräldrar", both "melvins" and "melvin")."""
     capitalised = _capitalised_inside(text, sentences)
-    called = _called(text, sentences, capitalised)
+    return _client_names(text, sentences, capitalised, _called(text, sentences, capitalised))
+
+
+def _client_names(
+    text: str,
+    sentences: Sequence[Sentence],
+    capitalised: frozenset[str],
+    called: dict[str, list[int]],
+) -> frozenset[str]:
+    """`client_names` from the names written with a capital inside a sentence and those
+    called out to (`_capitalised_inside`, `_called`), read once by the caller."""
     return frozenset(called) | _genitive_names(text, sentences, capitalised | set(called))
 
 
@@ -550,8 +560,12 @@ def _resolution(
     client's own name (in an adult's case a name called out to, in a child's case the child's
     names, `_child_names`) and a "han"/"hon" while that name is the last person of its gender
     named in the last REFERENT_SENTENCES sentences."""
-    clients = client_names(text, sentences)
-    own = clients if case_type == "vuxen" else _own_child_names(text, sentences)
+    capitalised = _capitalised_inside(text, sentences)
+    called = _called(text, sentences, capitalised)
+    clients = _client_names(text, sentences, capitalised, called)
+    # The client's own names: in a child's case the child's as `addressed` reads them, never a
+    # parent's name called out to.
+    own = clients if case_type == "vuxen" else _child_names(text, sentences, called, capitalised)
     named = _names_seen(text, sentences, clients) if case_type == "vuxen" else frozenset()
     # In a child's case, names written as names inside a sentence somewhere: such a word
     # opening a sentence is that name too ("Elias är med en stund." … "Elias går i skolan …").
@@ -821,13 +835,6 @@ def _child_names(
             ):
                 out.add(words[k])
     return frozenset(out)
-
-
-def _own_child_names(text: str, sentences: Sequence[Sentence]) -> frozenset[str]:
-    """In a child's case, the child's names (`_child_names`, read as `addressed` reads
-    them): never a parent's name called out to."""
-    capitalised = _capitalised_inside(text, sentences)
-    return _child_names(text, sentences, _called(text, sentences, capitalised), capitalised)
 
 
 def _written_as_name(text: str, sentence: Sentence, k: int) -> bool:
