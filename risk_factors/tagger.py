@@ -956,26 +956,14 @@ class Tagger:
             state = self._state(reading, read, match, case_type, sentence)
             if state == "present" and _done_by_peers(reading, read, match, factor.slug):
                 continue
-            if (
-                state == "present"
-                and case_type == "barn"
-                and factor.level in OWN_LEVELS
-                and _third_person_heard_unsurely(reading, read, match)
-            ):
-                continue  # whose it is stands on a word the recogniser barely heard
-            if (
-                state == "present"
-                and case_type == "barn"
-                and factor.level in OWN_LEVELS
-                and _pronoun_for_unheard(reading, read, match, sentence)
-            ):
-                continue  # "din lilla rull, hur är det med honom?" / "Han(0.2) …"
-            if (
-                state == "present"
-                and factor.level in OWN_LEVELS
-                and _possessed_unheard(reading, read, match)
-            ):
-                continue  # "min brug har suttit inne": someone's, whoever it was
+            if state == "present" and factor.level in OWN_LEVELS:
+                # whose it is stands on a word the recogniser barely heard, or did not hear
+                if case_type == "barn" and _third_person_heard_unsurely(reading, read, match):
+                    continue
+                if case_type == "barn" and _pronoun_for_unheard(reading, read, match, sentence):
+                    continue  # "din lilla rull, hur är det med honom?" / "Han(0.2) …"
+                if _possessed_unheard(reading, read, match):
+                    continue  # "min brug har suttit inne": someone's, whoever it was
             if state == "present":
                 conf = match.cue.weight * FUZZY_FACTOR**match.fuzzy
                 if factor.slug not in best or conf > best[factor.slug][0]:
