@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from fredag.errors import UsageError
 from risk_factors.catalogue import catalogue_sha256, load_catalogue
 from risk_factors.context import (
+    _CLIENT_OBJECTS,
     _INVERTED_SUBJECTS,
     _POSSESSIVE_WORDS,
     AFTER_REACH,
@@ -1832,7 +1833,7 @@ def _possessed_unheard(reading: _Reading, sentence: Sentence, match: CueMatch) -
     the one it was done to ("min parare slug mig") is the client's whoever did it."""
     lost = _lost_words(reading, sentence)
     tokens = sentence.tokens
-    if not lost or any(tokens[i].lower in _DONE_TO_CLIENT for i in match.tokens):
+    if not lost or any(tokens[i].lower in _CLIENT_OBJECTS for i in match.tokens):
         return False
     clause = sentence.clause_of[match.tokens[0]]
     start = sentence.clause_of.index(clause)
@@ -1894,7 +1895,6 @@ def _pronoun_for_unheard(
 
 _OWNING = frozenset({"min", "mitt", "mina", "din", "ditt", "dina", "hans", "hennes"})
 _OWNING |= frozenset({"vår", "vårt", "våra", "deras"})
-_DONE_TO_CLIENT = frozenset({"mig", "oss"})
 
 
 def _negation_heard_unsurely(reading: _Reading, sentence: Sentence, match: CueMatch) -> bool:
