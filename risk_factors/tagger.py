@@ -1108,11 +1108,13 @@ class Tagger:
                 continue
             named = {slug for t in question.tokens for slug in self._matcher.naming(t)}
             named &= PARENT_OWN
+            if not named:
+                continue
             for answer in sentences[i + 1 : i + 1 + NOW_REACH]:
                 if is_question(answer) or reading.by_caseworker(answer):
                     break
                 said = _replaced(answer, lambda t: _PARENT_SUBJECTS.get(t.lower))
-                if not named or said is None:
+                if said is None:
                     continue
                 unsure = reading.unsure(answer)
                 for match in self._matcher.matches(reading.text, said, unsure):
