@@ -1039,7 +1039,11 @@ class Tagger:
         return asked
 
     def _asked_of(
-        self, reading: _Reading, question: Sentence, case_type: str, whom: str
+        self,
+        reading: _Reading,
+        question: Sentence,
+        case_type: str,
+        whom: Literal["child", "parent", "parents"],
     ) -> dict[str, tuple[float, bool]]:
         """What a question to the child (`whom` "child", `Addressed.child`:
         `_SECOND_TO_THIRD`), to a parent ("parent", `Addressed.parent`: `_SECOND_TO_PARENT`)
@@ -1051,9 +1055,11 @@ class Tagger:
         slagit honom?". Only that person's own risk factors (level individ for the child,
         `PARENT_OWN` for a parent, the family's, level familj, for the parents together); only
         a no reads it so (`_answer`): a denial, never a finding."""
-        words = {"child": _SECOND_TO_THIRD, "parent": _SECOND_TO_PARENT}.get(
-            whom, _PLURAL_TO_PARENTS
-        )
+        words = {
+            "child": _SECOND_TO_THIRD,
+            "parent": _SECOND_TO_PARENT,
+            "parents": _PLURAL_TO_PARENTS,
+        }[whom]
         said = _replaced(question, lambda t: words.get(t.lower))
         if said is None:
             return {}
