@@ -59,6 +59,8 @@ HELDOUT5 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout5"
 HELDOUT6 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout6"
 # Written in session 6 by an engineer who never read the tagger; scored once at 03:46 UTC.
 HELDOUT7 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout7"
+# Written in session 7 by an engineer who never read the tagger; scored once at 07:02 UTC.
+HELDOUT8 = ROOT / "tests" / "risk_factors" / "data" / "meetings-heldout8"
 SETS = {
     "shared dev": SHARED / "meetings-dev",
     "own": OWN,
@@ -69,6 +71,7 @@ SETS = {
     "held-out 5": HELDOUT5,
     "held-out 6": HELDOUT6,
     "held-out 7": HELDOUT7,
+    "held-out 8": HELDOUT8,
 }
 MODES = ("text", "clean", "room")
 CACHE = Path(os.environ.get("FREDAG_EVAL_CACHE", Path.home() / ".cache" / "fredag-eval"))
