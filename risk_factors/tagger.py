@@ -413,10 +413,7 @@ class Tagger:
         less."""
         if not tags:
             return tags
-        starts = [s.start for s in sentences]
-
-        def index(pos: int) -> int:
-            return max(0, bisect_right(starts, pos) - 1)
+        index = _sentence_at(sentences)
 
         ended: dict[int, set[str] | None] = {}  # sentence index -> factors (None: all)
         for j, sentence in enumerate(sentences):
@@ -472,10 +469,7 @@ class Tagger:
         sentences."""
         if not tags:
             return tags
-        starts = [s.start for s in sentences]
-
-        def index(pos: int) -> int:
-            return max(0, bisect_right(starts, pos) - 1)
+        index = _sentence_at(sentences)
 
         then: set[int] = set()
         for q, question in enumerate(sentences):
@@ -516,10 +510,7 @@ class Tagger:
         protective factor."""
         if not tags:
             return tags
-        starts = [s.start for s in sentences]
-
-        def index(pos: int) -> int:
-            return max(0, bisect_right(starts, pos) - 1)
+        index = _sentence_at(sentences)
 
         ended: dict[int, set[str]] = {}
         for q, question in enumerate(sentences):
@@ -567,10 +558,7 @@ class Tagger:
         DENIAL_REACH sentences after the denial, no question between."""
         if not tags or not denied:
             return tags
-        starts = [s.start for s in sentences]
-
-        def index(pos: int) -> int:
-            return max(0, bisect_right(starts, pos) - 1)
+        index = _sentence_at(sentences)
 
         said_no: dict[str, list[int]] = {}
         for d in denied:
@@ -2220,6 +2208,13 @@ def _names_someone(reading: _Reading, answer: Sentence) -> bool:
     reading of who is who (`reading.others`, `persons.resolution`)."""
     k = answer_opening(answer)
     return k is not None and answer.tokens[k].start in reading.others
+
+
+def _sentence_at(sentences: Sequence[Sentence]) -> Callable[[int], int]:
+    """The index of the sentence a character position lies in (the first sentence for a
+    position before it)."""
+    starts = [s.start for s in sentences]
+    return lambda pos: max(0, bisect_right(starts, pos) - 1)
 
 
 def _within(sentence: Sentence, starts: frozenset[int]) -> bool:
